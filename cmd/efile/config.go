@@ -1,0 +1,142 @@
+package main
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// config is read from EFILE_* variables; flags of the same meaning override.
+type config struct {
+	Addr           string
+	Driver         string
+	DSN            string
+	AdminPassword  string
+	TZ             *time.Location
+	TrustedProxies []string
+	JWTSecret      []byte
+	DataKey        []byte
+}
+
+func env(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok && v != "" {
+		return v
+	}
+	return def
+}
+
+// loadConfig reads the environment and flags. Every bad value is one clear
+// error naming the variable.
+func loadConfig(fs *flag.FlagSet, args []string) (*config, error) {
+	addr := fs.String("addr", env("EFILE_ADDR", "127.0.0.1:8080"), "listen address (EFILE_ADDR)")
+	driver := fs.String("db-driver", env("EFILE_DB_DRIVER", "sqlite"), "sqlite or mysql (EFILE_DB_DRIVER)")
+	dsn := fs.String("db-dsn", env("EFILE_DB_DSN", "efile.db"), "SQLite file or MySQL DSN (EFILE_DB_DSN)")
+	tz := fs.String("tz", env("EFILE_TZ", "Asia/Shanghai"), "time zone that decides today (EFILE_TZ)")
+	proxies := fs.String("trusted-proxies", env("EFILE_TRUSTED_PROXIES", ""), "comma-separated proxies whose X-Forwarded-For is believed (EFILE_TRUSTED_PROXIES)")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	c := &config{Addr: *addr, Driver: *driver, DSN: *dsn, AdminPassword: os.Getenv("EFILE_ADMIN_PASSWORD")}
+	if c.Driver != "sqlite" && c.Driver != "mysql" {
+		return nil, fmt.Errorf("EFILE_DB_DRIVER must be sqlite or mysql, not %q", c.Driver)
+	}
+	loc, err := time.LoadLocation(*tz)
+	if err != nil {
+		return nil, fmt.Errorf("EFILE_TZ %q is not a known time zone", *tz)
+	}
+	c.TZ = loc
+	for _, p := range strings.Split(*proxies, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			c.TrustedProxies = append(c.TrustedProxies, p)
+		}
+	}
+	return c, c.loadSecrets()
+}
+
+// keyFile holds the development secrets beside the SQLite file.
+type keyFile struct {
+	JWTSecret string `json:"jwt_secret"`
+	DataKey   string `json:"data_key"`
+}
+
+// loadSecrets takes EFILE_JWT_SECRET and EFILE_DATA_KEY from the
+// environment. With mysql both are required. With sqlite, missing ones are
+// generated once and kept in a 0600 key file beside the database, so a
+// restart keeps tokens and encrypted data valid.
+func (c *config) loadSecrets() error {
+	jwtS, dataS := os.Getenv("EFILE_JWT_SECRET"), os.Getenv("EFILE_DATA_KEY")
+	if c.Driver == "mysql" && (jwtS == "" || dataS == "") {
+		return errors.New("with EFILE_DB_DRIVER=mysql, EFILE_JWT_SECRET (at least 32 characters) and EFILE_DATA_KEY (32 bytes, base64) are required")
+	}
+	if c.Driver == "sqlite" && (jwtS == "" || dataS == "") {
+		kf, err := devKeys(sqliteFile(c.DSN) + ".keys")
+		if err != nil {
+			return err
+		}
+		if jwtS == "" {
+			jwtS = kf.JWTSecret
+		}
+		if dataS == "" {
+			dataS = kf.DataKey
+		}
+	}
+	if len(jwtS) < 32 {
+		return errors.New("EFILE_JWT_SECRET must be at least 32 characters")
+	}
+	c.JWTSecret = []byte(jwtS)
+	key, err := base64.StdEncoding.DecodeString(dataS)
+	if err != nil || len(key) != 32 {
+		return errors.New("EFILE_DATA_KEY must be 32 bytes in standard base64 (openssl rand -base64 32)")
+	}
+	c.DataKey = key
+	return nil
+}
+
+func sqliteFile(dsn string) string {
+	f, _, _ := strings.Cut(strings.TrimPrefix(dsn, "file:"), "?")
+	return f
+}
+
+func devKeys(path string) (*keyFile, error) {
+	var kf keyFile
+	b, err := os.ReadFile(path)
+	if err == nil {
+		if err := json.Unmarshal(b, &kf); err != nil {
+			return nil, fmt.Errorf("key file %s is damaged: %w", path, err)
+		}
+		return &kf, nil
+	}
+	if !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("read key file: %w", err)
+	}
+	kf.JWTSecret = randomB64(48)
+	kf.DataKey = randomB64(32)
+	b, _ = json.MarshalIndent(kf, "", "  ")
+	if dir := filepath.Dir(path); dir != "." {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, err
+		}
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("create key file: %w", err)
+	}
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return &kf, f.Close()
+}
+
+func randomB64(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return base64.StdEncoding.EncodeToString(b)
+}

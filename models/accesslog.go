@@ -1,0 +1,32 @@
+package models
+
+import (
+	"time"
+)
+
+// AccessEntry is one entry of the tamper-evident access log. It is inserted
+// unsealed (Seq and Hash nil) inside the request's own transaction; the
+// sealer later gives it the next gap-free Seq and chains its Hash.
+type AccessEntry struct {
+	ID       int64     `gorm:"primaryKey"`
+	Seq      *int64    `gorm:"uniqueIndex"`
+	At       time.Time `gorm:"type:datetime(6);not null;index"`
+	ActorID  int64     `gorm:"not null;index"`
+	Actor    string    `gorm:"size:64;not null"`
+	Method   string    `gorm:"size:10;not null"`
+	Path     string    `gorm:"size:512;not null"`
+	CadreID  *int64    `gorm:"index"`
+	Status   int       `gorm:"not null"`
+	PrevHash *string   `gorm:"size:64"`
+	Hash     *string   `gorm:"size:64"`
+}
+
+// ChainHead is the single row (ID 1) holding the newest sealed entry. Every
+// sealer, in the server or an offline command, locks it first, so only one
+// process chains at a time and the chain never forks.
+type ChainHead struct {
+	ID       int64  `gorm:"primaryKey;autoIncrement:false"`
+	Seq      int64  `gorm:"not null"`
+	Hash     string `gorm:"size:64;not null"`
+	SealedAt time.Time
+}

@@ -1,0 +1,152 @@
+// Package models holds the gorm structs, the schema migration and the
+// queries on them. It knows nothing of HTTP or JSON.
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	mysqldriver "github.com/go-sql-driver/mysql"
+	"gorm.io/driver/mysql"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// Open connects to the database named by driver ("sqlite" or "mysql") and
+// dsn. SQLite gets WAL, a busy timeout and foreign keys; MySQL gets utf8mb4,
+// parseTime, UTC and pool limits with connections recycled within 5 minutes.
+func Open(ctx context.Context, driver, dsn string) (*gorm.DB, error) {
+	cfg := &gorm.Config{
+		Logger:                                   logger.Default.LogMode(logger.Silent),
+		NowFunc:                                  func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
+		TranslateError:                           true,
+		DisableForeignKeyConstraintWhenMigrating: false,
+	}
+	switch driver {
+	case "sqlite":
+		sep := "?"
+		if strings.Contains(dsn, "?") {
+			sep = "&"
+		}
+		full := dsn + sep + "_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+		db, err := gorm.Open(sqlite.Open(full), cfg)
+		if err != nil {
+			return nil, fmt.Errorf("open sqlite %s: %w", dsn, err)
+		}
+		sqlDB, err := db.DB()
+		if err != nil {
+			return nil, err
+		}
+		// One writer at a time is SQLite's model; a small pool keeps readers
+		// concurrent under WAL while writers wait on the busy timeout.
+		sqlDB.SetMaxOpenConns(4)
+		return db, sqlDB.PingContext(ctx)
+	case "mysql":
+		mc, err := mysqldriver.ParseDSN(dsn)
+		if err != nil {
+			return nil, fmt.Errorf("EFILE_DB_DSN is not a valid MySQL DSN: %w", err)
+		}
+		mc.ParseTime = true
+		mc.Loc = time.UTC
+		if mc.Params == nil {
+			mc.Params = map[string]string{}
+		}
+		mc.Params["charset"] = "utf8mb4"
+		mc.Collation = "utf8mb4_unicode_ci"
+		mc.Params["time_zone"] = "'+00:00'"
+		db, err := gorm.Open(mysql.New(mysql.Config{DSNConfig: mc}), cfg)
+		if err != nil {
+			return nil, fmt.Errorf("open mysql: %w", err)
+		}
+		sqlDB, err := db.DB()
+		if err != nil {
+			return nil, err
+		}
+		sqlDB.SetMaxOpenConns(32)
+		sqlDB.SetMaxIdleConns(16)
+		sqlDB.SetConnMaxLifetime(4 * time.Minute)
+		sqlDB.SetConnMaxIdleTime(time.Minute)
+		return db, sqlDB.PingContext(ctx)
+	default:
+		return nil, fmt.Errorf("EFILE_DB_DRIVER must be sqlite or mysql, not %q", driver)
+	}
+}
+
+// IsMySQL tells whether db talks to MySQL/MariaDB.
+func IsMySQL(db *gorm.DB) bool { return db.Dialector.Name() == "mysql" }
+
+type txKey struct{}
+
+// Get returns the transaction carried by ctx, if any, else db; always bound
+// to ctx. Model functions call it so that they join a service's transaction.
+func Get(ctx context.Context, db *gorm.DB) *gorm.DB {
+	if tx, ok := ctx.Value(txKey{}).(*gorm.DB); ok {
+		return tx.WithContext(ctx)
+	}
+	return db.WithContext(ctx)
+}
+
+// InTx tells whether ctx already carries a transaction.
+func InTx(ctx context.Context) bool {
+	_, ok := ctx.Value(txKey{}).(*gorm.DB)
+	return ok
+}
+
+// WithTx runs fn in a transaction carried by the context it is given. When
+// ctx already carries one, fn joins it. Otherwise the whole transaction is
+// retried a few times, with jitter, on a MySQL deadlock (1213) or lock wait
+// timeout (1205), and on SQLite's "database is locked".
+func WithTx(ctx context.Context, db *gorm.DB, fn func(ctx context.Context) error) error {
+	if InTx(ctx) {
+		return fn(ctx)
+	}
+	const attempts = 5
+	var err error
+	for i := 0; i < attempts; i++ {
+		err = db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			return fn(context.WithValue(ctx, txKey{}, tx))
+		})
+		if err == nil || !retryable(err) || ctx.Err() != nil {
+			return err
+		}
+		backoff := time.Duration(5*(1<<i)) * time.Millisecond
+		backoff += time.Duration(rand.Int64N(int64(backoff)))
+		t := time.NewTimer(backoff)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return err
+		case <-t.C:
+		}
+	}
+	return err
+}
+
+func retryable(err error) bool {
+	var me *mysqldriver.MySQLError
+	if errors.As(err, &me) {
+		return me.Number == 1213 || me.Number == 1205
+	}
+	s := err.Error()
+	return strings.Contains(s, "database is locked") || strings.Contains(s, "SQLITE_BUSY")
+}
+
+// IsDuplicate tells whether err is a unique-key violation.
+func IsDuplicate(err error) bool {
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		return true
+	}
+	var me *mysqldriver.MySQLError
+	if errors.As(err, &me) && me.Number == 1062 {
+		return true
+	}
+	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
+}
+
+// IsNotFound tells whether err is gorm's record-not-found.
+func IsNotFound(err error) bool { return errors.Is(err, gorm.ErrRecordNotFound) }

@@ -1,0 +1,29 @@
+package models
+
+import (
+	"context"
+	"errors"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// all lists every table, in dependency order.
+func all() []any {
+	return []any{
+		&Unit{}, &Cadre{}, &User{}, &UserRole{}, &RevokedToken{}, &LoginThrottle{},
+		&AccessEntry{}, &ChainHead{},
+	}
+}
+
+// Migrate brings the schema up to date. It only creates what is missing
+// (tables, columns, indexes) and never drops or rewrites data, so it is safe
+// to run at every start and on every replica.
+func Migrate(ctx context.Context, db *gorm.DB) error {
+	if err := db.WithContext(ctx).AutoMigrate(all()...); err != nil {
+		return errors.Join(errors.New("migrate"), err)
+	}
+	zero := "0000000000000000000000000000000000000000000000000000000000000000"
+	return db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).
+		Create(&ChainHead{ID: 1, Seq: 0, Hash: zero}).Error
+}

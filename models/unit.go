@@ -1,0 +1,29 @@
+package models
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Unit is an organisation (a bureau, a township, an office). Path is the
+// materialised path of ids from the root, "/1/5/9/", so that a subtree is one
+// indexed prefix query: path LIKE '/1/5/%'.
+type Unit struct {
+	ID        int64  `gorm:"primaryKey"`
+	Name      string `gorm:"size:100;not null"`
+	Code      string `gorm:"size:64;not null;uniqueIndex"`
+	ParentID  *int64 `gorm:"index"`
+	Path      string `gorm:"size:512;not null;index"`
+	Version   int    `gorm:"not null;default:1"`
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// FindUnit loads one unit.
+func FindUnit(ctx context.Context, db *gorm.DB, id int64) (*Unit, error) {
+	var u Unit
+	err := Get(ctx, db).First(&u, id).Error
+	return &u, err
+}

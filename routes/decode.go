@@ -1,0 +1,173 @@
+package routes
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"efile/models"
+	"efile/services/errs"
+
+	"github.com/gin-gonic/gin"
+)
+
+// decode reads a JSON body strictly: unknown fields, wrong JSON types (85.0
+// or "85" for an integer), trailing data and an empty body are invalid_json;
+// a body over the limit is payload_too_large.
+func decode(c *gin.Context, dst any) error {
+	dec := json.NewDecoder(c.Request.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return jsonError(err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		var mb *http.MaxBytesError
+		if errors.As(err, &mb) {
+			return err
+		}
+		return &badJSON{msg: "the body must hold exactly one JSON object"}
+	}
+	return nil
+}
+
+func jsonError(err error) error {
+	var (
+		se *json.SyntaxError
+		te *json.UnmarshalTypeError
+		mb *http.MaxBytesError
+	)
+	switch {
+	case errors.As(err, &mb):
+		return err
+	case errors.Is(err, io.EOF):
+		return &badJSON{msg: "the body is empty; a JSON object is required"}
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return &badJSON{msg: "the body is not complete JSON"}
+	case errors.As(err, &se):
+		return &badJSON{msg: fmt.Sprintf("malformed JSON at byte %d", se.Offset)}
+	case errors.As(err, &te):
+		field := te.Field
+		if field == "" {
+			return &badJSON{msg: fmt.Sprintf("a JSON object is required, not %s", te.Value)}
+		}
+		return &badJSON{field: field, msg: fmt.Sprintf("%s must be a JSON %s, not %s", field, jsonKind(te.Type.String()), te.Value)}
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return &badJSON{field: f, msg: fmt.Sprintf("unknown field %q", f)}
+	}
+	var oe *optError
+	if errors.As(err, &oe) {
+		return &badJSON{msg: oe.Error()}
+	}
+	return &badJSON{msg: "the body is not valid JSON"}
+}
+
+func jsonKind(goType string) string {
+	switch {
+	case strings.Contains(goType, "int"):
+		return "integer"
+	case strings.Contains(goType, "float"):
+		return "number"
+	case strings.Contains(goType, "bool"):
+		return "boolean"
+	case strings.Contains(goType, "string"):
+		return "string"
+	case strings.HasPrefix(goType, "[]"):
+		return "array"
+	}
+	return "object"
+}
+
+// optional is a patch field: Set when present in the body; Value nil when
+// present as null (clear it).
+type optional[T any] struct {
+	Set   bool
+	Value *T
+}
+
+type optError struct{ msg string }
+
+func (e *optError) Error() string { return e.msg }
+
+func (o *optional[T]) UnmarshalJSON(b []byte) error {
+	o.Set = true
+	if string(b) == "null" {
+		o.Value = nil
+		return nil
+	}
+	var v T
+	if err := json.Unmarshal(b, &v); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			return &json.UnmarshalTypeError{Value: te.Value, Type: te.Type}
+		}
+		return err
+	}
+	o.Value = &v
+	return nil
+}
+
+// pathID reads a positive integer id from the path; anything else is treated
+// as an id that does not exist.
+func pathID(c *gin.Context, name string) (int64, error) {
+	id, err := strconv.ParseInt(c.Param(name), 10, 64)
+	if err != nil || id < 1 {
+		return 0, errs.NotFound("object")
+	}
+	return id, nil
+}
+
+// page reads ?page= and ?page_size= (default 1 and 50; page_size clamped to 200).
+func page(c *gin.Context) (models.Page, error) {
+	p := models.Page{Number: 1, Size: 50}
+	v := &errs.Validation{}
+	if s := c.Query("page"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			v.Add("page", "must be a positive integer")
+		}
+		p.Number = n
+	}
+	if s := c.Query("page_size"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			v.Add("page_size", "must be a positive integer")
+		}
+		p.Size = min(n, 200)
+	}
+	return p, v.Err()
+}
+
+// queryID reads an optional positive integer query parameter.
+func queryID(c *gin.Context, v *errs.Validation, name string) *int64 {
+	s := c.Query(name)
+	if s == "" {
+		return nil
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 1 {
+		v.Add(name, "must be a positive integer")
+		return nil
+	}
+	return &n
+}
+
+// list is the list envelope of SPEC section 3.
+type list[T any] struct {
+	Items    []T   `json:"items"`
+	Total    int64 `json:"total"`
+	Page     int   `json:"page"`
+	PageSize int   `json:"page_size"`
+}
+
+func newList[T any, M any](rows []M, total int64, p models.Page, conv func(*M) T) list[T] {
+	out := list[T]{Items: make([]T, 0, len(rows)), Total: total, Page: p.Number, PageSize: p.Size}
+	for i := range rows {
+		out.Items = append(out.Items, conv(&rows[i]))
+	}
+	return out
+}

@@ -1,0 +1,108 @@
+package routes
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"efile/services/errs"
+
+	"github.com/gin-gonic/gin"
+)
+
+// errorBody is the one error envelope of SPEC section 3.
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code    string            `json:"code"`
+	Message string            `json:"message"`
+	Details []errs.FieldError `json:"details,omitempty"`
+}
+
+// badJSON is a body that does not decode: malformed, wrong type, unknown field.
+type badJSON struct {
+	msg   string
+	field string
+}
+
+func (e *badJSON) Error() string { return e.msg }
+
+// abort writes the envelope for err and stops the chain. It is the one place
+// where error kinds become statuses and codes.
+func abort(c *gin.Context, err error) {
+	status, body := classify(err)
+	if status == http.StatusInternalServerError {
+		logger(c).ErrorContext(c.Request.Context(), "internal error", "err", err.Error(), "request_id", c.GetString(ctxRequestID))
+	}
+	c.AbortWithStatusJSON(status, body)
+}
+
+func classify(err error) (int, errorBody) {
+	var (
+		v  *errs.Validation
+		bj *badJSON
+		cd *errs.Coded
+		mb *http.MaxBytesError
+	)
+	switch {
+	case errors.As(err, &bj):
+		d := errorDetail{Code: "invalid_json", Message: bj.msg}
+		if bj.field != "" {
+			d.Details = []errs.FieldError{{Field: bj.field, Message: bj.msg}}
+		}
+		return 400, errorBody{d}
+	case errors.As(err, &v):
+		return 400, errorBody{errorDetail{Code: "validation_failed", Message: "the request has invalid fields", Details: v.Details}}
+	case errors.As(err, &mb), errors.Is(err, errs.ErrTooLarge):
+		return 413, errorBody{errorDetail{Code: "payload_too_large", Message: "the request body is too large"}}
+	case errors.As(err, &cd):
+		return statusOf(cd.Kind), errorBody{errorDetail{Code: cd.Code, Message: cd.Message}}
+	}
+	for _, k := range []struct {
+		kind error
+		code string
+	}{
+		{errs.ErrUnauthorized, "unauthenticated"},
+		{errs.ErrForbidden, "forbidden"},
+		{errs.ErrNotFound, "not_found"},
+		{errs.ErrConflict, "conflict"},
+		{errs.ErrInvalid, "validation_failed"},
+		{errs.ErrRateLimited, "rate_limited"},
+	} {
+		if errors.Is(err, k.kind) {
+			msg := strings.TrimPrefix(err.Error(), k.kind.Error()+": ")
+			return statusOf(k.kind), errorBody{errorDetail{Code: k.code, Message: msg}}
+		}
+	}
+	return 500, errorBody{errorDetail{Code: "internal", Message: "an internal error occurred; quote the request id to the administrator"}}
+}
+
+func statusOf(kind error) int {
+	switch kind {
+	case errs.ErrUnauthorized:
+		return 401
+	case errs.ErrForbidden:
+		return 403
+	case errs.ErrNotFound:
+		return 404
+	case errs.ErrConflict:
+		return 409
+	case errs.ErrInvalid:
+		return 400
+	case errs.ErrRateLimited:
+		return 429
+	case errs.ErrTooLarge:
+		return 413
+	}
+	return 500
+}
+
+func logger(c *gin.Context) *slog.Logger {
+	if l, ok := c.Get(ctxLogger); ok {
+		return l.(*slog.Logger)
+	}
+	return slog.Default()
+}

@@ -1,0 +1,229 @@
+package routes_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"efile/models"
+	"efile/policies"
+	"efile/routes"
+	"efile/services/accesslog"
+	"efile/services/account"
+	"efile/services/unit"
+	"efile/testenv"
+
+	"github.com/gin-gonic/gin"
+	"golang.org/x/crypto/bcrypt"
+	"gorm.io/gorm"
+)
+
+// clock is a settable time for the lockout rules.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+// app is the real router with real middleware on a real database.
+type app struct {
+	t      *testing.T
+	db     *gorm.DB
+	driver string
+	dsn    string
+	r      *gin.Engine
+	audit  *accesslog.Service
+	acc    *account.Service
+	clock  *clock
+	logs   *bytes.Buffer
+}
+
+const testPassword = "correct-horse-battery"
+
+func newApp(t *testing.T) *app {
+	t.Helper()
+	db, driver, dsn := testenv.DB(t)
+	clk := &clock{t: time.Now().UTC()}
+	audit := accesslog.New(db, nil)
+	acc, err := account.New(db, audit, account.Config{JWTSecret: []byte(strings.Repeat("s", 32)), BcryptCost: bcrypt.MinCost, Now: clk.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	enf, err := policies.NewEnforcer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := &bytes.Buffer{}
+	r, err := routes.New(routes.Deps{DB: db, Logger: slog.New(slog.NewJSONHandler(logs, nil)), Enforcer: enf,
+		Audit: audit, Accounts: acc, Units: unit.New(db, audit)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := acc.EnsureAdmin(context.Background(), testPassword); err != nil {
+		t.Fatal(err)
+	}
+	return &app{t: t, db: db, driver: driver, dsn: dsn, r: r, audit: audit, acc: acc, clock: clk, logs: logs}
+}
+
+type resp struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// JSON decodes the body into a generic map.
+func (r *resp) JSON() map[string]any {
+	var m map[string]any
+	_ = json.Unmarshal(r.Body, &m)
+	return m
+}
+
+// Code is the error code of an error envelope.
+func (r *resp) Code() string {
+	if e, ok := r.JSON()["error"].(map[string]any); ok {
+		s, _ := e["code"].(string)
+		return s
+	}
+	return ""
+}
+
+// Fields lists the fields named in an error envelope's details.
+func (r *resp) Fields() []string {
+	var out []string
+	if e, ok := r.JSON()["error"].(map[string]any); ok {
+		ds, _ := e["details"].([]any)
+		for _, d := range ds {
+			if m, ok := d.(map[string]any); ok {
+				out = append(out, m["field"].(string))
+			}
+		}
+	}
+	return out
+}
+
+// ID reads the numeric "id" of a JSON object body.
+func (r *resp) ID() int64 {
+	f, _ := r.JSON()["id"].(float64)
+	return int64(f)
+}
+
+// raw sends a request with a raw body.
+func (a *app) raw(method, path, token string, body io.Reader, hdr map[string]string) *resp {
+	a.t.Helper()
+	req := httptest.NewRequest(method, path, body)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for k, v := range hdr {
+		req.Header.Set(k, v)
+	}
+	w := httptest.NewRecorder()
+	a.r.ServeHTTP(w, req)
+	return &resp{Status: w.Code, Header: w.Header(), Body: w.Body.Bytes()}
+}
+
+// do sends a request with body encoded as JSON (a string is sent as is).
+func (a *app) do(method, path, token string, body any) *resp {
+	a.t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(b)
+	default:
+		j, err := json.Marshal(b)
+		if err != nil {
+			a.t.Fatal(err)
+		}
+		rd = bytes.NewReader(j)
+	}
+	return a.raw(method, path, token, rd, nil)
+}
+
+// want fails the test unless r has status (and, when given, code).
+func want(t *testing.T, r *resp, status int, code ...string) {
+	t.Helper()
+	if r.Status != status {
+		t.Fatalf("status %d, want %d; body %s", r.Status, status, r.Body)
+	}
+	if len(code) > 0 && r.Code() != code[0] {
+		t.Fatalf("code %q, want %q; body %s", r.Code(), code[0], r.Body)
+	}
+}
+
+func (a *app) login(username, password string) string {
+	a.t.Helper()
+	r := a.do("POST", "/api/v1/auth/login", "", map[string]string{"username": username, "password": password})
+	want(a.t, r, 200)
+	return r.JSON()["token"].(string)
+}
+
+func (a *app) admin() string { return a.login("admin", testPassword) }
+
+// unit creates a unit through the service.
+func (a *app) unit(code string, parent *int64) int64 {
+	a.t.Helper()
+	u, err := unit.New(a.db, a.audit).Create(context.Background(), unit.NewUnit{Name: "Unit " + code, Code: code, ParentID: parent})
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	return u.ID
+}
+
+// user creates a user through the service and returns its id and a token.
+func (a *app) user(name string, roles []string, unitID *int64, dept *string) (int64, string) {
+	a.t.Helper()
+	u, err := a.acc.CreateUser(context.Background(), account.NewUser{Username: name, Password: testPassword,
+		DisplayName: name, Roles: roles, UnitID: unitID, Department: dept})
+	if err != nil {
+		a.t.Fatalf("create user %s: %v", name, err)
+	}
+	return u.ID, a.login(name, testPassword)
+}
+
+// seal seals every pending access-log entry (instead of waiting for the sealer).
+func (a *app) seal() {
+	a.t.Helper()
+	if _, err := a.audit.Seal(context.Background()); err != nil {
+		a.t.Fatal(err)
+	}
+}
+
+// entries returns every access-log entry, oldest first.
+func (a *app) entries() []models.AccessEntry {
+	a.t.Helper()
+	var out []models.AccessEntry
+	if err := a.db.Order("id").Find(&out).Error; err != nil {
+		a.t.Fatal(err)
+	}
+	return out
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// rawFrom sends a login body from another peer address.
+func (a *app) rawFrom(remote, body string) *resp {
+	a.t.Helper()
+	req := httptest.NewRequest("POST", "/api/v1/auth/login", strings.NewReader(body))
+	req.RemoteAddr = remote
+	w := httptest.NewRecorder()
+	a.r.ServeHTTP(w, req)
+	return &resp{Status: w.Code, Header: w.Header(), Body: w.Body.Bytes()}
+}

@@ -1,0 +1,91 @@
+// Package routes is the HTTP layer: the URL table, the middleware (request
+// id, metrics, access log, auth, casbin, limits) and handlers that decode a
+// request DTO, call one service method and encode a response DTO.
+package routes
+
+import (
+	"log/slog"
+	"net/http"
+
+	"efile/services/accesslog"
+	"efile/services/account"
+	"efile/services/errs"
+	"efile/services/unit"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"gorm.io/gorm"
+)
+
+// Deps is everything the router needs, built once in cmd/efile (or a test).
+type Deps struct {
+	DB             *gorm.DB
+	Logger         *slog.Logger
+	Enforcer       enforcer
+	Audit          *accesslog.Service
+	Accounts       *account.Service
+	Units          *unit.Service
+	TrustedProxies []string
+	Registry       *prometheus.Registry // nil: a fresh one
+}
+
+var (
+	errForbiddenRoute = errs.Forbidden("your role may not use this route")
+	errNoRoute        = errs.NotFound("route")
+)
+
+// New builds the router.
+func New(d Deps) (*gin.Engine, error) {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.HandleMethodNotAllowed = true
+	r.ContextWithFallback = true
+	if err := r.SetTrustedProxies(d.TrustedProxies); err != nil {
+		return nil, err
+	}
+	if d.Registry == nil {
+		d.Registry = prometheus.NewRegistry()
+	}
+	m := newMetrics(d.Registry, func() float64 {
+		n, err := d.Audit.Pending(ctxBackground())
+		if err != nil {
+			return -1
+		}
+		return float64(n)
+	})
+	r.Use(requestID(d.Logger), m.handler, accessLog(d.Audit), recovery, bodyLimit)
+	r.NoRoute(func(c *gin.Context) { abort(c, errNoRoute) })
+	r.NoMethod(func(c *gin.Context) {
+		c.AbortWithStatusJSON(http.StatusMethodNotAllowed, errorBody{errorDetail{Code: "method_not_allowed", Message: "this route does not accept " + c.Request.Method}})
+	})
+
+	h := &handlers{d: d}
+	r.GET("/healthz", h.healthz)
+	r.GET("/readyz", h.readyz)
+	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(d.Registry, promhttp.HandlerOpts{})))
+	r.GET("/openapi.json", h.openapi)
+
+	api := r.Group("/api/v1")
+	api.POST("/auth/login", h.login)
+
+	a := api.Group("", authenticate(d.Accounts), authorize(d.Enforcer))
+	a.POST("/auth/logout", h.logout)
+	a.GET("/me", h.me)
+	a.POST("/me/password", h.changePassword)
+
+	a.POST("/users", h.createUser)
+	a.GET("/users", h.listUsers)
+	a.GET("/users/:id", h.getUser)
+	a.PATCH("/users/:id", h.updateUser)
+
+	a.POST("/units", h.createUnit)
+	a.GET("/units", h.listUnits)
+	a.GET("/units/:id", h.getUnit)
+
+	a.GET("/access-log", h.listAccessLog)
+	a.GET("/access-log/verify", h.verifyAccessLog)
+	return r, nil
+}
+
+type handlers struct{ d Deps }

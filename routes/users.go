@@ -1,0 +1,114 @@
+package routes
+
+import (
+	"time"
+
+	"efile/models"
+	"efile/services/account"
+
+	"github.com/gin-gonic/gin"
+)
+
+type createUserRequest struct {
+	Username    string   `json:"username"`
+	Password    string   `json:"password"`
+	DisplayName string   `json:"display_name"`
+	Roles       []string `json:"roles"`
+	UnitID      *int64   `json:"unit_id"`
+	Department  *string  `json:"department"`
+	CadreID     *int64   `json:"cadre_id"`
+}
+
+type updateUserRequest struct {
+	Roles      *[]string        `json:"roles"`
+	Disabled   *bool            `json:"disabled"`
+	UnitID     optional[int64]  `json:"unit_id"`
+	Department optional[string] `json:"department"`
+	CadreID    optional[int64]  `json:"cadre_id"`
+	Password   *string          `json:"password"`
+	Version    int              `json:"version"`
+}
+
+type userResponse struct {
+	ID          int64     `json:"id"`
+	Username    string    `json:"username"`
+	DisplayName string    `json:"display_name"`
+	Roles       []string  `json:"roles"`
+	UnitID      *int64    `json:"unit_id"`
+	Department  *string   `json:"department"`
+	CadreID     *int64    `json:"cadre_id"`
+	Disabled    bool      `json:"disabled"`
+	Version     int       `json:"version"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
+}
+
+func toUserResponse(u *models.User) userResponse {
+	return userResponse{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Roles: u.RoleNames(),
+		UnitID: u.UnitID, Department: u.Department, CadreID: u.CadreID, Disabled: u.Disabled,
+		Version: u.Version, CreatedAt: u.CreatedAt.UTC(), UpdatedAt: u.UpdatedAt.UTC()}
+}
+
+func (h *handlers) createUser(c *gin.Context) {
+	var in createUserRequest
+	if err := decode(c, &in); err != nil {
+		abort(c, err)
+		return
+	}
+	u, err := h.d.Accounts.CreateUser(ctx(c), account.NewUser{Username: in.Username, Password: in.Password,
+		DisplayName: in.DisplayName, Roles: in.Roles, UnitID: in.UnitID, Department: in.Department, CadreID: in.CadreID})
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	c.JSON(201, toUserResponse(u))
+}
+
+func (h *handlers) listUsers(c *gin.Context) {
+	p, err := page(c)
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	rows, total, err := h.d.Accounts.ListUsers(ctx(c), p)
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	c.JSON(200, newList(rows, total, p, toUserResponse))
+}
+
+func (h *handlers) getUser(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	u, err := h.d.Accounts.GetUser(ctx(c), id)
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	c.JSON(200, toUserResponse(u))
+}
+
+func (h *handlers) updateUser(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	var in updateUserRequest
+	if err := decode(c, &in); err != nil {
+		abort(c, err)
+		return
+	}
+	u, err := h.d.Accounts.UpdateUser(ctx(c), me(c), id, account.UserPatch{Roles: in.Roles, Disabled: in.Disabled,
+		UnitID: account.Opt[int64](in.UnitID), Department: account.Opt[string](in.Department),
+		CadreID: account.Opt[int64](in.CadreID), Password: in.Password, Version: in.Version})
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	c.JSON(200, toUserResponse(u))
+}

@@ -1,0 +1,229 @@
+package accesslog
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"efile/models"
+
+	"gorm.io/gorm"
+)
+
+// Req describes the request being served, carried in its context so that a
+// service can write the request's entry inside its own transaction.
+type Req struct {
+	Method  string
+	Path    string
+	ActorID int64
+	Actor   string
+
+	mu      sync.Mutex
+	cadreID *int64
+	logged  atomic.Bool
+}
+
+type reqKey struct{}
+
+// WithReq returns ctx carrying r.
+func WithReq(ctx context.Context, r *Req) context.Context {
+	return context.WithValue(ctx, reqKey{}, r)
+}
+
+// ReqFrom returns the request carried by ctx, or nil.
+func ReqFrom(ctx context.Context) *Req {
+	r, _ := ctx.Value(reqKey{}).(*Req)
+	return r
+}
+
+// SetCadre names the one cadre the request reads or changes.
+func (r *Req) SetCadre(id int64) {
+	if r == nil {
+		return
+	}
+	r.mu.Lock()
+	r.cadreID = &id
+	r.mu.Unlock()
+}
+
+// SetActor names who made the request once it is known (after login).
+func (r *Req) SetActor(id int64, name string) {
+	if r == nil {
+		return
+	}
+	r.mu.Lock()
+	r.ActorID, r.Actor = id, name
+	r.mu.Unlock()
+}
+
+// Logged tells whether the request's entry has been written.
+func (r *Req) Logged() bool { return r != nil && r.logged.Load() }
+
+// SetCadre names the cadre of the request carried by ctx.
+func SetCadre(ctx context.Context, id int64) { ReqFrom(ctx).SetCadre(id) }
+
+// Service writes, seals, lists and verifies entries.
+type Service struct {
+	db    *gorm.DB
+	now   func() time.Time
+	kick  chan struct{}
+	sealM sync.Mutex
+}
+
+// New builds the service. now may be nil (time.Now).
+func New(db *gorm.DB, now func() time.Time) *Service {
+	if now == nil {
+		now = time.Now
+	}
+	return &Service{db: db, now: now, kick: make(chan struct{}, 1)}
+}
+
+func (s *Service) entry(r *Req, status int) *models.AccessEntry {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return &models.AccessEntry{
+		At:      s.now().UTC().Truncate(time.Microsecond),
+		ActorID: r.ActorID, Actor: r.Actor,
+		Method: r.Method, Path: r.Path,
+		CadreID: r.cadreID, Status: status,
+	}
+}
+
+// Tx runs fn in a transaction and writes the request's entry, with status,
+// in the same transaction: the change and its entry commit together or not
+// at all. It is the one helper every changing service uses. Without a
+// request in ctx (an offline command) it is a plain transaction.
+func (s *Service) Tx(ctx context.Context, status int, fn func(ctx context.Context) error) error {
+	r := ReqFrom(ctx)
+	err := models.WithTx(ctx, s.db, func(ctx context.Context) error {
+		if err := fn(ctx); err != nil {
+			return err
+		}
+		if r == nil {
+			return nil
+		}
+		return models.Get(ctx, s.db).Create(s.entry(r, status)).Error
+	})
+	if err == nil && r != nil {
+		r.logged.Store(true)
+		s.Kick()
+	}
+	return err
+}
+
+// Log writes the request's entry on its own, with its final status, unless
+// it has been written already. Reads call it before their first byte.
+func (s *Service) Log(ctx context.Context, r *Req, status int) error {
+	if r == nil || r.logged.Load() {
+		return nil
+	}
+	if err := s.db.WithContext(context.WithoutCancel(ctx)).Create(s.entry(r, status)).Error; err != nil {
+		return fmt.Errorf("write access-log entry: %w", err)
+	}
+	r.logged.Store(true)
+	s.Kick()
+	return nil
+}
+
+// Kick asks the sealer to run soon; kicks coalesce.
+func (s *Service) Kick() {
+	select {
+	case s.kick <- struct{}{}:
+	default:
+	}
+}
+
+// Run seals pending entries whenever kicked, and every interval anyway
+// (entries written by another process), until ctx ends; then seals once more.
+func (s *Service) Run(ctx context.Context, interval time.Duration, onErr func(error)) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			if _, err := s.Seal(context.WithoutCancel(ctx)); err != nil && onErr != nil {
+				onErr(err)
+			}
+			return
+		case <-s.kick:
+		case <-t.C:
+		}
+		if _, err := s.Seal(ctx); err != nil && onErr != nil && ctx.Err() == nil {
+			onErr(err)
+		}
+	}
+}
+
+const sealBatch = 500
+
+// Seal chains every pending entry, in batches, and returns how many it
+// sealed. Each batch is one transaction that first locks the chain-head row,
+// so concurrent sealers (another replica, an offline command) take turns.
+func (s *Service) Seal(ctx context.Context) (int, error) {
+	s.sealM.Lock()
+	defer s.sealM.Unlock()
+	total := 0
+	for {
+		n, err := s.sealBatch(ctx)
+		total += n
+		if err != nil || n < sealBatch {
+			return total, err
+		}
+	}
+}
+
+func (s *Service) sealBatch(ctx context.Context) (int, error) {
+	n := 0
+	err := models.WithTx(ctx, s.db, func(ctx context.Context) error {
+		n = 0
+		db := models.Get(ctx, s.db)
+		// Writing the row first takes its lock on MySQL and the write lock on
+		// SQLite, before the head is read.
+		if err := db.Model(&models.ChainHead{}).Where("id = 1").Update("sealed_at", s.now().UTC()).Error; err != nil {
+			return err
+		}
+		var head models.ChainHead
+		if err := db.First(&head, 1).Error; err != nil {
+			return err
+		}
+		var pending []models.AccessEntry
+		if err := db.Where("seq IS NULL").Order("id").Limit(sealBatch).Find(&pending).Error; err != nil {
+			return err
+		}
+		seq, prev := head.Seq, head.Hash
+		for i := range pending {
+			e := &pending[i]
+			seq++
+			h := Hash(prev, seq, e.At, e.ActorID, e.Actor, e.Method, e.Path, e.CadreID, e.Status)
+			p := prev
+			res := db.Model(&models.AccessEntry{}).Where("id = ? AND seq IS NULL", e.ID).
+				Updates(map[string]any{"seq": seq, "prev_hash": p, "hash": h})
+			if res.Error != nil {
+				return res.Error
+			}
+			if res.RowsAffected != 1 {
+				return errors.New("access-log entry sealed twice")
+			}
+			prev = h
+		}
+		if len(pending) > 0 {
+			if err := db.Model(&models.ChainHead{}).Where("id = 1").
+				Updates(map[string]any{"seq": seq, "hash": prev}).Error; err != nil {
+				return err
+			}
+		}
+		n = len(pending)
+		return nil
+	})
+	return n, err
+}
+
+// Pending counts entries not yet sealed.
+func (s *Service) Pending(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Model(&models.AccessEntry{}).Where("seq IS NULL").Count(&n).Error
+	return n, err
+}

@@ -1,0 +1,146 @@
+package accesslog
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"efile/models"
+	"efile/services/errs"
+)
+
+// Verdict is the outcome of a verification.
+type Verdict struct {
+	OK         bool   `json:"ok"`
+	Checked    int64  `json:"checked"`
+	Pending    int64  `json:"pending"`
+	FirstBadID *int64 `json:"first_bad_id"`
+	HeadHash   string `json:"head_hash"`
+	Reason     string `json:"reason,omitempty"`
+}
+
+// Anchor is a head hash copied elsewhere: the hash of the entry with Seq.
+type Anchor struct {
+	Hash string
+	Seq  int64
+}
+
+var anchorRe = regexp.MustCompile(`^([0-9a-f]{64})@([1-9][0-9]{0,18})$`)
+
+// ParseAnchor parses "HASH@SEQ".
+func ParseAnchor(s string) (*Anchor, error) {
+	m := anchorRe.FindStringSubmatch(strings.ToLower(strings.TrimSpace(s)))
+	if m == nil {
+		return nil, errs.Invalid("head", "must be HASH@SEQ: 64 hex characters, '@', and a positive sequence number")
+	}
+	seq, err := strconv.ParseInt(m[2], 10, 64)
+	if err != nil {
+		return nil, errs.Invalid("head", "sequence number out of range")
+	}
+	return &Anchor{Hash: m[1], Seq: seq}, nil
+}
+
+// Verify walks the whole chain in seq order, recomputing every hash, and
+// compares its end with the chain-head row and, when given, an anchor kept
+// elsewhere (which also detects entries removed from the end).
+func (s *Service) Verify(ctx context.Context, anchor *Anchor) (*Verdict, error) {
+	v := &Verdict{OK: true, HeadHash: ZeroHash}
+	pending, err := s.Pending(ctx)
+	if err != nil {
+		return nil, err
+	}
+	v.Pending = pending
+	db := s.db.WithContext(ctx)
+	bad := func(id int64, reason string) {
+		if v.OK {
+			v.OK = false
+			if id != 0 {
+				v.FirstBadID = &id
+			}
+			v.Reason = reason
+		}
+	}
+	prev, want := ZeroHash, int64(1)
+	anchorSeen := false
+	const batch = 2000
+	for {
+		var rows []models.AccessEntry
+		if err := db.Where("seq >= ?", want).Order("seq").Limit(batch).Find(&rows).Error; err != nil {
+			return nil, err
+		}
+		for i := range rows {
+			e := &rows[i]
+			v.Checked++
+			switch {
+			case *e.Seq != want:
+				bad(e.ID, fmt.Sprintf("entry %d has seq %d where %d was expected (an entry is missing)", e.ID, *e.Seq, want))
+			case e.PrevHash == nil || *e.PrevHash != prev:
+				bad(e.ID, fmt.Sprintf("entry %d does not follow the entry before it", e.ID))
+			case e.Hash == nil || *e.Hash != Hash(prev, *e.Seq, e.At, e.ActorID, e.Actor, e.Method, e.Path, e.CadreID, e.Status):
+				bad(e.ID, fmt.Sprintf("entry %d was changed after it was sealed", e.ID))
+			}
+			if !v.OK {
+				return v, nil
+			}
+			if anchor != nil && *e.Seq == anchor.Seq {
+				anchorSeen = true
+				if *e.Hash != anchor.Hash {
+					bad(e.ID, fmt.Sprintf("entry %d does not match the head hash kept elsewhere", e.ID))
+					return v, nil
+				}
+			}
+			prev, want = *e.Hash, *e.Seq+1
+			v.HeadHash = prev
+		}
+		if len(rows) < batch {
+			break
+		}
+	}
+	var head models.ChainHead
+	if err := db.First(&head, 1).Error; err != nil {
+		return nil, err
+	}
+	if head.Seq != want-1 || head.Hash != v.HeadHash {
+		bad(0, fmt.Sprintf("the chain ends at seq %d but the head records seq %d: entries were removed from the end", want-1, head.Seq))
+	}
+	if anchor != nil && !anchorSeen {
+		bad(0, fmt.Sprintf("the chain ends at seq %d, before the head kept elsewhere (seq %d): entries were removed from the end", want-1, anchor.Seq))
+	}
+	return v, nil
+}
+
+// Filter selects entries for List.
+type Filter struct {
+	ActorID *int64
+	CadreID *int64
+	From    *time.Time
+	To      *time.Time // exclusive
+	Page    models.Page
+}
+
+// List returns entries, newest first.
+func (s *Service) List(ctx context.Context, f Filter) ([]models.AccessEntry, int64, error) {
+	q := s.db.WithContext(ctx).Model(&models.AccessEntry{})
+	if f.ActorID != nil {
+		q = q.Where("actor_id = ?", *f.ActorID)
+	}
+	if f.CadreID != nil {
+		q = q.Where("cadre_id = ?", *f.CadreID)
+	}
+	if f.From != nil {
+		q = q.Where("at >= ?", f.From.UTC())
+	}
+	if f.To != nil {
+		q = q.Where("at < ?", f.To.UTC())
+	}
+	var total int64
+	if err := q.Count(&total).Error; err != nil {
+		return nil, 0, err
+	}
+	var rows []models.AccessEntry
+	err := q.Order("id DESC").Offset(f.Page.Offset()).Limit(f.Page.Size).Find(&rows).Error
+	return rows, total, err
+}

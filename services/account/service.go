@@ -1,0 +1,206 @@
+package account
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"time"
+	"unicode/utf8"
+
+	"efile/models"
+	"efile/services/accesslog"
+	"efile/services/errs"
+
+	"golang.org/x/crypto/bcrypt"
+	"gorm.io/gorm"
+)
+
+// Lockout: five failed logins for one username from one address within
+// 15 minutes lock that pair out for 15 minutes (SPEC section 4).
+const (
+	maxFailures   = 5
+	failureWindow = 15 * time.Minute
+	lockFor       = 15 * time.Minute
+)
+
+// Service manages accounts.
+type Service struct {
+	db     *gorm.DB
+	log    *accesslog.Service
+	secret []byte
+	now    func() time.Time
+	cost   int
+	dummy  []byte // a hash to compare against when the user does not exist
+}
+
+// Config holds what the service needs beyond the database.
+type Config struct {
+	JWTSecret  []byte
+	BcryptCost int              // 0: bcrypt.DefaultCost
+	Now        func() time.Time // nil: time.Now
+}
+
+// New builds the service.
+func New(db *gorm.DB, log *accesslog.Service, cfg Config) (*Service, error) {
+	if len(cfg.JWTSecret) < 32 {
+		return nil, errors.New("the JWT secret must be at least 32 bytes")
+	}
+	s := &Service{db: db, log: log, secret: cfg.JWTSecret, now: cfg.Now, cost: cfg.BcryptCost}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.cost == 0 {
+		s.cost = bcrypt.DefaultCost
+	}
+	var err error
+	s.dummy, err = bcrypt.GenerateFromPassword([]byte("not-a-real-password"), s.cost)
+	return s, err
+}
+
+// CheckPassword applies the password rules: 12–64 characters and at most
+// 72 bytes, bcrypt's limit (a longer one would be silently truncated).
+func CheckPassword(v *errs.Validation, field, pw string) {
+	n := utf8.RuneCountInString(pw)
+	switch {
+	case n < 12 || n > 64:
+		v.Add(field, "must be 12 to 64 characters long")
+	case len(pw) > 72:
+		v.Add(field, "must be at most 72 bytes in UTF-8 (bcrypt's limit)")
+	}
+}
+
+func (s *Service) hash(pw string) (string, error) {
+	h, err := bcrypt.GenerateFromPassword([]byte(pw), s.cost)
+	return string(h), err
+}
+
+// Login checks credentials and issues a token. The lockout is checked first,
+// so a locked-out pair answers rate_limited even with the right password.
+func (s *Service) Login(ctx context.Context, username, password, clientIP string) (string, time.Time, *models.User, error) {
+	now := s.now().UTC()
+	var th models.LoginThrottle
+	err := s.db.WithContext(ctx).Where("username = ? AND client_ip = ?", username, clientIP).First(&th).Error
+	if err != nil && !models.IsNotFound(err) {
+		return "", time.Time{}, nil, err
+	}
+	if err == nil && th.LockedUntil != nil && now.Before(*th.LockedUntil) {
+		return "", time.Time{}, nil, fmt.Errorf("%w: too many failed logins; try again after %s", errs.ErrRateLimited, th.LockedUntil.Format(time.RFC3339))
+	}
+	u, err := models.FindUserByName(ctx, s.db, username)
+	hash := s.dummy
+	if err == nil {
+		hash = []byte(u.PasswordHash)
+	} else if !models.IsNotFound(err) {
+		return "", time.Time{}, nil, err
+	}
+	ok := bcrypt.CompareHashAndPassword(hash, []byte(password)) == nil && err == nil && !u.Disabled
+	if !ok {
+		if ferr := s.fail(ctx, username, clientIP, now); ferr != nil {
+			return "", time.Time{}, nil, ferr
+		}
+		return "", time.Time{}, nil, fmt.Errorf("%w: wrong username or password", errs.ErrUnauthorized)
+	}
+	if err := s.db.WithContext(ctx).Where("username = ? AND client_ip = ?", username, clientIP).Delete(&models.LoginThrottle{}).Error; err != nil {
+		return "", time.Time{}, nil, err
+	}
+	tok, exp, err := s.issue(u)
+	if err != nil {
+		return "", time.Time{}, nil, err
+	}
+	accesslog.ReqFrom(ctx).SetActor(u.ID, u.Username)
+	return tok, exp, u, nil
+}
+
+// fail counts one failed login of the pair and locks it at the fifth
+// failure within the window.
+func (s *Service) fail(ctx context.Context, username, ip string, now time.Time) error {
+	return models.WithTx(ctx, s.db, func(ctx context.Context) error {
+		db := models.Get(ctx, s.db)
+		var th models.LoginThrottle
+		err := db.Where("username = ? AND client_ip = ?", username, ip).First(&th).Error
+		if err != nil && !models.IsNotFound(err) {
+			return err
+		}
+		if err != nil || now.Sub(th.WindowStart) > failureWindow || (th.LockedUntil != nil && !now.Before(*th.LockedUntil)) {
+			th = models.LoginThrottle{Username: username, ClientIP: ip, WindowStart: now}
+		}
+		th.Failures++
+		if th.Failures >= maxFailures {
+			until := now.Add(lockFor)
+			th.LockedUntil = &until
+		}
+		return db.Save(&th).Error
+	})
+}
+
+// EnsureAdmin creates user admin with password when there are no users at
+// all. With an empty password it generates one and returns it, to be printed
+// once; it returns "" when nothing was created or the password was given.
+func (s *Service) EnsureAdmin(ctx context.Context, password string) (string, error) {
+	var n int64
+	if err := s.db.WithContext(ctx).Model(&models.User{}).Count(&n).Error; err != nil {
+		return "", err
+	}
+	if n > 0 {
+		return "", nil
+	}
+	generated := ""
+	if password == "" {
+		var b [18]byte
+		if _, err := rand.Read(b[:]); err != nil {
+			return "", err
+		}
+		password = base64.RawURLEncoding.EncodeToString(b[:])
+		generated = password
+	}
+	v := &errs.Validation{}
+	CheckPassword(v, "EFILE_ADMIN_PASSWORD", password)
+	if err := v.Err(); err != nil {
+		return "", err
+	}
+	h, err := s.hash(password)
+	if err != nil {
+		return "", err
+	}
+	u := &models.User{Username: "admin", DisplayName: "System administrator", PasswordHash: h, Version: 1,
+		Roles: []models.UserRole{{Role: RoleAdmin}}}
+	if err := s.db.WithContext(ctx).Create(u).Error; err != nil {
+		if models.IsDuplicate(err) {
+			return "", nil // another replica won the race
+		}
+		return "", err
+	}
+	return generated, nil
+}
+
+// ChangePassword changes the signed-in user's own password.
+func (s *Service) ChangePassword(ctx context.Context, me *models.User, current, next string) error {
+	v := &errs.Validation{}
+	if current == "" {
+		v.Add("current_password", "is required")
+	}
+	CheckPassword(v, "new_password", next)
+	if err := v.Err(); err != nil {
+		return err
+	}
+	if bcrypt.CompareHashAndPassword([]byte(me.PasswordHash), []byte(current)) != nil {
+		return errs.Invalid("current_password", "is not your current password")
+	}
+	h, err := s.hash(next)
+	if err != nil {
+		return err
+	}
+	return s.log.Tx(ctx, 200, func(ctx context.Context) error {
+		res := models.Get(ctx, s.db).Model(&models.User{}).Where("id = ? AND version = ?", me.ID, me.Version).
+			Updates(map[string]any{"password_hash": h, "version": gorm.Expr("version + 1"), "updated_at": s.now().UTC()})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected != 1 {
+			return errs.ErrVersionConflict
+		}
+		return nil
+	})
+}

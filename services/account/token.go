@@ -1,0 +1,96 @@
+package account
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"strconv"
+	"time"
+
+	"efile/models"
+	"efile/services/errs"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// TokenTTL is how long a login token lives.
+const TokenTTL = 12 * time.Hour
+
+// ErrBadToken is returned for a missing, malformed, expired or revoked token
+// and for a disabled or deleted user.
+var ErrBadToken = fmt.Errorf("%w: the token is missing, invalid, expired or revoked", errs.ErrUnauthorized)
+
+// Session is an authenticated request's user and token.
+type Session struct {
+	User      *models.User
+	TokenID   string
+	ExpiresAt time.Time
+}
+
+func (s *Service) issue(u *models.User) (string, time.Time, error) {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", time.Time{}, err
+	}
+	now := s.now()
+	exp := now.Add(TokenTTL).Truncate(time.Second)
+	claims := jwt.RegisteredClaims{
+		Subject:   strconv.FormatInt(u.ID, 10),
+		ID:        hex.EncodeToString(b[:]),
+		IssuedAt:  jwt.NewNumericDate(now),
+		ExpiresAt: jwt.NewNumericDate(exp),
+	}
+	tok, err := jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString(s.secret)
+	return tok, exp, err
+}
+
+// Authenticate checks a bearer token and loads its user with the user's
+// current roles: a role change or a disabling holds on the very next request.
+func (s *Service) Authenticate(ctx context.Context, token string) (*Session, error) {
+	var claims jwt.RegisteredClaims
+	_, err := jwt.ParseWithClaims(token, &claims, func(*jwt.Token) (any, error) { return s.secret, nil },
+		jwt.WithValidMethods([]string{"HS256"}), jwt.WithExpirationRequired(), jwt.WithTimeFunc(s.now))
+	if err != nil {
+		return nil, ErrBadToken
+	}
+	id, err := strconv.ParseInt(claims.Subject, 10, 64)
+	if err != nil || claims.ID == "" {
+		return nil, ErrBadToken
+	}
+	var revoked int64
+	if err := s.db.WithContext(ctx).Model(&models.RevokedToken{}).Where("jti = ?", claims.ID).Count(&revoked).Error; err != nil {
+		return nil, err
+	}
+	if revoked > 0 {
+		return nil, ErrBadToken
+	}
+	u, err := models.FindUser(ctx, s.db, id)
+	if err != nil {
+		if models.IsNotFound(err) {
+			return nil, ErrBadToken
+		}
+		return nil, err
+	}
+	if u.Disabled {
+		return nil, ErrBadToken
+	}
+	return &Session{User: u, TokenID: claims.ID, ExpiresAt: claims.ExpiresAt.Time}, nil
+}
+
+// Logout revokes the session's token; revocations are rows, so they survive
+// restarts and hold on every replica.
+func (s *Service) Logout(ctx context.Context, sess *Session) error {
+	return s.log.Tx(ctx, 200, func(ctx context.Context) error {
+		db := models.Get(ctx, s.db)
+		// Forget revocations whose tokens have expired anyway.
+		if err := db.Where("expires_at < ?", s.now().UTC()).Delete(&models.RevokedToken{}).Error; err != nil {
+			return err
+		}
+		err := db.Create(&models.RevokedToken{JTI: sess.TokenID, ExpiresAt: sess.ExpiresAt.UTC()}).Error
+		if models.IsDuplicate(err) {
+			return nil
+		}
+		return err
+	})
+}

@@ -1,0 +1,287 @@
+package account
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"efile/models"
+	"efile/services/errs"
+
+	"gorm.io/gorm"
+)
+
+// ErrUserNotFound is returned for an unknown user id.
+var ErrUserNotFound = errs.NotFound("user")
+
+// NewUser is what an administrator gives to create a user.
+type NewUser struct {
+	Username    string
+	Password    string
+	DisplayName string
+	Roles       []string
+	UnitID      *int64
+	Department  *string
+	CadreID     *int64
+}
+
+// Opt is an optional field of a patch: Set when present, with a nil Value
+// when present as null (clear it).
+type Opt[T any] struct {
+	Set   bool
+	Value *T
+}
+
+// UserPatch is a partial update of a user.
+type UserPatch struct {
+	Roles      *[]string
+	Disabled   *bool
+	UnitID     Opt[int64]
+	Department Opt[string]
+	CadreID    Opt[int64]
+	Password   *string
+	Version    int
+}
+
+var usernameRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{2,63}$`)
+
+// checkRoles applies the role rules of SPEC section 4 to a user's final state.
+func checkRoles(v *errs.Validation, roles []string, unitID *int64, dept *string) {
+	if !checkRoleList(v, roles) {
+		return
+	}
+	checkRoleNeeds(v, roles, unitID, dept)
+}
+
+// checkRoleList checks the roles themselves: known, unique, exclusivity.
+func checkRoleList(v *errs.Validation, roles []string) bool {
+	if len(roles) == 0 {
+		v.Add("roles", "must name at least one role")
+		return false
+	}
+	seen := map[string]bool{}
+	for i, r := range roles {
+		if !known(Roles, r) {
+			v.Add(fmt.Sprintf("roles[%d]", i), "must be one of: %s", strings.Join(Roles, ", "))
+			return false
+		}
+		if seen[r] {
+			v.Add(fmt.Sprintf("roles[%d]", i), "repeats role %s", r)
+			return false
+		}
+		seen[r] = true
+	}
+	for _, r := range roles {
+		if exclusive[r] && len(roles) > 1 {
+			v.Add("roles", "%s is an exclusive role and cannot be combined with another (separation of duties)", r)
+			return false
+		}
+	}
+	return true
+}
+
+// checkRoleNeeds checks what some roles require: an auditor's department,
+// an evaluator's unit.
+func checkRoleNeeds(v *errs.Validation, roles []string, unitID *int64, dept *string) {
+	if slices.Contains(roles, RoleAuditor) {
+		if dept == nil {
+			v.Add("department", "is required for an auditor: one of %s", strings.Join(Departments, ", "))
+		}
+	} else if dept != nil {
+		v.Add("department", "is only for auditors")
+	}
+	if dept != nil && !known(Departments, *dept) {
+		v.Add("department", "must be one of: %s", strings.Join(Departments, ", "))
+	}
+	if slices.Contains(roles, RoleEvaluator) && unitID == nil {
+		v.Add("unit_id", "is required for an evaluator")
+	}
+}
+
+// checkLinks checks that the unit and the cadre named exist (400 if not).
+func (s *Service) checkLinks(ctx context.Context, v *errs.Validation, unitID, cadreID *int64) error {
+	db := models.Get(ctx, s.db)
+	if unitID != nil {
+		var n int64
+		if err := db.Model(&models.Unit{}).Where("id = ?", *unitID).Count(&n).Error; err != nil {
+			return err
+		}
+		if n == 0 {
+			v.Add("unit_id", "no unit has id %d", *unitID)
+		}
+	}
+	if cadreID != nil {
+		ok, err := models.CadreExists(ctx, s.db, *cadreID)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			v.Add("cadre_id", "no cadre has id %d", *cadreID)
+		}
+	}
+	return nil
+}
+
+// CreateUser creates a user (administrators only, by route policy).
+func (s *Service) CreateUser(ctx context.Context, in NewUser) (*models.User, error) {
+	v := &errs.Validation{}
+	if !usernameRe.MatchString(in.Username) {
+		v.Add("username", "must be 3 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit")
+	}
+	CheckPassword(v, "password", in.Password)
+	if n := utf8.RuneCountInString(strings.TrimSpace(in.DisplayName)); n < 1 || n > 100 {
+		v.Add("display_name", "must be 1 to 100 characters long")
+	}
+	checkRoles(v, in.Roles, in.UnitID, in.Department)
+	if err := s.checkLinks(ctx, v, in.UnitID, in.CadreID); err != nil {
+		return nil, err
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	h, err := s.hash(in.Password)
+	if err != nil {
+		return nil, err
+	}
+	u := &models.User{Username: in.Username, DisplayName: strings.TrimSpace(in.DisplayName), PasswordHash: h,
+		UnitID: in.UnitID, Department: in.Department, CadreID: in.CadreID, Version: 1}
+	for _, r := range in.Roles {
+		u.Roles = append(u.Roles, models.UserRole{Role: r})
+	}
+	err = s.log.Tx(ctx, 201, func(ctx context.Context) error {
+		err := models.Get(ctx, s.db).Create(u).Error
+		if models.IsDuplicate(err) {
+			return errs.Conflict("conflict", "username %q is taken", in.Username)
+		}
+		return err
+	})
+	return u, err
+}
+
+// GetUser loads one user.
+func (s *Service) GetUser(ctx context.Context, id int64) (*models.User, error) {
+	u, err := models.FindUser(ctx, s.db, id)
+	if models.IsNotFound(err) {
+		return nil, ErrUserNotFound
+	}
+	return u, err
+}
+
+// ListUsers lists users, newest first.
+func (s *Service) ListUsers(ctx context.Context, p models.Page) ([]models.User, int64, error) {
+	var total int64
+	db := s.db.WithContext(ctx)
+	if err := db.Model(&models.User{}).Count(&total).Error; err != nil {
+		return nil, 0, err
+	}
+	var out []models.User
+	err := db.Preload("Roles").Order("id DESC").Offset(p.Offset()).Limit(p.Size).Find(&out).Error
+	return out, total, err
+}
+
+// UpdateUser applies a patch. Nobody may change their own roles or disabled
+// state (403); the result must still satisfy the role rules (400); a stale
+// version answers 409 version_conflict.
+func (s *Service) UpdateUser(ctx context.Context, actor *models.User, id int64, p UserPatch) (*models.User, error) {
+	v := &errs.Validation{}
+	if p.Version < 1 {
+		v.Add("version", "is required: the version you last read")
+	}
+	if p.Password != nil {
+		CheckPassword(v, "password", *p.Password)
+	}
+	if p.Roles != nil {
+		checkRoleList(v, *p.Roles)
+	}
+	if p.Department.Set && p.Department.Value != nil && !known(Departments, *p.Department.Value) {
+		v.Add("department", "must be one of: %s", strings.Join(Departments, ", "))
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	var out *models.User
+	err := s.log.Tx(ctx, 200, func(ctx context.Context) error {
+		u, err := models.FindUser(ctx, s.db, id)
+		if models.IsNotFound(err) {
+			return ErrUserNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if actor.ID == id && (p.Roles != nil || p.Disabled != nil) {
+			return errs.Forbidden("you may not change your own roles or disabled state")
+		}
+		roles := u.RoleNames()
+		if p.Roles != nil {
+			roles = *p.Roles
+		}
+		if p.UnitID.Set {
+			u.UnitID = p.UnitID.Value
+		}
+		if p.Department.Set {
+			u.Department = p.Department.Value
+		}
+		if p.CadreID.Set {
+			u.CadreID = p.CadreID.Value
+		}
+		checkRoleNeeds(v, roles, u.UnitID, u.Department)
+		if err := s.checkLinks(ctx, v, unitIfSet(p.UnitID), unitIfSet(p.CadreID)); err != nil {
+			return err
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		if u.Version != p.Version {
+			return errs.ErrVersionConflict
+		}
+		upd := map[string]any{"unit_id": u.UnitID, "department": u.Department, "cadre_id": u.CadreID,
+			"version": gorm.Expr("version + 1"), "updated_at": s.now().UTC()}
+		if p.Disabled != nil {
+			upd["disabled"] = *p.Disabled
+		}
+		if p.Password != nil {
+			h, err := s.hash(*p.Password)
+			if err != nil {
+				return err
+			}
+			upd["password_hash"] = h
+		}
+		db := models.Get(ctx, s.db)
+		res := db.Model(&models.User{}).Where("id = ? AND version = ?", id, p.Version).Updates(upd)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected != 1 {
+			return errs.ErrVersionConflict
+		}
+		if p.Roles != nil && !slices.Equal(sorted(roles), sorted(u.RoleNames())) {
+			if err := db.Where("user_id = ?", id).Delete(&models.UserRole{}).Error; err != nil {
+				return err
+			}
+			for _, r := range roles {
+				if err := db.Create(&models.UserRole{UserID: id, Role: r}).Error; err != nil {
+					return err
+				}
+			}
+		}
+		out, err = models.FindUser(ctx, s.db, id)
+		return err
+	})
+	return out, err
+}
+
+func unitIfSet(o Opt[int64]) *int64 {
+	if o.Set {
+		return o.Value
+	}
+	return nil
+}
+
+func sorted(s []string) []string {
+	c := slices.Clone(s)
+	slices.Sort(c)
+	return c
+}

@@ -1,0 +1,91 @@
+// Package testenv gives tests a real, fresh, migrated database: a SQLite
+// file in the test's temp dir always, or a new MySQL database on the server
+// named by EFILE_TEST_MYSQL_DSN when that is set. It is imported by tests only.
+package testenv
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"path/filepath"
+	"testing"
+
+	"efile/models"
+
+	mysqldriver "github.com/go-sql-driver/mysql"
+	"gorm.io/gorm"
+)
+
+// MySQLDSN is the variable naming a MySQL server (and any database on it)
+// that tests may create databases on.
+const MySQLDSN = "EFILE_TEST_MYSQL_DSN"
+
+// Driver is "mysql" when EFILE_TEST_MYSQL_DSN is set, else "sqlite".
+func Driver() string {
+	if mysqlBase() != "" {
+		return "mysql"
+	}
+	return "sqlite"
+}
+
+func mysqlBase() string { return getenv(MySQLDSN) }
+
+// DB returns a fresh migrated database for one test, and its driver and DSN
+// (for tests that start a second process or command on it).
+func DB(t testing.TB) (*gorm.DB, string, string) {
+	t.Helper()
+	ctx := context.Background()
+	if base := mysqlBase(); base != "" {
+		cfg, err := mysqldriver.ParseDSN(base)
+		if err != nil {
+			t.Fatalf("%s: %v", MySQLDSN, err)
+		}
+		var b [6]byte
+		_, _ = rand.Read(b[:])
+		name := "efile_t_" + hex.EncodeToString(b[:])
+		admin, err := models.Open(ctx, "mysql", base)
+		if err != nil {
+			t.Fatalf("connect to %s: %v", MySQLDSN, err)
+		}
+		if err := admin.Exec("CREATE DATABASE " + name + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci").Error; err != nil {
+			t.Fatalf("create database: %v", err)
+		}
+		cfg.DBName = name
+		dsn := cfg.FormatDSN()
+		db, err := models.Open(ctx, "mysql", dsn)
+		if err != nil {
+			t.Fatalf("open %s: %v", name, err)
+		}
+		t.Cleanup(func() {
+			if sqlDB, err := db.DB(); err == nil {
+				sqlDB.Close()
+			}
+			admin.Exec("DROP DATABASE " + name)
+			if sqlDB, err := admin.DB(); err == nil {
+				sqlDB.Close()
+			}
+		})
+		migrate(t, db)
+		return db, "mysql", dsn
+	}
+	dsn := filepath.Join(t.TempDir(), "efile.db")
+	db, err := models.Open(ctx, "sqlite", dsn)
+	if err != nil {
+		t.Fatalf("open sqlite: %v", err)
+	}
+	t.Cleanup(func() {
+		if sqlDB, err := db.DB(); err == nil {
+			sqlDB.Close()
+		}
+	})
+	migrate(t, db)
+	return db, "sqlite", dsn
+}
+
+func migrate(t testing.TB, db *gorm.DB) {
+	t.Helper()
+	if err := models.Migrate(context.Background(), db); err != nil {
+		t.Fatal(fmt.Errorf("migrate: %w", err))
+	}
+}
