@@ -10,7 +10,7 @@ import (
 type AccessEntry struct {
 	ID       int64     `gorm:"primaryKey"`
 	Seq      *int64    `gorm:"uniqueIndex"`
-	At       time.Time `gorm:"type:datetime(6);not null;index"`
+	At       time.Time `gorm:"precision:6;not null;index"`
 	ActorID  int64     `gorm:"not null;index"`
 	Actor    string    `gorm:"size:64;not null"`
 	Method   string    `gorm:"size:10;not null"`

@@ -35,7 +35,7 @@ func (e *badJSON) Error() string { return e.msg }
 func abort(c *gin.Context, err error) {
 	status, body := classify(err)
 	if status == http.StatusInternalServerError {
-		logger(c).ErrorContext(c.Request.Context(), "internal error", "err", err.Error(), "request_id", c.GetString(ctxRequestID))
+		logger(c).ErrorContext(c.Request.Context(), "internal error", "err", err.Error())
 	}
 	c.AbortWithStatusJSON(status, body)
 }

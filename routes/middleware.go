@@ -155,7 +155,7 @@ func (w *auditWriter) ensure() {
 	}
 	if err := w.svc.Log(w.c.Request.Context(), w.req, w.ResponseWriter.Status()); err != nil {
 		w.failed = true
-		logger(w.c).Error("access log unavailable; response withheld", "err", err.Error(), "request_id", w.c.GetString(ctxRequestID))
+		logger(w.c).Error("access log unavailable; response withheld", "err", err.Error())
 		h := w.Header()
 		for _, k := range []string{"Content-Disposition", "Content-Length", "Content-Encoding"} {
 			h.Del(k)
