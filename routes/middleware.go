@@ -218,6 +218,19 @@ func authenticate(acc *account.Service) gin.HandlerFunc {
 	}
 }
 
+// identify names the caller in the access log when the request carries a
+// valid token, without refusing it otherwise.
+func identify(acc *account.Service) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if tok, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer "); ok {
+			if sess, err := acc.Authenticate(c.Request.Context(), strings.TrimSpace(tok)); err == nil {
+				accesslog.ReqFrom(c.Request.Context()).SetActor(sess.User.ID, sess.User.Username)
+			}
+		}
+		c.Next()
+	}
+}
+
 // enforcer is what authorize needs of casbin.
 type enforcer interface {
 	Enforce(rvals ...any) (bool, error)

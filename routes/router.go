@@ -55,8 +55,10 @@ func New(d Deps) (*gin.Engine, error) {
 		return float64(n)
 	})
 	r.Use(requestID(d.Logger), m.handler, accessLog(d.Audit), recovery, bodyLimit)
-	r.NoRoute(func(c *gin.Context) { abort(c, errNoRoute) })
-	r.NoMethod(func(c *gin.Context) {
+	// Unknown routes and methods answer 404 and 405 to anyone; a valid
+	// token still names its user in the access log.
+	r.NoRoute(identify(d.Accounts), func(c *gin.Context) { abort(c, errNoRoute) })
+	r.NoMethod(identify(d.Accounts), func(c *gin.Context) {
 		c.AbortWithStatusJSON(http.StatusMethodNotAllowed, errorBody{errorDetail{Code: "method_not_allowed", Message: "this route does not accept " + c.Request.Method}})
 	})
 
