@@ -9,7 +9,9 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -28,7 +30,10 @@ import (
 )
 
 func main() {
-	if err := run(os.Args[1:]); err != nil {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:])
+	stop()
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "efile:", err)
 		os.Exit(1)
 	}
@@ -36,23 +41,27 @@ func main() {
 
 var errBrokenChain = errors.New("the access-log chain is broken")
 
-func run(args []string) error {
+// run runs one command; ctx ends on SIGINT or SIGTERM.
+func run(ctx context.Context, args []string) error {
 	cmd := "serve"
 	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
 		cmd, args = args[0], args[1:]
 	}
 	switch cmd {
 	case "serve":
-		return serve(args)
+		return serve(ctx, args)
 	case "audit":
 		if len(args) == 0 || args[0] != "verify" {
 			return errors.New("usage: efile audit verify [--head HASH@SEQ]")
 		}
-		return auditVerify(args[1:])
+		return auditVerifyTo(os.Stdout, args[1:])
 	default:
 		return fmt.Errorf("unknown command %q (serve, audit verify)", cmd)
 	}
 }
+
+// retryDelay is the first wait between connection attempts; it doubles.
+var retryDelay = 500 * time.Millisecond
 
 // openDB connects, retrying a few times (a MySQL container may still be
 // starting), and migrates.
@@ -65,7 +74,7 @@ func openDB(ctx context.Context, c *config, log *slog.Logger) (*gorm.DB, error) 
 			break
 		}
 		log.Warn("database not reachable yet; retrying", "attempt", i+1, "err", err.Error())
-		time.Sleep(time.Duration(1<<i) * time.Second)
+		time.Sleep(retryDelay << i)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("database unreachable: %w", err)
@@ -76,14 +85,14 @@ func openDB(ctx context.Context, c *config, log *slog.Logger) (*gorm.DB, error) 
 	return db, nil
 }
 
-func serve(args []string) error {
+// serve runs the API until ctx ends, then finishes the requests in flight
+// and seals the access log before returning.
+func serve(ctx context.Context, args []string) error {
 	log := slog.New(slog.NewJSONHandler(os.Stdout, nil))
 	c, err := loadConfig(flag.NewFlagSet("serve", flag.ContinueOnError), args)
 	if err != nil {
 		return err
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	defer stop()
 	db, err := openDB(ctx, c, log)
 	if err != nil {
 		return err
@@ -118,9 +127,18 @@ func serve(args []string) error {
 
 	srv := &http.Server{Addr: c.Addr, Handler: router, ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout: time.Minute, WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute}
+	ln, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		stopSealer()
+		<-sealerDone
+		return fmt.Errorf("listen on %s: %w", c.Addr, err)
+	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
-	log.Info("efile listening", "addr", c.Addr, "driver", c.Driver)
+	go func() { errc <- srv.Serve(ln) }()
+	log.Info("efile listening", "addr", ln.Addr().String(), "driver", c.Driver)
+	if listening != nil {
+		listening(ln.Addr().String())
+	}
 	select {
 	case err := <-errc:
 		stopSealer()
@@ -134,11 +152,17 @@ func serve(args []string) error {
 	err = srv.Shutdown(shCtx)
 	stopSealer() // seals what the last requests wrote
 	<-sealerDone
+	if sqlDB, e := db.DB(); e == nil {
+		sqlDB.Close()
+	}
 	log.Info("stopped")
 	return err
 }
 
-func auditVerify(args []string) error {
+// listening, when set (by tests), is told the address once serving.
+var listening func(addr string)
+
+func auditVerifyTo(out io.Writer, args []string) error {
 	fs := flag.NewFlagSet("audit verify", flag.ContinueOnError)
 	head := fs.String("head", "", "HASH@SEQ of a head hash kept elsewhere")
 	log := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
@@ -151,6 +175,9 @@ func auditVerify(args []string) error {
 	if err != nil {
 		return err
 	}
+	if sqlDB, e := db.DB(); e == nil {
+		defer sqlDB.Close()
+	}
 	var anchor *accesslog.Anchor
 	if *head != "" {
 		if anchor, err = accesslog.ParseAnchor(*head); err != nil {
@@ -162,13 +189,13 @@ func auditVerify(args []string) error {
 		return err
 	}
 	if v.OK {
-		fmt.Printf("ok: %d entries checked, %d pending, head %s@%d\n", v.Checked, v.Pending, v.HeadHash, v.Checked)
+		fmt.Fprintf(out, "ok: %d entries checked, %d pending, head %s@%d\n", v.Checked, v.Pending, v.HeadHash, v.Checked)
 		return nil
 	}
 	bad := "none"
 	if v.FirstBadID != nil {
 		bad = fmt.Sprint(*v.FirstBadID)
 	}
-	fmt.Printf("BROKEN: %s; first bad entry id: %s; %d entries checked\n", v.Reason, bad, v.Checked)
+	fmt.Fprintf(out, "BROKEN: %s; first bad entry id: %s; %d entries checked\n", v.Reason, bad, v.Checked)
 	return errBrokenChain
 }

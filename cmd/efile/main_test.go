@@ -1,0 +1,193 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"efile/models"
+	"efile/services/accesslog"
+	"efile/testenv"
+)
+
+// useDB points the commands at a fresh test database.
+func useDB(t *testing.T) *accesslog.Service {
+	t.Helper()
+	db, driver, dsn := testenv.DB(t)
+	t.Setenv("EFILE_DB_DRIVER", driver)
+	t.Setenv("EFILE_DB_DSN", dsn)
+	t.Setenv("EFILE_JWT_SECRET", strings.Repeat("j", 32))
+	t.Setenv("EFILE_DATA_KEY", "MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE=")
+	svc := accesslog.New(db, nil)
+	for i := 0; i < 5; i++ {
+		r := &accesslog.Req{Method: "GET", Path: fmt.Sprintf("/api/v1/cadres/%d", i+1), ActorID: 2, Actor: "rev"}
+		r.SetCadre(int64(i + 1))
+		if err := svc.Log(context.Background(), r, 200); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := svc.Seal(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {})
+	tamper = func(q string, args ...any) {
+		t.Helper()
+		if err := db.Exec(q, args...).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	head = func() models.ChainHead {
+		var h models.ChainHead
+		db.First(&h, 1)
+		return h
+	}
+	return svc
+}
+
+var (
+	tamper func(q string, args ...any)
+	head   func() models.ChainHead
+)
+
+func TestAuditVerify(t *testing.T) {
+	useDB(t)
+	var out bytes.Buffer
+	if err := auditVerifyTo(&out, nil); err != nil || !strings.HasPrefix(out.String(), "ok: 5 entries checked") {
+		t.Fatalf("%v %s", err, out.String())
+	}
+	h := head()
+	out.Reset()
+	if err := auditVerifyTo(&out, []string{"--head", fmt.Sprintf("%s@%d", h.Hash, h.Seq)}); err != nil {
+		t.Fatalf("anchor: %v %s", err, out.String())
+	}
+	t.Run("badHead", func(t *testing.T) {
+		if err := auditVerifyTo(&out, []string{"--head", "xyz"}); err == nil || errors.Is(err, errBrokenChain) {
+			t.Fatalf("want a usage error, got %v", err)
+		}
+	})
+	t.Run("tamperedEntryExits1", func(t *testing.T) {
+		tamper("UPDATE access_entries SET cadre_id = 99 WHERE seq = 3")
+		out.Reset()
+		err := auditVerifyTo(&out, nil)
+		if !errors.Is(err, errBrokenChain) || !strings.Contains(out.String(), "first bad entry id: 3") {
+			t.Fatalf("%v %s", err, out.String())
+		}
+	})
+}
+
+func TestAuditVerifyTruncated(t *testing.T) {
+	useDB(t)
+	h := head()
+	tamper("DELETE FROM access_entries WHERE seq = ?", h.Seq)
+	tamper("UPDATE chain_heads SET seq = seq - 1")
+	var out bytes.Buffer
+	if err := auditVerifyTo(&out, []string{"--head", fmt.Sprintf("%s@%d", h.Hash, h.Seq)}); !errors.Is(err, errBrokenChain) {
+		t.Fatalf("a removed tail must fail against the anchor: %v %s", err, out.String())
+	}
+}
+
+func TestConfig(t *testing.T) {
+	dir := t.TempDir()
+	for _, k := range []string{"EFILE_ADDR", "EFILE_DB_DRIVER", "EFILE_DB_DSN", "EFILE_TZ", "EFILE_JWT_SECRET", "EFILE_DATA_KEY", "EFILE_TRUSTED_PROXIES"} {
+		t.Setenv(k, "")
+	}
+	load := func(args ...string) (*config, error) {
+		return loadConfig(flag.NewFlagSet("t", flag.ContinueOnError), args)
+	}
+	t.Run("unknownDriver", func(t *testing.T) {
+		if _, err := load("--db-driver", "postgres"); err == nil || !strings.Contains(err.Error(), "EFILE_DB_DRIVER") {
+			t.Fatal(err)
+		}
+	})
+	t.Run("badTZ", func(t *testing.T) {
+		if _, err := load("--tz", "Mars/Olympus", "--db-dsn", filepath.Join(dir, "a.db")); err == nil || !strings.Contains(err.Error(), "EFILE_TZ") {
+			t.Fatal(err)
+		}
+	})
+	t.Run("mysqlNeedsSecrets", func(t *testing.T) {
+		if _, err := load("--db-driver", "mysql", "--db-dsn", "u@tcp(127.0.0.1:1)/x"); err == nil || !strings.Contains(err.Error(), "EFILE_DATA_KEY") {
+			t.Fatal(err)
+		}
+	})
+	t.Run("badDataKey", func(t *testing.T) {
+		t.Setenv("EFILE_JWT_SECRET", strings.Repeat("j", 32))
+		t.Setenv("EFILE_DATA_KEY", "c2hvcnQ=")
+		if _, err := load("--db-driver", "mysql"); err == nil || !strings.Contains(err.Error(), "EFILE_DATA_KEY") {
+			t.Fatal(err)
+		}
+	})
+	t.Run("devKeysKeptBesideSQLite", func(t *testing.T) {
+		dsn := filepath.Join(dir, "dev.db")
+		c1, err := load("--db-dsn", dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := os.Stat(dsn + ".keys")
+		if err != nil || st.Mode().Perm() != 0o600 {
+			t.Fatalf("key file: %v %v", st, err)
+		}
+		c2, err := load("--db-dsn", dsn)
+		if err != nil || !bytes.Equal(c1.DataKey, c2.DataKey) || !bytes.Equal(c1.JWTSecret, c2.JWTSecret) || len(c1.DataKey) != 32 {
+			t.Fatal("a restart must keep the same secrets")
+		}
+		if c1.TZ.String() != "Asia/Shanghai" || c1.Addr != "127.0.0.1:8080" {
+			t.Fatalf("defaults %v %s", c1.TZ, c1.Addr)
+		}
+	})
+	t.Run("mysqlUnreachable", func(t *testing.T) {
+		t.Setenv("EFILE_JWT_SECRET", strings.Repeat("j", 32))
+		t.Setenv("EFILE_DATA_KEY", "MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE=")
+		defer func(d time.Duration) { retryDelay = d }(retryDelay)
+		retryDelay = time.Millisecond
+		err := run(context.Background(), []string{"audit", "verify", "--db-driver", "mysql", "--db-dsn", "u@tcp(127.0.0.1:1)/x?timeout=100ms"})
+		if err == nil || !strings.Contains(err.Error(), "database unreachable") {
+			t.Fatal(err)
+		}
+	})
+	t.Run("unknownCommand", func(t *testing.T) {
+		if err := run(context.Background(), []string{"frobnicate"}); err == nil {
+			t.Fatal("want an error")
+		}
+	})
+}
+
+// TestServeShutdown starts the real server, serves a request, and stops it
+// as SIGTERM would: in-flight work finishes and the access log is sealed.
+func TestServeShutdown(t *testing.T) {
+	svc := useDB(t)
+	t.Setenv("EFILE_ADMIN_PASSWORD", "the-first-admin-password")
+	ctx, cancel := context.WithCancel(context.Background())
+	addrc := make(chan string, 1)
+	listening = func(a string) { addrc <- a }
+	defer func() { listening = nil }()
+	done := make(chan error, 1)
+	go func() { done <- serve(ctx, []string{"--addr", "127.0.0.1:0"}) }()
+	var addr string
+	select {
+	case addr = <-addrc:
+	case err := <-done:
+		t.Fatalf("serve stopped: %v", err)
+	}
+	resp, err := http.Post("http://"+addr+"/api/v1/auth/login", "application/json",
+		strings.NewReader(`{"username":"admin","password":"the-first-admin-password"}`))
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("login: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	v, err := svc.Verify(context.Background(), nil)
+	if err != nil || !v.OK || v.Pending != 0 || v.Checked != 6 {
+		t.Fatalf("after shutdown: %+v %v", v, err)
+	}
+}
