@@ -1,0 +1,74 @@
+package models_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"efile/models"
+	"efile/testenv"
+
+	mysqldriver "github.com/go-sql-driver/mysql"
+)
+
+func TestWithTxRetriesDeadlocks(t *testing.T) {
+	db, _, _ := testenv.DB(t)
+	ctx := context.Background()
+	calls := 0
+	err := models.WithTx(ctx, db, func(ctx context.Context) error {
+		calls++
+		if err := models.Get(ctx, db).Create(&models.Unit{Name: "u", Code: "U", Path: "/"}).Error; err != nil {
+			return err
+		}
+		if calls < 3 {
+			return &mysqldriver.MySQLError{Number: 1213, Message: "Deadlock found when trying to get lock"}
+		}
+		return nil
+	})
+	if err != nil || calls != 3 {
+		t.Fatalf("err %v after %d calls", err, calls)
+	}
+	var n int64
+	db.Model(&models.Unit{}).Count(&n)
+	if n != 1 {
+		t.Fatalf("retried attempts must roll back: %d units", n)
+	}
+	t.Run("lockWaitTimeoutRetried", func(t *testing.T) {
+		calls := 0
+		_ = models.WithTx(ctx, db, func(ctx context.Context) error {
+			calls++
+			return &mysqldriver.MySQLError{Number: 1205}
+		})
+		if calls != 5 {
+			t.Fatalf("%d attempts, want 5", calls)
+		}
+	})
+	t.Run("otherErrorsNotRetried", func(t *testing.T) {
+		calls := 0
+		boom := errors.New("boom")
+		if err := models.WithTx(ctx, db, func(ctx context.Context) error { calls++; return boom }); !errors.Is(err, boom) || calls != 1 {
+			t.Fatalf("%v after %d calls", err, calls)
+		}
+	})
+	t.Run("nestedJoinsOuter", func(t *testing.T) {
+		err := models.WithTx(ctx, db, func(ctx context.Context) error {
+			if err := models.WithTx(ctx, db, func(ctx context.Context) error {
+				return models.Get(ctx, db).Create(&models.Unit{Name: "v", Code: "V", Path: "/"}).Error
+			}); err != nil {
+				return err
+			}
+			return errors.New("roll back both")
+		})
+		var n int64
+		db.Model(&models.Unit{}).Where("code = 'V'").Count(&n)
+		if err == nil || n != 0 {
+			t.Fatalf("inner write survived an outer rollback")
+		}
+	})
+	t.Run("duplicateDetected", func(t *testing.T) {
+		err := db.Create(&models.Unit{Name: "u", Code: "U", Path: "/"}).Error
+		if !models.IsDuplicate(err) {
+			t.Fatalf("not a duplicate: %v", err)
+		}
+	})
+}
