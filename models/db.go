@@ -127,6 +127,17 @@ func WithTx(ctx context.Context, db *gorm.DB, fn func(ctx context.Context) error
 	return err
 }
 
+// WithTxOnce is WithTx without retries, for a caller whose work cannot be
+// repeated (a handler that has consumed its request).
+func WithTxOnce(ctx context.Context, db *gorm.DB, fn func(ctx context.Context) error) error {
+	if InTx(ctx) {
+		return fn(ctx)
+	}
+	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return fn(context.WithValue(ctx, txKey{}, tx))
+	})
+}
+
 func retryable(err error) bool {
 	var me *mysqldriver.MySQLError
 	if errors.As(err, &me) {

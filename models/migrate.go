@@ -12,7 +12,7 @@ import (
 func all() []any {
 	return []any{
 		&Unit{}, &Cadre{}, &User{}, &UserRole{}, &RevokedToken{}, &LoginThrottle{},
-		&AccessEntry{}, &ChainHead{},
+		&AccessEntry{}, &ChainHead{}, &Record{}, &Idempotency{},
 	}
 }
 

@@ -18,6 +18,10 @@ import (
 	"efile/routes"
 	"efile/services/accesslog"
 	"efile/services/account"
+	"efile/services/cadre"
+	"efile/services/datakey"
+	"efile/services/efile"
+	"efile/services/record"
 	"efile/services/unit"
 	"efile/testenv"
 
@@ -48,6 +52,7 @@ type app struct {
 	r      *gin.Engine
 	audit  *accesslog.Service
 	acc    *account.Service
+	cadres *cadre.Service
 	clock  *clock
 	logs   *bytes.Buffer
 }
@@ -68,15 +73,22 @@ func newApp(t *testing.T) *app {
 		t.Fatal(err)
 	}
 	logs := &bytes.Buffer{}
+	keys, err := datakey.New(bytes.Repeat([]byte{7}, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cadres := cadre.New(db, audit, keys, clk.Now, time.UTC)
+	records := record.New(db, audit, cadres, clk.Now)
 	r, err := routes.New(routes.Deps{DB: db, Logger: slog.New(slog.NewJSONHandler(logs, nil)), Enforcer: enf,
-		Audit: audit, Accounts: acc, Units: unit.New(db, audit)})
+		Audit: audit, Accounts: acc, Units: unit.New(db, audit), Cadres: cadres, Records: records,
+		EFiles: efile.New(db, cadres, records), Keys: keys})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := acc.EnsureAdmin(context.Background(), testPassword); err != nil {
 		t.Fatal(err)
 	}
-	return &app{t: t, db: db, driver: driver, dsn: dsn, r: r, audit: audit, acc: acc, clock: clk, logs: logs}
+	return &app{t: t, db: db, driver: driver, dsn: dsn, r: r, audit: audit, acc: acc, cadres: cadres, clock: clk, logs: logs}
 }
 
 type resp struct {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"efile/services/accesslog"
+	"efile/services/cadre"
 )
 
 // The OpenAPI document is built from the table below: one row per route the
@@ -70,10 +71,12 @@ type (
 
 // Who may use a route, as policies/policy.csv grants it.
 const (
-	docEveryRole   = "every role"
-	docAdmin       = "admin"
-	docUnitReaders = "admin, org_reviewer, evaluator, auditor"
-	docSecAuditor  = "security_auditor"
+	docEveryRole    = "every role"
+	docAdmin        = "admin"
+	docUnitReaders  = "admin, org_reviewer, evaluator, auditor"
+	docSecAuditor   = "security_auditor"
+	docReviewer     = "org_reviewer"
+	docCadreReaders = "org_reviewer, evaluator (cadres in scope)"
 )
 
 func pagedQuery(ps ...param) []param {
@@ -114,7 +117,7 @@ var apiDoc = []docRoute{
 	{Method: "POST", Path: "/api/v1/units", Summary: "Create a unit", Roles: docAdmin,
 		Request: createUnitRequest{}, Response: unitResponse{}, Status: 201},
 	{Method: "GET", Path: "/api/v1/units", Summary: "List units", Roles: docUnitReaders,
-		Response: list[unitResponse]{}, Query: pagedQuery(param{"parent_id", "integer", "only the direct children of this unit"})},
+		Response: list[unitResponse]{}, Query: pagedQuery(param{"parent_id", "integer", "only this unit and every unit under it"})},
 	{Method: "GET", Path: "/api/v1/units/:id", Summary: "Read a unit", Roles: docUnitReaders, Response: unitResponse{}},
 
 	{Method: "GET", Path: "/api/v1/access-log", Summary: "List access-log entries", Roles: docSecAuditor,
@@ -126,6 +129,33 @@ var apiDoc = []docRoute{
 	{Method: "GET", Path: "/api/v1/access-log/verify", Summary: "Verify the hash chain of the access log", Roles: docSecAuditor,
 		Response: accesslog.Verdict{}, Query: []param{{"head", "string",
 			"HASH@SEQ: a head hash copied elsewhere, to detect entries removed from the end"}}},
+
+	{Method: "POST", Path: "/api/v1/cadres", Summary: "Register a cadre (Idempotency-Key accepted)", Roles: docReviewer,
+		Request: createCadreRequest{}, Response: cadreResponse{}, Status: 201},
+	{Method: "GET", Path: "/api/v1/cadres", Summary: "List cadres in scope; an auditor's look-up (q required, at most 20, few fields)",
+		Roles: "org_reviewer, evaluator, auditor", Response: list[cadreResponse]{}, Query: pagedQuery(
+			param{"unit_id", "integer", "cadres of this unit and its sub-units"},
+			param{"q", "string", "part of a name, or a whole ID number; required for auditors (at least two characters)"},
+			param{"is_top_leader", "boolean", "only top leaders (一把手), or only the others"},
+			param{"status", "string", "active, retired or left"})},
+	{Method: "POST", Path: "/api/v1/cadres/import", Summary: "Import a roster (CSV or XLSX): every row validated first, then all written in one transaction",
+		Roles: docReviewer, Request: docUpload, Response: cadre.ImportResult{}},
+	{Method: "GET", Path: "/api/v1/cadres/:id", Summary: "Read a cadre", Roles: docCadreReaders, Response: cadreResponse{}},
+	{Method: "PATCH", Path: "/api/v1/cadres/:id", Summary: "Change a cadre's profile or status (with version)", Roles: docReviewer,
+		Request: updateCadreRequest{}, Response: cadreResponse{}},
+	{Method: "POST", Path: "/api/v1/cadres/:id/records", Summary: "Add a performance record (Idempotency-Key accepted)", Roles: docCadreReaders,
+		Request: createRecordRequest{}, Response: recordResponse{}, Status: 201},
+	{Method: "GET", Path: "/api/v1/cadres/:id/records", Summary: "List a cadre's records, newest occurred_on first", Roles: docCadreReaders,
+		Response: list[recordResponse]{}, Query: pagedQuery(
+			param{"category", "string", "one category"},
+			param{"from", "string", "occurred on or after this date (YYYY-MM-DD)"},
+			param{"to", "string", "occurred on or before this date (YYYY-MM-DD)"},
+			param{"include_superseded", "boolean", "also list records that an amendment superseded"})},
+	{Method: "GET", Path: "/api/v1/cadres/:id/records/:rid", Summary: "Read one record", Roles: docCadreReaders, Response: recordResponse{}},
+	{Method: "POST", Path: "/api/v1/cadres/:id/records/:rid/amendments", Summary: "Correct a record: a new record that supersedes it (Idempotency-Key accepted)",
+		Roles: docCadreReaders, Request: amendRecordRequest{}, Response: recordResponse{}, Status: 201},
+	{Method: "GET", Path: "/api/v1/cadres/:id/efile", Summary: "The cadre's e-file", Roles: docReviewer, Response: efileResponse{}},
+	{Method: "GET", Path: "/api/v1/cadres/:id/efile.xlsx", Summary: "The cadre's e-file as an Excel workbook", Roles: docReviewer, Response: docXLSX},
 }
 
 // errorStatuses are the error answers a route documents: those of every

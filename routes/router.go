@@ -9,7 +9,11 @@ import (
 
 	"efile/services/accesslog"
 	"efile/services/account"
+	"efile/services/cadre"
+	"efile/services/datakey"
+	"efile/services/efile"
 	"efile/services/errs"
+	"efile/services/record"
 	"efile/services/unit"
 
 	"github.com/gin-gonic/gin"
@@ -26,6 +30,10 @@ type Deps struct {
 	Audit          *accesslog.Service
 	Accounts       *account.Service
 	Units          *unit.Service
+	Cadres         *cadre.Service
+	Records        *record.Service
+	EFiles         *efile.Service
+	Keys           *datakey.Keys
 	TrustedProxies []string
 	Registry       *prometheus.Registry // nil: a fresh one
 }
@@ -76,14 +84,27 @@ func New(d Deps) (*gin.Engine, error) {
 	a.GET("/me", h.me)
 	a.POST("/me/password", h.changePassword)
 
-	a.POST("/users", h.createUser)
+	idem := idempotent(d.DB, d.Keys)
+	a.POST("/users", idem, h.createUser)
 	a.GET("/users", h.listUsers)
 	a.GET("/users/:id", h.getUser)
 	a.PATCH("/users/:id", h.updateUser)
 
-	a.POST("/units", h.createUnit)
+	a.POST("/units", idem, h.createUnit)
 	a.GET("/units", h.listUnits)
 	a.GET("/units/:id", h.getUnit)
+
+	a.POST("/cadres", idem, h.createCadre)
+	a.GET("/cadres", h.listCadres)
+	a.POST("/cadres/import", h.importCadres)
+	a.GET("/cadres/:id", h.getCadre)
+	a.PATCH("/cadres/:id", h.updateCadre)
+	a.POST("/cadres/:id/records", idem, h.createRecord)
+	a.GET("/cadres/:id/records", h.listRecords)
+	a.GET("/cadres/:id/records/:rid", h.getRecord)
+	a.POST("/cadres/:id/records/:rid/amendments", idem, h.amendRecord)
+	a.GET("/cadres/:id/efile", h.getEFile)
+	a.GET("/cadres/:id/efile.xlsx", h.getEFileXLSX)
 
 	a.GET("/access-log", h.listAccessLog)
 	a.GET("/access-log/verify", h.verifyAccessLog)

@@ -24,6 +24,10 @@ import (
 	"efile/routes"
 	"efile/services/accesslog"
 	"efile/services/account"
+	"efile/services/cadre"
+	"efile/services/datakey"
+	"efile/services/efile"
+	"efile/services/record"
 	"efile/services/unit"
 
 	"gorm.io/gorm"
@@ -113,8 +117,15 @@ func serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	keys, err := datakey.New(c.DataKey)
+	if err != nil {
+		return err
+	}
+	cadres := cadre.New(db, audit, keys, nil, c.TZ)
+	records := record.New(db, audit, cadres, nil)
 	router, err := routes.New(routes.Deps{DB: db, Logger: log, Enforcer: enf, Audit: audit, Accounts: acc,
-		Units: unit.New(db, audit), TrustedProxies: c.TrustedProxies})
+		Units: unit.New(db, audit), Cadres: cadres, Records: records, EFiles: efile.New(db, cadres, records),
+		Keys: keys, TrustedProxies: c.TrustedProxies})
 	if err != nil {
 		return err
 	}

@@ -59,6 +59,14 @@ func (r *Req) SetActor(id int64, name string) {
 	r.mu.Unlock()
 }
 
+// Unlog forgets that the entry was written, after the transaction that
+// held it rolled back.
+func (r *Req) Unlog() {
+	if r != nil {
+		r.logged.Store(false)
+	}
+}
+
 // Logged tells whether the request's entry has been written.
 func (r *Req) Logged() bool { return r != nil && r.logged.Load() }
 

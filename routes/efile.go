@@ -1,0 +1,58 @@
+package routes
+
+import (
+	"fmt"
+
+	"efile/services/efile"
+
+	"github.com/gin-gonic/gin"
+)
+
+type efileResponse struct {
+	Cadre         cadreResponse     `json:"cadre"`
+	RecordCounts  map[string]int64  `json:"record_counts"`
+	RecentRecords []recordResponse  `json:"recent_records"`
+	Appraisals    []efile.Appraisal `json:"appraisals"`
+	FlagSummary   efile.FlagSummary `json:"flag_summary"`
+	Vettings      []efile.Vetting   `json:"vettings"`
+}
+
+func (h *handlers) getEFile(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	f, err := h.d.EFiles.Build(ctx(c), me(c), id)
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	out := efileResponse{Cadre: h.toCadreResponse(me(c))(f.Cadre), RecordCounts: f.RecordCounts,
+		RecentRecords: make([]recordResponse, 0, len(f.RecentRecords)), Appraisals: f.Appraisals,
+		FlagSummary: f.FlagSummary, Vettings: f.Vettings}
+	for i := range f.RecentRecords {
+		out.RecentRecords = append(out.RecentRecords, toRecordResponse(&f.RecentRecords[i]))
+	}
+	c.JSON(200, out)
+}
+
+func (h *handlers) getEFileXLSX(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	wb, err := h.d.EFiles.Workbook(ctx(c), me(c), id)
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	defer wb.Close()
+	c.Header("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="efile-%d.xlsx"`, id))
+	c.Status(200)
+	if err := wb.Write(c.Writer); err != nil {
+		logger(c).Error("write workbook", "err", err.Error())
+	}
+}

@@ -1,0 +1,138 @@
+package routes
+
+import (
+	"strconv"
+	"time"
+
+	"efile/models"
+	"efile/services/errs"
+	"efile/services/record"
+
+	"github.com/gin-gonic/gin"
+)
+
+type createRecordRequest struct {
+	OccurredOn string `json:"occurred_on"`
+	Category   string `json:"category"`
+	Content    string `json:"content"`
+}
+
+type amendRecordRequest struct {
+	Content    string `json:"content"`
+	Reason     string `json:"reason"`
+	Category   string `json:"category"`
+	OccurredOn string `json:"occurred_on"`
+}
+
+type recordResponse struct {
+	ID             int64     `json:"id"`
+	CadreID        int64     `json:"cadre_id"`
+	OccurredOn     string    `json:"occurred_on"`
+	Category       string    `json:"category"`
+	Content        string    `json:"content"`
+	Reason         *string   `json:"reason"`
+	RecordedBy     int64     `json:"recorded_by"`
+	RecordedByName string    `json:"recorded_by_name"`
+	RecordedAt     time.Time `json:"recorded_at"`
+	SupersedesID   *int64    `json:"supersedes_id"`
+	Superseded     bool      `json:"superseded"`
+}
+
+func toRecordResponse(r *models.Record) recordResponse {
+	return recordResponse{ID: r.ID, CadreID: r.CadreID, OccurredOn: r.OccurredOn, Category: r.Category, Content: r.Content,
+		Reason: r.Reason, RecordedBy: r.RecordedBy, RecordedByName: r.RecordedByName, RecordedAt: r.RecordedAt.UTC(),
+		SupersedesID: r.SupersedesID, Superseded: r.Superseded}
+}
+
+func (h *handlers) createRecord(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	var in createRecordRequest
+	if err := decode(c, &in); err != nil {
+		abort(c, err)
+		return
+	}
+	r, err := h.d.Records.Create(ctx(c), me(c), id, record.NewRecord(in))
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	c.JSON(201, toRecordResponse(r))
+}
+
+func (h *handlers) amendRecord(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	rid, err := pathID(c, "rid")
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	var in amendRecordRequest
+	if err := decode(c, &in); err != nil {
+		abort(c, err)
+		return
+	}
+	r, err := h.d.Records.Amend(ctx(c), me(c), id, rid, record.Amendment(in))
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	c.JSON(201, toRecordResponse(r))
+}
+
+func (h *handlers) getRecord(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	rid, err := pathID(c, "rid")
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	r, err := h.d.Records.Get(ctx(c), me(c), id, rid)
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	c.JSON(200, toRecordResponse(r))
+}
+
+func (h *handlers) listRecords(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	p, err := page(c)
+	v := &errs.Validation{}
+	f := record.Filter{Page: p, Category: c.Query("category"), From: c.Query("from"), To: c.Query("to")}
+	if s := c.Query("include_superseded"); s != "" {
+		b, perr := strconv.ParseBool(s)
+		if perr != nil {
+			v.Add("include_superseded", "must be true or false")
+		}
+		f.IncludeSuperseded = b
+	}
+	if err == nil {
+		err = v.Err()
+	}
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	rows, total, err := h.d.Records.List(ctx(c), me(c), id, f)
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	c.JSON(200, newList(rows, total, p, toRecordResponse))
+}

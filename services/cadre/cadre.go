@@ -1,0 +1,294 @@
+// Package cadre keeps the cadre registry: profiles with their encrypted ID
+// numbers, the scope rules of who sees which cadre, and the roster import.
+package cadre
+
+import (
+	"context"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"efile/models"
+	"efile/services/accesslog"
+	"efile/services/account"
+	"efile/services/datakey"
+	"efile/services/errs"
+	"efile/services/idnumber"
+
+	"gorm.io/gorm"
+)
+
+// Errors of this domain.
+var (
+	ErrNotFound  = errs.NotFound("cadre")
+	ErrDuplicate = errs.Conflict("conflict", "a cadre with this ID number already exists")
+)
+
+// Statuses and genders.
+var (
+	Statuses = []string{"active", "retired", "left"}
+	Genders  = []string{"male", "female"}
+)
+
+// Service manages cadres.
+type Service struct {
+	db    *gorm.DB
+	log   *accesslog.Service
+	keys  *datakey.Keys
+	today func() string
+}
+
+// New builds the service; loc decides what "today" is.
+func New(db *gorm.DB, log *accesslog.Service, keys *datakey.Keys, now func() time.Time, loc *time.Location) *Service {
+	if now == nil {
+		now = time.Now
+	}
+	if loc == nil {
+		loc = time.UTC
+	}
+	return &Service{db: db, log: log, keys: keys, today: func() string { return now().In(loc).Format(time.DateOnly) }}
+}
+
+// Today is the current date in the configured time zone.
+func (s *Service) Today() string { return s.today() }
+
+// Fields are a cadre's editable fields.
+type Fields struct {
+	Name        string
+	Gender      string
+	BirthDate   string
+	IDNumber    string
+	UnitID      int64
+	Position    string
+	Rank        string
+	IsTopLeader bool
+	AppointedOn string
+}
+
+// Patch is a partial update; nil fields are unchanged.
+type Patch struct {
+	Name        *string
+	Gender      *string
+	BirthDate   *string
+	IDNumber    *string
+	UnitID      *int64
+	Position    *string
+	Rank        *string
+	IsTopLeader *bool
+	AppointedOn *string
+	Status      *string
+	Version     int
+}
+
+func oneOf(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+func validDate(s string) bool {
+	t, err := time.Parse(time.DateOnly, s)
+	return err == nil && t.Format(time.DateOnly) == s
+}
+
+func length(v *errs.Validation, field, s string, lo, hi int) {
+	if n := utf8.RuneCountInString(strings.TrimSpace(s)); n < lo || n > hi {
+		v.Add(field, "must be %d to %d characters long", lo, hi)
+	}
+}
+
+// check validates a cadre's fields; prefix names fields inside an import row.
+func (s *Service) check(v *errs.Validation, f *Fields, field func(string) string) {
+	f.Name, f.Position, f.Rank = strings.TrimSpace(f.Name), strings.TrimSpace(f.Position), strings.TrimSpace(f.Rank)
+	f.IDNumber = idnumber.Normalize(f.IDNumber)
+	length(v, field("name"), f.Name, 1, 50)
+	if !oneOf(Genders, f.Gender) {
+		v.Add(field("gender"), "must be male or female")
+	}
+	today := s.today()
+	birthOK := validDate(f.BirthDate)
+	switch {
+	case !birthOK:
+		v.Add(field("birth_date"), "must be a date YYYY-MM-DD")
+	case f.BirthDate > today:
+		v.Add(field("birth_date"), "must not be in the future")
+	}
+	bd := f.BirthDate
+	if !birthOK {
+		bd = ""
+	}
+	if err := idnumber.Check(f.IDNumber, bd); err != nil {
+		v.Add(field("id_number"), "%s", err.Error())
+	}
+	length(v, field("position"), f.Position, 1, 100)
+	length(v, field("rank"), f.Rank, 1, 50)
+	switch {
+	case !validDate(f.AppointedOn):
+		v.Add(field("appointed_on"), "must be a date YYYY-MM-DD")
+	case f.AppointedOn > today:
+		v.Add(field("appointed_on"), "must not be in the future")
+	case birthOK && f.AppointedOn < f.BirthDate:
+		v.Add(field("appointed_on"), "must not be before birth_date")
+	}
+	if f.UnitID < 1 {
+		v.Add(field("unit_id"), "is required")
+	}
+}
+
+func plain(s string) string { return s }
+
+// unitExists checks a unit id from a body.
+func (s *Service) unitExists(ctx context.Context, id int64) (bool, error) {
+	var n int64
+	err := models.Get(ctx, s.db).Model(&models.Unit{}).Where("id = ?", id).Count(&n).Error
+	return n > 0, err
+}
+
+func (s *Service) apply(c *models.Cadre, f *Fields) {
+	c.Name, c.Gender, c.BirthDate = f.Name, f.Gender, f.BirthDate
+	c.IDNumberEnc = s.keys.Seal([]byte(f.IDNumber))
+	c.IDNumberHash = s.keys.Lookup(f.IDNumber)
+	c.IDNumberMask = idnumber.Mask(f.IDNumber)
+	c.UnitID, c.Position, c.Rank = f.UnitID, f.Position, f.Rank
+	c.IsTopLeader, c.AppointedOn = f.IsTopLeader, f.AppointedOn
+}
+
+// Create registers a cadre (org_reviewer, by route policy).
+func (s *Service) Create(ctx context.Context, viewer *models.User, f Fields) (*models.Cadre, error) {
+	v := &errs.Validation{}
+	s.check(v, &f, plain)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	c := &models.Cadre{Status: "active", Version: 1}
+	s.apply(c, &f)
+	err := s.log.Tx(ctx, 201, func(ctx context.Context) error {
+		ok, err := s.unitExists(ctx, f.UnitID)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return errs.Invalid("unit_id", "no unit has id %d", f.UnitID)
+		}
+		if err := models.Get(ctx, s.db).Create(c).Error; err != nil {
+			if models.IsDuplicate(err) {
+				return ErrDuplicate
+			}
+			return err
+		}
+		accesslog.SetCadre(ctx, c.ID)
+		return nil
+	})
+	return c, err
+}
+
+// Get reads one cadre in the viewer's scope; out of scope is 404.
+func (s *Service) Get(ctx context.Context, viewer *models.User, id int64) (*models.Cadre, error) {
+	accesslog.SetCadre(ctx, id)
+	q, err := s.scoped(ctx, viewer)
+	if err != nil {
+		return nil, err
+	}
+	var c models.Cadre
+	if err := q.Where("cadres.id = ?", id).First(&c).Error; err != nil {
+		if models.IsNotFound(err) {
+			return nil, ErrNotFound
+		}
+		return nil, err
+	}
+	return &c, nil
+}
+
+// Update applies a patch with an optimistic version (org_reviewer).
+func (s *Service) Update(ctx context.Context, viewer *models.User, id int64, p Patch) (*models.Cadre, error) {
+	v := &errs.Validation{}
+	if p.Version < 1 {
+		v.Add("version", "is required: the version you last read")
+	}
+	if p.Status != nil && !oneOf(Statuses, *p.Status) {
+		v.Add("status", "must be one of: active, retired, left")
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	var out *models.Cadre
+	err := s.log.Tx(ctx, 200, func(ctx context.Context) error {
+		c, err := s.Get(ctx, viewer, id)
+		if err != nil {
+			return err
+		}
+		plainID, err := s.keys.Open(c.IDNumberEnc)
+		if err != nil {
+			return err
+		}
+		f := Fields{Name: c.Name, Gender: c.Gender, BirthDate: c.BirthDate, IDNumber: string(plainID), UnitID: c.UnitID,
+			Position: c.Position, Rank: c.Rank, IsTopLeader: c.IsTopLeader, AppointedOn: c.AppointedOn}
+		set(&f.Name, p.Name)
+		set(&f.Gender, p.Gender)
+		set(&f.BirthDate, p.BirthDate)
+		set(&f.IDNumber, p.IDNumber)
+		set(&f.UnitID, p.UnitID)
+		set(&f.Position, p.Position)
+		set(&f.Rank, p.Rank)
+		set(&f.IsTopLeader, p.IsTopLeader)
+		set(&f.AppointedOn, p.AppointedOn)
+		s.check(v, &f, plain)
+		if err := v.Err(); err != nil {
+			return err
+		}
+		if p.UnitID != nil {
+			ok, err := s.unitExists(ctx, f.UnitID)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return errs.Invalid("unit_id", "no unit has id %d", f.UnitID)
+			}
+		}
+		if c.Version != p.Version {
+			return errs.ErrVersionConflict
+		}
+		s.apply(c, &f)
+		if p.Status != nil {
+			c.Status = *p.Status
+		}
+		res := models.Get(ctx, s.db).Model(&models.Cadre{}).Where("id = ? AND version = ?", id, p.Version).Updates(map[string]any{
+			"name": c.Name, "gender": c.Gender, "birth_date": c.BirthDate, "id_number_enc": c.IDNumberEnc,
+			"id_number_hash": c.IDNumberHash, "id_number_mask": c.IDNumberMask, "unit_id": c.UnitID,
+			"position": c.Position, "rank": c.Rank, "is_top_leader": c.IsTopLeader, "appointed_on": c.AppointedOn,
+			"status": c.Status, "version": gorm.Expr("version + 1"), "updated_at": time.Now().UTC(),
+		})
+		if res.Error != nil {
+			if models.IsDuplicate(res.Error) {
+				return ErrDuplicate
+			}
+			return res.Error
+		}
+		if res.RowsAffected != 1 {
+			return errs.ErrVersionConflict
+		}
+		out, err = s.Get(ctx, viewer, id)
+		return err
+	})
+	return out, err
+}
+
+func set[T any](dst *T, src *T) {
+	if src != nil {
+		*dst = *src
+	}
+}
+
+// IDNumber is the ID number as viewer may see it: whole for an
+// organization-department reviewer, masked for everyone else.
+func (s *Service) IDNumber(viewer *models.User, c *models.Cadre) string {
+	if viewer.HasRole(account.RoleOrgReviewer) {
+		if p, err := s.keys.Open(c.IDNumberEnc); err == nil {
+			return string(p)
+		}
+	}
+	return c.IDNumberMask
+}

@@ -1,0 +1,261 @@
+// Package record keeps cadres' performance records (现实表现记录). Records
+// are append-only: this package has no update or delete at all. A
+// correction is an amendment, a new record that supersedes the old one.
+package record
+
+import (
+	"context"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"efile/models"
+	"efile/services/accesslog"
+	"efile/services/cadre"
+	"efile/services/errs"
+
+	"gorm.io/gorm"
+)
+
+// Categories of SPEC section 6, in the order a file shows them.
+var Categories = []string{"political", "duty", "major_task", "conduct", "integrity", "commendation", "shortcoming"}
+
+// Errors of this domain.
+var (
+	ErrNotFound        = errs.NotFound("record")
+	ErrAlreadyAmended  = errs.Conflict("conflict", "this record has already been amended; amend the newest version")
+	ErrContentRequired = errs.Invalid("content", "must be 1 to 5000 characters long")
+)
+
+// Service manages records.
+type Service struct {
+	db     *gorm.DB
+	log    *accesslog.Service
+	cadres *cadre.Service
+	now    func() time.Time
+}
+
+// New builds the service.
+func New(db *gorm.DB, log *accesslog.Service, cadres *cadre.Service, now func() time.Time) *Service {
+	if now == nil {
+		now = time.Now
+	}
+	return &Service{db: db, log: log, cadres: cadres, now: now}
+}
+
+// New is a record to add.
+type NewRecord struct {
+	OccurredOn string
+	Category   string
+	Content    string
+}
+
+// Amendment corrects a record; empty Category or OccurredOn keep the old.
+type Amendment struct {
+	Content    string
+	Reason     string
+	Category   string
+	OccurredOn string
+}
+
+func oneOf(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Service) check(v *errs.Validation, r *NewRecord) {
+	if t, err := time.Parse(time.DateOnly, r.OccurredOn); err != nil || t.Format(time.DateOnly) != r.OccurredOn {
+		v.Add("occurred_on", "must be a date YYYY-MM-DD")
+	} else if r.OccurredOn > s.cadres.Today() {
+		v.Add("occurred_on", "must not be in the future")
+	}
+	if !oneOf(Categories, r.Category) {
+		v.Add("category", "must be one of: %s", strings.Join(Categories, ", "))
+	}
+	if n := utf8.RuneCountInString(r.Content); n < 1 || n > 5000 || strings.TrimSpace(r.Content) == "" {
+		v.Add("content", "must be 1 to 5000 characters long")
+	}
+}
+
+// Create adds a record for a cadre in the viewer's scope (404 otherwise).
+func (s *Service) Create(ctx context.Context, viewer *models.User, cadreID int64, in NewRecord) (*models.Record, error) {
+	v := &errs.Validation{}
+	s.check(v, &in)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	rec := &models.Record{CadreID: cadreID, OccurredOn: in.OccurredOn, Category: in.Category, Content: in.Content,
+		RecordedBy: viewer.ID, RecordedByName: viewer.DisplayName, RecordedAt: s.now().UTC().Truncate(time.Microsecond)}
+	err := s.log.Tx(ctx, 201, func(ctx context.Context) error {
+		if err := s.cadres.InScope(ctx, viewer, cadreID); err != nil {
+			return err
+		}
+		return models.Get(ctx, s.db).Create(rec).Error
+	})
+	return rec, err
+}
+
+// Amend adds a record that supersedes record rid of cadre cadreID.
+func (s *Service) Amend(ctx context.Context, viewer *models.User, cadreID, rid int64, a Amendment) (*models.Record, error) {
+	v := &errs.Validation{}
+	if n := utf8.RuneCountInString(a.Content); n < 1 || n > 5000 || strings.TrimSpace(a.Content) == "" {
+		v.Add("content", "must be 1 to 5000 characters long")
+	}
+	if n := utf8.RuneCountInString(strings.TrimSpace(a.Reason)); n < 1 || n > 1000 {
+		v.Add("reason", "is required: why the record is corrected (1 to 1000 characters)")
+	}
+	if a.Category != "" && !oneOf(Categories, a.Category) {
+		v.Add("category", "must be one of: %s", strings.Join(Categories, ", "))
+	}
+	if a.OccurredOn != "" {
+		s.check(v, &NewRecord{OccurredOn: a.OccurredOn, Category: Categories[0], Content: "x"})
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	var rec *models.Record
+	err := s.log.Tx(ctx, 201, func(ctx context.Context) error {
+		old, err := s.Get(ctx, viewer, cadreID, rid)
+		if err != nil {
+			return err
+		}
+		if old.Superseded {
+			return ErrAlreadyAmended
+		}
+		reason := strings.TrimSpace(a.Reason)
+		rec = &models.Record{CadreID: cadreID, OccurredOn: old.OccurredOn, Category: old.Category, Content: a.Content,
+			Reason: &reason, SupersedesID: &old.ID, RecordedBy: viewer.ID, RecordedByName: viewer.DisplayName,
+			RecordedAt: s.now().UTC().Truncate(time.Microsecond)}
+		if a.Category != "" {
+			rec.Category = a.Category
+		}
+		if a.OccurredOn != "" {
+			rec.OccurredOn = a.OccurredOn
+		}
+		if err := models.Get(ctx, s.db).Create(rec).Error; err != nil {
+			if models.IsDuplicate(err) {
+				return ErrAlreadyAmended
+			}
+			return err
+		}
+		return nil
+	})
+	return rec, err
+}
+
+// withSuperseded selects records with their computed superseded flag.
+func withSuperseded(q *gorm.DB) *gorm.DB {
+	return q.Select("records.*, EXISTS (SELECT 1 FROM records n WHERE n.supersedes_id = records.id) AS superseded")
+}
+
+// Get reads one record of a cadre in the viewer's scope.
+func (s *Service) Get(ctx context.Context, viewer *models.User, cadreID, rid int64) (*models.Record, error) {
+	if err := s.cadres.InScope(ctx, viewer, cadreID); err != nil {
+		return nil, err
+	}
+	var r models.Record
+	err := withSuperseded(models.Get(ctx, s.db).Model(&models.Record{})).
+		Where("records.id = ? AND records.cadre_id = ?", rid, cadreID).First(&r).Error
+	if models.IsNotFound(err) {
+		return nil, ErrNotFound
+	}
+	return &r, err
+}
+
+// Filter selects records for List.
+type Filter struct {
+	Category          string
+	From, To          string
+	IncludeSuperseded bool
+	Page              models.Page
+}
+
+// List lists a cadre's records: newest occurred_on first, then newest id.
+// Superseded records are left out unless asked for.
+func (s *Service) List(ctx context.Context, viewer *models.User, cadreID int64, f Filter) ([]models.Record, int64, error) {
+	v := &errs.Validation{}
+	if f.Category != "" && !oneOf(Categories, f.Category) {
+		v.Add("category", "must be one of: %s", strings.Join(Categories, ", "))
+	}
+	for _, d := range []struct{ name, val string }{{"from", f.From}, {"to", f.To}} {
+		if d.val == "" {
+			continue
+		}
+		if t, err := time.Parse(time.DateOnly, d.val); err != nil || t.Format(time.DateOnly) != d.val {
+			v.Add(d.name, "must be a date YYYY-MM-DD")
+		}
+	}
+	if err := v.Err(); err != nil {
+		return nil, 0, err
+	}
+	if err := s.cadres.InScope(ctx, viewer, cadreID); err != nil {
+		return nil, 0, err
+	}
+	q := models.Get(ctx, s.db).Model(&models.Record{}).Where("records.cadre_id = ?", cadreID)
+	if f.Category != "" {
+		q = q.Where("records.category = ?", f.Category)
+	}
+	if f.From != "" {
+		q = q.Where("records.occurred_on >= ?", f.From)
+	}
+	if f.To != "" {
+		q = q.Where("records.occurred_on <= ?", f.To)
+	}
+	if !f.IncludeSuperseded {
+		q = q.Where("NOT EXISTS (SELECT 1 FROM records n WHERE n.supersedes_id = records.id)")
+	}
+	var total int64
+	if err := q.Count(&total).Error; err != nil {
+		return nil, 0, err
+	}
+	var out []models.Record
+	err := withSuperseded(q).Order("records.occurred_on DESC, records.id DESC").Offset(f.Page.Offset()).Limit(f.Page.Size).Find(&out).Error
+	return out, total, err
+}
+
+// Counts returns the number of current (not superseded) records per
+// category, and the newest n of them: two queries whatever the count.
+func (s *Service) Counts(ctx context.Context, cadreID int64) (map[string]int64, error) {
+	var rows []struct {
+		Category string
+		N        int64
+	}
+	err := models.Get(ctx, s.db).Model(&models.Record{}).Select("category, COUNT(*) AS n").
+		Where("cadre_id = ? AND NOT EXISTS (SELECT 1 FROM records n WHERE n.supersedes_id = records.id)", cadreID).
+		Group("category").Scan(&rows).Error
+	out := make(map[string]int64, len(Categories))
+	for _, c := range Categories {
+		out[c] = 0
+	}
+	for _, r := range rows {
+		out[r.Category] = r.N
+	}
+	return out, err
+}
+
+// Each calls fn for every record of a cadre (superseded ones included),
+// newest first, streaming one query's rows: exports of any size run in
+// bounded memory and a fixed number of queries.
+func (s *Service) Each(ctx context.Context, cadreID int64, fn func(*models.Record) error) error {
+	db := models.Get(ctx, s.db)
+	rows, err := withSuperseded(db.Model(&models.Record{})).Where("records.cadre_id = ?", cadreID).
+		Order("records.occurred_on DESC, records.id DESC").Rows()
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r models.Record
+		if err := db.ScanRows(rows, &r); err != nil {
+			return err
+		}
+		if err := fn(&r); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
