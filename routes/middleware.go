@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -119,6 +120,8 @@ func unlogged(method, path string) bool {
 	return method == http.MethodGet && (path == "/api/v1/me" || path == "/api/v1/units")
 }
 
+var cadrePathRe = regexp.MustCompile(`^/api/v1/cadres/([0-9]+)(?:/|$)`)
+
 // accessLog gives every request under /api/v1 one access-log entry with its
 // final status. A change's entry is written by its service inside the
 // change's transaction; everything else is written here, before the first
@@ -132,6 +135,13 @@ func accessLog(svc *accesslog.Service) gin.HandlerFunc {
 			return
 		}
 		req := &accesslog.Req{Method: c.Request.Method, Path: path}
+		// Every request on one cadre's path names that cadre, whatever
+		// its outcome (refusals and bad bodies included).
+		if m := cadrePathRe.FindStringSubmatch(path); m != nil {
+			if id, err := strconv.ParseInt(m[1], 10, 64); err == nil && id > 0 {
+				req.SetCadre(id)
+			}
+		}
 		ctx := accesslog.WithReq(c.Request.Context(), req)
 		c.Request = c.Request.WithContext(ctx)
 		w := &auditWriter{ResponseWriter: c.Writer, c: c, svc: svc, req: req}

@@ -5,6 +5,7 @@ package efile
 
 import (
 	"context"
+	"time"
 
 	"efile/models"
 	"efile/services/accesslog"
@@ -72,11 +73,15 @@ type Service struct {
 	db      *gorm.DB
 	cadres  *cadre.Service
 	records *record.Service
+	zone    *time.Location
 }
 
-// New builds the service.
-func New(db *gorm.DB, cadres *cadre.Service, records *record.Service) *Service {
-	return &Service{db: db, cadres: cadres, records: records}
+// New builds the service; times in workbooks are shown in zone (EFILE_TZ).
+func New(db *gorm.DB, cadres *cadre.Service, records *record.Service, zone *time.Location) *Service {
+	if zone == nil {
+		zone = time.UTC
+	}
+	return &Service{db: db, cadres: cadres, records: records, zone: zone}
 }
 
 // Sources are the four source departments, in the order files show them.

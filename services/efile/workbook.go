@@ -3,7 +3,6 @@ package efile
 import (
 	"context"
 	"strconv"
-	"sync"
 	"time"
 
 	"efile/models"
@@ -24,16 +23,8 @@ const (
 // SheetNames lists the workbook's sheets in order.
 var SheetNames = []string{SheetProfile, SheetRecords, SheetAppraisals, SheetFlags, SheetVettings}
 
-// shanghai is the zone that times are shown in: China Standard Time, with a
-// fixed UTC+8 fallback where no zoneinfo is installed.
-var shanghai = sync.OnceValue(func() *time.Location {
-	if l, err := time.LoadLocation("Asia/Shanghai"); err == nil {
-		return l
-	}
-	return time.FixedZone("CST", 8*3600)
-})
-
-func (s *Service) loc() *time.Location { return shanghai() }
+// loc is the zone that times are shown in (EFILE_TZ).
+func (s *Service) loc() *time.Location { return s.zone }
 
 // styles are the cell styles of the workbook.
 type styles struct{ header, wrap, date, dateTime, score int }
@@ -59,44 +50,44 @@ func newStyles(f *excelize.File) (st styles, err error) {
 	return st, nil
 }
 
-// sheet streams the rows of one worksheet.
-type sheet struct {
-	sw  *excelize.StreamWriter
-	row int
-}
-
-// newSheet opens a stream writer on name, sets its column widths (before
-// any row, as streaming requires), freezes and writes the header row.
-func newSheet(f *excelize.File, name string, st styles, widths []float64, header ...string) (*sheet, error) {
+// stream writes one sheet with a stream writer: its column widths (before
+// any row, as streaming requires), a frozen bold header row, the rows that
+// fill adds, then Flush.
+func stream(f *excelize.File, name string, st styles, widths []float64, header []string, fill func(add func(...any) error) error) error {
 	sw, err := f.NewStreamWriter(name)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	// Last column first: excelize puts each new <col> in front of the
 	// others, and Excel wants them in ascending order.
 	for i := len(widths) - 1; i >= 0; i-- {
 		if err := sw.SetColWidth(i+1, i+1, widths[i]); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-		return nil, err
+		return err
 	}
-	w := &sheet{sw: sw}
+	row := 0
+	add := func(values ...any) error {
+		row++
+		cell, err := excelize.CoordinatesToCellName(1, row)
+		if err != nil {
+			return err
+		}
+		return sw.SetRow(cell, values)
+	}
 	cells := make([]any, len(header))
 	for i, h := range header {
 		cells[i] = excelize.Cell{StyleID: st.header, Value: h}
 	}
-	return w, w.add(cells...)
-}
-
-func (w *sheet) add(values ...any) error {
-	w.row++
-	cell, err := excelize.CoordinatesToCellName(1, w.row)
-	if err != nil {
+	if err := add(cells...); err != nil {
 		return err
 	}
-	return w.sw.SetRow(cell, values)
+	if err := fill(add); err != nil {
+		return err
+	}
+	return sw.Flush()
 }
 
 // day is a YYYY-MM-DD string as a date cell, or as text if it is none.
@@ -174,10 +165,6 @@ func (s *Service) writeWorkbook(ctx context.Context, f *excelize.File, ef *File,
 	loc := s.loc()
 	c := ef.Cadre
 
-	w, err := newSheet(f, SheetProfile, st, []float64{30, 40}, "项目", "内容")
-	if err != nil {
-		return err
-	}
 	rows := [][]any{
 		{"姓名", c.Name}, {"性别", Label(Genders, c.Gender)}, {"出生日期", st.day(c.BirthDate)},
 		{"身份证号", ef.IDNumber}, {"单位", unitName}, {"职务", c.Position}, {"职级", c.Rank},
@@ -191,78 +178,75 @@ func (s *Service) writeWorkbook(ctx context.Context, f *excelize.File, ef *File,
 	}
 	rows = append(rows, []any{"现实表现记录数（合计）", total},
 		[]any{"未办结问题", ef.FlagSummary.Open}, []any{"处分影响期内", yesNo(ef.FlagSummary.ActiveSanction)})
-	for _, r := range rows {
-		if err := w.add(r...); err != nil {
-			return err
+	if err := stream(f, SheetProfile, st, []float64{30, 40}, []string{"项目", "内容"}, func(add func(...any) error) error {
+		for _, r := range rows {
+			if err := add(r...); err != nil {
+				return err
+			}
 		}
-	}
-	if err := w.sw.Flush(); err != nil {
+		return nil
+	}); err != nil {
 		return err
 	}
 
-	if w, err = newSheet(f, SheetRecords, st, []float64{12, 18, 60, 12, 18, 30, 14, 14},
-		"发生日期", "类别", "内容", "记录人", "记录时间", "更正原因", "更正记录编号", "是否已被更正"); err != nil {
-		return err
-	}
-	err = s.records.Each(ctx, c.ID, func(r *models.Record) error {
-		var reason, supersedes any // nil: an empty cell
-		if r.Reason != nil {
-			reason = excelize.Cell{StyleID: st.wrap, Value: *r.Reason}
-		}
-		if r.SupersedesID != nil {
-			supersedes = *r.SupersedesID
-		}
-		return w.add(st.day(r.OccurredOn), Label(Categories, r.Category), excelize.Cell{StyleID: st.wrap, Value: r.Content},
-			r.RecordedByName, st.at(r.RecordedAt, loc), reason, supersedes, yesNo(r.Superseded))
-	})
-	if err != nil {
-		return err
-	}
-	if err := w.sw.Flush(); err != nil {
+	if err := stream(f, SheetRecords, st, []float64{12, 18, 60, 12, 18, 30, 14, 14},
+		[]string{"发生日期", "类别", "内容", "记录人", "记录时间", "更正原因", "更正记录编号", "是否已被更正"},
+		func(add func(...any) error) error {
+			return s.records.Each(ctx, c.ID, func(r *models.Record) error {
+				var reason, supersedes any // nil: an empty cell
+				if r.Reason != nil {
+					reason = excelize.Cell{StyleID: st.wrap, Value: *r.Reason}
+				}
+				if r.SupersedesID != nil {
+					supersedes = *r.SupersedesID
+				}
+				return add(st.day(r.OccurredOn), Label(Categories, r.Category), excelize.Cell{StyleID: st.wrap, Value: r.Content},
+					r.RecordedByName, st.at(r.RecordedAt, loc), reason, supersedes, yesNo(r.Superseded))
+			})
+		}); err != nil {
 		return err
 	}
 
-	if w, err = newSheet(f, SheetAppraisals, st, []float64{30, 12, 8, 10, 12}, "考核周期", "类型", "年度", "得分", "等次"); err != nil {
-		return err
-	}
-	for _, a := range ef.Appraisals {
-		if err := w.add(a.CycleName, Label(CycleKinds, a.Kind), a.Year, excelize.Cell{StyleID: st.score, Value: a.Score},
-			Label(Grades, a.Grade)); err != nil {
-			return err
-		}
-	}
-	if err := w.sw.Flush(); err != nil {
-		return err
-	}
-
-	if w, err = newSheet(f, SheetFlags, st, []float64{12, 14, 10, 10, 50, 12, 16},
-		"来源部门", "类别", "严重程度", "状态", "概要", "发生日期", "处分"); err != nil {
-		return err
-	}
-	for _, fl := range flags { // Flag has no reporter: it never reaches a workbook
-		if err := w.add(Label(SourceLabels, fl.Source), Label(FlagKinds, fl.Kind), Label(Severities, fl.Severity),
-			Label(FlagStatuses, fl.Status), excelize.Cell{StyleID: st.wrap, Value: fl.Summary}, st.day(fl.OccurredOn),
-			orNil(Label(Sanctions, fl.Sanction))); err != nil {
-			return err
-		}
-	}
-	if err := w.sw.Flush(); err != nil {
+	if err := stream(f, SheetAppraisals, st, []float64{30, 12, 8, 10, 12}, []string{"考核周期", "类型", "年度", "得分", "等次"},
+		func(add func(...any) error) error {
+			for _, a := range ef.Appraisals {
+				if err := add(a.CycleName, Label(CycleKinds, a.Kind), a.Year, excelize.Cell{StyleID: st.score, Value: a.Score},
+					Label(Grades, a.Grade)); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
 		return err
 	}
 
-	if w, err = newSheet(f, SheetVettings, st, []float64{10, 12, 10, 14, 18}, "用途", "基准日期", "结论", "审核人", "审核时间"); err != nil {
+	if err := stream(f, SheetFlags, st, []float64{12, 14, 10, 10, 50, 12, 16},
+		[]string{"来源部门", "类别", "严重程度", "状态", "概要", "发生日期", "处分"}, func(add func(...any) error) error {
+			for _, fl := range flags { // Flag has no reporter: it never reaches a workbook
+				if err := add(Label(SourceLabels, fl.Source), Label(FlagKinds, fl.Kind), Label(Severities, fl.Severity),
+					Label(FlagStatuses, fl.Status), excelize.Cell{StyleID: st.wrap, Value: fl.Summary}, st.day(fl.OccurredOn),
+					orNil(Label(Sanctions, fl.Sanction))); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
 		return err
 	}
-	for _, v := range ef.Vettings {
-		var checkedAt any = v.CheckedAt
-		if t, err := time.Parse(time.RFC3339Nano, v.CheckedAt); err == nil {
-			checkedAt = st.at(t, loc)
-		}
-		if err := w.add(Label(Purposes, v.Purpose), st.day(v.AsOf), Label(Verdicts, v.Verdict), v.CheckedBy, checkedAt); err != nil {
-			return err
-		}
-	}
-	if err := w.sw.Flush(); err != nil {
+
+	if err := stream(f, SheetVettings, st, []float64{10, 12, 10, 14, 18}, []string{"用途", "基准日期", "结论", "审核人", "审核时间"},
+		func(add func(...any) error) error {
+			for _, v := range ef.Vettings {
+				var checkedAt any = v.CheckedAt
+				if t, err := time.Parse(time.RFC3339Nano, v.CheckedAt); err == nil {
+					checkedAt = st.at(t, loc)
+				}
+				if err := add(Label(Purposes, v.Purpose), st.day(v.AsOf), Label(Verdicts, v.Verdict), v.CheckedBy, checkedAt); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
 		return err
 	}
 	f.SetActiveSheet(0)

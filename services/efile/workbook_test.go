@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	_ "time/tzdata"
 
 	"efile/models"
 	"efile/services/accesslog"
@@ -46,7 +47,7 @@ func setup(t *testing.T) *fixture {
 	cad := cadre.New(db, log, keys, nil, time.UTC)
 	// Recorded at 2025-01-02 03:04:05 UTC, which is 11:04 in China.
 	rec := record.New(db, log, cad, func() time.Time { return time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC) })
-	fx := &fixture{db: db, svc: efile.New(db, cad, rec), rec: rec}
+	fx := &fixture{db: db, svc: efile.New(db, cad, rec, shanghaiZone(t)), rec: rec}
 	units := unit.New(db, log)
 	if fx.unit, err = units.Create(ctx, unit.NewUnit{Name: "区委办", Code: "QWB"}); err != nil {
 		t.Fatal(err)
@@ -274,3 +275,12 @@ func TestLabel(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func shanghaiZone(t *testing.T) *time.Location {
+	t.Helper()
+	l, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
