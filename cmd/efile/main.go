@@ -2,6 +2,7 @@
 //
 //	efile [serve]          start the HTTP API (the default)
 //	efile audit verify     verify the access-log chain offline; exit 1 if broken
+//	efile import --as USER FILE   import a cadre roster (CSV or XLSX)
 package main
 
 import (
@@ -59,8 +60,10 @@ func run(ctx context.Context, args []string) error {
 			return errors.New("usage: efile audit verify [--head HASH@SEQ]")
 		}
 		return auditVerifyTo(os.Stdout, args[1:])
+	case "import":
+		return importRoster(ctx, os.Stdout, args)
 	default:
-		return fmt.Errorf("unknown command %q (serve, audit verify)", cmd)
+		return fmt.Errorf("unknown command %q (serve, audit verify, import)", cmd)
 	}
 }
 

@@ -16,6 +16,8 @@ import (
 	"efile/models"
 	"efile/services/accesslog"
 	"efile/testenv"
+
+	"gorm.io/gorm"
 )
 
 // useDB points the commands at a fresh test database.
@@ -191,3 +193,5 @@ func TestServeShutdown(t *testing.T) {
 		t.Fatalf("after shutdown: %+v %v", v, err)
 	}
 }
+
+func testAudit(db *gorm.DB) *accesslog.Service { return accesslog.New(db, nil) }

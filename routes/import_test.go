@@ -1,0 +1,166 @@
+package routes_test
+
+import (
+	"bytes"
+	"fmt"
+	"mime/multipart"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"efile/models"
+
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/simplifiedchinese"
+)
+
+func (a *app) upload(tok, filename string, data []byte) *resp {
+	a.t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	fw, err := mw.CreateFormFile("file", filename)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	fw.Write(data)
+	mw.Close()
+	req := httptest.NewRequest("POST", "/api/v1/cadres/import", &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+tok)
+	rec := httptest.NewRecorder()
+	a.r.ServeHTTP(rec, req)
+	return &resp{Status: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()}
+}
+
+const rosterHeader = "姓名,性别,出生日期,身份证号,单位编码,职务,职级,是否一把手,任职时间\n"
+
+func rosterRow(name, gender, birth, id, unit, top, appointed string) string {
+	return strings.Join([]string{name, gender, birth, id, unit, "科长", "一级主任科员", top, appointed}, ",") + "\n"
+}
+
+func TestImport(t *testing.T) {
+	w := newWorld(t)
+	countCadres := func() int64 {
+		var n int64
+		w.db.Model(&models.Cadre{}).Count(&n)
+		return n
+	}
+	good := rosterHeader +
+		rosterRow("张三", "男", "1980/1/1", idFor("19800101", 1), "A", "是", "2020-03-01") +
+		rosterRow("李四", "女", "1981-02-03", idFor("19810203", 2), "A1", "否", "2021/7/1")
+	t.Run("200_csv", func(t *testing.T) {
+		r := w.upload(w.rev, "roster.csv", []byte(good))
+		want(t, r, 200)
+		if r.JSON()["created"].(float64) != 2 || r.JSON()["updated"].(float64) != 0 {
+			t.Fatalf("body %s", r.Body)
+		}
+		lr := w.do("GET", "/api/v1/cadres?q=张三", w.rev, nil)
+		item := lr.JSON()["items"].([]any)[0].(map[string]any)
+		if item["gender"] != "male" || item["birth_date"] != "1980-01-01" || item["is_top_leader"] != true || item["unit_id"].(float64) != float64(w.unitA) {
+			t.Fatalf("imported %v", item)
+		}
+	})
+	t.Run("200_reimportUpdatesByIDNumber", func(t *testing.T) {
+		again := strings.Replace(good, "一级主任科员", "二级调研员", 1)
+		r := w.upload(w.rev, "roster.csv", []byte(again))
+		want(t, r, 200)
+		if r.JSON()["created"].(float64) != 0 || r.JSON()["updated"].(float64) != 2 || countCadres() != 2 {
+			t.Fatalf("body %s", r.Body)
+		}
+		lr := w.do("GET", "/api/v1/cadres?q=张三", w.rev, nil)
+		item := lr.JSON()["items"].([]any)[0].(map[string]any)
+		if item["rank"] != "二级调研员" || item["version"].(float64) != 2 {
+			t.Fatalf("updated %v", item)
+		}
+	})
+	t.Run("400_mixedRowsWriteNothing", func(t *testing.T) {
+		before := countCadres()
+		bad := rosterHeader +
+			rosterRow("王五", "男", "1982-01-01", idFor("19820101", 3), "A", "否", "2020-01-01") +
+			rosterRow("赵六", "未知", "1983-01-01", idFor("19830101", 4), "A", "否", "2020-01-01") +
+			rosterRow("钱七", "女", "1984-01-01", idFor("19840101", 5)[:17]+"0", "NOPE", "否", "2020-01-01") +
+			rosterRow("孙八", "女", "1985-01-01", idFor("19850101", 6), "A", "也许", "2020-13-01") +
+			rosterRow("王五", "男", "1982-01-01", idFor("19820101", 3), "A", "否", "2020-01-01")
+		r := w.upload(w.rev, "bad.csv", []byte(bad))
+		want(t, r, 400, "validation_failed")
+		fields := strings.Join(r.Fields(), " ")
+		for _, f := range []string{"rows[3].gender", "rows[4].unit_code", "rows[5].is_top_leader", "rows[5].appointed_on", "rows[6].id_number"} {
+			if !strings.Contains(fields, f) {
+				t.Errorf("no detail %s in %s", f, fields)
+			}
+		}
+		if strings.Contains(fields, "rows[2].") {
+			t.Errorf("good row reported: %s", fields)
+		}
+		if !strings.Contains(string(r.Body), "身份证号") {
+			t.Errorf("messages should name the column as the roster does: %s", r.Body)
+		}
+		if countCadres() != before {
+			t.Fatal("a bad import wrote rows")
+		}
+	})
+	t.Run("200_gb18030", func(t *testing.T) {
+		csv := rosterHeader + rosterRow("周九", "女", "1986-05-06", idFor("19860506", 7), "B", "否", "2019-09-09")
+		enc, err := simplifiedchinese.GB18030.NewEncoder().Bytes([]byte(csv))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := w.upload(w.rev, "wps.csv", enc)
+		want(t, r, 200)
+		lr := w.do("GET", "/api/v1/cadres?q=周九", w.rev, nil)
+		if lr.JSON()["total"].(float64) != 1 {
+			t.Fatalf("GB18030 name not matched: %s", lr.Body)
+		}
+	})
+	t.Run("200_xlsx", func(t *testing.T) {
+		f := excelize.NewFile()
+		hdr := strings.Split(strings.TrimSpace(rosterHeader), ",")
+		for i, h := range hdr {
+			cell, _ := excelize.CoordinatesToCellName(i+1, 1)
+			f.SetCellValue("Sheet1", cell, h)
+		}
+		vals := []any{"吴十", "男", "1987-08-09", idFor("19870809", 8), "A", "科员", "四级主任科员", "否", "2022-02-02"}
+		for i, v := range vals {
+			cell, _ := excelize.CoordinatesToCellName(i+1, 2)
+			f.SetCellValue("Sheet1", cell, v)
+		}
+		var buf bytes.Buffer
+		f.Write(&buf)
+		r := w.upload(w.rev, "roster.xlsx", buf.Bytes())
+		want(t, r, 200)
+		if r.JSON()["created"].(float64) != 1 {
+			t.Fatalf("body %s", r.Body)
+		}
+	})
+	t.Run("400_missingColumn", func(t *testing.T) {
+		r := w.upload(w.rev, "x.csv", []byte("姓名,性别\n张三,男\n"))
+		want(t, r, 400, "validation_failed")
+	})
+	t.Run("400_noFile", func(t *testing.T) {
+		r := w.do("POST", "/api/v1/cadres/import", w.rev, `{}`)
+		want(t, r, 400, "validation_failed")
+		if r.Fields()[0] != "file" {
+			t.Fatal(r.Fields())
+		}
+	})
+	t.Run("413_over10MiB", func(t *testing.T) {
+		big := good + strings.Repeat("#"+strings.Repeat("x", 99)+"\n", 110000)
+		r := w.upload(w.rev, "big.csv", []byte(big))
+		want(t, r, 413, "payload_too_large")
+	})
+	t.Run("403_evaluator", func(t *testing.T) {
+		want(t, w.upload(w.evalA, "roster.csv", []byte(good)), 403, "forbidden")
+	})
+	t.Run("importLogged", func(t *testing.T) {
+		n := 0
+		for _, e := range w.entries() {
+			if e.Path == "/api/v1/cadres/import" {
+				n++
+			}
+		}
+		if n != 9 {
+			t.Fatalf("%d import entries", n)
+		}
+	})
+	_ = fmt.Sprint
+}
