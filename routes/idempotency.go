@@ -6,8 +6,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
+	"sort"
+	"strings"
 	"time"
 
 	"efile/models"
@@ -43,14 +46,11 @@ func idempotent(db *gorm.DB, keys *datakey.Keys) gin.HandlerFunc {
 			abort(c, errs.Invalid("Idempotency-Key", "must be at most 255 characters"))
 			return
 		}
-		body, err := io.ReadAll(c.Request.Body)
+		hash, err := requestHash(c)
 		if err != nil {
 			abort(c, err)
 			return
 		}
-		c.Request.Body = io.NopCloser(bytes.NewReader(body))
-		sum := sha256.Sum256(body)
-		hash := hex.EncodeToString(sum[:])
 		uid, route := me(c).ID, c.Request.URL.Path
 		if replay(c, db, keys, uid, route, key, hash) {
 			return
@@ -85,6 +85,50 @@ func idempotent(db *gorm.DB, keys *datakey.Keys) gin.HandlerFunc {
 		}
 		cw.flush()
 	}
+}
+
+// requestHash fingerprints the request body. An upload is fingerprinted by
+// its files' names and contents, not its raw bytes: a client's retry picks
+// a new multipart boundary, and that must not count as another body.
+func requestHash(c *gin.Context) (string, error) {
+	h := sha256.New()
+	if strings.HasPrefix(c.ContentType(), "multipart/form-data") {
+		form, err := c.MultipartForm()
+		if err != nil {
+			var mb *http.MaxBytesError
+			if errors.As(err, &mb) {
+				return "", err
+			}
+			return "", errs.Invalid("file", "the upload is not valid multipart/form-data")
+		}
+		names := make([]string, 0, len(form.File))
+		for name := range form.File {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			for _, fh := range form.File[name] {
+				f, err := fh.Open()
+				if err != nil {
+					return "", err
+				}
+				fmt.Fprintf(h, "%s\x00%s\x00%d\x00", name, fh.Filename, fh.Size)
+				_, err = io.Copy(h, f)
+				f.Close()
+				if err != nil {
+					return "", err
+				}
+			}
+		}
+		return hex.EncodeToString(h.Sum(nil)), nil
+	}
+	body, err := io.ReadAll(c.Request.Body)
+	if err != nil {
+		return "", err
+	}
+	c.Request.Body = io.NopCloser(bytes.NewReader(body))
+	h.Write(body)
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // replay answers with the stored response for the key, if there is one.

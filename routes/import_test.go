@@ -164,3 +164,30 @@ func TestImport(t *testing.T) {
 	})
 	_ = fmt.Sprint
 }
+
+func TestImportIdempotent(t *testing.T) {
+	w := newWorld(t)
+	csv := []byte(rosterHeader + rosterRow("张三", "男", "1980-01-01", idFor("19800101", 1), "A", "是", "2020-03-01"))
+	send := func(key string, data []byte) *resp {
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body) // a new random boundary each time
+		fw, _ := mw.CreateFormFile("file", "roster.csv")
+		fw.Write(data)
+		mw.Close()
+		req := httptest.NewRequest("POST", "/api/v1/cadres/import", &body)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		req.Header.Set("Authorization", "Bearer "+w.rev)
+		req.Header.Set("Idempotency-Key", key)
+		rec := httptest.NewRecorder()
+		w.r.ServeHTTP(rec, req)
+		return &resp{Status: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()}
+	}
+	r1 := send("imp-1", csv)
+	want(t, r1, 200)
+	r2 := send("imp-1", csv)
+	want(t, r2, 200)
+	if string(r1.Body) != string(r2.Body) || r2.Header.Get("Idempotent-Replayed") != "true" {
+		t.Fatalf("replay: %s vs %s", r1.Body, r2.Body)
+	}
+	want(t, send("imp-1", append(csv, []byte(rosterRow("李四", "女", "1981-01-01", idFor("19810101", 2), "A", "否", "2020-03-01"))...)), 409, "conflict")
+}

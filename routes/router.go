@@ -96,7 +96,7 @@ func New(d Deps) (*gin.Engine, error) {
 
 	a.POST("/cadres", idem, h.createCadre)
 	a.GET("/cadres", h.listCadres)
-	a.POST("/cadres/import", h.importCadres)
+	a.POST("/cadres/import", idem, h.importCadres)
 	a.GET("/cadres/:id", h.getCadre)
 	a.PATCH("/cadres/:id", h.updateCadre)
 	a.POST("/cadres/:id/records", idem, h.createRecord)
