@@ -257,7 +257,7 @@ func (s *schemas) operation(r docRoute) map[string]any {
 	if r.Method == "POST" && (r.Status == 201 || strings.HasSuffix(r.Path, "/import")) {
 		params = append(params, map[string]any{"name": "Idempotency-Key", "in": "header", "required": false,
 			"description": "A retry with the same key and body within 24 h returns the first response and creates nothing; another body is 409 conflict.",
-			"schema": map[string]any{"type": "string", "maxLength": 255}})
+			"schema":      map[string]any{"type": "string", "maxLength": 255}})
 	}
 	for _, seg := range strings.Split(r.Path, "/") {
 		if name, ok := strings.CutPrefix(seg, ":"); ok {
