@@ -24,7 +24,7 @@ type world struct {
 	revID                      int64
 }
 
-func newWorld(t *testing.T) *world {
+func newWorld(t testing.TB) *world {
 	w := &world{app: newApp(t)}
 	w.unitA = w.unit("A", nil)
 	w.unitA1 = w.unit("A1", &w.unitA)

@@ -27,7 +27,7 @@ func countQueries(t *testing.T, db *gorm.DB) *atomic.Int64 {
 	return n
 }
 
-func addRecords(t *testing.T, db *gorm.DB, cadreID int64, n int) {
+func addRecords(t testing.TB, db *gorm.DB, cadreID int64, n int) {
 	t.Helper()
 	cats := []string{"political", "duty", "major_task", "conduct", "integrity", "commendation", "shortcoming"}
 	rs := make([]models.Record, n)

@@ -45,7 +45,7 @@ func (c *clock) Add(d time.Duration) {
 
 // app is the real router with real middleware on a real database.
 type app struct {
-	t      *testing.T
+	t      testing.TB
 	db     *gorm.DB
 	driver string
 	dsn    string
@@ -59,7 +59,7 @@ type app struct {
 
 const testPassword = "correct-horse-battery"
 
-func newApp(t *testing.T) *app {
+func newApp(t testing.TB) *app {
 	t.Helper()
 	db, driver, dsn := testenv.DB(t)
 	clk := &clock{t: time.Now().UTC()}
@@ -170,7 +170,7 @@ func (a *app) do(method, path, token string, body any) *resp {
 }
 
 // want fails the test unless r has status (and, when given, code).
-func want(t *testing.T, r *resp, status int, code ...string) {
+func want(t testing.TB, r *resp, status int, code ...string) {
 	t.Helper()
 	if r.Status != status {
 		t.Fatalf("status %d, want %d; body %s", r.Status, status, r.Body)

@@ -103,11 +103,9 @@ func (s *Service) Build(ctx context.Context, viewer *models.User, id int64) (*Fi
 	if f.RecordCounts, err = s.records.Counts(ctx, id); err != nil {
 		return nil, err
 	}
-	recent, _, err := s.records.List(ctx, viewer, id, record.Filter{Page: models.Page{Number: 1, Size: RecentLimit}})
-	if err != nil {
+	if f.RecentRecords, err = s.records.Recent(ctx, id, RecentLimit); err != nil {
 		return nil, err
 	}
-	f.RecentRecords = recent
 	return f, nil
 }
 

@@ -217,8 +217,18 @@ func (s *Service) List(ctx context.Context, viewer *models.User, cadreID int64, 
 	return out, total, err
 }
 
+// Recent returns the newest n current records of a cadre whose scope the
+// caller has already checked: one query, no count.
+func (s *Service) Recent(ctx context.Context, cadreID int64, n int) ([]models.Record, error) {
+	var out []models.Record
+	err := withSuperseded(models.Get(ctx, s.db).Model(&models.Record{})).
+		Where("records.cadre_id = ? AND NOT EXISTS (SELECT 1 FROM records n WHERE n.supersedes_id = records.id)", cadreID).
+		Order("records.occurred_on DESC, records.id DESC").Limit(n).Find(&out).Error
+	return out, err
+}
+
 // Counts returns the number of current (not superseded) records per
-// category, and the newest n of them: two queries whatever the count.
+// category: one query whatever the count.
 func (s *Service) Counts(ctx context.Context, cadreID int64) (map[string]int64, error) {
 	var rows []struct {
 		Category string

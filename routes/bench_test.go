@@ -1,0 +1,142 @@
+package routes_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"testing"
+
+	"efile/models"
+	"efile/services/accesslog"
+	"efile/services/unit"
+)
+
+// Benchmarks of the request path with everything real: JWT, the user and
+// roles loaded from the database, casbin, scope in the query, the
+// access-log entry written before the response. Figures: docs/performance.md.
+
+func BenchmarkReadCadre(b *testing.B) {
+	w := newWorld(b)
+	id := w.cadre("张三", idFor("19800101", 1), w.unitA)
+	path := fmt.Sprintf("/api/v1/cadres/%d", id)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if r := w.do("GET", path, w.rev, nil); r.Status != 200 {
+			b.Fatal(r.Status)
+		}
+	}
+}
+
+func BenchmarkCreateRecord(b *testing.B) {
+	w := newWorld(b)
+	id := w.cadre("张三", idFor("19800101", 1), w.unitA)
+	path := fmt.Sprintf("/api/v1/cadres/%d/records", id)
+	body := map[string]any{"occurred_on": "2024-01-01", "category": "duty", "content": "按时完成防汛任务"}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if r := w.do("POST", path, w.evalA, body); r.Status != 201 {
+			b.Fatal(r.Status)
+		}
+	}
+}
+
+func BenchmarkEFile10kRecords(b *testing.B) {
+	w := newWorld(b)
+	id := w.cadre("张三", idFor("19800101", 1), w.unitA)
+	addRecords(b, w.db, id, 10000)
+	path := fmt.Sprintf("/api/v1/cadres/%d/efile", id)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if r := w.do("GET", path, w.rev, nil); r.Status != 200 {
+			b.Fatal(r.Status)
+		}
+	}
+}
+
+func BenchmarkEFileWorkbook10kRecords(b *testing.B) {
+	w := newWorld(b)
+	id := w.cadre("张三", idFor("19800101", 1), w.unitA)
+	addRecords(b, w.db, id, 10000)
+	path := fmt.Sprintf("/api/v1/cadres/%d/efile.xlsx", id)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if r := w.do("GET", path, w.rev, nil); r.Status != 200 || len(r.Body) < 10000 {
+			b.Fatal(r.Status)
+		}
+	}
+}
+
+// BenchmarkEvaluatorList5000Units lists an evaluator's cadres in a tree of
+// 5,000 units (a district's worth, several levels deep) holding 5,000 cadres.
+func BenchmarkEvaluatorList5000Units(b *testing.B) {
+	a := newApp(b)
+	ctx := context.Background()
+	us := unit.New(a.db, a.audit)
+	var top []int64
+	parent := map[int]int64{}
+	for i := 0; i < 5000; i++ {
+		var p *int64
+		switch {
+		case i < 50:
+		case i < 1000:
+			v := top[i%50]
+			p = &v
+		default:
+			v := parent[i%950+50]
+			p = &v
+		}
+		u, err := us.Create(ctx, unit.NewUnit{Name: fmt.Sprintf("单位%d", i), Code: fmt.Sprintf("U%d", i), ParentID: p})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if i < 50 {
+			top = append(top, u.ID)
+		}
+		parent[i] = u.ID
+	}
+	var cadres []models.Cadre
+	for i := 0; i < 5000; i++ {
+		cadres = append(cadres, models.Cadre{Name: fmt.Sprintf("干部%d", i), Gender: "male", BirthDate: "1980-01-01",
+			IDNumberEnc: []byte("x"), IDNumberHash: fmt.Sprintf("%064d", i), IDNumberMask: "x", UnitID: parent[i], Position: "p", Rank: "r",
+			AppointedOn: "2020-01-01", Status: "active", Version: 1})
+	}
+	if err := a.db.CreateInBatches(cadres, 500).Error; err != nil {
+		b.Fatal(err)
+	}
+	ua := top[7]
+	_, tok := a.user("eva", []string{"evaluator"}, &ua, nil)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		r := a.do("GET", "/api/v1/cadres?page_size=200", tok, nil)
+		if r.Status != 200 || r.JSON()["total"].(float64) < 50 {
+			b.Fatalf("%d %s", r.Status, r.Body[:min(len(r.Body), 200)])
+		}
+	}
+}
+
+// BenchmarkSeal1000 seals 1,000 pending entries per op (group commit).
+func BenchmarkSeal1000(b *testing.B) {
+	a := newApp(b)
+	ctx := context.Background()
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		for j := 0; j < 1000; j++ {
+			r := &accesslog.Req{Method: "GET", Path: "/api/v1/cadres/1", ActorID: 1, Actor: "rev"}
+			if err := a.audit.Log(ctx, r, 200); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.StartTimer()
+		if n, err := a.audit.Seal(ctx); err != nil || n != 1000 {
+			b.Fatal(n, err)
+		}
+	}
+}
+
+var _ = io.Discard
