@@ -44,6 +44,16 @@ func toRecordResponse(r *models.Record) recordResponse {
 		SupersedesID: r.SupersedesID, Superseded: r.Superseded}
 }
 
+// recordPath reads the cadre and record ids of /cadres/:id/records/:rid.
+func recordPath(c *gin.Context) (int64, int64, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return 0, 0, err
+	}
+	rid, err := pathID(c, "rid")
+	return id, rid, err
+}
+
 func (h *handlers) createRecord(c *gin.Context) {
 	id, err := pathID(c, "id")
 	if err != nil {
@@ -64,12 +74,7 @@ func (h *handlers) createRecord(c *gin.Context) {
 }
 
 func (h *handlers) amendRecord(c *gin.Context) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		abort(c, err)
-		return
-	}
-	rid, err := pathID(c, "rid")
+	id, rid, err := recordPath(c)
 	if err != nil {
 		abort(c, err)
 		return
@@ -88,12 +93,7 @@ func (h *handlers) amendRecord(c *gin.Context) {
 }
 
 func (h *handlers) getRecord(c *gin.Context) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		abort(c, err)
-		return
-	}
-	rid, err := pathID(c, "rid")
+	id, rid, err := recordPath(c)
 	if err != nil {
 		abort(c, err)
 		return

@@ -19,12 +19,3 @@ var exclusive = map[string]bool{RoleAdmin: true, RoleSecurityAuditor: true}
 
 // Departments an auditor may belong to: the four source departments.
 var Departments = []string{"discipline", "audit", "petition", "inspection"}
-
-func known(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
-}

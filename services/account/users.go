@@ -64,7 +64,7 @@ func checkRoleList(v *errs.Validation, roles []string) bool {
 	}
 	seen := map[string]bool{}
 	for i, r := range roles {
-		if !known(Roles, r) {
+		if !slices.Contains(Roles, r) {
 			v.Add(fmt.Sprintf("roles[%d]", i), "must be one of: %s", strings.Join(Roles, ", "))
 			return false
 		}
@@ -93,7 +93,7 @@ func checkRoleNeeds(v *errs.Validation, roles []string, unitID *int64, dept *str
 	} else if dept != nil {
 		v.Add("department", "is only for auditors")
 	}
-	if dept != nil && !known(Departments, *dept) {
+	if dept != nil && !slices.Contains(Departments, *dept) {
 		v.Add("department", "must be one of: %s", strings.Join(Departments, ", "))
 	}
 	if slices.Contains(roles, RoleEvaluator) && unitID == nil {
@@ -196,7 +196,7 @@ func (s *Service) UpdateUser(ctx context.Context, actor *models.User, id int64, 
 	if p.Roles != nil {
 		checkRoleList(v, *p.Roles)
 	}
-	if p.Department.Set && p.Department.Value != nil && !known(Departments, *p.Department.Value) {
+	if p.Department.Set && p.Department.Value != nil && !slices.Contains(Departments, *p.Department.Value) {
 		v.Add("department", "must be one of: %s", strings.Join(Departments, ", "))
 	}
 	if err := v.Err(); err != nil {

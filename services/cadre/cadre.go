@@ -4,6 +4,7 @@ package cadre
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -80,16 +81,8 @@ type Patch struct {
 	Version     int
 }
 
-func oneOf(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
-}
-
-func validDate(s string) bool {
+// ValidDate tells whether s is a real calendar date written YYYY-MM-DD.
+func ValidDate(s string) bool {
 	t, err := time.Parse(time.DateOnly, s)
 	return err == nil && t.Format(time.DateOnly) == s
 }
@@ -105,11 +98,11 @@ func (s *Service) check(v *errs.Validation, f *Fields, field func(string) string
 	f.Name, f.Position, f.Rank = strings.TrimSpace(f.Name), strings.TrimSpace(f.Position), strings.TrimSpace(f.Rank)
 	f.IDNumber = idnumber.Normalize(f.IDNumber)
 	length(v, field("name"), f.Name, 1, 50)
-	if !oneOf(Genders, f.Gender) {
+	if !slices.Contains(Genders, f.Gender) {
 		v.Add(field("gender"), "must be male or female")
 	}
 	today := s.today()
-	birthOK := validDate(f.BirthDate)
+	birthOK := ValidDate(f.BirthDate)
 	switch {
 	case !birthOK:
 		v.Add(field("birth_date"), "must be a date YYYY-MM-DD")
@@ -126,7 +119,7 @@ func (s *Service) check(v *errs.Validation, f *Fields, field func(string) string
 	length(v, field("position"), f.Position, 1, 100)
 	length(v, field("rank"), f.Rank, 1, 50)
 	switch {
-	case !validDate(f.AppointedOn):
+	case !ValidDate(f.AppointedOn):
 		v.Add(field("appointed_on"), "must be a date YYYY-MM-DD")
 	case f.AppointedOn > today:
 		v.Add(field("appointed_on"), "must not be in the future")
@@ -208,7 +201,7 @@ func (s *Service) Update(ctx context.Context, viewer *models.User, id int64, p P
 	if p.Version < 1 {
 		v.Add("version", "is required: the version you last read")
 	}
-	if p.Status != nil && !oneOf(Statuses, *p.Status) {
+	if p.Status != nil && !slices.Contains(Statuses, *p.Status) {
 		v.Add("status", "must be one of: active, retired, left")
 	}
 	if err := v.Err(); err != nil {

@@ -2,6 +2,7 @@ package cadre
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -89,7 +90,7 @@ func (s *Service) byQ(q *gorm.DB, text string) *gorm.DB {
 // List lists the cadres in the viewer's scope, newest first.
 func (s *Service) List(ctx context.Context, viewer *models.User, f Filter) ([]models.Cadre, int64, error) {
 	v := &errs.Validation{}
-	if f.Status != "" && !oneOf(Statuses, f.Status) {
+	if f.Status != "" && !slices.Contains(Statuses, f.Status) {
 		v.Add("status", "must be one of: active, retired, left")
 	}
 	if err := v.Err(); err != nil {

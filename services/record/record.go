@@ -5,6 +5,7 @@ package record
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -58,22 +59,13 @@ type Amendment struct {
 	OccurredOn string
 }
 
-func oneOf(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
-}
-
 func (s *Service) check(v *errs.Validation, r *NewRecord) {
-	if t, err := time.Parse(time.DateOnly, r.OccurredOn); err != nil || t.Format(time.DateOnly) != r.OccurredOn {
+	if !cadre.ValidDate(r.OccurredOn) {
 		v.Add("occurred_on", "must be a date YYYY-MM-DD")
 	} else if r.OccurredOn > s.cadres.Today() {
 		v.Add("occurred_on", "must not be in the future")
 	}
-	if !oneOf(Categories, r.Category) {
+	if !slices.Contains(Categories, r.Category) {
 		v.Add("category", "must be one of: %s", strings.Join(Categories, ", "))
 	}
 	if n := utf8.RuneCountInString(r.Content); n < 1 || n > 5000 || strings.TrimSpace(r.Content) == "" {
@@ -108,7 +100,7 @@ func (s *Service) Amend(ctx context.Context, viewer *models.User, cadreID, rid i
 	if n := utf8.RuneCountInString(strings.TrimSpace(a.Reason)); n < 1 || n > 1000 {
 		v.Add("reason", "is required: why the record is corrected (1 to 1000 characters)")
 	}
-	if a.Category != "" && !oneOf(Categories, a.Category) {
+	if a.Category != "" && !slices.Contains(Categories, a.Category) {
 		v.Add("category", "must be one of: %s", strings.Join(Categories, ", "))
 	}
 	if a.OccurredOn != "" {
@@ -178,14 +170,14 @@ type Filter struct {
 // Superseded records are left out unless asked for.
 func (s *Service) List(ctx context.Context, viewer *models.User, cadreID int64, f Filter) ([]models.Record, int64, error) {
 	v := &errs.Validation{}
-	if f.Category != "" && !oneOf(Categories, f.Category) {
+	if f.Category != "" && !slices.Contains(Categories, f.Category) {
 		v.Add("category", "must be one of: %s", strings.Join(Categories, ", "))
 	}
 	for _, d := range []struct{ name, val string }{{"from", f.From}, {"to", f.To}} {
 		if d.val == "" {
 			continue
 		}
-		if t, err := time.Parse(time.DateOnly, d.val); err != nil || t.Format(time.DateOnly) != d.val {
+		if !cadre.ValidDate(d.val) {
 			v.Add(d.name, "must be a date YYYY-MM-DD")
 		}
 	}
