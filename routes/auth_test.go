@@ -158,6 +158,7 @@ func TestErrorEnvelope(t *testing.T) {
 		{"404_unknownOutsideAPI", "GET", "/nothing", ``, 404, "not_found", ""},
 		{"405_wrongMethod", "DELETE", "/api/v1/users", ``, 405, "method_not_allowed", ""},
 		{"404_badID", "GET", "/api/v1/users/abc", ``, 404, "not_found", ""},
+		{"404_trailingSlashNotRedirected", "GET", "/api/v1/users/", ``, 404, "not_found", ""},
 		{"404_missingUser", "GET", "/api/v1/users/999", ``, 404, "not_found", ""},
 	}
 	for _, c := range cases {

@@ -153,6 +153,18 @@ func TestUpdateUser(t *testing.T) {
 		want(t, a.do("PATCH", fmt.Sprintf("/api/v1/users/%d", adminID), tok, map[string]any{"roles": []string{"admin"}, "version": 1}), 403, "forbidden")
 		want(t, a.do("PATCH", fmt.Sprintf("/api/v1/users/%d", adminID), tok, map[string]any{"disabled": true, "version": 1}), 403, "forbidden")
 	})
+	t.Run("auditorToReviewerDropsDepartment", func(t *testing.T) {
+		id, _ := a.user("aud", []string{"auditor"}, nil, ptr("petition"))
+		p := fmt.Sprintf("/api/v1/users/%d", id)
+		want(t, a.do("PATCH", p, tok, map[string]any{"roles": []string{"org_reviewer"}, "department": "audit", "version": 1}), 400, "validation_failed")
+		r := a.do("PATCH", p, tok, map[string]any{"roles": []string{"org_reviewer"}, "version": 1})
+		want(t, r, 200)
+		if r.JSON()["department"] != nil {
+			t.Fatalf("body %s", r.Body)
+		}
+		want(t, a.do("PATCH", p, tok, map[string]any{"roles": []string{"auditor"}, "version": 2}), 400, "validation_failed")
+		want(t, a.do("PATCH", p, tok, map[string]any{"roles": []string{"auditor"}, "department": "audit", "version": 2}), 200)
+	})
 	t.Run("404_unknownUser", func(t *testing.T) {
 		want(t, a.do("PATCH", "/api/v1/users/9999", tok, map[string]any{"disabled": true, "version": 1}), 404, "not_found")
 	})

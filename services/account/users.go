@@ -223,6 +223,9 @@ func (s *Service) UpdateUser(ctx context.Context, actor *models.User, id int64, 
 		}
 		if p.Department.Set {
 			u.Department = p.Department.Value
+		} else if !slices.Contains(roles, RoleAuditor) {
+			// No longer an auditor: the department went with the role.
+			u.Department = nil
 		}
 		if p.CadreID.Set {
 			u.CadreID = p.CadreID.Value
