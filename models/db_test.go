@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"efile/models"
 	"efile/testenv"
@@ -71,4 +72,24 @@ func TestWithTxRetriesDeadlocks(t *testing.T) {
 			t.Fatalf("not a duplicate: %v", err)
 		}
 	})
+}
+
+func TestPurgeExpired(t *testing.T) {
+	db, _, _ := testenv.DB(t)
+	ctx := context.Background()
+	now := time.Now().UTC()
+	db.Create(&models.Idempotency{UserID: 1, Route: "/a", Key: "old", RequestHash: "h", Status: 201, Response: []byte("x"), CreatedAt: now.Add(-25 * time.Hour)})
+	db.Create(&models.Idempotency{UserID: 1, Route: "/a", Key: "new", RequestHash: "h", Status: 201, Response: []byte("x"), CreatedAt: now.Add(-time.Hour)})
+	db.Create(&models.RevokedToken{JTI: "gone", ExpiresAt: now.Add(-time.Minute)})
+	db.Create(&models.RevokedToken{JTI: "live", ExpiresAt: now.Add(time.Hour)})
+	n, err := models.PurgeExpired(ctx, db, now)
+	if err != nil || n != 2 {
+		t.Fatalf("purged %d, %v", n, err)
+	}
+	var keys, toks int64
+	db.Model(&models.Idempotency{}).Count(&keys)
+	db.Model(&models.RevokedToken{}).Count(&toks)
+	if keys != 1 || toks != 1 {
+		t.Fatalf("left %d keys, %d tokens", keys, toks)
+	}
 }

@@ -1,6 +1,11 @@
 package models
 
-import "time"
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm"
+)
 
 // Record is one performance record (现实表现记录). Records are append-only:
 // no code path updates or deletes them. A correction is a new record whose
@@ -32,4 +37,16 @@ type Idempotency struct {
 	Status      int       `gorm:"not null"`
 	Response    []byte    `gorm:"type:mediumblob;not null"`
 	CreatedAt   time.Time `gorm:"index"`
+}
+
+// PurgeExpired deletes what is kept only for a while: responses kept for
+// idempotent retries after 24 hours, revoked tokens once they would have
+// expired anyway. It returns how many rows went.
+func PurgeExpired(ctx context.Context, db *gorm.DB, now time.Time) (int64, error) {
+	a := db.WithContext(ctx).Where("created_at < ?", now.Add(-24*time.Hour).UTC()).Delete(&Idempotency{})
+	if a.Error != nil {
+		return 0, a.Error
+	}
+	b := db.WithContext(ctx).Where("expires_at < ?", now.UTC()).Delete(&RevokedToken{})
+	return a.RowsAffected + b.RowsAffected, b.Error
 }

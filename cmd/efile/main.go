@@ -139,6 +139,21 @@ func serve(ctx context.Context, args []string) error {
 		audit.Run(sealCtx, time.Second, func(err error) { log.Error("seal access log", "err", err.Error()) })
 	}()
 
+	go func() { // housekeeping: forget expired idempotency responses and revocations
+		t := time.NewTicker(time.Hour)
+		defer t.Stop()
+		for {
+			select {
+			case <-sealCtx.Done():
+				return
+			case now := <-t.C:
+				if _, err := models.PurgeExpired(sealCtx, db, now); err != nil && sealCtx.Err() == nil {
+					log.Error("purge expired rows", "err", err.Error())
+				}
+			}
+		}
+	}()
+
 	srv := &http.Server{Addr: c.Addr, Handler: router, ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout: time.Minute, WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute}
 	ln, err := net.Listen("tcp", c.Addr)

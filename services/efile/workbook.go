@@ -189,8 +189,8 @@ func (s *Service) writeWorkbook(ctx context.Context, f *excelize.File, ef *File,
 		return err
 	}
 
-	if err := stream(f, SheetRecords, st, []float64{12, 18, 60, 12, 18, 30, 14, 14},
-		[]string{"发生日期", "类别", "内容", "记录人", "记录时间", "更正原因", "更正记录编号", "是否已被更正"},
+	if err := stream(f, SheetRecords, st, []float64{10, 12, 18, 60, 12, 18, 30, 14, 14},
+		[]string{"记录编号", "发生日期", "类别", "内容", "记录人", "记录时间", "更正原因", "更正记录编号", "是否已被更正"},
 		func(add func(...any) error) error {
 			return s.records.Each(ctx, c.ID, func(r *models.Record) error {
 				var reason, supersedes any // nil: an empty cell
@@ -200,7 +200,7 @@ func (s *Service) writeWorkbook(ctx context.Context, f *excelize.File, ef *File,
 				if r.SupersedesID != nil {
 					supersedes = *r.SupersedesID
 				}
-				return add(st.day(r.OccurredOn), Label(Categories, r.Category), excelize.Cell{StyleID: st.wrap, Value: r.Content},
+				return add(r.ID, st.day(r.OccurredOn), Label(Categories, r.Category), excelize.Cell{StyleID: st.wrap, Value: r.Content},
 					r.RecordedByName, st.at(r.RecordedAt, loc), reason, supersedes, yesNo(r.Superseded))
 			})
 		}); err != nil {

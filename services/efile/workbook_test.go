@@ -136,7 +136,7 @@ func TestWorkbook(t *testing.T) {
 
 	headers := map[string][]string{
 		"基本信息": {"项目", "内容"},
-		"现实表现": {"发生日期", "类别", "内容", "记录人", "记录时间", "更正原因", "更正记录编号", "是否已被更正"},
+		"现实表现": {"记录编号", "发生日期", "类别", "内容", "记录人", "记录时间", "更正原因", "更正记录编号", "是否已被更正"},
 		"考核评价": {"考核周期", "类型", "年度", "得分", "等次"},
 		"廉政情况": {"来源部门", "类别", "严重程度", "状态", "概要", "发生日期", "处分"},
 		"审核记录": {"用途", "基准日期", "结论", "审核人", "审核时间"},
@@ -183,23 +183,23 @@ func TestWorkbook(t *testing.T) {
 	const at = "2025-01-02 11:04" // recorded_at in China Standard Time
 	// Newest occurred_on first, then newest id: the amendment keeps 2024-06-01.
 	wantRows := [][]string{
-		{"2024-07-01", "重大专项/急难险重", "参加防汛", "审核员", at, "", "", "否"},
-		{"2024-06-01", "表彰奖励", "按时高质量完成任务", "审核员", at, "原记录表述不准确", itoa(fx.records[1].ID), "否"},
-		{"2024-06-01", "履职尽责", "按时完成任务", "审核员", at, "", "", "是"},
-		{"2024-05-01", "政治表现", "带头学习", "审核员", at, "", "", "否"},
+		{itoa(fx.records[2].ID), "2024-07-01", "重大专项/急难险重", "参加防汛", "审核员", at, "", "", "否"},
+		{itoa(fx.records[3].ID), "2024-06-01", "表彰奖励", "按时高质量完成任务", "审核员", at, "原记录表述不准确", itoa(fx.records[1].ID), "否"},
+		{itoa(fx.records[1].ID), "2024-06-01", "履职尽责", "按时完成任务", "审核员", at, "", "", "是"},
+		{itoa(fx.records[0].ID), "2024-05-01", "政治表现", "带头学习", "审核员", at, "", "", "否"},
 	}
 	for i, w := range wantRows {
-		got := append(rs[i], make([]string, 8)...)[:8]
+		got := append(rs[i], make([]string, 9)...)[:9]
 		if !slices.Equal(got, w) {
 			t.Errorf("row %d = %q, want %q", i, got, w)
 		}
 	}
-	if w, err := f.GetColWidth(efile.SheetRecords, "C"); err != nil || w != 60 {
+	if w, err := f.GetColWidth(efile.SheetRecords, "D"); err != nil || w != 60 {
 		t.Errorf("内容 column width = %v, %v, want 60", w, err)
 	}
 	rawRecords := rows(t, f, efile.SheetRecords, excelize.Options{RawCellValue: true})
-	if rawRecords[1][0] != "45474" { // 2024-07-01
-		t.Errorf("raw 发生日期 = %q, want 45474", rawRecords[1][0])
+	if rawRecords[1][1] != "45474" { // 2024-07-01
+		t.Errorf("raw 发生日期 = %q, want 45474", rawRecords[1][1])
 	}
 }
 
