@@ -93,3 +93,17 @@ func TestPurgeExpired(t *testing.T) {
 		t.Fatalf("left %d keys, %d tokens", keys, toks)
 	}
 }
+
+func TestMigrateTwice(t *testing.T) {
+	db, _, _ := testenv.DB(t) // migrated once already
+	db.Create(&models.Unit{Name: "u", Code: "KEEP", Path: "/"})
+	if err := models.Migrate(context.Background(), db); err != nil {
+		t.Fatal(err)
+	}
+	var n int64
+	db.Model(&models.Unit{}).Where("code = 'KEEP'").Count(&n)
+	var h models.ChainHead
+	if n != 1 || db.First(&h, 1).Error != nil || h.Seq != 0 {
+		t.Fatal("a second migration lost data or the chain head")
+	}
+}

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -71,9 +72,11 @@ func FindUser(ctx context.Context, db *gorm.DB, id int64) (*User, error) {
 	return &u, err
 }
 
-// FindUserByName loads a user with its roles by username.
+// FindUserByName loads a user with its roles by username, ignoring case:
+// MySQL's collation does, so SQLite must too, or one name could be two
+// users on one database and one user on the other.
 func FindUserByName(ctx context.Context, db *gorm.DB, name string) (*User, error) {
 	var u User
-	err := Get(ctx, db).Preload("Roles").Where("username = ?", name).First(&u).Error
+	err := Get(ctx, db).Preload("Roles").Where("LOWER(username) = ?", strings.ToLower(name)).First(&u).Error
 	return &u, err
 }

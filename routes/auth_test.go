@@ -55,6 +55,9 @@ func TestLockout(t *testing.T) {
 	t.Run("login429_evenWithRightPassword", func(t *testing.T) {
 		want(t, a.do("POST", "/api/v1/auth/login", "", good), 429, "rate_limited")
 	})
+	t.Run("caseDoesNotEscapeTheLock", func(t *testing.T) {
+		want(t, a.do("POST", "/api/v1/auth/login", "", map[string]string{"username": "ADMIN", "password": testPassword}), 429, "rate_limited")
+	})
 	t.Run("otherAddressNotLocked", func(t *testing.T) {
 		// httptest's peer is 192.0.2.1; a different address is a different pair.
 		rec := a.rawFrom("10.9.9.9:1234", `{"username":"admin","password":"`+testPassword+`"}`)

@@ -46,6 +46,7 @@ func TestCreateUser(t *testing.T) {
 		{"201_auditor", base(map[string]any{"username": "aud", "roles": []string{"auditor"}, "department": "discipline", "unit_id": nil}), 201, "", ""},
 		{"201_reviewerAndEvaluator", base(map[string]any{"username": "both", "roles": []string{"org_reviewer", "evaluator"}}), 201, "", ""},
 		{"409_duplicateUsername", base(nil), 409, "conflict", ""},
+		{"409_duplicateUsernameOtherCase", base(map[string]any{"username": "EVA"}), 409, "conflict", ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -80,6 +81,8 @@ func (s *Service) hash(pw string) (string, error) {
 // so a locked-out pair answers rate_limited even with the right password.
 func (s *Service) Login(ctx context.Context, username, password, clientIP string) (string, time.Time, *models.User, error) {
 	now := s.now().UTC()
+	// One lockout per user whatever the case typed (usernames ignore case).
+	username = strings.ToLower(username)
 	var th models.LoginThrottle
 	err := s.db.WithContext(ctx).Where("username = ? AND client_ip = ?", username, clientIP).First(&th).Error
 	if err != nil && !models.IsNotFound(err) {

@@ -152,6 +152,12 @@ func (s *Service) CreateUser(ctx context.Context, in NewUser) (*models.User, err
 		u.Roles = append(u.Roles, models.UserRole{Role: r})
 	}
 	err = s.log.Tx(ctx, 201, func(ctx context.Context) error {
+		taken := errs.Conflict("conflict", "username %q is taken", in.Username)
+		if _, err := models.FindUserByName(ctx, s.db, in.Username); err == nil {
+			return taken
+		} else if !models.IsNotFound(err) {
+			return err
+		}
 		err := models.Get(ctx, s.db).Create(u).Error
 		if models.IsDuplicate(err) {
 			return errs.Conflict("conflict", "username %q is taken", in.Username)
