@@ -57,6 +57,14 @@ func idempotent(db *gorm.DB, keys *datakey.Keys) gin.HandlerFunc {
 		}
 		cw := &captureWriter{ResponseWriter: c.Writer, status: http.StatusOK}
 		c.Writer = cw
+		defer func() {
+			// A panic rolled the transaction back; let the recovery
+			// middleware answer on the real writer.
+			if r := recover(); r != nil {
+				c.Writer = cw.ResponseWriter
+				panic(r)
+			}
+		}()
 		errNotKept := errors.New("response not kept")
 		err = models.WithTxOnce(c.Request.Context(), db, func(ctx context.Context) error {
 			orig := c.Request
