@@ -77,9 +77,6 @@ func Open(ctx context.Context, driver, dsn string) (*gorm.DB, error) {
 	}
 }
 
-// IsMySQL tells whether db talks to MySQL/MariaDB.
-func IsMySQL(db *gorm.DB) bool { return db.Dialector.Name() == "mysql" }
-
 type txKey struct{}
 
 // Get returns the transaction carried by ctx, if any, else db; always bound

@@ -59,10 +59,6 @@ func jsonError(err error) error {
 		f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 		return &badJSON{field: f, msg: fmt.Sprintf("unknown field %q", f)}
 	}
-	var oe *optError
-	if errors.As(err, &oe) {
-		return &badJSON{msg: oe.Error()}
-	}
 	return &badJSON{msg: "the body is not valid JSON"}
 }
 
@@ -88,10 +84,6 @@ type optional[T any] struct {
 	Set   bool
 	Value *T
 }
-
-type optError struct{ msg string }
-
-func (e *optError) Error() string { return e.msg }
 
 func (o *optional[T]) UnmarshalJSON(b []byte) error {
 	o.Set = true

@@ -21,14 +21,6 @@ import (
 // that tests may create databases on.
 const MySQLDSN = "EFILE_TEST_MYSQL_DSN"
 
-// Driver is "mysql" when EFILE_TEST_MYSQL_DSN is set, else "sqlite".
-func Driver() string {
-	if mysqlBase() != "" {
-		return "mysql"
-	}
-	return "sqlite"
-}
-
 func mysqlBase() string { return getenv(MySQLDSN) }
 
 // DB returns a fresh migrated database for one test, and its driver and DSN
