@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"efile/models"
 
@@ -190,4 +191,66 @@ func TestImportIdempotent(t *testing.T) {
 		t.Fatalf("replay: %s vs %s", r1.Body, r2.Body)
 	}
 	want(t, send("imp-1", append(csv, []byte(rosterRow("李四", "女", "1981-01-01", idFor("19810101", 2), "A", "否", "2020-03-01"))...)), 409, "conflict")
+}
+
+// TestImportRealisticWorkbook imports a roster as an organization
+// department keeps one in Excel: a merged title row, a 序号 column, real
+// date cells, ID numbers typed as text, 是/否, and 200 rows.
+func TestImportRealisticWorkbook(t *testing.T) {
+	w := newWorld(t)
+	f := excelize.NewFile()
+	sh := "Sheet1"
+	f.SetCellValue(sh, "A1", "XX区干部花名册（2026年11月）")
+	f.MergeCell(sh, "A1", "J1")
+	hdr := []string{"序号", "姓名", "性别", "出生日期", "身份证号", "单位编码", "职务", "职级", "是否一把手", "任职时间"}
+	for i, h := range hdr {
+		cell, _ := excelize.CoordinatesToCellName(i+1, 2)
+		f.SetCellValue(sh, cell, h)
+	}
+	dateStyle, _ := f.NewStyle(&excelize.Style{NumFmt: 14})
+	textStyle, _ := f.NewStyle(&excelize.Style{NumFmt: 49})
+	units := []string{"A", "A1", "B"}
+	for i := 0; i < 200; i++ {
+		row := i + 3
+		birth := time.Date(1970+i%30, time.Month(1+i%12), 1+i%28, 0, 0, 0, 0, time.UTC)
+		id := idFor(birth.Format("20060102"), i)
+		vals := []any{i + 1, fmt.Sprintf("干部%03d", i), []string{"男", "女"}[i%2], birth, id, units[i%3],
+			"科长", "一级主任科员", []string{"否", "是"}[btoi(i%10 == 0)], time.Date(2018+i%5, 3, 1, 0, 0, 0, 0, time.UTC)}
+		for j, v := range vals {
+			cell, _ := excelize.CoordinatesToCellName(j+1, row)
+			f.SetCellValue(sh, cell, v)
+			switch j {
+			case 3, 9:
+				f.SetCellStyle(sh, cell, cell, dateStyle)
+			case 4:
+				f.SetCellStyle(sh, cell, cell, textStyle)
+			}
+		}
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	r := w.upload(w.rev, "花名册.xlsx", buf.Bytes())
+	want(t, r, 200)
+	if r.JSON()["created"].(float64) != 200 {
+		t.Fatalf("body %s", r.Body)
+	}
+	lr := w.do("GET", "/api/v1/cadres?q=干部010", w.rev, nil)
+	item := lr.JSON()["items"].([]any)[0].(map[string]any)
+	if item["birth_date"] != "1980-11-11" || item["appointed_on"] != "2018-03-01" || item["is_top_leader"] != true ||
+		item["gender"] != "male" || item["id_number"] != idFor("19801111", 10) {
+		t.Fatalf("imported %v", item)
+	}
+	lr = w.do("GET", fmt.Sprintf("/api/v1/cadres?unit_id=%d&is_top_leader=true", w.unitA), w.rev, nil)
+	if lr.JSON()["total"].(float64) < 1 {
+		t.Fatalf("filters after import: %s", lr.Body)
+	}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
