@@ -3,7 +3,6 @@ package routes_test
 import (
 	"context"
 	"fmt"
-	"io"
 	"strings"
 	"testing"
 
@@ -43,10 +42,16 @@ func BenchmarkCreateRecord(b *testing.B) {
 	}
 }
 
-func BenchmarkEFile10kRecords(b *testing.B) {
+// withRecords is a world with one cadre holding n records.
+func withRecords(b *testing.B, n int) (*world, int64) {
 	w := newWorld(b)
 	id := w.cadre("张三", idFor("19800101", 1), w.unitA)
-	addRecords(b, w.db, id, 10000)
+	addRecords(b, w.db, id, n)
+	return w, id
+}
+
+func BenchmarkEFile10kRecords(b *testing.B) {
+	w, id := withRecords(b, 10000)
 	path := fmt.Sprintf("/api/v1/cadres/%d/efile", id)
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -58,9 +63,7 @@ func BenchmarkEFile10kRecords(b *testing.B) {
 }
 
 func BenchmarkEFileWorkbook10kRecords(b *testing.B) {
-	w := newWorld(b)
-	id := w.cadre("张三", idFor("19800101", 1), w.unitA)
-	addRecords(b, w.db, id, 10000)
+	w, id := withRecords(b, 10000)
 	path := fmt.Sprintf("/api/v1/cadres/%d/efile.xlsx", id)
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -139,8 +142,6 @@ func BenchmarkSeal1000(b *testing.B) {
 		}
 	}
 }
-
-var _ = io.Discard
 
 // BenchmarkImport10000Rows imports a 10,000-row CSV roster (about 1 MB)
 // into an empty registry: parse, validate every row, write in one transaction.

@@ -113,14 +113,17 @@ func pathID(c *gin.Context, name string) (int64, error) {
 	return id, nil
 }
 
+// maxPage bounds ?page= so that the row offset cannot overflow.
+const maxPage = 1_000_000
+
 // page reads ?page= and ?page_size= (default 1 and 50; page_size clamped to 200).
 func page(c *gin.Context) (models.Page, error) {
 	p := models.Page{Number: 1, Size: 50}
 	v := &errs.Validation{}
 	if s := c.Query("page"); s != "" {
 		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 {
-			v.Add("page", "must be a positive integer")
+		if err != nil || n < 1 || n > maxPage {
+			v.Add("page", "must be an integer from 1 to %d", maxPage)
 		}
 		p.Number = n
 	}

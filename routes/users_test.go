@@ -88,6 +88,7 @@ func TestCreateUser(t *testing.T) {
 	t.Run("list400_badPage", func(t *testing.T) {
 		want(t, a.do("GET", "/api/v1/users?page=0", tok, nil), 400, "validation_failed")
 		want(t, a.do("GET", "/api/v1/users?page_size=x", tok, nil), 400, "validation_failed")
+		want(t, a.do("GET", "/api/v1/users?page=99999999999999999", tok, nil), 400, "validation_failed")
 	})
 }
 
