@@ -13,8 +13,9 @@ type AccessEntry struct {
 	At       time.Time `gorm:"precision:6;not null;index"`
 	ActorID  int64     `gorm:"not null;index"`
 	Actor    string    `gorm:"size:64;not null"`
+	IP       string    `gorm:"size:45;not null;default:''"`
 	Method   string    `gorm:"size:10;not null"`
-	Path     string    `gorm:"size:512;not null"`
+	Path     string    `gorm:"size:512;not null"` // ASCII: percent-encoded as sent
 	CadreID  *int64    `gorm:"index"`
 	Status   int       `gorm:"not null"`
 	PrevHash *string   `gorm:"size:64"`

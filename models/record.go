@@ -32,7 +32,8 @@ type Idempotency struct {
 	ID          int64     `gorm:"primaryKey"`
 	UserID      int64     `gorm:"not null;uniqueIndex:idx_idem_key,priority:1"`
 	Route       string    `gorm:"size:255;not null;uniqueIndex:idx_idem_key,priority:2"`
-	Key         string    `gorm:"size:255;not null;uniqueIndex:idx_idem_key,priority:3"`
+	Key         string    `gorm:"size:255;not null;uniqueIndex:idx_idem_key,priority:3"` // hex SHA-256 of the key: compared byte for byte on every database
+	CadreID     *int64    // the cadre the response shows, re-checked at every replay
 	RequestHash string    `gorm:"type:char(64);not null"`
 	Status      int       `gorm:"not null"`
 	Response    []byte    `gorm:"type:mediumblob;not null"`

@@ -16,6 +16,7 @@ type accessEntryResponse struct {
 	At       string  `json:"at"`
 	ActorID  int64   `json:"actor_id"`
 	Actor    string  `json:"actor"`
+	IP       string  `json:"ip"`
 	Method   string  `json:"method"`
 	Path     string  `json:"path"`
 	CadreID  *int64  `json:"cadre_id"`
@@ -26,7 +27,7 @@ type accessEntryResponse struct {
 
 func toAccessEntryResponse(e *models.AccessEntry) accessEntryResponse {
 	return accessEntryResponse{ID: e.ID, Seq: e.Seq, At: accesslog.FormatAt(e.At), ActorID: e.ActorID, Actor: e.Actor,
-		Method: e.Method, Path: e.Path, CadreID: e.CadreID, Status: e.Status, PrevHash: e.PrevHash, Hash: e.Hash}
+		IP: e.IP, Method: e.Method, Path: e.Path, CadreID: e.CadreID, Status: e.Status, PrevHash: e.PrevHash, Hash: e.Hash}
 }
 
 // instant reads an RFC 3339 instant or a YYYY-MM-DD date (midnight UTC). For
@@ -37,21 +38,23 @@ func instant(v *errs.Validation, name, s string, upper bool) *time.Time {
 	}
 	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
 		if upper {
-			t = t.Add(time.Microsecond)
+			// Entries are kept to the microsecond: "up to t" is "before
+			// t's microsecond ends".
+			t = t.Truncate(time.Microsecond).Add(time.Microsecond)
 		}
-		return &t
+		return bounded(t)
 	}
 	if t, err := time.Parse(time.DateOnly, s); err == nil {
 		if upper {
 			t = t.AddDate(0, 0, 1)
 		}
-		return &t
+		return bounded(t)
 	}
 	v.Add(name, "must be an RFC 3339 instant (2026-01-05T08:30:00Z) or a date (2026-01-05)")
 	return nil
 }
 
-func (h *handlers) listAccessLog(c *gin.Context) {
+func (h *handlers) listAccessLog(c *gin.Context) (list[accessEntryResponse], error) {
 	p, err := page(c)
 	v := &errs.Validation{}
 	f := accesslog.Filter{Page: p,
@@ -61,36 +64,34 @@ func (h *handlers) listAccessLog(c *gin.Context) {
 		err = v.Err()
 	}
 	if err != nil {
-		abort(c, err)
-		return
+		return list[accessEntryResponse]{}, err
 	}
-	rows, total, err := h.d.Audit.List(ctx(c), f)
-	if err != nil {
-		abort(c, err)
-		return
-	}
-	c.JSON(200, newList(rows, total, p, toAccessEntryResponse))
+	rows, total, err := h.s.Audit.List(ctx(c), f)
+	return newList(rows, total, p, toAccessEntryResponse), err
 }
 
-func (h *handlers) verifyAccessLog(c *gin.Context) {
+func (h *handlers) verifyAccessLog(c *gin.Context) (*accesslog.Verdict, error) {
 	var anchor *accesslog.Anchor
 	if s := c.Query("head"); s != "" {
 		a, err := accesslog.ParseAnchor(s)
 		if err != nil {
-			abort(c, err)
-			return
+			return nil, err
 		}
 		anchor = a
 	}
-	// Entries written up to now are sealed first, so the verdict covers them.
-	if _, err := h.d.Audit.Seal(ctx(c)); err != nil {
-		abort(c, err)
-		return
+	return h.s.Audit.SealAndVerify(ctx(c), anchor)
+}
+
+// bounded keeps a bound within the years a database stores (0001–9999): a
+// bound past them (9999-12-31T23:59:59.999999999Z plus a microsecond is in
+// year 10000) bounds nothing rather than comparing as a strange string.
+func bounded(t time.Time) *time.Time {
+	t = t.UTC()
+	if t.Year() > 9999 {
+		return nil
 	}
-	v, err := h.d.Audit.Verify(ctx(c), anchor)
-	if err != nil {
-		abort(c, err)
-		return
+	if t.Year() < 1 {
+		t = time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)
 	}
-	c.JSON(200, v)
+	return &t
 }

@@ -1,7 +1,6 @@
 package routes
 
 import (
-	"context"
 	"time"
 
 	"efile/models"
@@ -9,8 +8,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 )
-
-func ctxBackground() context.Context { return context.Background() }
 
 type loginRequest struct {
 	Username string `json:"username"`
@@ -39,12 +36,15 @@ func toSessionUser(u *models.User) sessionUser {
 		UnitID: u.UnitID, Department: u.Department, CadreID: u.CadreID}
 }
 
-func (h *handlers) login(c *gin.Context) {
-	var in loginRequest
-	if err := decode(c, &in); err != nil {
-		abort(c, err)
-		return
-	}
+type revokedResponse struct {
+	Revoked bool `json:"revoked"`
+}
+
+type changedResponse struct {
+	Changed bool `json:"changed"`
+}
+
+func (h *handlers) login(c *gin.Context, in *loginRequest) (loginResponse, error) {
 	v := &errs.Validation{}
 	if in.Username == "" {
 		v.Add("username", "is required")
@@ -53,43 +53,26 @@ func (h *handlers) login(c *gin.Context) {
 		v.Add("password", "is required")
 	}
 	if err := v.Err(); err != nil {
-		abort(c, err)
-		return
+		return loginResponse{}, err
 	}
-	tok, exp, u, err := h.d.Accounts.Login(ctx(c), in.Username, in.Password, c.ClientIP())
+	tok, exp, u, err := h.s.Accounts.Login(ctx(c), in.Username, in.Password, c.ClientIP())
 	if err != nil {
-		abort(c, err)
-		return
+		return loginResponse{}, err
 	}
-	c.JSON(200, loginResponse{Token: tok, ExpiresAt: exp.UTC(), User: toSessionUser(u)})
+	return loginResponse{Token: tok, ExpiresAt: exp.UTC(), User: toSessionUser(u)}, nil
 }
 
-func (h *handlers) logout(c *gin.Context) {
-	if err := h.d.Accounts.Logout(ctx(c), session(c)); err != nil {
-		abort(c, err)
-		return
-	}
-	c.JSON(200, gin.H{"revoked": true})
+func (h *handlers) logout(c *gin.Context) (revokedResponse, error) {
+	return revokedResponse{true}, h.s.Accounts.Logout(ctx(c), session(c))
 }
 
-func (h *handlers) me(c *gin.Context) {
-	c.JSON(200, toSessionUser(me(c)))
-}
+func (h *handlers) me(c *gin.Context) (sessionUser, error) { return toSessionUser(me(c)), nil }
 
 type passwordRequest struct {
 	CurrentPassword string `json:"current_password"`
 	NewPassword     string `json:"new_password"`
 }
 
-func (h *handlers) changePassword(c *gin.Context) {
-	var in passwordRequest
-	if err := decode(c, &in); err != nil {
-		abort(c, err)
-		return
-	}
-	if err := h.d.Accounts.ChangePassword(ctx(c), me(c), in.CurrentPassword, in.NewPassword); err != nil {
-		abort(c, err)
-		return
-	}
-	c.JSON(200, gin.H{"changed": true})
+func (h *handlers) changePassword(c *gin.Context, in *passwordRequest) (changedResponse, error) {
+	return changedResponse{true}, h.s.Accounts.ChangePassword(ctx(c), me(c), in.CurrentPassword, in.NewPassword)
 }

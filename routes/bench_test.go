@@ -131,7 +131,8 @@ func BenchmarkSeal1000(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		for j := 0; j < 1000; j++ {
-			r := &accesslog.Req{Method: "GET", Path: "/api/v1/cadres/1", ActorID: 1, Actor: "rev"}
+			r := &accesslog.Req{Method: "GET", Path: "/api/v1/cadres/1"}
+			r.SetActor(1, "rev")
 			if err := a.audit.Log(ctx, r, 200); err != nil {
 				b.Fatal(err)
 			}

@@ -2,12 +2,11 @@ package routes
 
 import (
 	"errors"
-	"net/http"
+	"mime/multipart"
 	"strconv"
 	"time"
 
 	"efile/models"
-	"efile/services/account"
 	"efile/services/cadre"
 	"efile/services/errs"
 	"efile/services/roster"
@@ -67,64 +66,53 @@ type cadreLookupResponse struct {
 	IDNumber string `json:"id_number"`
 }
 
-func (h *handlers) toCadreResponse(viewer *models.User) func(*models.Cadre) cadreResponse {
-	return func(c *models.Cadre) cadreResponse {
-		return cadreResponse{ID: c.ID, Name: c.Name, Gender: c.Gender, BirthDate: c.BirthDate,
-			IDNumber: h.d.Cadres.IDNumber(viewer, c), UnitID: c.UnitID, Position: c.Position, Rank: c.Rank,
-			IsTopLeader: c.IsTopLeader, AppointedOn: c.AppointedOn, Status: c.Status, Version: c.Version,
-			CreatedAt: c.CreatedAt.UTC(), UpdatedAt: c.UpdatedAt.UTC()}
+// toCadreResponse shows a cadre as viewer may see it (the ID number whole or
+// masked).
+func (h *handlers) toCadreResponse(viewer *models.User, c *models.Cadre) (cadreResponse, error) {
+	idn, err := h.s.Cadres.IDNumber(viewer, c)
+	if err != nil {
+		return cadreResponse{}, err
 	}
+	return cadreResponse{ID: c.ID, Name: c.Name, Gender: c.Gender, BirthDate: c.BirthDate,
+		IDNumber: idn, UnitID: c.UnitID, Position: c.Position, Rank: c.Rank,
+		IsTopLeader: c.IsTopLeader, AppointedOn: c.AppointedOn, Status: c.Status, Version: c.Version,
+		CreatedAt: c.CreatedAt.UTC(), UpdatedAt: c.UpdatedAt.UTC()}, nil
 }
 
 func toCadreLookup(c *models.Cadre) cadreLookupResponse {
-	return cadreLookupResponse{ID: c.ID, Name: c.Name, UnitID: c.UnitID, Position: c.Position, IDNumber: c.IDNumberMask}
+	return cadreLookupResponse{ID: c.ID, Name: c.Name, UnitID: c.UnitID, Position: c.Position, IDNumber: cadre.Masked(c)}
 }
 
-func (h *handlers) createCadre(c *gin.Context) {
-	var in createCadreRequest
-	if err := decode(c, &in); err != nil {
-		abort(c, err)
-		return
-	}
-	cd, err := h.d.Cadres.Create(ctx(c), me(c), cadre.Fields(in))
+func (h *handlers) createCadre(c *gin.Context, in *createCadreRequest) (cadreResponse, error) {
+	cd, err := h.s.Cadres.Create(ctx(c), me(c), cadre.Fields(*in))
 	if err != nil {
-		abort(c, err)
-		return
+		return cadreResponse{}, err
 	}
-	c.JSON(201, h.toCadreResponse(me(c))(cd))
+	return h.toCadreResponse(me(c), cd)
 }
 
-func (h *handlers) getCadre(c *gin.Context) {
+func (h *handlers) getCadre(c *gin.Context) (cadreResponse, error) {
 	id, err := pathID(c, "id")
 	if err != nil {
-		abort(c, err)
-		return
+		return cadreResponse{}, err
 	}
-	cd, err := h.d.Cadres.Get(ctx(c), me(c), id)
+	cd, err := h.s.Cadres.Get(ctx(c), me(c), id)
 	if err != nil {
-		abort(c, err)
-		return
+		return cadreResponse{}, err
 	}
-	c.JSON(200, h.toCadreResponse(me(c))(cd))
+	return h.toCadreResponse(me(c), cd)
 }
 
-func (h *handlers) updateCadre(c *gin.Context) {
+func (h *handlers) updateCadre(c *gin.Context, in *updateCadreRequest) (cadreResponse, error) {
 	id, err := pathID(c, "id")
 	if err != nil {
-		abort(c, err)
-		return
+		return cadreResponse{}, err
 	}
-	var in updateCadreRequest
-	if err := decode(c, &in); err != nil {
-		abort(c, err)
-		return
-	}
-	cd, err := h.d.Cadres.Update(ctx(c), me(c), id, cadre.Patch(in))
+	cd, err := h.s.Cadres.Update(ctx(c), me(c), id, cadre.Patch(*in))
 	if err != nil {
-		abort(c, err)
-		return
+		return cadreResponse{}, err
 	}
-	c.JSON(200, h.toCadreResponse(me(c))(cd))
+	return h.toCadreResponse(me(c), cd)
 }
 
 func queryBool(c *gin.Context, v *errs.Validation, name string) *bool {
@@ -140,18 +128,9 @@ func queryBool(c *gin.Context, v *errs.Validation, name string) *bool {
 	return &b
 }
 
-func (h *handlers) listCadres(c *gin.Context) {
-	u := me(c)
-	if !u.HasRole(account.RoleOrgReviewer) && !u.HasRole(account.RoleEvaluator) {
-		// An auditor only looks a cadre up, and learns little of it.
-		rows, err := h.d.Cadres.Lookup(ctx(c), u, c.Query("q"))
-		if err != nil {
-			abort(c, err)
-			return
-		}
-		c.JSON(200, newList(rows, int64(len(rows)), models.Page{Number: 1, Size: cadre.LookupLimit}, toCadreLookup))
-		return
-	}
+// listCadres answers a page of cadres, or an auditor's look-up with its few
+// fields: the service decides which (Listing.Limited).
+func (h *handlers) listCadres(c *gin.Context) (any, error) {
 	p, err := page(c)
 	v := &errs.Validation{}
 	f := cadre.Filter{Page: p, UnitID: queryID(c, v, "unit_id"), Q: c.Query("q"),
@@ -160,32 +139,30 @@ func (h *handlers) listCadres(c *gin.Context) {
 		err = v.Err()
 	}
 	if err != nil {
-		abort(c, err)
-		return
+		return nil, err
 	}
-	rows, total, err := h.d.Cadres.List(ctx(c), u, f)
+	l, err := h.s.Cadres.List(ctx(c), me(c), f)
 	if err != nil {
-		abort(c, err)
-		return
+		return nil, err
 	}
-	c.JSON(200, newList(rows, total, p, h.toCadreResponse(u)))
+	if l.Limited {
+		return newList(l.Cadres, l.Total, l.Page, toCadreLookup), nil
+	}
+	out := list[cadreResponse]{Items: make([]cadreResponse, 0, len(l.Cadres)), Total: l.Total, Page: l.Page.Number, PageSize: l.Page.Size}
+	for i := range l.Cadres {
+		r, err := h.toCadreResponse(me(c), &l.Cadres[i])
+		if err != nil {
+			return nil, err
+		}
+		out.Items = append(out.Items, r)
+	}
+	return out, nil
 }
 
-func (h *handlers) importCadres(c *gin.Context) {
-	fh, err := c.FormFile("file")
-	if err != nil {
-		var mb *http.MaxBytesError
-		if errors.As(err, &mb) {
-			abort(c, err)
-			return
-		}
-		abort(c, errs.Invalid("file", "upload the roster as multipart/form-data in the field \"file\" (CSV or XLSX)"))
-		return
-	}
+func (h *handlers) importCadres(c *gin.Context, fh *multipart.FileHeader) (*cadre.ImportResult, error) {
 	f, err := fh.Open()
 	if err != nil {
-		abort(c, err)
-		return
+		return nil, err
 	}
 	defer f.Close()
 	rows, problems, err := roster.Parse(f, fh.Filename)
@@ -194,13 +171,7 @@ func (h *handlers) importCadres(c *gin.Context) {
 		if errors.Is(err, errs.ErrInvalid) && !errors.As(err, &v) {
 			err = errs.Invalid("file", "%s", err.Error())
 		}
-		abort(c, err)
-		return
+		return nil, err
 	}
-	res, err := h.d.Cadres.Import(ctx(c), me(c), rows, problems, nil)
-	if err != nil {
-		abort(c, err)
-		return
-	}
-	c.JSON(200, res)
+	return h.s.Cadres.Import(ctx(c), me(c), rows, problems, nil)
 }

@@ -123,7 +123,7 @@ func TestCadreScopeAndMasking(t *testing.T) {
 	a := w.cadre("张三", idA, w.unitA)
 	a1 := w.cadre("张三丰", idA1, w.unitA1)
 	b := w.cadre("李四", idB, w.unitB)
-	masked := idA[:6] + "********" + idA[14:]
+	masked := idA[:1] + strings.Repeat("*", 16) + idA[17:]
 	get := func(tok string, id int64) *resp { return w.do("GET", fmt.Sprintf("/api/v1/cadres/%d", id), tok, nil) }
 	t.Run("reviewerSeesWholeIDNumber", func(t *testing.T) {
 		r := get(w.rev, a)

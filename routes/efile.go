@@ -17,24 +17,26 @@ type efileResponse struct {
 	Vettings      []efile.Vetting   `json:"vettings"`
 }
 
-func (h *handlers) getEFile(c *gin.Context) {
+func (h *handlers) getEFile(c *gin.Context) (efileResponse, error) {
 	id, err := pathID(c, "id")
 	if err != nil {
-		abort(c, err)
-		return
+		return efileResponse{}, err
 	}
-	f, err := h.d.EFiles.Build(ctx(c), me(c), id)
+	f, err := h.s.EFiles.Build(ctx(c), me(c), id)
 	if err != nil {
-		abort(c, err)
-		return
+		return efileResponse{}, err
 	}
-	out := efileResponse{Cadre: h.toCadreResponse(me(c))(f.Cadre), RecordCounts: f.RecordCounts,
+	cd, err := h.toCadreResponse(me(c), f.Cadre)
+	if err != nil {
+		return efileResponse{}, err
+	}
+	out := efileResponse{Cadre: cd, RecordCounts: f.RecordCounts,
 		RecentRecords: make([]recordResponse, 0, len(f.RecentRecords)), Appraisals: f.Appraisals,
 		FlagSummary: f.FlagSummary, Vettings: f.Vettings}
 	for i := range f.RecentRecords {
 		out.RecentRecords = append(out.RecentRecords, toRecordResponse(&f.RecentRecords[i]))
 	}
-	c.JSON(200, out)
+	return out, nil
 }
 
 func (h *handlers) getEFileXLSX(c *gin.Context) {
@@ -43,7 +45,7 @@ func (h *handlers) getEFileXLSX(c *gin.Context) {
 		abort(c, err)
 		return
 	}
-	wb, err := h.d.EFiles.Workbook(ctx(c), me(c), id)
+	wb, err := h.s.EFiles.Workbook(ctx(c), me(c), id)
 	if err != nil {
 		abort(c, err)
 		return

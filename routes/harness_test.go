@@ -16,12 +16,10 @@ import (
 	"efile/models"
 	"efile/policies"
 	"efile/routes"
+	"efile/services"
 	"efile/services/accesslog"
 	"efile/services/account"
 	"efile/services/cadre"
-	"efile/services/datakey"
-	"efile/services/efile"
-	"efile/services/record"
 	"efile/services/unit"
 	"efile/testenv"
 
@@ -50,6 +48,7 @@ type app struct {
 	driver string
 	dsn    string
 	r      *gin.Engine
+	svc    *services.Set
 	audit  *accesslog.Service
 	acc    *account.Service
 	cadres *cadre.Service
@@ -63,32 +62,25 @@ func newApp(t testing.TB) *app {
 	t.Helper()
 	db, driver, dsn := testenv.DB(t)
 	clk := &clock{t: time.Now().UTC()}
-	audit := accesslog.New(db, nil)
-	acc, err := account.New(db, audit, account.Config{JWTSecret: []byte(strings.Repeat("s", 32)), BcryptCost: bcrypt.MinCost, Now: clk.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
 	enf, err := policies.NewEnforcer()
 	if err != nil {
 		t.Fatal(err)
 	}
 	logs := &bytes.Buffer{}
-	keys, err := datakey.New(bytes.Repeat([]byte{7}, 32))
+	svc, err := services.New(db, services.Config{JWTSecret: []byte(strings.Repeat("s", 32)), DataKey: bytes.Repeat([]byte{7}, 32),
+		Location: time.UTC, Now: clk.Now, BcryptCost: bcrypt.MinCost, Logger: slog.New(slog.NewJSONHandler(logs, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
-	cadres := cadre.New(db, audit, keys, clk.Now, time.UTC)
-	records := record.New(db, audit, cadres, clk.Now)
-	r, err := routes.New(routes.Deps{DB: db, Logger: slog.New(slog.NewJSONHandler(logs, nil)), Enforcer: enf,
-		Audit: audit, Accounts: acc, Units: unit.New(db, audit), Cadres: cadres, Records: records,
-		EFiles: efile.New(db, cadres, records, time.UTC), Keys: keys})
+	r, err := routes.New(routes.Deps{Services: svc, Enforcer: enf})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := acc.EnsureAdmin(context.Background(), testPassword); err != nil {
+	if _, err := svc.Accounts.EnsureAdmin(context.Background(), testPassword); err != nil {
 		t.Fatal(err)
 	}
-	return &app{t: t, db: db, driver: driver, dsn: dsn, r: r, audit: audit, acc: acc, cadres: cadres, clock: clk, logs: logs}
+	audit, acc, cadres := svc.Audit, svc.Accounts, svc.Cadres
+	return &app{svc: svc, t: t, db: db, driver: driver, dsn: dsn, r: r, audit: audit, acc: acc, cadres: cadres, clock: clk, logs: logs}
 }
 
 type resp struct {
@@ -192,7 +184,7 @@ func (a *app) admin() string { return a.login("admin", testPassword) }
 // unit creates a unit through the service.
 func (a *app) unit(code string, parent *int64) int64 {
 	a.t.Helper()
-	u, err := unit.New(a.db, a.audit).Create(context.Background(), unit.NewUnit{Name: "Unit " + code, Code: code, ParentID: parent})
+	u, err := a.svc.Units.Create(context.Background(), unit.NewUnit{Name: "Unit " + code, Code: code, ParentID: parent})
 	if err != nil {
 		a.t.Fatal(err)
 	}

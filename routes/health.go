@@ -7,22 +7,33 @@ import (
 	"github.com/gin-gonic/gin"
 )
 
-func (h *handlers) healthz(c *gin.Context) { c.JSON(200, gin.H{"status": "ok"}) }
-
-func (h *handlers) readyz(c *gin.Context) {
-	sqlDB, err := h.d.DB.DB()
-	if err == nil {
-		cx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
-		defer cancel()
-		err = sqlDB.PingContext(cx)
-	}
-	if err != nil {
-		c.JSON(503, gin.H{"status": "unavailable", "error": "database unreachable"})
-		return
-	}
-	c.JSON(200, gin.H{"status": "ready"})
+type healthResponse struct {
+	Status string `json:"status"`
 }
 
-func (h *handlers) openapi(c *gin.Context) {
-	c.Data(200, "application/json", openAPIDoc())
+type unreadyResponse struct {
+	Status string `json:"status"`
+	Error  string `json:"error"`
+}
+
+func (h *handlers) healthz(c *gin.Context) (healthResponse, error) { return healthResponse{"ok"}, nil }
+
+func readyz(h *handlers) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		sqlDB, err := h.s.DB.DB()
+		if err == nil {
+			cx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
+			defer cancel()
+			err = sqlDB.PingContext(cx)
+		}
+		if err != nil {
+			c.JSON(503, unreadyResponse{"unavailable", "database unreachable"})
+			return
+		}
+		c.JSON(200, healthResponse{"ready"})
+	}
+}
+
+func openapi(h *handlers) gin.HandlerFunc {
+	return func(c *gin.Context) { c.Data(200, "application/json", h.openAPIDoc()) }
 }

@@ -9,39 +9,14 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
-	"efile/services/accesslog"
-	"efile/services/cadre"
 )
 
-// The OpenAPI document is built from the table below: one row per route the
-// router registers. Request and response schemas are reflected from the DTO
-// types the handlers decode and encode, so a renamed field shows up here
-// without anyone editing the document. openapi_test.go fails when a route is
-// registered without a row here, or a row names a route that does not exist.
-
-// docRoute describes one route.
-type docRoute struct {
-	Method   string
-	Path     string // gin template, e.g. /api/v1/users/:id
-	Summary  string
-	Roles    string // who may use it (policies/policy.csv), as text
-	Request  any    // zero value of the request DTO, or nil for no body
-	Response any    // zero value of the response DTO
-	Status   int    // success status: 201 for creates, else 200
-	Query    []param
-	Public   bool        // no bearer token needed
-	Errors   []int       // error statuses beyond the ones derived in errorStatuses
-	Other    map[int]any // other answers with their own body, e.g. readyz 503
-}
-
-// param is a query parameter. Type is a JSON Schema type, or "date" /
-// "date-time" for strings of that format.
-type param struct {
-	Name, Type, Description string
-}
+// The OpenAPI document is generated from the route table (table.go):
+// request and response schemas are reflected from the DTO types the
+// handlers decode and encode, and who may use a route is read from the
+// casbin policy itself, so neither can drift from the code.
 
 // rawBody is a body that is not JSON: an upload, a workbook, metrics text.
 type rawBody struct {
@@ -55,123 +30,35 @@ var (
 	docUpload = rawBody{"multipart/form-data", map[string]any{"type": "object", "required": []string{"file"},
 		"properties": map[string]any{"file": map[string]any{"type": "string", "format": "binary",
 			"description": "CSV (UTF-8 or GB18030) or XLSX, at most 10 MiB"}}}}
+	docText = rawBody{"text/plain", map[string]any{"type": "string"}}
 )
 
-// Bodies the handlers write with gin.H are described by anonymous structs,
-// which become inline schemas.
-type (
-	docStatus = struct {
-		Status string `json:"status"`
-	}
-	docUnready = struct {
-		Status string `json:"status"`
-		Error  string `json:"error"`
-	}
-)
-
-// Who may use a route, as policies/policy.csv grants it.
-const (
-	docEveryRole    = "every role"
-	docAdmin        = "admin"
-	docUnitReaders  = "admin, org_reviewer, evaluator, auditor"
-	docSecAuditor   = "security_auditor"
-	docReviewer     = "org_reviewer"
-	docCadreReaders = "org_reviewer, evaluator (cadres in scope)"
-)
-
-func pagedQuery(ps ...param) []param {
-	return append([]param{
-		{"page", "integer", "page number, from 1 (default 1)"},
-		{"page_size", "integer", "items per page (default 50; above 200 is clamped to 200)"},
-	}, ps...)
-}
-
-var apiDoc = []docRoute{
-	{Method: "GET", Path: "/healthz", Summary: "The process is up", Response: docStatus{}, Public: true},
-	{Method: "GET", Path: "/readyz", Summary: "The database is reachable", Response: docStatus{}, Public: true,
-		Other: map[int]any{503: docUnready{}}},
-	{Method: "GET", Path: "/metrics", Summary: "Prometheus metrics (route templates only)", Public: true,
-		Response: rawBody{"text/plain", map[string]any{"type": "string"}}},
-	{Method: "GET", Path: "/openapi.json", Summary: "This document", Response: map[string]any{}, Public: true},
-
-	{Method: "POST", Path: "/api/v1/auth/login", Summary: "Sign in", Public: true,
-		Request: loginRequest{}, Response: loginResponse{}, Errors: []int{401, 429}},
-	{Method: "POST", Path: "/api/v1/auth/logout", Summary: "Revoke the token of this request", Roles: docEveryRole,
-		Response: struct {
-			Revoked bool `json:"revoked"`
-		}{}},
-	{Method: "GET", Path: "/api/v1/me", Summary: "The signed-in user", Roles: docEveryRole, Response: sessionUser{}},
-	{Method: "POST", Path: "/api/v1/me/password", Summary: "Change one's own password", Roles: docEveryRole,
-		Request: passwordRequest{}, Response: struct {
-			Changed bool `json:"changed"`
-		}{}},
-
-	{Method: "POST", Path: "/api/v1/users", Summary: "Create a user", Roles: docAdmin,
-		Request: createUserRequest{}, Response: userResponse{}, Status: 201},
-	{Method: "GET", Path: "/api/v1/users", Summary: "List users", Roles: docAdmin,
-		Response: list[userResponse]{}, Query: pagedQuery()},
-	{Method: "GET", Path: "/api/v1/users/:id", Summary: "Read a user", Roles: docAdmin, Response: userResponse{}},
-	{Method: "PATCH", Path: "/api/v1/users/:id", Summary: "Change a user's roles, state, links or password", Roles: docAdmin,
-		Request: updateUserRequest{}, Response: userResponse{}},
-
-	{Method: "POST", Path: "/api/v1/units", Summary: "Create a unit", Roles: docAdmin,
-		Request: createUnitRequest{}, Response: unitResponse{}, Status: 201},
-	{Method: "GET", Path: "/api/v1/units", Summary: "List units", Roles: docUnitReaders,
-		Response: list[unitResponse]{}, Query: pagedQuery(param{"parent_id", "integer", "only this unit and every unit under it"})},
-	{Method: "GET", Path: "/api/v1/units/:id", Summary: "Read a unit", Roles: docUnitReaders, Response: unitResponse{}},
-
-	{Method: "GET", Path: "/api/v1/access-log", Summary: "List access-log entries", Roles: docSecAuditor,
-		Response: list[accessEntryResponse]{}, Query: pagedQuery(
-			param{"actor_id", "integer", "entries of this user"},
-			param{"cadre_id", "integer", "entries that read or changed this cadre"},
-			param{"from", "string", "from this RFC 3339 instant or date (YYYY-MM-DD), inclusive"},
-			param{"to", "string", "up to this RFC 3339 instant or date (the whole day), inclusive"})},
-	{Method: "GET", Path: "/api/v1/access-log/verify", Summary: "Verify the hash chain of the access log", Roles: docSecAuditor,
-		Response: accesslog.Verdict{}, Query: []param{{"head", "string",
-			"HASH@SEQ: a head hash copied elsewhere, to detect entries removed from the end"}}},
-
-	{Method: "POST", Path: "/api/v1/cadres", Summary: "Register a cadre (Idempotency-Key accepted)", Roles: docReviewer,
-		Request: createCadreRequest{}, Response: cadreResponse{}, Status: 201},
-	{Method: "GET", Path: "/api/v1/cadres", Summary: "List cadres in scope; an auditor's look-up (q required, at most 20, few fields)",
-		Roles: "org_reviewer, evaluator, auditor", Response: list[cadreResponse]{}, Query: pagedQuery(
-			param{"unit_id", "integer", "cadres of this unit and its sub-units"},
-			param{"q", "string", "part of a name, or a whole ID number; required for auditors (at least two characters)"},
-			param{"is_top_leader", "boolean", "only top leaders (一把手), or only the others"},
-			param{"status", "string", "active, retired or left"})},
-	{Method: "POST", Path: "/api/v1/cadres/import", Summary: "Import a roster (CSV or XLSX): every row validated first, then all written in one transaction",
-		Roles: docReviewer, Request: docUpload, Response: cadre.ImportResult{}},
-	{Method: "GET", Path: "/api/v1/cadres/:id", Summary: "Read a cadre", Roles: docCadreReaders, Response: cadreResponse{}},
-	{Method: "PATCH", Path: "/api/v1/cadres/:id", Summary: "Change a cadre's profile or status (with version)", Roles: docReviewer,
-		Request: updateCadreRequest{}, Response: cadreResponse{}},
-	{Method: "POST", Path: "/api/v1/cadres/:id/records", Summary: "Add a performance record (Idempotency-Key accepted)", Roles: docCadreReaders,
-		Request: createRecordRequest{}, Response: recordResponse{}, Status: 201},
-	{Method: "GET", Path: "/api/v1/cadres/:id/records", Summary: "List a cadre's records, newest occurred_on first", Roles: docCadreReaders,
-		Response: list[recordResponse]{}, Query: pagedQuery(
-			param{"category", "string", "one category"},
-			param{"from", "string", "occurred on or after this date (YYYY-MM-DD)"},
-			param{"to", "string", "occurred on or before this date (YYYY-MM-DD)"},
-			param{"include_superseded", "boolean", "also list records that an amendment superseded"})},
-	{Method: "GET", Path: "/api/v1/cadres/:id/records/:rid", Summary: "Read one record", Roles: docCadreReaders, Response: recordResponse{}},
-	{Method: "POST", Path: "/api/v1/cadres/:id/records/:rid/amendments", Summary: "Correct a record: a new record that supersedes it (Idempotency-Key accepted)",
-		Roles: docCadreReaders, Request: amendRecordRequest{}, Response: recordResponse{}, Status: 201},
-	{Method: "GET", Path: "/api/v1/cadres/:id/efile", Summary: "The cadre's e-file", Roles: docReviewer, Response: efileResponse{}},
-	{Method: "GET", Path: "/api/v1/cadres/:id/efile.xlsx", Summary: "The cadre's e-file as an Excel workbook", Roles: docReviewer, Response: docXLSX},
+// openAPIDoc returns the OpenAPI 3 document of every route, built once.
+func (h *handlers) openAPIDoc() []byte {
+	h.docOnce.Do(func() {
+		b, err := json.Marshal(buildDoc(h.table(), h.rolesOf))
+		if err != nil {
+			panic(err)
+		}
+		h.doc = b
+	})
+	return h.doc
 }
 
 // errorStatuses are the error answers a route documents: those of every
 // authenticated route, those that follow from its shape, and its extras.
-func (r docRoute) errorStatuses() []int {
+func (r *route) errorStatuses() []int {
 	var out []int
 	if !r.Public {
 		out = append(out, 400, 401, 403)
 	}
-	if r.Request != nil {
+	if r.Op.request != nil {
 		out = append(out, 400, 413)
 	}
 	if strings.Contains(r.Path, "/:") {
 		out = append(out, 404)
 	}
-	if r.Status == http.StatusCreated || hasJSONField(r.Request, "version") {
+	if r.status() == http.StatusCreated || hasJSONField(r.Op.request, "version") {
 		out = append(out, 409)
 	}
 	out = append(out, r.Errors...)
@@ -187,7 +74,7 @@ var errorResponses = map[int]struct{ name, codes string }{
 	404: {"NotFound", "not_found: the object does not exist or is out of the caller's scope"},
 	409: {"Conflict", "conflict, version_conflict, invalid_transition, cycle_not_open, already_submitted or quota_exceeded"},
 	413: {"PayloadTooLarge", "payload_too_large: body over 1 MiB, upload over 10 MiB"},
-	429: {"RateLimited", "rate_limited: too many failed logins"},
+	429: {"RateLimited", "rate_limited: too many failed logins, or too many requests of this kind; see Retry-After"},
 	500: {"Internal", "internal: quote the X-Request-ID to the administrator"},
 }
 
@@ -195,16 +82,7 @@ var errorCodes = []string{"invalid_json", "validation_failed", "unauthenticated"
 	"method_not_allowed", "conflict", "version_conflict", "invalid_transition", "cycle_not_open",
 	"already_submitted", "quota_exceeded", "payload_too_large", "rate_limited", "internal"}
 
-// openAPIDoc returns the OpenAPI 3 document of every route.
-var openAPIDoc = sync.OnceValue(func() []byte {
-	b, err := json.Marshal(buildDoc(apiDoc))
-	if err != nil {
-		panic(err)
-	}
-	return b
-})
-
-func buildDoc(routes []docRoute) map[string]any {
+func buildDoc(routes []route, rolesOf func(*route) []string) map[string]any {
 	s := newSchemas()
 	s.names[reflect.TypeFor[errorBody]()] = "Error"
 	s.names[reflect.TypeFor[errorDetail]()] = "ErrorDetail"
@@ -212,12 +90,13 @@ func buildDoc(routes []docRoute) map[string]any {
 	s.comps["ErrorDetail"]["properties"].(map[string]any)["code"] = map[string]any{"type": "string", "enum": errorCodes}
 
 	paths := map[string]map[string]any{}
-	for _, r := range routes {
+	for i := range routes {
+		r := &routes[i]
 		p := oaPath(r.Path)
 		if paths[p] == nil {
 			paths[p] = map[string]any{}
 		}
-		paths[p][strings.ToLower(r.Method)] = s.operation(r)
+		paths[p][strings.ToLower(r.Method)] = s.operation(r, rolesOf(r))
 	}
 	responses := map[string]any{}
 	for _, e := range errorResponses {
@@ -237,10 +116,13 @@ func buildDoc(routes []docRoute) map[string]any {
 	}
 }
 
-func (s *schemas) operation(r docRoute) map[string]any {
+func (s *schemas) operation(r *route, roles []string) map[string]any {
 	desc := "Public: no token needed."
 	if !r.Public {
-		desc = "Who may use it: " + r.Roles + "."
+		desc = "Who may use it: " + strings.Join(roles, ", ") + "."
+		if r.Scope != "" {
+			desc += " " + r.Scope
+		}
 	}
 	op := map[string]any{
 		"operationId": operationID(r.Method, r.Path),
@@ -254,7 +136,7 @@ func (s *schemas) operation(r docRoute) map[string]any {
 		op["security"] = []any{map[string]any{"bearer": []string{}}}
 	}
 	var params []any
-	if r.Method == "POST" && (r.Status == 201 || strings.HasSuffix(r.Path, "/import")) {
+	if r.Idempotent {
 		params = append(params, map[string]any{"name": "Idempotency-Key", "in": "header", "required": false,
 			"description": "A retry with the same key and body within 24 h returns the first response and creates nothing; another body is 409 conflict.",
 			"schema":      map[string]any{"type": "string", "maxLength": 255}})
@@ -275,15 +157,16 @@ func (s *schemas) operation(r docRoute) map[string]any {
 	if params != nil {
 		op["parameters"] = params
 	}
-	if r.Request != nil {
-		op["requestBody"] = map[string]any{"required": true, "content": s.content(r.Request)}
+	if r.Op.request != nil {
+		op["requestBody"] = map[string]any{"required": true, "content": s.content(r.Op.request)}
 	}
-	status := r.Status
-	if status == 0 {
-		status = http.StatusOK
+	status := r.status()
+	resp := r.Op.response
+	if r.Doc != nil {
+		resp = r.Doc
 	}
 	responses := map[string]any{
-		strconv.Itoa(status): map[string]any{"description": http.StatusText(status), "content": s.content(r.Response)},
+		strconv.Itoa(status): map[string]any{"description": http.StatusText(status), "content": s.content(resp)},
 	}
 	for code, body := range r.Other {
 		responses[strconv.Itoa(code)] = map[string]any{"description": http.StatusText(code), "content": s.content(body)}
@@ -363,7 +246,7 @@ var fixedSchemas = map[reflect.Type]map[string]any{
 	reflect.TypeFor[time.Time](): {"type": "string", "format": "date-time"},
 }
 
-var thisPackage = reflect.TypeFor[docRoute]().PkgPath()
+var thisPackage = reflect.TypeFor[route]().PkgPath()
 
 func (s *schemas) of(t reflect.Type) map[string]any {
 	if f, ok := fixedSchemas[t]; ok {

@@ -1,7 +1,6 @@
 package routes
 
 import (
-	"strconv"
 	"time"
 
 	"efile/models"
@@ -54,85 +53,59 @@ func recordPath(c *gin.Context) (int64, int64, error) {
 	return id, rid, err
 }
 
-func (h *handlers) createRecord(c *gin.Context) {
+func (h *handlers) createRecord(c *gin.Context, in *createRecordRequest) (recordResponse, error) {
 	id, err := pathID(c, "id")
 	if err != nil {
-		abort(c, err)
-		return
+		return recordResponse{}, err
 	}
-	var in createRecordRequest
-	if err := decode(c, &in); err != nil {
-		abort(c, err)
-		return
-	}
-	r, err := h.d.Records.Create(ctx(c), me(c), id, record.NewRecord(in))
+	r, err := h.s.Records.Create(ctx(c), me(c), id, record.NewRecord(*in))
 	if err != nil {
-		abort(c, err)
-		return
+		return recordResponse{}, err
 	}
-	c.JSON(201, toRecordResponse(r))
+	return toRecordResponse(r), nil
 }
 
-func (h *handlers) amendRecord(c *gin.Context) {
+func (h *handlers) amendRecord(c *gin.Context, in *amendRecordRequest) (recordResponse, error) {
 	id, rid, err := recordPath(c)
 	if err != nil {
-		abort(c, err)
-		return
+		return recordResponse{}, err
 	}
-	var in amendRecordRequest
-	if err := decode(c, &in); err != nil {
-		abort(c, err)
-		return
-	}
-	r, err := h.d.Records.Amend(ctx(c), me(c), id, rid, record.Amendment(in))
+	r, err := h.s.Records.Amend(ctx(c), me(c), id, rid, record.Amendment(*in))
 	if err != nil {
-		abort(c, err)
-		return
+		return recordResponse{}, err
 	}
-	c.JSON(201, toRecordResponse(r))
+	return toRecordResponse(r), nil
 }
 
-func (h *handlers) getRecord(c *gin.Context) {
+func (h *handlers) getRecord(c *gin.Context) (recordResponse, error) {
 	id, rid, err := recordPath(c)
 	if err != nil {
-		abort(c, err)
-		return
+		return recordResponse{}, err
 	}
-	r, err := h.d.Records.Get(ctx(c), me(c), id, rid)
+	r, err := h.s.Records.Get(ctx(c), me(c), id, rid)
 	if err != nil {
-		abort(c, err)
-		return
+		return recordResponse{}, err
 	}
-	c.JSON(200, toRecordResponse(r))
+	return toRecordResponse(r), nil
 }
 
-func (h *handlers) listRecords(c *gin.Context) {
+func (h *handlers) listRecords(c *gin.Context) (list[recordResponse], error) {
 	id, err := pathID(c, "id")
 	if err != nil {
-		abort(c, err)
-		return
+		return list[recordResponse]{}, err
 	}
 	p, err := page(c)
 	v := &errs.Validation{}
 	f := record.Filter{Page: p, Category: c.Query("category"), From: c.Query("from"), To: c.Query("to")}
-	if s := c.Query("include_superseded"); s != "" {
-		b, perr := strconv.ParseBool(s)
-		if perr != nil {
-			v.Add("include_superseded", "must be true or false")
-		}
-		f.IncludeSuperseded = b
+	if b := queryBool(c, v, "include_superseded"); b != nil {
+		f.IncludeSuperseded = *b
 	}
 	if err == nil {
 		err = v.Err()
 	}
 	if err != nil {
-		abort(c, err)
-		return
+		return list[recordResponse]{}, err
 	}
-	rows, total, err := h.d.Records.List(ctx(c), me(c), id, f)
-	if err != nil {
-		abort(c, err)
-		return
-	}
-	c.JSON(200, newList(rows, total, p, toRecordResponse))
+	rows, total, err := h.s.Records.List(ctx(c), me(c), id, f)
+	return newList(rows, total, p, toRecordResponse), err
 }

@@ -4,36 +4,23 @@
 package routes
 
 import (
-	"log/slog"
+	"context"
 	"net/http"
+	"sync"
 
-	"efile/services/accesslog"
+	"efile/services"
 	"efile/services/account"
-	"efile/services/cadre"
-	"efile/services/datakey"
-	"efile/services/efile"
 	"efile/services/errs"
-	"efile/services/record"
-	"efile/services/unit"
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-	"gorm.io/gorm"
 )
 
 // Deps is everything the router needs, built once in cmd/efile (or a test).
 type Deps struct {
-	DB             *gorm.DB
-	Logger         *slog.Logger
+	Services       *services.Set
 	Enforcer       enforcer
-	Audit          *accesslog.Service
-	Accounts       *account.Service
-	Units          *unit.Service
-	Cadres         *cadre.Service
-	Records        *record.Service
-	EFiles         *efile.Service
-	Keys           *datakey.Keys
 	TrustedProxies []string
 	Registry       *prometheus.Registry // nil: a fresh one
 }
@@ -43,7 +30,7 @@ var (
 	errNoRoute        = errs.NotFound("route")
 )
 
-// New builds the router.
+// New builds the router from the route table.
 func New(d Deps) (*gin.Engine, error) {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
@@ -58,60 +45,57 @@ func New(d Deps) (*gin.Engine, error) {
 	if d.Registry == nil {
 		d.Registry = prometheus.NewRegistry()
 	}
+	s := d.Services
 	m := newMetrics(d.Registry, func() float64 {
-		n, err := d.Audit.Pending(ctxBackground())
+		n, err := s.Audit.Pending(context.Background())
 		if err != nil {
 			return -1
 		}
 		return float64(n)
 	})
-	r.Use(requestID(d.Logger), m.handler, accessLog(d.Audit), recovery, bodyLimit)
+	r.Use(requestID(s.Logger), m.handler, accessLog(s.Audit), recovery, bodyLimit)
 	// Unknown routes and methods answer 404 and 405 to anyone; a valid
 	// token still names its user in the access log.
-	r.NoRoute(identify(d.Accounts), func(c *gin.Context) { abort(c, errNoRoute) })
-	r.NoMethod(identify(d.Accounts), func(c *gin.Context) {
+	r.NoRoute(identify(s.Accounts), func(c *gin.Context) { abort(c, errNoRoute) })
+	r.NoMethod(identify(s.Accounts), func(c *gin.Context) {
 		c.AbortWithStatusJSON(http.StatusMethodNotAllowed, errorBody{errorDetail{Code: "method_not_allowed", Message: "this route does not accept " + c.Request.Method}})
 	})
 
-	h := &handlers{d: d}
-	r.GET("/healthz", h.healthz)
-	r.GET("/readyz", h.readyz)
-	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(d.Registry, promhttp.HandlerOpts{})))
-	r.GET("/openapi.json", h.openapi)
-
-	api := r.Group("/api/v1")
-	api.POST("/auth/login", h.login)
-
-	a := api.Group("", authenticate(d.Accounts), authorize(d.Enforcer))
-	a.POST("/auth/logout", h.logout)
-	a.GET("/me", h.me)
-	a.POST("/me/password", h.changePassword)
-
-	idem := idempotent(d.DB, d.Keys)
-	a.POST("/users", idem, h.createUser)
-	a.GET("/users", h.listUsers)
-	a.GET("/users/:id", h.getUser)
-	a.PATCH("/users/:id", h.updateUser)
-
-	a.POST("/units", idem, h.createUnit)
-	a.GET("/units", h.listUnits)
-	a.GET("/units/:id", h.getUnit)
-
-	a.POST("/cadres", idem, h.createCadre)
-	a.GET("/cadres", h.listCadres)
-	a.POST("/cadres/import", idem, h.importCadres)
-	a.GET("/cadres/:id", h.getCadre)
-	a.PATCH("/cadres/:id", h.updateCadre)
-	a.POST("/cadres/:id/records", idem, h.createRecord)
-	a.GET("/cadres/:id/records", h.listRecords)
-	a.GET("/cadres/:id/records/:rid", h.getRecord)
-	a.POST("/cadres/:id/records/:rid/amendments", idem, h.amendRecord)
-	a.GET("/cadres/:id/efile", h.getEFile)
-	a.GET("/cadres/:id/efile.xlsx", h.getEFileXLSX)
-
-	a.GET("/access-log", h.listAccessLog)
-	a.GET("/access-log/verify", h.verifyAccessLog)
+	h := &handlers{s: s, enforcer: d.Enforcer, registry: d.Registry}
+	auth := []gin.HandlerFunc{authenticate(s.Accounts), authorize(d.Enforcer)}
+	tbl := h.table()
+	for i := range tbl {
+		rt := &tbl[i]
+		chain := []gin.HandlerFunc{}
+		if !rt.Public {
+			chain = append(chain, auth...)
+		}
+		chain = append(chain, rt.Op.serve(h, rt))
+		r.Handle(rt.Method, rt.Path, chain...)
+	}
 	return r, nil
 }
 
-type handlers struct{ d Deps }
+type handlers struct {
+	s        *services.Set
+	enforcer enforcer
+	registry *prometheus.Registry
+
+	docOnce sync.Once
+	doc     []byte
+}
+
+func metricsHandler(h *handlers) gin.HandlerFunc {
+	return gin.WrapH(promhttp.HandlerFor(h.registry, promhttp.HandlerOpts{}))
+}
+
+// rolesOf lists the roles the policy lets use a route, for the document.
+func (h *handlers) rolesOf(r *route) []string {
+	var out []string
+	for _, role := range account.Roles() {
+		if ok, err := h.enforcer.Enforce(role, r.Path, r.Method); err == nil && ok {
+			out = append(out, role)
+		}
+	}
+	return out
+}

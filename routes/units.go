@@ -29,21 +29,15 @@ func toUnitResponse(u *models.Unit) unitResponse {
 	return unitResponse{ID: u.ID, Name: u.Name, Code: u.Code, ParentID: u.ParentID, Version: u.Version, CreatedAt: u.CreatedAt.UTC()}
 }
 
-func (h *handlers) createUnit(c *gin.Context) {
-	var in createUnitRequest
-	if err := decode(c, &in); err != nil {
-		abort(c, err)
-		return
-	}
-	u, err := h.d.Units.Create(ctx(c), unit.NewUnit{Name: in.Name, Code: in.Code, ParentID: in.ParentID})
+func (h *handlers) createUnit(c *gin.Context, in *createUnitRequest) (unitResponse, error) {
+	u, err := h.s.Units.Create(ctx(c), unit.NewUnit{Name: in.Name, Code: in.Code, ParentID: in.ParentID})
 	if err != nil {
-		abort(c, err)
-		return
+		return unitResponse{}, err
 	}
-	c.JSON(201, toUnitResponse(u))
+	return toUnitResponse(u), nil
 }
 
-func (h *handlers) listUnits(c *gin.Context) {
+func (h *handlers) listUnits(c *gin.Context) (list[unitResponse], error) {
 	p, err := page(c)
 	v := &errs.Validation{}
 	parent := queryID(c, v, "parent_id")
@@ -51,27 +45,20 @@ func (h *handlers) listUnits(c *gin.Context) {
 		err = v.Err()
 	}
 	if err != nil {
-		abort(c, err)
-		return
+		return list[unitResponse]{}, err
 	}
-	rows, total, err := h.d.Units.List(ctx(c), parent, p)
-	if err != nil {
-		abort(c, err)
-		return
-	}
-	c.JSON(200, newList(rows, total, p, toUnitResponse))
+	rows, total, err := h.s.Units.List(ctx(c), parent, p)
+	return newList(rows, total, p, toUnitResponse), err
 }
 
-func (h *handlers) getUnit(c *gin.Context) {
+func (h *handlers) getUnit(c *gin.Context) (unitResponse, error) {
 	id, err := pathID(c, "id")
 	if err != nil {
-		abort(c, err)
-		return
+		return unitResponse{}, err
 	}
-	u, err := h.d.Units.Get(ctx(c), id)
+	u, err := h.s.Units.Get(ctx(c), id)
 	if err != nil {
-		abort(c, err)
-		return
+		return unitResponse{}, err
 	}
-	c.JSON(200, toUnitResponse(u))
+	return toUnitResponse(u), nil
 }

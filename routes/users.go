@@ -49,66 +49,46 @@ func toUserResponse(u *models.User) userResponse {
 		Version: u.Version, CreatedAt: u.CreatedAt.UTC(), UpdatedAt: u.UpdatedAt.UTC()}
 }
 
-func (h *handlers) createUser(c *gin.Context) {
-	var in createUserRequest
-	if err := decode(c, &in); err != nil {
-		abort(c, err)
-		return
-	}
-	u, err := h.d.Accounts.CreateUser(ctx(c), account.NewUser{Username: in.Username, Password: in.Password,
+func (h *handlers) createUser(c *gin.Context, in *createUserRequest) (userResponse, error) {
+	u, err := h.s.Accounts.CreateUser(ctx(c), account.NewUser{Username: in.Username, Password: in.Password,
 		DisplayName: in.DisplayName, Roles: in.Roles, UnitID: in.UnitID, Department: in.Department, CadreID: in.CadreID})
 	if err != nil {
-		abort(c, err)
-		return
+		return userResponse{}, err
 	}
-	c.JSON(201, toUserResponse(u))
+	return toUserResponse(u), nil
 }
 
-func (h *handlers) listUsers(c *gin.Context) {
+func (h *handlers) listUsers(c *gin.Context) (list[userResponse], error) {
 	p, err := page(c)
 	if err != nil {
-		abort(c, err)
-		return
+		return list[userResponse]{}, err
 	}
-	rows, total, err := h.d.Accounts.ListUsers(ctx(c), p)
-	if err != nil {
-		abort(c, err)
-		return
-	}
-	c.JSON(200, newList(rows, total, p, toUserResponse))
+	rows, total, err := h.s.Accounts.ListUsers(ctx(c), p)
+	return newList(rows, total, p, toUserResponse), err
 }
 
-func (h *handlers) getUser(c *gin.Context) {
+func (h *handlers) getUser(c *gin.Context) (userResponse, error) {
 	id, err := pathID(c, "id")
 	if err != nil {
-		abort(c, err)
-		return
+		return userResponse{}, err
 	}
-	u, err := h.d.Accounts.GetUser(ctx(c), id)
+	u, err := h.s.Accounts.GetUser(ctx(c), id)
 	if err != nil {
-		abort(c, err)
-		return
+		return userResponse{}, err
 	}
-	c.JSON(200, toUserResponse(u))
+	return toUserResponse(u), nil
 }
 
-func (h *handlers) updateUser(c *gin.Context) {
+func (h *handlers) updateUser(c *gin.Context, in *updateUserRequest) (userResponse, error) {
 	id, err := pathID(c, "id")
 	if err != nil {
-		abort(c, err)
-		return
+		return userResponse{}, err
 	}
-	var in updateUserRequest
-	if err := decode(c, &in); err != nil {
-		abort(c, err)
-		return
-	}
-	u, err := h.d.Accounts.UpdateUser(ctx(c), me(c), id, account.UserPatch{Roles: in.Roles, Disabled: in.Disabled,
+	u, err := h.s.Accounts.UpdateUser(ctx(c), me(c), id, account.UserPatch{Roles: in.Roles, Disabled: in.Disabled,
 		UnitID: account.Opt[int64](in.UnitID), Department: account.Opt[string](in.Department),
 		CadreID: account.Opt[int64](in.CadreID), Password: in.Password, Version: in.Version})
 	if err != nil {
-		abort(c, err)
-		return
+		return userResponse{}, err
 	}
-	c.JSON(200, toUserResponse(u))
+	return toUserResponse(u), nil
 }

@@ -35,6 +35,30 @@ func env(name, def string) string {
 // loadConfig reads the environment and flags. Every bad value is one clear
 // error naming the variable.
 func loadConfig(fs *flag.FlagSet, args []string) (*config, error) {
+	c, err := parseConfig(fs, args)
+	if err != nil {
+		return nil, err
+	}
+	return c, c.loadSecrets(true)
+}
+
+// loadOfflineConfig is loadConfig for an offline command: it never creates
+// the SQLite key file (a missing one leaves the secrets empty, for the
+// command to refuse if it needs them).
+func loadOfflineConfig(fs *flag.FlagSet, args []string) (*config, error) {
+	c, err := parseConfig(fs, args)
+	if err != nil {
+		return nil, err
+	}
+	if c.Driver == "sqlite" {
+		if _, err := os.Stat(sqliteFile(c.DSN) + ".keys"); err != nil && os.Getenv("EFILE_DATA_KEY") == "" {
+			return c, nil
+		}
+	}
+	return c, c.loadSecrets(false)
+}
+
+func parseConfig(fs *flag.FlagSet, args []string) (*config, error) {
 	addr := fs.String("addr", env("EFILE_ADDR", "127.0.0.1:8080"), "listen address (EFILE_ADDR)")
 	driver := fs.String("db-driver", env("EFILE_DB_DRIVER", "sqlite"), "sqlite or mysql (EFILE_DB_DRIVER)")
 	dsn := fs.String("db-dsn", env("EFILE_DB_DSN", "efile.db"), "SQLite file or MySQL DSN (EFILE_DB_DSN)")
@@ -57,7 +81,7 @@ func loadConfig(fs *flag.FlagSet, args []string) (*config, error) {
 			c.TrustedProxies = append(c.TrustedProxies, p)
 		}
 	}
-	return c, c.loadSecrets()
+	return c, nil
 }
 
 // keyFile holds the development secrets beside the SQLite file.
@@ -70,13 +94,13 @@ type keyFile struct {
 // environment. With mysql both are required. With sqlite, missing ones are
 // generated once and kept in a 0600 key file beside the database, so a
 // restart keeps tokens and encrypted data valid.
-func (c *config) loadSecrets() error {
+func (c *config) loadSecrets(create bool) error {
 	jwtS, dataS := os.Getenv("EFILE_JWT_SECRET"), os.Getenv("EFILE_DATA_KEY")
 	if c.Driver == "mysql" && (jwtS == "" || dataS == "") {
 		return errors.New("with EFILE_DB_DRIVER=mysql, EFILE_JWT_SECRET (at least 32 characters) and EFILE_DATA_KEY (32 bytes, base64) are required")
 	}
 	if c.Driver == "sqlite" && (jwtS == "" || dataS == "") {
-		kf, err := devKeys(sqliteFile(c.DSN) + ".keys")
+		kf, err := devKeys(sqliteFile(c.DSN)+".keys", create)
 		if err != nil {
 			return err
 		}
@@ -104,7 +128,7 @@ func sqliteFile(dsn string) string {
 	return f
 }
 
-func devKeys(path string) (*keyFile, error) {
+func devKeys(path string, create bool) (*keyFile, error) {
 	var kf keyFile
 	b, err := os.ReadFile(path)
 	if err == nil {
@@ -113,7 +137,7 @@ func devKeys(path string) (*keyFile, error) {
 		}
 		return &kf, nil
 	}
-	if !errors.Is(err, os.ErrNotExist) {
+	if !errors.Is(err, os.ErrNotExist) || !create {
 		return nil, fmt.Errorf("read key file: %w", err)
 	}
 	kf.JWTSecret = randomB64(48)

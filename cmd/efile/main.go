@@ -1,6 +1,6 @@
 // Command efile serves the cadre e-file API and runs its offline commands:
 //
-//	efile [serve]          start the HTTP API (the default)
+//	efile serve            start the HTTP API
 //	efile audit verify     verify the access-log chain offline; exit 1 if broken
 //	efile import --as USER FILE   import a cadre roster (CSV or XLSX)
 package main
@@ -23,36 +23,67 @@ import (
 	"efile/models"
 	"efile/policies"
 	"efile/routes"
+	"efile/services"
 	"efile/services/accesslog"
-	"efile/services/account"
-	"efile/services/cadre"
-	"efile/services/datakey"
-	"efile/services/efile"
-	"efile/services/record"
-	"efile/services/unit"
 
+	mysqldriver "github.com/go-sql-driver/mysql"
 	"gorm.io/gorm"
 )
+
+const usage = `efile: the cadre e-file and evaluation system
+
+usage:
+  efile serve [flags]                  start the HTTP API (and the web console)
+  efile audit verify [--head HASH@SEQ]  verify the access-log chain; exit 1 if broken
+  efile import --as USERNAME [--dry-run] FILE   import a cadre roster (CSV or XLSX)
+
+Configuration comes from EFILE_* environment variables (see README.md);
+"efile serve --help" lists the flags that mirror them.
+`
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:])
 	stop()
 	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(0)
+		}
 		fmt.Fprintln(os.Stderr, "efile:", err)
+		var ee *exitError
+		if errors.As(err, &ee) {
+			os.Exit(ee.code)
+		}
 		os.Exit(1)
 	}
 }
 
-var errBrokenChain = errors.New("the access-log chain is broken")
+// exitError is an error with its own exit code.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+var (
+	errBrokenChain = errors.New("the access-log chain is broken")
+	errUsage       = &exitError{2, errors.New("no command given; see the usage above")}
+)
 
 // run runs one command; ctx ends on SIGINT or SIGTERM.
 func run(ctx context.Context, args []string) error {
-	cmd := "serve"
-	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
-		cmd, args = args[0], args[1:]
+	if len(args) == 0 {
+		fmt.Fprint(os.Stderr, usage)
+		return errUsage
 	}
+	cmd := args[0]
+	args = args[1:]
 	switch cmd {
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(os.Stdout, usage)
+		return nil
 	case "serve":
 		return serve(ctx, args)
 	case "audit":
@@ -63,7 +94,8 @@ func run(ctx context.Context, args []string) error {
 	case "import":
 		return importRoster(ctx, os.Stdout, args)
 	default:
-		return fmt.Errorf("unknown command %q (serve, audit verify, import)", cmd)
+		fmt.Fprint(os.Stderr, usage)
+		return &exitError{2, fmt.Errorf("unknown command %q (serve, audit verify, import)", cmd)}
 	}
 }
 
@@ -104,12 +136,12 @@ func serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	audit := accesslog.New(db, nil)
-	acc, err := account.New(db, audit, account.Config{JWTSecret: c.JWTSecret})
+	svc, err := services.New(db, services.Config{JWTSecret: c.JWTSecret, DataKey: c.DataKey, Location: c.TZ, Logger: log})
 	if err != nil {
 		return err
 	}
-	generated, err := acc.EnsureAdmin(ctx, c.AdminPassword)
+	audit := svc.Audit
+	generated, err := svc.Accounts.EnsureAdmin(ctx, c.AdminPassword)
 	if err != nil {
 		return fmt.Errorf("create the first administrator: %w", err)
 	}
@@ -120,15 +152,7 @@ func serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	keys, err := datakey.New(c.DataKey)
-	if err != nil {
-		return err
-	}
-	cadres := cadre.New(db, audit, keys, nil, c.TZ)
-	records := record.New(db, audit, cadres, nil)
-	router, err := routes.New(routes.Deps{DB: db, Logger: log, Enforcer: enf, Audit: audit, Accounts: acc,
-		Units: unit.New(db, audit), Cadres: cadres, Records: records, EFiles: efile.New(db, cadres, records, c.TZ),
-		Keys: keys, TrustedProxies: c.TrustedProxies})
+	router, err := routes.New(routes.Deps{Services: svc, Enforcer: enf, TrustedProxies: c.TrustedProxies})
 	if err != nil {
 		return err
 	}
@@ -194,18 +218,9 @@ var listening func(addr string)
 func auditVerifyTo(out io.Writer, args []string) error {
 	fs := flag.NewFlagSet("audit verify", flag.ContinueOnError)
 	head := fs.String("head", "", "HASH@SEQ of a head hash kept elsewhere")
-	log := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	c, err := loadConfig(fs, args)
+	c, err := loadOfflineConfig(fs, args)
 	if err != nil {
 		return err
-	}
-	ctx := context.Background()
-	db, err := openDB(ctx, c, log)
-	if err != nil {
-		return err
-	}
-	if sqlDB, e := db.DB(); e == nil {
-		defer sqlDB.Close()
 	}
 	var anchor *accesslog.Anchor
 	if *head != "" {
@@ -213,12 +228,20 @@ func auditVerifyTo(out io.Writer, args []string) error {
 			return fmt.Errorf("--head: %w", err)
 		}
 	}
+	ctx := context.Background()
+	db, err := openExisting(ctx, c)
+	if err != nil {
+		return err
+	}
+	if sqlDB, e := db.DB(); e == nil {
+		defer sqlDB.Close()
+	}
 	v, err := accesslog.New(db, nil).Verify(ctx, anchor)
 	if err != nil {
 		return err
 	}
 	if v.OK {
-		fmt.Fprintf(out, "ok: %d entries checked, %d pending, head %s@%d\n", v.Checked, v.Pending, v.HeadHash, v.Checked)
+		fmt.Fprintf(out, "ok: %d entries checked, %d pending, head %s\n", v.Checked, v.Pending, v.Head)
 		return nil
 	}
 	bad := "none"
@@ -227,4 +250,32 @@ func auditVerifyTo(out io.Writer, args []string) error {
 	}
 	fmt.Fprintf(out, "BROKEN: %s; first bad entry id: %s; %d entries checked\n", v.Reason, bad, v.Checked)
 	return errBrokenChain
+}
+
+// openExisting opens the database of an offline command. No offline command
+// creates a database: a missing one, or one without efile's tables, is exit
+// code 2 with a message saying so, and nothing is created (no file, no key
+// file, no tables).
+func openExisting(ctx context.Context, c *config) (*gorm.DB, error) {
+	if c.Driver == "sqlite" {
+		f := sqliteFile(c.DSN)
+		if st, err := os.Stat(f); err != nil || st.IsDir() {
+			return nil, &exitError{2, fmt.Errorf("no efile database at %s (EFILE_DB_DSN): nothing was created", f)}
+		}
+	}
+	db, err := models.Open(ctx, c.Driver, c.DSN)
+	if err != nil {
+		var me *mysqldriver.MySQLError
+		if errors.As(err, &me) && me.Number == 1049 { // unknown database
+			return nil, &exitError{2, fmt.Errorf("the database named in EFILE_DB_DSN does not exist: nothing was created")}
+		}
+		return nil, fmt.Errorf("database unreachable: %w", err)
+	}
+	if !db.Migrator().HasTable(&models.AccessEntry{}) || !db.Migrator().HasTable(&models.ChainHead{}) {
+		if sqlDB, e := db.DB(); e == nil {
+			sqlDB.Close()
+		}
+		return nil, &exitError{2, errors.New("the database named in EFILE_DB_DSN holds no efile tables: point it at efile's database")}
+	}
+	return db, nil
 }

@@ -30,7 +30,8 @@ func useDB(t *testing.T) *accesslog.Service {
 	t.Setenv("EFILE_DATA_KEY", "MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE=")
 	svc := accesslog.New(db, nil)
 	for i := 0; i < 5; i++ {
-		r := &accesslog.Req{Method: "GET", Path: fmt.Sprintf("/api/v1/cadres/%d", i+1), ActorID: 2, Actor: "rev"}
+		r := &accesslog.Req{Method: "GET", Path: fmt.Sprintf("/api/v1/cadres/%d", i+1)}
+		r.SetActor(2, "rev")
 		r.SetCadre(int64(i + 1))
 		if err := svc.Log(context.Background(), r, 200); err != nil {
 			t.Fatal(err)

@@ -12,8 +12,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
+	"net/netip"
 	"strings"
 	"time"
+
+	"efile/models"
 )
 
 // ZeroHash is the prev_hash of the first entry.
@@ -25,6 +29,7 @@ type canonical struct {
 	At      string `json:"at"`
 	ActorID int64  `json:"actor_id"`
 	Actor   string `json:"actor"`
+	IP      string `json:"ip"`
 	Method  string `json:"method"`
 	Path    string `json:"path"`
 	CadreID *int64 `json:"cadre_id"`
@@ -37,15 +42,56 @@ func FormatAt(t time.Time) string {
 	return t.UTC().Format("2006-01-02T15:04:05.000000Z")
 }
 
-// Hash computes hex(SHA-256(prev ‖ canonical JSON)).
-func Hash(prev string, seq int64, at time.Time, actorID int64, actor, method, path string, cadreID *int64, status int) string {
+// Hash computes hex(SHA-256(prev ‖ canonical JSON)) of entry e sealed as seq.
+// Every string of the canonical form is ASCII (WirePath, CanonicalIP,
+// usernames), so any JSON encoder yields the same bytes.
+func Hash(prev string, seq int64, e *models.AccessEntry) string {
 	var buf bytes.Buffer
 	buf.WriteString(prev)
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	// Encode cannot fail on this struct of strings and numbers.
-	_ = enc.Encode(canonical{Seq: seq, At: FormatAt(at), ActorID: actorID, Actor: actor, Method: method, Path: path, CadreID: cadreID, Status: status})
+	_ = enc.Encode(canonical{Seq: seq, At: FormatAt(e.At), ActorID: e.ActorID, Actor: e.Actor, IP: e.IP,
+		Method: e.Method, Path: e.Path, CadreID: e.CadreID, Status: e.Status})
 	b := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
+}
+
+// MaxPath is how many characters of a path an entry keeps.
+const MaxPath = 512
+
+// WirePath is the path of a request as sent on the wire, without its query
+// string, with every byte that is not printable ASCII percent-encoded (so an
+// undecodable or non-ASCII path is kept as sent, never as replacement
+// characters), cut to MaxPath characters.
+func WirePath(requestURI string) string {
+	if i := strings.IndexByte(requestURI, '?'); i >= 0 {
+		requestURI = requestURI[:i]
+	}
+	var b strings.Builder
+	for i := 0; i < len(requestURI) && b.Len() < MaxPath; i++ {
+		c := requestURI[i]
+		if c <= 0x20 || c >= 0x7f {
+			fmt.Fprintf(&b, "%%%02X", c)
+			continue
+		}
+		b.WriteByte(c)
+	}
+	out := b.String()
+	if len(out) > MaxPath {
+		out = out[:MaxPath]
+	}
+	return out
+}
+
+// CanonicalIP writes a client address as SPEC section 11 wants it: IPv4
+// dotted (an IPv4-mapped IPv6 address too), IPv6 compressed lowercase
+// (RFC 5952), without a zone; "" when it is not an address.
+func CanonicalIP(s string) string {
+	a, err := netip.ParseAddr(strings.TrimSpace(s))
+	if err != nil {
+		return ""
+	}
+	return a.Unmap().WithZone("").String()
 }

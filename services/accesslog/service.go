@@ -13,16 +13,18 @@ import (
 	"gorm.io/gorm"
 )
 
-// Req describes the request being served, carried in its context so that a
-// service can write the request's entry inside its own transaction.
+// Req describes the request being served, carried in its context so that
+// the transaction of a change can write the request's entry inside itself.
 type Req struct {
-	Method  string
-	Path    string
-	ActorID int64
-	Actor   string
+	Method string
+	Path   string // WirePath of the request
+	IP     string // CanonicalIP of the client, "" offline
 
 	mu      sync.Mutex
+	actorID int64
+	actor   string
 	cadreID *int64
+	success int
 	logged  atomic.Bool
 }
 
@@ -39,7 +41,8 @@ func ReqFrom(ctx context.Context) *Req {
 	return r
 }
 
-// SetCadre names the one cadre the request reads or changes.
+// SetCadre names the one cadre the request reads or changes. The route or
+// service that reads one cadre calls it explicitly; checks never do.
 func (r *Req) SetCadre(id int64) {
 	if r == nil {
 		return
@@ -55,19 +58,39 @@ func (r *Req) SetActor(id int64, name string) {
 		return
 	}
 	r.mu.Lock()
-	r.ActorID, r.Actor = id, name
+	r.actorID, r.actor = id, name
 	r.mu.Unlock()
 }
 
-// Unlog forgets that the entry was written, after the transaction that
-// held it rolled back.
-func (r *Req) Unlog() {
-	if r != nil {
-		r.logged.Store(false)
-	}
+// Actor is who made the request, as far as known.
+func (r *Req) Actor() (int64, string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.actorID, r.actor
 }
 
-// Logged tells whether the request's entry has been written.
+// SetSuccess sets the status the request answers if its change commits
+// (201 for a create); the route sets it, services never name statuses.
+func (r *Req) SetSuccess(status int) {
+	if r == nil {
+		return
+	}
+	r.mu.Lock()
+	r.success = status
+	r.mu.Unlock()
+}
+
+// CadreID is the cadre the request names, if any.
+func (r *Req) CadreID() *int64 {
+	if r == nil {
+		return nil
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.cadreID
+}
+
+// Logged tells whether the request's entry has been committed.
 func (r *Req) Logged() bool { return r != nil && r.logged.Load() }
 
 // SetCadre names the cadre of the request carried by ctx.
@@ -94,17 +117,27 @@ func (s *Service) entry(r *Req, status int) *models.AccessEntry {
 	defer r.mu.Unlock()
 	return &models.AccessEntry{
 		At:      s.now().UTC().Truncate(time.Microsecond),
-		ActorID: r.ActorID, Actor: r.Actor,
+		ActorID: r.actorID, Actor: r.actor, IP: r.IP,
 		Method: r.Method, Path: r.Path,
 		CadreID: r.cadreID, Status: status,
 	}
 }
 
-// Tx runs fn in a transaction and writes the request's entry, with status,
-// in the same transaction: the change and its entry commit together or not
-// at all. It is the one helper every changing service uses. Without a
-// request in ctx (an offline command) it is a plain transaction.
-func (s *Service) Tx(ctx context.Context, status int, fn func(ctx context.Context) error) error {
+// Tx is the one transaction helper of every service that changes data. It
+// runs fn in a transaction carried by the context; a Tx inside another
+// joins it. The outermost Tx writes the request's entry, with the success
+// status the route set (200 if none), inside the transaction as its last
+// statement: the change and its entry commit together or not at all, and a
+// request gets exactly one entry however deeply its transactions nest. The
+// request counts as logged only once that outermost transaction committed;
+// after a rollback the middleware logs the failure on its own. A deadlock
+// (or SQLite busy) retries the whole of fn, so fn must be repeatable: it
+// reads everything it needs from its arguments. Without a request in ctx (an
+// offline command that logs for itself) it is a plain transaction.
+func (s *Service) Tx(ctx context.Context, fn func(ctx context.Context) error) error {
+	if models.InTx(ctx) {
+		return fn(ctx)
+	}
 	r := ReqFrom(ctx)
 	err := models.WithTx(ctx, s.db, func(ctx context.Context) error {
 		if err := fn(ctx); err != nil {
@@ -112,6 +145,12 @@ func (s *Service) Tx(ctx context.Context, status int, fn func(ctx context.Contex
 		}
 		if r == nil {
 			return nil
+		}
+		r.mu.Lock()
+		status := r.success
+		r.mu.Unlock()
+		if status == 0 {
+			status = 200
 		}
 		return models.Get(ctx, s.db).Create(s.entry(r, status)).Error
 	})
@@ -123,7 +162,8 @@ func (s *Service) Tx(ctx context.Context, status int, fn func(ctx context.Contex
 }
 
 // Log writes the request's entry on its own, with its final status, unless
-// it has been written already. Reads call it before their first byte.
+// it has been written already. Reads call it before their first byte; a
+// failed change calls it after its rollback.
 func (s *Service) Log(ctx context.Context, r *Req, status int) error {
 	if r == nil || r.logged.Load() {
 		return nil
@@ -205,7 +245,7 @@ func (s *Service) sealBatch(ctx context.Context) (int, error) {
 		for i := range pending {
 			e := &pending[i]
 			seq++
-			h := Hash(prev, seq, e.At, e.ActorID, e.Actor, e.Method, e.Path, e.CadreID, e.Status)
+			h := Hash(prev, seq, e)
 			p := prev
 			res := db.Model(&models.AccessEntry{}).Where("id = ? AND seq IS NULL", e.ID).
 				Updates(map[string]any{"seq": seq, "prev_hash": p, "hash": h})
@@ -227,6 +267,15 @@ func (s *Service) sealBatch(ctx context.Context) (int, error) {
 		return nil
 	})
 	return n, err
+}
+
+// SealAndVerify seals what was written up to now, so that the verdict
+// covers it, then verifies the whole chain.
+func (s *Service) SealAndVerify(ctx context.Context, anchor *Anchor) (*Verdict, error) {
+	if _, err := s.Seal(ctx); err != nil {
+		return nil, err
+	}
+	return s.Verify(ctx, anchor)
 }
 
 // Pending counts entries not yet sealed.

@@ -19,6 +19,8 @@ type Verdict struct {
 	Pending    int64  `json:"pending"`
 	FirstBadID *int64 `json:"first_bad_id"`
 	HeadHash   string `json:"head_hash"`
+	HeadSeq    int64  `json:"head_seq"`
+	Head       string `json:"head"` // HeadHash@HeadSeq, ready to copy elsewhere
 	Reason     string `json:"reason,omitempty"`
 }
 
@@ -47,6 +49,14 @@ func ParseAnchor(s string) (*Anchor, error) {
 // compares its end with the chain-head row and, when given, an anchor kept
 // elsewhere (which also detects entries removed from the end).
 func (s *Service) Verify(ctx context.Context, anchor *Anchor) (*Verdict, error) {
+	v, err := s.verify(ctx, anchor)
+	if v != nil {
+		v.Head = fmt.Sprintf("%s@%d", v.HeadHash, v.HeadSeq)
+	}
+	return v, err
+}
+
+func (s *Service) verify(ctx context.Context, anchor *Anchor) (*Verdict, error) {
 	v := &Verdict{OK: true, HeadHash: ZeroHash}
 	pending, err := s.Pending(ctx)
 	if err != nil {
@@ -79,7 +89,7 @@ func (s *Service) Verify(ctx context.Context, anchor *Anchor) (*Verdict, error) 
 				bad(e.ID, fmt.Sprintf("entry %d has seq %d where %d was expected (an entry is missing)", e.ID, *e.Seq, want))
 			case e.PrevHash == nil || *e.PrevHash != prev:
 				bad(e.ID, fmt.Sprintf("entry %d does not follow the entry before it", e.ID))
-			case e.Hash == nil || *e.Hash != Hash(prev, *e.Seq, e.At, e.ActorID, e.Actor, e.Method, e.Path, e.CadreID, e.Status):
+			case e.Hash == nil || *e.Hash != Hash(prev, *e.Seq, e):
 				bad(e.ID, fmt.Sprintf("entry %d was changed after it was sealed", e.ID))
 			}
 			if !v.OK {
@@ -93,7 +103,7 @@ func (s *Service) Verify(ctx context.Context, anchor *Anchor) (*Verdict, error) 
 				}
 			}
 			prev, want = *e.Hash, *e.Seq+1
-			v.HeadHash = prev
+			v.HeadHash, v.HeadSeq = prev, *e.Seq
 		}
 		if len(rows) < batch {
 			break

@@ -195,7 +195,7 @@ func (s *Service) ChangePassword(ctx context.Context, me *models.User, current, 
 	if err != nil {
 		return err
 	}
-	return s.log.Tx(ctx, 200, func(ctx context.Context) error {
+	return s.log.Tx(ctx, func(ctx context.Context) error {
 		res := models.Get(ctx, s.db).Model(&models.User{}).Where("id = ? AND version = ?", me.ID, me.Version).
 			Updates(map[string]any{"password_hash": h, "version": gorm.Expr("version + 1"), "updated_at": s.now().UTC()})
 		if res.Error != nil {

@@ -81,7 +81,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Session, err
 // Logout revokes the session's token; revocations are rows, so they survive
 // restarts and hold on every replica.
 func (s *Service) Logout(ctx context.Context, sess *Session) error {
-	return s.log.Tx(ctx, 200, func(ctx context.Context) error {
+	return s.log.Tx(ctx, func(ctx context.Context) error {
 		db := models.Get(ctx, s.db)
 		// Forget revocations whose tokens have expired anyway.
 		if err := db.Where("expires_at < ?", s.now().UTC()).Delete(&models.RevokedToken{}).Error; err != nil {

@@ -64,8 +64,8 @@ func checkRoleList(v *errs.Validation, roles []string) bool {
 	}
 	seen := map[string]bool{}
 	for i, r := range roles {
-		if !slices.Contains(Roles, r) {
-			v.Add(fmt.Sprintf("roles[%d]", i), "must be one of: %s", strings.Join(Roles, ", "))
+		if !slices.Contains(allRoles, r) {
+			v.Add(fmt.Sprintf("roles[%d]", i), "must be one of: %s", strings.Join(allRoles, ", "))
 			return false
 		}
 		if seen[r] {
@@ -88,13 +88,13 @@ func checkRoleList(v *errs.Validation, roles []string) bool {
 func checkRoleNeeds(v *errs.Validation, roles []string, unitID *int64, dept *string) {
 	if slices.Contains(roles, RoleAuditor) {
 		if dept == nil {
-			v.Add("department", "is required for an auditor: one of %s", strings.Join(Departments, ", "))
+			v.Add("department", "is required for an auditor: one of %s", strings.Join(departments, ", "))
 		}
 	} else if dept != nil {
 		v.Add("department", "is only for auditors")
 	}
-	if dept != nil && !slices.Contains(Departments, *dept) {
-		v.Add("department", "must be one of: %s", strings.Join(Departments, ", "))
+	if dept != nil && !slices.Contains(departments, *dept) {
+		v.Add("department", "must be one of: %s", strings.Join(departments, ", "))
 	}
 	if slices.Contains(roles, RoleEvaluator) && unitID == nil {
 		v.Add("unit_id", "is required for an evaluator")
@@ -151,7 +151,7 @@ func (s *Service) CreateUser(ctx context.Context, in NewUser) (*models.User, err
 	for _, r := range in.Roles {
 		u.Roles = append(u.Roles, models.UserRole{Role: r})
 	}
-	err = s.log.Tx(ctx, 201, func(ctx context.Context) error {
+	err = s.log.Tx(ctx, func(ctx context.Context) error {
 		taken := errs.Conflict("conflict", "username %q is taken", in.Username)
 		if _, err := models.FindUserByName(ctx, s.db, in.Username); err == nil {
 			return taken
@@ -202,14 +202,14 @@ func (s *Service) UpdateUser(ctx context.Context, actor *models.User, id int64, 
 	if p.Roles != nil {
 		checkRoleList(v, *p.Roles)
 	}
-	if p.Department.Set && p.Department.Value != nil && !slices.Contains(Departments, *p.Department.Value) {
-		v.Add("department", "must be one of: %s", strings.Join(Departments, ", "))
+	if p.Department.Set && p.Department.Value != nil && !slices.Contains(departments, *p.Department.Value) {
+		v.Add("department", "must be one of: %s", strings.Join(departments, ", "))
 	}
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
 	var out *models.User
-	err := s.log.Tx(ctx, 200, func(ctx context.Context) error {
+	err := s.log.Tx(ctx, func(ctx context.Context) error {
 		u, err := models.FindUser(ctx, s.db, id)
 		if models.IsNotFound(err) {
 			return ErrUserNotFound

@@ -4,6 +4,7 @@ package cadre
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -27,9 +28,11 @@ var (
 
 // Statuses and genders.
 var (
-	Statuses = []string{"active", "retired", "left"}
-	Genders  = []string{"male", "female"}
+	statuses = []string{"active", "retired", "left"}
+	genders  = []string{"male", "female"}
 )
+
+func validStatus(s string) bool { return slices.Contains(statuses, s) }
 
 // Service manages cadres.
 type Service struct {
@@ -98,7 +101,7 @@ func (s *Service) check(v *errs.Validation, f *Fields, field func(string) string
 	f.Name, f.Position, f.Rank = strings.TrimSpace(f.Name), strings.TrimSpace(f.Position), strings.TrimSpace(f.Rank)
 	f.IDNumber = idnumber.Normalize(f.IDNumber)
 	length(v, field("name"), f.Name, 1, 50)
-	if !slices.Contains(Genders, f.Gender) {
+	if !slices.Contains(genders, f.Gender) {
 		v.Add(field("gender"), "must be male or female")
 	}
 	today := s.today()
@@ -158,7 +161,7 @@ func (s *Service) Create(ctx context.Context, viewer *models.User, f Fields) (*m
 	}
 	c := &models.Cadre{Status: "active", Version: 1}
 	s.apply(c, &f)
-	err := s.log.Tx(ctx, 201, func(ctx context.Context) error {
+	err := s.log.Tx(ctx, func(ctx context.Context) error {
 		ok, err := s.unitExists(ctx, f.UnitID)
 		if err != nil {
 			return err
@@ -178,10 +181,15 @@ func (s *Service) Create(ctx context.Context, viewer *models.User, f Fields) (*m
 	return c, err
 }
 
-// Get reads one cadre in the viewer's scope; out of scope is 404.
+// Get reads one cadre the viewer may read; out of scope is 404.
 func (s *Service) Get(ctx context.Context, viewer *models.User, id int64) (*models.Cadre, error) {
-	accesslog.SetCadre(ctx, id)
-	q, err := s.scoped(ctx, viewer)
+	return s.Find(ctx, viewer, Read, id)
+}
+
+// Find reads one cadre the viewer may use for p; out of scope is 404, as
+// for an id in a path.
+func (s *Service) Find(ctx context.Context, viewer *models.User, p Purpose, id int64) (*models.Cadre, error) {
+	q, err := s.Scoped(ctx, viewer, p)
 	if err != nil {
 		return nil, err
 	}
@@ -201,14 +209,14 @@ func (s *Service) Update(ctx context.Context, viewer *models.User, id int64, p P
 	if p.Version < 1 {
 		v.Add("version", "is required: the version you last read")
 	}
-	if p.Status != nil && !slices.Contains(Statuses, *p.Status) {
+	if p.Status != nil && !validStatus(*p.Status) {
 		v.Add("status", "must be one of: active, retired, left")
 	}
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
 	var out *models.Cadre
-	err := s.log.Tx(ctx, 200, func(ctx context.Context) error {
+	err := s.log.Tx(ctx, func(ctx context.Context) error {
 		c, err := s.Get(ctx, viewer, id)
 		if err != nil {
 			return err
@@ -276,12 +284,26 @@ func set[T any](dst *T, src *T) {
 }
 
 // IDNumber is the ID number as viewer may see it: whole for an
-// organization-department reviewer, masked for everyone else.
-func (s *Service) IDNumber(viewer *models.User, c *models.Cadre) string {
+// organization-department reviewer, masked for everyone else. A number that
+// cannot be decrypted is an error, never silently shown masked.
+func (s *Service) IDNumber(viewer *models.User, c *models.Cadre) (string, error) {
 	if viewer.HasRole(account.RoleOrgReviewer) {
-		if p, err := s.keys.Open(c.IDNumberEnc); err == nil {
-			return string(p)
+		p, err := s.keys.Open(c.IDNumberEnc)
+		if err != nil {
+			return "", fmt.Errorf("decrypt the ID number of cadre %d: %w", c.ID, err)
 		}
+		return string(p), nil
 	}
-	return c.IDNumberMask
+	return Masked(c), nil
+}
+
+// Masked is the masked ID number of a cadre: first and last character
+// (SPEC section 5), derived from the stored mask so that rows masked under
+// an older, weaker rule are shown under today's.
+func Masked(c *models.Cadre) string {
+	r := []rune(c.IDNumberMask)
+	if len(r) != idnumber.Length {
+		return strings.Repeat("*", idnumber.Length)
+	}
+	return idnumber.Mask(string(r[0]) + strings.Repeat("0", idnumber.Length-2) + string(r[len(r)-1]))
 }

@@ -63,7 +63,7 @@ func (s *Service) Import(ctx context.Context, viewer *models.User, rows []roster
 		return nil, err
 	}
 	res := &ImportResult{}
-	err = s.log.Tx(ctx, 200, func(ctx context.Context) error {
+	err = s.log.Tx(ctx, func(ctx context.Context) error {
 		*res = ImportResult{}
 		db := models.Get(ctx, s.db)
 		existing, err := s.byHashes(ctx, fields)

@@ -2,7 +2,7 @@ package cadre
 
 import (
 	"context"
-	"slices"
+	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -14,54 +14,175 @@ import (
 	"gorm.io/gorm"
 )
 
-// scoped returns a query on cadres restricted, inside the query itself, to
-// what viewer may see:
-//   - nobody sees their own cadre record (recusal, 回避);
-//   - an org_reviewer sees every other cadre;
-//   - an evaluator sees the cadres of their unit and every unit under it
-//     (one indexed prefix match on the units' materialised path);
-//   - anyone else sees none here (auditors only look cadres up, see Lookup).
-func (s *Service) scoped(ctx context.Context, viewer *models.User) (*gorm.DB, error) {
-	q := models.Get(ctx, s.db).Model(&models.Cadre{})
-	if viewer.CadreID != nil {
-		q = q.Where("cadres.id <> ?", *viewer.CadreID)
-	}
-	switch {
-	case viewer.HasRole(account.RoleOrgReviewer):
-		return q, nil
-	case viewer.HasRole(account.RoleEvaluator) && viewer.UnitID != nil:
-		path, err := s.unitPath(ctx, *viewer.UnitID)
-		if err != nil {
-			return nil, err
-		}
-		return q.Where("cadres.unit_id IN (?)", models.Get(ctx, s.db).Model(&models.Unit{}).Select("id").Where("path LIKE ?", path+"%")), nil
-	default:
-		return q.Where("1 = 0"), nil
-	}
+// The visibility API: the one place that decides which cadres a user may
+// see or act on, for a purpose. Every domain calls it; none writes a scope
+// rule of its own. Scope is applied inside the query (a subquery of cadre
+// ids), never by loading rows and filtering them in Go, so lists, batches and
+// checks of many ids cost one query whatever their size.
+//
+// Recusal (回避) is applied in exactly one place, notRecused: nobody may
+// read, record on, appraise, flag or vet their own cadre record, whatever
+// their role.
+
+// Purpose is what a user wants to do with cadres.
+type Purpose struct {
+	kind    purposeKind
+	cycleID int64
 }
 
-func (s *Service) unitPath(ctx context.Context, id int64) (string, error) {
+type purposeKind int
+
+const (
+	purposeRead     purposeKind = iota + 1 // read a profile, its records and e-file
+	purposeRecord                          // write performance records
+	purposeAppraise                        // appraise in one cycle
+	purposeFlag                            // file a flag (an auditor of a source department)
+	purposeVet                             // pre-promotion vetting, assigning raters
+	purposeLookup                          // an auditor's limited look-up
+)
+
+// The purposes. Appraise names its cycle.
+var (
+	Read   = Purpose{kind: purposeRead}
+	Record = Purpose{kind: purposeRecord}
+	Flag   = Purpose{kind: purposeFlag}
+	Vet    = Purpose{kind: purposeVet}
+	Lookup = Purpose{kind: purposeLookup}
+)
+
+// Appraise is the purpose of appraising cadres in cycle id: the assignment,
+// not the unit, gives the right (SPEC section 7).
+func Appraise(cycleID int64) Purpose { return Purpose{kind: purposeAppraise, cycleID: cycleID} }
+
+// Recused tells whether u is linked to cadre id and so may do nothing with
+// it. It is the Go form of notRecused, for checks about a user other than
+// the viewer (an evaluator being assigned).
+func Recused(u *models.User, id int64) bool { return u.CadreID != nil && *u.CadreID == id }
+
+// notRecused is recusal in SQL: the one place it is applied to queries.
+func notRecused(q *gorm.DB, u *models.User) *gorm.DB {
+	if u.CadreID != nil {
+		return q.Where("cadres.id <> ?", *u.CadreID)
+	}
+	return q
+}
+
+// Scoped returns a query on cadres restricted to those viewer may use for
+// purpose p: recusal first, then the purpose's rule.
+//   - Read, Record: an org_reviewer sees every cadre; an evaluator the cadres
+//     of their unit and every unit under it (one indexed prefix match on the
+//     units' materialised path); anyone else none.
+//   - Appraise(cycle): an evaluator the cadres they are assigned in that cycle.
+//   - Flag, Lookup: an auditor any cadre (they learn only what Lookup shows).
+//   - Vet: an org_reviewer any cadre.
+func (s *Service) Scoped(ctx context.Context, viewer *models.User, p Purpose) (*gorm.DB, error) {
+	db := models.Get(ctx, s.db)
+	q := notRecused(db.Model(&models.Cadre{}), viewer)
+	none := func() (*gorm.DB, error) { return q.Where("1 = 0"), nil }
+	switch p.kind {
+	case purposeRead, purposeRecord:
+		switch {
+		case viewer.HasRole(account.RoleOrgReviewer):
+			return q, nil
+		case viewer.HasRole(account.RoleEvaluator) && viewer.UnitID != nil:
+			sub, err := s.unitTree(ctx, *viewer.UnitID)
+			if err != nil {
+				return nil, err
+			}
+			return q.Where("cadres.unit_id IN (?)", sub), nil
+		}
+	case purposeAppraise:
+		if viewer.HasRole(account.RoleEvaluator) {
+			return q.Where("cadres.id IN (?)", db.Table("appraisal_assignments").Select("cadre_id").
+				Where("cycle_id = ? AND evaluator_id = ?", p.cycleID, viewer.ID)), nil
+		}
+	case purposeFlag, purposeLookup:
+		if viewer.HasRole(account.RoleAuditor) {
+			return q, nil
+		}
+	case purposeVet:
+		if viewer.HasRole(account.RoleOrgReviewer) {
+			return q, nil
+		}
+	default:
+		return nil, fmt.Errorf("cadre scope: unknown purpose %d", p.kind)
+	}
+	return none()
+}
+
+// Visible returns the subquery of cadre ids viewer may use for p, for other
+// domains to filter their own tables with: Where("cadre_id IN (?)", sub).
+func (s *Service) Visible(ctx context.Context, viewer *models.User, p Purpose) (*gorm.DB, error) {
+	q, err := s.Scoped(ctx, viewer, p)
+	if err != nil {
+		return nil, err
+	}
+	return q.Select("cadres.id"), nil
+}
+
+// unitTree is the subquery of a unit's id and the ids of every unit under it.
+func (s *Service) unitTree(ctx context.Context, id int64) (*gorm.DB, error) {
 	var u models.Unit
 	err := models.Get(ctx, s.db).Select("path").First(&u, id).Error
+	path := u.Path
 	if models.IsNotFound(err) {
-		return "/nonexistent/", nil
+		path, err = "/nonexistent/", nil
 	}
-	return u.Path, err
+	if err != nil {
+		return nil, err
+	}
+	return models.Get(ctx, s.db).Model(&models.Unit{}).Select("id").Where("path LIKE ?", path+"%"), nil
 }
 
-// InScope checks a cadre id from a request path: out of scope is 404.
-func (s *Service) InScope(ctx context.Context, viewer *models.User, id int64) error {
-	_, err := s.Get(ctx, viewer, id)
-	return err
-}
-
-// MayActOn checks a cadre id from a request body: out of scope is 403.
-func (s *Service) MayActOn(ctx context.Context, viewer *models.User, id int64) error {
-	if _, err := s.Get(ctx, viewer, id); err != nil {
-		if err == ErrNotFound {
-			return errs.Forbidden("you may not act on cadre %d", id)
+// Unseen returns the positions in ids of those viewer may not use for p
+// (unknown ids included), in one query whatever the number of ids.
+func (s *Service) Unseen(ctx context.Context, viewer *models.User, p Purpose, ids []int64) ([]int, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	q, err := s.Scoped(ctx, viewer, p)
+	if err != nil {
+		return nil, err
+	}
+	var seen []int64
+	if err := q.Where("cadres.id IN ?", ids).Pluck("cadres.id", &seen).Error; err != nil {
+		return nil, err
+	}
+	ok := make(map[int64]bool, len(seen))
+	for _, id := range seen {
+		ok[id] = true
+	}
+	var out []int
+	for i, id := range ids {
+		if !ok[id] {
+			out = append(out, i)
 		}
+	}
+	return out, nil
+}
+
+// CheckPath checks a cadre id from a request path: out of scope answers 404,
+// exactly as if the cadre did not exist (SPEC section 3).
+func (s *Service) CheckPath(ctx context.Context, viewer *models.User, p Purpose, id int64) error {
+	bad, err := s.Unseen(ctx, viewer, p, []int64{id})
+	if err != nil {
 		return err
+	}
+	if len(bad) > 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// CheckBody checks cadre ids from a request body: any out of scope answers
+// 403 (SPEC section 3).
+func (s *Service) CheckBody(ctx context.Context, viewer *models.User, p Purpose, ids ...int64) error {
+	bad, err := s.Unseen(ctx, viewer, p, ids)
+	if err != nil {
+		return err
+	}
+	if len(bad) > 0 {
+		return errs.Forbidden("you may not act on cadre %d", ids[bad[0]])
 	}
 	return nil
 }
@@ -78,8 +199,8 @@ type Filter struct {
 // byQ matches q as a whole ID number (through its lookup hash) or as part of
 // a name.
 func (s *Service) byQ(q *gorm.DB, text string) *gorm.DB {
-	if id := idnumber.Normalize(text); utf8.RuneCountInString(id) == idnumber.Length && idnumber.Check(id, "") == nil {
-		return q.Where("cadres.id_number_hash = ?", s.keys.Lookup(id))
+	if IsWholeIDNumber(text) {
+		return q.Where("cadres.id_number_hash = ?", s.keys.Lookup(idnumber.Normalize(text)))
 	}
 	// '!' escapes LIKE's wildcards; a backslash would mean different things
 	// to MySQL and SQLite.
@@ -87,25 +208,54 @@ func (s *Service) byQ(q *gorm.DB, text string) *gorm.DB {
 	return q.Where(`cadres.name LIKE ? ESCAPE '!'`, "%"+esc+"%")
 }
 
-// List lists the cadres in the viewer's scope, newest first.
-func (s *Service) List(ctx context.Context, viewer *models.User, f Filter) ([]models.Cadre, int64, error) {
-	v := &errs.Validation{}
-	if f.Status != "" && !slices.Contains(Statuses, f.Status) {
-		v.Add("status", "must be one of: active, retired, left")
+// IsWholeIDNumber tells whether a search text is a whole, valid ID number
+// (which searches by the lookup hash, and is rate-limited for auditors).
+func IsWholeIDNumber(text string) bool {
+	id := idnumber.Normalize(strings.TrimSpace(text))
+	return utf8.RuneCountInString(id) == idnumber.Length && idnumber.Check(id, "") == nil
+}
+
+// Listing is a page of cadres. Limited means the viewer only looked cadres
+// up (an auditor): show each with the few fields of a look-up.
+type Listing struct {
+	Cadres  []models.Cadre
+	Total   int64
+	Page    models.Page
+	Limited bool
+}
+
+// List lists the cadres viewer may read, newest first. A viewer who may
+// read none but may look cadres up (an auditor) gets a look-up instead: q
+// required, at most LookupLimit, Limited set.
+func (s *Service) List(ctx context.Context, viewer *models.User, f Filter) (*Listing, error) {
+	if !viewer.HasRole(account.RoleOrgReviewer) && !viewer.HasRole(account.RoleEvaluator) && viewer.HasRole(account.RoleAuditor) {
+		rows, err := s.Search(ctx, viewer, f.Q)
+		if err != nil {
+			return nil, err
+		}
+		return &Listing{Cadres: rows, Total: int64(len(rows)), Page: models.Page{Number: 1, Size: LookupLimit}, Limited: true}, nil
 	}
-	if err := v.Err(); err != nil {
-		return nil, 0, err
+	rows, total, err := s.list(ctx, viewer, f)
+	if err != nil {
+		return nil, err
 	}
-	q, err := s.scoped(ctx, viewer)
+	return &Listing{Cadres: rows, Total: total, Page: f.Page}, nil
+}
+
+func (s *Service) list(ctx context.Context, viewer *models.User, f Filter) ([]models.Cadre, int64, error) {
+	if f.Status != "" && !validStatus(f.Status) {
+		return nil, 0, errs.Invalid("status", "must be one of: active, retired, left")
+	}
+	q, err := s.Scoped(ctx, viewer, Read)
 	if err != nil {
 		return nil, 0, err
 	}
 	if f.UnitID != nil {
-		path, err := s.unitPath(ctx, *f.UnitID)
+		sub, err := s.unitTree(ctx, *f.UnitID)
 		if err != nil {
 			return nil, 0, err
 		}
-		q = q.Where("cadres.unit_id IN (?)", models.Get(ctx, s.db).Model(&models.Unit{}).Select("id").Where("path LIKE ?", path+"%"))
+		q = q.Where("cadres.unit_id IN (?)", sub)
 	}
 	if f.Q != "" {
 		q = s.byQ(q, strings.TrimSpace(f.Q))
@@ -128,19 +278,19 @@ func (s *Service) List(ctx context.Context, viewer *models.User, f Filter) ([]mo
 // LookupLimit is the most cadres an auditor's look-up returns.
 const LookupLimit = 20
 
-// Lookup is an auditor's search: q is required (two characters of a name,
+// Search is an auditor's look-up: q is required (two characters of a name,
 // or a whole ID number), at most 20 results; the caller shows only id, name,
-// unit, position and the masked ID number. Recusal still applies.
-func (s *Service) Lookup(ctx context.Context, viewer *models.User, text string) ([]models.Cadre, error) {
+// unit, position and the masked ID number.
+func (s *Service) Search(ctx context.Context, viewer *models.User, text string) ([]models.Cadre, error) {
 	text = strings.TrimSpace(text)
 	if utf8.RuneCountInString(text) < 2 {
 		return nil, errs.Invalid("q", "is required: at least two characters of a name, or a whole ID number")
 	}
-	q := models.Get(ctx, s.db).Model(&models.Cadre{})
-	if viewer.CadreID != nil {
-		q = q.Where("cadres.id <> ?", *viewer.CadreID)
+	q, err := s.Scoped(ctx, viewer, Lookup)
+	if err != nil {
+		return nil, err
 	}
 	var out []models.Cadre
-	err := s.byQ(q, text).Order("cadres.id DESC").Limit(LookupLimit).Find(&out).Error
+	err = s.byQ(q, text).Order("cadres.id DESC").Limit(LookupLimit).Find(&out).Error
 	return out, err
 }

@@ -3,6 +3,7 @@ package cadre_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -15,34 +16,147 @@ import (
 	"efile/testenv"
 )
 
-// TestMayActOn pins the body-id rule of SPEC section 3: a cadre id in a body
-// that the caller may not act on is 403, not 404, and recusal applies.
-func TestMayActOn(t *testing.T) {
+// world is a unit tree A ⊃ A1, B with one cadre in each, and one user of
+// each role; "self" is a reviewer linked to cadre a (recusal).
+type world struct {
+	svc                              *cadre.Service
+	a, a1, b                         int64
+	rev, evalA, evalB, aud, adm, sec *models.User
+	self                             *models.User
+}
+
+// must fails the test (by panicking, which a test reports with its stack)
+// when a set-up step fails: a world that was not built tests nothing.
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+func newWorld(t *testing.T) *world {
+	t.Helper()
 	db, _, _ := testenv.DB(t)
 	ctx := context.Background()
 	log := accesslog.New(db, nil)
-	keys, _ := datakey.New(make([]byte, 32))
+	keys := must(datakey.New(make([]byte, 32)))
 	svc := cadre.New(db, log, keys, nil, time.UTC)
-	ua, _ := unit.New(db, log).Create(ctx, unit.NewUnit{Name: "A", Code: "A"})
-	ub, _ := unit.New(db, log).Create(ctx, unit.NewUnit{Name: "B", Code: "B"})
+	units := unit.New(db, log)
+	ua := must(units.Create(ctx, unit.NewUnit{Name: "A", Code: "A"}))
+	ua1 := must(units.Create(ctx, unit.NewUnit{Name: "A1", Code: "A1", ParentID: &ua.ID}))
+	ub := must(units.Create(ctx, unit.NewUnit{Name: "B", Code: "B"}))
 	rev := &models.User{ID: 1, Roles: []models.UserRole{{Role: "org_reviewer"}}}
-	c, err := svc.Create(ctx, rev, cadre.Fields{Name: "张三", Gender: "male", BirthDate: "1949-12-31",
-		IDNumber: "11010519491231002X", UnitID: ua.ID, Position: "科长", Rank: "科级", AppointedOn: "2020-01-01"})
-	if err != nil {
-		t.Fatal(err)
+	mk := func(name, id, birth string, u int64) int64 {
+		c := must(svc.Create(ctx, rev, cadre.Fields{Name: name, Gender: "male", BirthDate: birth,
+			IDNumber: id, UnitID: u, Position: "科长", Rank: "科级", AppointedOn: "2020-01-01"}))
+		return c.ID
 	}
-	evalA := &models.User{ID: 2, UnitID: &ua.ID, Roles: []models.UserRole{{Role: "evaluator"}}}
-	evalB := &models.User{ID: 3, UnitID: &ub.ID, Roles: []models.UserRole{{Role: "evaluator"}}}
-	self := &models.User{ID: 4, CadreID: &c.ID, Roles: []models.UserRole{{Role: "org_reviewer"}}}
-	if err := svc.MayActOn(ctx, evalA, c.ID); err != nil {
+	w := &world{svc: svc, rev: rev}
+	w.a = mk("张三", "110105194912310038", "1949-12-31", ua.ID)
+	w.a1 = mk("张三丰", "110105198001010032", "1980-01-01", ua1.ID)
+	w.b = mk("李四", "110105198001020038", "1980-01-02", ub.ID)
+	w.evalA = &models.User{ID: 2, UnitID: &ua.ID, Roles: []models.UserRole{{Role: "evaluator"}}}
+	w.evalB = &models.User{ID: 3, UnitID: &ub.ID, Roles: []models.UserRole{{Role: "evaluator"}}}
+	w.aud = &models.User{ID: 4, Department: new("audit"), Roles: []models.UserRole{{Role: "auditor"}}}
+	w.adm = &models.User{ID: 5, Roles: []models.UserRole{{Role: "admin"}}}
+	w.sec = &models.User{ID: 6, Roles: []models.UserRole{{Role: "security_auditor"}}}
+	w.self = &models.User{ID: 7, CadreID: &w.a, Roles: []models.UserRole{{Role: "org_reviewer"}, {Role: "auditor"}}}
+	return w
+}
+
+// TestVisibility pins, for each purpose and each role, which cadres the
+// visibility API lets a user use: one query, recusal always applied.
+func TestVisibility(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	all := []int64{w.a, w.a1, w.b}
+	for _, tc := range []struct {
+		name    string
+		user    *models.User
+		purpose cadre.Purpose
+		want    []int64
+	}{
+		{"read_reviewerAll", w.rev, cadre.Read, all},
+		{"read_evaluatorSubtree", w.evalA, cadre.Read, []int64{w.a, w.a1}},
+		{"read_evaluatorOwnUnitOnly", w.evalB, cadre.Read, []int64{w.b}},
+		{"read_auditorNone", w.aud, cadre.Read, nil},
+		{"read_adminNone", w.adm, cadre.Read, nil},
+		{"read_securityAuditorNone", w.sec, cadre.Read, nil},
+		{"read_recused", w.self, cadre.Read, []int64{w.a1, w.b}},
+		{"record_evaluatorSubtree", w.evalA, cadre.Record, []int64{w.a, w.a1}},
+		{"record_auditorNone", w.aud, cadre.Record, nil},
+		{"flag_auditorAll", w.aud, cadre.Flag, all},
+		{"flag_reviewerNone", w.rev, cadre.Flag, nil},
+		{"flag_evaluatorNone", w.evalA, cadre.Flag, nil},
+		{"flag_recused", w.self, cadre.Flag, []int64{w.a1, w.b}},
+		{"lookup_auditorAll", w.aud, cadre.Lookup, all},
+		{"vet_reviewerAll", w.rev, cadre.Vet, all},
+		{"vet_evaluatorNone", w.evalA, cadre.Vet, nil},
+		{"vet_auditorNone", w.aud, cadre.Vet, nil},
+		{"vet_recused", w.self, cadre.Vet, []int64{w.a1, w.b}},
+		{"appraise_unassignedNone", w.evalA, cadre.Appraise(1), nil},
+		{"appraise_reviewerNone", w.rev, cadre.Appraise(1), nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			q := must(w.svc.Scoped(ctx, tc.user, tc.purpose))
+			var got []int64
+			if err := q.Order("cadres.id").Pluck("cadres.id", &got).Error; err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Fatalf("sees %v, want %v", got, tc.want)
+			}
+			bad := must(w.svc.Unseen(ctx, tc.user, tc.purpose, append(slices.Clone(all), 9999)))
+			var unseen []int64
+			for _, i := range bad {
+				unseen = append(unseen, append(slices.Clone(all), 9999)[i])
+			}
+			for _, id := range all {
+				if slices.Contains(tc.want, id) == slices.Contains(unseen, id) {
+					t.Fatalf("Unseen %v disagrees with Scoped %v", unseen, tc.want)
+				}
+			}
+			if !slices.Contains(unseen, 9999) {
+				t.Fatal("an unknown id is seen")
+			}
+		})
+	}
+}
+
+// TestCheckPathAndBody pins the path-404 / body-403 split of SPEC section 3.
+func TestCheckPathAndBody(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	if err := w.svc.CheckBody(ctx, w.evalA, cadre.Record, w.a, w.a1); err != nil {
 		t.Fatalf("in scope: %v", err)
 	}
-	for name, u := range map[string]*models.User{"otherUnit": evalB, "recusal": self} {
-		if err := svc.MayActOn(ctx, u, c.ID); !errors.Is(err, errs.ErrForbidden) {
-			t.Fatalf("%s: %v, want forbidden", name, err)
+	for name, u := range map[string]*models.User{"otherUnit": w.evalB, "recusal": w.self} {
+		if err := w.svc.CheckBody(ctx, u, cadre.Read, w.a); !errors.Is(err, errs.ErrForbidden) {
+			t.Fatalf("body %s: %v, want forbidden", name, err)
+		}
+		if err := w.svc.CheckPath(ctx, u, cadre.Read, w.a); !errors.Is(err, errs.ErrNotFound) {
+			t.Fatalf("path %s: %v, want not found", name, err)
 		}
 	}
-	if err := svc.MayActOn(ctx, rev, c.ID+100); !errors.Is(err, errs.ErrForbidden) {
+	if err := w.svc.CheckBody(ctx, w.rev, cadre.Read, w.a+100); !errors.Is(err, errs.ErrForbidden) {
 		t.Fatalf("unknown id: %v, want forbidden", err)
+	}
+	// One bad id among many refuses the whole set.
+	if err := w.svc.CheckBody(ctx, w.evalA, cadre.Read, w.a, w.b); !errors.Is(err, errs.ErrForbidden) {
+		t.Fatalf("mixed set: %v, want forbidden", err)
+	}
+}
+
+// TestGetSetsNoCadreAsSideEffect: checking scope never names a cadre in
+// the access log (checking 1 then 999 once logged 999).
+func TestGetSetsNoCadreAsSideEffect(t *testing.T) {
+	w := newWorld(t)
+	req := &accesslog.Req{Method: "GET", Path: "/x"}
+	ctx := accesslog.WithReq(context.Background(), req)
+	_, _ = w.svc.Get(ctx, w.rev, w.a)
+	_, _ = w.svc.Get(ctx, w.rev, 999)
+	_ = w.svc.CheckPath(ctx, w.rev, cadre.Read, w.b)
+	if id := req.CadreID(); id != nil {
+		t.Fatalf("a check named cadre %d", *id)
 	}
 }

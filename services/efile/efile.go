@@ -9,6 +9,7 @@ import (
 
 	"efile/models"
 	"efile/services/accesslog"
+	"efile/services/account"
 	"efile/services/cadre"
 	"efile/services/record"
 
@@ -84,9 +85,6 @@ func New(db *gorm.DB, cadres *cadre.Service, records *record.Service, zone *time
 	return &Service{db: db, cadres: cadres, records: records, zone: zone}
 }
 
-// Sources are the four source departments, in the order files show them.
-var Sources = []string{"discipline", "audit", "petition", "inspection"}
-
 // Build assembles the e-file of a cadre in the viewer's scope (404
 // otherwise) in a fixed number of queries, whatever the number of records.
 func (s *Service) Build(ctx context.Context, viewer *models.User, id int64) (*File, error) {
@@ -95,9 +93,13 @@ func (s *Service) Build(ctx context.Context, viewer *models.User, id int64) (*Fi
 	if err != nil {
 		return nil, err
 	}
-	f := &File{Cadre: c, IDNumber: s.cadres.IDNumber(viewer, c), Appraisals: []Appraisal{}, Vettings: []Vetting{},
+	idn, err := s.cadres.IDNumber(viewer, c)
+	if err != nil {
+		return nil, err
+	}
+	f := &File{Cadre: c, IDNumber: idn, Appraisals: []Appraisal{}, Vettings: []Vetting{},
 		FlagSummary: FlagSummary{BySource: map[string]int64{}}}
-	for _, src := range Sources {
+	for _, src := range account.Departments() {
 		f.FlagSummary.BySource[src] = 0
 	}
 	if f.RecordCounts, err = s.records.Counts(ctx, id); err != nil {

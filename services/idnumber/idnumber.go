@@ -83,14 +83,16 @@ func BirthDate(id string) (string, bool) {
 	return t.Format(time.DateOnly), true
 }
 
-// Mask keeps the region code and the last four characters of an 18-character
-// id, e.g. 110105********002X, so it can be shown or logged. Anything else is
-// masked entirely, since its structure is unknown.
+// Mask keeps only the first and the last character of an 18-character id,
+// e.g. 1****************X (SPEC section 5). Keeping the region code and the
+// last four, as many systems do, is not enough here: the birth date is shown
+// beside the number, and region + birth date + sequence + check character
+// rebuild it whole. Anything else is masked entirely.
 func Mask(id string) string {
 	if len(id) != Length {
 		return strings.Repeat("*", len([]rune(id)))
 	}
-	return id[:6] + "********" + id[14:]
+	return id[:1] + strings.Repeat("*", Length-2) + id[Length-1:]
 }
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }

@@ -82,10 +82,15 @@ func (s *Service) Create(ctx context.Context, viewer *models.User, cadreID int64
 	}
 	rec := &models.Record{CadreID: cadreID, OccurredOn: in.OccurredOn, Category: in.Category, Content: in.Content,
 		RecordedBy: viewer.ID, RecordedByName: viewer.DisplayName, RecordedAt: s.now().UTC().Truncate(time.Microsecond)}
-	err := s.log.Tx(ctx, 201, func(ctx context.Context) error {
-		if err := s.cadres.InScope(ctx, viewer, cadreID); err != nil {
+	err := s.log.Tx(ctx, func(ctx context.Context) error {
+		c, err := s.cadres.Find(ctx, viewer, cadre.Record, cadreID)
+		if err != nil {
 			return err
 		}
+		if err := notBeforeBirth(c, in.OccurredOn); err != nil {
+			return err
+		}
+		rec.ID = 0
 		return models.Get(ctx, s.db).Create(rec).Error
 	})
 	return rec, err
@@ -110,10 +115,19 @@ func (s *Service) Amend(ctx context.Context, viewer *models.User, cadreID, rid i
 		return nil, err
 	}
 	var rec *models.Record
-	err := s.log.Tx(ctx, 201, func(ctx context.Context) error {
-		old, err := s.Get(ctx, viewer, cadreID, rid)
+	err := s.log.Tx(ctx, func(ctx context.Context) error {
+		c, err := s.cadres.Find(ctx, viewer, cadre.Record, cadreID)
 		if err != nil {
 			return err
+		}
+		old, err := s.get(ctx, cadreID, rid)
+		if err != nil {
+			return err
+		}
+		if a.OccurredOn != "" {
+			if err := notBeforeBirth(c, a.OccurredOn); err != nil {
+				return err
+			}
 		}
 		if old.Superseded {
 			return ErrAlreadyAmended
@@ -144,11 +158,23 @@ func withSuperseded(q *gorm.DB) *gorm.DB {
 	return q.Select("records.*, EXISTS (SELECT 1 FROM records n WHERE n.supersedes_id = records.id) AS superseded")
 }
 
-// Get reads one record of a cadre in the viewer's scope.
+// notBeforeBirth refuses a record dated before the cadre was born.
+func notBeforeBirth(c *models.Cadre, occurredOn string) error {
+	if occurredOn < c.BirthDate {
+		return errs.Invalid("occurred_on", "must not be before the cadre's birth date (%s)", c.BirthDate)
+	}
+	return nil
+}
+
+// Get reads one record of a cadre the viewer may read.
 func (s *Service) Get(ctx context.Context, viewer *models.User, cadreID, rid int64) (*models.Record, error) {
-	if err := s.cadres.InScope(ctx, viewer, cadreID); err != nil {
+	if err := s.cadres.CheckPath(ctx, viewer, cadre.Read, cadreID); err != nil {
 		return nil, err
 	}
+	return s.get(ctx, cadreID, rid)
+}
+
+func (s *Service) get(ctx context.Context, cadreID, rid int64) (*models.Record, error) {
 	var r models.Record
 	err := withSuperseded(models.Get(ctx, s.db).Model(&models.Record{})).
 		Where("records.id = ? AND records.cadre_id = ?", rid, cadreID).First(&r).Error
@@ -184,7 +210,7 @@ func (s *Service) List(ctx context.Context, viewer *models.User, cadreID int64, 
 	if err := v.Err(); err != nil {
 		return nil, 0, err
 	}
-	if err := s.cadres.InScope(ctx, viewer, cadreID); err != nil {
+	if err := s.cadres.CheckPath(ctx, viewer, cadre.Read, cadreID); err != nil {
 		return nil, 0, err
 	}
 	q := models.Get(ctx, s.db).Model(&models.Record{}).Where("records.cadre_id = ?", cadreID)

@@ -51,7 +51,7 @@ func (s *Service) Create(ctx context.Context, in NewUnit) (*models.Unit, error) 
 		return nil, err
 	}
 	u := &models.Unit{Name: in.Name, Code: in.Code, ParentID: in.ParentID, Version: 1, Path: "/"}
-	err := s.log.Tx(ctx, 201, func(ctx context.Context) error {
+	err := s.log.Tx(ctx, func(ctx context.Context) error {
 		db := models.Get(ctx, s.db)
 		parentPath := "/"
 		if in.ParentID != nil {

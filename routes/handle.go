@@ -1,0 +1,196 @@
+package routes
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"reflect"
+	"sort"
+	"strings"
+
+	"efile/services/accesslog"
+	"efile/services/errs"
+	"efile/services/idempotency"
+
+	"github.com/gin-gonic/gin"
+)
+
+// endpoint is how a route is served, and the types it reads and writes (for
+// the OpenAPI document). Handlers are written as plain functions of the
+// request's inputs that return their response DTO or an error; the adapters
+// below do the decoding, the success status, idempotency and encoding once.
+type endpoint struct {
+	request, response any
+	serve             func(h *handlers, rt *route) gin.HandlerFunc
+}
+
+// jsonOp serves a route with a JSON body: decode In strictly, call fn,
+// answer Out with the route's success status.
+func jsonOp[In, Out any](fn func(c *gin.Context, in *In) (Out, error)) endpoint {
+	var in In
+	var out Out
+	return endpoint{request: in, response: out, serve: func(h *handlers, rt *route) gin.HandlerFunc {
+		return func(c *gin.Context) {
+			body, err := io.ReadAll(c.Request.Body)
+			if err != nil {
+				abort(c, jsonError(err))
+				return
+			}
+			var in In
+			if err := decodeBytes(body, &in); err != nil {
+				abort(c, err)
+				return
+			}
+			sum := sha256.Sum256(body)
+			h.respond(c, rt, hex.EncodeToString(sum[:]), func(c *gin.Context) (any, error) { return fn(c, &in) })
+		}
+	}}
+}
+
+// readOp serves a route without a body (a read, or a change such as logout
+// that needs none).
+func readOp[Out any](fn func(c *gin.Context) (Out, error)) endpoint {
+	var out Out
+	return endpoint{response: out, serve: func(h *handlers, rt *route) gin.HandlerFunc {
+		return func(c *gin.Context) {
+			h.respond(c, rt, "", func(c *gin.Context) (any, error) { return fn(c) })
+		}
+	}}
+}
+
+// uploadOp serves a multipart upload of one file in the field "file".
+func uploadOp[Out any](fn func(c *gin.Context, file *multipart.FileHeader) (Out, error)) endpoint {
+	var out Out
+	return endpoint{request: docUpload, response: out, serve: func(h *handlers, rt *route) gin.HandlerFunc {
+		return func(c *gin.Context) {
+			fh, fp, err := uploadedFile(c)
+			if err != nil {
+				abort(c, err)
+				return
+			}
+			h.respond(c, rt, fp, func(c *gin.Context) (any, error) { return fn(c, fh) })
+		}
+	}}
+}
+
+// rawOp serves a route whose handler writes its own answer (a workbook, the
+// metrics text).
+func rawOp(fn func(h *handlers) gin.HandlerFunc, response any) endpoint {
+	return endpoint{response: response, serve: func(h *handlers, rt *route) gin.HandlerFunc { return fn(h) }}
+}
+
+// respond runs a route's call and answers it. The route's success status is
+// set on the request first, so the transaction that carries a change writes
+// its access-log entry with it. With an Idempotency-Key on a route that
+// takes one, the call runs through the idempotency store: a retry gets the
+// first answer, and a deadlock reruns the call with the same decoded input.
+func (h *handlers) respond(c *gin.Context, rt *route, fingerprint string, call func(c *gin.Context) (any, error)) {
+	status := rt.status()
+	req := accesslog.ReqFrom(c.Request.Context())
+	req.SetSuccess(status)
+	key := c.GetHeader("Idempotency-Key")
+	if !rt.Idempotent || key == "" {
+		out, err := call(c)
+		if err != nil {
+			abort(c, err)
+			return
+		}
+		c.JSON(status, out)
+		return
+	}
+	if err := idempotency.CheckKey(key); err != nil {
+		abort(c, err)
+		return
+	}
+	orig := c.Request
+	resp, replayed, err := h.s.Idempotency.Do(orig.Context(), me(c), idempotency.Key{UserID: me(c).ID,
+		Route: c.Request.URL.Path, Key: key, Fingerprint: fingerprint},
+		func(ctx context.Context) (idempotency.Response, error) {
+			c.Request = orig.WithContext(ctx)
+			defer func() { c.Request = orig }()
+			out, err := call(c)
+			if err != nil {
+				return idempotency.Response{}, err
+			}
+			b, err := json.Marshal(out)
+			return idempotency.Response{Status: status, Body: b, CadreID: req.CadreID()}, err
+		})
+	c.Request = orig
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	if replayed {
+		c.Header("Idempotent-Replayed", "true")
+	}
+	c.Data(resp.Status, "application/json; charset=utf-8", resp.Body)
+}
+
+// uploadedFile reads the multipart upload and fingerprints it by its files'
+// names and contents, not its raw bytes: a client's retry picks a new
+// multipart boundary, and that must not count as another body.
+func uploadedFile(c *gin.Context) (*multipart.FileHeader, string, error) {
+	form, err := c.MultipartForm()
+	if err != nil {
+		var mb *http.MaxBytesError
+		if errors.As(err, &mb) {
+			return nil, "", err
+		}
+		return nil, "", errs.Invalid("file", "upload the roster as multipart/form-data in the field \"file\" (CSV or XLSX)")
+	}
+	files := form.File["file"]
+	if len(files) != 1 {
+		return nil, "", errs.Invalid("file", "upload exactly one roster file in the field \"file\" (CSV or XLSX)")
+	}
+	h := sha256.New()
+	names := make([]string, 0, len(form.File))
+	for name := range form.File {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		for _, fh := range form.File[name] {
+			f, err := fh.Open()
+			if err != nil {
+				return nil, "", err
+			}
+			fmt.Fprintf(h, "%s\x00%s\x00%d\x00", name, fh.Filename, fh.Size)
+			_, err = io.Copy(h, f)
+			f.Close()
+			if err != nil {
+				return nil, "", err
+			}
+		}
+	}
+	return files[0], hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// decodeBytes decodes a JSON body as decode does.
+func decodeBytes(body []byte, dst any) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return jsonError(err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return &badJSON{msg: "the body must hold exactly one JSON object"}
+	}
+	return nil
+}
+
+// typeOf is the reflect type of a doc value, nil for none.
+func typeOf(v any) reflect.Type {
+	if v == nil {
+		return nil
+	}
+	return reflect.TypeOf(v)
+}
+
+var _ = strings.TrimSpace

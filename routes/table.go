@@ -1,0 +1,114 @@
+package routes
+
+import (
+	"net/http"
+
+	"efile/services/accesslog"
+	"efile/services/cadre"
+
+	"github.com/gin-gonic/gin"
+)
+
+// route is one row of the route table: the one place a route is written.
+// The router, the OpenAPI document and the policy test are derived from
+// the table; who may use a route is policies/policy.csv, checked against
+// the table both ways by policy_test.go.
+type route struct {
+	Method     string
+	Path       string // gin template, e.g. /api/v1/users/:id
+	Summary    string
+	Op         endpoint // how it is served: jsonOp, readOp, uploadOp, rawOp
+	Status     int      // success status: 201 for creates, else 200 (the default)
+	Query      []param
+	Public     bool        // no bearer token needed
+	Idempotent bool        // honours Idempotency-Key (creates and the import)
+	Scope      string      // the object scope beyond the role, for the document
+	Doc        any         // the response documented instead of Op's (a handler answering several shapes)
+	Errors     []int       // error statuses beyond the ones derived in errorStatuses
+	Other      map[int]any // other answers with their own body, e.g. readyz 503
+}
+
+func (r *route) status() int {
+	if r.Status == 0 {
+		return http.StatusOK
+	}
+	return r.Status
+}
+
+// param is a query parameter. Type is a JSON Schema type, or "date" /
+// "date-time" for strings of that format.
+type param struct {
+	Name, Type, Description string
+}
+
+func pagedQuery(ps ...param) []param {
+	return append([]param{
+		{"page", "integer", "page number, from 1 (default 1)"},
+		{"page_size", "integer", "items per page (default 50; above 200 is clamped to 200)"},
+	}, ps...)
+}
+
+const inScope = "Evaluators: cadres of their own unit and the units under it. Nobody: their own cadre record (recusal)."
+
+// table is every route of the application.
+func (h *handlers) table() []route {
+	return []route{
+		{Method: "GET", Path: "/healthz", Summary: "The process is up", Op: readOp(h.healthz), Public: true},
+		{Method: "GET", Path: "/readyz", Summary: "The database is reachable", Op: rawOp(readyz, healthResponse{}), Public: true,
+			Other: map[int]any{503: unreadyResponse{}}},
+		{Method: "GET", Path: "/metrics", Summary: "Prometheus metrics (route templates only)", Op: rawOp(metricsHandler, docText), Public: true},
+		{Method: "GET", Path: "/openapi.json", Summary: "This document", Op: rawOp(openapi, map[string]any{}), Public: true},
+
+		{Method: "POST", Path: "/api/v1/auth/login", Summary: "Sign in", Op: jsonOp(h.login), Public: true, Errors: []int{401, 429}},
+		{Method: "POST", Path: "/api/v1/auth/logout", Summary: "Revoke the token of this request", Op: readOp(h.logout)},
+		{Method: "GET", Path: "/api/v1/me", Summary: "The signed-in user", Op: readOp(h.me)},
+		{Method: "POST", Path: "/api/v1/me/password", Summary: "Change one's own password", Op: jsonOp(h.changePassword), Errors: []int{429}},
+
+		{Method: "POST", Path: "/api/v1/users", Summary: "Create a user (Idempotency-Key accepted)", Op: jsonOp(h.createUser), Status: 201, Idempotent: true},
+		{Method: "GET", Path: "/api/v1/users", Summary: "List users", Op: readOp(h.listUsers), Query: pagedQuery()},
+		{Method: "GET", Path: "/api/v1/users/:id", Summary: "Read a user", Op: readOp(h.getUser)},
+		{Method: "PATCH", Path: "/api/v1/users/:id", Summary: "Change a user's roles, state, links or password", Op: jsonOp(h.updateUser)},
+
+		{Method: "POST", Path: "/api/v1/units", Summary: "Create a unit (Idempotency-Key accepted)", Op: jsonOp(h.createUnit), Status: 201, Idempotent: true},
+		{Method: "GET", Path: "/api/v1/units", Summary: "List units", Op: readOp(h.listUnits),
+			Query: pagedQuery(param{"parent_id", "integer", "only this unit and every unit under it"})},
+		{Method: "GET", Path: "/api/v1/units/:id", Summary: "Read a unit", Op: readOp(h.getUnit)},
+
+		{Method: "GET", Path: "/api/v1/access-log", Summary: "List access-log entries", Op: readOp(h.listAccessLog), Query: pagedQuery(
+			param{"actor_id", "integer", "entries of this user"},
+			param{"cadre_id", "integer", "entries that read or changed this cadre"},
+			param{"from", "string", "from this RFC 3339 instant or date (YYYY-MM-DD), inclusive"},
+			param{"to", "string", "up to this RFC 3339 instant or date (the whole day), inclusive"})},
+		{Method: "GET", Path: "/api/v1/access-log/verify", Summary: "Verify the hash chain of the access log", Op: readOp(h.verifyAccessLog),
+			Doc: accesslog.Verdict{}, Query: []param{{"head", "string",
+				"HASH@SEQ: a head hash copied elsewhere, to detect entries removed from the end"}}},
+
+		{Method: "POST", Path: "/api/v1/cadres", Summary: "Register a cadre (Idempotency-Key accepted)", Op: jsonOp(h.createCadre),
+			Status: 201, Idempotent: true},
+		{Method: "GET", Path: "/api/v1/cadres", Summary: "List cadres in scope; an auditor's look-up (q required, at most 20, few fields)",
+			Op: readOp(h.listCadres), Doc: list[cadreResponse]{}, Scope: inScope + " Auditors: a look-up by name or whole ID number, at most 20, with few fields.",
+			Query: pagedQuery(
+				param{"unit_id", "integer", "cadres of this unit and its sub-units"},
+				param{"q", "string", "part of a name, or a whole ID number; required for auditors (at least two characters)"},
+				param{"is_top_leader", "boolean", "only top leaders (一把手), or only the others"},
+				param{"status", "string", "active, retired or left"})},
+		{Method: "POST", Path: "/api/v1/cadres/import", Summary: "Import a roster (CSV or XLSX): every row validated first, then all written in one transaction (Idempotency-Key accepted)",
+			Op: uploadOp(h.importCadres), Idempotent: true, Doc: cadre.ImportResult{}},
+		{Method: "GET", Path: "/api/v1/cadres/:id", Summary: "Read a cadre", Op: readOp(h.getCadre), Scope: inScope},
+		{Method: "PATCH", Path: "/api/v1/cadres/:id", Summary: "Change a cadre's profile or status (with version)", Op: jsonOp(h.updateCadre), Scope: inScope},
+		{Method: "POST", Path: "/api/v1/cadres/:id/records", Summary: "Add a performance record (Idempotency-Key accepted)",
+			Op: jsonOp(h.createRecord), Status: 201, Idempotent: true, Scope: inScope},
+		{Method: "GET", Path: "/api/v1/cadres/:id/records", Summary: "List a cadre's records, newest occurred_on first",
+			Op: readOp(h.listRecords), Scope: inScope, Query: pagedQuery(
+				param{"category", "string", "one category"},
+				param{"from", "string", "occurred on or after this date (YYYY-MM-DD)"},
+				param{"to", "string", "occurred on or before this date (YYYY-MM-DD)"},
+				param{"include_superseded", "boolean", "also list records that an amendment superseded"})},
+		{Method: "GET", Path: "/api/v1/cadres/:id/records/:rid", Summary: "Read one record", Op: readOp(h.getRecord), Scope: inScope},
+		{Method: "POST", Path: "/api/v1/cadres/:id/records/:rid/amendments", Summary: "Correct a record: a new record that supersedes it (Idempotency-Key accepted)",
+			Op: jsonOp(h.amendRecord), Status: 201, Idempotent: true, Scope: inScope},
+		{Method: "GET", Path: "/api/v1/cadres/:id/efile", Summary: "The cadre's e-file", Op: readOp(h.getEFile), Scope: inScope},
+		{Method: "GET", Path: "/api/v1/cadres/:id/efile.xlsx", Summary: "The cadre's e-file as an Excel workbook",
+			Op: rawOp(func(h *handlers) gin.HandlerFunc { return h.getEFileXLSX }, docXLSX), Scope: inScope},
+	}
+}

@@ -1,0 +1,151 @@
+// Package idempotency keeps the first successful response of a create
+// request sent with an Idempotency-Key (SPEC section 3), so that a client's
+// retry creates nothing and gets the same answer.
+//
+// The request's work and the row that keeps its response run in one
+// transaction (accesslog.Service.Tx): they commit together, with the
+// request's access-log entry. Two concurrent requests with one key meet on
+// the row's unique index: the loser's transaction rolls back, its object
+// with it, and it answers with the winner's response. Stored responses are
+// encrypted with the data key. A replay re-checks that the caller may still
+// see the cadre the response shows: what a user may no longer see is never
+// shown again from the store.
+package idempotency
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"time"
+
+	"efile/models"
+	"efile/services/accesslog"
+	"efile/services/cadre"
+	"efile/services/datakey"
+	"efile/services/errs"
+
+	"gorm.io/gorm"
+)
+
+// TTL is how long a key's first response is kept.
+const TTL = 24 * time.Hour
+
+// MaxKey is the longest key accepted, in bytes.
+const MaxKey = 255
+
+// ErrKeyReused answers the same key with another body.
+var ErrKeyReused = errs.Conflict("conflict", "this Idempotency-Key was used for a different request")
+
+// Key names one request: whose, on which route, the client's key and a
+// fingerprint of the body.
+type Key struct {
+	UserID      int64
+	Route       string
+	Key         string
+	Fingerprint string
+}
+
+// Response is what a request answered.
+type Response struct {
+	Status  int
+	Body    []byte
+	CadreID *int64 // the cadre the body shows, if any
+}
+
+// Service stores and replays responses.
+type Service struct {
+	db     *gorm.DB
+	log    *accesslog.Service
+	keys   *datakey.Keys
+	cadres *cadre.Service
+	now    func() time.Time
+}
+
+// New builds the service.
+func New(db *gorm.DB, log *accesslog.Service, keys *datakey.Keys, cadres *cadre.Service, now func() time.Time) *Service {
+	if now == nil {
+		now = time.Now
+	}
+	return &Service{db: db, log: log, keys: keys, cadres: cadres, now: now}
+}
+
+// CheckKey validates a client's key.
+func CheckKey(key string) error {
+	if len(key) > MaxKey {
+		return errs.Invalid("Idempotency-Key", "must be at most %d characters", MaxKey)
+	}
+	return nil
+}
+
+// hashKey stores keys as their SHA-256: fixed length, and compared byte for
+// byte whatever the database's collation (K1 and k1 are two keys).
+func hashKey(k string) string {
+	sum := sha256.Sum256([]byte(k))
+	return hex.EncodeToString(sum[:])
+}
+
+// Do answers the stored response for k (replayed true), or runs fn and keeps
+// its response in the same transaction. fn may run more than once (a
+// deadlock retries the transaction); only its last, committed run counts.
+// An error of fn is returned as is and nothing is kept.
+func (s *Service) Do(ctx context.Context, viewer *models.User, k Key, fn func(ctx context.Context) (Response, error)) (Response, bool, error) {
+	if r, ok, err := s.replay(ctx, viewer, k); ok || err != nil {
+		return r, ok, err
+	}
+	var out Response
+	err := s.log.Tx(ctx, func(ctx context.Context) error {
+		r, err := fn(ctx)
+		if err != nil {
+			return err
+		}
+		out = r
+		return models.Get(ctx, s.db).Create(&models.Idempotency{UserID: k.UserID, Route: k.Route, Key: hashKey(k.Key),
+			RequestHash: k.Fingerprint, Status: r.Status, Response: s.keys.SealResponse(r.Body), CadreID: r.CadreID,
+			CreatedAt: s.now().UTC()}).Error
+	})
+	if err != nil && models.IsDuplicate(err) {
+		// A concurrent request with the same key won: answer as it did.
+		if r, ok, rerr := s.replay(ctx, viewer, k); ok || rerr != nil {
+			return r, ok, rerr
+		}
+	}
+	return out, false, err
+}
+
+// replay finds the stored response for k, if there is one that has not
+// expired.
+func (s *Service) replay(ctx context.Context, viewer *models.User, k Key) (Response, bool, error) {
+	var row models.Idempotency
+	err := models.Get(ctx, s.db).Where("user_id = ? AND route = ? AND `key` = ?", k.UserID, k.Route, hashKey(k.Key)).First(&row).Error
+	if models.IsNotFound(err) {
+		return Response{}, false, nil
+	}
+	if err != nil {
+		return Response{}, false, err
+	}
+	if s.now().Sub(row.CreatedAt) > TTL {
+		if err := models.Get(ctx, s.db).Delete(&row).Error; err != nil {
+			return Response{}, false, err
+		}
+		return Response{}, false, nil
+	}
+	if row.RequestHash != k.Fingerprint {
+		return Response{}, false, ErrKeyReused
+	}
+	if row.CadreID != nil {
+		// The caller may have lost sight of the cadre since (a new link
+		// that recuses them, a move to another unit).
+		if err := s.cadres.CheckPath(ctx, viewer, cadre.Read, *row.CadreID); err != nil {
+			if errors.Is(err, errs.ErrNotFound) {
+				return Response{}, false, errs.Forbidden("this request's result shows a cadre you may no longer see")
+			}
+			return Response{}, false, err
+		}
+	}
+	body, err := s.keys.OpenResponse(row.Response)
+	if err != nil {
+		return Response{}, false, err
+	}
+	return Response{Status: row.Status, Body: body, CadreID: row.CadreID}, true, nil
+}

@@ -1,0 +1,76 @@
+// Package services builds every domain service once, wired to one another,
+// for `efile serve`, the offline commands and the tests alike: the one
+// wiring function of the application.
+package services
+
+import (
+	"log/slog"
+	"time"
+
+	"efile/services/accesslog"
+	"efile/services/account"
+	"efile/services/cadre"
+	"efile/services/datakey"
+	"efile/services/efile"
+	"efile/services/idempotency"
+	"efile/services/record"
+	"efile/services/unit"
+
+	"gorm.io/gorm"
+)
+
+// Config is what the services need beyond the database.
+type Config struct {
+	JWTSecret  []byte
+	DataKey    []byte
+	Location   *time.Location   // EFILE_TZ: what "today" is; nil: UTC
+	Now        func() time.Time // nil: time.Now
+	BcryptCost int              // 0: bcrypt's default
+	Logger     *slog.Logger     // nil: slog.Default()
+}
+
+// Set holds every service.
+type Set struct {
+	DB          *gorm.DB
+	Logger      *slog.Logger
+	Keys        *datakey.Keys
+	Audit       *accesslog.Service
+	Accounts    *account.Service
+	Units       *unit.Service
+	Cadres      *cadre.Service
+	Records     *record.Service
+	EFiles      *efile.Service
+	Idempotency *idempotency.Service
+}
+
+// New builds the services on db.
+func New(db *gorm.DB, c Config) (*Set, error) {
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Location == nil {
+		c.Location = time.UTC
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	keys, err := datakey.New(c.DataKey)
+	if err != nil {
+		return nil, err
+	}
+	audit := accesslog.New(db, c.Now)
+	acc, err := account.New(db, audit, account.Config{JWTSecret: c.JWTSecret, BcryptCost: c.BcryptCost, Now: c.Now})
+	if err != nil {
+		return nil, err
+	}
+	cadres := cadre.New(db, audit, keys, c.Now, c.Location)
+	records := record.New(db, audit, cadres, c.Now)
+	return &Set{
+		DB: db, Logger: c.Logger, Keys: keys, Audit: audit, Accounts: acc,
+		Units:       unit.New(db, audit),
+		Cadres:      cadres,
+		Records:     records,
+		EFiles:      efile.New(db, cadres, records, c.Location),
+		Idempotency: idempotency.New(db, audit, keys, cadres, c.Now),
+	}, nil
+}
