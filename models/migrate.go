@@ -13,6 +13,7 @@ func all() []any {
 	return []any{
 		&Unit{}, &Cadre{}, &User{}, &UserRole{}, &RevokedToken{}, &LoginThrottle{},
 		&AccessEntry{}, &ChainHead{}, &Record{}, &Idempotency{},
+		&Flag{}, &FlagEvent{}, &Vetting{},
 	}
 }
 
