@@ -14,6 +14,7 @@ func all() []any {
 		&Unit{}, &Cadre{}, &User{}, &UserRole{}, &RevokedToken{}, &LoginThrottle{},
 		&AccessEntry{}, &ChainHead{}, &Record{}, &Idempotency{},
 		&AppraisalCycle{}, &AppraisalAssignment{}, &Appraisal{}, &AppraisalResult{},
+		&Flag{}, &FlagEvent{}, &Vetting{},
 	}
 }
 

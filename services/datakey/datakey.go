@@ -24,12 +24,14 @@ const (
 	infoIDNumber = "efile id-number encryption v1"
 	infoLookup   = "efile id-number lookup v1"
 	infoResponse = "efile stored-response encryption v1"
+	infoReporter = "efile flag-reporter encryption v1"
 )
 
 // Keys holds the purpose-specific keys. It is safe for concurrent use.
 type Keys struct {
 	idNumber cipher.AEAD
 	response cipher.AEAD
+	reporter cipher.AEAD
 	lookup   []byte
 }
 
@@ -51,11 +53,18 @@ func New(dataKey []byte) (*Keys, error) {
 	if err != nil {
 		return nil, err
 	}
+	repKey, err := derive(infoReporter)
+	if err != nil {
+		return nil, err
+	}
 	lookupKey, err := derive(infoLookup)
 	if err != nil {
 		return nil, err
 	}
 	k := &Keys{lookup: lookupKey}
+	if k.reporter, err = newGCM(repKey); err != nil {
+		return nil, err
+	}
 	if k.idNumber, err = newGCM(idKey); err != nil {
 		return nil, err
 	}
@@ -87,6 +96,14 @@ func (k *Keys) SealResponse(plain []byte) []byte { return seal(k.response, plain
 
 // OpenResponse reverses SealResponse.
 func (k *Keys) OpenResponse(sealed []byte) ([]byte, error) { return open(k.response, sealed) }
+
+// SealReporter is Seal with the reporter key, for who reported a flag
+// (信访人): a key of its own, so that code which may open ID numbers or
+// stored responses still cannot read reporters.
+func (k *Keys) SealReporter(plain []byte) []byte { return seal(k.reporter, plain) }
+
+// OpenReporter reverses SealReporter.
+func (k *Keys) OpenReporter(sealed []byte) ([]byte, error) { return open(k.reporter, sealed) }
 
 // Lookup returns the lowercase hex HMAC-SHA256 of s (64 characters). It is
 // deterministic, so it can serve as a unique index without storing s itself.

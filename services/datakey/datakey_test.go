@@ -97,3 +97,29 @@ func TestLookup(t *testing.T) {
 		t.Error("Lookup is the same for different inputs")
 	}
 }
+
+// Reporters have a key of their own: they round-trip, and neither the
+// ID-number nor the response key opens them (nor they those).
+func TestReporterKey(t *testing.T) {
+	k := mustNew(t, 1)
+	plain := []byte("信访人 张某 13800000000")
+	sealed := k.SealReporter(plain)
+	if got, err := k.OpenReporter(sealed); err != nil || !bytes.Equal(got, plain) {
+		t.Fatalf("OpenReporter(SealReporter) = %q, %v", got, err)
+	}
+	if _, err := mustNew(t, 2).OpenReporter(sealed); err == nil {
+		t.Error("OpenReporter with another data key succeeded")
+	}
+	if _, err := k.Open(sealed); err == nil {
+		t.Error("Open (ID numbers) opened a reporter seal")
+	}
+	if _, err := k.OpenResponse(sealed); err == nil {
+		t.Error("OpenResponse opened a reporter seal")
+	}
+	if _, err := k.OpenReporter(k.Seal(plain)); err == nil {
+		t.Error("OpenReporter opened an ID-number seal")
+	}
+	if _, err := k.OpenReporter(k.SealResponse(plain)); err == nil {
+		t.Error("OpenReporter opened a response seal")
+	}
+}

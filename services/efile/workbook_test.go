@@ -13,9 +13,9 @@ import (
 
 	"efile/models"
 	"efile/services/accesslog"
+	"efile/services/account"
 	"efile/services/cadre"
 	"efile/services/datakey"
-	"efile/services/account"
 	"efile/services/efile"
 	"efile/services/record"
 	"efile/services/unit"

@@ -1,0 +1,45 @@
+package models
+
+import "time"
+
+// Flag is one flag a source department raised on a cadre (SPEC section 8).
+// The sanction fields are set only for kind sanction, PetitionType only for
+// petitions. ReporterEnc is who reported, sealed with the data key: only the
+// source department may read it, never reviewers or exports.
+//
+// The indexes serve the three ways flags are read: a cadre's open flags
+// (vetting, appraisal, the flag summary), a department's flags by status,
+// and a department's list newest first.
+type Flag struct {
+	ID             int64     `gorm:"primaryKey;index:idx_flags_source_id,priority:2"`
+	CadreID        int64     `gorm:"not null;index:idx_flags_cadre_status,priority:1"`
+	Source         string    `gorm:"size:20;not null;index:idx_flags_source_status,priority:1;index:idx_flags_source_id,priority:1"`
+	Kind           string    `gorm:"size:20;not null"`
+	Severity       string    `gorm:"size:10;not null"`
+	Summary        string    `gorm:"size:200;not null"`
+	Detail         string    `gorm:"type:text;not null"`
+	OccurredOn     string    `gorm:"type:char(10);not null"`
+	PetitionType   *string   `gorm:"size:20"`
+	ReporterEnc    []byte    `gorm:"type:blob"`
+	SanctionType   *string   `gorm:"size:30"`
+	DecidedOn      *string   `gorm:"type:char(10)"`
+	PeriodMonths   *int      // as the decision states it; nil: the type's default
+	InfluenceUntil *string   `gorm:"type:char(10)"` // nil: no end, or no sanction
+	Status         string    `gorm:"size:20;not null;index:idx_flags_cadre_status,priority:2;index:idx_flags_source_status,priority:2"`
+	Version        int       `gorm:"not null;default:1"`
+	CreatedBy      int64     `gorm:"not null"`
+	CreatedAt      time.Time `gorm:"precision:6"`
+	UpdatedAt      time.Time `gorm:"precision:6"`
+}
+
+// FlagEvent is one change of a flag's status, kept for its history: who,
+// when, from, to and why. Events are only ever added.
+type FlagEvent struct {
+	ID         int64     `gorm:"primaryKey;index:idx_flag_events_flag,priority:2"`
+	FlagID     int64     `gorm:"not null;index:idx_flag_events_flag,priority:1"`
+	ActorID    int64     `gorm:"not null"`
+	At         time.Time `gorm:"precision:6;not null"`
+	FromStatus string    `gorm:"size:20;not null"`
+	ToStatus   string    `gorm:"size:20;not null"`
+	Note       string    `gorm:"type:text;not null"`
+}

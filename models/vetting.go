@@ -1,0 +1,17 @@
+package models
+
+import "time"
+
+// Vetting is one pre-promotion vetting (SPEC section 9), stored as it was
+// given and never changed. Reasons is the JSON array of reasons
+// ([{rule, message, flag_id?, cycle_id?}]) exactly as answered.
+type Vetting struct {
+	ID        int64     `gorm:"primaryKey;index:idx_vettings_cadre,priority:2"`
+	CadreID   int64     `gorm:"not null;index:idx_vettings_cadre,priority:1"`
+	Purpose   string    `gorm:"size:20;not null"`
+	AsOf      string    `gorm:"type:char(10);not null"`
+	Verdict   string    `gorm:"size:10;not null"`
+	Reasons   string    `gorm:"type:text;not null"`
+	CheckedBy int64     `gorm:"not null"`
+	CheckedAt time.Time `gorm:"precision:6;not null"`
+}

@@ -1,0 +1,227 @@
+// Package flag keeps the flags the source departments (discipline, audit,
+// petition, inspection) raise on cadres (SPEC section 8): what a flag may
+// say, and how its status moves. This file holds the pure rules; the
+// database-backed service builds on them.
+package flag
+
+import (
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"efile/services/account"
+	"efile/services/cadre"
+	"efile/services/errs"
+	"efile/services/sanction"
+)
+
+// Kinds of flags.
+const (
+	KindClue          = "clue"          // 问题线索
+	KindInvestigation = "investigation" // 立案审查调查
+	KindSanction      = "sanction"      // 处分/处理
+	KindAuditFinding  = "audit_finding" // 审计发现问题
+	KindPetition      = "petition"      // 信访举报
+	KindInquiry       = "inquiry"       // 函询: a step in handling a clue, no effect on its own
+)
+
+// Severities of flags.
+const (
+	SeverityInfo    = "info"
+	SeverityWarning = "warning"
+	SeveritySerious = "serious"
+)
+
+// Petition types. Only reports bear on integrity (SPEC section 9).
+const (
+	PetitionReport     = "report"     // 检举控告
+	PetitionAppeal     = "appeal"     // 申诉求决
+	PetitionSuggestion = "suggestion" // 建议意见
+)
+
+// Statuses of flags.
+const (
+	StatusOpen            = "open"
+	StatusVerifying       = "verifying"
+	StatusSubstantiated   = "substantiated"
+	StatusUnsubstantiated = "unsubstantiated"
+	StatusResolved        = "resolved"
+)
+
+// Limits of the create and update bodies, in Unicode characters.
+const (
+	MaxSummary  = 200
+	MaxDetail   = 5000
+	MaxReporter = 200
+	MaxNote     = 1000
+)
+
+var (
+	kinds         = []string{KindClue, KindInvestigation, KindSanction, KindAuditFinding, KindPetition, KindInquiry}
+	severities    = []string{SeverityInfo, SeverityWarning, SeveritySerious}
+	petitionTypes = []string{PetitionReport, PetitionAppeal, PetitionSuggestion}
+	statuses      = []string{StatusOpen, StatusVerifying, StatusSubstantiated, StatusUnsubstantiated, StatusResolved}
+)
+
+// Kinds lists the flag kinds (a new slice on each call; so do the others).
+func Kinds() []string { return slices.Clone(kinds) }
+
+// Severities lists the severities, lightest first.
+func Severities() []string { return slices.Clone(severities) }
+
+// PetitionTypes lists the petition types.
+func PetitionTypes() []string { return slices.Clone(petitionTypes) }
+
+// Statuses lists the statuses in the order a flag moves through them.
+func Statuses() []string { return slices.Clone(statuses) }
+
+// Sources lists the departments that raise flags: an auditor's department
+// is the source of every flag they file, so the list is account's.
+func Sources() []string { return account.Departments() }
+
+// IsOpen tells whether a flag in status s is still being handled; SPEC
+// sections 8 and 9 count these as open.
+func IsOpen(s string) bool { return s == StatusOpen || s == StatusVerifying }
+
+// IsEstablished tells whether a flag in status s stands as fact: only the
+// sanctions on such flags act on grades and vetting (SPEC sections 7, 9).
+func IsEstablished(s string) bool { return s == StatusSubstantiated || s == StatusResolved }
+
+// New is the body of a new flag; the source is the filer's department and is
+// not part of it.
+type New struct {
+	CadreID      int64
+	Kind         string
+	Severity     string
+	Summary      string
+	Detail       string
+	OccurredOn   string
+	PetitionType *string
+	Reporter     *string
+	Sanction     *NewSanction
+}
+
+// NewSanction is the decision a flag of kind sanction records.
+type NewSanction struct {
+	Type         string
+	DecidedOn    string
+	PeriodMonths *int
+}
+
+// Check validates a new flag against SPEC section 8, with today's date
+// (YYYY-MM-DD, in EFILE_TZ) for "not in the future". It trims the summary,
+// the detail and the reporter in place, and returns an *errs.Validation with
+// one detail per field it refuses, or nil.
+func Check(in *New, today string) error {
+	v := &errs.Validation{}
+	if in.CadreID <= 0 {
+		v.Add("cadre_id", "must be a cadre's id (a positive integer)")
+	}
+	oneOf(v, "kind", in.Kind, kinds)
+	oneOf(v, "severity", in.Severity, severities)
+	in.Summary = strings.TrimSpace(in.Summary)
+	if n := utf8.RuneCountInString(in.Summary); n < 1 || n > MaxSummary {
+		v.Add("summary", "must be 1 to %d characters long", MaxSummary)
+	}
+	in.Detail = strings.TrimSpace(in.Detail)
+	if utf8.RuneCountInString(in.Detail) > MaxDetail {
+		v.Add("detail", "must be at most %d characters long", MaxDetail)
+	}
+	date(v, "occurred_on", in.OccurredOn, today)
+
+	// petition_type belongs to petitions only: it is what decides whether a
+	// petition bears on integrity, so on another kind it would mislead.
+	switch {
+	case in.Kind == KindPetition && in.PetitionType == nil:
+		v.Add("petition_type", "is required for a petition: one of %s", strings.Join(petitionTypes, ", "))
+	case in.Kind == KindPetition:
+		oneOf(v, "petition_type", *in.PetitionType, petitionTypes)
+	case in.PetitionType != nil:
+		v.Add("petition_type", "is only for flags of kind petition")
+	}
+
+	if in.Reporter != nil {
+		r := strings.TrimSpace(*in.Reporter)
+		in.Reporter = &r
+		if n := utf8.RuneCountInString(r); n < 1 || n > MaxReporter {
+			v.Add("reporter", "must be 1 to %d characters long (leave it out when unknown)", MaxReporter)
+		}
+	}
+
+	switch {
+	case in.Kind == KindSanction && in.Sanction == nil:
+		v.Add("sanction", "is required for a flag of kind sanction: {type, decided_on, period_months?}")
+	case in.Kind == KindSanction:
+		checkSanction(v, in.Sanction, today)
+	case in.Sanction != nil:
+		v.Add("sanction", "is only for flags of kind sanction")
+	}
+	return v.Err()
+}
+
+func checkSanction(v *errs.Validation, s *NewSanction, today string) {
+	known := sanction.Valid(s.Type)
+	if !known {
+		names := make([]string, 0, 16)
+		for _, t := range sanction.Types() {
+			names = append(names, string(t))
+		}
+		v.Add("sanction.type", "must be one of: %s", strings.Join(names, ", "))
+	}
+	date(v, "sanction.decided_on", s.DecidedOn, today)
+	if s.PeriodMonths == nil {
+		return
+	}
+	switch {
+	case known && !sanction.MayStatePeriod(sanction.Type(s.Type)):
+		v.Add("sanction.period_months", "must be left out: %s has no end", s.Type)
+	case *s.PeriodMonths < sanction.MinPeriodMonths || *s.PeriodMonths > sanction.MaxPeriodMonths:
+		v.Add("sanction.period_months", "must be %d to %d (calendar months)", sanction.MinPeriodMonths, sanction.MaxPeriodMonths)
+	}
+}
+
+// CheckUpdate validates the body of a status change (PATCH): a known status
+// and a note of at most MaxNote characters (trimmed in place). Whether the
+// move is allowed is Transition's question, answered after scope.
+func CheckUpdate(status string, note *string) error {
+	v := &errs.Validation{}
+	oneOf(v, "status", status, statuses)
+	*note = strings.TrimSpace(*note)
+	if utf8.RuneCountInString(*note) > MaxNote {
+		v.Add("note", "must be at most %d characters long", MaxNote)
+	}
+	return v.Err()
+}
+
+// moves are the allowed status changes of SPEC section 8.
+var moves = map[[2]string]bool{
+	{StatusOpen, StatusVerifying}:            true,
+	{StatusOpen, StatusUnsubstantiated}:      true,
+	{StatusVerifying, StatusSubstantiated}:   true,
+	{StatusVerifying, StatusUnsubstantiated}: true,
+	{StatusSubstantiated, StatusResolved}:    true,
+}
+
+// Transition allows a move from one status to another, or answers 409
+// invalid_transition (also for staying put: a change that changes nothing
+// would only add noise to the history).
+func Transition(from, to string) error {
+	if moves[[2]string{from, to}] {
+		return nil
+	}
+	return errs.Conflict("invalid_transition", "a flag that is %s cannot become %s", from, to)
+}
+
+func oneOf(v *errs.Validation, field, s string, allowed []string) {
+	if !slices.Contains(allowed, s) {
+		v.Add(field, "must be one of: %s", strings.Join(allowed, ", "))
+	}
+}
+
+func date(v *errs.Validation, field, s, today string) {
+	if !cadre.ValidDate(s) {
+		v.Add(field, "must be a date YYYY-MM-DD")
+	} else if s > today {
+		v.Add(field, "must not be in the future")
+	}
+}

@@ -1,0 +1,271 @@
+// Package vetting is the pre-promotion vetting of SPEC section 9 (防止带病提拔):
+// from a cadre's flags and final annual grades it gives a verdict of clear,
+// caution or blocked with its reasons. The verdict is a pre-screen for the
+// reviewer; it does not replace the discipline body's written opinion
+// (党风廉政意见) that 党政领导干部选拔任用工作条例 requires before a promotion.
+//
+// This file is the pure evaluation; the database-backed service gathers its
+// input and stores the result.
+package vetting
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strconv"
+
+	"efile/services/cadre"
+	"efile/services/errs"
+	"efile/services/flag"
+	"efile/services/sanction"
+)
+
+// Purposes of a vetting.
+const (
+	PurposePromotion    = "promotion"
+	PurposeAppointment  = "appointment"
+	PurposeCommendation = "commendation"
+	PurposeTransfer     = "transfer"
+)
+
+// Verdicts, from best to worst.
+const (
+	Clear   = "clear"
+	Caution = "caution"
+	Blocked = "blocked"
+)
+
+// Rules, in the order SPEC section 9 lists them, which is also the order of
+// the reasons.
+const (
+	RuleUnderInvestigation = "under_investigation"
+	RuleOpenSeriousFlag    = "open_serious_flag"
+	RuleSanctionInfluence  = "sanction_influence"
+	RuleRecentLowGrade     = "recent_low_grade"
+	RuleOpenFlag           = "open_flag"
+)
+
+// The final grades that matter here (SPEC section 7).
+const (
+	gradeIncompetent    = "incompetent"
+	gradeBasicCompetent = "basic_competent"
+)
+
+var (
+	purposes = []string{PurposePromotion, PurposeAppointment, PurposeCommendation, PurposeTransfer}
+	rules    = []string{RuleUnderInvestigation, RuleOpenSeriousFlag, RuleSanctionInfluence, RuleRecentLowGrade, RuleOpenFlag}
+)
+
+// Purposes lists the purposes (a new slice on each call).
+func Purposes() []string { return slices.Clone(purposes) }
+
+// Rules lists the rules in the order reasons are given.
+func Rules() []string { return slices.Clone(rules) }
+
+// Input is everything a vetting looks at.
+type Input struct {
+	Purpose string
+	AsOf    string // YYYY-MM-DD; periods are measured on this day
+	Flags   []Flag // the cadre's flags in their current state
+	// Grades are the cadre's final grades in finalized annual cycles, in any
+	// order; cycles in which the cadre has no grade are left out.
+	Grades []Grade
+}
+
+// Flag is what vetting reads of a flag.
+type Flag struct {
+	ID           int64
+	Kind         string
+	Severity     string
+	Status       string
+	PetitionType string // "" unless a petition
+	// The sanction, for kind sanction.
+	SanctionType   string
+	DecidedOn      string
+	InfluenceUntil *string // nil: no end
+}
+
+// Grade is a cadre's final grade in one finalized annual cycle.
+type Grade struct {
+	CycleID int64
+	Year    int
+	Grade   string
+}
+
+// Reason is one finding, as stored and shown.
+type Reason struct {
+	Rule    string `json:"rule"`
+	Message string `json:"message"`
+	FlagID  *int64 `json:"flag_id,omitempty"`
+	CycleID *int64 `json:"cycle_id,omitempty"`
+}
+
+// CheckRequest validates what a reviewer asks for: a known purpose and an
+// as_of date (already defaulted to today by the caller) not after today.
+func CheckRequest(purpose, asOf, today string) error {
+	v := &errs.Validation{}
+	if !slices.Contains(purposes, purpose) {
+		v.Add("purpose", "must be one of: promotion, appointment, commendation, transfer")
+	}
+	if !cadre.ValidDate(asOf) {
+		v.Add("as_of", "must be a date YYYY-MM-DD")
+	} else if asOf > today {
+		v.Add("as_of", "must not be in the future: a vetting looks at what is known today")
+	}
+	return v.Err()
+}
+
+// finding is a reason with its verdict and its place in the order.
+type finding struct {
+	Reason
+	verdict string
+	rule    int   // index in rules
+	id      int64 // flag or cycle id
+}
+
+// Evaluate applies the rules of SPEC section 9 to in. The verdict is the
+// worst of the reasons (clear when there are none). Each flag gives at most
+// one reason and so does the cycle looked at. Reasons come in the order of
+// rules, then by flag or cycle id, so the same input always gives the same
+// output.
+func Evaluate(in Input) (verdict string, reasons []Reason) {
+	var found []finding
+	add := func(rule int, v string, id int64, r Reason) {
+		found = append(found, finding{Reason: r, verdict: v, rule: rule, id: id})
+	}
+	for _, f := range in.Flags {
+		id := f.ID
+		switch {
+		// Not integrity matters, so no reason at all (docs/decisions.md):
+		// SPEC section 8 says only `report` petitions bear on integrity
+		// (appeals and suggestions are about the petitioner's own affairs)
+		// and that an inquiry (函询) has no effect on its own (its clue does).
+		case f.Kind == flag.KindPetition && f.PetitionType != flag.PetitionReport,
+			f.Kind == flag.KindInquiry:
+
+		// 党政领导干部选拔任用工作条例 (art. 24: not considered while there are
+		// unresolved problems) and the discipline body's pre-promotion opinion
+		// (党风廉政意见): a cadre under 立案审查调查 is not promoted or used
+		// until it concludes.
+		case f.Kind == flag.KindInvestigation && flag.IsOpen(f.Status):
+			add(0, Blocked, id, Reason{Rule: RuleUnderInvestigation, FlagID: &id,
+				Message: "正在接受立案审查调查，尚未办结"})
+
+		// Same source: serious problems reported and not yet cleared up
+		// (问题线索反映严重且尚未查清) rule a cadre out for now.
+		case f.Severity == flag.SeveritySerious && flag.IsOpen(f.Status):
+			add(1, Blocked, id, Reason{Rule: RuleOpenSeriousFlag, FlagID: &id,
+				Message: "有反映严重的问题尚未查结（" + statusLabel(f.Status) + "）"})
+
+		// 公职人员政务处分法 arts. 8 and 19 (no promotion while a government
+		// sanction's period runs; 开除 never ends), 中国共产党纪律处分条例
+		// (no party promotion within the periods of arts. 10–13), 选拔任用
+		// 工作条例 art. 24(6) with 组织处理规定 (诫勉 and organizational
+		// measures): blocked from the decision day until influence_until,
+		// the first free day.
+		case f.Kind == flag.KindSanction && flag.IsEstablished(f.Status) && f.DecidedOn != "" &&
+			f.DecidedOn <= in.AsOf && (f.InfluenceUntil == nil || in.AsOf < *f.InfluenceUntil):
+			add(2, Blocked, id, Reason{Rule: RuleSanctionInfluence, FlagID: &id,
+				Message: sanctionMessage(f)})
+
+		// Anything else still being handled: the reviewer should know, and
+		// may ask the source department before going on.
+		case flag.IsOpen(f.Status):
+			add(4, Caution, id, Reason{Rule: RuleOpenFlag, FlagID: &id,
+				Message: "有问题线索或反映尚在办理（" + statusLabel(f.Status) + "）"})
+		}
+	}
+	if g, ok := recentGrade(in); ok {
+		// 党政领导干部选拔任用工作条例 art. 24(3): not considered for
+		// promotion when last year's annual grade is 基本称职 or below. 党政
+		// 领导干部考核工作条例 (2019): 不称职 leads to adjustment or removal,
+		// so it bars every use; 基本称职 bars promotion and, by the rules on
+		// commendation, a commendation, and is a caution for the rest.
+		v := ""
+		switch {
+		case g.Grade == gradeIncompetent:
+			v = Blocked
+		case g.Grade == gradeBasicCompetent && (in.Purpose == PurposePromotion || in.Purpose == PurposeCommendation):
+			v = Blocked
+		case g.Grade == gradeBasicCompetent:
+			v = Caution
+		}
+		if v != "" {
+			id := g.CycleID
+			add(3, v, id, Reason{Rule: RuleRecentLowGrade, CycleID: &id,
+				Message: strconv.Itoa(g.Year) + "年度考核结果为" + gradeLabel(g.Grade)})
+		}
+	}
+
+	slices.SortStableFunc(found, func(a, b finding) int {
+		return cmp.Or(cmp.Compare(a.rule, b.rule), cmp.Compare(a.id, b.id))
+	})
+	verdict = Clear
+	reasons = make([]Reason, len(found))
+	for i, f := range found {
+		reasons[i] = f.Reason
+		if rank(f.verdict) > rank(verdict) {
+			verdict = f.verdict
+		}
+	}
+	return verdict, reasons
+}
+
+// recentGrade is the grade of the newest finalized annual cycle of year
+// as_of.year − 1 or later (the highest year; among cycles of one year, the
+// highest id, the one created last).
+func recentGrade(in Input) (Grade, bool) {
+	if len(in.AsOf) < 4 {
+		return Grade{}, false
+	}
+	year, err := strconv.Atoi(in.AsOf[:4])
+	if err != nil {
+		return Grade{}, false
+	}
+	var best Grade
+	found := false
+	for _, g := range in.Grades {
+		if g.Year < year-1 {
+			continue
+		}
+		if !found || g.Year > best.Year || (g.Year == best.Year && g.CycleID > best.CycleID) {
+			best, found = g, true
+		}
+	}
+	return best, found
+}
+
+func rank(verdict string) int {
+	switch verdict {
+	case Blocked:
+		return 2
+	case Caution:
+		return 1
+	}
+	return 0
+}
+
+func sanctionMessage(f Flag) string {
+	label := f.SanctionType
+	if r, ok := sanction.Lookup(sanction.Type(f.SanctionType)); ok {
+		label = r.Label
+	}
+	if f.InfluenceUntil == nil {
+		return fmt.Sprintf("受到%s（%s决定），无影响期限", label, f.DecidedOn)
+	}
+	return fmt.Sprintf("受到%s（%s决定），影响期未满，%s起解除", label, f.DecidedOn, *f.InfluenceUntil)
+}
+
+func statusLabel(s string) string {
+	if s == flag.StatusVerifying {
+		return "核查中"
+	}
+	return "待处理"
+}
+
+func gradeLabel(g string) string {
+	if g == gradeIncompetent {
+		return "不称职"
+	}
+	return "基本称职"
+}
