@@ -93,7 +93,7 @@ func (s *Service) Scoped(ctx context.Context, viewer *models.User, p Purpose) (*
 		}
 	case purposeAppraise:
 		if viewer.HasRole(account.RoleEvaluator) {
-			return q.Where("cadres.id IN (?)", db.Table("appraisal_assignments").Select("cadre_id").
+			return q.Where("cadres.id IN (?)", db.Model(&models.AppraisalAssignment{}).Select("cadre_id").
 				Where("cycle_id = ? AND evaluator_id = ?", p.cycleID, viewer.ID)), nil
 		}
 	case purposeFlag, purposeLookup:

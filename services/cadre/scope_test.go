@@ -14,15 +14,18 @@ import (
 	"efile/services/errs"
 	"efile/services/unit"
 	"efile/testenv"
+
+	"gorm.io/gorm"
 )
 
 // world is a unit tree A ⊃ A1, B with one cadre in each, and one user of
 // each role; "self" is a reviewer linked to cadre a (recusal).
 type world struct {
+	db                               *gorm.DB
 	svc                              *cadre.Service
 	a, a1, b                         int64
 	rev, evalA, evalB, aud, adm, sec *models.User
-	self                             *models.User
+	self, selfEval                   *models.User
 }
 
 // must fails the test (by panicking, which a test reports with its stack)
@@ -51,7 +54,7 @@ func newWorld(t *testing.T) *world {
 			IDNumber: id, UnitID: u, Position: "科长", Rank: "科级", AppointedOn: "2020-01-01"}))
 		return c.ID
 	}
-	w := &world{svc: svc, rev: rev}
+	w := &world{db: db, svc: svc, rev: rev}
 	w.a = mk("张三", "110105194912310038", "1949-12-31", ua.ID)
 	w.a1 = mk("张三丰", "110105198001010032", "1980-01-01", ua1.ID)
 	w.b = mk("李四", "110105198001020038", "1980-01-02", ub.ID)
@@ -61,6 +64,7 @@ func newWorld(t *testing.T) *world {
 	w.adm = &models.User{ID: 5, Roles: []models.UserRole{{Role: "admin"}}}
 	w.sec = &models.User{ID: 6, Roles: []models.UserRole{{Role: "security_auditor"}}}
 	w.self = &models.User{ID: 7, CadreID: &w.a, Roles: []models.UserRole{{Role: "org_reviewer"}, {Role: "auditor"}}}
+	w.selfEval = &models.User{ID: 8, CadreID: &w.a, UnitID: &ua.ID, Roles: []models.UserRole{{Role: "evaluator"}}}
 	return w
 }
 
@@ -70,6 +74,18 @@ func TestVisibility(t *testing.T) {
 	w := newWorld(t)
 	ctx := context.Background()
 	all := []int64{w.a, w.a1, w.b}
+	// evalB is assigned cadre a (outside its unit) in cycle 1, and its own
+	// unit's b in cycle 2; the self user is assigned their own record.
+	for _, as := range []models.AppraisalAssignment{
+		{CycleID: 1, EvaluatorID: w.evalB.ID, CadreID: w.a, RaterType: "peer"},
+		{CycleID: 2, EvaluatorID: w.evalB.ID, CadreID: w.b, RaterType: "peer"},
+		{CycleID: 1, EvaluatorID: w.selfEval.ID, CadreID: w.a, RaterType: "peer"},
+		{CycleID: 1, EvaluatorID: w.selfEval.ID, CadreID: w.b, RaterType: "peer"},
+	} {
+		if err := w.db.Create(&as).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
 	for _, tc := range []struct {
 		name    string
 		user    *models.User
@@ -95,6 +111,9 @@ func TestVisibility(t *testing.T) {
 		{"vet_auditorNone", w.aud, cadre.Vet, nil},
 		{"vet_recused", w.self, cadre.Vet, []int64{w.a1, w.b}},
 		{"appraise_unassignedNone", w.evalA, cadre.Appraise(1), nil},
+		{"appraise_assignedOutsideUnit", w.evalB, cadre.Appraise(1), []int64{w.a}},
+		{"appraise_otherCycleNotCounted", w.evalB, cadre.Appraise(2), []int64{w.b}},
+		{"appraise_recusedEvenIfAssigned", w.selfEval, cadre.Appraise(1), []int64{w.b}},
 		{"appraise_reviewerNone", w.rev, cadre.Appraise(1), nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
