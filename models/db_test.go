@@ -3,6 +3,9 @@ package models_test
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -105,5 +108,58 @@ func TestMigrateTwice(t *testing.T) {
 	var h models.ChainHead
 	if n != 1 || db.First(&h, 1).Error != nil || h.Seq != 0 {
 		t.Fatal("a second migration lost data or the chain head")
+	}
+}
+
+// TestSQLiteFilesPrivate: the database file and its WAL hold personal
+// data, and are created readable by their owner only, like the key file.
+func TestSQLiteFilesPrivate(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "efile.db")
+	db, err := models.Open(context.Background(), "sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if s, err := db.DB(); err == nil {
+			s.Close()
+		}
+	}()
+	if err := models.Migrate(context.Background(), db); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{path, path + "-wal", path + "-shm"} {
+		st, err := os.Stat(f)
+		if err != nil {
+			if f != path && errors.Is(err, os.ErrNotExist) {
+				continue
+			}
+			t.Fatal(err)
+		}
+		if mode := st.Mode().Perm(); mode&0o077 != 0 {
+			t.Errorf("%s has mode %v, want no access for group or others", filepath.Base(f), mode)
+		}
+	}
+}
+
+// TestMySQLTablesUTF8MB4: tables are utf8mb4 whatever the server's default.
+func TestMySQLTablesUTF8MB4(t *testing.T) {
+	db, driver, _ := testenv.DB(t)
+	if driver != "mysql" {
+		t.Skip("MySQL only: set " + testenv.MySQLDSN)
+	}
+	var rows []struct {
+		TableName      string `gorm:"column:TABLE_NAME"`
+		TableCollation string `gorm:"column:TABLE_COLLATION"`
+	}
+	if err := db.Raw("SELECT TABLE_NAME, TABLE_COLLATION FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()").Scan(&rows).Error; err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) < 5 {
+		t.Fatalf("only %d tables", len(rows))
+	}
+	for _, r := range rows {
+		if !strings.HasPrefix(r.TableCollation, "utf8mb4") {
+			t.Errorf("table %s has collation %s", r.TableName, r.TableCollation)
+		}
 	}
 }

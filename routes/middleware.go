@@ -134,7 +134,11 @@ func accessLog(svc *accesslog.Service) gin.HandlerFunc {
 			c.Next()
 			return
 		}
-		req := &accesslog.Req{Method: c.Request.Method, Path: path}
+		wire := c.Request.RequestURI
+		if wire == "" {
+			wire = c.Request.URL.EscapedPath()
+		}
+		req := &accesslog.Req{Method: c.Request.Method, Path: accesslog.WirePath(wire), IP: accesslog.CanonicalIP(c.ClientIP())}
 		// Every request on one cadre's path names that cadre, whatever
 		// its outcome (refusals and bad bodies included).
 		if m := cadrePathRe.FindStringSubmatch(path); m != nil {
