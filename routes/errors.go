@@ -5,8 +5,8 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"errors"
-	"net"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 
