@@ -81,7 +81,7 @@ func newApp(t testing.TB) *app {
 	records := record.New(db, audit, cadres, clk.Now)
 	r, err := routes.New(routes.Deps{DB: db, Logger: slog.New(slog.NewJSONHandler(logs, nil)), Enforcer: enf,
 		Audit: audit, Accounts: acc, Units: unit.New(db, audit), Cadres: cadres, Records: records,
-		EFiles: efile.New(db, cadres, records, time.UTC), Keys: keys})
+		EFiles: efile.New(db, cadres, records, time.UTC, clk.Now), Keys: keys})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -127,7 +127,7 @@ func serve(ctx context.Context, args []string) error {
 	cadres := cadre.New(db, audit, keys, nil, c.TZ)
 	records := record.New(db, audit, cadres, nil)
 	router, err := routes.New(routes.Deps{DB: db, Logger: log, Enforcer: enf, Audit: audit, Accounts: acc,
-		Units: unit.New(db, audit), Cadres: cadres, Records: records, EFiles: efile.New(db, cadres, records, c.TZ),
+		Units: unit.New(db, audit), Cadres: cadres, Records: records, EFiles: efile.New(db, cadres, records, c.TZ, nil),
 		Keys: keys, TrustedProxies: c.TrustedProxies})
 	if err != nil {
 		return err
