@@ -81,9 +81,9 @@ func joinNonEmpty(sep string, parts ...string) string {
 // every sheet prints at full size; TestWorkbookPrints checks the sums.
 var (
 	profileColumns = []sheet.Column{{Width: 16}, {Width: 29}, {Width: 16}, {Width: 29}}
-	recordColumns  = []sheet.Column{{Header: "记录编号", Width: 8}, {Header: "发生日期", Width: 12},
-		{Header: "类别", Width: 12}, {Header: "内容", Width: 44}, {Header: "记录人", Width: 9},
-		{Header: "记录时间", Width: 18}, {Header: "更正原因", Width: 16}, {Header: "更正记录编号", Width: 8},
+	recordColumns  = []sheet.Column{{Header: "记录编号", Width: 10}, {Header: "发生日期", Width: 13},
+		{Header: "类别", Width: 13}, {Header: "内容", Width: 40}, {Header: "记录人", Width: 9},
+		{Header: "记录时间", Width: 20}, {Header: "更正原因", Width: 14}, {Header: "更正记录编号", Width: 8},
 		{Header: "是否已被更正", Width: 8}}
 	appraisalColumns = []sheet.Column{{Header: "考核周期", Width: 40}, {Header: "类型", Width: 12},
 		{Header: "年度", Width: 8}, {Header: "得分", Width: 10}, {Header: "等次", Width: 12}}

@@ -212,8 +212,8 @@ func TestWorkbook(t *testing.T) {
 			t.Errorf("row %d = %q, want %q", i, got, w)
 		}
 	}
-	if w, err := f.GetColWidth(efile.SheetRecords, "D"); err != nil || w != 44 {
-		t.Errorf("内容 column width = %v, %v, want 44", w, err)
+	if w, err := f.GetColWidth(efile.SheetRecords, "D"); err != nil || w != 40 {
+		t.Errorf("内容 column width = %v, %v, want 40", w, err)
 	}
 	rawRecords := rows(t, f, efile.SheetRecords, excelize.Options{RawCellValue: true})
 	if rawRecords[2][1] != "45474" { // 2024-07-01

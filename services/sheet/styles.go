@@ -74,7 +74,7 @@ func newStyles(f *excelize.File) (st Styles, err error) {
 const (
 	wideWidth   = 2.1
 	narrowWidth = 1.1
-	cellPadding = 1.0 // the space a cell keeps free at its left and right edges
+	cellPadding = 1.5 // the space a cell keeps free at its edges, and a margin for line-breaking rules (no 。 at a line start)
 
 	// LineHeight is the height of a line of BodySize text, in points.
 	LineHeight = 16.0
