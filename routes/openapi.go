@@ -105,6 +105,8 @@ var apiDoc = []docRoute{
 		Request: passwordRequest{}, Response: struct {
 			Changed bool `json:"changed"`
 		}{}},
+	{Method: "GET", Path: "/api/v1/vocabulary", Summary: "Chinese labels of every enumeration, code → label, by kind", Roles: docEveryRole,
+		Response: vocabularyResponse{}},
 
 	{Method: "POST", Path: "/api/v1/users", Summary: "Create a user", Roles: docAdmin,
 		Request: createUserRequest{}, Response: userResponse{}, Status: 201},

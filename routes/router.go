@@ -86,6 +86,7 @@ func New(d Deps) (*gin.Engine, error) {
 	a.POST("/auth/logout", h.logout)
 	a.GET("/me", h.me)
 	a.POST("/me/password", h.changePassword)
+	a.GET("/vocabulary", h.vocabulary)
 
 	idem := idempotent(d.DB, d.Keys)
 	a.POST("/users", idem, h.createUser)
