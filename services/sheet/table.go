@@ -170,14 +170,15 @@ func (t *Table) Row(values ...any) error {
 		n := 1
 		for i, c := range cells {
 			cell := c.(excelize.Cell)
+			lo, hi := min(k*MaxLines, len(parts[i])), min((k+1)*MaxLines, len(parts[i]))
 			switch {
-			case parts[i] == nil && k > 0 && i == 0:
-				// The first column names the row (a record's number): a
-				// continuation says whose text it carries on.
-				cell.Value = nil
+			case k > 0 && i == 0 && lo >= hi:
+				// The first column names the row (a record's number, a
+				// name): a continuation says whose text it carries on.
+				cell = excelize.Cell{StyleID: st.Center}
 				switch v := cellValue(c).(type) {
 				case string, int, int64:
-					cell = excelize.Cell{StyleID: st.Center, Value: fmt.Sprint(v) + Continued}
+					cell.Value = fmt.Sprint(v) + Continued
 				}
 			case parts[i] == nil: // no text: a number, a date, an empty cell
 				if k > 0 {
@@ -186,7 +187,6 @@ func (t *Table) Row(values ...any) error {
 			case rows == 1:
 				n = max(n, len(parts[i]))
 			default:
-				lo, hi := min(k*MaxLines, len(parts[i])), min((k+1)*MaxLines, len(parts[i]))
 				cell.Value = nil
 				if lo < hi {
 					cell.Value = join(parts[i][lo:hi])
