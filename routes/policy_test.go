@@ -14,6 +14,7 @@ var allowed = map[string][]string{
 	"POST /api/v1/auth/logout":                        {"admin", "org_reviewer", "evaluator", "auditor", "security_auditor"},
 	"GET /api/v1/me":                                  {"admin", "org_reviewer", "evaluator", "auditor", "security_auditor"},
 	"POST /api/v1/me/password":                        {"admin", "org_reviewer", "evaluator", "auditor", "security_auditor"},
+	"GET /api/v1/vocabulary":                          {"admin", "org_reviewer", "evaluator", "auditor", "security_auditor"},
 	"POST /api/v1/users":                              {"admin"},
 	"GET /api/v1/users":                               {"admin"},
 	"GET /api/v1/users/:id":                           {"admin"},

@@ -70,7 +70,7 @@ func New(db *gorm.DB, c Config) (*Set, error) {
 		Units:       unit.New(db, audit),
 		Cadres:      cadres,
 		Records:     records,
-		EFiles:      efile.New(db, cadres, records, c.Location),
+		EFiles:      efile.New(db, cadres, records, c.Location, c.Now),
 		Idempotency: idempotency.New(db, audit, keys, cadres, c.Now),
 	}, nil
 }
