@@ -150,7 +150,8 @@ func BenchmarkImport10000Rows(b *testing.B) {
 	sb.WriteString(rosterHeader)
 	for i := 0; i < 10000; i++ {
 		birth := fmt.Sprintf("19%02d%02d%02d", 60+i%40, 1+i%12, 1+i%28)
-		sb.WriteString(rosterRow(fmt.Sprintf("干部%05d", i), "男", birth[:4]+"-"+birth[4:6]+"-"+birth[6:], idFor(birth, i), "A", "否", "2020-01-01"))
+		id := idFor(birth, i)
+		sb.WriteString(rosterRow(fmt.Sprintf("干部%05d", i), genderOf(id), birth[:4]+"-"+birth[4:6]+"-"+birth[6:], id, "A", "否", "2020-01-01"))
 	}
 	data := []byte(sb.String())
 	b.ReportAllocs()

@@ -10,7 +10,6 @@ import (
 	"efile/services/account"
 	"efile/services/cadre"
 	"efile/services/errs"
-	"efile/services/roster"
 
 	"github.com/gin-gonic/gin"
 )
@@ -172,6 +171,12 @@ func (h *handlers) listCadres(c *gin.Context) {
 }
 
 func (h *handlers) importCadres(c *gin.Context) {
+	v := &errs.Validation{}
+	dryRun := queryBool(c, v, "dry_run")
+	if err := v.Err(); err != nil {
+		abort(c, err)
+		return
+	}
 	fh, err := c.FormFile("file")
 	if err != nil {
 		var mb *http.MaxBytesError
@@ -188,19 +193,10 @@ func (h *handlers) importCadres(c *gin.Context) {
 		return
 	}
 	defer f.Close()
-	rows, problems, err := roster.Parse(f, fh.Filename)
-	if err != nil {
-		var v *errs.Validation
-		if errors.Is(err, errs.ErrInvalid) && !errors.As(err, &v) {
-			err = errs.Invalid("file", "%s", err.Error())
-		}
-		abort(c, err)
-		return
-	}
-	res, err := h.d.Cadres.Import(ctx(c), me(c), rows, problems, nil)
+	rep, err := h.d.Cadres.ImportFile(ctx(c), me(c), f, fh.Filename, dryRun != nil && *dryRun, nil)
 	if err != nil {
 		abort(c, err)
 		return
 	}
-	c.JSON(200, res)
+	c.JSON(200, rep)
 }

@@ -40,7 +40,8 @@ func TestImportCommand(t *testing.T) {
 	b.WriteString("姓名,性别,出生日期,身份证号,单位编码,职务,职级,是否一把手,任职时间\n")
 	for i := 0; i < 1500; i++ {
 		first := fmt.Sprintf("110105198001%02d%03d", i%28+1, i/28)
-		fmt.Fprintf(&b, "干部%d,男,1980-01-%02d,%s,QWB,科员,一级科员,否,2020-01-01\n", i, i%28+1, first+string(idnumber.CheckDigit(first)))
+		gender := []string{"女", "男"}[(first[16]-'0')%2]
+		fmt.Fprintf(&b, "干部%d,%s,1980-01-%02d,%s,QWB,科员,一级科员,否,2020-01-01\n", i, gender, i%28+1, first+string(idnumber.CheckDigit(first)))
 	}
 	file := filepath.Join(t.TempDir(), "roster.csv")
 	if err := os.WriteFile(file, []byte(b.String()), 0o600); err != nil {

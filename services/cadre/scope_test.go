@@ -26,7 +26,7 @@ func TestMayActOn(t *testing.T) {
 	ua, _ := unit.New(db, log).Create(ctx, unit.NewUnit{Name: "A", Code: "A"})
 	ub, _ := unit.New(db, log).Create(ctx, unit.NewUnit{Name: "B", Code: "B"})
 	rev := &models.User{ID: 1, Roles: []models.UserRole{{Role: "org_reviewer"}}}
-	c, err := svc.Create(ctx, rev, cadre.Fields{Name: "张三", Gender: "male", BirthDate: "1949-12-31",
+	c, err := svc.Create(ctx, rev, cadre.Fields{Name: "张三", Gender: "female", BirthDate: "1949-12-31",
 		IDNumber: "11010519491231002X", UnitID: ua.ID, Position: "科长", Rank: "科级", AppointedOn: "2020-01-01"})
 	if err != nil {
 		t.Fatal(err)
