@@ -261,17 +261,29 @@ func decoder(br *bufio.Reader, filename string) (io.Reader, error) {
 	if i < 0 {
 		return br, nil
 	}
-	win := head[i:min(len(head), i+4096)]
-	if len(win) == 4096 || len(head) == sniffSize {
-		// The window may end inside a character.
-		for k := 0; k < utf8.UTFMax-1 && len(win) > 0 && !utf8.Valid(win); k++ {
-			win = win[:len(win)-1]
-		}
-	}
-	if utf8.Valid(win) {
+	if utf8Text(head[i:min(len(head), i+4096)]) {
 		return br, nil
 	}
 	return transform.NewReader(br, simplifiedchinese.GB18030.NewDecoder()), nil
+}
+
+// utf8Text tells whether b, starting at a file's first non-ASCII byte, is
+// UTF-8: its first four non-ASCII characters are valid UTF-8 (GB18030
+// Chinese almost never is, byte pair after byte pair), so that a later bad
+// byte in a UTF-8 file is that row's problem and not a change of encoding.
+func utf8Text(b []byte) bool {
+	for n := 0; len(b) > 0 && n < 4; {
+		r, size := utf8.DecodeRune(b)
+		if r == utf8.RuneError && size <= 1 {
+			// A character cut by the end of the window is no evidence.
+			return len(b) < utf8.UTFMax && n > 0
+		}
+		if size > 1 {
+			n++
+		}
+		b = b[size:]
+	}
+	return true
 }
 
 func parseCSV(br *bufio.Reader, filename string) ([]Row, []Problem, error) {
