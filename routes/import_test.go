@@ -1,8 +1,10 @@
 package routes_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"fmt"
+	"io"
 	"mime/multipart"
 	"net/http/httptest"
 	"strings"
@@ -254,4 +256,46 @@ func btoi(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// uploadTo posts a roster to path (with a query).
+func (a *app) uploadTo(path, tok, filename string, data []byte) *resp {
+	a.t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	fw, err := mw.CreateFormFile("file", filename)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	fw.Write(data)
+	mw.Close()
+	req := httptest.NewRequest("POST", path, &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+tok)
+	rec := httptest.NewRecorder()
+	a.r.ServeHTTP(rec, req)
+	return &resp{Status: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()}
+}
+
+// replaceInZip rebuilds an .xlsx archive with old replaced by new in one part.
+func replaceInZip(t *testing.T, data []byte, part, old, new string) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	for _, zf := range zr.File {
+		rc, _ := zf.Open()
+		body, _ := io.ReadAll(rc)
+		rc.Close()
+		if zf.Name == part {
+			body = bytes.Replace(body, []byte(old), []byte(new), 1)
+		}
+		fw, _ := zw.Create(zf.Name)
+		fw.Write(body)
+	}
+	zw.Close()
+	return out.Bytes()
 }

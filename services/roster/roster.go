@@ -61,7 +61,7 @@ var (
 	// readable .xlsx or CSV file.
 	ErrUnreadable = fmt.Errorf("%w: the roster file cannot be read", errs.ErrInvalid)
 	// ErrTooWide is wrapped by the error about a cell beyond MaxColumns.
-	ErrTooWide = fmt.Errorf("%w: the roster has too many columns", errs.ErrInvalid)
+	ErrTooWide = fmt.Errorf("%w: 名册的列太多", errs.ErrInvalid)
 )
 
 // Row is one data row: Line is the 1-based line/row number in the file as a
