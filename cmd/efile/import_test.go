@@ -73,6 +73,19 @@ func TestImportCommand(t *testing.T) {
 			t.Fatalf("entry %+v %v", e, err)
 		}
 	})
+	t.Run("dryRunWritesNothing", func(t *testing.T) {
+		var out bytes.Buffer
+		if err := importRoster(ctx, &out, []string{"--as", "rev", "--dry-run", file}); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(out.String(), "nothing written") || !strings.Contains(out.String(), "1500 unchanged") {
+			t.Fatal(out.String())
+		}
+		var e models.AccessEntry
+		if err := db.Where("path = ?", "efile import --dry-run").First(&e).Error; err != nil || e.Status != 200 {
+			t.Fatalf("entry %+v %v", e, err)
+		}
+	})
 	t.Run("badRowsImportNothing", func(t *testing.T) {
 		bad := filepath.Join(t.TempDir(), "bad.csv")
 		os.WriteFile(bad, []byte("姓名,性别,出生日期,身份证号,单位编码,职务,职级,是否一把手,任职时间\n新人,男,1980-01-01,110105198001019999,QWB,科员,一级科员,否,2020-01-01\n"), 0o600)
