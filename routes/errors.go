@@ -45,6 +45,13 @@ func abort(c *gin.Context, err error) {
 	c.AbortWithStatusJSON(status, body)
 }
 
+// Status is the HTTP status of err in SPEC section 3's table, for callers
+// outside HTTP (the CLI's access-log entries) that answer the same way.
+func Status(err error) int {
+	status, _ := classify(err)
+	return status
+}
+
 func classify(err error) (int, errorBody) {
 	var (
 		v  *errs.Validation

@@ -52,7 +52,7 @@ func TestIdempotency(t *testing.T) {
 		bad := cadreBody("赵六", idFor("19800104", 4), w.unitA)
 		bad["gender"] = "x"
 		want(t, w.post("/api/v1/cadres", w.rev, "k-2", bad), 400)
-		bad["gender"] = "male"
+		bad["gender"] = "female"
 		want(t, w.post("/api/v1/cadres", w.rev, "k-2", bad), 201)
 	})
 	t.Run("keptResponseIsEncrypted", func(t *testing.T) {
