@@ -87,7 +87,7 @@ func (h *handlers) changePassword(c *gin.Context) {
 		abort(c, err)
 		return
 	}
-	if err := h.d.Accounts.ChangePassword(ctx(c), me(c), in.CurrentPassword, in.NewPassword); err != nil {
+	if err := h.d.Accounts.ChangePassword(ctx(c), session(c), in.CurrentPassword, in.NewPassword, c.ClientIP()); err != nil {
 		abort(c, err)
 		return
 	}
