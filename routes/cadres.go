@@ -143,7 +143,11 @@ func queryBool(c *gin.Context, v *errs.Validation, name string) *bool {
 func (h *handlers) listCadres(c *gin.Context) {
 	u := me(c)
 	if !u.HasRole(account.RoleOrgReviewer) && !u.HasRole(account.RoleEvaluator) {
-		// An auditor only looks a cadre up, and learns little of it.
+		// An auditor only looks a cadre up, and learns little of it; look-ups
+		// by whole ID number have a budget (SPEC section 3).
+		if cadre.IsIDNumberQuery(c.Query("q")) && !h.idLookups.allow(c, byUser(c)) {
+			return
+		}
 		rows, err := h.d.Cadres.Lookup(ctx(c), u, c.Query("q"))
 		if err != nil {
 			abort(c, err)

@@ -59,12 +59,24 @@ type app struct {
 
 const testPassword = "correct-horse-battery"
 
-func newApp(t testing.TB) *app {
+// appConfig is what a test may set before the app is built.
+type appConfig struct {
+	rates routes.RateLimits // zero: the SPEC's defaults; the clock is always the app's
+	loc   *time.Location    // EFILE_TZ; nil: UTC
+}
+
+func newApp(t testing.TB, opts ...func(*appConfig)) *app {
 	t.Helper()
+	var cfg appConfig
+	for _, o := range opts {
+		o(&cfg)
+	}
 	db, driver, dsn := testenv.DB(t)
 	clk := &clock{t: time.Now().UTC()}
+	cfg.rates.Now = clk.Now
 	audit := accesslog.New(db, nil)
-	acc, err := account.New(db, audit, account.Config{JWTSecret: []byte(strings.Repeat("s", 32)), BcryptCost: bcrypt.MinCost, Now: clk.Now})
+	acc, err := account.New(db, audit, account.Config{JWTSecret: []byte(strings.Repeat("s", 32)), BcryptCost: bcrypt.MinCost,
+		Now: clk.Now, Location: cfg.loc})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +93,7 @@ func newApp(t testing.TB) *app {
 	records := record.New(db, audit, cadres, clk.Now)
 	r, err := routes.New(routes.Deps{DB: db, Logger: slog.New(slog.NewJSONHandler(logs, nil)), Enforcer: enf,
 		Audit: audit, Accounts: acc, Units: unit.New(db, audit), Cadres: cadres, Records: records,
-		EFiles: efile.New(db, cadres, records, time.UTC), Keys: keys})
+		EFiles: efile.New(db, cadres, records, time.UTC), Keys: keys, RateLimits: cfg.rates})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -101,8 +101,8 @@ var apiDoc = []docRoute{
 			Revoked bool `json:"revoked"`
 		}{}},
 	{Method: "GET", Path: "/api/v1/me", Summary: "The signed-in user", Roles: docEveryRole, Response: sessionUser{}},
-	{Method: "POST", Path: "/api/v1/me/password", Summary: "Change one's own password", Roles: docEveryRole,
-		Request: passwordRequest{}, Response: struct {
+	{Method: "POST", Path: "/api/v1/me/password", Summary: "Change one's own password (revokes every other token of the user; a wrong current password counts toward the login lockout)", Roles: docEveryRole,
+		Errors: []int{429}, Request: passwordRequest{}, Response: struct {
 			Changed bool `json:"changed"`
 		}{}},
 
@@ -132,14 +132,14 @@ var apiDoc = []docRoute{
 
 	{Method: "POST", Path: "/api/v1/cadres", Summary: "Register a cadre (Idempotency-Key accepted)", Roles: docReviewer,
 		Request: createCadreRequest{}, Response: cadreResponse{}, Status: 201},
-	{Method: "GET", Path: "/api/v1/cadres", Summary: "List cadres in scope; an auditor's look-up (q required, at most 20, few fields)",
-		Roles: "org_reviewer, evaluator, auditor", Response: list[cadreResponse]{}, Query: pagedQuery(
+	{Method: "GET", Path: "/api/v1/cadres", Summary: "List cadres in scope; an auditor's look-up (q required, at most 20, few fields; by whole ID number 30 a minute)",
+		Roles: "org_reviewer, evaluator, auditor", Errors: []int{429}, Response: list[cadreResponse]{}, Query: pagedQuery(
 			param{"unit_id", "integer", "cadres of this unit and its sub-units"},
 			param{"q", "string", "part of a name, or a whole ID number; required for auditors (at least two characters)"},
 			param{"is_top_leader", "boolean", "only top leaders (一把手), or only the others"},
 			param{"status", "string", "active, retired or left"})},
 	{Method: "POST", Path: "/api/v1/cadres/import", Summary: "Import a roster (CSV or XLSX): every row validated first, then all written in one transaction",
-		Roles: docReviewer, Request: docUpload, Response: cadre.ImportResult{}},
+		Roles: docReviewer, Request: docUpload, Response: cadre.ImportResult{}, Errors: []int{429}},
 	{Method: "GET", Path: "/api/v1/cadres/:id", Summary: "Read a cadre", Roles: docCadreReaders, Response: cadreResponse{}},
 	{Method: "PATCH", Path: "/api/v1/cadres/:id", Summary: "Change a cadre's profile or status (with version)", Roles: docReviewer,
 		Request: updateCadreRequest{}, Response: cadreResponse{}},
@@ -155,7 +155,7 @@ var apiDoc = []docRoute{
 	{Method: "POST", Path: "/api/v1/cadres/:id/records/:rid/amendments", Summary: "Correct a record: a new record that supersedes it (Idempotency-Key accepted)",
 		Roles: docCadreReaders, Request: amendRecordRequest{}, Response: recordResponse{}, Status: 201},
 	{Method: "GET", Path: "/api/v1/cadres/:id/efile", Summary: "The cadre's e-file", Roles: docReviewer, Response: efileResponse{}},
-	{Method: "GET", Path: "/api/v1/cadres/:id/efile.xlsx", Summary: "The cadre's e-file as an Excel workbook", Roles: docReviewer, Response: docXLSX},
+	{Method: "GET", Path: "/api/v1/cadres/:id/efile.xlsx", Summary: "The cadre's e-file as an Excel workbook", Roles: docReviewer, Response: docXLSX, Errors: []int{429}},
 }
 
 // errorStatuses are the error answers a route documents: those of every
@@ -187,7 +187,7 @@ var errorResponses = map[int]struct{ name, codes string }{
 	404: {"NotFound", "not_found: the object does not exist or is out of the caller's scope"},
 	409: {"Conflict", "conflict, version_conflict, invalid_transition, cycle_not_open, already_submitted or quota_exceeded"},
 	413: {"PayloadTooLarge", "payload_too_large: body over 1 MiB, upload over 10 MiB"},
-	429: {"RateLimited", "rate_limited: too many failed logins"},
+	429: {"RateLimited", "rate_limited: too many failed logins of this username from this address, or over the route's rate limit (Retry-After gives the seconds to wait)"},
 	500: {"Internal", "internal: quote the X-Request-ID to the administrator"},
 }
 
@@ -226,7 +226,7 @@ func buildDoc(routes []docRoute) map[string]any {
 	return map[string]any{
 		"openapi": "3.0.3",
 		"info": map[string]any{"title": "efile: cadre e-file and evaluation system", "version": "1",
-			"description": "JSON in and out; times RFC 3339 UTC, dates YYYY-MM-DD. Every response carries X-Request-ID."},
+			"description": "JSON in and out; times RFC 3339 UTC, dates YYYY-MM-DD. Every response carries X-Request-ID, X-Content-Type-Options: nosniff and Referrer-Policy: no-referrer; those under /api/v1 carry Cache-Control: no-store."},
 		"servers": []any{map[string]any{"url": "/"}},
 		"paths":   paths,
 		"components": map[string]any{

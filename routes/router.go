@@ -35,6 +35,7 @@ type Deps struct {
 	EFiles         *efile.Service
 	Keys           *datakey.Keys
 	TrustedProxies []string
+	RateLimits     RateLimits           // zero values: the SPEC's defaults
 	Registry       *prometheus.Registry // nil: a fresh one
 }
 
@@ -65,7 +66,10 @@ func New(d Deps) (*gin.Engine, error) {
 		}
 		return float64(n)
 	})
-	r.Use(requestID(d.Logger), m.handler, accessLog(d.Audit), recovery, bodyLimit)
+	// The body limit is not here: it runs after authentication (and the
+	// route's policy), so that a caller without a valid token learns 401
+	// whatever the size of what they sent (SPEC section 3).
+	r.Use(securityHeaders, requestID(d.Logger), m.handler, accessLog(d.Audit), recovery)
 	// Unknown routes and methods answer 404 and 405 to anyone; a valid
 	// token still names its user in the access log.
 	r.NoRoute(identify(d.Accounts), func(c *gin.Context) { abort(c, errNoRoute) })
@@ -73,16 +77,18 @@ func New(d Deps) (*gin.Engine, error) {
 		c.AbortWithStatusJSON(http.StatusMethodNotAllowed, errorBody{errorDetail{Code: "method_not_allowed", Message: "this route does not accept " + c.Request.Method}})
 	})
 
-	h := &handlers{d: d}
+	rl := d.RateLimits.withDefaults()
+	h := &handlers{d: d, idLookups: newLimiter("look-up by ID number", rl.IDLookup, rl.Now)}
 	r.GET("/healthz", h.healthz)
 	r.GET("/readyz", h.readyz)
 	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(d.Registry, promhttp.HandlerOpts{})))
 	r.GET("/openapi.json", h.openapi)
 
 	api := r.Group("/api/v1")
-	api.POST("/auth/login", h.login)
+	// The per-address login budget comes before the per-pair lockout.
+	api.POST("/auth/login", rateLimit("login", rl.Login, byClient, rl.Now), bodyLimit, h.login)
 
-	a := api.Group("", authenticate(d.Accounts), authorize(d.Enforcer))
+	a := api.Group("", authenticate(d.Accounts), authorize(d.Enforcer), bodyLimit)
 	a.POST("/auth/logout", h.logout)
 	a.GET("/me", h.me)
 	a.POST("/me/password", h.changePassword)
@@ -99,7 +105,7 @@ func New(d Deps) (*gin.Engine, error) {
 
 	a.POST("/cadres", idem, h.createCadre)
 	a.GET("/cadres", h.listCadres)
-	a.POST("/cadres/import", idem, h.importCadres)
+	a.POST("/cadres/import", rateLimit("roster import", rl.Import, byUser, rl.Now), idem, h.importCadres)
 	a.GET("/cadres/:id", h.getCadre)
 	a.PATCH("/cadres/:id", h.updateCadre)
 	a.POST("/cadres/:id/records", idem, h.createRecord)
@@ -107,11 +113,16 @@ func New(d Deps) (*gin.Engine, error) {
 	a.GET("/cadres/:id/records/:rid", h.getRecord)
 	a.POST("/cadres/:id/records/:rid/amendments", idem, h.amendRecord)
 	a.GET("/cadres/:id/efile", h.getEFile)
-	a.GET("/cadres/:id/efile.xlsx", h.getEFileXLSX)
+	// Workbook exports share one budget per user (results.xlsx joins it).
+	exports := rateLimit("workbook export", rl.Export, byUser, rl.Now)
+	a.GET("/cadres/:id/efile.xlsx", exports, h.getEFileXLSX)
 
 	a.GET("/access-log", h.listAccessLog)
 	a.GET("/access-log/verify", h.verifyAccessLog)
 	return r, nil
 }
 
-type handlers struct{ d Deps }
+type handlers struct {
+	d         Deps
+	idLookups *limiter // an auditor's look-ups by whole ID number, per user
+}

@@ -105,7 +105,7 @@ func serve(ctx context.Context, args []string) error {
 		return err
 	}
 	audit := accesslog.New(db, nil)
-	acc, err := account.New(db, audit, account.Config{JWTSecret: c.JWTSecret})
+	acc, err := account.New(db, audit, account.Config{JWTSecret: c.JWTSecret, Location: c.TZ})
 	if err != nil {
 		return err
 	}
@@ -128,7 +128,7 @@ func serve(ctx context.Context, args []string) error {
 	records := record.New(db, audit, cadres, nil)
 	router, err := routes.New(routes.Deps{DB: db, Logger: log, Enforcer: enf, Audit: audit, Accounts: acc,
 		Units: unit.New(db, audit), Cadres: cadres, Records: records, EFiles: efile.New(db, cadres, records, c.TZ),
-		Keys: keys, TrustedProxies: c.TrustedProxies})
+		Keys: keys, TrustedProxies: c.TrustedProxies, RateLimits: c.Rates})
 	if err != nil {
 		return err
 	}

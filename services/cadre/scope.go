@@ -78,13 +78,20 @@ type Filter struct {
 // byQ matches q as a whole ID number (through its lookup hash) or as part of
 // a name.
 func (s *Service) byQ(q *gorm.DB, text string) *gorm.DB {
-	if id := idnumber.Normalize(text); utf8.RuneCountInString(id) == idnumber.Length && idnumber.Check(id, "") == nil {
-		return q.Where("cadres.id_number_hash = ?", s.keys.Lookup(id))
+	if IsIDNumberQuery(text) {
+		return q.Where("cadres.id_number_hash = ?", s.keys.Lookup(idnumber.Normalize(text)))
 	}
 	// '!' escapes LIKE's wildcards; a backslash would mean different things
 	// to MySQL and SQLite.
 	esc := strings.NewReplacer(`!`, `!!`, `%`, `!%`, `_`, `!_`).Replace(text)
 	return q.Where(`cadres.name LIKE ? ESCAPE '!'`, "%"+esc+"%")
+}
+
+// IsIDNumberQuery tells whether q searches by a whole, valid ID number
+// (rather than part of a name): such look-ups have their own rate limit.
+func IsIDNumberQuery(q string) bool {
+	id := idnumber.Normalize(q)
+	return utf8.RuneCountInString(id) == idnumber.Length && idnumber.Check(id, "") == nil
 }
 
 // List lists the cadres in the viewer's scope, newest first.
