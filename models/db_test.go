@@ -85,15 +85,20 @@ func TestPurgeExpired(t *testing.T) {
 	db.Create(&models.Idempotency{UserID: 1, Route: "/a", Key: "new", RequestHash: "h", Status: 201, Response: []byte("x"), CreatedAt: now.Add(-time.Hour)})
 	db.Create(&models.RevokedToken{JTI: "gone", ExpiresAt: now.Add(-time.Minute)})
 	db.Create(&models.RevokedToken{JTI: "live", ExpiresAt: now.Add(time.Hour)})
+	// Login throttles go once their window and lock are over.
+	db.Create(&models.LoginThrottle{Username: "over", ClientIP: "10.0.0.1", WindowStart: now.Add(-time.Hour), ExpiresAt: now.Add(-45 * time.Minute)})
+	db.Create(&models.LoginThrottle{Username: "locked", ClientIP: "10.0.0.1", WindowStart: now.Add(-20 * time.Minute), ExpiresAt: now.Add(5 * time.Minute)})
 	n, err := models.PurgeExpired(ctx, db, now)
-	if err != nil || n != 2 {
+	if err != nil || n != 3 {
 		t.Fatalf("purged %d, %v", n, err)
 	}
 	var keys, toks int64
+	var left []models.LoginThrottle
 	db.Model(&models.Idempotency{}).Count(&keys)
 	db.Model(&models.RevokedToken{}).Count(&toks)
-	if keys != 1 || toks != 1 {
-		t.Fatalf("left %d keys, %d tokens", keys, toks)
+	db.Find(&left)
+	if keys != 1 || toks != 1 || len(left) != 1 || left[0].Username != "locked" {
+		t.Fatalf("left %d keys, %d tokens, throttles %+v", keys, toks, left)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"efile/models"
 	"efile/services/accesslog"
@@ -65,9 +66,12 @@ func BenchmarkEFile10kRecords(b *testing.B) {
 func BenchmarkEFileWorkbook10kRecords(b *testing.B) {
 	w, id := withRecords(b, 10000)
 	path := fmt.Sprintf("/api/v1/cadres/%d/efile.xlsx", id)
+	// 30 exports a minute: two seconds of the app's clock refill one.
+	tick := time.Minute / 30
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
+		w.clock.Add(tick)
 		if r := w.do("GET", path, w.rev, nil); r.Status != 200 || len(r.Body) < 10000 {
 			b.Fatal(r.Status)
 		}

@@ -141,6 +141,13 @@ func (h *handlers) listCadres(c *gin.Context) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cadre.LooksUpOnly(me(c)) && cadre.IsWholeIDNumber(f.Q) {
+		// An auditor's look-ups by whole ID number have a budget (SPEC
+		// section 3): a run of them would rebuild a number digit by digit.
+		if err := h.idLookups.check(c, byUser(c)); err != nil {
+			return nil, err
+		}
+	}
 	l, err := h.s.Cadres.List(ctx(c), me(c), f)
 	if err != nil {
 		return nil, err

@@ -108,7 +108,7 @@ func buildDoc(routes []route, rolesOf func(*route) []string) map[string]any {
 	return map[string]any{
 		"openapi": "3.0.3",
 		"info": map[string]any{"title": "efile: cadre e-file and evaluation system", "version": "1",
-			"description": "JSON in and out; times RFC 3339 UTC, dates YYYY-MM-DD. Every response carries X-Request-ID."},
+			"description": "JSON in and out; times RFC 3339 UTC, dates YYYY-MM-DD. Every response carries X-Request-ID, X-Content-Type-Options: nosniff and Referrer-Policy: no-referrer; those under /api/v1 carry Cache-Control: no-store."},
 		"servers": []any{map[string]any{"url": "/"}},
 		"paths":   paths,
 		"components": map[string]any{

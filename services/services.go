@@ -59,7 +59,7 @@ func New(db *gorm.DB, c Config) (*Set, error) {
 		return nil, err
 	}
 	audit := accesslog.New(db, c.Now)
-	acc, err := account.New(db, audit, account.Config{JWTSecret: c.JWTSecret, BcryptCost: c.BcryptCost, Now: c.Now})
+	acc, err := account.New(db, audit, account.Config{JWTSecret: c.JWTSecret, BcryptCost: c.BcryptCost, Now: c.Now, Location: c.Location})
 	if err != nil {
 		return nil, err
 	}
