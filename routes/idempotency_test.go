@@ -8,6 +8,9 @@ import (
 	"testing"
 
 	"efile/models"
+
+	mysqldriver "github.com/go-sql-driver/mysql"
+	"gorm.io/gorm"
 )
 
 func (a *app) post(path, tok, key string, body any) *resp {
@@ -150,4 +153,36 @@ func TestIdempotency(t *testing.T) {
 			t.Fatalf("%d entries for POST /api/v1/cadres", n)
 		}
 	})
+}
+
+// TestIdempotentCreateRetriedOnDeadlock: the body of an idempotent request
+// is kept, so a deadlock (here: SQLite's busy, or MySQL's 1213, injected
+// once when the response is stored) retries the whole request in a new
+// transaction instead of answering 500, and creates one object.
+func TestIdempotentCreateRetriedOnDeadlock(t *testing.T) {
+	w := newWorld(t)
+	failed := 0
+	err := w.db.Callback().Create().Before("gorm:create").Register("test:deadlock_once", func(tx *gorm.DB) {
+		if tx.Statement.Table == "idempotencies" && failed == 0 {
+			failed++
+			tx.AddError(&mysqldriver.MySQLError{Number: 1213, Message: "Deadlock found when trying to get lock"})
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var before int64
+	w.db.Model(&models.Cadre{}).Count(&before)
+	r := w.post("/api/v1/cadres", w.rev, "k-deadlock", cadreBody("重试", idFor("19800109", 9), w.unitA))
+	want(t, r, 201)
+	var after int64
+	w.db.Model(&models.Cadre{}).Count(&after)
+	if failed != 1 || after != before+1 {
+		t.Fatalf("injected %d deadlocks; %d cadres created", failed, after-before)
+	}
+	again := w.post("/api/v1/cadres", w.rev, "k-deadlock", cadreBody("重试", idFor("19800109", 9), w.unitA))
+	want(t, again, 201)
+	if again.ID() != r.ID() || again.Header.Get("Idempotent-Replayed") != "true" {
+		t.Fatalf("the retried response was not kept: %s", again.Body)
+	}
 }

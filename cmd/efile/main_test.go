@@ -215,3 +215,91 @@ func TestServeShutdown(t *testing.T) {
 }
 
 func testAudit(db *gorm.DB) *accesslog.Service { return accesslog.New(db, nil) }
+
+// TestOfflineCommandsCreateNothing: `efile audit verify` (and import)
+// pointed at a missing database, or one without efile's tables, exits 2
+// with a clear message and creates nothing: no database, no key file.
+func TestOfflineCommandsCreateNothing(t *testing.T) {
+	t.Setenv("EFILE_DB_DRIVER", "sqlite")
+	t.Setenv("EFILE_JWT_SECRET", "")
+	t.Setenv("EFILE_DATA_KEY", "")
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "nowhere.db")
+	t.Setenv("EFILE_DB_DSN", missing)
+	code := func(err error) int {
+		var ee *exitError
+		if errors.As(err, &ee) {
+			return ee.code
+		}
+		if err != nil {
+			return 1
+		}
+		return 0
+	}
+	t.Run("verifyMissingExits2", func(t *testing.T) {
+		var out bytes.Buffer
+		err := auditVerifyTo(&out, nil)
+		if code(err) != 2 || !strings.Contains(err.Error(), "no efile database") {
+			t.Fatalf("exit %d: %v", code(err), err)
+		}
+	})
+	t.Run("importMissingExits2", func(t *testing.T) {
+		var out bytes.Buffer
+		roster := filepath.Join(dir, "r.csv")
+		if err := os.WriteFile(roster, []byte("姓名\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		err := importRoster(context.Background(), &out, []string{"--as", "rev", roster})
+		if code(err) != 2 {
+			t.Fatalf("exit %d: %v", code(err), err)
+		}
+	})
+	t.Run("nothingCreated", func(t *testing.T) {
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range entries {
+			if e.Name() != "r.csv" {
+				t.Errorf("an offline command created %s", e.Name())
+			}
+		}
+	})
+	t.Run("verifyEmptyDatabaseExits2", func(t *testing.T) {
+		empty := filepath.Join(dir, "empty.db")
+		if err := os.WriteFile(empty, nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		t.Setenv("EFILE_DB_DSN", empty)
+		var out bytes.Buffer
+		err := auditVerifyTo(&out, nil)
+		if code(err) != 2 || !strings.Contains(err.Error(), "no efile tables") {
+			t.Fatalf("exit %d: %v", code(err), err)
+		}
+		if _, err := os.Stat(empty + ".keys"); !errors.Is(err, os.ErrNotExist) {
+			t.Fatalf("a key file was created: %v", err)
+		}
+	})
+}
+
+// TestUsage: efile with no command, or with --help, prints its usage and
+// starts no server.
+func TestUsage(t *testing.T) {
+	listened := false
+	listening = func(string) { listened = true }
+	defer func() { listening = nil }()
+	err := run(context.Background(), nil)
+	var ee *exitError
+	if !errors.As(err, &ee) || ee.code != 2 {
+		t.Fatalf("no command: %v", err)
+	}
+	if err := run(context.Background(), []string{"--help"}); err != nil {
+		t.Fatalf("--help: %v", err)
+	}
+	if err := run(context.Background(), []string{"frobnicate"}); !errors.As(err, &ee) || ee.code != 2 {
+		t.Fatalf("unknown command: %v", err)
+	}
+	if listened {
+		t.Fatal("a server was started")
+	}
+}

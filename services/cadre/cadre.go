@@ -40,6 +40,7 @@ type Service struct {
 	db    *gorm.DB
 	log   *accesslog.Service
 	keys  *datakey.Keys
+	now   func() time.Time
 	today func() string
 }
 
@@ -51,7 +52,7 @@ func New(db *gorm.DB, log *accesslog.Service, keys *datakey.Keys, now func() tim
 	if loc == nil {
 		loc = time.UTC
 	}
-	return &Service{db: db, log: log, keys: keys, today: func() string { return now().In(loc).Format(time.DateOnly) }}
+	return &Service{db: db, log: log, keys: keys, now: now, today: func() string { return now().In(loc).Format(time.DateOnly) }}
 }
 
 // Today is the current date in the configured time zone.
@@ -301,7 +302,7 @@ func (s *Service) Update(ctx context.Context, viewer *models.User, id int64, p P
 			"name": c.Name, "gender": c.Gender, "birth_date": c.BirthDate, "id_number_enc": c.IDNumberEnc,
 			"id_number_hash": c.IDNumberHash, "id_number_mask": c.IDNumberMask, "unit_id": c.UnitID,
 			"position": c.Position, "rank": c.Rank, "is_top_leader": c.IsTopLeader, "appointed_on": c.AppointedOn,
-			"status": c.Status, "version": gorm.Expr("version + 1"), "updated_at": time.Now().UTC(),
+			"status": c.Status, "version": gorm.Expr("version + 1"), "updated_at": s.now().UTC(),
 		})
 		if res.Error != nil {
 			if models.IsDuplicate(res.Error) {

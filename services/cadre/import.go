@@ -7,7 +7,6 @@ import (
 	"io"
 	"regexp"
 	"strings"
-	"time"
 
 	"efile/models"
 	"efile/services/errs"
@@ -173,7 +172,7 @@ func (s *Service) importRows(ctx context.Context, viewer *models.User, rows []ro
 	rep := &ImportReport{Rows: make([]ImportRow, len(rows))}
 	var fresh, changed []models.Cadre
 	var freshAt []int // index in rep.Rows of each fresh cadre
-	now := time.Now().UTC()
+	now := s.now().UTC()
 	for i := range fields {
 		f, line := &fields[i], rows[i].Line
 		row := &rep.Rows[i]

@@ -221,7 +221,7 @@ func (c *capped) Read(p []byte) (int, error) {
 		var one [1]byte
 		if n, err := io.ReadFull(c.r, one[:]); n > 0 {
 			return 0, ErrTooBig
-		} else if err == io.ErrUnexpectedEOF {
+		} else if errors.Is(err, io.ErrUnexpectedEOF) {
 			return 0, io.EOF
 		} else {
 			return 0, err
@@ -307,7 +307,7 @@ func parseCSV(br *bufio.Reader, filename string) ([]Row, []Problem, error) {
 	a := &assembler{}
 	for !a.done {
 		cells, err := cr.Read()
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {

@@ -4,6 +4,7 @@ package unit
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -93,8 +94,11 @@ func (s *Service) List(ctx context.Context, parentID *int64, p models.Page) ([]m
 	q := s.db.WithContext(ctx).Model(&models.Unit{})
 	if parentID != nil {
 		root, err := s.Get(ctx, *parentID)
-		if err != nil {
+		if errors.Is(err, errs.ErrNotFound) {
 			return nil, 0, errs.Invalid("parent_id", "no unit has id %d", *parentID)
+		}
+		if err != nil {
+			return nil, 0, err
 		}
 		q = q.Where("path LIKE ?", root.Path+"%")
 	}
