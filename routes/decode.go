@@ -3,7 +3,6 @@ package routes
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -15,25 +14,9 @@ import (
 	"github.com/gin-gonic/gin"
 )
 
-// decode reads a JSON body strictly: unknown fields, wrong JSON types (85.0
-// or "85" for an integer), trailing data and an empty body are invalid_json;
-// a body over the limit is payload_too_large.
-func decode(c *gin.Context, dst any) error {
-	dec := json.NewDecoder(c.Request.Body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(dst); err != nil {
-		return jsonError(err)
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		var mb *http.MaxBytesError
-		if errors.As(err, &mb) {
-			return err
-		}
-		return &badJSON{msg: "the body must hold exactly one JSON object"}
-	}
-	return nil
-}
-
+// jsonError turns a decoding error into invalid_json (malformed, unknown
+// field, wrong JSON type such as 85.0 or "85" for an integer, empty), or
+// passes a body over the limit through as payload_too_large.
 func jsonError(err error) error {
 	var (
 		se *json.SyntaxError
@@ -44,22 +27,22 @@ func jsonError(err error) error {
 	case errors.As(err, &mb):
 		return err
 	case errors.Is(err, io.EOF):
-		return &badJSON{msg: "the body is empty; a JSON object is required"}
+		return &badJSON{msg: errs.M("the body is empty; a JSON object is required")}
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		return &badJSON{msg: "the body is not complete JSON"}
+		return &badJSON{msg: errs.M("the body is not complete JSON")}
 	case errors.As(err, &se):
-		return &badJSON{msg: fmt.Sprintf("malformed JSON at byte %d", se.Offset)}
+		return &badJSON{msg: errs.M("malformed JSON at byte %d", se.Offset)}
 	case errors.As(err, &te):
 		field := te.Field
 		if field == "" {
-			return &badJSON{msg: fmt.Sprintf("a JSON object is required, not %s", te.Value)}
+			return &badJSON{msg: errs.M("a JSON object is required, not %s", te.Value)}
 		}
-		return &badJSON{field: field, msg: fmt.Sprintf("%s must be a JSON %s, not %s", field, jsonKind(te.Type.String()), te.Value)}
+		return &badJSON{field: field, msg: errs.M("%s must be a JSON %s, not %s", field, jsonKind(te.Type.String()), te.Value)}
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return &badJSON{field: f, msg: fmt.Sprintf("unknown field %q", f)}
+		return &badJSON{field: f, msg: errs.M("unknown field %q", f)}
 	}
-	return &badJSON{msg: "the body is not valid JSON"}
+	return &badJSON{msg: errs.M("the body is not valid JSON")}
 }
 
 func jsonKind(goType string) string {

@@ -14,6 +14,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 	mysqldriver "github.com/go-sql-driver/mysql"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 )
 
 // errorBody is the one error envelope of SPEC section 3.
@@ -29,16 +31,25 @@ type errorDetail struct {
 
 // badJSON is a body that does not decode: malformed, wrong type, unknown field.
 type badJSON struct {
-	msg   string
+	msg   errs.Msg
 	field string
 }
 
-func (e *badJSON) Error() string { return e.msg }
+func (e *badJSON) Error() string { return e.msg.String() }
 
-// abort writes the envelope for err and stops the chain. It is the one place
-// where error kinds become statuses and codes.
+// Messages of the error envelope itself.
+var (
+	msgInvalidFields = errs.M("the request has invalid fields")
+	msgTooLarge      = errs.M("the request body is too large")
+	msgUnavailable   = errs.M("the database is not answering; try again shortly")
+	msgInternal      = errs.M("an internal error occurred; quote the request id to the administrator")
+	msgNoMethod      = errs.M("this route does not accept this method")
+)
+
+// abort writes the envelope for err, in the caller's language, and stops
+// the chain. It is the one place where error kinds become statuses and codes.
 func abort(c *gin.Context, err error) {
-	status, body := classify(err)
+	status, body := classify(err, printerFor(c))
 	if status >= http.StatusInternalServerError {
 		logger(c).ErrorContext(c.Request.Context(), "internal error", "err", err.Error())
 	}
@@ -48,11 +59,25 @@ func abort(c *gin.Context, err error) {
 // Status is the HTTP status of err in SPEC section 3's table, for callers
 // outside HTTP (the CLI's access-log entries) that answer the same way.
 func Status(err error) int {
-	status, _ := classify(err)
+	status, _ := classify(err, printerOf(language.Chinese))
 	return status
 }
 
-func classify(err error) (int, errorBody) {
+// kinds maps each kind to its wire code, in the order they are tried.
+var kinds = []struct {
+	kind error
+	code string
+}{
+	{errs.ErrUnauthorized, "unauthenticated"},
+	{errs.ErrForbidden, "forbidden"},
+	{errs.ErrNotFound, "not_found"},
+	{errs.ErrConflict, "conflict"},
+	{errs.ErrTooLarge, "payload_too_large"},
+	{errs.ErrInvalid, "validation_failed"},
+	{errs.ErrRateLimited, "rate_limited"},
+}
+
+func classify(err error, p *message.Printer) (int, errorBody) {
 	var (
 		v  *errs.Validation
 		bj *badJSON
@@ -61,37 +86,41 @@ func classify(err error) (int, errorBody) {
 	)
 	switch {
 	case errors.As(err, &bj):
-		d := errorDetail{Code: "invalid_json", Message: bj.msg}
+		msg := localize(p, bj.msg)
+		d := errorDetail{Code: "invalid_json", Message: msg}
 		if bj.field != "" {
-			d.Details = []errs.FieldError{{Field: bj.field, Message: bj.msg}}
+			d.Details = []errs.FieldError{{Field: bj.field, Message: msg}}
 		}
 		return 400, errorBody{d}
 	case errors.As(err, &v):
-		return 400, errorBody{errorDetail{Code: "validation_failed", Message: "the request has invalid fields", Details: v.Details}}
-	case errors.As(err, &mb), errors.Is(err, errs.ErrTooLarge):
-		return 413, errorBody{errorDetail{Code: "payload_too_large", Message: "the request body is too large"}}
+		details := make([]errs.FieldError, len(v.Details))
+		for i, d := range v.Details {
+			details[i] = errs.FieldError{Field: d.Field, Message: localize(p, d.Msg)}
+		}
+		return 400, errorBody{errorDetail{Code: "validation_failed", Message: localize(p, msgInvalidFields), Details: details}}
+	case errors.As(err, &mb):
+		return 413, errorBody{errorDetail{Code: "payload_too_large", Message: localize(p, msgTooLarge)}}
 	case errors.As(err, &cd):
-		return statusOf(cd.Kind), errorBody{errorDetail{Code: cd.Code, Message: cd.Message}}
+		for _, k := range kinds {
+			if errors.Is(cd.Kind, k.kind) {
+				code := cd.Code
+				if code == "" {
+					code = k.code
+				}
+				return statusOf(k.kind), errorBody{errorDetail{Code: code, Message: localize(p, cd.Msg)}}
+			}
+		}
 	case unavailable(err):
-		return 503, errorBody{errorDetail{Code: "unavailable", Message: "the database is not answering; try again shortly"}}
+		return 503, errorBody{errorDetail{Code: "unavailable", Message: localize(p, msgUnavailable)}}
 	}
-	for _, k := range []struct {
-		kind error
-		code string
-	}{
-		{errs.ErrUnauthorized, "unauthenticated"},
-		{errs.ErrForbidden, "forbidden"},
-		{errs.ErrNotFound, "not_found"},
-		{errs.ErrConflict, "conflict"},
-		{errs.ErrInvalid, "validation_failed"},
-		{errs.ErrRateLimited, "rate_limited"},
-	} {
+	for _, k := range kinds {
 		if errors.Is(err, k.kind) {
+			// An error made with fmt.Errorf("%w: …"): its text as written.
 			msg := strings.TrimPrefix(err.Error(), k.kind.Error()+": ")
-			return statusOf(k.kind), errorBody{errorDetail{Code: k.code, Message: msg}}
+			return statusOf(k.kind), errorBody{errorDetail{Code: k.code, Message: localize(p, errs.M(msg))}}
 		}
 	}
-	return 500, errorBody{errorDetail{Code: "internal", Message: "an internal error occurred; quote the request id to the administrator"}}
+	return 500, errorBody{errorDetail{Code: "internal", Message: localize(p, msgInternal)}}
 }
 
 // unavailable tells whether err means the database cannot be reached or

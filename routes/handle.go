@@ -172,7 +172,8 @@ func uploadedFile(c *gin.Context) (*multipart.FileHeader, string, error) {
 	return files[0], hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// decodeBytes decodes a JSON body as decode does.
+// decodeBytes reads a JSON body strictly: unknown fields, wrong JSON types,
+// trailing data and an empty body are invalid_json.
 func decodeBytes(body []byte, dst any) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
@@ -180,7 +181,7 @@ func decodeBytes(body []byte, dst any) error {
 		return jsonError(err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return &badJSON{msg: "the body must hold exactly one JSON object"}
+		return &badJSON{msg: errs.M("the body must hold exactly one JSON object")}
 	}
 	return nil
 }

@@ -62,7 +62,8 @@ func New(d Deps) (*gin.Engine, error) {
 	// token still names its user in the access log.
 	r.NoRoute(identify(s.Accounts), func(c *gin.Context) { abort(c, errNoRoute) })
 	r.NoMethod(identify(s.Accounts), func(c *gin.Context) {
-		c.AbortWithStatusJSON(http.StatusMethodNotAllowed, errorBody{errorDetail{Code: "method_not_allowed", Message: "this route does not accept " + c.Request.Method}})
+		c.AbortWithStatusJSON(http.StatusMethodNotAllowed, errorBody{errorDetail{Code: "method_not_allowed",
+			Message: localize(printerFor(c), msgNoMethod)}})
 	})
 
 	rl := d.RateLimits.withDefaults()

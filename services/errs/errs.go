@@ -1,7 +1,11 @@
 // Package errs holds the few kinds every domain error unwraps to, in the
 // manner of Gitea's modules/util/error.go. Domains declare their own errors
-// (ErrUserNotFound, ...) wrapping one of these kinds with %w; routes map the
-// kind to the status and code table of SPEC section 3 in one place.
+// (ErrUserNotFound, ...) wrapping one of these kinds; routes map the kind to
+// the status and code table of SPEC section 3 in one place.
+//
+// Messages for people are kept as a format and its arguments (Msg), so that
+// routes can say them in the caller's language (SPEC section 12): the
+// format, as written in the code, is the key of the message catalogue.
 package errs
 
 import (
@@ -20,29 +24,54 @@ var (
 	ErrTooLarge     = errors.New("payload too large")
 )
 
-// Coded is a 409 (or other) error with a specific wire code such as
-// "version_conflict" or "invalid_transition", still unwrapping to its kind.
-type Coded struct {
-	Kind    error
-	Code    string
-	Message string
+// Msg is a message for people: a format, which is its key in the message
+// catalogue, and the arguments that fill it.
+type Msg struct {
+	Format string
+	Args   []any
 }
 
-func (e *Coded) Error() string { return e.Message }
+// M makes a Msg.
+func M(format string, a ...any) Msg { return Msg{Format: format, Args: a} }
+
+// String is the message as written in the code.
+func (m Msg) String() string {
+	if len(m.Args) == 0 {
+		return m.Format
+	}
+	return fmt.Sprintf(m.Format, m.Args...)
+}
+
+// Coded is an error of one kind with a wire code (empty: the kind's own
+// code, such as "not_found") and a message, still unwrapping to its kind.
+type Coded struct {
+	Kind error
+	Code string
+	Msg  Msg
+}
+
+func (e *Coded) Error() string { return e.Msg.String() }
 func (e *Coded) Unwrap() error { return e.Kind }
+
+// New returns an error of kind (one of the kinds above, or an error that
+// wraps one) with a message for people.
+func New(kind error, format string, a ...any) error {
+	return &Coded{Kind: kind, Msg: M(format, a...)}
+}
 
 // Conflict returns a 409 error with the given wire code.
 func Conflict(code, format string, a ...any) error {
-	return &Coded{Kind: ErrConflict, Code: code, Message: fmt.Sprintf(format, a...)}
+	return &Coded{Kind: ErrConflict, Code: code, Msg: M(format, a...)}
 }
 
 // ErrVersionConflict is the error for a stale optimistic version.
-var ErrVersionConflict = &Coded{Kind: ErrConflict, Code: "version_conflict", Message: "the object was changed by someone else; reload it and try again"}
+var ErrVersionConflict = &Coded{Kind: ErrConflict, Code: "version_conflict", Msg: M("the object was changed by someone else; reload it and try again")}
 
 // FieldError names one field and the rule it broke.
 type FieldError struct {
 	Field   string `json:"field"`
 	Message string `json:"message"`
+	Msg     Msg    `json:"-"`
 }
 
 // Validation is a 400 validation_failed error with one detail per field.
@@ -60,7 +89,8 @@ func (v *Validation) Unwrap() error { return ErrInvalid }
 
 // Add appends a field detail.
 func (v *Validation) Add(field, format string, a ...any) {
-	v.Details = append(v.Details, FieldError{Field: field, Message: fmt.Sprintf(format, a...)})
+	m := M(format, a...)
+	v.Details = append(v.Details, FieldError{Field: field, Message: m.String(), Msg: m})
 }
 
 // Err returns v as an error when it holds any detail, else nil.
@@ -80,10 +110,11 @@ func Invalid(field, format string, a ...any) error {
 
 // Forbidden returns a 403 error with a message.
 func Forbidden(format string, a ...any) error {
-	return &Coded{Kind: ErrForbidden, Code: "forbidden", Message: fmt.Sprintf(format, a...)}
+	return &Coded{Kind: ErrForbidden, Code: "forbidden", Msg: M(format, a...)}
 }
 
-// NotFound returns a 404 error with a message.
+// NotFound returns a 404 error saying what was not found; what names a
+// kind of object ("cadre"), and the whole message is the catalogue key.
 func NotFound(what string) error {
-	return &Coded{Kind: ErrNotFound, Code: "not_found", Message: what + " not found"}
+	return &Coded{Kind: ErrNotFound, Code: "not_found", Msg: M(what + " not found")}
 }

@@ -192,8 +192,8 @@ func TestTransition(t *testing.T) {
 				if !errors.As(err, &c) || c.Code != "invalid_transition" || !errors.Is(err, errs.ErrConflict) {
 					t.Fatalf("want 409 invalid_transition, got %v", err)
 				}
-				if !strings.Contains(c.Message, from) || !strings.Contains(c.Message, to) {
-					t.Errorf("message %q should name both statuses", c.Message)
+				if !strings.Contains(c.Error(), from) || !strings.Contains(c.Error(), to) {
+					t.Errorf("message %q should name both statuses", c.Error())
 				}
 			})
 		}
