@@ -33,13 +33,13 @@ type Purpose struct {
 type purposeKind int
 
 const (
-	purposeRead     purposeKind = iota + 1 // read a profile, its records and e-file
-	purposeRecord                          // write performance records
-	purposeAppraise                        // appraise in one cycle
-	purposeFlag                            // file a flag (an auditor of a source department)
-	purposeVet                             // pre-promotion vetting, assigning raters
-	purposeLookup                          // an auditor's limited look-up
-	purposeReadFlags                       // read the flags raised on cadres
+	purposeRead      purposeKind = iota + 1 // read a profile, its records and e-file
+	purposeRecord                           // write performance records
+	purposeAppraise                         // appraise in one cycle
+	purposeFlag                             // file a flag (an auditor of a source department)
+	purposeVet                              // pre-promotion vetting, assigning raters
+	purposeLookup                           // an auditor's limited look-up
+	purposeReadFlags                        // read the flags raised on cadres
 )
 
 // The purposes. Appraise names its cycle.
