@@ -12,9 +12,11 @@ import (
 	"efile/services/cadre"
 	"efile/services/datakey"
 	"efile/services/efile"
+	"efile/services/flag"
 	"efile/services/idempotency"
 	"efile/services/record"
 	"efile/services/unit"
+	"efile/services/vetting"
 
 	"gorm.io/gorm"
 )
@@ -41,6 +43,8 @@ type Set struct {
 	Records     *record.Service
 	EFiles      *efile.Service
 	Idempotency *idempotency.Service
+	Flags       *flag.Service
+	Vettings    *vetting.Service
 }
 
 // New builds the services on db.
@@ -72,5 +76,7 @@ func New(db *gorm.DB, c Config) (*Set, error) {
 		Records:     records,
 		EFiles:      efile.New(db, cadres, records, c.Location),
 		Idempotency: idempotency.New(db, audit, keys, cadres, c.Now),
+		Flags:       flag.NewService(db, audit, cadres, keys, c.Now),
+		Vettings:    vetting.New(db, audit, cadres, c.Now),
 	}, nil
 }
