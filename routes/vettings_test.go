@@ -70,7 +70,9 @@ func TestVettingRules(t *testing.T) {
 		return models.Flag{Kind: "sanction", Status: status, SanctionType: &ty, DecidedOn: &on, InfluenceUntil: until}
 	}
 	gradeOf := func(kind, status string, year int, g string) func(*testing.T, *gorm.DB, int64) []int64 {
-		return func(t *testing.T, db *gorm.DB, c int64) []int64 { return []int64{grade(t, db, c, kind, status, year, g)} }
+		return func(t *testing.T, db *gorm.DB, c int64) []int64 {
+			return []int64{grade(t, db, c, kind, status, year, g)}
+		}
 	}
 	none := func(*testing.T, *gorm.DB, int64) []int64 { return nil }
 	cases := []vetCase{
