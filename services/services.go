@@ -63,7 +63,7 @@ func New(db *gorm.DB, c Config) (*Set, error) {
 		return nil, err
 	}
 	audit := accesslog.New(db, c.Now)
-	acc, err := account.New(db, audit, account.Config{JWTSecret: c.JWTSecret, BcryptCost: c.BcryptCost, Now: c.Now})
+	acc, err := account.New(db, audit, account.Config{JWTSecret: c.JWTSecret, BcryptCost: c.BcryptCost, Now: c.Now, Location: c.Location})
 	if err != nil {
 		return nil, err
 	}
@@ -74,7 +74,7 @@ func New(db *gorm.DB, c Config) (*Set, error) {
 		Units:       unit.New(db, audit),
 		Cadres:      cadres,
 		Records:     records,
-		EFiles:      efile.New(db, cadres, records, c.Location),
+		EFiles:      efile.New(db, cadres, records, c.Location, c.Now),
 		Idempotency: idempotency.New(db, audit, keys, cadres, c.Now),
 		Flags:       flag.NewService(db, audit, cadres, keys, c.Now),
 		Vettings:    vetting.New(db, audit, cadres, c.Now),

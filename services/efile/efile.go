@@ -75,14 +75,19 @@ type Service struct {
 	cadres  *cadre.Service
 	records *record.Service
 	zone    *time.Location
+	now     func() time.Time
 }
 
-// New builds the service; times in workbooks are shown in zone (EFILE_TZ).
-func New(db *gorm.DB, cadres *cadre.Service, records *record.Service, zone *time.Location) *Service {
+// New builds the service; times in workbooks are shown in zone (EFILE_TZ),
+// and now (nil: time.Now) is the clock that dates an export.
+func New(db *gorm.DB, cadres *cadre.Service, records *record.Service, zone *time.Location, now func() time.Time) *Service {
 	if zone == nil {
 		zone = time.UTC
 	}
-	return &Service{db: db, cadres: cadres, records: records, zone: zone}
+	if now == nil {
+		now = time.Now
+	}
+	return &Service{db: db, cadres: cadres, records: records, zone: zone, now: now}
 }
 
 // Build assembles the e-file of a cadre in the viewer's scope (404
