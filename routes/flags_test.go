@@ -302,8 +302,16 @@ func TestFlagIsolation(t *testing.T) {
 		want(t, r, 200)
 		x := w.do("GET", fmt.Sprintf("/api/v1/cadres/%d/efile.xlsx", w.a), w.rev, nil)
 		want(t, x, 200)
-		if bytes.Contains(r.Body, []byte(reporter)) || bytes.Contains(x.Body, []byte(reporter)) {
+		if bytes.Contains(r.Body, []byte(reporter)) {
 			t.Fatal("reporter in the e-file")
+		}
+		for name, s := range workbookText(t, x.Body) {
+			if strings.Contains(s, reporter) {
+				t.Fatalf("reporter in sheet %s", name)
+			}
+		}
+		if !strings.Contains(workbookText(t, x.Body)["廉政情况"], summary) {
+			t.Fatal("the flag is not in the workbook at all")
 		}
 	})
 	t.Run("readsLoggedWithCadreAndReporterNeverLogged", func(t *testing.T) {

@@ -49,6 +49,8 @@ type Request struct {
 type Result struct {
 	models.Vetting
 	Reasons []Reason
+	// CheckedByName is the reviewer's display name; only Recent reads it.
+	CheckedByName string
 }
 
 // check validates a request into v and returns its as_of.
@@ -249,11 +251,26 @@ func (s *Service) List(ctx context.Context, viewer *models.User, cadreID int64, 
 // Recent returns the newest n vettings of a cadre whose scope the caller
 // has checked (the e-file): one query.
 func (s *Service) Recent(ctx context.Context, cadreID int64, n int) ([]Result, error) {
-	var rows []models.Vetting
-	if err := models.Get(ctx, s.db).Where("cadre_id = ?", cadreID).Order("id DESC").Limit(n).Find(&rows).Error; err != nil {
+	var rows []struct {
+		models.Vetting
+		CheckedByName string
+	}
+	err := models.Get(ctx, s.db).Model(&models.Vetting{}).
+		Select("vettings.*, COALESCE(users.display_name, '') AS checked_by_name").
+		Joins("LEFT JOIN users ON users.id = vettings.checked_by").
+		Where("vettings.cadre_id = ?", cadreID).Order("vettings.id DESC").Limit(n).Scan(&rows).Error
+	if err != nil {
 		return nil, err
 	}
-	return decode(rows)
+	vs := make([]models.Vetting, len(rows))
+	for i, r := range rows {
+		vs[i] = r.Vetting
+	}
+	out, err := decode(vs)
+	for i := range out {
+		out[i].CheckedByName = rows[i].CheckedByName
+	}
+	return out, err
 }
 
 func decode(rows []models.Vetting) ([]Result, error) {
