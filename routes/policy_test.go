@@ -35,6 +35,14 @@ var allowed = map[string][]string{
 	"GET /api/v1/cadres/:id/efile":                    {"org_reviewer"},
 	"GET /api/v1/cadres/:id/efile.xlsx":               {"org_reviewer"},
 	"GET /api/v1/access-log/verify":                   {"security_auditor"},
+	"POST /api/v1/flags":                              {"auditor"},
+	"GET /api/v1/flags":                               {"auditor", "org_reviewer"},
+	"GET /api/v1/flags/:id":                           {"auditor", "org_reviewer"},
+	"PATCH /api/v1/flags/:id":                         {"auditor"},
+	"GET /api/v1/cadres/:id/flag-summary":             {"org_reviewer"},
+	"POST /api/v1/cadres/:id/vettings":                {"org_reviewer"},
+	"GET /api/v1/cadres/:id/vettings":                 {"org_reviewer"},
+	"POST /api/v1/vettings/batch":                     {"org_reviewer"},
 }
 
 // public routes need no token at all.

@@ -60,6 +60,9 @@ func pagedQuery(ps ...param) []param {
 	}, ps...)
 }
 
+// flagScope is who sees which flags (SPEC section 8).
+const flagScope = "Auditors: their own department's flags only (others answer 404, lists leave them out). Reviewers: every flag, never its reporter. Nobody: flags on their own cadre record (recusal)."
+
 const inScope = "Evaluators: cadres of their own unit and the units under it. Nobody: their own cadre record (recusal)."
 
 // table is every route of the application.
@@ -126,5 +129,26 @@ func (h *handlers) table() []route {
 		{Method: "GET", Path: "/api/v1/cadres/:id/efile", Summary: "The cadre's e-file", Op: readOp(h.getEFile), Scope: inScope},
 		{Method: "GET", Path: "/api/v1/cadres/:id/efile.xlsx", Summary: "The cadre's e-file as an Excel workbook",
 			Op: rawOp(func(h *handlers) gin.HandlerFunc { return h.getEFileXLSX }, docXLSX), Scope: inScope, Limit: limitExport, Errors: []int{429}},
+
+		{Method: "POST", Path: "/api/v1/flags", Summary: "File a flag; its source is the filer's department (Idempotency-Key accepted)",
+			Op: jsonOp(h.createFlag), Status: 201, Idempotent: true, Scope: flagScope},
+		{Method: "GET", Path: "/api/v1/flags", Summary: "List flags, newest first (no history)", Op: readOp(h.listFlags), Scope: flagScope,
+			Query: pagedQuery(
+				param{"cadre_id", "integer", "flags of this cadre"},
+				param{"status", "string", "open, verifying, substantiated, unsubstantiated or resolved"},
+				param{"source", "string", "discipline, audit, petition or inspection (an auditor naming another department gets an empty list)"},
+				param{"kind", "string", "clue, investigation, sanction, audit_finding, petition or inquiry"})},
+		{Method: "GET", Path: "/api/v1/flags/:id", Summary: "Read a flag with its history", Op: readOp(h.getFlag), Scope: flagScope},
+		{Method: "PATCH", Path: "/api/v1/flags/:id", Summary: "Move a flag to another status (with version and a note)",
+			Op: jsonOp(h.updateFlag), Scope: "Auditors: their own department's flags only. Nobody: flags on their own cadre record (recusal)."},
+		{Method: "GET", Path: "/api/v1/cadres/:id/flag-summary", Summary: "Counts of a cadre's flags (open, by source, active sanction)",
+			Op: readOp(h.flagSummary), Scope: "Nobody: their own cadre record (recusal)."},
+		{Method: "POST", Path: "/api/v1/cadres/:id/vettings", Summary: "Vet a cadre before promotion; stored and never changed (Idempotency-Key accepted)",
+			Op: jsonOp(h.createVetting), Status: 201, Idempotent: true, Scope: "Nobody: their own cadre record (recusal)."},
+		{Method: "GET", Path: "/api/v1/cadres/:id/vettings", Summary: "List a cadre's vettings, newest first", Op: readOp(h.listVettings),
+			Query: pagedQuery(), Scope: "Nobody: their own cadre record (recusal)."},
+		{Method: "POST", Path: "/api/v1/vettings/batch", Summary: "Vet up to 1,000 cadres; answers in the order asked, each stored (Idempotency-Key accepted)",
+			Op: jsonOp(h.batchVetting), Idempotent: true, Limit: limitVetBatch, Errors: []int{429},
+			Scope: "Every id must be a cadre the reviewer may vet (400 per id otherwise, nothing stored)."},
 	}
 }

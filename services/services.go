@@ -12,9 +12,11 @@ import (
 	"efile/services/cadre"
 	"efile/services/datakey"
 	"efile/services/efile"
+	"efile/services/flag"
 	"efile/services/idempotency"
 	"efile/services/record"
 	"efile/services/unit"
+	"efile/services/vetting"
 
 	"gorm.io/gorm"
 )
@@ -41,6 +43,8 @@ type Set struct {
 	Records     *record.Service
 	EFiles      *efile.Service
 	Idempotency *idempotency.Service
+	Flags       *flag.Service
+	Vettings    *vetting.Service
 }
 
 // New builds the services on db.
@@ -65,12 +69,16 @@ func New(db *gorm.DB, c Config) (*Set, error) {
 	}
 	cadres := cadre.New(db, audit, keys, c.Now, c.Location)
 	records := record.New(db, audit, cadres, c.Now)
+	flags := flag.NewService(db, audit, cadres, keys, c.Now)
+	vettings := vetting.New(db, audit, cadres, c.Now)
 	return &Set{
 		DB: db, Logger: c.Logger, Keys: keys, Audit: audit, Accounts: acc,
 		Units:       unit.New(db, audit),
 		Cadres:      cadres,
 		Records:     records,
-		EFiles:      efile.New(db, cadres, records, c.Location, c.Now),
+		EFiles:      efile.New(db, cadres, records, c.Location, c.Now).WithIntegrity(flags, vettings),
 		Idempotency: idempotency.New(db, audit, keys, cadres, c.Now),
+		Flags:       flags,
+		Vettings:    vettings,
 	}, nil
 }

@@ -33,12 +33,13 @@ type Purpose struct {
 type purposeKind int
 
 const (
-	purposeRead     purposeKind = iota + 1 // read a profile, its records and e-file
-	purposeRecord                          // write performance records
-	purposeAppraise                        // appraise in one cycle
-	purposeFlag                            // file a flag (an auditor of a source department)
-	purposeVet                             // pre-promotion vetting, assigning raters
-	purposeLookup                          // an auditor's limited look-up
+	purposeRead      purposeKind = iota + 1 // read a profile, its records and e-file
+	purposeRecord                           // write performance records
+	purposeAppraise                         // appraise in one cycle
+	purposeFlag                             // file a flag (an auditor of a source department)
+	purposeVet                              // pre-promotion vetting, assigning raters
+	purposeLookup                           // an auditor's limited look-up
+	purposeReadFlags                        // read the flags raised on cadres
 )
 
 // The purposes. Appraise names its cycle.
@@ -48,6 +49,11 @@ var (
 	Flag   = Purpose{kind: purposeFlag}
 	Vet    = Purpose{kind: purposeVet}
 	Lookup = Purpose{kind: purposeLookup}
+	// ReadFlags is reading flags (SPEC section 8): an org_reviewer the flags
+	// of any cadre, an auditor those of any cadre. Which flags of a cadre an
+	// auditor sees (their own department's) is a rule on flags, not on
+	// cadres, and is the flag service's filter in the same query.
+	ReadFlags = Purpose{kind: purposeReadFlags}
 )
 
 // Appraise is the purpose of appraising cadres in cycle id: the assignment,
@@ -75,6 +81,7 @@ func notRecused(q *gorm.DB, u *models.User) *gorm.DB {
 //   - Appraise(cycle): an evaluator the cadres they are assigned in that cycle.
 //   - Flag, Lookup: an auditor any cadre (they learn only what Lookup shows).
 //   - Vet: an org_reviewer any cadre.
+//   - ReadFlags: an org_reviewer or an auditor any cadre.
 func (s *Service) Scoped(ctx context.Context, viewer *models.User, p Purpose) (*gorm.DB, error) {
 	db := models.Get(ctx, s.db)
 	q := notRecused(db.Model(&models.Cadre{}), viewer)
@@ -102,6 +109,10 @@ func (s *Service) Scoped(ctx context.Context, viewer *models.User, p Purpose) (*
 		}
 	case purposeVet:
 		if viewer.HasRole(account.RoleOrgReviewer) {
+			return q, nil
+		}
+	case purposeReadFlags:
+		if viewer.HasRole(account.RoleOrgReviewer) || viewer.HasRole(account.RoleAuditor) {
 			return q, nil
 		}
 	default:

@@ -11,7 +11,9 @@ import (
 	"efile/services/accesslog"
 	"efile/services/account"
 	"efile/services/cadre"
+	"efile/services/flag"
 	"efile/services/record"
+	"efile/services/vetting"
 
 	"gorm.io/gorm"
 )
@@ -36,26 +38,35 @@ type FlagSummary struct {
 	ActiveSanction bool             `json:"active_sanction"`
 }
 
+// VettingLimit is how many vettings the e-file shows, newest first.
+const VettingLimit = 5
+
 // Flag is one flag as the e-file shows it: never with its reporter.
 type Flag struct {
-	ID         int64  `json:"id"`
-	Source     string `json:"source"`
-	Kind       string `json:"kind"`
-	Severity   string `json:"severity"`
-	Status     string `json:"status"`
-	Summary    string `json:"summary"`
-	OccurredOn string `json:"occurred_on"`
-	Sanction   string `json:"sanction,omitempty"`
+	ID             int64  `json:"id"`
+	Source         string `json:"source"`
+	Kind           string `json:"kind"`
+	Severity       string `json:"severity"`
+	Status         string `json:"status"`
+	Summary        string `json:"summary"`
+	OccurredOn     string `json:"occurred_on"`
+	Sanction       string `json:"sanction,omitempty"`
+	DecidedOn      string `json:"decided_on,omitempty"`
+	InfluenceUntil string `json:"influence_until,omitempty"`
 }
 
-// Vetting is one stored pre-promotion vetting.
+// Vetting is one stored pre-promotion vetting, as the vetting routes show
+// it, with the reviewer's name for the workbook.
 type Vetting struct {
-	ID        int64  `json:"id"`
-	Purpose   string `json:"purpose"`
-	AsOf      string `json:"as_of"`
-	Verdict   string `json:"verdict"`
-	CheckedBy string `json:"checked_by"`
-	CheckedAt string `json:"checked_at"`
+	ID            int64            `json:"id"`
+	CadreID       int64            `json:"cadre_id"`
+	Purpose       string           `json:"purpose"`
+	AsOf          string           `json:"as_of"`
+	Verdict       string           `json:"verdict"`
+	Reasons       []vetting.Reason `json:"reasons"`
+	CheckedBy     int64            `json:"checked_by"`
+	CheckedByName string           `json:"checked_by_name"`
+	CheckedAt     time.Time        `json:"checked_at"`
 }
 
 // File is a cadre's e-file.
@@ -76,6 +87,10 @@ type Service struct {
 	records *record.Service
 	zone    *time.Location
 	now     func() time.Time
+	// flags and vettings fill the integrity sections (SPEC 8, 9); nil
+	// leaves them empty.
+	flags    *flag.Service
+	vettings *vetting.Service
 }
 
 // New builds the service; times in workbooks are shown in zone (EFILE_TZ),
@@ -88,6 +103,13 @@ func New(db *gorm.DB, cadres *cadre.Service, records *record.Service, zone *time
 		now = time.Now
 	}
 	return &Service{db: db, cadres: cadres, records: records, zone: zone, now: now}
+}
+
+// WithIntegrity gives the e-file its flag summary, its flags (廉政情况) and
+// its vettings (审核记录), and returns s.
+func (s *Service) WithIntegrity(flags *flag.Service, vettings *vetting.Service) *Service {
+	s.flags, s.vettings = flags, vettings
+	return s
 }
 
 // Build assembles the e-file of a cadre in the viewer's scope (404
@@ -113,8 +135,57 @@ func (s *Service) Build(ctx context.Context, viewer *models.User, id int64) (*Fi
 	if f.RecentRecords, err = s.records.Recent(ctx, id, RecentLimit); err != nil {
 		return nil, err
 	}
+	if err := s.integrity(ctx, f, id); err != nil {
+		return nil, err
+	}
 	return f, nil
 }
 
-// Flags lists the cadre's flags for the workbook (filled in by the flag domain).
-func (s *Service) Flags(ctx context.Context, id int64) ([]Flag, error) { return []Flag{}, nil }
+// integrity fills the flag summary (counts only, one grouped query) and
+// the newest vettings (one query) of a cadre Build has scoped.
+func (s *Service) integrity(ctx context.Context, f *File, id int64) error {
+	if s.flags != nil {
+		sum, err := s.flags.Counts(ctx, id)
+		if err != nil {
+			return err
+		}
+		f.FlagSummary = FlagSummary{Open: sum.Open, BySource: sum.BySource, ActiveSanction: sum.ActiveSanction}
+	}
+	if s.vettings != nil {
+		rs, err := s.vettings.Recent(ctx, id, VettingLimit)
+		if err != nil {
+			return err
+		}
+		for _, r := range rs {
+			f.Vettings = append(f.Vettings, Vetting{ID: r.ID, CadreID: r.CadreID, Purpose: r.Purpose, AsOf: r.AsOf,
+				Verdict: r.Verdict, Reasons: r.Reasons, CheckedBy: r.CheckedBy, CheckedByName: r.CheckedByName,
+				CheckedAt: r.CheckedAt.UTC()})
+		}
+	}
+	return nil
+}
+
+// Flags lists the cadre's flags for the workbook, newest first, without
+// their reporters (the query does not read them).
+func (s *Service) Flags(ctx context.Context, id int64) ([]Flag, error) {
+	out := []Flag{}
+	if s.flags == nil {
+		return out, nil
+	}
+	rows, err := s.flags.ForWorkbook(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	deref := func(p *string) string {
+		if p == nil {
+			return ""
+		}
+		return *p
+	}
+	for _, r := range rows {
+		out = append(out, Flag{ID: r.ID, Source: r.Source, Kind: r.Kind, Severity: r.Severity, Status: r.Status,
+			Summary: r.Summary, OccurredOn: r.OccurredOn, Sanction: deref(r.SanctionType), DecidedOn: deref(r.DecidedOn),
+			InfluenceUntil: deref(r.InfluenceUntil)})
+	}
+	return out, nil
+}

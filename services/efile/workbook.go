@@ -4,11 +4,11 @@ import (
 	"context"
 	"strconv"
 	"strings"
-	"time"
 
 	"efile/models"
 	"efile/services/record"
 	"efile/services/sheet"
+	"efile/services/vetting"
 	"efile/services/vocab"
 
 	"github.com/xuri/excelize/v2"
@@ -87,11 +87,11 @@ var (
 		{Header: "是否已被更正", Width: 8}}
 	appraisalColumns = []sheet.Column{{Header: "考核周期", Width: 40}, {Header: "类型", Width: 12},
 		{Header: "年度", Width: 8}, {Header: "得分", Width: 10}, {Header: "等次", Width: 12}}
-	flagColumns = []sheet.Column{{Header: "来源部门", Width: 11}, {Header: "类别", Width: 14},
+	flagColumns = []sheet.Column{{Header: "编号", Width: 8}, {Header: "来源部门", Width: 11}, {Header: "类别", Width: 14},
 		{Header: "严重程度", Width: 10}, {Header: "状态", Width: 10}, {Header: "概要", Width: 50},
-		{Header: "发生日期", Width: 12}, {Header: "处分", Width: 16}}
-	vettingColumns = []sheet.Column{{Header: "用途", Width: 10}, {Header: "基准日期", Width: 12},
-		{Header: "结论", Width: 12}, {Header: "审核人", Width: 14}, {Header: "审核时间", Width: 18}}
+		{Header: "发生日期", Width: 12}, {Header: "处分", Width: 20}}
+	vettingColumns = []sheet.Column{{Header: "用途", Width: 8}, {Header: "基准日期", Width: 12},
+		{Header: "结论", Width: 8}, {Header: "理由", Width: 32}, {Header: "审核人", Width: 12}, {Header: "审核时间", Width: 18}}
 )
 
 func (s *Service) writeWorkbook(ctx context.Context, b *sheet.Book, ef *File, unitName string, flags []Flag) error {
@@ -172,13 +172,9 @@ func (s *Service) writeWorkbook(ctx context.Context, b *sheet.Book, ef *File, un
 		return err
 	}
 	for _, fl := range flags { // Flag has no reporter: it never reaches a workbook
-		var sanction any
-		if fl.Sanction != "" {
-			sanction = vocab.Label(vocab.Sanctions, fl.Sanction)
-		}
-		if err := t.Row(vocab.Label(vocab.Departments, fl.Source), vocab.Label(vocab.FlagKinds, fl.Kind),
+		if err := t.Row(fl.ID, vocab.Label(vocab.Departments, fl.Source), vocab.Label(vocab.FlagKinds, fl.Kind),
 			vocab.Label(vocab.Severities, fl.Severity), vocab.Label(vocab.FlagStatuses, fl.Status), fl.Summary,
-			b.Day(fl.OccurredOn), sanction); err != nil {
+			b.Day(fl.OccurredOn), sanctionCell(fl)); err != nil {
 			return err
 		}
 	}
@@ -190,12 +186,8 @@ func (s *Service) writeWorkbook(ctx context.Context, b *sheet.Book, ef *File, un
 		return err
 	}
 	for _, v := range ef.Vettings {
-		var checkedAt any = v.CheckedAt
-		if at, err := time.Parse(time.RFC3339Nano, v.CheckedAt); err == nil {
-			checkedAt = b.Time(at)
-		}
 		if err := t.Row(vocab.Label(vocab.Purposes, v.Purpose), b.Day(v.AsOf), vocab.Label(vocab.Verdicts, v.Verdict),
-			v.CheckedBy, checkedAt); err != nil {
+			reasonsCell(v.Reasons), v.CheckedByName, b.Time(v.CheckedAt)); err != nil {
 			return err
 		}
 	}
@@ -204,6 +196,33 @@ func (s *Service) writeWorkbook(ctx context.Context, b *sheet.Book, ef *File, un
 	}
 	b.SetActiveSheet(0)
 	return nil
+}
+
+// sanctionCell is a flag's sanction as a decision reads: its label, the
+// day it was decided and the first free day (or 无期限), empty for other
+// kinds.
+func sanctionCell(fl Flag) any {
+	if fl.Sanction == "" {
+		return nil
+	}
+	until := "无影响期限"
+	if fl.InfluenceUntil != "" {
+		until = "影响期至" + fl.InfluenceUntil
+	}
+	return vocab.Label(vocab.Sanctions, fl.Sanction) + "（" + fl.DecidedOn + "决定，" + until + "）"
+}
+
+// reasonsCell lists a vetting's reasons, one a line, each with its rule's
+// label; （无） when there are none.
+func reasonsCell(rs []vetting.Reason) any {
+	if len(rs) == 0 {
+		return "（无）"
+	}
+	lines := make([]string, len(rs))
+	for i, r := range rs {
+		lines[i] = vocab.Label(vocab.VettingRules, r.Rule) + "：" + r.Message
+	}
+	return strings.Join(lines, "\n")
 }
 
 // formRows writes label–value pairs two to a line.

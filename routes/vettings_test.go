@@ -1,0 +1,396 @@
+package routes_test
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"efile/models"
+
+	"gorm.io/gorm"
+)
+
+// rawFlag writes a flag directly, in any state (vetting reads flags as they
+// are; how they got there is TestFlagTransitions' business).
+func rawFlag(t testing.TB, db *gorm.DB, f models.Flag) int64 {
+	t.Helper()
+	if f.Source == "" {
+		f.Source = "discipline"
+	}
+	if f.Severity == "" {
+		f.Severity = "warning"
+	}
+	f.Summary, f.OccurredOn, f.CreatedBy, f.Version = "线索", "2024-01-01", 1, 1
+	if err := db.Create(&f).Error; err != nil {
+		t.Fatal(err)
+	}
+	return f.ID
+}
+
+// grade writes a cycle and one cadre's final grade in it, as the appraisal
+// service leaves them at finalize.
+func grade(t testing.TB, db *gorm.DB, cadreID int64, kind, status string, year int, final string) int64 {
+	t.Helper()
+	c := models.AppraisalCycle{Name: fmt.Sprintf("%d年度考核", year), Kind: kind, Year: year,
+		PeriodStart: fmt.Sprintf("%d-01-01", year), PeriodEnd: fmt.Sprintf("%d-12-31", year), ExcellentQuotaPct: 20,
+		Status: status, CreatedBy: 1}
+	if err := db.Create(&c).Error; err != nil {
+		t.Fatal(err)
+	}
+	r := models.AppraisalResult{CycleID: c.ID, CadreID: cadreID, Score: 7000, ProposedGrade: final, FinalGrade: final}
+	if err := db.Create(&r).Error; err != nil {
+		t.Fatal(err)
+	}
+	return c.ID
+}
+
+func sp(s string) *string { return &s }
+
+type vetCase struct {
+	name    string
+	purpose string
+	seed    func(t *testing.T, db *gorm.DB, c int64) []int64 // the flag or cycle ids the reasons name, in order
+	verdict string
+	rules   []string
+}
+
+func TestVettingRules(t *testing.T) {
+	w := newFlagWorld(t)
+	const asOf = "2025-06-01"
+	flagOf := func(f models.Flag) func(*testing.T, *gorm.DB, int64) []int64 {
+		return func(t *testing.T, db *gorm.DB, c int64) []int64 {
+			f.CadreID = c
+			return []int64{rawFlag(t, db, f)}
+		}
+	}
+	sanction := func(ty, status, on string, until *string) models.Flag {
+		return models.Flag{Kind: "sanction", Status: status, SanctionType: &ty, DecidedOn: &on, InfluenceUntil: until}
+	}
+	gradeOf := func(kind, status string, year int, g string) func(*testing.T, *gorm.DB, int64) []int64 {
+		return func(t *testing.T, db *gorm.DB, c int64) []int64 {
+			return []int64{grade(t, db, c, kind, status, year, g)}
+		}
+	}
+	none := func(*testing.T, *gorm.DB, int64) []int64 { return nil }
+	cases := []vetCase{
+		{"clear_nothing", "promotion", none, "clear", nil},
+		{"blocked_underInvestigation", "transfer", flagOf(models.Flag{Kind: "investigation", Status: "open"}), "blocked", []string{"under_investigation"}},
+		{"blocked_underInvestigationVerifyingSeriousOnce", "transfer", flagOf(models.Flag{Kind: "investigation", Severity: "serious", Status: "verifying"}), "blocked", []string{"under_investigation"}},
+		{"clear_investigationUnsubstantiated", "promotion", flagOf(models.Flag{Kind: "investigation", Status: "unsubstantiated"}), "clear", nil},
+		{"blocked_openSeriousFlag", "transfer", flagOf(models.Flag{Kind: "clue", Severity: "serious", Status: "open"}), "blocked", []string{"open_serious_flag"}},
+		{"blocked_serousAuditFindingVerifying", "transfer", flagOf(models.Flag{Kind: "audit_finding", Source: "audit", Severity: "serious", Status: "verifying"}), "blocked", []string{"open_serious_flag"}},
+		{"clear_seriousSubstantiatedClue", "promotion", flagOf(models.Flag{Kind: "clue", Severity: "serious", Status: "substantiated"}), "clear", nil},
+		{"blocked_sanctionInfluence", "transfer", flagOf(sanction("demerit", "substantiated", "2025-01-01", sp("2026-01-01"))), "blocked", []string{"sanction_influence"}},
+		{"blocked_sanctionResolvedStillInPeriod", "transfer", flagOf(sanction("demerit", "resolved", "2025-01-01", sp("2026-01-01"))), "blocked", []string{"sanction_influence"}},
+		{"clear_sanctionEndsOnFirstFreeDay", "promotion", flagOf(sanction("gov_warning", "substantiated", "2024-12-01", sp(asOf))), "clear", nil},
+		{"clear_sanctionDecidedAfterAsOf", "promotion", flagOf(sanction("demerit", "substantiated", "2025-07-01", sp("2026-07-01"))), "clear", nil},
+		{"blocked_sanctionWithoutEnd", "transfer", flagOf(sanction("gov_expulsion", "resolved", "2010-01-01", nil)), "blocked", []string{"sanction_influence"}},
+		{"clear_sanctionUnsubstantiated", "promotion", flagOf(sanction("demerit", "unsubstantiated", "2025-01-01", sp("2026-01-01"))), "clear", nil},
+		{"caution_openSanctionIsAnOpenFlag", "transfer", flagOf(sanction("demerit", "open", "2025-01-01", sp("2026-01-01"))), "caution", []string{"open_flag"}},
+		{"blocked_incompetentAnyPurpose", "transfer", gradeOf("annual", "finalized", 2024, "incompetent"), "blocked", []string{"recent_low_grade"}},
+		{"blocked_basicCompetentPromotion", "promotion", gradeOf("annual", "finalized", 2024, "basic_competent"), "blocked", []string{"recent_low_grade"}},
+		{"blocked_basicCompetentCommendation", "commendation", gradeOf("annual", "finalized", 2025, "basic_competent"), "blocked", []string{"recent_low_grade"}},
+		{"caution_basicCompetentAppointment", "appointment", gradeOf("annual", "finalized", 2024, "basic_competent"), "caution", []string{"recent_low_grade"}},
+		{"caution_basicCompetentTransfer", "transfer", gradeOf("annual", "finalized", 2024, "basic_competent"), "caution", []string{"recent_low_grade"}},
+		{"clear_lowGradeTwoYearsBack", "promotion", gradeOf("annual", "finalized", 2023, "incompetent"), "clear", nil},
+		{"clear_lowGradeCycleNotFinalized", "promotion", gradeOf("annual", "closed", 2024, "incompetent"), "clear", nil},
+		{"clear_lowGradeNotAnnual", "promotion", gradeOf("ordinary", "finalized", 2024, "incompetent"), "clear", nil},
+		{"clear_newestCycleWins", "promotion", func(t *testing.T, db *gorm.DB, c int64) []int64 {
+			grade(t, db, c, "annual", "finalized", 2024, "basic_competent")
+			grade(t, db, c, "annual", "finalized", 2025, "competent")
+			return nil
+		}, "clear", nil},
+		{"caution_openFlag", "promotion", flagOf(models.Flag{Kind: "clue", Status: "verifying"}), "caution", []string{"open_flag"}},
+		{"caution_openReportPetition", "promotion", flagOf(models.Flag{Kind: "petition", Source: "petition", PetitionType: sp("report"), Status: "open"}), "caution", []string{"open_flag"}},
+		{"clear_openAppealPetitionEvenSerious", "promotion", flagOf(models.Flag{Kind: "petition", Source: "petition", Severity: "serious", PetitionType: sp("appeal"), Status: "open"}), "clear", nil},
+		{"clear_openSuggestionPetition", "promotion", flagOf(models.Flag{Kind: "petition", Source: "petition", PetitionType: sp("suggestion"), Status: "verifying"}), "clear", nil},
+		{"clear_openInquiry", "promotion", flagOf(models.Flag{Kind: "inquiry", Status: "open"}), "clear", nil},
+		{"blocked_combinedInOrder", "transfer", func(t *testing.T, db *gorm.DB, c int64) []int64 {
+			open := rawFlag(t, db, models.Flag{CadreID: c, Kind: "clue", Status: "open"})
+			inv := rawFlag(t, db, models.Flag{CadreID: c, Kind: "investigation", Status: "verifying"})
+			s := sanction("admonishment", "substantiated", "2025-03-01", sp("2025-09-01"))
+			s.CadreID = c
+			san := rawFlag(t, db, s)
+			cyc := grade(t, db, c, "annual", "finalized", 2024, "basic_competent")
+			return []int64{inv, san, cyc, open}
+		}, "blocked", []string{"under_investigation", "sanction_influence", "recent_low_grade", "open_flag"}},
+		{"caution_combined", "appointment", func(t *testing.T, db *gorm.DB, c int64) []int64 {
+			cyc := grade(t, db, c, "annual", "finalized", 2024, "basic_competent")
+			f2 := rawFlag(t, db, models.Flag{CadreID: c, Kind: "audit_finding", Source: "audit", Status: "open"})
+			f1 := rawFlag(t, db, models.Flag{CadreID: c, Kind: "clue", Status: "verifying"})
+			return []int64{cyc, f2, f1}
+		}, "caution", []string{"recent_low_grade", "open_flag", "open_flag"}},
+	}
+	for i, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			id := w.cadre("干部", idFor("19700101", 100+i), w.unitA)
+			named := c.seed(t, w.db, id)
+			r := w.do("POST", fmt.Sprintf("/api/v1/cadres/%d/vettings", id), w.rev, map[string]any{"purpose": c.purpose, "as_of": asOf})
+			want(t, r, 201)
+			m := r.JSON()
+			if m["verdict"] != c.verdict || m["as_of"] != asOf || m["purpose"] != c.purpose || m["cadre_id"].(float64) != float64(id) {
+				t.Fatalf("body %s", r.Body)
+			}
+			var rules []string
+			var ids []int64
+			for _, x := range m["reasons"].([]any) {
+				rs := x.(map[string]any)
+				rules = append(rules, rs["rule"].(string))
+				if rs["message"] == "" {
+					t.Fatalf("reason without message: %v", rs)
+				}
+				ref, ok := rs["flag_id"]
+				if rs["rule"] == "recent_low_grade" {
+					ref, ok = rs["cycle_id"]
+				}
+				if !ok {
+					t.Fatalf("reason names neither flag nor cycle: %v", rs)
+				}
+				ids = append(ids, int64(ref.(float64)))
+			}
+			if !slices.Equal(rules, c.rules) {
+				t.Fatalf("rules %v, want %v", rules, c.rules)
+			}
+			if len(c.rules) > 0 && !slices.Equal(ids, named) {
+				t.Fatalf("reasons name %v, want %v", ids, named)
+			}
+		})
+	}
+}
+
+func TestVetting(t *testing.T) {
+	w := newFlagWorld(t)
+	path := fmt.Sprintf("/api/v1/cadres/%d/vettings", w.a)
+	today := w.clock.Now().UTC().Format(time.DateOnly)
+	tomorrow := w.clock.Now().UTC().AddDate(0, 0, 1).Format(time.DateOnly)
+	t.Run("201_asOfDefaultsToToday", func(t *testing.T) {
+		r := w.do("POST", path, w.rev, map[string]any{"purpose": "promotion"})
+		want(t, r, 201)
+		m := r.JSON()
+		if m["as_of"] != today || m["verdict"] != "clear" || len(m["reasons"].([]any)) != 0 ||
+			m["checked_by"].(float64) != float64(w.revID) || m["checked_at"] == "" || r.ID() == 0 {
+			t.Fatalf("body %s", r.Body)
+		}
+		want(t, w.do("POST", path, w.rev, map[string]any{"purpose": "promotion", "as_of": nil}), 201)
+		want(t, w.do("POST", path, w.rev, map[string]any{"purpose": "transfer", "as_of": today}), 201)
+	})
+	for _, c := range []struct {
+		name  string
+		body  any
+		field string
+	}{
+		{"400_asOfFuture", map[string]any{"purpose": "promotion", "as_of": tomorrow}, "as_of"},
+		{"400_asOfNotADate", map[string]any{"purpose": "promotion", "as_of": "2025-02-30"}, "as_of"},
+		{"400_asOfEmpty", map[string]any{"purpose": "promotion", "as_of": ""}, "as_of"},
+		{"400_unknownPurpose", map[string]any{"purpose": "secondment"}, "purpose"},
+		{"400_purposeMissing", map[string]any{}, "purpose"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := w.do("POST", path, w.rev, c.body)
+			want(t, r, 400, "validation_failed")
+			if !slices.Equal(r.Fields(), []string{c.field}) {
+				t.Fatalf("fields %v", r.Fields())
+			}
+		})
+	}
+	t.Run("400_serverOwnedField", func(t *testing.T) {
+		want(t, w.do("POST", path, w.rev, map[string]any{"purpose": "promotion", "verdict": "clear"}), 400, "invalid_json")
+	})
+	t.Run("scope", func(t *testing.T) {
+		body := map[string]any{"purpose": "promotion"}
+		want(t, w.do("POST", "/api/v1/cadres/99999/vettings", w.rev, body), 404, "not_found")
+		want(t, w.do("POST", path, w.selfReviewer, body), 404, "not_found")
+		want(t, w.do("GET", path, w.selfReviewer, nil), 404, "not_found")
+		for _, tok := range []string{w.auditor, w.evalA, w.admin, w.secAuditor} {
+			want(t, w.do("POST", path, tok, body), 403, "forbidden")
+			want(t, w.do("GET", path, tok, nil), 403, "forbidden")
+		}
+	})
+	t.Run("listNewestFirstAndStoredAsAnswered", func(t *testing.T) {
+		rawFlag(t, w.db, models.Flag{CadreID: w.a, Kind: "clue", Status: "open"})
+		last := w.do("POST", path, w.rev, map[string]any{"purpose": "appointment", "as_of": "2025-01-02"})
+		want(t, last, 201)
+		r := w.do("GET", path, w.rev, nil)
+		want(t, r, 200)
+		items := r.JSON()["items"].([]any)
+		if r.JSON()["total"].(float64) != 4 || len(items) != 4 {
+			t.Fatalf("list %s", r.Body)
+		}
+		first := items[0].(map[string]any)
+		if int64(first["id"].(float64)) != last.ID() || first["verdict"] != "caution" || first["as_of"] != "2025-01-02" ||
+			first["reasons"].([]any)[0].(map[string]any)["rule"] != "open_flag" {
+			t.Fatalf("newest %v", first)
+		}
+		// Earlier vettings are not re-evaluated: the flag filed since leaves them clear.
+		if items[3].(map[string]any)["verdict"] != "clear" {
+			t.Fatalf("oldest %v", items[3])
+		}
+		for _, m := range []string{"PATCH", "DELETE", "PUT"} {
+			if r := w.do(m, path, w.rev, "{}"); r.Status != 405 {
+				t.Fatalf("%s on vettings: %d", m, r.Status)
+			}
+		}
+	})
+}
+
+// countStatements counts every statement run on db from now on: reads and
+// writes.
+func countStatements(t testing.TB, db *gorm.DB) *atomic.Int64 {
+	t.Helper()
+	n := &atomic.Int64{}
+	inc := func(*gorm.DB) { n.Add(1) }
+	cb := db.Callback()
+	for name, err := range map[string]error{
+		"query":  cb.Query().After("gorm:query").Register("test:stmt_query", inc),
+		"row":    cb.Row().After("gorm:row").Register("test:stmt_row", inc),
+		"create": cb.Create().After("gorm:create").Register("test:stmt_create", inc),
+		"update": cb.Update().After("gorm:update").Register("test:stmt_update", inc),
+		"raw":    cb.Raw().After("gorm:raw").Register("test:stmt_raw", inc),
+	} {
+		if err != nil {
+			t.Fatal(name, err)
+		}
+	}
+	return n
+}
+
+// seedCadres writes n cadres of unit with batched raw inserts (the roster
+// path would take minutes at benchmark sizes) and returns their ids.
+func seedCadres(t testing.TB, db *gorm.DB, unitID int64, n int) []int64 {
+	t.Helper()
+	const batch = 500
+	var max int64
+	db.Model(&models.Cadre{}).Select("COALESCE(MAX(id), 0)").Scan(&max)
+	now := time.Now().UTC()
+	err := db.Transaction(func(tx *gorm.DB) error {
+		for start := 0; start < n; start += batch {
+			end := min(start+batch, n)
+			var sb strings.Builder
+			sb.WriteString("INSERT INTO cadres (id, name, gender, birth_date, id_number_enc, id_number_hash, id_number_mask, unit_id, position, `rank`, is_top_leader, appointed_on, status, version, created_at, updated_at) VALUES ")
+			args := make([]any, 0, (end-start)*7)
+			for i := start; i < end; i++ {
+				if i > start {
+					sb.WriteString(",")
+				}
+				sb.WriteString("(?, ?, 'male', '1980-01-01', ?, ?, '110105********0011', ?, '科员', '科级', false, '2020-01-01', 'active', 1, ?, ?)")
+				id := max + int64(i) + 1
+				args = append(args, id, fmt.Sprintf("干部%d", id), []byte{1}, fmt.Sprintf("%064d", id), unitID, now, now)
+			}
+			if err := tx.Exec(sb.String(), args...).Error; err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := make([]int64, n)
+	for i := range ids {
+		ids[i] = max + int64(i) + 1
+	}
+	return ids
+}
+
+func TestVettingBatch(t *testing.T) {
+	w := newFlagWorld(t)
+	ids := seedCadres(t, w.db, w.unitA, 1000)
+	// Cadre ids[1] under investigation, ids[2] with an open clue.
+	rawFlag(t, w.db, models.Flag{CadreID: ids[1], Kind: "investigation", Status: "open"})
+	rawFlag(t, w.db, models.Flag{CadreID: ids[2], Kind: "clue", Status: "open"})
+	stored := func() int64 {
+		var n int64
+		w.db.Model(&models.Vetting{}).Count(&n)
+		return n
+	}
+	batch := func(tok string, ids []int64, extra ...any) *resp {
+		body := map[string]any{"cadre_ids": ids, "purpose": "promotion", "as_of": "2025-06-01"}
+		for i := 0; i < len(extra); i += 2 {
+			body[extra[i].(string)] = extra[i+1]
+		}
+		return w.do("POST", "/api/v1/vettings/batch", tok, body)
+	}
+	t.Run("200_inTheOrderAsked", func(t *testing.T) {
+		asked := []int64{ids[2], ids[0], ids[1], w.a}
+		r := batch(w.rev, asked)
+		want(t, r, 200)
+		items := r.JSON()["items"].([]any)
+		verdicts := []string{"caution", "clear", "blocked", "clear"}
+		if len(items) != len(asked) {
+			t.Fatalf("items %d", len(items))
+		}
+		for i, it := range items {
+			m := it.(map[string]any)
+			if int64(m["cadre_id"].(float64)) != asked[i] || m["verdict"] != verdicts[i] || m["id"].(float64) == 0 ||
+				m["as_of"] != "2025-06-01" || m["purpose"] != "promotion" {
+				t.Fatalf("item %d: %v", i, m)
+			}
+		}
+		if stored() != 4 {
+			t.Fatalf("%d stored", stored())
+		}
+		l := w.do("GET", fmt.Sprintf("/api/v1/cadres/%d/vettings", ids[1]), w.rev, nil)
+		if l.JSON()["total"].(float64) != 1 || l.JSON()["items"].([]any)[0].(map[string]any)["verdict"] != "blocked" {
+			t.Fatalf("stored %s", l.Body)
+		}
+	})
+	t.Run("200_thousand", func(t *testing.T) {
+		before := stored()
+		r := batch(w.rev, ids)
+		want(t, r, 200)
+		if n := len(r.JSON()["items"].([]any)); n != 1000 || stored() != before+1000 {
+			t.Fatalf("%d items, %d stored", n, stored()-before)
+		}
+	})
+	for _, c := range []struct {
+		name   string
+		tok    string
+		ids    []int64
+		extra  []any
+		fields []string
+	}{
+		{"400_1001", w.rev, append(slices.Clone(ids), w.a), nil, []string{"cadre_ids"}},
+		{"400_empty", w.rev, []int64{}, nil, []string{"cadre_ids"}},
+		{"400_unknownIds", w.rev, []int64{ids[0], 999999, ids[1], 888888}, nil, []string{"cadre_ids[1]", "cadre_ids[3]"}},
+		{"400_ownRecordRecusal", w.selfReviewer, []int64{w.b, w.a}, nil, []string{"cadre_ids[1]"}},
+		{"400_duplicates", w.rev, []int64{ids[0], ids[1], ids[0], ids[0]}, nil, []string{"cadre_ids[2]", "cadre_ids[3]"}},
+		{"400_notPositive", w.rev, []int64{ids[0], 0, -3}, nil, []string{"cadre_ids[1]", "cadre_ids[2]"}},
+		{"400_purposeAndAsOf", w.rev, []int64{ids[0]}, []any{"purpose", "x", "as_of", "2999-01-01"}, []string{"purpose", "as_of"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			before := stored()
+			r := batch(c.tok, c.ids, c.extra...)
+			want(t, r, 400, "validation_failed")
+			if !slices.Equal(r.Fields(), c.fields) {
+				t.Fatalf("fields %v, want %v", r.Fields(), c.fields)
+			}
+			if stored() != before {
+				t.Fatal("a refused batch stored vettings")
+			}
+		})
+	}
+	t.Run("403_roles", func(t *testing.T) {
+		for _, tok := range []string{w.auditor, w.evalA, w.admin, w.secAuditor} {
+			want(t, batch(tok, ids[:1]), 403, "forbidden")
+		}
+	})
+	t.Run("fixedQueryCount", func(t *testing.T) {
+		// Every cadre of the big batch has flags and grades to read.
+		for i := 0; i < 1000; i += 3 {
+			rawFlag(t, w.db, models.Flag{CadreID: ids[i], Kind: "clue", Status: "verifying"})
+		}
+		grade(t, w.db, ids[0], "annual", "finalized", 2024, "basic_competent")
+		n := countStatements(t, w.db)
+		want(t, batch(w.rev, ids[:3]), 200)
+		few := n.Swap(0)
+		want(t, batch(w.rev, ids), 200)
+		many := n.Swap(0)
+		if few != many || many > 12 {
+			t.Fatalf("statements: %d for 3 cadres, %d for 1,000", few, many)
+		}
+		t.Logf("batch vetting: %d statements whatever the size (authentication included)", many)
+	})
+}

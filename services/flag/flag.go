@@ -1,0 +1,249 @@
+package flag
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"efile/models"
+	"efile/services/accesslog"
+	"efile/services/account"
+	"efile/services/cadre"
+	"efile/services/datakey"
+	"efile/services/errs"
+	"efile/services/sanction"
+
+	"gorm.io/gorm"
+)
+
+// ErrNotFound is a flag that does not exist or that the viewer may not see:
+// the two answer alike, so an auditor learns nothing of another
+// department's flags, not even that they exist.
+var ErrNotFound = errs.NotFound("flag")
+
+// Service keeps flags on the database.
+type Service struct {
+	db     *gorm.DB
+	log    *accesslog.Service
+	cadres *cadre.Service
+	keys   *datakey.Keys
+	now    func() time.Time
+}
+
+// NewService builds the service (New is the body of a new flag, in rules.go).
+func NewService(db *gorm.DB, log *accesslog.Service, cadres *cadre.Service, keys *datakey.Keys, now func() time.Time) *Service {
+	if now == nil {
+		now = time.Now
+	}
+	return &Service{db: db, log: log, cadres: cadres, keys: keys, now: now}
+}
+
+// View is a flag as one viewer may see it. Reporter is set only for an
+// auditor of the flag's source department (SPEC section 8: never for
+// reviewers, exports or logs); History only where one flag is read.
+type View struct {
+	models.Flag
+	Reporter *string
+	History  []Event
+}
+
+// Event is one status change in a flag's history.
+type Event struct {
+	ActorID int64
+	Actor   string // the actor's username, as the access log names actors
+	At      time.Time
+	From    string
+	To      string
+	Note    string
+}
+
+// Change is the body of a status change.
+type Change struct {
+	Status  string
+	Note    string
+	Version int
+}
+
+// department is the source department viewer files and changes flags for,
+// or "" when viewer is no auditor of one.
+func department(viewer *models.User) string {
+	if viewer.HasRole(account.RoleAuditor) && viewer.Department != nil {
+		return *viewer.Department
+	}
+	return ""
+}
+
+// Create files a flag whose source is the viewer's department (never the
+// body's). The order of checks is SPEC section 3's: the body (400), then the
+// cadre in the body (403, recusal included).
+func (s *Service) Create(ctx context.Context, viewer *models.User, in New) (*View, error) {
+	dept := department(viewer)
+	if dept == "" {
+		return nil, errs.Forbidden("only an auditor of a source department files flags")
+	}
+	if err := Check(&in, s.cadres.Today()); err != nil {
+		return nil, err
+	}
+	var out *View
+	err := s.log.Tx(ctx, func(ctx context.Context) error {
+		if err := s.cadres.CheckBody(ctx, viewer, cadre.Flag, in.CadreID); err != nil {
+			return err
+		}
+		accesslog.SetCadre(ctx, in.CadreID)
+		now := s.now().UTC().Truncate(time.Microsecond)
+		f := &models.Flag{CadreID: in.CadreID, Source: dept, Kind: in.Kind, Severity: in.Severity,
+			Summary: in.Summary, Detail: in.Detail, OccurredOn: in.OccurredOn, PetitionType: in.PetitionType,
+			Status: StatusOpen, Version: 1, CreatedBy: viewer.ID, CreatedAt: now, UpdatedAt: now}
+		if in.Reporter != nil {
+			f.ReporterEnc = s.keys.SealReporter([]byte(*in.Reporter))
+		}
+		if sn := in.Sanction; sn != nil {
+			t, d := sn.Type, sn.DecidedOn
+			f.SanctionType, f.DecidedOn, f.PeriodMonths = &t, &d, sn.PeriodMonths
+			// Computed once and stored: a later change of the table does
+			// not move old decisions (docs/decisions.md).
+			f.InfluenceUntil = sanction.Until(sanction.Type(t), d, sn.PeriodMonths)
+		}
+		if err := models.Get(ctx, s.db).Create(f).Error; err != nil {
+			return err
+		}
+		out = &View{Flag: *f, History: []Event{}}
+		if in.Reporter != nil {
+			r := *in.Reporter
+			out.Reporter = &r
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Update moves a flag of the viewer's own department to another status:
+// the body (400), the flag in the department's scope (404), its version
+// (409 version_conflict), the move (409 invalid_transition); the new status
+// and its history event commit together with the access-log entry.
+func (s *Service) Update(ctx context.Context, viewer *models.User, id int64, ch Change) (*View, error) {
+	v := &errs.Validation{}
+	if err := CheckUpdate(ch.Status, &ch.Note); err != nil {
+		var fv *errs.Validation
+		if !errors.As(err, &fv) {
+			return nil, err
+		}
+		v.Details = append(v.Details, fv.Details...)
+	}
+	if ch.Version < 1 {
+		v.Add("version", "is required: the version of the flag you read (a positive integer)")
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	var out *View
+	err := s.log.Tx(ctx, func(ctx context.Context) error {
+		q, err := s.changeScoped(ctx, viewer)
+		if err != nil {
+			return err
+		}
+		var f models.Flag
+		if err := q.Where("flags.id = ?", id).Take(&f).Error; err != nil {
+			if models.IsNotFound(err) {
+				return ErrNotFound
+			}
+			return err
+		}
+		accesslog.SetCadre(ctx, f.CadreID)
+		if f.Version != ch.Version {
+			return errs.ErrVersionConflict
+		}
+		if err := Transition(f.Status, ch.Status); err != nil {
+			return err
+		}
+		now := s.now().UTC().Truncate(time.Microsecond)
+		db := models.Get(ctx, s.db)
+		// The version in the WHERE makes two concurrent changes end in one
+		// success and one version_conflict, on either database.
+		res := db.Model(&models.Flag{}).Where("id = ? AND version = ?", f.ID, f.Version).
+			Updates(map[string]any{"status": ch.Status, "version": gorm.Expr("version + 1"), "updated_at": now})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected != 1 {
+			return errs.ErrVersionConflict
+		}
+		ev := &models.FlagEvent{FlagID: f.ID, ActorID: viewer.ID, At: now, FromStatus: f.Status, ToStatus: ch.Status, Note: ch.Note}
+		if err := db.Create(ev).Error; err != nil {
+			return err
+		}
+		f.Status, f.Version, f.UpdatedAt = ch.Status, f.Version+1, now
+		out, err = s.view(ctx, viewer, &f, true)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// changeScoped is the query of the flags viewer may change: those of their
+// own department, on cadres they may flag (recusal applied). A reviewer
+// changes none, whatever else they may read.
+func (s *Service) changeScoped(ctx context.Context, viewer *models.User) (*gorm.DB, error) {
+	sub, err := s.cadres.Visible(ctx, viewer, cadre.Flag)
+	if err != nil {
+		return nil, err
+	}
+	return models.Get(ctx, s.db).Model(&models.Flag{}).
+		Where("flags.source = ? AND flags.cadre_id IN (?)", department(viewer), sub), nil
+}
+
+// scoped is the query of the flags viewer may read: a reviewer every
+// department's, an auditor only their own department's (another
+// department's are filtered out in the query, so they are never loaded);
+// on cadres the visibility API lets them read flags of (recusal applied).
+func (s *Service) scoped(ctx context.Context, viewer *models.User) (*gorm.DB, error) {
+	sub, err := s.cadres.Visible(ctx, viewer, cadre.ReadFlags)
+	if err != nil {
+		return nil, err
+	}
+	q := models.Get(ctx, s.db).Model(&models.Flag{}).Where("flags.cadre_id IN (?)", sub)
+	if !viewer.HasRole(account.RoleOrgReviewer) {
+		// An auditor without a department ("") matches no flag.
+		q = q.Where("flags.source = ?", department(viewer))
+	}
+	return q, nil
+}
+
+// view dresses a flag for viewer: the reporter opened only for an auditor
+// of its source department, and its history when asked for.
+func (s *Service) view(ctx context.Context, viewer *models.User, f *models.Flag, history bool) (*View, error) {
+	out := &View{Flag: *f}
+	if len(f.ReporterEnc) > 0 && department(viewer) == f.Source {
+		plain, err := s.keys.OpenReporter(f.ReporterEnc)
+		if err != nil {
+			// Never the sealed bytes or the text in the error.
+			return nil, errors.New("flag: the reporter cannot be opened with this data key")
+		}
+		r := string(plain)
+		out.Reporter = &r
+	}
+	if !history {
+		return out, nil
+	}
+	var rows []struct {
+		models.FlagEvent
+		Actor string
+	}
+	err := models.Get(ctx, s.db).Model(&models.FlagEvent{}).
+		Select("flag_events.*, COALESCE(users.username, '') AS actor").
+		Joins("LEFT JOIN users ON users.id = flag_events.actor_id").
+		Where("flag_events.flag_id = ?", f.ID).Order("flag_events.id").Scan(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	out.History = make([]Event, len(rows))
+	for i, r := range rows {
+		out.History[i] = Event{ActorID: r.ActorID, Actor: r.Actor, At: r.At, From: r.FromStatus, To: r.ToStatus, Note: r.Note}
+	}
+	return out, nil
+}
