@@ -9,6 +9,7 @@ import (
 
 	"efile/services/accesslog"
 	"efile/services/account"
+	"efile/services/appraisal"
 	"efile/services/cadre"
 	"efile/services/datakey"
 	"efile/services/efile"
@@ -41,6 +42,7 @@ type Set struct {
 	Records     *record.Service
 	EFiles      *efile.Service
 	Idempotency *idempotency.Service
+	Appraisals  *appraisal.Service
 }
 
 // New builds the services on db.
@@ -72,5 +74,6 @@ func New(db *gorm.DB, c Config) (*Set, error) {
 		Records:     records,
 		EFiles:      efile.New(db, cadres, records, c.Location),
 		Idempotency: idempotency.New(db, audit, keys, cadres, c.Now),
+		Appraisals:  appraisal.New(db, audit, cadres, c.Now),
 	}, nil
 }
