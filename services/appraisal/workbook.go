@@ -89,7 +89,7 @@ func (s *Service) Workbook(ctx context.Context, viewer *models.User, id int64) (
 			_ = f.Close()
 		}
 	}()
-	title := fmt.Sprintf("%s（%d年%s）考核结果", c.Name, c.Year, label(KindLabels, c.Kind))
+	title := fmt.Sprintf("%s 考核结果（%s，%d年）", c.Name, label(KindLabels, c.Kind), c.Year)
 	if c.Status != StatusFinalized {
 		title += "（拟定）"
 	}
