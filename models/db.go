@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"strings"
 	"time"
 
@@ -29,11 +30,14 @@ func Open(ctx context.Context, driver, dsn string) (*gorm.DB, error) {
 	}
 	switch driver {
 	case "sqlite":
+		if err := createPrivate(dsn); err != nil {
+			return nil, err
+		}
 		sep := "?"
 		if strings.Contains(dsn, "?") {
 			sep = "&"
 		}
-		full := dsn + sep + "_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+		full := dsn + sep + "_pragma=journal_mode(WAL)&_pragma=busy_timeout(30000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
 		db, err := gorm.Open(sqlite.Open(full), cfg)
 		if err != nil {
 			return nil, fmt.Errorf("open sqlite %s: %w", dsn, err)
@@ -59,6 +63,22 @@ func Open(ctx context.Context, driver, dsn string) (*gorm.DB, error) {
 		mc.Params["charset"] = "utf8mb4"
 		mc.Collation = "utf8mb4_unicode_ci"
 		mc.Params["time_zone"] = "'+00:00'"
+		// A lock held by a stuck transaction fails a waiting statement
+		// within seconds (then retried as a lock-wait timeout), rather
+		// than after InnoDB's default 50 s.
+		mc.Params["innodb_lock_wait_timeout"] = "10"
+		// A database that stops answering fails the request within
+		// seconds instead of hanging it: the connection times out at
+		// dial, and any read or write that stalls.
+		if mc.Timeout == 0 {
+			mc.Timeout = 5 * time.Second
+		}
+		if mc.ReadTimeout == 0 {
+			mc.ReadTimeout = 30 * time.Second
+		}
+		if mc.WriteTimeout == 0 {
+			mc.WriteTimeout = 30 * time.Second
+		}
 		db, err := gorm.Open(mysql.New(mysql.Config{DSNConfig: mc}), cfg)
 		if err != nil {
 			return nil, fmt.Errorf("open mysql: %w", err)
@@ -75,6 +95,24 @@ func Open(ctx context.Context, driver, dsn string) (*gorm.DB, error) {
 	default:
 		return nil, fmt.Errorf("EFILE_DB_DRIVER must be sqlite or mysql, not %q", driver)
 	}
+}
+
+// createPrivate creates a missing SQLite database file readable by its
+// owner only (0600), as the key file beside it is: it holds personal data.
+// SQLite gives its -wal and -shm files the database file's mode.
+func createPrivate(dsn string) error {
+	path, _, _ := strings.Cut(strings.TrimPrefix(dsn, "file:"), "?")
+	if path == "" || path == ":memory:" {
+		return nil
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, os.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("create sqlite file %s: %w", path, err)
+	}
+	return f.Close()
 }
 
 type txKey struct{}

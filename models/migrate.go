@@ -22,7 +22,12 @@ func all() []any {
 // (tables, columns, indexes) and never drops or rewrites data, so it is safe
 // to run at every start and on every replica.
 func Migrate(ctx context.Context, db *gorm.DB) error {
-	if err := db.WithContext(ctx).AutoMigrate(all()...); err != nil {
+	m := db.WithContext(ctx)
+	if db.Dialector.Name() == "mysql" {
+		// Tables are utf8mb4 whatever the server's or database's default.
+		m = m.Set("gorm:table_options", "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci")
+	}
+	if err := m.AutoMigrate(all()...); err != nil {
 		return errors.Join(errors.New("migrate"), err)
 	}
 	zero := "0000000000000000000000000000000000000000000000000000000000000000"

@@ -42,12 +42,18 @@ type Idempotency struct {
 
 // PurgeExpired deletes what is kept only for a while: responses kept for
 // idempotent retries after 24 hours, revoked tokens once they would have
-// expired anyway. It returns how many rows went.
+// expired anyway, login throttles once their window and lock are over (a
+// row from before ExpiresAt existed has none and goes too). It returns how
+// many rows went.
 func PurgeExpired(ctx context.Context, db *gorm.DB, now time.Time) (int64, error) {
 	a := db.WithContext(ctx).Where("created_at < ?", now.Add(-24*time.Hour).UTC()).Delete(&Idempotency{})
 	if a.Error != nil {
 		return 0, a.Error
 	}
 	b := db.WithContext(ctx).Where("expires_at < ?", now.UTC()).Delete(&RevokedToken{})
-	return a.RowsAffected + b.RowsAffected, b.Error
+	if b.Error != nil {
+		return 0, b.Error
+	}
+	c := db.WithContext(ctx).Where("expires_at < ? OR expires_at IS NULL", now.UTC()).Delete(&LoginThrottle{})
+	return a.RowsAffected + b.RowsAffected + c.RowsAffected, c.Error
 }

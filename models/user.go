@@ -20,9 +20,15 @@ type User struct {
 	CadreID      *int64  `gorm:"index"`
 	Disabled     bool    `gorm:"not null;default:false"`
 	Version      int     `gorm:"not null;default:1"`
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
-	Roles        []UserRole `gorm:"foreignKey:UserID"`
+	// TokenGen is the generation of the user's tokens: a password change or
+	// reset raises it, and a token of an older generation answers 401,
+	// unless it is KeptTokenID, the token the user changed their own
+	// password with.
+	TokenGen    int    `gorm:"not null;default:0"`
+	KeptTokenID string `gorm:"size:64;not null;default:''"`
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	Roles       []UserRole `gorm:"foreignKey:UserID"`
 }
 
 // UserRole assigns one role to one user.
@@ -56,13 +62,18 @@ type RevokedToken struct {
 	ExpiresAt time.Time `gorm:"index"`
 }
 
-// LoginThrottle counts failed logins for one username from one address.
+// LoginThrottle counts the password checks of one username from one
+// address in one window: Attempts are reserved before a check (so parallel
+// attempts cannot overrun the limit), Failures are the checks that failed.
+// ExpiresAt is when the row means nothing any more (window and lock over).
 type LoginThrottle struct {
 	Username    string `gorm:"primaryKey;size:64"`
 	ClientIP    string `gorm:"primaryKey;size:64"`
+	Attempts    int    `gorm:"not null;default:0"`
 	Failures    int    `gorm:"not null"`
 	WindowStart time.Time
 	LockedUntil *time.Time
+	ExpiresAt   time.Time `gorm:"index"`
 }
 
 // FindUser loads a user with its roles.

@@ -2,6 +2,9 @@ package routes_test
 
 import (
 	"fmt"
+	"net/http/httptest"
+	"net/url"
+	"strings"
 	"sync"
 	"testing"
 
@@ -271,6 +274,74 @@ func TestAccessLogFailureWithholdsResponse(t *testing.T) {
 		a.db.Model(&models.User{}).Count(&n)
 		if n != users {
 			t.Fatalf("a change committed without its entry: %d users, was %d", n, users)
+		}
+	})
+}
+
+// TestAccessLogWireForm pins the entry's ip and path as SPEC section 11
+// writes them: the client address in canonical form, the path as sent
+// (percent-encoded, never decoded), cut to 512 characters; paths that are
+// undecodable or too long get their entry like any other.
+func TestAccessLogWireForm(t *testing.T) {
+	a := newApp(t)
+	_, tok := a.user("rev", []string{"org_reviewer"}, nil, nil)
+	last := func() models.AccessEntry {
+		t.Helper()
+		es := a.entries()
+		return es[len(es)-1]
+	}
+	send := func(path, remote string) int {
+		req := httptest.NewRequest("GET", "/", nil)
+		req.RequestURI = path
+		u, err := url.ParseRequestURI(path)
+		if err != nil {
+			u = &url.URL{Path: path}
+		}
+		req.URL = u
+		req.RemoteAddr = remote
+		req.Header.Set("Authorization", "Bearer "+tok)
+		w := httptest.NewRecorder()
+		a.r.ServeHTTP(w, req)
+		return w.Code
+	}
+	for _, c := range []struct {
+		name, path, remote, wantPath, wantIP string
+	}{
+		{"percentFF", "/api/v1/cadres/%FF", "10.0.0.7:5555", "/api/v1/cadres/%FF", "10.0.0.7"},
+		{"lineSeparator", "/api/v1/cadres/%E7%8E%8B%E2%80%A8?q=1", "[2001:0db8::0001]:443", "/api/v1/cadres/%E7%8E%8B%E2%80%A8", "2001:db8::1"},
+		{"rawBytes", "/api/v1/cadres/\xff\xfe", "[::ffff:10.0.0.8]:1", "/api/v1/cadres/%FF%FE", "10.0.0.8"},
+		{"tooLong", "/api/v1/" + strings.Repeat("x", 700), "10.0.0.9:1", ("/api/v1/" + strings.Repeat("x", 700))[:512], "10.0.0.9"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if code := send(c.path, c.remote); code != 404 {
+				t.Fatalf("status %d, want 404", code)
+			}
+			e := last()
+			if e.Path != c.wantPath || e.IP != c.wantIP || e.Status != 404 || e.Actor != "rev" {
+				t.Fatalf("entry path %q ip %q status %d actor %q; want %q %q", e.Path, e.IP, e.Status, e.Actor, c.wantPath, c.wantIP)
+			}
+		})
+	}
+	t.Run("chainVerifiesWithHead", func(t *testing.T) {
+		_, sec := a.user("sec", []string{"security_auditor"}, nil, nil)
+		m := verify(t, a, sec, "")
+		head := fmt.Sprintf("%s@%d", m["head_hash"], int64(m["head_seq"].(float64)))
+		if m["ok"] != true || m["head"] != head || m["head_seq"].(float64) < 5 {
+			t.Fatalf("verify %v", m)
+		}
+	})
+	t.Run("farFutureToIncludesAll", func(t *testing.T) {
+		_, sec := a.user("sec2", []string{"security_auditor"}, nil, nil)
+		a.seal()
+		r := a.do("GET", "/api/v1/access-log?to=9999-12-31T23:59:59.999999999Z", sec, nil)
+		want(t, r, 200)
+		if r.JSON()["total"].(float64) < 5 {
+			t.Fatalf("to far in the future: %s", r.Body)
+		}
+		r = a.do("GET", "/api/v1/access-log?to=9999-12-31", sec, nil)
+		want(t, r, 200)
+		if r.JSON()["total"].(float64) < 5 {
+			t.Fatalf("to 9999-12-31: %s", r.Body)
 		}
 	})
 }

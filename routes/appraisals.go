@@ -1,7 +1,6 @@
 package routes
 
 import (
-	"fmt"
 	"strconv"
 	"time"
 
@@ -367,7 +366,7 @@ func (h *handlers) getResultsXLSX(c *gin.Context) {
 	}
 	defer wb.Close()
 	c.Header("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="appraisal-%d-results.xlsx"`, id))
+	c.Header("Content-Disposition", wb.ContentDisposition())
 	c.Status(200)
 	if err := wb.Write(c.Writer); err != nil {
 		logger(c).Error("write workbook", "err", err.Error())

@@ -74,5 +74,5 @@ type passwordRequest struct {
 }
 
 func (h *handlers) changePassword(c *gin.Context, in *passwordRequest) (changedResponse, error) {
-	return changedResponse{true}, h.s.Accounts.ChangePassword(ctx(c), me(c), in.CurrentPassword, in.NewPassword)
+	return changedResponse{true}, h.s.Accounts.ChangePassword(ctx(c), session(c), in.CurrentPassword, in.NewPassword, c.ClientIP())
 }

@@ -1,7 +1,6 @@
 package routes
 
 import (
-	"errors"
 	"mime/multipart"
 	"strconv"
 	"time"
@@ -9,7 +8,6 @@ import (
 	"efile/models"
 	"efile/services/cadre"
 	"efile/services/errs"
-	"efile/services/roster"
 
 	"github.com/gin-gonic/gin"
 )
@@ -130,6 +128,8 @@ func queryBool(c *gin.Context, v *errs.Validation, name string) *bool {
 
 // listCadres answers a page of cadres, or an auditor's look-up with its few
 // fields: the service decides which (Listing.Limited).
+// listCadres answers a page of cadres, or an auditor's look-up with its few
+// fields: the service decides which (Listing.Limited).
 func (h *handlers) listCadres(c *gin.Context) (any, error) {
 	p, err := page(c)
 	v := &errs.Validation{}
@@ -140,6 +140,13 @@ func (h *handlers) listCadres(c *gin.Context) (any, error) {
 	}
 	if err != nil {
 		return nil, err
+	}
+	if cadre.LooksUpOnly(me(c)) && cadre.IsWholeIDNumber(f.Q) {
+		// An auditor's look-ups by whole ID number have a budget (SPEC
+		// section 3): a run of them would rebuild a number digit by digit.
+		if err := h.idLookups.check(c, byUser(c)); err != nil {
+			return nil, err
+		}
 	}
 	l, err := h.s.Cadres.List(ctx(c), me(c), f)
 	if err != nil {
@@ -159,19 +166,16 @@ func (h *handlers) listCadres(c *gin.Context) (any, error) {
 	return out, nil
 }
 
-func (h *handlers) importCadres(c *gin.Context, fh *multipart.FileHeader) (*cadre.ImportResult, error) {
+func (h *handlers) importCadres(c *gin.Context, fh *multipart.FileHeader) (*cadre.ImportReport, error) {
+	v := &errs.Validation{}
+	dryRun := queryBool(c, v, "dry_run")
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
 	f, err := fh.Open()
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	rows, problems, err := roster.Parse(f, fh.Filename)
-	if err != nil {
-		var v *errs.Validation
-		if errors.Is(err, errs.ErrInvalid) && !errors.As(err, &v) {
-			err = errs.Invalid("file", "%s", err.Error())
-		}
-		return nil, err
-	}
-	return h.s.Cadres.Import(ctx(c), me(c), rows, problems, nil)
+	return h.s.Cadres.ImportFile(ctx(c), me(c), f, fh.Filename, dryRun != nil && *dryRun, nil)
 }

@@ -10,9 +10,19 @@ import (
 )
 
 // idFor builds a valid resident ID number born on birth (YYYYMMDD).
+// idFor makes a valid ID number; its 17th digit, and so its gender, is
+// seq's parity: odd seq is a man.
 func idFor(birth string, seq int) string {
 	first := fmt.Sprintf("110105%s%03d", birth, seq%1000)
 	return first + string(idnumber.CheckDigit(first))
+}
+
+// genderOf is the roster's word for the gender an ID number encodes.
+func genderOf(id string) string {
+	if (id[16]-'0')%2 == 1 {
+		return "男"
+	}
+	return "女"
 }
 
 // world is a small organisation: unit A with sub-unit A1, and unit B; a
@@ -37,7 +47,11 @@ func newWorld(t testing.TB) *world {
 }
 
 func cadreBody(name, id string, unitID int64) map[string]any {
-	return map[string]any{"name": name, "gender": "female", "birth_date": id[6:10] + "-" + id[10:12] + "-" + id[12:14],
+	gender := "female"
+	if (id[16]-'0')%2 == 1 {
+		gender = "male"
+	}
+	return map[string]any{"name": name, "gender": gender, "birth_date": id[6:10] + "-" + id[10:12] + "-" + id[12:14],
 		"id_number": id, "unit_id": unitID, "position": "科长", "rank": "一级主任科员", "is_top_leader": false,
 		"appointed_on": "2020-01-02"}
 }

@@ -1,8 +1,6 @@
 package routes
 
 import (
-	"fmt"
-
 	"efile/services/efile"
 
 	"github.com/gin-gonic/gin"
@@ -52,7 +50,9 @@ func (h *handlers) getEFileXLSX(c *gin.Context) {
 	}
 	defer wb.Close()
 	c.Header("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="efile-%d.xlsx"`, id))
+	// 干部现实表现电子档案-NAME-YYYYMMDD.xlsx, with efile-ID-YYYYMMDD.xlsx for
+	// clients that know only the ASCII filename parameter (RFC 6266).
+	c.Header("Content-Disposition", wb.ContentDisposition())
 	c.Status(200)
 	if err := wb.Write(c.Writer); err != nil {
 		logger(c).Error("write workbook", "err", err.Error())

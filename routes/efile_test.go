@@ -3,6 +3,7 @@ package routes_test
 import (
 	"bytes"
 	"fmt"
+	"net/url"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -93,6 +94,14 @@ func TestEFile(t *testing.T) {
 			t.Fatalf("queries: %d for 10 records, %d for 10,000", few, many)
 		}
 		t.Logf("e-file: %d queries whatever the number of records", many)
+		want(t, w.do("GET", fmt.Sprintf("/api/v1/cadres/%d/efile.xlsx", small), w.rev, nil), 200)
+		few = n.Swap(0)
+		want(t, w.do("GET", fmt.Sprintf("/api/v1/cadres/%d/efile.xlsx", big), w.rev, nil), 200)
+		many = n.Swap(0)
+		if few != many || many > 14 {
+			t.Fatalf("workbook queries: %d for 10 records, %d for 10,000", few, many)
+		}
+		t.Logf("e-file workbook: %d queries whatever the number of records", many)
 	})
 	t.Run("scope", func(t *testing.T) {
 		want(t, w.do("GET", fmt.Sprintf("/api/v1/cadres/%d/efile", small), w.evalA, nil), 403, "forbidden")
@@ -102,9 +111,15 @@ func TestEFile(t *testing.T) {
 	t.Run("workbook", func(t *testing.T) {
 		r := w.do("GET", fmt.Sprintf("/api/v1/cadres/%d/efile.xlsx", big), w.rev, nil)
 		want(t, r, 200)
-		if r.Header.Get("Content-Type") != "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" ||
-			r.Header.Get("Content-Disposition") == "" {
+		if r.Header.Get("Content-Type") != "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" {
 			t.Fatalf("headers %v", r.Header)
+		}
+		// RFC 6266: the Chinese name in filename*, an ASCII one for old clients.
+		day := w.clock.Now().UTC().Format("20060102")
+		wantCD := fmt.Sprintf(`attachment; filename="efile-%d-%s.xlsx"; filename*=UTF-8''%s`, big, day,
+			url.QueryEscape("干部现实表现电子档案-李四-"+day+".xlsx"))
+		if got := r.Header.Get("Content-Disposition"); got != wantCD {
+			t.Fatalf("Content-Disposition = %s, want %s", got, wantCD)
 		}
 		f, err := excelize.OpenReader(bytes.NewReader(r.Body))
 		if err != nil {
@@ -114,8 +129,8 @@ func TestEFile(t *testing.T) {
 		if got := fmt.Sprint(f.GetSheetList()); got != "[基本信息 现实表现 考核评价 廉政情况 审核记录]" {
 			t.Fatalf("sheets %s", got)
 		}
-		rows, err := f.GetRows("现实表现")
-		if err != nil || len(rows) != 10001 {
+		rows, err := f.GetRows("现实表现") // the title row, the header row, a row per record
+		if err != nil || len(rows) != 10002 {
 			t.Fatalf("%d rows, %v", len(rows), err)
 		}
 	})
@@ -129,7 +144,7 @@ func TestEFile(t *testing.T) {
 				found++
 			}
 		}
-		if found != 1 {
+		if found != 2 { // the download here and the one counting queries
 			t.Fatalf("%d export entries", found)
 		}
 	})

@@ -1,14 +1,19 @@
 package routes
 
 import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 
 	"efile/services/errs"
 
 	"github.com/gin-gonic/gin"
+	mysqldriver "github.com/go-sql-driver/mysql"
 )
 
 // errorBody is the one error envelope of SPEC section 3.
@@ -34,10 +39,17 @@ func (e *badJSON) Error() string { return e.msg }
 // where error kinds become statuses and codes.
 func abort(c *gin.Context, err error) {
 	status, body := classify(err)
-	if status == http.StatusInternalServerError {
+	if status >= http.StatusInternalServerError {
 		logger(c).ErrorContext(c.Request.Context(), "internal error", "err", err.Error())
 	}
 	c.AbortWithStatusJSON(status, body)
+}
+
+// Status is the HTTP status of err in SPEC section 3's table, for callers
+// outside HTTP (the CLI's access-log entries) that answer the same way.
+func Status(err error) int {
+	status, _ := classify(err)
+	return status
 }
 
 func classify(err error) (int, errorBody) {
@@ -60,6 +72,8 @@ func classify(err error) (int, errorBody) {
 		return 413, errorBody{errorDetail{Code: "payload_too_large", Message: "the request body is too large"}}
 	case errors.As(err, &cd):
 		return statusOf(cd.Kind), errorBody{errorDetail{Code: cd.Code, Message: cd.Message}}
+	case unavailable(err):
+		return 503, errorBody{errorDetail{Code: "unavailable", Message: "the database is not answering; try again shortly"}}
 	}
 	for _, k := range []struct {
 		kind error
@@ -78,6 +92,15 @@ func classify(err error) (int, errorBody) {
 		}
 	}
 	return 500, errorBody{errorDetail{Code: "internal", Message: "an internal error occurred; quote the request id to the administrator"}}
+}
+
+// unavailable tells whether err means the database cannot be reached or
+// did not answer in time (a query deadline, a dropped or refused
+// connection): the client may retry, so 503, not 500.
+func unavailable(err error) bool {
+	var ne net.Error
+	return errors.Is(err, context.DeadlineExceeded) || errors.Is(err, driver.ErrBadConn) ||
+		errors.Is(err, mysqldriver.ErrInvalidConn) || errors.Is(err, sql.ErrConnDone) || errors.As(err, &ne)
 }
 
 func statusOf(kind error) int {

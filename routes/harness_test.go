@@ -58,21 +58,35 @@ type app struct {
 
 const testPassword = "correct-horse-battery"
 
-func newApp(t testing.TB) *app {
+// appConfig is what a test may set before the app is built.
+type appConfig struct {
+	rates routes.RateLimits // zero: the SPEC's defaults; the clock is always the app's
+	loc   *time.Location    // EFILE_TZ; nil: UTC
+}
+
+func newApp(t testing.TB, opts ...func(*appConfig)) *app {
 	t.Helper()
+	var cfg appConfig
+	for _, o := range opts {
+		o(&cfg)
+	}
 	db, driver, dsn := testenv.DB(t)
 	clk := &clock{t: time.Now().UTC()}
+	cfg.rates.Now = clk.Now
+	if cfg.loc == nil {
+		cfg.loc = time.UTC
+	}
 	enf, err := policies.NewEnforcer()
 	if err != nil {
 		t.Fatal(err)
 	}
 	logs := &bytes.Buffer{}
 	svc, err := services.New(db, services.Config{JWTSecret: []byte(strings.Repeat("s", 32)), DataKey: bytes.Repeat([]byte{7}, 32),
-		Location: time.UTC, Now: clk.Now, BcryptCost: bcrypt.MinCost, Logger: slog.New(slog.NewJSONHandler(logs, nil))})
+		Location: cfg.loc, Now: clk.Now, BcryptCost: bcrypt.MinCost, Logger: slog.New(slog.NewJSONHandler(logs, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := routes.New(routes.Deps{Services: svc, Enforcer: enf})
+	r, err := routes.New(routes.Deps{Services: svc, Enforcer: enf, RateLimits: cfg.rates})
 	if err != nil {
 		t.Fatal(err)
 	}

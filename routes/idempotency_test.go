@@ -52,7 +52,7 @@ func TestIdempotency(t *testing.T) {
 		bad := cadreBody("赵六", idFor("19800104", 4), w.unitA)
 		bad["gender"] = "x"
 		want(t, w.post("/api/v1/cadres", w.rev, "k-2", bad), 400)
-		bad["gender"] = "male"
+		bad["gender"] = "female"
 		want(t, w.post("/api/v1/cadres", w.rev, "k-2", bad), 201)
 	})
 	t.Run("keptResponseIsEncrypted", func(t *testing.T) {
@@ -81,6 +81,32 @@ func TestIdempotency(t *testing.T) {
 		want(t, u2, 201)
 		if u1.ID() != u2.ID() {
 			t.Fatal("user created twice")
+		}
+	})
+	t.Run("keysAreCaseSensitive", func(t *testing.T) {
+		before := count()
+		want(t, w.post("/api/v1/cadres", w.rev, "K-Case", cadreBody("大写", idFor("19800106", 6), w.unitA)), 201)
+		r := w.post("/api/v1/cadres", w.rev, "k-case", cadreBody("小写", idFor("19800107", 7), w.unitA))
+		want(t, r, 201)
+		if r.Header.Get("Idempotent-Replayed") != "" || count() != before+2 {
+			t.Fatalf("K-Case and k-case were one key: %d created", count()-before)
+		}
+	})
+	t.Run("replayHidesWhatTheCallerMayNoLongerSee", func(t *testing.T) {
+		idn := idFor("19800108", 8)
+		b := cadreBody("回避", idn, w.unitA)
+		uid, tok := w.user("rev3", []string{"org_reviewer"}, nil, nil)
+		created := w.post("/api/v1/cadres", tok, "k-recuse", b)
+		want(t, created, 201)
+		// The reviewer is then linked to that cadre: recusal.
+		admin := w.admin()
+		u := w.do("GET", fmt.Sprintf("/api/v1/users/%d", uid), admin, nil)
+		want(t, w.do("PATCH", fmt.Sprintf("/api/v1/users/%d", uid), admin,
+			map[string]any{"cadre_id": created.ID(), "version": u.JSON()["version"]}), 200)
+		r := w.post("/api/v1/cadres", tok, "k-recuse", b)
+		want(t, r, 403, "forbidden")
+		if bytes.Contains(r.Body, []byte(idn)) || bytes.Contains(r.Body, []byte("回避")) {
+			t.Fatalf("replay leaked the cadre: %s", r.Body)
 		}
 	})
 	t.Run("concurrentSameKeyCreateOne", func(t *testing.T) {
@@ -119,8 +145,8 @@ func TestIdempotency(t *testing.T) {
 				n++
 			}
 		}
-		// first, retry, 409, other user, 400, 201, 8 concurrent
-		if n != 14 {
+		// first, retry, 409, other user, 400, 201, two cases, recusal create and replay, 8 concurrent
+		if n != 18 {
 			t.Fatalf("%d entries for POST /api/v1/cadres", n)
 		}
 	})

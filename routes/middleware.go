@@ -99,6 +99,20 @@ func recovery(c *gin.Context) {
 	c.Next()
 }
 
+// securityHeaders sets the headers of SPEC section 3 on every response,
+// before anything else can answer. Everything under /api/v1 gets
+// Cache-Control: no-store: nearly all of it is personal data, and the
+// login's answer holds a token, which no cache should keep either.
+func securityHeaders(c *gin.Context) {
+	h := c.Writer.Header()
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
+	if p := c.Request.URL.Path; p == "/api/v1" || strings.HasPrefix(p, "/api/v1/") {
+		h.Set("Cache-Control", "no-store")
+	}
+	c.Next()
+}
+
 // bodyLimit caps request bodies: 1 MiB, or 10 MiB on upload routes.
 func bodyLimit(c *gin.Context) {
 	limit := int64(maxBody)
@@ -134,7 +148,11 @@ func accessLog(svc *accesslog.Service) gin.HandlerFunc {
 			c.Next()
 			return
 		}
-		req := &accesslog.Req{Method: c.Request.Method, Path: path}
+		wire := c.Request.RequestURI
+		if wire == "" {
+			wire = c.Request.URL.EscapedPath()
+		}
+		req := &accesslog.Req{Method: c.Request.Method, Path: accesslog.WirePath(wire), IP: accesslog.CanonicalIP(c.ClientIP())}
 		// Every request on one cadre's path names that cadre, whatever
 		// its outcome (refusals and bad bodies included).
 		if m := cadrePathRe.FindStringSubmatch(path); m != nil {

@@ -62,6 +62,9 @@ func (r *route) errorStatuses() []int {
 	}
 	out = append(out, r.Errors...)
 	out = append(out, 500)
+	if !r.Public || strings.HasPrefix(r.Path, "/api/") {
+		out = append(out, 503)
+	}
 	slices.Sort(out)
 	return slices.Compact(out)
 }
@@ -75,11 +78,12 @@ var errorResponses = map[int]struct{ name, codes string }{
 	413: {"PayloadTooLarge", "payload_too_large: body over 1 MiB, upload over 10 MiB"},
 	429: {"RateLimited", "rate_limited: too many failed logins, or too many requests of this kind; see Retry-After"},
 	500: {"Internal", "internal: quote the X-Request-ID to the administrator"},
+	503: {"Unavailable", "unavailable: the database did not answer in time; retry shortly"},
 }
 
 var errorCodes = []string{"invalid_json", "validation_failed", "unauthenticated", "forbidden", "not_found",
 	"method_not_allowed", "conflict", "version_conflict", "invalid_transition", "cycle_not_open",
-	"already_submitted", "quota_exceeded", "payload_too_large", "rate_limited", "internal"}
+	"already_submitted", "quota_exceeded", "payload_too_large", "rate_limited", "internal", "unavailable"}
 
 func buildDoc(routes []route, rolesOf func(*route) []string) map[string]any {
 	s := newSchemas()
@@ -104,7 +108,7 @@ func buildDoc(routes []route, rolesOf func(*route) []string) map[string]any {
 	return map[string]any{
 		"openapi": "3.0.3",
 		"info": map[string]any{"title": "efile: cadre e-file and evaluation system", "version": "1",
-			"description": "JSON in and out; times RFC 3339 UTC, dates YYYY-MM-DD. Every response carries X-Request-ID."},
+			"description": "JSON in and out; times RFC 3339 UTC, dates YYYY-MM-DD. Every response carries X-Request-ID, X-Content-Type-Options: nosniff and Referrer-Policy: no-referrer; those under /api/v1 carry Cache-Control: no-store."},
 		"servers": []any{map[string]any{"url": "/"}},
 		"paths":   paths,
 		"components": map[string]any{

@@ -28,6 +28,8 @@ func TestRecords(t *testing.T) {
 	}{
 		{"400_future", w.rev, base, rec(tomorrow, "duty", "x"), 400, "validation_failed", "occurred_on"},
 		{"400_badDate", w.rev, base, rec("2024-02-30", "duty", "x"), 400, "validation_failed", "occurred_on"},
+		{"400_beforeBirth", w.rev, base, rec("1979-12-31", "duty", "x"), 400, "validation_failed", "occurred_on"},
+		{"400_year1900", w.rev, base, rec("1900-01-01", "duty", "x"), 400, "validation_failed", "occurred_on"},
 		{"400_badCategory", w.rev, base, rec("2024-01-01", "sports", "x"), 400, "validation_failed", "category"},
 		{"400_emptyContent", w.rev, base, rec("2024-01-01", "duty", ""), 400, "validation_failed", "content"},
 		{"400_contentOver5000", w.rev, base, rec("2024-01-01", "duty", strings.Repeat("字", 5001)), 400, "validation_failed", "content"},

@@ -22,6 +22,7 @@ type Deps struct {
 	Services       *services.Set
 	Enforcer       enforcer
 	TrustedProxies []string
+	RateLimits     RateLimits           // zero values: the SPEC's defaults
 	Registry       *prometheus.Registry // nil: a fresh one
 }
 
@@ -53,7 +54,10 @@ func New(d Deps) (*gin.Engine, error) {
 		}
 		return float64(n)
 	})
-	r.Use(requestID(s.Logger), m.handler, accessLog(s.Audit), recovery, bodyLimit)
+	// The body limit is not here: it runs after authentication (and the
+	// route's policy), so that a caller without a valid token learns 401
+	// whatever the size of what they sent (SPEC section 3).
+	r.Use(securityHeaders, requestID(s.Logger), m.handler, accessLog(s.Audit), recovery)
 	// Unknown routes and methods answer 404 and 405 to anyone; a valid
 	// token still names its user in the access log.
 	r.NoRoute(identify(s.Accounts), func(c *gin.Context) { abort(c, errNoRoute) })
@@ -61,7 +65,17 @@ func New(d Deps) (*gin.Engine, error) {
 		c.AbortWithStatusJSON(http.StatusMethodNotAllowed, errorBody{errorDetail{Code: "method_not_allowed", Message: "this route does not accept " + c.Request.Method}})
 	})
 
-	h := &handlers{s: s, enforcer: d.Enforcer, registry: d.Registry}
+	rl := d.RateLimits.withDefaults()
+	h := &handlers{s: s, enforcer: d.Enforcer, registry: d.Registry,
+		idLookups: newLimiter("look-up by ID number", rl.IDLookup, rl.Now)}
+	// One budget per kind of limit, shared by the routes that name it
+	// (every workbook export draws on the one export budget).
+	limits := map[limit]gin.HandlerFunc{
+		limitLogin:    rateLimit("login", rl.Login, byClient, rl.Now),
+		limitImport:   rateLimit("roster import", rl.Import, byUser, rl.Now),
+		limitExport:   rateLimit("workbook export", rl.Export, byUser, rl.Now),
+		limitVetBatch: rateLimit("batch vetting", rl.Import, byUser, rl.Now),
+	}
 	auth := []gin.HandlerFunc{authenticate(s.Accounts), authorize(d.Enforcer)}
 	tbl := h.table()
 	for i := range tbl {
@@ -70,7 +84,10 @@ func New(d Deps) (*gin.Engine, error) {
 		if !rt.Public {
 			chain = append(chain, auth...)
 		}
-		chain = append(chain, rt.Op.serve(h, rt))
+		if rt.Limit != limitNone {
+			chain = append(chain, limits[rt.Limit])
+		}
+		chain = append(chain, bodyLimit, rt.Op.serve(h, rt))
 		r.Handle(rt.Method, rt.Path, chain...)
 	}
 	return r, nil
@@ -80,6 +97,8 @@ type handlers struct {
 	s        *services.Set
 	enforcer enforcer
 	registry *prometheus.Registry
+
+	idLookups *limiter // an auditor's look-ups by whole ID number, per user
 
 	docOnce sync.Once
 	doc     []byte

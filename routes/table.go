@@ -26,7 +26,19 @@ type route struct {
 	Doc        any         // the response documented instead of Op's (a handler answering several shapes)
 	Errors     []int       // error statuses beyond the ones derived in errorStatuses
 	Other      map[int]any // other answers with their own body, e.g. readyz 503
+	Limit      limit       // a rate limit of SPEC section 3 (429 with Retry-After)
 }
+
+// limit names a rate limit; routes naming one share its budget.
+type limit int
+
+const (
+	limitNone     limit = iota
+	limitLogin          // per client address
+	limitImport         // per user
+	limitExport         // per user, every workbook export
+	limitVetBatch       // per user
+)
 
 func (r *route) status() int {
 	if r.Status == 0 {
@@ -61,9 +73,11 @@ func (h *handlers) table() []route {
 		{Method: "GET", Path: "/metrics", Summary: "Prometheus metrics (route templates only)", Op: rawOp(metricsHandler, docText), Public: true},
 		{Method: "GET", Path: "/openapi.json", Summary: "This document", Op: rawOp(openapi, map[string]any{}), Public: true},
 
-		{Method: "POST", Path: "/api/v1/auth/login", Summary: "Sign in", Op: jsonOp(h.login), Public: true, Errors: []int{401, 429}},
+		{Method: "POST", Path: "/api/v1/auth/login", Summary: "Sign in", Op: jsonOp(h.login), Public: true, Errors: []int{401, 429}, Limit: limitLogin},
 		{Method: "POST", Path: "/api/v1/auth/logout", Summary: "Revoke the token of this request", Op: readOp(h.logout)},
 		{Method: "GET", Path: "/api/v1/me", Summary: "The signed-in user", Op: readOp(h.me)},
+		{Method: "GET", Path: "/api/v1/vocabulary", Summary: "Chinese labels of every enumeration (code → label), for the console and workbooks",
+			Op: readOp(h.vocabulary)},
 		{Method: "POST", Path: "/api/v1/me/password", Summary: "Change one's own password", Op: jsonOp(h.changePassword), Errors: []int{429}},
 
 		{Method: "POST", Path: "/api/v1/users", Summary: "Create a user (Idempotency-Key accepted)", Op: jsonOp(h.createUser), Status: 201, Idempotent: true},
@@ -88,14 +102,16 @@ func (h *handlers) table() []route {
 		{Method: "POST", Path: "/api/v1/cadres", Summary: "Register a cadre (Idempotency-Key accepted)", Op: jsonOp(h.createCadre),
 			Status: 201, Idempotent: true},
 		{Method: "GET", Path: "/api/v1/cadres", Summary: "List cadres in scope; an auditor's look-up (q required, at most 20, few fields)",
-			Op: readOp(h.listCadres), Doc: list[cadreResponse]{}, Scope: inScope + " Auditors: a look-up by name or whole ID number, at most 20, with few fields.",
+			Op: readOp(h.listCadres), Doc: list[cadreResponse]{}, Errors: []int{429},
+			Scope: inScope + " Auditors: a look-up by name or whole ID number, at most 20, with few fields; look-ups by whole ID number are rate-limited per user.",
 			Query: pagedQuery(
 				param{"unit_id", "integer", "cadres of this unit and its sub-units"},
 				param{"q", "string", "part of a name, or a whole ID number; required for auditors (at least two characters)"},
 				param{"is_top_leader", "boolean", "only top leaders (一把手), or only the others"},
 				param{"status", "string", "active, retired or left"})},
 		{Method: "POST", Path: "/api/v1/cadres/import", Summary: "Import a roster (CSV or XLSX): every row validated first, then all written in one transaction (Idempotency-Key accepted)",
-			Op: uploadOp(h.importCadres), Idempotent: true, Doc: cadre.ImportResult{}},
+			Op: uploadOp(h.importCadres), Idempotent: true, Doc: cadre.ImportReport{}, Limit: limitImport, Errors: []int{429},
+			Query: []param{{"dry_run", "boolean", "true: validate and answer the report without writing anything"}}},
 		{Method: "GET", Path: "/api/v1/cadres/:id", Summary: "Read a cadre", Op: readOp(h.getCadre), Scope: inScope},
 		{Method: "PATCH", Path: "/api/v1/cadres/:id", Summary: "Change a cadre's profile or status (with version)", Op: jsonOp(h.updateCadre), Scope: inScope},
 		{Method: "POST", Path: "/api/v1/cadres/:id/records", Summary: "Add a performance record (Idempotency-Key accepted)",
@@ -111,7 +127,7 @@ func (h *handlers) table() []route {
 			Op: jsonOp(h.amendRecord), Status: 201, Idempotent: true, Scope: inScope},
 		{Method: "GET", Path: "/api/v1/cadres/:id/efile", Summary: "The cadre's e-file", Op: readOp(h.getEFile), Scope: inScope},
 		{Method: "GET", Path: "/api/v1/cadres/:id/efile.xlsx", Summary: "The cadre's e-file as an Excel workbook",
-			Op: rawOp(func(h *handlers) gin.HandlerFunc { return h.getEFileXLSX }, docXLSX), Scope: inScope},
+			Op: rawOp(func(h *handlers) gin.HandlerFunc { return h.getEFileXLSX }, docXLSX), Scope: inScope, Limit: limitExport, Errors: []int{429}},
 		{Method: "POST", Path: "/api/v1/appraisal-cycles", Summary: "Create an appraisal cycle, as a draft (Idempotency-Key accepted)",
 			Op: jsonOp(h.createCycle), Status: 201, Idempotent: true},
 		{Method: "GET", Path: "/api/v1/appraisal-cycles", Summary: "List appraisal cycles, newest first", Op: readOp(h.listCycles),
@@ -146,6 +162,6 @@ func (h *handlers) table() []route {
 		{Method: "GET", Path: "/api/v1/appraisal-cycles/:id/results", Summary: "A closed cycle's results, highest score first",
 			Op: readOp(h.getResults)},
 		{Method: "GET", Path: "/api/v1/appraisal-cycles/:id/results.xlsx", Summary: "A closed cycle's results as a workbook (results and grade distribution per unit)",
-			Op: rawOp(func(h *handlers) gin.HandlerFunc { return h.getResultsXLSX }, docXLSX)},
+			Op: rawOp(func(h *handlers) gin.HandlerFunc { return h.getResultsXLSX }, docXLSX), Limit: limitExport, Errors: []int{429}},
 	}
 }

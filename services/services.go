@@ -61,19 +61,20 @@ func New(db *gorm.DB, c Config) (*Set, error) {
 		return nil, err
 	}
 	audit := accesslog.New(db, c.Now)
-	acc, err := account.New(db, audit, account.Config{JWTSecret: c.JWTSecret, BcryptCost: c.BcryptCost, Now: c.Now})
+	acc, err := account.New(db, audit, account.Config{JWTSecret: c.JWTSecret, BcryptCost: c.BcryptCost, Now: c.Now, Location: c.Location})
 	if err != nil {
 		return nil, err
 	}
 	cadres := cadre.New(db, audit, keys, c.Now, c.Location)
 	records := record.New(db, audit, cadres, c.Now)
+	appraisals := appraisal.New(db, audit, cadres, c.Now, c.Location)
 	return &Set{
 		DB: db, Logger: c.Logger, Keys: keys, Audit: audit, Accounts: acc,
 		Units:       unit.New(db, audit),
 		Cadres:      cadres,
 		Records:     records,
-		EFiles:      efile.New(db, cadres, records, c.Location),
+		EFiles:      efile.New(db, cadres, records, appraisals, c.Location, c.Now),
 		Idempotency: idempotency.New(db, audit, keys, cadres, c.Now),
-		Appraisals:  appraisal.New(db, audit, cadres, c.Now),
+		Appraisals:  appraisals,
 	}, nil
 }

@@ -9,8 +9,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
+
+	"efile/routes"
 )
 
 // config is read from EFILE_* variables; flags of the same meaning override.
@@ -23,6 +26,7 @@ type config struct {
 	TrustedProxies []string
 	JWTSecret      []byte
 	DataKey        []byte
+	Rates          routes.RateLimits
 }
 
 func env(name, def string) string {
@@ -64,10 +68,31 @@ func parseConfig(fs *flag.FlagSet, args []string) (*config, error) {
 	dsn := fs.String("db-dsn", env("EFILE_DB_DSN", "efile.db"), "SQLite file or MySQL DSN (EFILE_DB_DSN)")
 	tz := fs.String("tz", env("EFILE_TZ", "Asia/Shanghai"), "time zone that decides today (EFILE_TZ)")
 	proxies := fs.String("trusted-proxies", env("EFILE_TRUSTED_PROXIES", ""), "comma-separated proxies whose X-Forwarded-For is believed (EFILE_TRUSTED_PROXIES)")
+	rates := []struct {
+		env, flag, def, what string
+		val                  *string
+	}{
+		{"EFILE_RATE_LOGIN", "rate-login", "300", "logins a minute per client address", nil},
+		{"EFILE_RATE_ID_LOOKUP", "rate-id-lookup", "30", "an auditor's look-ups by whole ID number a minute per user", nil},
+		{"EFILE_RATE_EXPORT", "rate-export", "30", "workbook exports a minute per user", nil},
+		{"EFILE_RATE_IMPORT", "rate-import", "10", "roster imports (and batch vettings) a minute per user", nil},
+	}
+	for i := range rates {
+		r := &rates[i]
+		r.val = fs.String(r.flag, env(r.env, r.def), r.what+" ("+r.env+")")
+	}
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
-	c := &config{Addr: *addr, Driver: *driver, DSN: *dsn, AdminPassword: os.Getenv("EFILE_ADMIN_PASSWORD")}
+	var rl routes.RateLimits
+	for i, dst := range []*int{&rl.Login, &rl.IDLookup, &rl.Export, &rl.Import} {
+		n, err := strconv.Atoi(strings.TrimSpace(*rates[i].val))
+		if err != nil || n < 1 || n > 1_000_000 {
+			return nil, fmt.Errorf("%s must be a whole number of requests a minute from 1 to 1000000, not %q", rates[i].env, *rates[i].val)
+		}
+		*dst = n
+	}
+	c := &config{Addr: *addr, Driver: *driver, DSN: *dsn, AdminPassword: os.Getenv("EFILE_ADMIN_PASSWORD"), Rates: rl}
 	if c.Driver != "sqlite" && c.Driver != "mysql" {
 		return nil, fmt.Errorf("EFILE_DB_DRIVER must be sqlite or mysql, not %q", c.Driver)
 	}

@@ -40,7 +40,8 @@ func TestImportCommand(t *testing.T) {
 	b.WriteString("姓名,性别,出生日期,身份证号,单位编码,职务,职级,是否一把手,任职时间\n")
 	for i := 0; i < 1500; i++ {
 		first := fmt.Sprintf("110105198001%02d%03d", i%28+1, i/28)
-		fmt.Fprintf(&b, "干部%d,男,1980-01-%02d,%s,QWB,科员,一级科员,否,2020-01-01\n", i, i%28+1, first+string(idnumber.CheckDigit(first)))
+		gender := []string{"女", "男"}[(first[16]-'0')%2]
+		fmt.Fprintf(&b, "干部%d,%s,1980-01-%02d,%s,QWB,科员,一级科员,否,2020-01-01\n", i, gender, i%28+1, first+string(idnumber.CheckDigit(first)))
 	}
 	file := filepath.Join(t.TempDir(), "roster.csv")
 	if err := os.WriteFile(file, []byte(b.String()), 0o600); err != nil {
@@ -69,6 +70,19 @@ func TestImportCommand(t *testing.T) {
 		}
 		var e models.AccessEntry
 		if err := db.Where("method = 'CLI'").First(&e).Error; err != nil || e.Actor != "rev" || e.Status != 200 || e.Seq == nil {
+			t.Fatalf("entry %+v %v", e, err)
+		}
+	})
+	t.Run("dryRunWritesNothing", func(t *testing.T) {
+		var out bytes.Buffer
+		if err := importRoster(ctx, &out, []string{"--as", "rev", "--dry-run", file}); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(out.String(), "nothing written") || !strings.Contains(out.String(), "1500 unchanged") {
+			t.Fatal(out.String())
+		}
+		var e models.AccessEntry
+		if err := db.Where("path = ?", "efile import --dry-run").First(&e).Error; err != nil || e.Status != 200 {
 			t.Fatalf("entry %+v %v", e, err)
 		}
 	})

@@ -152,7 +152,7 @@ func serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	router, err := routes.New(routes.Deps{Services: svc, Enforcer: enf, TrustedProxies: c.TrustedProxies})
+	router, err := routes.New(routes.Deps{Services: svc, Enforcer: enf, TrustedProxies: c.TrustedProxies, RateLimits: c.Rates})
 	if err != nil {
 		return err
 	}

@@ -99,7 +99,8 @@ func TestAuditVerifyTruncated(t *testing.T) {
 
 func TestConfig(t *testing.T) {
 	dir := t.TempDir()
-	for _, k := range []string{"EFILE_ADDR", "EFILE_DB_DRIVER", "EFILE_DB_DSN", "EFILE_TZ", "EFILE_JWT_SECRET", "EFILE_DATA_KEY", "EFILE_TRUSTED_PROXIES"} {
+	for _, k := range []string{"EFILE_ADDR", "EFILE_DB_DRIVER", "EFILE_DB_DSN", "EFILE_TZ", "EFILE_JWT_SECRET", "EFILE_DATA_KEY", "EFILE_TRUSTED_PROXIES",
+		"EFILE_RATE_LOGIN", "EFILE_RATE_ID_LOOKUP", "EFILE_RATE_EXPORT", "EFILE_RATE_IMPORT"} {
 		t.Setenv(k, "")
 	}
 	load := func(args ...string) (*config, error) {
@@ -113,6 +114,24 @@ func TestConfig(t *testing.T) {
 	t.Run("badTZ", func(t *testing.T) {
 		if _, err := load("--tz", "Mars/Olympus", "--db-dsn", filepath.Join(dir, "a.db")); err == nil || !strings.Contains(err.Error(), "EFILE_TZ") {
 			t.Fatal(err)
+		}
+	})
+	t.Run("rateLimits", func(t *testing.T) {
+		dsn := filepath.Join(dir, "rates.db")
+		c, err := load("--db-dsn", dsn)
+		if err != nil || c.Rates.Login != 300 || c.Rates.IDLookup != 30 || c.Rates.Export != 30 || c.Rates.Import != 10 {
+			t.Fatalf("defaults %+v, %v", c, err)
+		}
+		t.Setenv("EFILE_RATE_EXPORT", "12")
+		c, err = load("--db-dsn", dsn, "--rate-login", "50")
+		if err != nil || c.Rates.Login != 50 || c.Rates.Export != 12 {
+			t.Fatalf("env and flag: %+v, %v", c, err)
+		}
+		for _, bad := range []string{"0", "-1", "ten", "1.5"} {
+			t.Setenv("EFILE_RATE_IMPORT", bad)
+			if _, err := load("--db-dsn", dsn); err == nil || !strings.Contains(err.Error(), "EFILE_RATE_IMPORT") {
+				t.Fatalf("EFILE_RATE_IMPORT=%s: %v", bad, err)
+			}
 		}
 	})
 	t.Run("mysqlNeedsSecrets", func(t *testing.T) {

@@ -18,20 +18,13 @@ import (
 	"gorm.io/gorm"
 )
 
-// Lockout: five failed logins for one username from one address within
-// 15 minutes lock that pair out for 15 minutes (SPEC section 4).
-const (
-	maxFailures   = 5
-	failureWindow = 15 * time.Minute
-	lockFor       = 15 * time.Minute
-)
-
 // Service manages accounts.
 type Service struct {
 	db     *gorm.DB
 	log    *accesslog.Service
 	secret []byte
 	now    func() time.Time
+	loc    *time.Location // EFILE_TZ, for times shown to people
 	cost   int
 	dummy  []byte // a hash to compare against when the user does not exist
 }
@@ -41,6 +34,7 @@ type Config struct {
 	JWTSecret  []byte
 	BcryptCost int              // 0: bcrypt.DefaultCost
 	Now        func() time.Time // nil: time.Now
+	Location   *time.Location   // the configured zone (EFILE_TZ) for times in messages; nil: UTC
 }
 
 // New builds the service.
@@ -48,7 +42,10 @@ func New(db *gorm.DB, log *accesslog.Service, cfg Config) (*Service, error) {
 	if len(cfg.JWTSecret) < 32 {
 		return nil, errors.New("the JWT secret must be at least 32 bytes")
 	}
-	s := &Service{db: db, log: log, secret: cfg.JWTSecret, now: cfg.Now, cost: cfg.BcryptCost}
+	s := &Service{db: db, log: log, secret: cfg.JWTSecret, now: cfg.Now, loc: cfg.Location, cost: cfg.BcryptCost}
+	if s.loc == nil {
+		s.loc = time.UTC
+	}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -77,19 +74,20 @@ func (s *Service) hash(pw string) (string, error) {
 	return string(h), err
 }
 
-// Login checks credentials and issues a token. The lockout is checked first,
-// so a locked-out pair answers rate_limited even with the right password.
+// Login checks credentials and issues a token. The attempt is reserved
+// before the password is compared, so a locked-out pair answers
+// rate_limited even with the right password, and parallel attempts cannot
+// overrun the lockout.
 func (s *Service) Login(ctx context.Context, username, password, clientIP string) (string, time.Time, *models.User, error) {
 	now := s.now().UTC()
+	if tooLong(username) {
+		return "", time.Time{}, nil, errBadLogin
+	}
 	// One lockout per user whatever the case typed (usernames ignore case).
 	username = strings.ToLower(username)
-	var th models.LoginThrottle
-	err := s.db.WithContext(ctx).Where("username = ? AND client_ip = ?", username, clientIP).First(&th).Error
-	if err != nil && !models.IsNotFound(err) {
+	t, err := s.reserve(ctx, username, clientIP, now)
+	if err != nil {
 		return "", time.Time{}, nil, err
-	}
-	if err == nil && th.LockedUntil != nil && now.Before(*th.LockedUntil) {
-		return "", time.Time{}, nil, fmt.Errorf("%w: too many failed logins; try again after %s", errs.ErrRateLimited, th.LockedUntil.Format(time.RFC3339))
 	}
 	u, err := models.FindUserByName(ctx, s.db, username)
 	hash := s.dummy
@@ -100,12 +98,12 @@ func (s *Service) Login(ctx context.Context, username, password, clientIP string
 	}
 	ok := bcrypt.CompareHashAndPassword(hash, []byte(password)) == nil && err == nil && !u.Disabled
 	if !ok {
-		if ferr := s.fail(ctx, username, clientIP, now); ferr != nil {
+		if ferr := s.failed(ctx, t, now); ferr != nil {
 			return "", time.Time{}, nil, ferr
 		}
-		return "", time.Time{}, nil, fmt.Errorf("%w: wrong username or password", errs.ErrUnauthorized)
+		return "", time.Time{}, nil, errBadLogin
 	}
-	if err := s.db.WithContext(ctx).Where("username = ? AND client_ip = ?", username, clientIP).Delete(&models.LoginThrottle{}).Error; err != nil {
+	if err := s.succeeded(ctx, t); err != nil {
 		return "", time.Time{}, nil, err
 	}
 	tok, exp, err := s.issue(u)
@@ -116,27 +114,7 @@ func (s *Service) Login(ctx context.Context, username, password, clientIP string
 	return tok, exp, u, nil
 }
 
-// fail counts one failed login of the pair and locks it at the fifth
-// failure within the window.
-func (s *Service) fail(ctx context.Context, username, ip string, now time.Time) error {
-	return models.WithTx(ctx, s.db, func(ctx context.Context) error {
-		db := models.Get(ctx, s.db)
-		var th models.LoginThrottle
-		err := db.Where("username = ? AND client_ip = ?", username, ip).First(&th).Error
-		if err != nil && !models.IsNotFound(err) {
-			return err
-		}
-		if err != nil || now.Sub(th.WindowStart) > failureWindow || (th.LockedUntil != nil && !now.Before(*th.LockedUntil)) {
-			th = models.LoginThrottle{Username: username, ClientIP: ip, WindowStart: now}
-		}
-		th.Failures++
-		if th.Failures >= maxFailures {
-			until := now.Add(lockFor)
-			th.LockedUntil = &until
-		}
-		return db.Save(&th).Error
-	})
-}
+var errBadLogin = fmt.Errorf("%w: wrong username or password", errs.ErrUnauthorized)
 
 // EnsureAdmin creates user admin with password when there are no users at
 // all. With an empty password it generates one and returns it, to be printed
@@ -178,8 +156,12 @@ func (s *Service) EnsureAdmin(ctx context.Context, password string) (string, err
 	return generated, nil
 }
 
-// ChangePassword changes the signed-in user's own password.
-func (s *Service) ChangePassword(ctx context.Context, me *models.User, current, next string) error {
+// ChangePassword changes the signed-in user's own password. The check of
+// the current password counts toward the login lockout of the pair (the
+// user's username, clientIP), and a locked pair answers 429 here too. Every
+// other token of the user is revoked; the session's own stays valid.
+func (s *Service) ChangePassword(ctx context.Context, sess *Session, current, next, clientIP string) error {
+	me := sess.User
 	v := &errs.Validation{}
 	if current == "" {
 		v.Add("current_password", "is required")
@@ -188,8 +170,19 @@ func (s *Service) ChangePassword(ctx context.Context, me *models.User, current, 
 	if err := v.Err(); err != nil {
 		return err
 	}
+	now := s.now().UTC()
+	t, err := s.reserve(ctx, strings.ToLower(me.Username), clientIP, now)
+	if err != nil {
+		return err
+	}
 	if bcrypt.CompareHashAndPassword([]byte(me.PasswordHash), []byte(current)) != nil {
+		if err := s.failed(ctx, t, now); err != nil {
+			return err
+		}
 		return errs.Invalid("current_password", "is not your current password")
+	}
+	if err := s.succeeded(ctx, t); err != nil {
+		return err
 	}
 	h, err := s.hash(next)
 	if err != nil {
@@ -197,7 +190,8 @@ func (s *Service) ChangePassword(ctx context.Context, me *models.User, current, 
 	}
 	return s.log.Tx(ctx, func(ctx context.Context) error {
 		res := models.Get(ctx, s.db).Model(&models.User{}).Where("id = ? AND version = ?", me.ID, me.Version).
-			Updates(map[string]any{"password_hash": h, "version": gorm.Expr("version + 1"), "updated_at": s.now().UTC()})
+			Updates(map[string]any{"password_hash": h, "version": gorm.Expr("version + 1"), "updated_at": now,
+				"token_gen": gorm.Expr("token_gen + 1"), "kept_token_id": sess.TokenID})
 		if res.Error != nil {
 			return res.Error
 		}

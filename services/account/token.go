@@ -28,6 +28,14 @@ type Session struct {
 	ExpiresAt time.Time
 }
 
+// claims are a token's: the registered ones and the generation of the
+// user's tokens it belongs to (see models.User.TokenGen). A token from
+// before generations existed reads as generation 0, every user's first.
+type claims struct {
+	jwt.RegisteredClaims
+	Gen int `json:"gen"`
+}
+
 func (s *Service) issue(u *models.User) (string, time.Time, error) {
 	var b [16]byte
 	if _, err := rand.Read(b[:]); err != nil {
@@ -35,20 +43,20 @@ func (s *Service) issue(u *models.User) (string, time.Time, error) {
 	}
 	now := s.now()
 	exp := now.Add(TokenTTL).Truncate(time.Second)
-	claims := jwt.RegisteredClaims{
+	c := claims{RegisteredClaims: jwt.RegisteredClaims{
 		Subject:   strconv.FormatInt(u.ID, 10),
 		ID:        hex.EncodeToString(b[:]),
 		IssuedAt:  jwt.NewNumericDate(now),
 		ExpiresAt: jwt.NewNumericDate(exp),
-	}
-	tok, err := jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString(s.secret)
+	}, Gen: u.TokenGen}
+	tok, err := jwt.NewWithClaims(jwt.SigningMethodHS256, c).SignedString(s.secret)
 	return tok, exp, err
 }
 
 // Authenticate checks a bearer token and loads its user with the user's
 // current roles: a role change or a disabling holds on the very next request.
 func (s *Service) Authenticate(ctx context.Context, token string) (*Session, error) {
-	var claims jwt.RegisteredClaims
+	var claims claims
 	_, err := jwt.ParseWithClaims(token, &claims, func(*jwt.Token) (any, error) { return s.secret, nil },
 		jwt.WithValidMethods([]string{"HS256"}), jwt.WithExpirationRequired(), jwt.WithTimeFunc(s.now))
 	if err != nil {
@@ -73,6 +81,11 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Session, err
 		return nil, err
 	}
 	if u.Disabled {
+		return nil, ErrBadToken
+	}
+	// A password change or reset since the token was issued revokes it,
+	// except the token the user changed their own password with.
+	if claims.Gen != u.TokenGen && (u.KeptTokenID == "" || claims.ID != u.KeptTokenID) {
 		return nil, ErrBadToken
 	}
 	return &Session{User: u, TokenID: claims.ID, ExpiresAt: claims.ExpiresAt.Time}, nil

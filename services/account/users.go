@@ -46,7 +46,8 @@ type UserPatch struct {
 	Version    int
 }
 
-var usernameRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{2,63}$`)
+// usernameRe: 2 to 64 characters (a two-letter name such as "li" is real).
+var usernameRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$`)
 
 // checkRoles applies the role rules of SPEC section 4 to a user's final state.
 func checkRoles(v *errs.Validation, roles []string, unitID *int64, dept *string) {
@@ -129,7 +130,7 @@ func (s *Service) checkLinks(ctx context.Context, v *errs.Validation, unitID, ca
 func (s *Service) CreateUser(ctx context.Context, in NewUser) (*models.User, error) {
 	v := &errs.Validation{}
 	if !usernameRe.MatchString(in.Username) {
-		v.Add("username", "must be 3 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit")
+		v.Add("username", "must be 2 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit")
 	}
 	CheckPassword(v, "password", in.Password)
 	if n := utf8.RuneCountInString(strings.TrimSpace(in.DisplayName)); n < 1 || n > 100 {
@@ -257,6 +258,9 @@ func (s *Service) UpdateUser(ctx context.Context, actor *models.User, id int64, 
 				return err
 			}
 			upd["password_hash"] = h
+			// A reset revokes every token the user holds (SPEC section 4).
+			upd["token_gen"] = gorm.Expr("token_gen + 1")
+			upd["kept_token_id"] = ""
 		}
 		db := models.Get(ctx, s.db)
 		res := db.Model(&models.User{}).Where("id = ? AND version = ?", id, p.Version).Updates(upd)

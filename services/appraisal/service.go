@@ -54,14 +54,18 @@ type Service struct {
 	log    *accesslog.Service
 	cadres *cadre.Service
 	now    func() time.Time
+	zone   *time.Location
 }
 
-// New builds the service.
-func New(db *gorm.DB, log *accesslog.Service, cadres *cadre.Service, now func() time.Time) *Service {
+// New builds the service; workbooks are dated in zone (EFILE_TZ).
+func New(db *gorm.DB, log *accesslog.Service, cadres *cadre.Service, now func() time.Time, zone *time.Location) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{db: db, log: log, cadres: cadres, now: now}
+	if zone == nil {
+		zone = time.UTC
+	}
+	return &Service{db: db, log: log, cadres: cadres, now: now, zone: zone}
 }
 
 func (s *Service) stamp() time.Time { return s.now().UTC().Truncate(time.Microsecond) }

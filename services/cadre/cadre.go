@@ -4,11 +4,11 @@ package cadre
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"efile/models"
 	"efile/services/accesslog"
@@ -16,6 +16,7 @@ import (
 	"efile/services/datakey"
 	"efile/services/errs"
 	"efile/services/idnumber"
+	"efile/services/text"
 
 	"gorm.io/gorm"
 )
@@ -90,47 +91,87 @@ func ValidDate(s string) bool {
 	return err == nil && t.Format(time.DateOnly) == s
 }
 
-func length(v *errs.Validation, field, s string, lo, hi int) {
-	if n := utf8.RuneCountInString(strings.TrimSpace(s)); n < lo || n > hi {
-		v.Add(field, "must be %d to %d characters long", lo, hi)
+// lang picks the words of a message: English for the API, Chinese for an
+// import's row errors, which the person who typed the roster reads.
+type lang bool
+
+const (
+	english lang = false
+	chinese lang = true
+)
+
+func (l lang) say(en, zh string) string {
+	if l == chinese {
+		return zh
 	}
+	return en
 }
 
-// check validates a cadre's fields; prefix names fields inside an import row.
-func (s *Service) check(v *errs.Validation, f *Fields, field func(string) string) {
-	f.Name, f.Position, f.Rank = strings.TrimSpace(f.Name), strings.TrimSpace(f.Position), strings.TrimSpace(f.Rank)
+// check validates a cadre's fields and brings its text to NFC; field names
+// the fields (inside an import row, for instance), l picks the words.
+func (s *Service) check(v *errs.Validation, f *Fields, field func(string) string, l lang) {
+	txt := func(name string, dst *string, max int) {
+		out, fault := text.Check(*dst, 1, max, false)
+		*dst = out
+		if fault.Kind != text.OK {
+			v.Add(field(name), "%s", l.say(fault.English(), fault.Chinese()))
+		}
+	}
 	f.IDNumber = idnumber.Normalize(f.IDNumber)
-	length(v, field("name"), f.Name, 1, 50)
+	txt("name", &f.Name, 50)
 	if !slices.Contains(genders, f.Gender) {
-		v.Add(field("gender"), "must be male or female")
+		v.Add(field("gender"), "%s", l.say("must be male or female", "须为“男”或“女”"))
 	}
 	today := s.today()
 	birthOK := ValidDate(f.BirthDate)
 	switch {
 	case !birthOK:
-		v.Add(field("birth_date"), "must be a date YYYY-MM-DD")
+		v.Add(field("birth_date"), "%s", l.say("must be a date YYYY-MM-DD", "须为日期，如 1985-07-01 或 1985/7/1"))
 	case f.BirthDate > today:
-		v.Add(field("birth_date"), "must not be in the future")
+		v.Add(field("birth_date"), "%s", l.say("must not be in the future", "不能晚于今天"))
 	}
-	bd := f.BirthDate
-	if !birthOK {
-		bd = ""
+	idErr := idnumber.Check(f.IDNumber, "")
+	switch {
+	case idErr != nil:
+		v.Add(field("id_number"), "%s", l.say(idErr.Error(), idChinese(idErr)))
+	case birthOK && f.IDNumber[6:14] != strings.ReplaceAll(f.BirthDate, "-", ""):
+		v.Add(field("id_number"), "%s", l.say(
+			fmt.Sprintf("characters 7–14 (birth date %s) do not match birth_date %s", f.IDNumber[6:14], f.BirthDate),
+			fmt.Sprintf("第 7–14 位（出生日期 %s）与出生日期 %s 不一致", f.IDNumber[6:14], f.BirthDate)))
 	}
-	if err := idnumber.Check(f.IDNumber, bd); err != nil {
-		v.Add(field("id_number"), "%s", err.Error())
+	// GB 11643-1999: the 17th character, the sequence number's last digit,
+	// is odd for men and even for women.
+	if idErr == nil && slices.Contains(genders, f.Gender) {
+		if male := (f.IDNumber[16]-'0')%2 == 1; male != (f.Gender == "male") {
+			v.Add(field("gender"), "%s", l.say(
+				"does not agree with the ID number (its 17th character is odd for men, even for women)",
+				"与身份证号不符（第 17 位奇数为男、偶数为女）"))
+		}
 	}
-	length(v, field("position"), f.Position, 1, 100)
-	length(v, field("rank"), f.Rank, 1, 50)
+	txt("position", &f.Position, 100)
+	txt("rank", &f.Rank, 50)
 	switch {
 	case !ValidDate(f.AppointedOn):
-		v.Add(field("appointed_on"), "must be a date YYYY-MM-DD")
+		v.Add(field("appointed_on"), "%s", l.say("must be a date YYYY-MM-DD", "须为日期，如 2020-03-01 或 2020/3/1"))
 	case f.AppointedOn > today:
-		v.Add(field("appointed_on"), "must not be in the future")
+		v.Add(field("appointed_on"), "%s", l.say("must not be in the future", "不能晚于今天"))
 	case birthOK && f.AppointedOn < f.BirthDate:
-		v.Add(field("appointed_on"), "must not be before birth_date")
+		v.Add(field("appointed_on"), "%s", l.say("must not be before birth_date", "不能早于出生日期"))
 	}
 	if f.UnitID < 1 {
-		v.Add(field("unit_id"), "is required")
+		v.Add(field("unit_id"), "%s", l.say("is required", "必填"))
+	}
+}
+
+// idChinese says idnumber.Check's reasons in Chinese.
+func idChinese(err error) string {
+	switch {
+	case errors.Is(err, idnumber.ErrChecksum):
+		return "校验位不对，请核对号码"
+	case errors.Is(err, idnumber.ErrDate):
+		return "第 7–14 位不是有效的出生日期"
+	default:
+		return "须为 18 位：17 位数字加 1 位校验码（数字或 X）"
 	}
 }
 
@@ -155,7 +196,7 @@ func (s *Service) apply(c *models.Cadre, f *Fields) {
 // Create registers a cadre (org_reviewer, by route policy).
 func (s *Service) Create(ctx context.Context, viewer *models.User, f Fields) (*models.Cadre, error) {
 	v := &errs.Validation{}
-	s.check(v, &f, plain)
+	s.check(v, &f, plain, english)
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
@@ -236,7 +277,7 @@ func (s *Service) Update(ctx context.Context, viewer *models.User, id int64, p P
 		set(&f.Rank, p.Rank)
 		set(&f.IsTopLeader, p.IsTopLeader)
 		set(&f.AppointedOn, p.AppointedOn)
-		s.check(v, &f, plain)
+		s.check(v, &f, plain, english)
 		if err := v.Err(); err != nil {
 			return err
 		}

@@ -247,7 +247,7 @@ type Listing struct {
 // read none but may look cadres up (an auditor) gets a look-up instead: q
 // required, at most LookupLimit, Limited set.
 func (s *Service) List(ctx context.Context, viewer *models.User, f Filter) (*Listing, error) {
-	if !viewer.HasRole(account.RoleOrgReviewer) && !viewer.HasRole(account.RoleEvaluator) && viewer.HasRole(account.RoleAuditor) {
+	if LooksUpOnly(viewer) {
 		rows, err := s.Search(ctx, viewer, f.Q)
 		if err != nil {
 			return nil, err
@@ -292,6 +292,12 @@ func (s *Service) list(ctx context.Context, viewer *models.User, f Filter) ([]mo
 	var out []models.Cadre
 	err = q.Order("cadres.id DESC").Offset(f.Page.Offset()).Limit(f.Page.Size).Find(&out).Error
 	return out, total, err
+}
+
+// LooksUpOnly tells whether u may only look cadres up (an auditor), not
+// list them.
+func LooksUpOnly(u *models.User) bool {
+	return !u.HasRole(account.RoleOrgReviewer) && !u.HasRole(account.RoleEvaluator) && u.HasRole(account.RoleAuditor)
 }
 
 // LookupLimit is the most cadres an auditor's look-up returns.

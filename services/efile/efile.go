@@ -10,6 +10,7 @@ import (
 	"efile/models"
 	"efile/services/accesslog"
 	"efile/services/account"
+	"efile/services/appraisal"
 	"efile/services/cadre"
 	"efile/services/record"
 
@@ -19,7 +20,7 @@ import (
 // RecentLimit is how many records the e-file shows inline.
 const RecentLimit = 20
 
-// Appraisal is one finalized appraisal result (filled in by the appraisal domain).
+// Appraisal is one final grade of the cadre in a finalized cycle.
 type Appraisal struct {
 	CycleID   int64   `json:"cycle_id"`
 	CycleName string  `json:"cycle_name"`
@@ -74,15 +75,21 @@ type Service struct {
 	db      *gorm.DB
 	cadres  *cadre.Service
 	records *record.Service
+	grades  *appraisal.Service
 	zone    *time.Location
+	now     func() time.Time
 }
 
-// New builds the service; times in workbooks are shown in zone (EFILE_TZ).
-func New(db *gorm.DB, cadres *cadre.Service, records *record.Service, zone *time.Location) *Service {
+// New builds the service; times in workbooks are shown in zone (EFILE_TZ),
+// and now (nil: time.Now) is the clock that dates an export.
+func New(db *gorm.DB, cadres *cadre.Service, records *record.Service, grades *appraisal.Service, zone *time.Location, now func() time.Time) *Service {
 	if zone == nil {
 		zone = time.UTC
 	}
-	return &Service{db: db, cadres: cadres, records: records, zone: zone}
+	if now == nil {
+		now = time.Now
+	}
+	return &Service{db: db, cadres: cadres, records: records, grades: grades, zone: zone, now: now}
 }
 
 // Build assembles the e-file of a cadre in the viewer's scope (404
@@ -107,6 +114,14 @@ func (s *Service) Build(ctx context.Context, viewer *models.User, id int64) (*Fi
 	}
 	if f.RecentRecords, err = s.records.Recent(ctx, id, RecentLimit); err != nil {
 		return nil, err
+	}
+	grades, err := s.grades.Finalized(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range grades {
+		f.Appraisals = append(f.Appraisals, Appraisal{CycleID: g.CycleID, CycleName: g.CycleName, Kind: g.Kind,
+			Year: g.Year, Score: g.Score.Float64(), Grade: g.Grade})
 	}
 	return f, nil
 }

@@ -13,11 +13,12 @@ import (
 
 	"efile/models"
 	"efile/services/accesslog"
-	"efile/services/account"
+	"efile/services/appraisal"
 	"efile/services/cadre"
 	"efile/services/datakey"
 	"efile/services/efile"
 	"efile/services/record"
+	"efile/services/sheet"
 	"efile/services/unit"
 	"efile/testenv"
 
@@ -48,7 +49,8 @@ func setup(t *testing.T) *fixture {
 	cad := cadre.New(db, log, keys, nil, time.UTC)
 	// Recorded at 2025-01-02 03:04:05 UTC, which is 11:04 in China.
 	rec := record.New(db, log, cad, func() time.Time { return time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC) })
-	fx := &fixture{db: db, svc: efile.New(db, cad, rec, shanghaiZone(t)), rec: rec}
+	// Exported at 2025-03-04 02:00 UTC, 10:00 in China.
+	fx := &fixture{db: db, svc: efile.New(db, cad, rec, appraisal.New(db, log, cad, nil, nil), shanghaiZone(t), func() time.Time { return exportedAt }), rec: rec}
 	units := unit.New(db, log)
 	if fx.unit, err = units.Create(ctx, unit.NewUnit{Name: "区委办", Code: "QWB"}); err != nil {
 		t.Fatal(err)
@@ -84,7 +86,7 @@ func setup(t *testing.T) *fixture {
 }
 
 // roundTrip writes the workbook and reads it back, as a client would.
-func roundTrip(t *testing.T, f *excelize.File) *excelize.File {
+func roundTrip(t *testing.T, f *sheet.Book) *excelize.File {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := f.Write(&buf); err != nil {
@@ -110,16 +112,36 @@ func rows(t *testing.T, f *excelize.File, sheet string, opts ...excelize.Options
 	return rs
 }
 
-// profile maps 基本信息's 项目 to 内容.
+var exportedAt = time.Date(2025, 3, 4, 2, 0, 0, 0, time.UTC)
+
+const heading = "干部现实表现电子档案 — 张三（区委办，科长）"
+
+// profile maps 基本信息's labels to their values: the form has two
+// label–value pairs a line, under the title row.
 func profile(t *testing.T, f *excelize.File, opts ...excelize.Options) map[string]string {
 	t.Helper()
 	m := map[string]string{}
 	for _, r := range rows(t, f, efile.SheetProfile, opts...)[1:] {
-		if len(r) == 2 {
-			m[r[0]] = r[1]
+		for i := 0; i+1 < len(r); i += 2 {
+			m[r[i]] = r[i+1]
 		}
 	}
 	return m
+}
+
+// cellOf is the cell of 基本信息 that holds the value labelled label.
+func cellOf(t *testing.T, f *excelize.File, label string) string {
+	t.Helper()
+	for y, r := range rows(t, f, efile.SheetProfile) {
+		for x, v := range r {
+			if v == label {
+				c, _ := excelize.CoordinatesToCellName(x+2, y+1)
+				return c
+			}
+		}
+	}
+	t.Fatalf("no label %s", label)
+	return ""
 }
 
 func TestWorkbook(t *testing.T) {
@@ -135,22 +157,18 @@ func TestWorkbook(t *testing.T) {
 		t.Fatalf("sheets = %v, want %v", got, want)
 	}
 
-	headers := map[string][]string{
-		"基本信息": {"项目", "内容"},
-		"现实表现": {"记录编号", "发生日期", "类别", "内容", "记录人", "记录时间", "更正原因", "更正记录编号", "是否已被更正"},
-		"考核评价": {"考核周期", "类型", "年度", "得分", "等次"},
-		"廉政情况": {"来源部门", "类别", "严重程度", "状态", "概要", "发生日期", "处分"},
-		"审核记录": {"用途", "基准日期", "结论", "审核人", "审核时间"},
-	}
-	for sheet, h := range headers {
-		rs := rows(t, f, sheet)
-		if len(rs) == 0 || !slices.Equal(rs[0], h) {
-			t.Errorf("%s header = %v, want %v", sheet, rs, h)
+	for _, sheet := range want {
+		if rs := rows(t, f, sheet); len(rs) == 0 || len(rs[0]) == 0 || rs[0][0] != heading {
+			t.Errorf("%s title row = %q, want %q", sheet, rs, heading)
 		}
-		if sheet == "考核评价" || sheet == "廉政情况" || sheet == "审核记录" {
-			if len(rs) != 1 {
-				t.Errorf("%s has %d rows, want the header only", sheet, len(rs))
-			}
+	}
+	if h := rows(t, f, "现实表现")[1]; !slices.Equal(h, []string{"记录编号", "发生日期", "类别", "内容", "记录人", "记录时间", "更正原因", "更正记录编号", "是否已被更正"}) {
+		t.Errorf("现实表现 header = %q", h)
+	}
+	// An empty section prints one line under its title, not a row of headers.
+	for _, sheet := range []string{"考核评价", "廉政情况", "审核记录"} {
+		if rs := rows(t, f, sheet); len(rs) != 2 || len(rs[1]) == 0 || rs[1][0] != "（无）" {
+			t.Errorf("%s = %q, want the title and （无）", sheet, rs)
 		}
 	}
 
@@ -158,8 +176,8 @@ func TestWorkbook(t *testing.T) {
 	for k, v := range map[string]string{
 		"姓名": "张三", "性别": "男", "出生日期": "1990-01-01", "身份证号": "110105199001011232", "单位": "区委办",
 		"职务": "科长", "职级": "一级主任科员", "是否一把手": "是", "任职时间": "2020-03-01", "状态": "在职",
-		"现实表现记录数（政治表现）": "1", "现实表现记录数（表彰奖励）": "1", "现实表现记录数（履职尽责）": "0",
-		"现实表现记录数（合计）": "3", "未办结问题": "0", "处分影响期内": "否",
+		"政治表现": "1", "表彰奖励": "1", "履职尽责": "0", "重大专项/急难险重": "1", "问题不足": "0",
+		"合计": "3", "未办结问题": "0", "处分影响期内": "否",
 	} {
 		if p[k] != v {
 			t.Errorf("基本信息 %s = %q, want %q", k, p[k], v)
@@ -173,11 +191,11 @@ func TestWorkbook(t *testing.T) {
 	if raw["身份证号"] != "110105199001011232" {
 		t.Errorf("ID number is not text: %q", raw["身份证号"])
 	}
-	if typ, err := f.GetCellType("基本信息", "B4"); err != nil || typ == excelize.CellTypeInlineString || typ == excelize.CellTypeSharedString {
+	if typ, err := f.GetCellType("基本信息", cellOf(t, f, "出生日期")); err != nil || typ == excelize.CellTypeInlineString || typ == excelize.CellTypeSharedString {
 		t.Errorf("birth date cell type = %v, %v", typ, err)
 	}
 
-	rs := rows(t, f, efile.SheetRecords)[1:]
+	rs := rows(t, f, efile.SheetRecords)[2:]
 	if len(rs) != len(fx.records) {
 		t.Fatalf("现实表现 has %d rows, want %d (superseded included): %v", len(rs), len(fx.records), rs)
 	}
@@ -195,11 +213,11 @@ func TestWorkbook(t *testing.T) {
 			t.Errorf("row %d = %q, want %q", i, got, w)
 		}
 	}
-	if w, err := f.GetColWidth(efile.SheetRecords, "D"); err != nil || w != 60 {
-		t.Errorf("内容 column width = %v, %v, want 60", w, err)
+	if w, err := f.GetColWidth(efile.SheetRecords, "D"); err != nil || w != 40 {
+		t.Errorf("内容 column width = %v, %v, want 40", w, err)
 	}
 	rawRecords := rows(t, f, efile.SheetRecords, excelize.Options{RawCellValue: true})
-	if rawRecords[1][1] != "45474" { // 2024-07-01
+	if rawRecords[2][1] != "45474" { // 2024-07-01
 		t.Errorf("raw 发生日期 = %q, want 45474", rawRecords[1][1])
 	}
 }
@@ -248,30 +266,11 @@ func TestWorkbookManyRecords(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := roundTrip(t, wb)
-	if got, want := len(rows(t, f, efile.SheetRecords)), 1+n+len(fx.records); got != want {
+	if got, want := len(rows(t, f, efile.SheetRecords)), 2+n+len(fx.records); got != want {
 		t.Errorf("现实表现 has %d rows, want %d", got, want)
 	}
-	if got := profile(t, f)["现实表现记录数（履职尽责）"]; got != "10000" {
+	if got := profile(t, f)["履职尽责"]; got != "10000" {
 		t.Errorf("履职尽责 count = %q, want 10000", got)
-	}
-}
-
-func TestLabel(t *testing.T) {
-	if got := efile.Label(efile.Sanctions, "party_probation_2y"); got != "留党察看二年" {
-		t.Errorf("Label = %q", got)
-	}
-	if got := efile.Label(efile.Grades, "unknown_code"); got != "unknown_code" {
-		t.Errorf("fallback = %q", got)
-	}
-	for _, c := range record.Categories {
-		if _, ok := efile.Categories[c]; !ok {
-			t.Errorf("category %s has no label", c)
-		}
-	}
-	for _, s := range account.Departments() {
-		if _, ok := efile.SourceLabels[s]; !ok {
-			t.Errorf("source %s has no label", s)
-		}
 	}
 }
 

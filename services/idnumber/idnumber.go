@@ -15,11 +15,13 @@ import (
 const Length = 18
 
 var (
-	weights     = [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
-	checkChars  = "10X98765432"
-	errFormat   = errors.New("must be 18 characters: 17 digits and a check digit or X")
-	errChecksum = errors.New("check digit is wrong")
-	errDate     = errors.New("characters 7–14 are not a valid date")
+	weights    = [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
+	checkChars = "10X98765432"
+	// ErrFormat, ErrChecksum and ErrDate are the reasons Check gives, so
+	// that callers may say them in another language.
+	ErrFormat   = errors.New("must be 18 characters: 17 digits and a check digit or X")
+	ErrChecksum = errors.New("check digit is wrong")
+	ErrDate     = errors.New("characters 7–14 are not a valid date")
 )
 
 // Normalize trims surrounding spaces and uppercases a trailing x, which
@@ -39,14 +41,14 @@ func Normalize(s string) string {
 // the person who entered the number; callers add the field name.
 func Check(id, birthDate string) error {
 	if len(id) != Length || !isDigits(id[:17]) || (!isDigit(id[17]) && id[17] != 'X') {
-		return errFormat
+		return ErrFormat
 	}
 	embedded, ok := BirthDate(id)
 	if !ok {
-		return errDate
+		return ErrDate
 	}
 	if CheckDigit(id[:17]) != id[17] {
-		return errChecksum
+		return ErrChecksum
 	}
 	if birthDate != "" && birthDate != embedded {
 		return fmt.Errorf("characters 7–14 (birth date %s) do not match birth_date %s", id[6:14], birthDate)

@@ -18,8 +18,11 @@ import (
 	"gorm.io/gorm"
 )
 
-// Categories of SPEC section 6, in the order a file shows them.
-var Categories = []string{"political", "duty", "major_task", "conduct", "integrity", "commendation", "shortcoming"}
+// categories of SPEC section 6, in the order a file shows them.
+var categories = []string{"political", "duty", "major_task", "conduct", "integrity", "commendation", "shortcoming"}
+
+// Categories lists the record categories in the order a file shows them (a copy).
+func Categories() []string { return slices.Clone(categories) }
 
 // Errors of this domain.
 var (
@@ -65,8 +68,8 @@ func (s *Service) check(v *errs.Validation, r *NewRecord) {
 	} else if r.OccurredOn > s.cadres.Today() {
 		v.Add("occurred_on", "must not be in the future")
 	}
-	if !slices.Contains(Categories, r.Category) {
-		v.Add("category", "must be one of: %s", strings.Join(Categories, ", "))
+	if !slices.Contains(categories, r.Category) {
+		v.Add("category", "must be one of: %s", strings.Join(categories, ", "))
 	}
 	if n := utf8.RuneCountInString(r.Content); n < 1 || n > 5000 || strings.TrimSpace(r.Content) == "" {
 		v.Add("content", "must be 1 to 5000 characters long")
@@ -105,11 +108,11 @@ func (s *Service) Amend(ctx context.Context, viewer *models.User, cadreID, rid i
 	if n := utf8.RuneCountInString(strings.TrimSpace(a.Reason)); n < 1 || n > 1000 {
 		v.Add("reason", "is required: why the record is corrected (1 to 1000 characters)")
 	}
-	if a.Category != "" && !slices.Contains(Categories, a.Category) {
-		v.Add("category", "must be one of: %s", strings.Join(Categories, ", "))
+	if a.Category != "" && !slices.Contains(categories, a.Category) {
+		v.Add("category", "must be one of: %s", strings.Join(categories, ", "))
 	}
 	if a.OccurredOn != "" {
-		s.check(v, &NewRecord{OccurredOn: a.OccurredOn, Category: Categories[0], Content: "x"})
+		s.check(v, &NewRecord{OccurredOn: a.OccurredOn, Category: categories[0], Content: "x"})
 	}
 	if err := v.Err(); err != nil {
 		return nil, err
@@ -196,8 +199,8 @@ type Filter struct {
 // Superseded records are left out unless asked for.
 func (s *Service) List(ctx context.Context, viewer *models.User, cadreID int64, f Filter) ([]models.Record, int64, error) {
 	v := &errs.Validation{}
-	if f.Category != "" && !slices.Contains(Categories, f.Category) {
-		v.Add("category", "must be one of: %s", strings.Join(Categories, ", "))
+	if f.Category != "" && !slices.Contains(categories, f.Category) {
+		v.Add("category", "must be one of: %s", strings.Join(categories, ", "))
 	}
 	for _, d := range []struct{ name, val string }{{"from", f.From}, {"to", f.To}} {
 		if d.val == "" {
@@ -255,8 +258,8 @@ func (s *Service) Counts(ctx context.Context, cadreID int64) (map[string]int64, 
 	err := models.Get(ctx, s.db).Model(&models.Record{}).Select("category, COUNT(*) AS n").
 		Where("cadre_id = ? AND NOT EXISTS (SELECT 1 FROM records n WHERE n.supersedes_id = records.id)", cadreID).
 		Group("category").Scan(&rows).Error
-	out := make(map[string]int64, len(Categories))
-	for _, c := range Categories {
+	out := make(map[string]int64, len(categories))
+	for _, c := range categories {
 		out[c] = 0
 	}
 	for _, r := range rows {

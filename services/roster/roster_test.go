@@ -96,10 +96,10 @@ func TestParseCSV(t *testing.T) {
 		{"missing column",
 			[]byte("姓名,性别,出生日期,身份证号,单位编码,职务,是否一把手,任职时间,备注\n" +
 				"张三,男,1985/7/1,110101198507011234,001,局长,是,2020-01-02,x\n"),
-			nil, []Problem{{Line: 1, Column: FieldRank, Message: "missing column 职级 (rank)"}}},
+			nil, []Problem{{Line: 1, Column: FieldRank, Message: "缺少“职级”列（rank）；表头须有：姓名、性别、出生日期、身份证号、单位编码、职务、职级、是否一把手、任职时间"}}},
 		{"duplicate column",
 			[]byte(zhHeader + ",Name\n张三,男,1985/7/1,110101198507011234,001,局长,正处级,是,2020-01-02,张三\n"),
-			nil, []Problem{{Line: 1, Column: FieldName, Message: `column 10 "Name" repeats column 1 "姓名"; keep only one 姓名 column`}}},
+			nil, []Problem{{Line: 1, Column: FieldName, Message: "第 10 列“Name”与第 1 列“姓名”重复；只保留一个“姓名”列"}}},
 		{"header only", []byte(zhHeader + "\n\n"), nil, nil},
 	}
 	for _, tt := range tests {
@@ -294,7 +294,7 @@ func TestParseXLSXHeaderProblems(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []Problem{{Line: 1, Column: FieldAppointedOn, Message: "missing column 任职时间 (appointed_on)"}}
+	want := []Problem{{Line: 1, Column: FieldAppointedOn, Message: "缺少“任职时间”列（appointed_on）；表头须有：姓名、性别、出生日期、身份证号、单位编码、职务、职级、是否一把手、任职时间"}}
 	if rows != nil || !reflect.DeepEqual(probs, want) {
 		t.Fatalf("rows %v problems %v", rows, probs)
 	}

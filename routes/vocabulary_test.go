@@ -1,0 +1,48 @@
+package routes_test
+
+import (
+	"encoding/json"
+	"testing"
+)
+
+// The keys SPEC section 12 names, with a code of each that must be there.
+var specVocabulary = map[string]string{
+	"record_categories": "major_task", "grades": "ungraded", "flag_kinds": "audit_finding",
+	"flag_statuses": "verifying", "sanctions": "party_probation_2y", "petition_types": "report",
+	"roles": "security_auditor", "departments": "inspection", "verdicts": "blocked",
+	"vetting_rules": "recent_low_grade",
+}
+
+func TestVocabulary(t *testing.T) {
+	w := newWorld(t)
+	_, sec := w.user("sec", []string{"security_auditor"}, nil, nil)
+	for role, tok := range map[string]string{"org_reviewer": w.rev, "evaluator": w.evalA, "auditor": w.auditor,
+		"security_auditor": sec, "admin": w.login("admin", testPassword)} {
+		t.Run("200_"+role, func(t *testing.T) {
+			r := w.do("GET", "/api/v1/vocabulary", tok, nil)
+			want(t, r, 200)
+			var v map[string]map[string]string
+			if err := json.Unmarshal(r.Body, &v); err != nil {
+				t.Fatalf("body %s: %v", r.Body, err)
+			}
+			for kind, code := range specVocabulary {
+				if len(v[kind]) == 0 || v[kind][code] == "" {
+					t.Errorf("%s missing or without %s: %v", kind, code, v[kind])
+				}
+			}
+			for kind, labels := range v {
+				for code, label := range labels {
+					if label == "" || code == "" {
+						t.Errorf("%s: %q → %q", kind, code, label)
+					}
+				}
+			}
+			if v["record_categories"]["political"] != "政治表现" || len(v["sanctions"]) != 16 {
+				t.Errorf("record_categories %v, %d sanctions", v["record_categories"], len(v["sanctions"]))
+			}
+		})
+	}
+	t.Run("401_signedOut", func(t *testing.T) {
+		want(t, w.do("GET", "/api/v1/vocabulary", "", nil), 401, "unauthenticated")
+	})
+}

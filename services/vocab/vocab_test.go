@@ -1,0 +1,90 @@
+package vocab_test
+
+import (
+	"testing"
+
+	"efile/services/account"
+	"efile/services/flag"
+	"efile/services/record"
+	"efile/services/vetting"
+	"efile/services/vocab"
+)
+
+// The codes of the SPEC, kind by kind: every one must have a label.
+var specCodes = map[string][]string{
+	vocab.RecordCategories: record.Categories(),
+	vocab.Grades: {"excellent", "competent", "basic_competent", "incompetent", "ungraded",
+		"good", "fairly_good", "average", "poor"},
+	vocab.FlagKinds:    flag.Kinds(),
+	vocab.FlagStatuses: flag.Statuses(),
+	vocab.Sanctions: {"gov_warning", "demerit", "major_demerit", "demotion", "dismissal", "gov_expulsion",
+		"party_warning", "party_serious_warning", "party_removal", "party_probation_1y", "party_probation_2y",
+		"party_expulsion", "admonishment", "org_adjustment", "org_removal", "org_demotion"},
+	vocab.PetitionTypes: {"report", "appeal", "suggestion"},
+	vocab.Roles:         account.Roles(),
+	vocab.Departments:   account.Departments(),
+	vocab.Verdicts:      {"clear", "caution", "blocked"},
+	vocab.VettingRules:  vetting.Rules(),
+	vocab.Genders:       {"male", "female"},
+	vocab.CadreStatuses: {"active", "retired", "left"},
+	vocab.CycleKinds:    {"ordinary", "annual", "special", "term"},
+	vocab.RaterTypes:    {"superior", "peer", "subordinate"},
+	vocab.Purposes:      vetting.Purposes(),
+	vocab.Severities:    {"info", "warning", "serious"},
+	vocab.Scores:        {"morality", "ability", "diligence", "achievement", "integrity"},
+}
+
+func TestEveryCodeLabelled(t *testing.T) {
+	if got, want := len(vocab.Kinds()), len(specCodes); got != want {
+		t.Errorf("%d kinds, want %d: %v", got, want, vocab.Kinds())
+	}
+	for kind, codes := range specCodes {
+		labels := vocab.Labels(kind)
+		if len(labels) != len(codes) {
+			t.Errorf("%s has %d labels, want %d", kind, len(labels), len(codes))
+		}
+		seen := map[string]string{}
+		for _, c := range codes {
+			l := labels[c]
+			if l == "" || l == c {
+				t.Errorf("%s.%s has no label", kind, c)
+			}
+			// Two codes of one kind printed alike could not be told apart on paper.
+			if other, dup := seen[l]; dup {
+				t.Errorf("%s: %s and %s are both %q", kind, other, c, l)
+			}
+			seen[l] = c
+		}
+	}
+}
+
+func TestLabel(t *testing.T) {
+	for _, tc := range []struct{ kind, code, want string }{
+		{vocab.Sanctions, "party_probation_2y", "留党察看二年"},
+		{vocab.Grades, "ungraded", "不定等次"},
+		{vocab.RaterTypes, "subordinate", "下级"},
+		{vocab.Grades, "unknown_code", "unknown_code"}, // falls back to the code
+		{"no_such_kind", "x", "x"},
+	} {
+		if got := vocab.Label(tc.kind, tc.code); got != tc.want {
+			t.Errorf("Label(%s, %s) = %q, want %q", tc.kind, tc.code, got, tc.want)
+		}
+	}
+	if vocab.Labels("no_such_kind") != nil {
+		t.Error("Labels of an unknown kind is not nil")
+	}
+}
+
+// A caller that changes what it was handed changes nothing for the others.
+func TestCopiesAreReadOnly(t *testing.T) {
+	vocab.Labels(vocab.Grades)["excellent"] = "x"
+	all := vocab.All()
+	all[vocab.Grades]["excellent"] = "y"
+	delete(all, vocab.Roles)
+	if got := vocab.Label(vocab.Grades, "excellent"); got != "优秀" {
+		t.Errorf("label changed through a copy: %q", got)
+	}
+	if vocab.Labels(vocab.Roles) == nil {
+		t.Error("a kind was deleted through a copy")
+	}
+}
