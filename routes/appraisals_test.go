@@ -3,6 +3,7 @@ package routes_test
 import (
 	"bytes"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -681,6 +682,9 @@ func TestAppraisalGrades(t *testing.T) {
 	t.Run("workbook", func(t *testing.T) {
 		r := w.do("GET", path+"/results.xlsx", w.rev, nil)
 		want(t, r, 200)
+		if out := os.Getenv("EFILE_RESULTS_XLSX"); out != "" { // to look at it printed
+			_ = os.WriteFile(out, r.Body, 0o600)
+		}
 		f, err := excelize.OpenReader(bytes.NewReader(r.Body))
 		if err != nil {
 			t.Fatal(err)

@@ -223,7 +223,7 @@ func (s *Service) insertPairs(ctx context.Context, cycleID int64, in Bulk, cadre
 	cols := "INSERT INTO appraisal_assignments (cycle_id, evaluator_id, cadre_id, rater_type, created_by, created_at) "
 	conflict := " ON CONFLICT (cycle_id, evaluator_id, cadre_id) DO NOTHING"
 	if db.Dialector.Name() == "mysql" {
-		conflict = " ON DUPLICATE KEY UPDATE cadre_id = cadre_id"
+		conflict = " ON DUPLICATE KEY UPDATE appraisal_assignments.cadre_id = appraisal_assignments.cadre_id"
 	}
 	res := db.Exec(cols+stmt.SQL.String()+conflict, stmt.Vars...)
 	return res.RowsAffected, res.Error

@@ -148,10 +148,10 @@ func (s *Service) Workbook(ctx context.Context, viewer *models.User, id int64) (
 	grades := Grades(c.Kind)
 	cols := []sheet.Column{{Header: "单位", Width: unitWidth}}
 	for _, g := range grades {
-		cols = append(cols, sheet.Column{Header: vocab.Label(vocab.Grades, g) + "（人）", Width: countWidth},
+		cols = append(cols, sheet.Column{Header: vocab.Label(vocab.Grades, g), Width: countWidth},
 			sheet.Column{Header: "占比", Width: shareWidth})
 	}
-	cols = append(cols, sheet.Column{Header: "未参评（人）", Width: restWidth}, sheet.Column{Header: "合计（人）", Width: restWidth})
+	cols = append(cols, sheet.Column{Header: "未参评", Width: restWidth}, sheet.Column{Header: "合计", Width: restWidth})
 	if t, err = b.Table(SheetDistribution, sheet.Landscape, cols...); err != nil {
 		return nil, err
 	}
