@@ -174,3 +174,56 @@ func benchImport(b *testing.B, n int) {
 		}
 	}
 }
+
+// BenchmarkCloseCycle closes an annual cycle of 5,000 cadres and 30,000
+// appraisals (two of each rater type per cadre) through the API: the
+// scoring, the bars and 5,000 result rows in one transaction. Between
+// iterations the cycle is reopened and its results removed, untimed.
+func BenchmarkCloseCycle(b *testing.B) {
+	w := newWorld(b)
+	u := w.unit("BENCH", nil)
+	ids := seedCadres(b, w.db, u, 5000)
+	r := w.do("POST", "/api/v1/appraisal-cycles", w.rev, map[string]any{"name": "2024年度考核", "kind": "annual", "year": 2024,
+		"period_start": "2024-01-01", "period_end": "2024-12-31"})
+	if r.Status != 201 {
+		b.Fatal(r.Status)
+	}
+	cycleID := r.ID()
+	raters := []string{"superior", "superior", "peer", "peer", "subordinate", "subordinate"}
+	as := make([]models.AppraisalAssignment, 0, len(ids)*len(raters))
+	for _, id := range ids {
+		for e, rt := range raters {
+			as = append(as, models.AppraisalAssignment{CycleID: cycleID, EvaluatorID: int64(1000 + e), CadreID: id, RaterType: rt, CreatedBy: 1})
+		}
+	}
+	if err := w.db.CreateInBatches(as, 1000).Error; err != nil {
+		b.Fatal(err)
+	}
+	aps := make([]models.Appraisal, len(as))
+	for i, a := range as {
+		m := 55 + (i*7)%46
+		aps[i] = models.Appraisal{CycleID: cycleID, AssignmentID: a.ID, EvaluatorID: a.EvaluatorID, CadreID: a.CadreID, RaterType: a.RaterType,
+			Morality: m, Ability: 100 - m/2, Diligence: m, Achievement: (m + 100) / 2, Integrity: 90, Version: 1}
+	}
+	if err := w.db.CreateInBatches(aps, 1000).Error; err != nil {
+		b.Fatal(err)
+	}
+	path := fmt.Sprintf("/api/v1/appraisal-cycles/%d", cycleID)
+	if r := w.do("POST", path+"/open", w.rev, nil); r.Status != 200 {
+		b.Fatal(r.Status)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if r := w.do("POST", path+"/close", w.rev, nil); r.Status != 200 {
+			b.Fatal(r.Status, string(r.Body))
+		}
+		b.StopTimer()
+		if err := w.db.Where("cycle_id = ?", cycleID).Delete(&models.AppraisalResult{}).Error; err != nil {
+			b.Fatal(err)
+		}
+		if err := w.db.Model(&models.AppraisalCycle{}).Where("id = ?", cycleID).Update("status", "open").Error; err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+	}
+}

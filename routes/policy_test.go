@@ -43,6 +43,22 @@ var allowed = map[string][]string{
 	"POST /api/v1/cadres/:id/vettings":                {"org_reviewer"},
 	"GET /api/v1/cadres/:id/vettings":                 {"org_reviewer"},
 	"POST /api/v1/vettings/batch":                     {"org_reviewer"},
+
+	"POST /api/v1/appraisal-cycles":                      {"org_reviewer"},
+	"GET /api/v1/appraisal-cycles":                       {"org_reviewer", "evaluator"},
+	"GET /api/v1/appraisal-cycles/:id":                   {"org_reviewer", "evaluator"},
+	"POST /api/v1/appraisal-cycles/:id/open":             {"org_reviewer"},
+	"POST /api/v1/appraisal-cycles/:id/close":            {"org_reviewer"},
+	"POST /api/v1/appraisal-cycles/:id/finalize":         {"org_reviewer"},
+	"POST /api/v1/appraisal-cycles/:id/assignments":      {"org_reviewer"},
+	"GET /api/v1/appraisal-cycles/:id/assignments":       {"org_reviewer", "evaluator"},
+	"POST /api/v1/appraisal-cycles/:id/assignments/bulk": {"org_reviewer"},
+	"GET /api/v1/appraisal-cycles/:id/progress":          {"org_reviewer"},
+	"POST /api/v1/appraisal-cycles/:id/appraisals":       {"evaluator"},
+	"GET /api/v1/appraisal-cycles/:id/appraisals":        {"org_reviewer", "evaluator"},
+	"PUT /api/v1/appraisal-cycles/:id/appraisals/:aid":   {"evaluator"},
+	"GET /api/v1/appraisal-cycles/:id/results":           {"org_reviewer"},
+	"GET /api/v1/appraisal-cycles/:id/results.xlsx":      {"org_reviewer"},
 }
 
 // public routes need no token at all.
@@ -111,7 +127,7 @@ func TestPolicyTable(t *testing.T) {
 			t.Errorf("route %s is not in the policy test table", key)
 			continue
 		}
-		path := strings.ReplaceAll(strings.ReplaceAll(rt.Path, ":id", "1"), ":rid", "1")
+		path := strings.NewReplacer(":id", "1", ":rid", "1", ":aid", "1").Replace(rt.Path)
 		for role, name := range users {
 			ok := false
 			for _, r := range roles {

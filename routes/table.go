@@ -62,6 +62,7 @@ func pagedQuery(ps ...param) []param {
 
 // flagScope is who sees which flags (SPEC section 8).
 const flagScope = "Auditors: their own department's flags only (others answer 404, lists leave them out). Reviewers: every flag, never its reporter. Nobody: flags on their own cadre record (recusal)."
+const cycleScope = "Evaluators: the cycles they have assignments in."
 
 const inScope = "Evaluators: cadres of their own unit and the units under it. Nobody: their own cadre record (recusal)."
 
@@ -150,5 +151,40 @@ func (h *handlers) table() []route {
 		{Method: "POST", Path: "/api/v1/vettings/batch", Summary: "Vet up to 1,000 cadres; answers in the order asked, each stored (Idempotency-Key accepted)",
 			Op: jsonOp(h.batchVetting), Idempotent: true, Limit: limitVetBatch, Errors: []int{429},
 			Scope: "Every id must be a cadre the reviewer may vet (400 per id otherwise, nothing stored)."},
+		{Method: "POST", Path: "/api/v1/appraisal-cycles", Summary: "Create an appraisal cycle, as a draft (Idempotency-Key accepted)",
+			Op: jsonOp(h.createCycle), Status: 201, Idempotent: true},
+		{Method: "GET", Path: "/api/v1/appraisal-cycles", Summary: "List appraisal cycles, newest first", Op: readOp(h.listCycles),
+			Scope: cycleScope, Query: pagedQuery(
+				param{"status", "string", "draft, open, closed or finalized"},
+				param{"kind", "string", "ordinary, annual, special or term"},
+				param{"year", "integer", "cycles of this year"})},
+		{Method: "GET", Path: "/api/v1/appraisal-cycles/:id", Summary: "Read an appraisal cycle", Op: readOp(h.getCycle), Scope: cycleScope},
+		{Method: "POST", Path: "/api/v1/appraisal-cycles/:id/open", Summary: "Open a draft cycle: evaluators may submit", Op: readOp(h.openCycle)},
+		{Method: "POST", Path: "/api/v1/appraisal-cycles/:id/close", Summary: "Close an open cycle and compute its proposed results",
+			Op: readOp(h.closeCycle)},
+		{Method: "POST", Path: "/api/v1/appraisal-cycles/:id/finalize", Summary: "Finalize a closed cycle, with overrides (each with a reason)",
+			Op: jsonOp(h.finalizeCycle)},
+		{Method: "POST", Path: "/api/v1/appraisal-cycles/:id/assignments", Summary: "Assign an evaluator to appraise a cadre (Idempotency-Key accepted)",
+			Op: jsonOp(h.createAssignment), Status: 201, Idempotent: true, Scope: "Any cadre but one's own record; the evaluator not linked to the cadre (recusal)."},
+		{Method: "GET", Path: "/api/v1/appraisal-cycles/:id/assignments", Summary: "List a cycle's assignments, newest first",
+			Op: readOp(h.listAssignments), Scope: "Evaluators: only their own assignments.", Query: pagedQuery(
+				param{"evaluator_id", "integer", "assignments of this evaluator"},
+				param{"cadre_id", "integer", "assignments to appraise this cadre"})},
+		{Method: "POST", Path: "/api/v1/appraisal-cycles/:id/assignments/bulk", Summary: "Assign evaluators to every active cadre of a unit and its sub-units (at most 5,000 pairs)",
+			Op: jsonOp(h.bulkAssign)},
+		{Method: "GET", Path: "/api/v1/appraisal-cycles/:id/progress", Summary: "Assigned, submitted and missing appraisals per unit and per evaluator",
+			Op: readOp(h.getProgress)},
+		{Method: "POST", Path: "/api/v1/appraisal-cycles/:id/appraisals", Summary: "Submit an appraisal of an assigned cadre (Idempotency-Key accepted)",
+			Op: jsonOp(h.submitAppraisal), Status: 201, Idempotent: true, Scope: "Only cadres the evaluator is assigned in this cycle."},
+		{Method: "GET", Path: "/api/v1/appraisal-cycles/:id/appraisals", Summary: "List a cycle's appraisals, newest first",
+			Op: readOp(h.listAppraisals), Scope: "Evaluators: only their own appraisals.", Query: pagedQuery(
+				param{"cadre_id", "integer", "appraisals of this cadre"},
+				param{"evaluator_id", "integer", "appraisals by this evaluator"})},
+		{Method: "PUT", Path: "/api/v1/appraisal-cycles/:id/appraisals/:aid", Summary: "Revise one's appraisal while the cycle is open (with version)",
+			Op: jsonOp(h.reviseAppraisal), Scope: "Only the appraisal's author."},
+		{Method: "GET", Path: "/api/v1/appraisal-cycles/:id/results", Summary: "A closed cycle's results, highest score first",
+			Op: readOp(h.getResults)},
+		{Method: "GET", Path: "/api/v1/appraisal-cycles/:id/results.xlsx", Summary: "A closed cycle's results as a workbook (results and grade distribution per unit)",
+			Op: rawOp(func(h *handlers) gin.HandlerFunc { return h.getResultsXLSX }, docXLSX), Limit: limitExport, Errors: []int{429}},
 	}
 }

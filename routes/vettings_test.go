@@ -257,8 +257,9 @@ func countStatements(t testing.TB, db *gorm.DB) *atomic.Int64 {
 	return n
 }
 
-// seedCadres writes n cadres of unit with batched raw inserts (the roster
-// path would take minutes at benchmark sizes) and returns their ids.
+// seedCadres writes n active cadres of unit with batched raw inserts (the
+// API would take minutes at benchmark sizes) and returns their ids; their
+// ID numbers are placeholders.
 func seedCadres(t testing.TB, db *gorm.DB, unitID int64, n int) []int64 {
 	t.Helper()
 	const batch = 500

@@ -9,6 +9,7 @@ import (
 
 	"efile/services/accesslog"
 	"efile/services/account"
+	"efile/services/appraisal"
 	"efile/services/cadre"
 	"efile/services/datakey"
 	"efile/services/efile"
@@ -45,6 +46,7 @@ type Set struct {
 	Idempotency *idempotency.Service
 	Flags       *flag.Service
 	Vettings    *vetting.Service
+	Appraisals  *appraisal.Service
 }
 
 // New builds the services on db.
@@ -71,14 +73,16 @@ func New(db *gorm.DB, c Config) (*Set, error) {
 	records := record.New(db, audit, cadres, c.Now)
 	flags := flag.NewService(db, audit, cadres, keys, c.Now)
 	vettings := vetting.New(db, audit, cadres, c.Now)
+	appraisals := appraisal.New(db, audit, cadres, c.Now, c.Location)
 	return &Set{
 		DB: db, Logger: c.Logger, Keys: keys, Audit: audit, Accounts: acc,
 		Units:       unit.New(db, audit),
 		Cadres:      cadres,
 		Records:     records,
-		EFiles:      efile.New(db, cadres, records, c.Location, c.Now).WithIntegrity(flags, vettings),
+		EFiles:      efile.New(db, cadres, records, appraisals, c.Location, c.Now).WithIntegrity(flags, vettings),
 		Idempotency: idempotency.New(db, audit, keys, cadres, c.Now),
 		Flags:       flags,
 		Vettings:    vettings,
+		Appraisals:  appraisals,
 	}, nil
 }

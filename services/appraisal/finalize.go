@@ -19,6 +19,32 @@ type Override struct {
 // reason of a record's amendment is bounded.
 const maxOverrideReason = 1000
 
+// checkOverride checks one override on its own: a grade of the cycle's
+// kind and a reason of 1–1000 characters; f prefixes the field names.
+func checkOverride(v *errs.Validation, f string, o Override, kind string) {
+	if !ValidGrade(kind, o.Grade) {
+		v.Add(f+"grade", "must be one of %s for a cycle of kind %s", strings.Join(Grades(kind), ", "), kind)
+	}
+	if n := utf8.RuneCountInString(strings.TrimSpace(o.Reason)); n == 0 || n > maxOverrideReason {
+		v.Add(f+"reason", "give the reason for the change, 1-%d characters", maxOverrideReason)
+	}
+}
+
+// CheckOverrides checks each override on its own (400, every bad field
+// named overrides[i].field), before the cycle's state and results are
+// looked at.
+func CheckOverrides(overrides []Override, kind string) error {
+	v := &errs.Validation{}
+	for i, o := range overrides {
+		f := fmt.Sprintf("overrides[%d].", i)
+		if o.CadreID < 1 {
+			v.Add(f+"cadre_id", "is required: the cadre whose grade changes")
+		}
+		checkOverride(v, f, o, kind)
+	}
+	return v.Err()
+}
+
 // Finalize gives every result its final grade: the override's when there is
 // one (with its reason), else the proposed grade. It returns new results in
 // the results order and leaves its arguments unchanged.
@@ -52,12 +78,7 @@ func Finalize(results []Result, overrides []Override, quotaPct int, kind string)
 		} else {
 			byCadre[o.CadreID] = o
 		}
-		if !ValidGrade(kind, o.Grade) {
-			v.Add(f+"grade", "must be one of %s for a cycle of kind %s", strings.Join(Grades(kind), ", "), kind)
-		}
-		if n := utf8.RuneCountInString(strings.TrimSpace(o.Reason)); n == 0 || n > maxOverrideReason {
-			v.Add(f+"reason", "give the reason for the change, 1-%d characters", maxOverrideReason)
-		}
+		checkOverride(v, f, o, kind)
 	}
 	if err := v.Err(); err != nil {
 		return nil, err

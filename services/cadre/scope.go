@@ -37,9 +37,10 @@ const (
 	purposeRecord                           // write performance records
 	purposeAppraise                         // appraise in one cycle
 	purposeFlag                             // file a flag (an auditor of a source department)
-	purposeVet                              // pre-promotion vetting, assigning raters
+	purposeVet                              // pre-promotion vetting
 	purposeLookup                           // an auditor's limited look-up
 	purposeReadFlags                        // read the flags raised on cadres
+	purposeAssign                           // assign raters to cadres in an appraisal cycle
 )
 
 // The purposes. Appraise names its cycle.
@@ -54,6 +55,9 @@ var (
 	// auditor sees (their own department's) is a rule on flags, not on
 	// cadres, and is the flag service's filter in the same query.
 	ReadFlags = Purpose{kind: purposeReadFlags}
+	// Assign is the purpose of assigning evaluators to appraise cadres: an
+	// org_reviewer any cadre but their own.
+	Assign = Purpose{kind: purposeAssign}
 )
 
 // Appraise is the purpose of appraising cadres in cycle id: the assignment,
@@ -80,7 +84,7 @@ func notRecused(q *gorm.DB, u *models.User) *gorm.DB {
 //     units' materialised path); anyone else none.
 //   - Appraise(cycle): an evaluator the cadres they are assigned in that cycle.
 //   - Flag, Lookup: an auditor any cadre (they learn only what Lookup shows).
-//   - Vet: an org_reviewer any cadre.
+//   - Vet, Assign: an org_reviewer any cadre.
 //   - ReadFlags: an org_reviewer or an auditor any cadre.
 func (s *Service) Scoped(ctx context.Context, viewer *models.User, p Purpose) (*gorm.DB, error) {
 	db := models.Get(ctx, s.db)
@@ -107,7 +111,7 @@ func (s *Service) Scoped(ctx context.Context, viewer *models.User, p Purpose) (*
 		if viewer.HasRole(account.RoleAuditor) {
 			return q, nil
 		}
-	case purposeVet:
+	case purposeVet, purposeAssign:
 		if viewer.HasRole(account.RoleOrgReviewer) {
 			return q, nil
 		}
@@ -143,6 +147,21 @@ func (s *Service) unitTree(ctx context.Context, id int64) (*gorm.DB, error) {
 		return nil, err
 	}
 	return models.Get(ctx, s.db).Model(&models.Unit{}).Select("id").Where("path LIKE ?", path+"%"), nil
+}
+
+// InUnit is the subquery of the ids of unit id and every unit under it, to
+// narrow a scoped query to a subtree (Where("cadres.unit_id IN (?)", sub));
+// an unknown unit is a 400 on field.
+func (s *Service) InUnit(ctx context.Context, id int64, field string) (*gorm.DB, error) {
+	var u models.Unit
+	err := models.Get(ctx, s.db).Select("path").First(&u, id).Error
+	if models.IsNotFound(err) {
+		return nil, errs.Invalid(field, "unit %d does not exist", id)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return models.Get(ctx, s.db).Model(&models.Unit{}).Select("id").Where("path LIKE ?", u.Path+"%"), nil
 }
 
 // Unseen returns the positions in ids of those viewer may not use for p

@@ -10,6 +10,7 @@ import (
 	"efile/models"
 	"efile/services/accesslog"
 	"efile/services/account"
+	"efile/services/appraisal"
 	"efile/services/cadre"
 	"efile/services/flag"
 	"efile/services/record"
@@ -21,7 +22,7 @@ import (
 // RecentLimit is how many records the e-file shows inline.
 const RecentLimit = 20
 
-// Appraisal is one finalized appraisal result (filled in by the appraisal domain).
+// Appraisal is one final grade of the cadre in a finalized cycle.
 type Appraisal struct {
 	CycleID   int64   `json:"cycle_id"`
 	CycleName string  `json:"cycle_name"`
@@ -85,6 +86,7 @@ type Service struct {
 	db      *gorm.DB
 	cadres  *cadre.Service
 	records *record.Service
+	grades  *appraisal.Service
 	zone    *time.Location
 	now     func() time.Time
 	// flags and vettings fill the integrity sections (SPEC 8, 9); nil
@@ -95,14 +97,14 @@ type Service struct {
 
 // New builds the service; times in workbooks are shown in zone (EFILE_TZ),
 // and now (nil: time.Now) is the clock that dates an export.
-func New(db *gorm.DB, cadres *cadre.Service, records *record.Service, zone *time.Location, now func() time.Time) *Service {
+func New(db *gorm.DB, cadres *cadre.Service, records *record.Service, grades *appraisal.Service, zone *time.Location, now func() time.Time) *Service {
 	if zone == nil {
 		zone = time.UTC
 	}
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{db: db, cadres: cadres, records: records, zone: zone, now: now}
+	return &Service{db: db, cadres: cadres, records: records, grades: grades, zone: zone, now: now}
 }
 
 // WithIntegrity gives the e-file its flag summary, its flags (廉政情况) and
@@ -134,6 +136,14 @@ func (s *Service) Build(ctx context.Context, viewer *models.User, id int64) (*Fi
 	}
 	if f.RecentRecords, err = s.records.Recent(ctx, id, RecentLimit); err != nil {
 		return nil, err
+	}
+	grades, err := s.grades.Finalized(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range grades {
+		f.Appraisals = append(f.Appraisals, Appraisal{CycleID: g.CycleID, CycleName: g.CycleName, Kind: g.Kind,
+			Year: g.Year, Score: g.Score.Float64(), Grade: g.Grade})
 	}
 	if err := s.integrity(ctx, f, id); err != nil {
 		return nil, err

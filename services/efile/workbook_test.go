@@ -13,6 +13,7 @@ import (
 
 	"efile/models"
 	"efile/services/accesslog"
+	"efile/services/appraisal"
 	"efile/services/cadre"
 	"efile/services/datakey"
 	"efile/services/efile"
@@ -49,7 +50,7 @@ func setup(t *testing.T) *fixture {
 	// Recorded at 2025-01-02 03:04:05 UTC, which is 11:04 in China.
 	rec := record.New(db, log, cad, func() time.Time { return time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC) })
 	// Exported at 2025-03-04 02:00 UTC, 10:00 in China.
-	fx := &fixture{db: db, svc: efile.New(db, cad, rec, shanghaiZone(t), func() time.Time { return exportedAt }), rec: rec}
+	fx := &fixture{db: db, svc: efile.New(db, cad, rec, appraisal.New(db, log, cad, nil, nil), shanghaiZone(t), func() time.Time { return exportedAt }), rec: rec}
 	units := unit.New(db, log)
 	if fx.unit, err = units.Create(ctx, unit.NewUnit{Name: "区委办", Code: "QWB"}); err != nil {
 		t.Fatal(err)

@@ -1,0 +1,177 @@
+package appraisal
+
+import (
+	"context"
+	"time"
+
+	"efile/models"
+	"efile/services/cadre"
+
+	"gorm.io/gorm"
+)
+
+// OverrideInfo is a reviewer's override of one result: the grade, why, who
+// and when.
+type OverrideInfo struct {
+	Grade  string    `json:"grade"`
+	Reason string    `json:"reason"`
+	By     int64     `json:"by"`
+	At     time.Time `json:"at"`
+}
+
+// ResultItem is one appraised cadre's result as read: Grade is the final
+// grade once the cycle is finalized, else the proposed one.
+type ResultItem struct {
+	Result
+	Grade    string
+	Override *OverrideInfo
+}
+
+// CycleResults are a closed or finalized cycle's results, highest score
+// first then by cadre id, and the cadres assigned but never appraised.
+type CycleResults struct {
+	Cycle   *models.AppraisalCycle
+	Items   []ResultItem
+	Missing []int64
+}
+
+// Results reads the stored results of a closed or finalized cycle (409
+// conflict before close): two queries. The reviewer's own cadre record is
+// left out (recusal).
+func (s *Service) Results(ctx context.Context, viewer *models.User, id int64) (*CycleResults, error) {
+	c, err := s.GetCycle(ctx, viewer, id)
+	if err != nil {
+		return nil, err
+	}
+	if c.Status != StatusClosed && c.Status != StatusFinalized {
+		return nil, ErrResultsNotReady
+	}
+	vis, err := s.cadres.Visible(ctx, viewer, cadre.Assign)
+	if err != nil {
+		return nil, err
+	}
+	var rows []models.AppraisalResult
+	if err := models.Get(ctx, s.db).Where("cycle_id = ? AND cadre_id IN (?)", id, vis).Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	return readResults(c, rows), nil
+}
+
+// readResults turns stored rows into results in the results order.
+func readResults(c *models.AppraisalCycle, rows []models.AppraisalResult) *CycleResults {
+	res := FromRows(rows)
+	byCadre := make(map[int64]*models.AppraisalResult, len(rows))
+	for i := range rows {
+		byCadre[rows[i].CadreID] = &rows[i]
+	}
+	out := &CycleResults{Cycle: c, Items: make([]ResultItem, len(res.Items)), Missing: res.Missing}
+	for i, r := range res.Items {
+		it := ResultItem{Result: r, Grade: r.ProposedGrade}
+		if c.Status == StatusFinalized {
+			it.Grade = r.FinalGrade
+		}
+		if m := byCadre[r.CadreID]; m.OverriddenBy != nil && m.OverriddenAt != nil {
+			it.Override = &OverrideInfo{Grade: m.FinalGrade, Reason: m.OverrideReason, By: *m.OverriddenBy, At: m.OverriddenAt.UTC()}
+		}
+		out.Items[i] = it
+	}
+	return out
+}
+
+// UnitProgress counts one unit's assignments (evaluator-cadre pairs, by the
+// cadre's own unit): assigned, submitted, and missing = assigned − submitted.
+type UnitProgress struct {
+	UnitID    int64 `json:"unit_id"`
+	Assigned  int64 `json:"assigned"`
+	Submitted int64 `json:"submitted"`
+	Missing   int64 `json:"missing"`
+}
+
+// EvaluatorProgress counts one evaluator's assignments and submissions.
+type EvaluatorProgress struct {
+	EvaluatorID int64 `json:"evaluator_id"`
+	Assigned    int64 `json:"assigned"`
+	Submitted   int64 `json:"submitted"`
+}
+
+// Progress is how far a cycle's raters have got.
+type Progress struct {
+	Units      []UnitProgress      `json:"units"`
+	Evaluators []EvaluatorProgress `json:"evaluators"`
+}
+
+// Progress counts a cycle's assignments and submissions per unit and per
+// evaluator, so that the department can chase late raters: the cycle and
+// two grouped queries, whatever the size.
+func (s *Service) Progress(ctx context.Context, viewer *models.User, id int64) (*Progress, error) {
+	if _, err := s.GetCycle(ctx, viewer, id); err != nil {
+		return nil, err
+	}
+	db := models.Get(ctx, s.db)
+	base := func() *gorm.DB {
+		return db.Table("appraisal_assignments AS a").
+			Joins("LEFT JOIN appraisals AS ap ON ap.assignment_id = a.id").
+			Where("a.cycle_id = ?", id)
+	}
+	out := &Progress{Units: []UnitProgress{}, Evaluators: []EvaluatorProgress{}}
+	err := base().Joins("JOIN cadres ON cadres.id = a.cadre_id").
+		Select("cadres.unit_id AS unit_id, COUNT(*) AS assigned, COUNT(ap.id) AS submitted").
+		Group("cadres.unit_id").Order("cadres.unit_id").Scan(&out.Units).Error
+	if err != nil {
+		return nil, err
+	}
+	for i := range out.Units {
+		out.Units[i].Missing = out.Units[i].Assigned - out.Units[i].Submitted
+	}
+	err = base().Select("a.evaluator_id AS evaluator_id, COUNT(*) AS assigned, COUNT(ap.id) AS submitted").
+		Group("a.evaluator_id").Order("a.evaluator_id").Scan(&out.Evaluators).Error
+	return out, err
+}
+
+// FinalGrade is one cadre's final grade in one finalized cycle.
+type FinalGrade struct {
+	CadreID   int64  `json:"-"`
+	CycleID   int64  `json:"cycle_id"`
+	CycleName string `json:"cycle_name"`
+	Kind      string `json:"kind"`
+	Year      int    `json:"year"`
+	Score     Score  `json:"score"`
+	Grade     string `json:"grade"`
+}
+
+// finalGrades is the query of final grades: finalized cycles, appraised
+// cadres, newest year first, then newest cycle.
+func (s *Service) finalGrades(ctx context.Context) *gorm.DB {
+	return models.Get(ctx, s.db).Table("appraisal_results AS r").
+		Joins("JOIN appraisal_cycles AS c ON c.id = r.cycle_id").
+		Select("r.cadre_id AS cadre_id, c.id AS cycle_id, c.name AS cycle_name, c.kind AS kind, c.year AS year, r.score AS score, r.final_grade AS grade").
+		Where("c.status = ? AND r.missing = ?", StatusFinalized, false).
+		Order("c.year DESC, c.id DESC")
+}
+
+// Finalized lists one cadre's final grades in every finalized cycle, of any
+// kind, newest first: what the e-file shows. One query; the caller has
+// checked the cadre's scope.
+func (s *Service) Finalized(ctx context.Context, cadreID int64) ([]FinalGrade, error) {
+	out := []FinalGrade{}
+	err := s.finalGrades(ctx).Where("r.cadre_id = ?", cadreID).Scan(&out).Error
+	return out, err
+}
+
+// FinalGrades gives, for each of cadreIDs, their final grades in finalized
+// annual cycles of year fromYear or later, newest first (highest year, then
+// highest cycle id): what pre-promotion vetting reads (SPEC 9,
+// recent_low_grade). One query whatever the number of cadres; the caller
+// has checked their scope. Cadres without such a grade have no entry.
+func (s *Service) FinalGrades(ctx context.Context, cadreIDs []int64, fromYear int) (map[int64][]FinalGrade, error) {
+	out := make(map[int64][]FinalGrade, len(cadreIDs))
+	if len(cadreIDs) == 0 {
+		return out, nil
+	}
+	var rows []FinalGrade
+	err := s.finalGrades(ctx).Where("c.kind = ? AND c.year >= ? AND r.cadre_id IN ?", KindAnnual, fromYear, cadreIDs).Scan(&rows).Error
+	for _, r := range rows {
+		out[r.CadreID] = append(out[r.CadreID], r)
+	}
+	return out, err
+}
