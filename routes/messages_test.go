@@ -6,6 +6,7 @@ import (
 	"go/token"
 	"io/fs"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -19,8 +20,8 @@ import (
 // messageFormats finds every message written in the code: the string
 // literal given as the format to errs.M, errs.New, errs.Invalid,
 // errs.Conflict, errs.Forbidden, (*errs.Validation).Add (any .Add whose
-// first argument is a field name and second a literal), and errs.NotFound's
-// "<what> not found".
+// first argument is a field name and second a literal), the import's row
+// helpers bad and add, and errs.NotFound's "<what> not found".
 func messageFormats(t *testing.T) map[string]string {
 	t.Helper()
 	out := map[string]string{}
@@ -37,6 +38,23 @@ func messageFormats(t *testing.T) map[string]string {
 			ast.Inspect(f, func(n ast.Node) bool {
 				call, ok := n.(*ast.CallExpr)
 				if !ok {
+					return true
+				}
+				firstLit := func() (string, bool) {
+					for _, a := range call.Args {
+						if bl, ok := a.(*ast.BasicLit); ok && bl.Kind == token.STRING {
+							s, err := strconv.Unquote(bl.Value)
+							return s, err == nil
+						}
+					}
+					return "", false
+				}
+				// The import's row helpers, bad(field, format, …) and
+				// e.add(line, column, format, …), take a format too.
+				if id, ok := call.Fun.(*ast.Ident); ok && id.Name == "bad" {
+					if s, ok := firstLit(); ok && s != "%s" {
+						out[s] = fset.Position(call.Pos()).String()
+					}
 					return true
 				}
 				sel, ok := call.Fun.(*ast.SelectorExpr)
@@ -60,7 +78,7 @@ func messageFormats(t *testing.T) map[string]string {
 				}
 				at := fset.Position(call.Pos()).String()
 				add := func(s string, ok bool) {
-					if ok && s != "%s" {
+					if ok && s != "%s" && s != "" {
 						out[s] = at
 					}
 				}
@@ -75,6 +93,8 @@ func messageFormats(t *testing.T) map[string]string {
 					}
 				case sel.Sel.Name == "Add" && len(call.Args) >= 2:
 					add(lit(1))
+				case sel.Sel.Name == "add" && len(call.Args) >= 3:
+					add(lit(2))
 				}
 				return true
 			})
@@ -120,7 +140,7 @@ func TestCatalogueComplete(t *testing.T) {
 		if !isChinese(zh) {
 			t.Errorf("no Chinese for %q", e.key)
 		}
-		if isChinese(en) {
+		if !englishWords.MatchString(en) || en == zh {
 			t.Errorf("no English for %q", e.key)
 		}
 		if strings.Count(zh, "%") != strings.Count(en, "%") || strings.Count(e.key, "%") != strings.Count(zh, "%") {
@@ -131,6 +151,10 @@ func TestCatalogueComplete(t *testing.T) {
 		}
 	}
 }
+
+// englishWords finds an English word (an English message may quote a
+// Chinese column name, such as 身份证号).
+var englishWords = regexp.MustCompile(`[A-Za-z]{3,}`)
 
 // envelopeKeys are messages the scanner cannot see as literals.
 var envelopeKeys = map[string]bool{}

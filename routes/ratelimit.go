@@ -1,7 +1,6 @@
 package routes
 
 import (
-	"fmt"
 	"math"
 	"strconv"
 	"sync"
@@ -44,7 +43,7 @@ func (r RateLimits) withDefaults() RateLimits {
 // perMinute tokens that refill evenly over a minute, so a burst of a whole
 // minute's budget is allowed and then one request every 60/perMinute s.
 type limiter struct {
-	name      string
+	name      errs.Msg
 	perMinute int
 	now       func() time.Time
 
@@ -64,7 +63,7 @@ type bucket struct {
 // the last two minutes, not every address that ever called.
 const idleAfter = 2 * time.Minute
 
-func newLimiter(name string, perMinute int, now func() time.Time) *limiter {
+func newLimiter(name errs.Msg, perMinute int, now func() time.Time) *limiter {
 	return &limiter{name: name, perMinute: perMinute, now: now, buckets: map[string]*bucket{}}
 }
 
@@ -125,7 +124,7 @@ func (l *limiter) check(c *gin.Context, key string) error {
 		secs = 1
 	}
 	c.Header("Retry-After", strconv.Itoa(secs))
-	return fmt.Errorf("%w: too many %s requests: at most %d a minute; try again in %d s", errs.ErrRateLimited, l.name, l.perMinute, secs)
+	return errs.New(errs.ErrRateLimited, "too many requests of this kind (%s): at most %d a minute; try again in %d s", l.name, l.perMinute, secs)
 }
 
 // rateLimit is middleware that lets perMinute requests a minute through for
@@ -133,7 +132,7 @@ func (l *limiter) check(c *gin.Context, key string) error {
 // the key is the user. A new limited route (batch vettings) is one line:
 //
 //	a.POST("/vettings/batch", rateLimit("batch vetting", cfg.Import, byUser, now), h.batchVet)
-func rateLimit(name string, perMinute int, key func(*gin.Context) string, now func() time.Time) gin.HandlerFunc {
+func rateLimit(name errs.Msg, perMinute int, key func(*gin.Context) string, now func() time.Time) gin.HandlerFunc {
 	return newLimiter(name, perMinute, now).middleware(key)
 }
 

@@ -1,6 +1,7 @@
 package routes
 
 import (
+	"efile/services/errs"
 	"fmt"
 	"testing"
 	"time"
@@ -10,7 +11,7 @@ import (
 // for idleAfter is dropped (it would be full again anyway).
 func TestLimiterEvictsIdleKeys(t *testing.T) {
 	now := time.Date(2026, 11, 27, 8, 0, 0, 0, time.UTC)
-	l := newLimiter("test", 2, func() time.Time { return now })
+	l := newLimiter(errs.M("logins"), 2, func() time.Time { return now })
 	for i := range 10_000 {
 		if ok, _ := l.take(fmt.Sprintf("10.0.%d.%d", i/256, i%256)); !ok {
 			t.Fatalf("first request of a new key refused")

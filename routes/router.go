@@ -68,14 +68,14 @@ func New(d Deps) (*gin.Engine, error) {
 
 	rl := d.RateLimits.withDefaults()
 	h := &handlers{s: s, enforcer: d.Enforcer, registry: d.Registry,
-		idLookups: newLimiter("look-up by ID number", rl.IDLookup, rl.Now)}
+		idLookups: newLimiter(errs.M("look-ups by ID number"), rl.IDLookup, rl.Now)}
 	// One budget per kind of limit, shared by the routes that name it
 	// (every workbook export draws on the one export budget).
 	limits := map[limit]gin.HandlerFunc{
-		limitLogin:    rateLimit("login", rl.Login, byClient, rl.Now),
-		limitImport:   rateLimit("roster import", rl.Import, byUser, rl.Now),
-		limitExport:   rateLimit("workbook export", rl.Export, byUser, rl.Now),
-		limitVetBatch: rateLimit("batch vetting", rl.Import, byUser, rl.Now),
+		limitLogin:    rateLimit(errs.M("logins"), rl.Login, byClient, rl.Now),
+		limitImport:   rateLimit(errs.M("roster imports"), rl.Import, byUser, rl.Now),
+		limitExport:   rateLimit(errs.M("workbook exports"), rl.Export, byUser, rl.Now),
+		limitVetBatch: rateLimit(errs.M("batch vettings"), rl.Import, byUser, rl.Now),
 	}
 	auth := []gin.HandlerFunc{authenticate(s.Accounts), authorize(d.Enforcer)}
 	tbl := h.table()

@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -114,7 +113,7 @@ func (s *Service) Login(ctx context.Context, username, password, clientIP string
 	return tok, exp, u, nil
 }
 
-var errBadLogin = fmt.Errorf("%w: wrong username or password", errs.ErrUnauthorized)
+var errBadLogin = errs.New(errs.ErrUnauthorized, "wrong username or password")
 
 // EnsureAdmin creates user admin with password when there are no users at
 // all. With an empty password it generates one and returns it, to be printed

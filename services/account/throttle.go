@@ -2,7 +2,6 @@ package account
 
 import (
 	"context"
-	"fmt"
 	"time"
 	"unicode/utf8"
 
@@ -40,7 +39,7 @@ func (s *Service) errLocked(until time.Time) error {
 	if t.Truncate(time.Minute) != t {
 		t = t.Truncate(time.Minute).Add(time.Minute)
 	}
-	return fmt.Errorf("%w: 登录失败次数过多，请于 %s (%s) 后再试", errs.ErrRateLimited, t.Format("2006-01-02 15:04"), s.loc)
+	return errs.New(errs.ErrRateLimited, "登录失败次数过多，请于 %s (%s) 后再试", t.Format("2006-01-02 15:04"), s.loc.String())
 }
 
 // reserve counts one password check of the pair before it is made, in one

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"fmt"
 	"strconv"
 	"time"
 
@@ -19,7 +18,7 @@ const TokenTTL = 12 * time.Hour
 
 // ErrBadToken is returned for a missing, malformed, expired or revoked token
 // and for a disabled or deleted user.
-var ErrBadToken = fmt.Errorf("%w: the token is missing, invalid, expired or revoked", errs.ErrUnauthorized)
+var ErrBadToken = errs.New(errs.ErrUnauthorized, "the token is missing, invalid, expired or revoked")
 
 // Session is an authenticated request's user and token.
 type Session struct {

@@ -92,87 +92,59 @@ func ValidDate(s string) bool {
 	return err == nil && t.Format(time.DateOnly) == s
 }
 
-// lang picks the words of a message: English for the API, Chinese for an
-// import's row errors, which the person who typed the roster reads.
-type lang bool
-
-const (
-	english lang = false
-	chinese lang = true
-)
-
-func (l lang) say(en, zh string) string {
-	if l == chinese {
-		return zh
-	}
-	return en
-}
-
 // check validates a cadre's fields and brings its text to NFC; field names
-// the fields (inside an import row, for instance), l picks the words.
-func (s *Service) check(v *errs.Validation, f *Fields, field func(string) string, l lang) {
+// the fields (inside an import row, for instance).
+func (s *Service) check(v *errs.Validation, f *Fields, field func(string) string) {
 	txt := func(name string, dst *string, max int) {
 		out, fault := text.Check(*dst, 1, max, false)
 		*dst = out
 		if fault.Kind != text.OK {
-			v.Add(field(name), "%s", l.say(fault.English(), fault.Chinese()))
+			v.Add(field(name), "%s", fault.Msg())
 		}
 	}
 	f.IDNumber = idnumber.Normalize(f.IDNumber)
 	txt("name", &f.Name, 50)
 	if !slices.Contains(genders, f.Gender) {
-		v.Add(field("gender"), "%s", l.say("must be male or female", "须为“男”或“女”"))
+		v.Add(field("gender"), "must be male or female")
 	}
 	today := s.today()
 	birthOK := ValidDate(f.BirthDate)
 	switch {
 	case !birthOK:
-		v.Add(field("birth_date"), "%s", l.say("must be a date YYYY-MM-DD", "须为日期，如 1985-07-01 或 1985/7/1"))
+		v.Add(field("birth_date"), "must be a date YYYY-MM-DD")
 	case f.BirthDate > today:
-		v.Add(field("birth_date"), "%s", l.say("must not be in the future", "不能晚于今天"))
+		v.Add(field("birth_date"), "must not be in the future")
 	}
 	idErr := idnumber.Check(f.IDNumber, "")
 	switch {
+	case errors.Is(idErr, idnumber.ErrChecksum):
+		v.Add(field("id_number"), "the check character (the last) is wrong: compare the number with the card")
+	case errors.Is(idErr, idnumber.ErrDate):
+		v.Add(field("id_number"), "characters 7–14 are not a valid birth date")
 	case idErr != nil:
-		v.Add(field("id_number"), "%s", l.say(idErr.Error(), idChinese(idErr)))
+		v.Add(field("id_number"), "must be 18 characters: 17 digits and a check character (a digit or X)")
 	case birthOK && f.IDNumber[6:14] != strings.ReplaceAll(f.BirthDate, "-", ""):
-		v.Add(field("id_number"), "%s", l.say(
-			fmt.Sprintf("characters 7–14 (birth date %s) do not match birth_date %s", f.IDNumber[6:14], f.BirthDate),
-			fmt.Sprintf("第 7–14 位（出生日期 %s）与出生日期 %s 不一致", f.IDNumber[6:14], f.BirthDate)))
+		v.Add(field("id_number"), "characters 7–14 (birth date %s) do not match birth_date %s", f.IDNumber[6:14], f.BirthDate)
 	}
 	// GB 11643-1999: the 17th character, the sequence number's last digit,
 	// is odd for men and even for women.
 	if idErr == nil && slices.Contains(genders, f.Gender) {
 		if male := (f.IDNumber[16]-'0')%2 == 1; male != (f.Gender == "male") {
-			v.Add(field("gender"), "%s", l.say(
-				"does not agree with the ID number (its 17th character is odd for men, even for women)",
-				"与身份证号不符（第 17 位奇数为男、偶数为女）"))
+			v.Add(field("gender"), "does not agree with the ID number (its 17th character is odd for men, even for women)")
 		}
 	}
 	txt("position", &f.Position, 100)
 	txt("rank", &f.Rank, 50)
 	switch {
 	case !ValidDate(f.AppointedOn):
-		v.Add(field("appointed_on"), "%s", l.say("must be a date YYYY-MM-DD", "须为日期，如 2020-03-01 或 2020/3/1"))
+		v.Add(field("appointed_on"), "must be a date YYYY-MM-DD")
 	case f.AppointedOn > today:
-		v.Add(field("appointed_on"), "%s", l.say("must not be in the future", "不能晚于今天"))
+		v.Add(field("appointed_on"), "must not be in the future")
 	case birthOK && f.AppointedOn < f.BirthDate:
-		v.Add(field("appointed_on"), "%s", l.say("must not be before birth_date", "不能早于出生日期"))
+		v.Add(field("appointed_on"), "must not be before birth_date")
 	}
 	if f.UnitID < 1 {
-		v.Add(field("unit_id"), "%s", l.say("is required", "必填"))
-	}
-}
-
-// idChinese says idnumber.Check's reasons in Chinese.
-func idChinese(err error) string {
-	switch {
-	case errors.Is(err, idnumber.ErrChecksum):
-		return "校验位不对，请核对号码"
-	case errors.Is(err, idnumber.ErrDate):
-		return "第 7–14 位不是有效的出生日期"
-	default:
-		return "须为 18 位：17 位数字加 1 位校验码（数字或 X）"
+		v.Add(field("unit_id"), "is required")
 	}
 }
 
@@ -197,7 +169,7 @@ func (s *Service) apply(c *models.Cadre, f *Fields) {
 // Create registers a cadre (org_reviewer, by route policy).
 func (s *Service) Create(ctx context.Context, viewer *models.User, f Fields) (*models.Cadre, error) {
 	v := &errs.Validation{}
-	s.check(v, &f, plain, english)
+	s.check(v, &f, plain)
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
@@ -278,7 +250,7 @@ func (s *Service) Update(ctx context.Context, viewer *models.User, id int64, p P
 		set(&f.Rank, p.Rank)
 		set(&f.IsTopLeader, p.IsTopLeader)
 		set(&f.AppointedOn, p.AppointedOn)
-		s.check(v, &f, plain, english)
+		s.check(v, &f, plain)
 		if err := v.Err(); err != nil {
 			return err
 		}

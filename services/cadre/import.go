@@ -61,8 +61,9 @@ func (s *Service) ImportFile(ctx context.Context, viewer *models.User, r io.Read
 	rows, problems, err := roster.Parse(r, filename)
 	if err != nil {
 		var v *errs.Validation
-		if errors.Is(err, errs.ErrInvalid) && !errors.As(err, &v) {
-			return nil, errs.Invalid("file", "%s", strings.TrimPrefix(err.Error(), errs.ErrInvalid.Error()+": "))
+		var cd *errs.Coded
+		if errors.Is(err, errs.ErrInvalid) && !errors.As(err, &v) && errors.As(err, &cd) {
+			return nil, errs.Invalid("file", "%s", cd.Msg)
 		}
 		return nil, err
 	}
@@ -94,7 +95,7 @@ func (e *rowErrors) add(line int, column, format string, a ...any) {
 	if name == "" {
 		name = column
 	}
-	e.v.Add(f, "第 %d 行，%s：%s", line, name, fmt.Sprintf(format, a...))
+	e.v.Add(f, "第 %d 行，%s：%s", line, name, errs.M(format, a...))
 }
 
 func (e *rowErrors) err() error {
@@ -335,13 +336,13 @@ func (s *Service) rowFields(e *rowErrors, r roster.Row, codes map[string]int64) 
 	} else {
 		bad(roster.FieldUnitCode, "没有编码为“%s”的单位", text.Cut(code))
 	}
-	// The API's rules, in Chinese and against the row's columns; the unit
+	// The API's rules, against the row's columns; the unit
 	// was reported above by its code.
 	rv := &errs.Validation{}
-	s.check(rv, &f, plain, chinese)
+	s.check(rv, &f, plain)
 	for _, d := range rv.Details {
 		if d.Field != "unit_id" {
-			bad(d.Field, "%s", d.Message)
+			bad(d.Field, "%s", d.Msg)
 		}
 	}
 	return f

@@ -100,7 +100,7 @@ func TestParseMemoryBounded(t *testing.T) {
 		_, probs, err := Parse(bytes.NewReader(data), filepath.Base(path))
 		n := 0
 		for _, p := range probs {
-			n += len(p.Message) + len(p.Column)
+			n += len(p.Message.String()) + len(p.Column)
 		}
 		if err != nil {
 			n += len(err.Error())
@@ -167,7 +167,7 @@ func TestParseLimitsWhileReading(t *testing.T) {
 	})
 	t.Run("hugeCellIsARowProblemQuotedShort", func(t *testing.T) {
 		_, probs, err := Parse(bytes.NewReader(hugeSharedString(t)), "sst.xlsx")
-		if err != nil || len(probs) != 1 || probs[0].Line != 2 || probs[0].Column != FieldUnitCode || len(probs[0].Message) > 300 {
+		if err != nil || len(probs) != 1 || probs[0].Line != 2 || probs[0].Column != FieldUnitCode || len(probs[0].Message.String()) > 300 {
 			t.Fatalf("%v %v", probs, err)
 		}
 	})

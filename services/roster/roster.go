@@ -54,14 +54,14 @@ const (
 
 var (
 	// ErrTooManyRows is returned when a file holds more than MaxRows data rows.
-	ErrTooManyRows = fmt.Errorf("%w: a roster may hold at most %d rows", errs.ErrTooLarge, MaxRows)
+	ErrTooManyRows = errs.New(errs.ErrTooLarge, "a roster may hold at most %d rows", MaxRows)
 	// ErrTooBig is returned when the file is larger than MaxUpload.
-	ErrTooBig = fmt.Errorf("%w: a roster file may be at most %d MiB", errs.ErrTooLarge, MaxUpload>>20)
+	ErrTooBig = errs.New(errs.ErrTooLarge, "a roster file may be at most %d MiB", MaxUpload>>20)
 	// ErrUnreadable is wrapped by every error about a file that is not a
 	// readable .xlsx or CSV file.
-	ErrUnreadable = fmt.Errorf("%w: the roster file cannot be read", errs.ErrInvalid)
+	ErrUnreadable = errs.New(errs.ErrInvalid, "the roster file cannot be read")
 	// ErrTooWide is wrapped by the error about a cell beyond MaxColumns.
-	ErrTooWide = fmt.Errorf("%w: 名册的列太多", errs.ErrInvalid)
+	ErrTooWide = errs.New(errs.ErrInvalid, "名册的列太多")
 )
 
 // Row is one data row: Line is the 1-based line/row number in the file as a
@@ -77,7 +77,7 @@ type Row struct {
 type Problem struct {
 	Line    int
 	Column  string
-	Message string
+	Message errs.Msg
 }
 
 type field struct {
@@ -197,7 +197,7 @@ func Parse(r io.Reader, filename string) ([]Row, []Problem, error) {
 	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
 		return parseXLSX(br, filename)
 	case bytes.HasPrefix(head, []byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")):
-		return nil, nil, fmt.Errorf("%w: %s is an old .xls workbook or a password-protected one; save it as .xlsx or CSV without a password", ErrUnreadable, filename)
+		return nil, nil, errs.New(ErrUnreadable, "%s is an old .xls workbook or a password-protected one; save it as .xlsx or CSV without a password", text.Cut(filename))
 	}
 	return parseCSV(br, filename)
 }
@@ -255,7 +255,7 @@ func decoder(br *bufio.Reader, filename string) (io.Reader, error) {
 		return transform.NewReader(br, xunicode.UTF16(xunicode.LittleEndian, xunicode.ExpectBOM).NewDecoder()), nil
 	}
 	if bytes.IndexByte(head, 0) >= 0 {
-		return nil, fmt.Errorf("%w: %s is not a text file; upload an .xlsx or CSV file", ErrUnreadable, filename)
+		return nil, errs.New(ErrUnreadable, "%s is not a text file; upload an .xlsx or CSV file", text.Cut(filename))
 	}
 	i := slices.IndexFunc(head, func(b byte) bool { return b >= utf8.RuneSelf })
 	if i < 0 {
@@ -314,7 +314,7 @@ func parseCSV(br *bufio.Reader, filename string) ([]Row, []Problem, error) {
 			if errors.Is(err, ErrTooBig) {
 				return nil, nil, err
 			}
-			return nil, nil, fmt.Errorf("%w: %s: %v", ErrUnreadable, filename, cutErr(err))
+			return nil, nil, errs.New(ErrUnreadable, "%s cannot be read: %s", cutName(filename), cutErr(err))
 		}
 		line, _ := cr.FieldPos(0)
 		out := make([]string, len(cells))
@@ -339,6 +339,9 @@ func tabbed(b []byte) bool {
 
 // cutErr keeps a reader's error message short: csv errors can quote input.
 func cutErr(err error) string { return text.Cut(err.Error()) }
+
+// cutName keeps a file name short in a message.
+func cutName(name string) string { return text.Cut(name) }
 
 // unwrapFormula turns ="0123", which exports write to keep Excel from
 // turning codes into numbers, back into 0123.
@@ -374,7 +377,7 @@ func (a *assembler) add(rec record) error {
 	for i := MaxColumns; i < len(rec.cells); i++ {
 		if trimCell(rec.cells[i]) != "" {
 			name, _ := excelize.ColumnNumberToName(i + 1)
-			return fmt.Errorf("%w: 第 %d 行的 %s 列（第 %d 列）有内容，名册最多 %d 列；请删去多余的列后重新上传", ErrTooWide, rec.line, name, i+1, MaxColumns)
+			return errs.New(ErrTooWide, "第 %d 行的 %s 列（第 %d 列）有内容，名册最多 %d 列；请删去多余的列后重新上传", rec.line, name, i+1, MaxColumns)
 		}
 	}
 	if blank(rec.cells) {
@@ -436,7 +439,7 @@ func (a *assembler) header(rec record) {
 		}
 		if prev, dup := a.col[fi]; dup {
 			a.probs = append(a.probs, Problem{Line: rec.line, Column: fields[fi].name,
-				Message: fmt.Sprintf("第 %d 列“%s”与第 %d 列“%s”重复；只保留一个“%s”列",
+				Message: errs.M("第 %d 列“%s”与第 %d 列“%s”重复；只保留一个“%s”列",
 					col+1, trimCell(txt), prev+1, trimCell(rec.cells[prev]), fields[fi].headers[0])})
 			continue
 		}
@@ -445,7 +448,7 @@ func (a *assembler) header(rec record) {
 	for fi, f := range fields {
 		if _, ok := a.col[fi]; !ok {
 			a.probs = append(a.probs, Problem{Line: rec.line, Column: f.name,
-				Message: fmt.Sprintf("缺少“%s”列（%s）；表头须有：姓名、性别、出生日期、身份证号、单位编码、职务、职级、是否一把手、任职时间", f.headers[0], f.name)})
+				Message: errs.M("缺少“%s”列（%s）；表头须有：姓名、性别、出生日期、身份证号、单位编码、职务、职级、是否一把手、任职时间", f.headers[0], f.name)})
 		}
 	}
 	a.done = len(a.probs) > 0
@@ -468,11 +471,11 @@ func (a *assembler) row(rec record) error {
 		case c == "":
 		case !utf8.ValidString(c) || strings.ContainsRune(c, utf8.RuneError):
 			a.probs = append(a.probs, Problem{Line: rec.line, Column: a.column(col),
-				Message: "含有无法识别的字节（文件编码有误或文件已损坏）；请用 Excel 或 WPS 另存为 UTF-8 或 GB18030 编码的 CSV，或 .xlsx 后重新上传"})
+				Message: errs.M("含有无法识别的字节（文件编码有误或文件已损坏）；请用 Excel 或 WPS 另存为 UTF-8 或 GB18030 编码的 CSV，或 .xlsx 后重新上传")})
 			bad[col] = true
 		case len(c) > MaxCell && utf8.RuneCountInString(c) > MaxCell:
 			a.probs = append(a.probs, Problem{Line: rec.line, Column: a.column(col),
-				Message: fmt.Sprintf("超过 %d 个字符（“%s”）；一个单元格最多 %d 个字符", MaxCell, text.Cut(c), MaxCell)})
+				Message: errs.M("超过 %d 个字符（“%s”）；一个单元格最多 %d 个字符", MaxCell, text.Cut(c), MaxCell)})
 			bad[col] = true
 		}
 	}
@@ -537,12 +540,12 @@ func parseXLSX(br *bufio.Reader, filename string) ([]Row, []Problem, error) {
 		if errors.Is(err, ErrTooBig) {
 			return nil, nil, err
 		}
-		return nil, nil, fmt.Errorf("%w: %s is not a readable .xlsx workbook: %v", ErrUnreadable, filename, cutErr(err))
+		return nil, nil, errs.New(ErrUnreadable, "%s is not a readable .xlsx workbook: %s", text.Cut(filename), cutErr(err))
 	}
 	defer f.Close()
 	sheets := f.GetSheetList()
 	if len(sheets) == 0 {
-		return nil, nil, fmt.Errorf("%w: %s has no sheet", ErrUnreadable, filename)
+		return nil, nil, errs.New(ErrUnreadable, "%s has no sheet", text.Cut(filename))
 	}
 	date1904 := false
 	if p, err := f.GetWorkbookProps(); err == nil && p.Date1904 != nil {
@@ -556,7 +559,7 @@ func parseXLSX(br *bufio.Reader, filename string) ([]Row, []Problem, error) {
 	}}
 	rows, err := f.Rows(sheets[0])
 	if err != nil {
-		return nil, nil, fmt.Errorf("%w: %s: %v", ErrUnreadable, filename, cutErr(err))
+		return nil, nil, errs.New(ErrUnreadable, "%s cannot be read: %s", text.Cut(filename), cutErr(err))
 	}
 	defer rows.Close()
 	// The iterator stops at every row number, empty ones included, so the
@@ -570,14 +573,14 @@ func parseXLSX(br *bufio.Reader, filename string) ([]Row, []Problem, error) {
 		// 16,384 cells (excelize's bound), read one row at a time.
 		cells, err := rows.Columns(excelize.Options{RawCellValue: true})
 		if err != nil {
-			return nil, nil, fmt.Errorf("%w: %s: %v", ErrUnreadable, filename, cutErr(err))
+			return nil, nil, errs.New(ErrUnreadable, "%s cannot be read: %s", text.Cut(filename), cutErr(err))
 		}
 		if err := a.add(record{line: line, cells: cells}); err != nil {
 			return nil, nil, err
 		}
 	}
 	if err := rows.Error(); err != nil {
-		return nil, nil, fmt.Errorf("%w: %s: %v", ErrUnreadable, filename, cutErr(err))
+		return nil, nil, errs.New(ErrUnreadable, "%s cannot be read: %s", text.Cut(filename), cutErr(err))
 	}
 	return a.finish()
 }

@@ -56,30 +56,17 @@ func Check(s string, min, max int, multiline bool) (string, Fault) {
 	return s, Fault{}
 }
 
-// English is the fault said for the API's callers.
-func (f Fault) English() string {
+// Msg says the fault for people (errs.Msg: translated at the edge).
+func (f Fault) Msg() errs.Msg {
 	switch f.Kind {
 	case Length:
-		return fmt.Sprintf("must be %d to %d characters long", f.Min, f.Max)
+		return errs.M("must be %d to %d characters long", f.Min, f.Max)
 	case BadChar:
-		return "must not contain the invisible or control character " + codePoint(f.Rune) + "; retype the text without it"
+		return errs.M("must not contain the invisible or control character %s; retype the text without it", codePoint(f.Rune))
 	case BadBytes:
-		return "holds bytes that are not valid UTF-8 text"
+		return errs.M("holds bytes that are not valid UTF-8 text")
 	}
-	return ""
-}
-
-// Chinese is the fault said to a person reading an import's row errors.
-func (f Fault) Chinese() string {
-	switch f.Kind {
-	case Length:
-		return fmt.Sprintf("长度须为 %d 至 %d 个字符", f.Min, f.Max)
-	case BadChar:
-		return "含有不可见字符或控制字符 " + codePoint(f.Rune) + "，请删除后重新输入"
-	case BadBytes:
-		return "含有无法识别的字节（文件编码有误），请用 UTF-8 或 GB18030 重新保存"
-	}
-	return ""
+	return errs.Msg{}
 }
 
 // Clean returns s trimmed and in NFC, adding a detail on field to v when
@@ -87,7 +74,7 @@ func (f Fault) Chinese() string {
 func Clean(v *errs.Validation, field, s string, min, max int, multiline bool) string {
 	out, f := Check(s, min, max, multiline)
 	if f.Kind != OK {
-		v.Add(field, "%s", f.English())
+		v.Add(field, "%s", f.Msg())
 	}
 	return out
 }

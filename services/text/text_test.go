@@ -40,7 +40,7 @@ func TestCheck(t *testing.T) {
 			if tt.kind == OK && got != tt.want {
 				t.Fatalf("got %q, want %q", got, tt.want)
 			}
-			if tt.kind != OK && (f.English() == "" || f.Chinese() == "") {
+			if tt.kind != OK && f.Msg().Format == "" {
 				t.Fatal("a fault needs words")
 			}
 		})
