@@ -197,6 +197,8 @@ case "$cmd" in
   start)
     need_packages
     mkdir -p "$DIR"
+    # The nodes' user must reach its data under DIR (mktemp -d makes it 0700).
+    [ "$RUNUSER" = "$(id -un)" ] || chown "$RUNUSER" "$DIR"
     t0=$(date +%s%N)
     if [ -n "$node" ]; then start_node "$node"; else for n in "${NODES[@]}"; do start_node "$n"; done; fi
     log "started in $(( ($(date +%s%N) - t0) / 1000000 )) ms; EFILE_TEST_GALERA=$(dsns)"
