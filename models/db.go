@@ -134,7 +134,8 @@ func InTx(ctx context.Context) bool {
 
 // WithTx runs fn in a transaction carried by the context it is given. When
 // ctx already carries one, fn joins it. Otherwise the whole transaction is
-// retried a few times, with jitter, on a MySQL deadlock (1213) or lock wait
+// retried a few times, with jitter, on a MySQL deadlock (1213, which is
+// also Galera's certification conflict, at COMMIT or before) or lock wait
 // timeout (1205), and on SQLite's "database is locked".
 func WithTx(ctx context.Context, db *gorm.DB, fn func(ctx context.Context) error) error {
 	if InTx(ctx) {
@@ -172,6 +173,16 @@ func WithTxOnce(ctx context.Context, db *gorm.DB, fn func(ctx context.Context) e
 		return fn(context.WithValue(ctx, txKey{}, tx))
 	})
 }
+
+// Contention tells whether err is another transaction's doing, gone if
+// the transaction is run again: a deadlock, a lock-wait timeout, SQLite's
+// busy, or on Galera a certification conflict. Galera reports the last as
+// 1213 ("WSREP detected deadlock/conflict and aborted the transaction"),
+// at COMMIT for a conflict with a write already ordered on another node, or
+// at any statement when a replicated write aborts ours, so WithTx retries it
+// like a deadlock. Callers use it to log contention that outlasted the
+// retries below the level of a real failure.
+func Contention(err error) bool { return err != nil && retryable(err) }
 
 func retryable(err error) bool {
 	var me *mysqldriver.MySQLError

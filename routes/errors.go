@@ -128,6 +128,12 @@ func classify(err error, p *message.Printer) (int, errorBody) {
 // connection): the client may retry, so 503, not 500.
 func unavailable(err error) bool {
 	var ne net.Error
+	var me *mysqldriver.MySQLError
+	// 1047: a Galera node cut off from the primary component refuses
+	// queries ("WSREP has not yet prepared node for application use").
+	if errors.As(err, &me) && me.Number == 1047 {
+		return true
+	}
 	return errors.Is(err, context.DeadlineExceeded) || errors.Is(err, driver.ErrBadConn) ||
 		errors.Is(err, mysqldriver.ErrInvalidConn) || errors.Is(err, sql.ErrConnDone) || errors.As(err, &ne)
 }

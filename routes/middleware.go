@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -169,6 +171,10 @@ func accessLog(svc *accesslog.Service) gin.HandlerFunc {
 	}
 }
 
+// errWithheld is what a response withheld for want of its entry says
+// when the database answered but the entry could not be written: a 500.
+var errWithheld = errors.New("access-log entry not written")
+
 type auditWriter struct {
 	gin.ResponseWriter
 	c      *gin.Context
@@ -189,9 +195,18 @@ func (w *auditWriter) ensure() {
 			h.Del(k)
 		}
 		h.Set("Content-Type", "application/json; charset=utf-8")
-		w.ResponseWriter.WriteHeader(http.StatusInternalServerError)
+		// A database that cannot be reached (its node died, a replica
+		// behind a load balancer lost it) is a 503 the client may retry
+		// elsewhere, as the handler's own error would have been; any other
+		// failure to log is a 500.
+		status, body := classify(err)
+		if status != http.StatusServiceUnavailable {
+			status, body = classify(errWithheld)
+		}
+		b, _ := json.Marshal(body)
+		w.ResponseWriter.WriteHeader(status)
 		w.ResponseWriter.WriteHeaderNow()
-		_, _ = w.ResponseWriter.Write([]byte(`{"error":{"code":"internal","message":"an internal error occurred; quote the request id to the administrator"}}`))
+		_, _ = w.ResponseWriter.Write(b)
 	}
 }
 

@@ -160,7 +160,16 @@ func serve(ctx context.Context, args []string) error {
 	sealerDone := make(chan struct{})
 	go func() {
 		defer close(sealerDone)
-		audit.Run(sealCtx, time.Second, func(err error) { log.Error("seal access log", "err", err.Error()) })
+		audit.Run(sealCtx, time.Second, func(err error) {
+			// Two replicas sealing at once conflict (a deadlock on MySQL, a
+			// certification conflict on Galera): normal contention, already
+			// retried, and the next run seals what this one left.
+			if models.Contention(err) {
+				log.Info("seal access log: contention with another sealer; sealing again at the next run", "err", err.Error())
+				return
+			}
+			log.Error("seal access log", "err", err.Error())
+		})
 	}()
 
 	go func() { // housekeeping: forget expired idempotency responses and revocations
