@@ -199,9 +199,10 @@ func (w *auditWriter) ensure() {
 		// behind a load balancer lost it) is a 503 the client may retry
 		// elsewhere, as the handler's own error would have been; any other
 		// failure to log is a 500.
-		status, body := classify(err)
+		p := printerFor(w.c)
+		status, body := classify(err, p)
 		if status != http.StatusServiceUnavailable {
-			status, body = classify(errWithheld)
+			status, body = classify(errWithheld, p)
 		}
 		b, _ := json.Marshal(body)
 		w.ResponseWriter.WriteHeader(status)
