@@ -4,10 +4,12 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"runtime"
 	"strings"
 	"time"
 
@@ -37,19 +39,41 @@ func Open(ctx context.Context, driver, dsn string) (*gorm.DB, error) {
 		if strings.Contains(dsn, "?") {
 			sep = "&"
 		}
-		full := dsn + sep + "_pragma=journal_mode(WAL)&_pragma=busy_timeout(30000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
-		db, err := gorm.Open(sqlite.Open(full), cfg)
+		base := dsn + sep + "_pragma=journal_mode(WAL)&_pragma=busy_timeout(30000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
+		// One write connection, fed by the writer (sqlitewriter.go); reads
+		// get their own pool of query_only connections.
+		write, err := sql.Open(sqlite.DriverName, base+"&_txlock=immediate")
 		if err != nil {
 			return nil, fmt.Errorf("open sqlite %s: %w", dsn, err)
 		}
-		sqlDB, err := db.DB()
+		write.SetMaxOpenConns(1)
+		write.SetMaxIdleConns(1)
+		write.SetConnMaxIdleTime(0)
+		write.SetConnMaxLifetime(0)
+		read, err := sql.Open(sqlite.DriverName, base+"&_pragma=query_only(1)")
 		if err != nil {
-			return nil, err
+			write.Close()
+			return nil, fmt.Errorf("open sqlite %s: %w", dsn, err)
 		}
-		// One writer at a time is SQLite's model; a small pool keeps readers
-		// concurrent under WAL while writers wait on the busy timeout.
-		sqlDB.SetMaxOpenConns(4)
-		return db, sqlDB.PingContext(ctx)
+		n := max(4, 2*runtime.NumCPU())
+		read.SetMaxOpenConns(n)
+		read.SetMaxIdleConns(n)
+		// WAL mode is set by the first connection: make it the writer's.
+		if err := write.PingContext(ctx); err != nil {
+			write.Close()
+			read.Close()
+			return nil, fmt.Errorf("open sqlite %s: %w", dsn, err)
+		}
+		pool := &sqlitePool{read: read, write: write, w: newWriter()}
+		db, err := gorm.Open(sqlite.Dialector{DSN: dsn, Conn: pool}, cfg)
+		if err != nil {
+			write.Close()
+			read.Close()
+			return nil, fmt.Errorf("open sqlite %s: %w", dsn, err)
+		}
+		pool.w.gdb = db
+		go pool.w.run()
+		return db, read.PingContext(ctx)
 	case "mysql":
 		mc, err := mysqldriver.ParseDSN(dsn)
 		if err != nil {
@@ -141,11 +165,16 @@ func WithTx(ctx context.Context, db *gorm.DB, fn func(ctx context.Context) error
 		return fn(ctx)
 	}
 	const attempts = 5
+	w := writerOf(db)
 	var err error
 	for i := 0; i < attempts; i++ {
-		err = db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-			return fn(context.WithValue(ctx, txKey{}, tx))
-		})
+		if w != nil {
+			err = w.submit(ctx, fn)
+		} else {
+			err = db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+				return fn(context.WithValue(ctx, txKey{}, tx))
+			})
+		}
 		if err == nil || !retryable(err) || ctx.Err() != nil {
 			return err
 		}
@@ -168,9 +197,37 @@ func WithTxOnce(ctx context.Context, db *gorm.DB, fn func(ctx context.Context) e
 	if InTx(ctx) {
 		return fn(ctx)
 	}
+	if w := writerOf(db); w != nil {
+		return w.submit(ctx, fn)
+	}
 	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		return fn(context.WithValue(ctx, txKey{}, tx))
 	})
+}
+
+// WithWrite runs fn, a standalone write (an access-log entry of its own),
+// so that it is committed when WithWrite returns. On SQLite it joins the
+// writer's next group commit, inside a transaction carried by ctx; on MySQL
+// fn runs on its own (autocommit), saving a transaction's round trips.
+// Within a transaction it joins it. fn writes through Get(ctx, db).
+func WithWrite(ctx context.Context, db *gorm.DB, fn func(ctx context.Context) error) error {
+	if w := writerOf(db); w != nil && !InTx(ctx) {
+		return w.submit(ctx, fn)
+	}
+	return fn(ctx)
+}
+
+// Close closes the database: on SQLite, the writer (after the writes already
+// queued) and both pools.
+func Close(db *gorm.DB) error {
+	if p, ok := db.ConnPool.(*sqlitePool); ok {
+		return p.close()
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
 }
 
 func retryable(err error) bool {

@@ -205,9 +205,7 @@ func serve(ctx context.Context, args []string) error {
 	err = srv.Shutdown(shCtx)
 	stopSealer() // seals what the last requests wrote
 	<-sealerDone
-	if sqlDB, e := db.DB(); e == nil {
-		sqlDB.Close()
-	}
+	models.Close(db)
 	log.Info("stopped")
 	return err
 }
@@ -233,9 +231,7 @@ func auditVerifyTo(out io.Writer, args []string) error {
 	if err != nil {
 		return err
 	}
-	if sqlDB, e := db.DB(); e == nil {
-		defer sqlDB.Close()
-	}
+	defer models.Close(db)
 	v, err := accesslog.New(db, nil).Verify(ctx, anchor)
 	if err != nil {
 		return err
@@ -272,9 +268,7 @@ func openExisting(ctx context.Context, c *config) (*gorm.DB, error) {
 		return nil, fmt.Errorf("database unreachable: %w", err)
 	}
 	if !db.Migrator().HasTable(&models.AccessEntry{}) || !db.Migrator().HasTable(&models.ChainHead{}) {
-		if sqlDB, e := db.DB(); e == nil {
-			sqlDB.Close()
-		}
+		models.Close(db)
 		return nil, &exitError{2, errors.New("the database named in EFILE_DB_DSN holds no efile tables: point it at efile's database")}
 	}
 	return db, nil
