@@ -169,7 +169,7 @@ func WithTx(ctx context.Context, db *gorm.DB, fn func(ctx context.Context) error
 	var err error
 	for i := 0; i < attempts; i++ {
 		if w != nil {
-			err = w.submit(ctx, fn)
+			err = w.submit(ctx, false, fn)
 		} else {
 			err = db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 				return fn(context.WithValue(ctx, txKey{}, tx))
@@ -198,21 +198,22 @@ func WithTxOnce(ctx context.Context, db *gorm.DB, fn func(ctx context.Context) e
 		return fn(ctx)
 	}
 	if w := writerOf(db); w != nil {
-		return w.submit(ctx, fn)
+		return w.submit(ctx, false, fn)
 	}
 	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		return fn(context.WithValue(ctx, txKey{}, tx))
 	})
 }
 
-// WithWrite runs fn, a standalone write (an access-log entry of its own),
-// so that it is committed when WithWrite returns. On SQLite it joins the
+// WithWrite runs fn, a standalone write of one statement (an access-log
+// entry of its own), so that it is committed when WithWrite returns. On SQLite it joins the
 // writer's next group commit, inside a transaction carried by ctx; on MySQL
 // fn runs on its own (autocommit), saving a transaction's round trips.
-// Within a transaction it joins it. fn writes through Get(ctx, db).
+// Within a transaction it joins it. fn writes through Get(ctx, db), one
+// statement: a failing fn is not rolled back as a transaction would be.
 func WithWrite(ctx context.Context, db *gorm.DB, fn func(ctx context.Context) error) error {
 	if w := writerOf(db); w != nil && !InTx(ctx) {
-		return w.submit(ctx, fn)
+		return w.submit(ctx, true, fn)
 	}
 	return fn(ctx)
 }

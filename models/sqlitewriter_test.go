@@ -53,8 +53,9 @@ func waitQueued(w *writer, n int) {
 	}
 }
 
-// Three transactions queued behind one another commit in one group; the one
-// that fails is rolled back alone and told its own error, the others commit.
+// Four writes queued behind one another commit in one group; the transaction
+// that fails is rolled back alone and the standalone write that fails (a
+// duplicate key) is undone alone, each told its own error; the others commit.
 func TestWriterGroupFailingJobRollsBackAlone(t *testing.T) {
 	db, w, _ := openWriterDB(t)
 	ctx := context.Background()
@@ -62,7 +63,7 @@ func TestWriterGroupFailingJobRollsBackAlone(t *testing.T) {
 	errBad := errors.New("bad input")
 	g0, _ := WriterStats(db)
 
-	errs := make([]error, 3)
+	errs := make([]error, 4)
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
@@ -87,17 +88,20 @@ func TestWriterGroupFailingJobRollsBackAlone(t *testing.T) {
 	waitQueued(w, 1)
 	go func() { defer wg.Done(); errs[2] = WithWrite(ctx, db, insert(db, 3)) }()
 	waitQueued(w, 2)
+	wg.Add(1)
+	go func() { defer wg.Done(); errs[3] = WithWrite(ctx, db, insert(db, 3)) }()
+	waitQueued(w, 3)
 	close(release)
 	wg.Wait()
 
-	if errs[0] != nil || !errors.Is(errs[1], errBad) || errs[2] != nil {
+	if errs[0] != nil || !errors.Is(errs[1], errBad) || errs[2] != nil || !IsDuplicate(errs[3]) {
 		t.Fatalf("errors %v", errs)
 	}
 	if got := fmt.Sprint(values(t, db)); got != "[1 3]" {
 		t.Fatalf("rows %s, want [1 3]: the failing job's insert must roll back alone", got)
 	}
 	if g1, _ := WriterStats(db); g1-g0 != 1 {
-		t.Fatalf("%d commits for three queued jobs, want 1", g1-g0)
+		t.Fatalf("%d commits for four queued jobs, want 1", g1-g0)
 	}
 }
 

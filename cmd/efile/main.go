@@ -132,6 +132,9 @@ func serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := startPprof(log); err != nil {
+		return err
+	}
 	db, err := openDB(ctx, c, log)
 	if err != nil {
 		return err
