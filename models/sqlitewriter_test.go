@@ -163,7 +163,7 @@ func TestWriterWriteOutsideJobTxRefused(t *testing.T) {
 // process) sees it. A read's access-log entry is durable before it answers.
 func TestWriterWriteCommittedOnReturn(t *testing.T) {
 	db, _, path := openWriterDB(t)
-	other, err := sql.Open("sqlite", path)
+	other, err := sql.Open(sqliteDriver, "file:"+path)
 	if err != nil {
 		t.Fatal(err)
 	}
