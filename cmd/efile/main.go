@@ -36,6 +36,8 @@ usage:
   efile serve [flags]                  start the HTTP API (and the web console)
   efile audit verify [--head HASH@SEQ]  verify the access-log chain; exit 1 if broken
   efile import --as USERNAME [--dry-run] FILE   import a cadre roster (CSV or XLSX)
+  efile seed --cadres N --records-per-cadre M [--flags K] [--cycles C] [--seed S] [--force]
+                                       fill a new database with synthetic data (creates it)
 
 Configuration comes from EFILE_* environment variables (see README.md);
 "efile serve --help" lists the flags that mirror them.
@@ -93,6 +95,8 @@ func run(ctx context.Context, args []string) error {
 		return auditVerifyTo(os.Stdout, args[1:])
 	case "import":
 		return importRoster(ctx, os.Stdout, args)
+	case "seed":
+		return seedCmd(ctx, os.Stdout, args)
 	default:
 		fmt.Fprint(os.Stderr, usage)
 		return &exitError{2, fmt.Errorf("unknown command %q (serve, audit verify, import)", cmd)}
