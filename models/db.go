@@ -4,15 +4,19 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net/url"
 	"os"
+	"runtime"
 	"strings"
 	"time"
 
 	"github.com/glebarez/sqlite"
 	mysqldriver "github.com/go-sql-driver/mysql"
+	_ "github.com/ncruces/go-sqlite3/driver" // registers "sqlite3"
 	"gorm.io/driver/mysql"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -37,19 +41,56 @@ func Open(ctx context.Context, driver, dsn string) (*gorm.DB, error) {
 		if strings.Contains(dsn, "?") {
 			sep = "&"
 		}
-		full := dsn + sep + "_pragma=journal_mode(WAL)&_pragma=busy_timeout(30000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
-		db, err := gorm.Open(sqlite.Open(full), cfg)
+		// The driver is ncruces/go-sqlite3 (pure Go, SQLite translated from
+		// wasm), under glebarez's gorm dialect: measured faster on every
+		// shape of efile's load (docs/performance.md). Times keep the text
+		// form the earlier driver wrote, so existing databases read and
+		// compare the same.
+		uri := dsn
+		if !strings.HasPrefix(uri, "file:") {
+			uri = "file:" + uri
+		}
+		base := uri + sep + "_pragma=journal_mode(WAL)&_pragma=busy_timeout(30000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)" +
+			"&_timefmt=" + url.QueryEscape(sqliteTimeFormat)
+		// One write connection, fed by the writer (sqlitewriter.go); reads
+		// get their own pool of query_only connections.
+		write, err := sql.Open(sqliteDriver, base+"&_txlock=immediate")
 		if err != nil {
 			return nil, fmt.Errorf("open sqlite %s: %w", dsn, err)
 		}
-		sqlDB, err := db.DB()
+		write.SetMaxOpenConns(1)
+		write.SetMaxIdleConns(1)
+		write.SetConnMaxIdleTime(0)
+		write.SetConnMaxLifetime(0)
+		read, err := sql.Open(sqliteDriver, base+"&_pragma=query_only(1)")
 		if err != nil {
+			write.Close()
+			return nil, fmt.Errorf("open sqlite %s: %w", dsn, err)
+		}
+		n := max(4, 2*runtime.NumCPU())
+		read.SetMaxOpenConns(n)
+		read.SetMaxIdleConns(n)
+		// WAL mode is set by the first connection: make it the writer's.
+		if err := write.PingContext(ctx); err != nil {
+			write.Close()
+			read.Close()
+			return nil, fmt.Errorf("open sqlite %s: %w", dsn, err)
+		}
+		if err := privateWAL(dsn); err != nil {
+			write.Close()
+			read.Close()
 			return nil, err
 		}
-		// One writer at a time is SQLite's model; a small pool keeps readers
-		// concurrent under WAL while writers wait on the busy timeout.
-		sqlDB.SetMaxOpenConns(4)
-		return db, sqlDB.PingContext(ctx)
+		pool := &sqlitePool{read: read, write: write, w: newWriter()}
+		db, err := gorm.Open(sqlite.Dialector{DriverName: sqliteDriver, DSN: dsn, Conn: pool}, cfg)
+		if err != nil {
+			write.Close()
+			read.Close()
+			return nil, fmt.Errorf("open sqlite %s: %w", dsn, err)
+		}
+		pool.w.gdb = db
+		go pool.w.run()
+		return db, read.PingContext(ctx)
 	case "mysql":
 		mc, err := mysqldriver.ParseDSN(dsn)
 		if err != nil {
@@ -99,7 +140,6 @@ func Open(ctx context.Context, driver, dsn string) (*gorm.DB, error) {
 
 // createPrivate creates a missing SQLite database file readable by its
 // owner only (0600), as the key file beside it is: it holds personal data.
-// SQLite gives its -wal and -shm files the database file's mode.
 func createPrivate(dsn string) error {
 	path, _, _ := strings.Cut(strings.TrimPrefix(dsn, "file:"), "?")
 	if path == "" || path == ":memory:" {
@@ -114,6 +154,37 @@ func createPrivate(dsn string) error {
 	}
 	return f.Close()
 }
+
+// privateWAL makes the -wal and -shm files readable by the owner only: this
+// driver's VFS creates them with the process's umask rather than the
+// database file's mode. A missing one is created empty (SQLite takes an
+// empty -wal or -shm as fresh) so that SQLite opens it as it is; they then
+// live as long as the writer's connection, kept open while the database is.
+func privateWAL(dsn string) error {
+	path, _, _ := strings.Cut(strings.TrimPrefix(dsn, "file:"), "?")
+	if path == "" || path == ":memory:" {
+		return nil
+	}
+	for _, p := range []string{path + "-wal", path + "-shm"} {
+		f, err := os.OpenFile(p, os.O_RDWR|os.O_CREATE, 0o600)
+		if err != nil {
+			return fmt.Errorf("make %s private: %w", p, err)
+		}
+		f.Close()
+		if err := os.Chmod(p, 0o600); err != nil {
+			return fmt.Errorf("make %s private: %w", p, err)
+		}
+	}
+	return nil
+}
+
+// sqliteDriver is ncruces/go-sqlite3's database/sql driver.
+const sqliteDriver = "sqlite3"
+
+// sqliteTimeFormat is how times are written to SQLite: the layout of the
+// driver efile used first (glebarez/go-sqlite), so that databases it wrote
+// keep working, and text comparisons order times as they did.
+const sqliteTimeFormat = "2006-01-02 15:04:05.999999999-07:00"
 
 type txKey struct{}
 
@@ -142,11 +213,16 @@ func WithTx(ctx context.Context, db *gorm.DB, fn func(ctx context.Context) error
 		return fn(ctx)
 	}
 	const attempts = 5
+	w := writerOf(db)
 	var err error
 	for i := 0; i < attempts; i++ {
-		err = db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-			return fn(context.WithValue(ctx, txKey{}, tx))
-		})
+		if w != nil {
+			err = w.submit(ctx, false, fn)
+		} else {
+			err = db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+				return fn(context.WithValue(ctx, txKey{}, tx))
+			})
+		}
 		if err == nil || !retryable(err) || ctx.Err() != nil {
 			return err
 		}
@@ -169,6 +245,9 @@ func WithTxOnce(ctx context.Context, db *gorm.DB, fn func(ctx context.Context) e
 	if InTx(ctx) {
 		return fn(ctx)
 	}
+	if w := writerOf(db); w != nil {
+		return w.submit(ctx, false, fn)
+	}
 	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		return fn(context.WithValue(ctx, txKey{}, tx))
 	})
@@ -183,6 +262,32 @@ func WithTxOnce(ctx context.Context, db *gorm.DB, fn func(ctx context.Context) e
 // like a deadlock. Callers use it to log contention that outlasted the
 // retries below the level of a real failure.
 func Contention(err error) bool { return err != nil && retryable(err) }
+
+// WithWrite runs fn, a standalone write of one statement (an access-log
+// entry of its own), so that it is committed when WithWrite returns. On SQLite it joins the
+// writer's next group commit, inside a transaction carried by ctx; on MySQL
+// fn runs on its own (autocommit), saving a transaction's round trips.
+// Within a transaction it joins it. fn writes through Get(ctx, db), one
+// statement: a failing fn is not rolled back as a transaction would be.
+func WithWrite(ctx context.Context, db *gorm.DB, fn func(ctx context.Context) error) error {
+	if w := writerOf(db); w != nil && !InTx(ctx) {
+		return w.submit(ctx, true, fn)
+	}
+	return fn(ctx)
+}
+
+// Close closes the database: on SQLite, the writer (after the writes already
+// queued) and both pools.
+func Close(db *gorm.DB) error {
+	if p, ok := db.ConnPool.(*sqlitePool); ok {
+		return p.close()
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}
 
 func retryable(err error) bool {
 	var me *mysqldriver.MySQLError

@@ -124,11 +124,7 @@ func TestSQLiteFilesPrivate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer func() {
-		if s, err := db.DB(); err == nil {
-			s.Close()
-		}
-	}()
+	defer models.Close(db)
 	if err := models.Migrate(context.Background(), db); err != nil {
 		t.Fatal(err)
 	}

@@ -134,8 +134,13 @@ func unavailable(err error) bool {
 	if errors.As(err, &me) && me.Number == 1047 {
 		return true
 	}
+	// A network failure on the way to the database, or anything that
+	// says it timed out (SQLite's errors implement net.Error too, but only a
+	// busy timeout says Timeout).
+	var oe *net.OpError
 	return errors.Is(err, context.DeadlineExceeded) || errors.Is(err, driver.ErrBadConn) ||
-		errors.Is(err, mysqldriver.ErrInvalidConn) || errors.Is(err, sql.ErrConnDone) || errors.As(err, &ne)
+		errors.Is(err, mysqldriver.ErrInvalidConn) || errors.Is(err, sql.ErrConnDone) ||
+		errors.As(err, &oe) || (errors.As(err, &ne) && ne.Timeout())
 }
 
 func statusOf(kind error) int {

@@ -52,9 +52,7 @@ func DB(t testing.TB) (*gorm.DB, string, string) {
 			t.Fatalf("open %s: %v", name, err)
 		}
 		t.Cleanup(func() {
-			if sqlDB, err := db.DB(); err == nil {
-				sqlDB.Close()
-			}
+			models.Close(db)
 			admin.Exec("DROP DATABASE " + name)
 			if sqlDB, err := admin.DB(); err == nil {
 				sqlDB.Close()
@@ -69,9 +67,7 @@ func DB(t testing.TB) (*gorm.DB, string, string) {
 		t.Fatalf("open sqlite: %v", err)
 	}
 	t.Cleanup(func() {
-		if sqlDB, err := db.DB(); err == nil {
-			sqlDB.Close()
-		}
+		models.Close(db)
 	})
 	migrate(t, db)
 	return db, "sqlite", dsn

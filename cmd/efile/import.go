@@ -45,9 +45,7 @@ func importRoster(ctx context.Context, out io.Writer, args []string) error {
 	if err != nil {
 		return err
 	}
-	if sqlDB, e := db.DB(); e == nil {
-		defer sqlDB.Close()
-	}
+	defer models.Close(db)
 	u, err := models.FindUserByName(ctx, db, *as)
 	switch {
 	case models.IsNotFound(err):

@@ -36,6 +36,8 @@ usage:
   efile serve [flags]                  start the HTTP API (and the web console)
   efile audit verify [--head HASH@SEQ]  verify the access-log chain; exit 1 if broken
   efile import --as USERNAME [--dry-run] FILE   import a cadre roster (CSV or XLSX)
+  efile seed --cadres N --records-per-cadre M [--flags K] [--cycles C] [--seed S] [--force]
+                                       fill a new database with synthetic data (creates it)
 
 Configuration comes from EFILE_* environment variables (see README.md);
 "efile serve --help" lists the flags that mirror them.
@@ -93,6 +95,8 @@ func run(ctx context.Context, args []string) error {
 		return auditVerifyTo(os.Stdout, args[1:])
 	case "import":
 		return importRoster(ctx, os.Stdout, args)
+	case "seed":
+		return seedCmd(ctx, os.Stdout, args)
 	default:
 		fmt.Fprint(os.Stderr, usage)
 		return &exitError{2, fmt.Errorf("unknown command %q (serve, audit verify, import)", cmd)}
@@ -130,6 +134,9 @@ func serve(ctx context.Context, args []string) error {
 	log := slog.New(slog.NewJSONHandler(os.Stdout, nil))
 	c, err := loadConfig(flag.NewFlagSet("serve", flag.ContinueOnError), args)
 	if err != nil {
+		return err
+	}
+	if err := startPprof(log); err != nil {
 		return err
 	}
 	db, err := openDB(ctx, c, log)
@@ -214,9 +221,7 @@ func serve(ctx context.Context, args []string) error {
 	err = srv.Shutdown(shCtx)
 	stopSealer() // seals what the last requests wrote
 	<-sealerDone
-	if sqlDB, e := db.DB(); e == nil {
-		sqlDB.Close()
-	}
+	models.Close(db)
 	log.Info("stopped")
 	return err
 }
@@ -242,9 +247,7 @@ func auditVerifyTo(out io.Writer, args []string) error {
 	if err != nil {
 		return err
 	}
-	if sqlDB, e := db.DB(); e == nil {
-		defer sqlDB.Close()
-	}
+	defer models.Close(db)
 	v, err := accesslog.New(db, nil).Verify(ctx, anchor)
 	if err != nil {
 		return err
@@ -281,9 +284,7 @@ func openExisting(ctx context.Context, c *config) (*gorm.DB, error) {
 		return nil, fmt.Errorf("database unreachable: %w", err)
 	}
 	if !db.Migrator().HasTable(&models.AccessEntry{}) || !db.Migrator().HasTable(&models.ChainHead{}) {
-		if sqlDB, e := db.DB(); e == nil {
-			sqlDB.Close()
-		}
+		models.Close(db)
 		return nil, &exitError{2, errors.New("the database named in EFILE_DB_DSN holds no efile tables: point it at efile's database")}
 	}
 	return db, nil

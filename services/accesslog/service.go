@@ -168,7 +168,13 @@ func (s *Service) Log(ctx context.Context, r *Req, status int) error {
 	if r == nil || r.logged.Load() {
 		return nil
 	}
-	if err := s.db.WithContext(context.WithoutCancel(ctx)).Create(s.entry(r, status)).Error; err != nil {
+	e := s.entry(r, status)
+	// On SQLite the entry joins the writer's next group commit with the
+	// entries of other requests; Log returns once it is committed.
+	err := models.WithWrite(context.WithoutCancel(ctx), s.db, func(ctx context.Context) error {
+		return models.Get(ctx, s.db).Create(e).Error
+	})
+	if err != nil {
 		return fmt.Errorf("write access-log entry: %w", err)
 	}
 	r.logged.Store(true)

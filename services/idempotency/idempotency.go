@@ -104,8 +104,11 @@ func (s *Service) Do(ctx context.Context, viewer *models.User, k Key, fn func(ct
 			RequestHash: k.Fingerprint, Status: r.Status, Response: s.keys.SealResponse(r.Body), CadreID: r.CadreID,
 			CreatedAt: s.now().UTC()}).Error
 	})
-	if err != nil && models.IsDuplicate(err) {
-		// A concurrent request with the same key won: answer as it did.
+	if err != nil {
+		// A concurrent request with the same key may have won, and this
+		// one failed because of it (on the key's row, or on the object the
+		// winner created first, such as a cadre's unique ID number):
+		// answer as the winner did.
 		if r, ok, rerr := s.replay(ctx, viewer, k); ok || rerr != nil {
 			return r, ok, rerr
 		}
