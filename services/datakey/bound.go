@@ -152,7 +152,6 @@ func (k *Keys) openState(sealed, ad []byte, pick func(*Keys) cipher.AEAD) ([]byt
 // swapped from another row, or sealed under a key not configured.
 var ErrOpen = errOpen
 
-
 func sealAD(aead cipher.AEAD, plain, ad []byte) []byte {
 	nonce := make([]byte, aead.NonceSize(), aead.NonceSize()+len(plain)+aead.Overhead())
 	randRead(nonce)

@@ -21,10 +21,10 @@ const KeySize = 32
 // HKDF info strings. They are part of the stored data's format: changing one
 // makes everything sealed or indexed under it unreadable, hence the version.
 const (
-	infoIDNumber = "efile id-number encryption v1"
-	infoLookup   = "efile id-number lookup v1"
-	infoResponse = "efile stored-response encryption v1"
-	infoReporter = "efile flag-reporter encryption v1"
+	infoIDNumber  = "efile id-number encryption v1"
+	infoLookup    = "efile id-number lookup v1"
+	infoResponse  = "efile stored-response encryption v1"
+	infoReporter  = "efile flag-reporter encryption v1"
 	infoAccessMAC = "efile access-log mac v1"
 )
 
