@@ -278,3 +278,27 @@ func TestAuditHead(t *testing.T) {
 		t.Fatalf("%v %s", err, vout.String())
 	}
 }
+
+// `efile keys rotate` with the new key and the old one as previous re-MACs
+// the log (and re-encrypts the rest); afterwards the new key alone verifies.
+func TestKeysRotateCommand(t *testing.T) {
+	l := newLive(t)
+	newKey := base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{5}, 32))
+	t.Setenv("EFILE_DATA_KEY", newKey)
+	t.Setenv("EFILE_DATA_KEY_PREVIOUS", liveKey)
+	var out bytes.Buffer
+	if err := keysRotate(context.Background(), &out, nil); err != nil {
+		t.Fatalf("%v %s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "keys rotate: access_entries ") || !strings.Contains(out.String(), "keys rotate: done:") {
+		t.Fatalf("output %s", out.String())
+	}
+	t.Setenv("EFILE_DATA_KEY_PREVIOUS", "")
+	if s, broken := l.offline(); broken || !strings.Contains(s, "MACs checked") {
+		t.Fatalf("after rotation: %s", s)
+	}
+	t.Setenv("EFILE_DATA_KEY", liveKey)
+	if s, broken := l.offline(); !broken {
+		t.Fatalf("the old key must no longer verify: %s", s)
+	}
+}
