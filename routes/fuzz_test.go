@@ -62,7 +62,7 @@ func FuzzCreateJSON(f *testing.F) {
 	w := newWorld(f)
 	id := w.cadre("模糊", idFor("19800101", 901), w.unitA)
 	rec := w.do("POST", fmt.Sprintf("/api/v1/cadres/%d/records", id), w.rev,
-		map[string]any{"occurred_on": "2024-01-02", "category": "work", "content": "记录"})
+		map[string]any{"occurred_on": "2024-01-02", "category": "duty", "content": "记录"})
 	recID := rec.ID()
 	_, sec := w.user("secf", []string{"security_auditor"}, nil, nil)
 	fw := &fuzzWorld{world: w, tokens: []string{"", w.admin(), w.rev, w.evalA, w.auditor, sec}}
