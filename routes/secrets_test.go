@@ -123,6 +123,12 @@ func TestIDNumberSwap500(t *testing.T) {
 	want(t, w.do("GET", fmt.Sprintf("/api/v1/cadres/%d", a), w.evalA, nil), 200)
 }
 
+// routerOnDB builds a router on a.db (another connection pool on the same
+// database) with a's secrets.
+func routerOnDB(t *testing.T, a *app) *app {
+	return routerOn(t, a, strings.Repeat("s", 32), "")
+}
+
 // routerOn builds a second router on a's database with other JWT secrets,
 // as a restart with a rotated EFILE_JWT_SECRET would.
 func routerOn(t *testing.T, a *app, secret, previous string) *app {
