@@ -20,6 +20,13 @@ type AccessEntry struct {
 	Status   int       `gorm:"not null"`
 	PrevHash *string   `gorm:"size:64"`
 	Hash     *string   `gorm:"size:64"`
+	// Nonce (random, unique) and MAC (HMAC-SHA256 under a key derived from
+	// the data key, over the nonce and the canonical fields) are written
+	// with the entry, so a row inserted or edited behind the server's back
+	// fails its MAC: the sealer refuses to chain it and verify reports it.
+	// NULL on entries written before MACs existed (seq < ChainHead.MACFrom).
+	Nonce *string `gorm:"size:32;uniqueIndex"`
+	MAC   *string `gorm:"size:64"`
 }
 
 // ChainHead is the single row (ID 1) holding the newest sealed entry. Every
@@ -30,4 +37,7 @@ type ChainHead struct {
 	Seq      int64  `gorm:"not null"`
 	Hash     string `gorm:"size:64;not null"`
 	SealedAt time.Time
+	// MACFrom is the first seq whose entries must carry a MAC: set by the
+	// first sealer that holds the data key; 0 until then.
+	MACFrom int64 `gorm:"not null;default:0"`
 }

@@ -24,12 +24,17 @@ import (
 
 // Config is what the services need beyond the database.
 type Config struct {
-	JWTSecret  []byte
-	DataKey    []byte
-	Location   *time.Location   // EFILE_TZ: what "today" is; nil: UTC
-	Now        func() time.Time // nil: time.Now
-	BcryptCost int              // 0: bcrypt's default
-	Logger     *slog.Logger     // nil: slog.Default()
+	JWTSecret []byte
+	DataKey   []byte
+	// JWTSecretPrevious and DataKeyPrevious are the secrets before a
+	// rotation (EFILE_JWT_SECRET_PREVIOUS, EFILE_DATA_KEY_PREVIOUS); nil
+	// when none is under way. See docs/SECURITY.md.
+	JWTSecretPrevious []byte
+	DataKeyPrevious   []byte
+	Location          *time.Location   // EFILE_TZ: what "today" is; nil: UTC
+	Now               func() time.Time // nil: time.Now
+	BcryptCost        int              // 0: bcrypt's default
+	Logger            *slog.Logger     // nil: slog.Default()
 }
 
 // Set holds every service.
@@ -60,12 +65,12 @@ func New(db *gorm.DB, c Config) (*Set, error) {
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}
-	keys, err := datakey.New(c.DataKey)
+	keys, err := datakey.NewWithPrevious(c.DataKey, c.DataKeyPrevious)
 	if err != nil {
 		return nil, err
 	}
-	audit := accesslog.New(db, c.Now)
-	acc, err := account.New(db, audit, account.Config{JWTSecret: c.JWTSecret, BcryptCost: c.BcryptCost, Now: c.Now, Location: c.Location})
+	audit := accesslog.New(db, c.Now, accesslog.WithKeys(keys))
+	acc, err := account.New(db, audit, account.Config{JWTSecret: c.JWTSecret, JWTSecretPrevious: c.JWTSecretPrevious, BcryptCost: c.BcryptCost, Now: c.Now, Location: c.Location})
 	if err != nil {
 		return nil, err
 	}

@@ -26,7 +26,10 @@ type config struct {
 	TrustedProxies []string
 	JWTSecret      []byte
 	DataKey        []byte
-	Rates          routes.RateLimits
+	// The secrets before a rotation, or nil (docs/SECURITY.md).
+	JWTSecretPrevious []byte
+	DataKeyPrevious   []byte
+	Rates             routes.RateLimits
 }
 
 func env(name, def string) string {
@@ -145,7 +148,54 @@ func (c *config) loadSecrets(create bool) error {
 		return errors.New("EFILE_DATA_KEY must be 32 bytes in standard base64 (openssl rand -base64 32)")
 	}
 	c.DataKey = key
+	return c.loadPrevious()
+}
+
+// loadPrevious reads EFILE_JWT_SECRET_PREVIOUS and EFILE_DATA_KEY_PREVIOUS,
+// set during a rotation only.
+func (c *config) loadPrevious() error {
+	if p := os.Getenv("EFILE_JWT_SECRET_PREVIOUS"); p != "" {
+		if len(p) < 32 {
+			return errors.New("EFILE_JWT_SECRET_PREVIOUS must be at least 32 characters (the secret used before EFILE_JWT_SECRET)")
+		}
+		c.JWTSecretPrevious = []byte(p)
+	}
+	if p := os.Getenv("EFILE_DATA_KEY_PREVIOUS"); p != "" {
+		key, err := base64.StdEncoding.DecodeString(p)
+		if err != nil || len(key) != 32 {
+			return errors.New("EFILE_DATA_KEY_PREVIOUS must be 32 bytes in standard base64 (the key used before EFILE_DATA_KEY)")
+		}
+		c.DataKeyPrevious = key
+	}
 	return nil
+}
+
+// loadDataKey reads only the data key (and the previous one), for a command
+// that needs no JWT secret: from EFILE_DATA_KEY or, with sqlite, the key
+// file beside the database. It reports false, without error, when there is
+// none to be found; it never creates a key file.
+func (c *config) loadDataKey() (bool, error) {
+	dataS := os.Getenv("EFILE_DATA_KEY")
+	if dataS == "" && c.Driver == "sqlite" {
+		b, err := os.ReadFile(sqliteFile(c.DSN) + ".keys")
+		if err != nil {
+			return false, nil
+		}
+		var kf keyFile
+		if err := json.Unmarshal(b, &kf); err != nil {
+			return false, fmt.Errorf("key file %s is damaged: %w", sqliteFile(c.DSN)+".keys", err)
+		}
+		dataS = kf.DataKey
+	}
+	if dataS == "" {
+		return false, nil
+	}
+	key, err := base64.StdEncoding.DecodeString(dataS)
+	if err != nil || len(key) != 32 {
+		return false, errors.New("EFILE_DATA_KEY must be 32 bytes in standard base64 (openssl rand -base64 32)")
+	}
+	c.DataKey = key
+	return true, c.loadPrevious()
 }
 
 func sqliteFile(dsn string) string {

@@ -60,7 +60,8 @@ func importRoster(ctx context.Context, out io.Writer, args []string) error {
 		return err
 	}
 	defer f.Close()
-	set, err := services.New(db, services.Config{JWTSecret: c.JWTSecret, DataKey: c.DataKey, Location: c.TZ, Logger: log})
+	set, err := services.New(db, services.Config{JWTSecret: c.JWTSecret, DataKey: c.DataKey, Location: c.TZ, Logger: log,
+		DataKeyPrevious: c.DataKeyPrevious})
 	if err != nil {
 		return err
 	}

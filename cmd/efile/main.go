@@ -2,6 +2,8 @@
 //
 //	efile serve            start the HTTP API
 //	efile audit verify     verify the access-log chain offline; exit 1 if broken
+//	efile audit head       seal what is pending and print HASH@SEQ, for anchoring
+//	efile keys rotate      re-encrypt under a new data key (resumable)
 //	efile import --as USER FILE   import a cadre roster (CSV or XLSX)
 package main
 
@@ -25,6 +27,7 @@ import (
 	"efile/routes"
 	"efile/services"
 	"efile/services/accesslog"
+	"efile/services/datakey"
 
 	mysqldriver "github.com/go-sql-driver/mysql"
 	"gorm.io/gorm"
@@ -34,7 +37,15 @@ const usage = `efile: the cadre e-file and evaluation system
 
 usage:
   efile serve [flags]                  start the HTTP API (and the web console)
-  efile audit verify [--head HASH@SEQ]  verify the access-log chain; exit 1 if broken
+  efile audit verify [--head HASH@SEQ]  verify the access-log chain; exit 1 if broken.
+                                       Entry MACs are checked when the data key is at hand
+                                       (EFILE_DATA_KEY, or the SQLite key file); else only
+                                       the hash chain, and the output says so
+  efile audit head                     seal what is pending, print the head as HASH@SEQ
+                                       to keep outside the database (needs the data key)
+  efile keys rotate                    re-encrypt ID numbers, reporters, stored responses
+                                       and re-MAC the access log under EFILE_DATA_KEY, the
+                                       old key in EFILE_DATA_KEY_PREVIOUS; resumable
   efile import --as USERNAME [--dry-run] FILE   import a cadre roster (CSV or XLSX)
   efile seed --cadres N --records-per-cadre M [--flags K] [--cycles C] [--seed S] [--force]
                                        fill a new database with synthetic data (creates it)
@@ -89,17 +100,25 @@ func run(ctx context.Context, args []string) error {
 	case "serve":
 		return serve(ctx, args)
 	case "audit":
-		if len(args) == 0 || args[0] != "verify" {
-			return errors.New("usage: efile audit verify [--head HASH@SEQ]")
+		switch {
+		case len(args) > 0 && args[0] == "verify":
+			return auditVerifyTo(os.Stdout, args[1:])
+		case len(args) > 0 && args[0] == "head":
+			return auditHead(ctx, os.Stdout, args[1:])
 		}
-		return auditVerifyTo(os.Stdout, args[1:])
+		return &exitError{2, errors.New("usage: efile audit verify [--head HASH@SEQ] | efile audit head")}
+	case "keys":
+		if len(args) == 0 || args[0] != "rotate" {
+			return &exitError{2, errors.New("usage: efile keys rotate")}
+		}
+		return keysRotate(ctx, os.Stdout, args[1:])
 	case "import":
 		return importRoster(ctx, os.Stdout, args)
 	case "seed":
 		return seedCmd(ctx, os.Stdout, args)
 	default:
 		fmt.Fprint(os.Stderr, usage)
-		return &exitError{2, fmt.Errorf("unknown command %q (serve, audit verify, import)", cmd)}
+		return &exitError{2, fmt.Errorf("unknown command %q (serve, audit verify, audit head, import, keys rotate)", cmd)}
 	}
 }
 
@@ -143,7 +162,8 @@ func serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	svc, err := services.New(db, services.Config{JWTSecret: c.JWTSecret, DataKey: c.DataKey, Location: c.TZ, Logger: log})
+	svc, err := services.New(db, services.Config{JWTSecret: c.JWTSecret, DataKey: c.DataKey, Location: c.TZ, Logger: log,
+		JWTSecretPrevious: c.JWTSecretPrevious, DataKeyPrevious: c.DataKeyPrevious})
 	if err != nil {
 		return err
 	}
@@ -194,8 +214,7 @@ func serve(ctx context.Context, args []string) error {
 		}
 	}()
 
-	srv := &http.Server{Addr: c.Addr, Handler: router, ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout: time.Minute, WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute}
+	srv := httpServer(c.Addr, router)
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
 		stopSealer()
@@ -226,13 +245,30 @@ func serve(ctx context.Context, args []string) error {
 	return err
 }
 
+// httpServer is the server of `efile serve`. Its timeouts bound what a slow
+// or idle client can hold (docs/SECURITY.md, "Slow clients"): the headers
+// within 10 s (slowloris), the whole request, body included, within a minute
+// (a 10 MiB roster upload at 1.4 Mbit/s), the response within 2 minutes (the
+// largest workbook export), an idle keep-alive connection 2 minutes; headers
+// at most 64 KiB.
+func httpServer(addr string, h http.Handler) *http.Server {
+	return &http.Server{Addr: addr, Handler: h, ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout: time.Minute, WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
+}
+
 // listening, when set (by tests), is told the address once serving.
 var listening func(addr string)
 
 func auditVerifyTo(out io.Writer, args []string) error {
 	fs := flag.NewFlagSet("audit verify", flag.ContinueOnError)
 	head := fs.String("head", "", "HASH@SEQ of a head hash kept elsewhere")
-	c, err := loadOfflineConfig(fs, args)
+	c, err := parseConfig(fs, args)
+	if err != nil {
+		return err
+	}
+	// Without the data key the hash chain is still verified, but not the
+	// entries' MACs; the output says which was done.
+	haveKey, err := c.loadDataKey()
 	if err != nil {
 		return err
 	}
@@ -248,19 +284,29 @@ func auditVerifyTo(out io.Writer, args []string) error {
 		return err
 	}
 	defer models.Close(db)
-	v, err := accesslog.New(db, nil).Verify(ctx, anchor)
+	var opts []accesslog.Option
+	macs := "MACs not checked (no data key: set EFILE_DATA_KEY to check them)"
+	if haveKey {
+		keys, err := datakey.NewWithPrevious(c.DataKey, c.DataKeyPrevious)
+		if err != nil {
+			return err
+		}
+		opts = append(opts, accesslog.WithKeys(keys))
+		macs = "MACs checked"
+	}
+	v, err := accesslog.New(db, nil, opts...).Verify(ctx, anchor)
 	if err != nil {
 		return err
 	}
 	if v.OK {
-		fmt.Fprintf(out, "ok: %d entries checked, %d pending, head %s\n", v.Checked, v.Pending, v.Head)
+		fmt.Fprintf(out, "ok: %d entries checked, %d pending, head %s; %s\n", v.Checked, v.Pending, v.Head, macs)
 		return nil
 	}
 	bad := "none"
 	if v.FirstBadID != nil {
 		bad = fmt.Sprint(*v.FirstBadID)
 	}
-	fmt.Fprintf(out, "BROKEN: %s; first bad entry id: %s; %d entries checked\n", v.Reason, bad, v.Checked)
+	fmt.Fprintf(out, "BROKEN: %s; first bad entry id: %s; %d entries checked; %s\n", v.Reason, bad, v.Checked, macs)
 	return errBrokenChain
 }
 

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"efile/models"
+	"efile/services/datakey"
 
 	"gorm.io/gorm"
 )
@@ -102,25 +103,35 @@ type Service struct {
 	now   func() time.Time
 	kick  chan struct{}
 	sealM sync.Mutex
+	keys  *datakey.Keys // nil: no MACs (see WithKeys)
 }
 
 // New builds the service. now may be nil (time.Now).
-func New(db *gorm.DB, now func() time.Time) *Service {
+func New(db *gorm.DB, now func() time.Time, opts ...Option) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{db: db, now: now, kick: make(chan struct{}, 1)}
+	s := &Service{db: db, now: now, kick: make(chan struct{}, 1)}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
 }
+
+// MACs tells whether the service writes and checks entry MACs.
+func (s *Service) MACs() bool { return s.keys != nil }
 
 func (s *Service) entry(r *Req, status int) *models.AccessEntry {
 	r.mu.Lock()
-	defer r.mu.Unlock()
-	return &models.AccessEntry{
+	e := &models.AccessEntry{
 		At:      s.now().UTC().Truncate(time.Microsecond),
 		ActorID: r.actorID, Actor: r.actor, IP: r.IP,
 		Method: r.Method, Path: r.Path,
 		CadreID: r.cadreID, Status: status,
 	}
+	r.mu.Unlock()
+	s.stamp(e)
+	return e
 }
 
 // Tx is the one transaction helper of every service that changes data. It
@@ -195,6 +206,8 @@ func (s *Service) Kick() {
 func (s *Service) Run(ctx context.Context, interval time.Duration, onErr func(error)) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
+	var lastForged int64
+	var lastForgedAt time.Time
 	for {
 		select {
 		case <-ctx.Done():
@@ -205,7 +218,16 @@ func (s *Service) Run(ctx context.Context, interval time.Duration, onErr func(er
 		case <-s.kick:
 		case <-t.C:
 		}
-		if _, err := s.Seal(ctx); err != nil && onErr != nil && ctx.Err() == nil {
+		_, err := s.Seal(ctx)
+		var fe *ForgedError
+		if errors.As(err, &fe) {
+			// The same refused entry is reported once a minute, not every second.
+			if fe.ID == lastForged && time.Since(lastForgedAt) < time.Minute {
+				continue
+			}
+			lastForged, lastForgedAt = fe.ID, time.Now()
+		}
+		if err != nil && onErr != nil && ctx.Err() == nil {
 			onErr(err)
 		}
 	}
@@ -231,6 +253,7 @@ func (s *Service) Seal(ctx context.Context) (int, error) {
 
 func (s *Service) sealBatch(ctx context.Context) (int, error) {
 	n := 0
+	var forged *ForgedError
 	err := models.WithTx(ctx, s.db, func(ctx context.Context) error {
 		n = 0
 		db := models.Get(ctx, s.db)
@@ -247,9 +270,24 @@ func (s *Service) sealBatch(ctx context.Context) (int, error) {
 		if err := db.Where("seq IS NULL").Order("id").Limit(sealBatch).Find(&pending).Error; err != nil {
 			return err
 		}
+		if s.keys != nil && head.MACFrom == 0 {
+			// The first sealer holding the data key: every entry from here on
+			// must carry a MAC.
+			if err := db.Model(&models.ChainHead{}).Where("id = 1").Update("mac_from", head.Seq+1).Error; err != nil {
+				return err
+			}
+		}
+		forged = nil
 		seq, prev := head.Seq, head.Hash
 		for i := range pending {
 			e := &pending[i]
+			if s.keys != nil && !s.macOK(e) {
+				// Not written by efile: chain nothing from here on, so the
+				// row stays pending (and counted) until someone looks.
+				forged = &ForgedError{ID: e.ID}
+				pending = pending[:i]
+				break
+			}
 			seq++
 			h := Hash(prev, seq, e)
 			p := prev
@@ -272,15 +310,20 @@ func (s *Service) sealBatch(ctx context.Context) (int, error) {
 		n = len(pending)
 		return nil
 	})
+	if err == nil && forged != nil {
+		return n, forged
+	}
 	return n, err
 }
 
 // SealAndVerify seals what was written up to now, so that the verdict
 // covers it, then verifies the whole chain.
 func (s *Service) SealAndVerify(ctx context.Context, anchor *Anchor) (*Verdict, error) {
-	if _, err := s.Seal(ctx); err != nil {
+	var fe *ForgedError
+	if _, err := s.Seal(ctx); err != nil && !errors.As(err, &fe) {
 		return nil, err
 	}
+	// A refused entry is reported by Verify, which finds it again.
 	return s.Verify(ctx, anchor)
 }
 
@@ -289,4 +332,14 @@ func (s *Service) Pending(ctx context.Context) (int64, error) {
 	var n int64
 	err := s.db.WithContext(ctx).Model(&models.AccessEntry{}).Where("seq IS NULL").Count(&n).Error
 	return n, err
+}
+
+// Head is the newest sealed entry's hash and seq, as the chain-head row
+// holds them (ZeroHash and 0 before the first).
+func (s *Service) Head(ctx context.Context) (string, int64, error) {
+	var head models.ChainHead
+	if err := s.db.WithContext(ctx).First(&head, 1).Error; err != nil {
+		return "", 0, err
+	}
+	return head.Hash, head.Seq, nil
 }

@@ -22,6 +22,9 @@ type Verdict struct {
 	HeadSeq    int64  `json:"head_seq"`
 	Head       string `json:"head"` // HeadHash@HeadSeq, ready to copy elsewhere
 	Reason     string `json:"reason,omitempty"`
+	// MACsChecked tells whether entry MACs were checked (the data key was
+	// at hand); false: only the hash chain was.
+	MACsChecked bool `json:"macs_checked"`
 }
 
 // Anchor is a head hash copied elsewhere: the hash of the entry with Seq.
@@ -78,11 +81,18 @@ func (s *Service) verify(ctx context.Context, anchor *Anchor) (*Verdict, error) 
 	// they are read, so the chain must reach at least this head, and may
 	// run past it. Read after them, a head moved on meanwhile looked like
 	// entries removed from the end.
+	v.MACsChecked = s.keys != nil
 	var head models.ChainHead
 	if err := db.First(&head, 1).Error; err != nil {
 		return nil, err
 	}
 	headHash := ZeroHash
+	macFrom := head.MACFrom
+	if macFrom == 0 {
+		// No sealer with the data key has run yet: only pending entries
+		// must carry MACs.
+		macFrom = head.Seq + 1
+	}
 	prev, want := ZeroHash, int64(1)
 	anchorSeen := false
 	const batch = 2000
@@ -101,6 +111,8 @@ func (s *Service) verify(ctx context.Context, anchor *Anchor) (*Verdict, error) 
 				bad(e.ID, fmt.Sprintf("entry %d does not follow the entry before it", e.ID))
 			case e.Hash == nil || *e.Hash != Hash(prev, *e.Seq, e):
 				bad(e.ID, fmt.Sprintf("entry %d was changed after it was sealed", e.ID))
+			case s.keys != nil && *e.Seq >= macFrom && !s.macOK(e):
+				bad(e.ID, fmt.Sprintf("entry %d has no valid MAC: it was written or changed outside efile", e.ID))
 			}
 			if !v.OK {
 				return v, nil
@@ -127,6 +139,27 @@ func (s *Service) verify(ctx context.Context, anchor *Anchor) (*Verdict, error) 
 	}
 	if anchor != nil && !anchorSeen {
 		bad(0, fmt.Sprintf("the chain ends at seq %d, before the head kept elsewhere (seq %d): entries were removed from the end", want-1, anchor.Seq))
+	}
+	if v.OK && s.keys != nil && v.Pending > 0 {
+		// Entries not yet sealed: the sealer refuses one without a valid
+		// MAC, so it stays here; name the first.
+		var after int64
+		for {
+			var rows []models.AccessEntry
+			if err := db.Where("seq IS NULL AND id > ?", after).Order("id").Limit(batch).Find(&rows).Error; err != nil {
+				return nil, err
+			}
+			for i := range rows {
+				if !s.macOK(&rows[i]) {
+					bad(rows[i].ID, fmt.Sprintf("pending entry %d has no valid MAC: it was written or changed outside efile", rows[i].ID))
+					return v, nil
+				}
+				after = rows[i].ID
+			}
+			if len(rows) < batch {
+				break
+			}
+		}
 	}
 	return v, nil
 }

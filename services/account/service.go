@@ -22,6 +22,9 @@ type Service struct {
 	db     *gorm.DB
 	log    *accesslog.Service
 	secret []byte
+	prev   []byte // the secret before a rotation, or nil
+	kid    string // key id of secret, in every token's header
+	kidOld string // key id of prev
 	now    func() time.Time
 	loc    *time.Location // EFILE_TZ, for times shown to people
 	cost   int
@@ -30,10 +33,13 @@ type Service struct {
 
 // Config holds what the service needs beyond the database.
 type Config struct {
-	JWTSecret  []byte
-	BcryptCost int              // 0: bcrypt.DefaultCost
-	Now        func() time.Time // nil: time.Now
-	Location   *time.Location   // the configured zone (EFILE_TZ) for times in messages; nil: UTC
+	JWTSecret []byte
+	// JWTSecretPrevious is the secret before a rotation: tokens it signed
+	// are accepted until they expire (at most TokenTTL after the rotation).
+	JWTSecretPrevious []byte
+	BcryptCost        int              // 0: bcrypt.DefaultCost
+	Now               func() time.Time // nil: time.Now
+	Location          *time.Location   // the configured zone (EFILE_TZ) for times in messages; nil: UTC
 }
 
 // New builds the service.
@@ -41,7 +47,14 @@ func New(db *gorm.DB, log *accesslog.Service, cfg Config) (*Service, error) {
 	if len(cfg.JWTSecret) < 32 {
 		return nil, errors.New("the JWT secret must be at least 32 bytes")
 	}
-	s := &Service{db: db, log: log, secret: cfg.JWTSecret, now: cfg.Now, loc: cfg.Location, cost: cfg.BcryptCost}
+	if len(cfg.JWTSecretPrevious) > 0 && len(cfg.JWTSecretPrevious) < 32 {
+		return nil, errors.New("the previous JWT secret must be at least 32 bytes")
+	}
+	s := &Service{db: db, log: log, secret: cfg.JWTSecret, now: cfg.Now, loc: cfg.Location, cost: cfg.BcryptCost,
+		kid: keyID(cfg.JWTSecret)}
+	if len(cfg.JWTSecretPrevious) > 0 {
+		s.prev, s.kidOld = cfg.JWTSecretPrevious, keyID(cfg.JWTSecretPrevious)
+	}
 	if s.loc == nil {
 		s.loc = time.UTC
 	}

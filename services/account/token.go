@@ -2,8 +2,11 @@ package account
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"strconv"
 	"time"
 
@@ -48,15 +51,40 @@ func (s *Service) issue(u *models.User) (string, time.Time, error) {
 		IssuedAt:  jwt.NewNumericDate(now),
 		ExpiresAt: jwt.NewNumericDate(exp),
 	}, Gen: u.TokenGen}
-	tok, err := jwt.NewWithClaims(jwt.SigningMethodHS256, c).SignedString(s.secret)
+	t := jwt.NewWithClaims(jwt.SigningMethodHS256, c)
+	t.Header["kid"] = s.kid
+	tok, err := t.SignedString(s.secret)
 	return tok, exp, err
+}
+
+// keyID names a JWT secret in the tokens it signs, without revealing it: a
+// short HMAC of a fixed label under the secret.
+func keyID(secret []byte) string {
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte("efile jwt key id"))
+	return hex.EncodeToString(m.Sum(nil))[:16]
+}
+
+// key picks the secret a token names by its kid. A token without kid (from
+// before key ids) tries the current secret; a kid naming neither secret is
+// refused. Tokens of the previous secret were all issued before the
+// rotation, so their expiry ends their acceptance within TokenTTL.
+func (s *Service) key(t *jwt.Token) (any, error) {
+	kid, _ := t.Header["kid"].(string)
+	switch {
+	case kid == "" || kid == s.kid:
+		return s.secret, nil
+	case s.prev != nil && kid == s.kidOld:
+		return s.prev, nil
+	}
+	return nil, errors.New("unknown key id")
 }
 
 // Authenticate checks a bearer token and loads its user with the user's
 // current roles: a role change or a disabling holds on the very next request.
 func (s *Service) Authenticate(ctx context.Context, token string) (*Session, error) {
 	var claims claims
-	_, err := jwt.ParseWithClaims(token, &claims, func(*jwt.Token) (any, error) { return s.secret, nil },
+	_, err := jwt.ParseWithClaims(token, &claims, s.key,
 		jwt.WithValidMethods([]string{"HS256"}), jwt.WithExpirationRequired(), jwt.WithTimeFunc(s.now))
 	if err != nil {
 		return nil, ErrBadToken

@@ -159,8 +159,10 @@ func (s *Service) unitExists(ctx context.Context, id int64) (bool, error) {
 
 func (s *Service) apply(c *models.Cadre, f *Fields) {
 	c.Name, c.Gender, c.BirthDate = f.Name, f.Gender, f.BirthDate
-	c.IDNumberEnc = s.keys.Seal([]byte(f.IDNumber))
+	// Sealed bound to the row's lookup hash: a ciphertext copied into
+	// another cadre's row does not open there.
 	c.IDNumberHash = s.keys.Lookup(f.IDNumber)
+	c.IDNumberEnc = s.keys.SealID([]byte(f.IDNumber), c.IDNumberHash)
 	c.IDNumberMask = idnumber.Mask(f.IDNumber)
 	c.UnitID, c.Position, c.Rank = f.UnitID, f.Position, f.Rank
 	c.IsTopLeader, c.AppointedOn = f.IsTopLeader, f.AppointedOn
@@ -235,9 +237,9 @@ func (s *Service) Update(ctx context.Context, viewer *models.User, id int64, p P
 		if err != nil {
 			return err
 		}
-		plainID, err := s.keys.Open(c.IDNumberEnc)
+		plainID, err := s.keys.OpenID(c.IDNumberEnc, c.IDNumberHash)
 		if err != nil {
-			return err
+			return fmt.Errorf("decrypt the ID number of cadre %d: %w", c.ID, err)
 		}
 		f := Fields{Name: c.Name, Gender: c.Gender, BirthDate: c.BirthDate, IDNumber: string(plainID), UnitID: c.UnitID,
 			Position: c.Position, Rank: c.Rank, IsTopLeader: c.IsTopLeader, AppointedOn: c.AppointedOn}
@@ -302,7 +304,7 @@ func set[T any](dst *T, src *T) {
 // cannot be decrypted is an error, never silently shown masked.
 func (s *Service) IDNumber(viewer *models.User, c *models.Cadre) (string, error) {
 	if viewer.HasRole(account.RoleOrgReviewer) {
-		p, err := s.keys.Open(c.IDNumberEnc)
+		p, err := s.keys.OpenID(c.IDNumberEnc, c.IDNumberHash)
 		if err != nil {
 			return "", fmt.Errorf("decrypt the ID number of cadre %d: %w", c.ID, err)
 		}

@@ -230,7 +230,13 @@ type Filter struct {
 // a name.
 func (s *Service) byQ(q *gorm.DB, text string) *gorm.DB {
 	if IsWholeIDNumber(text) {
-		return q.Where("cadres.id_number_hash = ?", s.keys.Lookup(idnumber.Normalize(text)))
+		n := idnumber.Normalize(text)
+		hashes := []string{s.keys.Lookup(n)}
+		if old, ok := s.keys.LookupPrevious(n); ok {
+			// A row not yet re-hashed by `efile keys rotate`.
+			hashes = append(hashes, old)
+		}
+		return q.Where("cadres.id_number_hash IN ?", hashes)
 	}
 	// '!' escapes LIKE's wildcards; a backslash would mean different things
 	// to MySQL and SQLite.

@@ -21,18 +21,23 @@ const KeySize = 32
 // HKDF info strings. They are part of the stored data's format: changing one
 // makes everything sealed or indexed under it unreadable, hence the version.
 const (
-	infoIDNumber = "efile id-number encryption v1"
-	infoLookup   = "efile id-number lookup v1"
-	infoResponse = "efile stored-response encryption v1"
-	infoReporter = "efile flag-reporter encryption v1"
+	infoIDNumber  = "efile id-number encryption v1"
+	infoLookup    = "efile id-number lookup v1"
+	infoResponse  = "efile stored-response encryption v1"
+	infoReporter  = "efile flag-reporter encryption v1"
+	infoAccessMAC = "efile access-log mac v1"
 )
 
 // Keys holds the purpose-specific keys. It is safe for concurrent use.
 type Keys struct {
-	idNumber cipher.AEAD
-	response cipher.AEAD
-	reporter cipher.AEAD
-	lookup   []byte
+	idNumber  cipher.AEAD
+	response  cipher.AEAD
+	reporter  cipher.AEAD
+	lookup    []byte
+	accessMAC []byte
+	// prev is derived from the data key before a rotation
+	// (EFILE_DATA_KEY_PREVIOUS): values not yet re-encrypted still open.
+	prev *Keys
 }
 
 // New derives the purpose-specific keys from dataKey, which must be exactly
@@ -61,7 +66,11 @@ func New(dataKey []byte) (*Keys, error) {
 	if err != nil {
 		return nil, err
 	}
-	k := &Keys{lookup: lookupKey}
+	macKey, err := derive(infoAccessMAC)
+	if err != nil {
+		return nil, err
+	}
+	k := &Keys{lookup: lookupKey, accessMAC: macKey}
 	if k.reporter, err = newGCM(repKey); err != nil {
 		return nil, err
 	}
@@ -119,7 +128,7 @@ var errOpen = errors.New("datakey: cannot decrypt: data corrupted or sealed with
 
 func seal(aead cipher.AEAD, plain []byte) []byte {
 	nonce := make([]byte, aead.NonceSize(), aead.NonceSize()+len(plain)+aead.Overhead())
-	rand.Read(nonce) // never returns an error since Go 1.24; it crashes instead.
+	randRead(nonce)
 	return aead.Seal(nonce, nonce, plain, nil)
 }
 
@@ -134,3 +143,7 @@ func open(aead cipher.AEAD, sealed []byte) ([]byte, error) {
 	}
 	return plain, nil
 }
+
+// randRead fills b; crypto/rand never returns an error since Go 1.24 (it
+// crashes instead).
+func randRead(b []byte) { rand.Read(b) }

@@ -94,9 +94,6 @@ func (s *Service) Create(ctx context.Context, viewer *models.User, in New) (*Vie
 		f := &models.Flag{CadreID: in.CadreID, Source: dept, Kind: in.Kind, Severity: in.Severity,
 			Summary: in.Summary, Detail: in.Detail, OccurredOn: in.OccurredOn, PetitionType: in.PetitionType,
 			Status: StatusOpen, Version: 1, CreatedBy: viewer.ID, CreatedAt: now, UpdatedAt: now}
-		if in.Reporter != nil {
-			f.ReporterEnc = s.keys.SealReporter([]byte(*in.Reporter))
-		}
 		if sn := in.Sanction; sn != nil {
 			t, d := sn.Type, sn.DecidedOn
 			f.SanctionType, f.DecidedOn, f.PeriodMonths = &t, &d, sn.PeriodMonths
@@ -106,6 +103,15 @@ func (s *Service) Create(ctx context.Context, viewer *models.User, in New) (*Vie
 		}
 		if err := models.Get(ctx, s.db).Create(f).Error; err != nil {
 			return err
+		}
+		if in.Reporter != nil {
+			// The reporter is sealed bound to its flag's id (so its
+			// ciphertext cannot be moved to another flag), hence after the
+			// insert, in the same transaction.
+			f.ReporterEnc = s.keys.SealReporterFor([]byte(*in.Reporter), f.ID)
+			if err := models.Get(ctx, s.db).Model(f).Update("reporter_enc", f.ReporterEnc).Error; err != nil {
+				return err
+			}
 		}
 		out = &View{Flag: *f, History: []Event{}}
 		if in.Reporter != nil {
@@ -219,7 +225,7 @@ func (s *Service) scoped(ctx context.Context, viewer *models.User) (*gorm.DB, er
 func (s *Service) view(ctx context.Context, viewer *models.User, f *models.Flag, history bool) (*View, error) {
 	out := &View{Flag: *f}
 	if len(f.ReporterEnc) > 0 && department(viewer) == f.Source {
-		plain, err := s.keys.OpenReporter(f.ReporterEnc)
+		plain, _, err := s.keys.OpenReporterFor(f.ReporterEnc, f.ID)
 		if err != nil {
 			// Never the sealed bytes or the text in the error.
 			return nil, errors.New("flag: the reporter cannot be opened with this data key")

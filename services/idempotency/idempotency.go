@@ -17,6 +17,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"time"
 
 	"efile/models"
@@ -101,7 +102,7 @@ func (s *Service) Do(ctx context.Context, viewer *models.User, k Key, fn func(ct
 		}
 		out = r
 		return models.Get(ctx, s.db).Create(&models.Idempotency{UserID: k.UserID, Route: k.Route, Key: hashKey(k.Key),
-			RequestHash: k.Fingerprint, Status: r.Status, Response: s.keys.SealResponse(r.Body), CadreID: r.CadreID,
+			RequestHash: k.Fingerprint, Status: r.Status, Response: s.keys.SealResponseFor(r.Body, k.UserID, k.Route, hashKey(k.Key)), CadreID: r.CadreID,
 			CreatedAt: s.now().UTC()}).Error
 	})
 	if err != nil {
@@ -146,9 +147,11 @@ func (s *Service) replay(ctx context.Context, viewer *models.User, k Key) (Respo
 			return Response{}, false, err
 		}
 	}
-	body, err := s.keys.OpenResponse(row.Response)
+	// Bound to the row's user, route and key hash: a response copied from
+	// another row does not open.
+	body, _, err := s.keys.OpenResponseFor(row.Response, row.UserID, row.Route, row.Key)
 	if err != nil {
-		return Response{}, false, err
+		return Response{}, false, fmt.Errorf("decrypt stored response %d: %w", row.ID, err)
 	}
 	return Response{Status: row.Status, Body: body, CadreID: row.CadreID}, true, nil
 }
