@@ -21,6 +21,7 @@ export default tseslint.config(
       'vue/first-attribute-linebreak': 'off',
       'vue/html-indent': 'off',
       'vue/html-closing-bracket-newline': 'off',
+      'vue/multiline-html-element-content-newline': 'off',
       // Local storage outlives the browser session: the token never goes there.
       'no-restricted-globals': ['error', { name: 'localStorage', message: 'the token lives in memory and sessionStorage only' }],
       'no-restricted-properties': ['error', { object: 'window', property: 'localStorage', message: 'the token lives in memory and sessionStorage only' }],

@@ -11,6 +11,8 @@ import (
 	"crypto/rand"
 	"flag"
 	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -49,7 +51,7 @@ func run(out string) error {
 	}
 	key := make([]byte, 32)
 	_, _ = rand.Read(key)
-	svc, err := services.New(db, services.Config{JWTSecret: key, DataKey: key})
+	svc, err := services.New(db, services.Config{JWTSecret: key, DataKey: key, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		return err
 	}

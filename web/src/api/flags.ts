@@ -54,7 +54,8 @@ export function addMonths(date: string, months: number): string {
 export const listFlags = (query: { cadre_id?: number; status?: string; source?: string; kind?: string; page?: number; page_size?: number } = {}) =>
   pending<Page<Flag>>('get', '/api/v1/flags', { query })
 export const getFlag = (id: number) => pending<FlagDetail>('get', `/api/v1/flags/${id}`)
-export const createFlag = (body: NewFlag) => pending<Flag>('post', '/api/v1/flags', { body })
+export const createFlag = (body: NewFlag, idempotencyKey: string) =>
+  pending<Flag>('post', '/api/v1/flags', { body, headers: { 'Idempotency-Key': idempotencyKey } })
 export const updateFlag = (id: number, body: { status: FlagStatus; note: string; version: number }) =>
   pending<FlagDetail>('patch', `/api/v1/flags/${id}`, { body })
 export const flagSummary = (cadreId: number) => pending<FlagSummary>('get', '/api/v1/cadres/{id}/flag-summary', { params: { id: cadreId } })
