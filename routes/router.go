@@ -11,6 +11,7 @@ import (
 	"efile/services"
 	"efile/services/account"
 	"efile/services/errs"
+	"efile/web"
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
@@ -60,7 +61,9 @@ func New(d Deps) (*gin.Engine, error) {
 	r.Use(securityHeaders, requestID(s.Logger), m.handler, accessLog(s.Audit), recovery)
 	// Unknown routes and methods answer 404 and 405 to anyone; a valid
 	// token still names its user in the access log.
-	r.NoRoute(identify(s.Accounts), func(c *gin.Context) { abort(c, errNoRoute) })
+	// The web console's files are served first (routes/console.go); what
+	// it does not serve falls through to the API's 404.
+	r.NoRoute(console(web.Dist()), identify(s.Accounts), func(c *gin.Context) { abort(c, errNoRoute) })
 	r.NoMethod(identify(s.Accounts), func(c *gin.Context) {
 		c.AbortWithStatusJSON(http.StatusMethodNotAllowed, errorBody{errorDetail{Code: "method_not_allowed",
 			Message: localize(printerFor(c), msgNoMethod)}})

@@ -38,6 +38,10 @@ const (
 	Purposes      = "purposes"
 	Severities    = "severities"
 	Scores        = "scores"
+
+	// For the console (SPEC section 12: it writes no label of its own).
+	CycleStatuses = "cycle_statuses"
+	ImportActions = "import_actions"
 )
 
 var tables = map[string]map[string]string{
@@ -155,6 +159,10 @@ var tables = map[string]map[string]string{
 		"transfer":     "交流",
 	},
 	Severities: {"info": "一般", "warning": "较重", "serious": "严重"},
+	// SPEC section 7: a cycle's states.
+	CycleStatuses: {"draft": "草稿", "open": "进行中", "closed": "已关闭", "finalized": "已定等次"},
+	// SPEC section 5: what an import did with each row.
+	ImportActions: {"created": "新增", "updated": "更新", "unchanged": "无变化"},
 	// SPEC section 7: 德能勤绩廉.
 	Scores: {
 		"morality":    "德",

@@ -32,6 +32,8 @@ var specCodes = map[string][]string{
 	vocab.Purposes:      vetting.Purposes(),
 	vocab.Severities:    {"info", "warning", "serious"},
 	vocab.Scores:        {"morality", "ability", "diligence", "achievement", "integrity"},
+	vocab.CycleStatuses: {"draft", "open", "closed", "finalized"},
+	vocab.ImportActions: {"created", "updated", "unchanged"},
 }
 
 func TestEveryCodeLabelled(t *testing.T) {

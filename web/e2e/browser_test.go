@@ -1,0 +1,161 @@
+package e2e
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+)
+
+// findChromium names the browser binary, or "" when none is installed.
+func findChromium() string {
+	if p := os.Getenv("EFILE_CHROMIUM"); p != "" {
+		return p
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// browser is one headless Chromium for a test; each tab() is a fresh tab,
+// so a fresh sessionStorage: one signed-in user.
+type browser struct {
+	t   *testing.T
+	ctx context.Context
+	url string
+}
+
+func newBrowser(t *testing.T, url string) *browser {
+	t.Helper()
+	path := findChromium()
+	if path == "" {
+		if os.Getenv("EFILE_TEST_BROWSER") == "1" {
+			t.Fatal("EFILE_TEST_BROWSER=1 but no Chromium found (apt-get install chromium fonts-noto-cjk, or set EFILE_CHROMIUM)")
+		}
+		t.Skip("browser tests skipped: no Chromium found (apt-get install chromium fonts-noto-cjk; EFILE_TEST_BROWSER=1 makes this a failure)")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.NoSandbox,
+		chromedp.WindowSize(1366, 768), chromedp.Flag("disable-gpu", true), chromedp.Flag("lang", "zh-CN"),
+		chromedp.Flag("disable-dev-shm-usage", true))
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	bctx, cancelB := chromedp.NewContext(actx)
+	if err := chromedp.Do(bctx); err != nil {
+		cancelB()
+		cancelA()
+		t.Fatalf("start %s: %v", path, err)
+	}
+	t.Cleanup(func() { cancelB(); cancelA() })
+	return &browser{t: t, ctx: bctx, url: url}
+}
+
+// tab is one page of the browser, as one user.
+type tab struct {
+	b   *browser
+	ctx context.Context
+}
+
+func (b *browser) tab(t *testing.T) *tab {
+	ctx, cancel := chromedp.NewContext(b.ctx)
+	t.Cleanup(cancel)
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1366, 768)); err != nil {
+		t.Fatal(err)
+	}
+	return &tab{b: b, ctx: ctx}
+}
+
+// run performs actions within 30 seconds; on failure it saves a
+// screenshot of the page and fails the test naming the file.
+func (p *tab) run(t *testing.T, what string, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(p.ctx, 30*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		p.fail(t, what, err)
+	}
+}
+
+// get runs one action that answers a value, failing like run.
+func get[T any](t *testing.T, p *tab, what string, a chromedp.Action[T]) T {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(p.ctx, 30*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(ctx, a)
+	if err != nil {
+		p.fail(t, what, err)
+	}
+	return v
+}
+
+// fail saves a screenshot of the page and fails the test, naming the file.
+func (p *tab) fail(t *testing.T, what string, err error) {
+	t.Helper()
+	{
+		sctx, scancel := context.WithTimeout(p.ctx, 10*time.Second)
+		defer scancel()
+		loc, _ := chromedp.Run(sctx, chromedp.Location())
+		png, _ := chromedp.Run(sctx, chromedp.CaptureScreenshot())
+		name := "failure-" + strings.NewReplacer("/", "_", " ", "_").Replace(t.Name()) + ".png"
+		dir := os.Getenv("EFILE_TEST_ARTIFACTS")
+		if dir == "" {
+			dir = os.TempDir()
+		}
+		file := filepath.Join(dir, name)
+		if len(png) > 0 && os.WriteFile(file, png, 0o644) == nil {
+			t.Fatalf("%s: %v (at %s; screenshot %s)", what, err, loc, file)
+		}
+		t.Fatalf("%s: %v (at %s; no screenshot)", what, err, loc)
+	}
+}
+
+// shot writes the page to EFILE_SCREENSHOTS/name.png when that is set.
+func (p *tab) shot(t *testing.T, name string) {
+	t.Helper()
+	dir := os.Getenv("EFILE_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	// Fonts loaded and two frames painted, rather than a sleep.
+	get(t, p, "settle", chromedp.Evaluate[bool](`document.fonts.ready.then(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(true)))))`,
+		chromedp.EvalAwaitPromise))
+	png := get(t, p, "screenshot "+name, chromedp.CaptureScreenshot())
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// signIn opens the console and signs in through the form.
+func (p *tab) signIn(t *testing.T, user, pw string) {
+	t.Helper()
+	p.run(t, "sign in as "+user,
+		chromedp.Navigate(p.b.url+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`input[name=username]`)),
+		chromedp.SendKeys(chromedp.CSS(`input[name=username]`), user),
+		chromedp.SendKeys(chromedp.CSS(`input[name=password]`), pw),
+		chromedp.Click(chromedp.CSS(`[data-test=login]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-test=who]`)),
+	)
+}
+
+// text reads the visible text of the first element matching sel.
+func (p *tab) text(t *testing.T, sel string) string {
+	t.Helper()
+	p.run(t, "wait for "+sel, chromedp.WaitVisible(chromedp.CSS(sel)))
+	return get(t, p, "read "+sel, chromedp.Text(chromedp.CSS(sel)))
+}
+
+// pickFirst chooses the first entry of the dialog's select with the
+// keyboard, as a user tabbing through the form would.
+func pickFirst() chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		chromedp.Click(chromedp.CSS(`.el-dialog .el-select__wrapper`), chromedp.NodeVisible),
+		chromedp.SendKeys(chromedp.CSS(`.el-dialog .el-select__wrapper input`), kb.ArrowDown+kb.Enter))
+}

@@ -1,0 +1,16 @@
+// Names for the generated schemas the pages use.
+import type { components } from './schema'
+
+type S = components['schemas']
+export type Cadre = S['cadreResponse']
+export type CadreList = S['cadreResponseList']
+export type RecordItem = S['recordResponse']
+export type EFile = S['efileResponse']
+export type Unit = S['unitResponse']
+export type User = S['userResponse']
+export type SessionUser = S['sessionUser']
+export type AccessEntry = S['accessEntryResponse']
+export type Verdict = S['Verdict']
+export type ImportReport = S['ImportReport']
+export type CreateUser = S['createUserRequest']
+export type UpdateUser = S['updateUserRequest']
