@@ -44,6 +44,258 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/appraisal-cycles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List appraisal cycles, newest first
+         * @description Who may use it: org_reviewer, evaluator. Evaluators: the cycles they have assignments in.
+         */
+        get: operations["getAppraisalCycles"];
+        put?: never;
+        /**
+         * Create an appraisal cycle, as a draft (Idempotency-Key accepted)
+         * @description Who may use it: org_reviewer.
+         */
+        post: operations["postAppraisalCycles"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/appraisal-cycles/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read an appraisal cycle
+         * @description Who may use it: org_reviewer, evaluator. Evaluators: the cycles they have assignments in.
+         */
+        get: operations["getAppraisalCyclesById"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/appraisal-cycles/{id}/appraisals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a cycle's appraisals, newest first
+         * @description Who may use it: org_reviewer, evaluator. Evaluators: only their own appraisals.
+         */
+        get: operations["getAppraisalCyclesByIdAppraisals"];
+        put?: never;
+        /**
+         * Submit an appraisal of an assigned cadre (Idempotency-Key accepted)
+         * @description Who may use it: evaluator. Only cadres the evaluator is assigned in this cycle.
+         */
+        post: operations["postAppraisalCyclesByIdAppraisals"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/appraisal-cycles/{id}/appraisals/{aid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Revise one's appraisal while the cycle is open (with version)
+         * @description Who may use it: evaluator. Only the appraisal's author.
+         */
+        put: operations["putAppraisalCyclesByIdAppraisalsByAid"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/appraisal-cycles/{id}/assignments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a cycle's assignments, newest first
+         * @description Who may use it: org_reviewer, evaluator. Evaluators: only their own assignments.
+         */
+        get: operations["getAppraisalCyclesByIdAssignments"];
+        put?: never;
+        /**
+         * Assign an evaluator to appraise a cadre (Idempotency-Key accepted)
+         * @description Who may use it: org_reviewer. Any cadre but one's own record; the evaluator not linked to the cadre (recusal).
+         */
+        post: operations["postAppraisalCyclesByIdAssignments"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/appraisal-cycles/{id}/assignments/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Assign evaluators to every active cadre of a unit and its sub-units (at most 5,000 pairs)
+         * @description Who may use it: org_reviewer.
+         */
+        post: operations["postAppraisalCyclesByIdAssignmentsBulk"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/appraisal-cycles/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close an open cycle and compute its proposed results
+         * @description Who may use it: org_reviewer.
+         */
+        post: operations["postAppraisalCyclesByIdClose"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/appraisal-cycles/{id}/finalize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Finalize a closed cycle, with overrides (each with a reason)
+         * @description Who may use it: org_reviewer.
+         */
+        post: operations["postAppraisalCyclesByIdFinalize"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/appraisal-cycles/{id}/open": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Open a draft cycle: evaluators may submit
+         * @description Who may use it: org_reviewer.
+         */
+        post: operations["postAppraisalCyclesByIdOpen"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/appraisal-cycles/{id}/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Assigned, submitted and missing appraisals per unit and per evaluator
+         * @description Who may use it: org_reviewer.
+         */
+        get: operations["getAppraisalCyclesByIdProgress"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/appraisal-cycles/{id}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A closed cycle's results, highest score first
+         * @description Who may use it: org_reviewer.
+         */
+        get: operations["getAppraisalCyclesByIdResults"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/appraisal-cycles/{id}/results.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A closed cycle's results as a workbook (results and grade distribution per unit)
+         * @description Who may use it: org_reviewer.
+         */
+        get: operations["getAppraisalCyclesByIdResultsXlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/login": {
         parameters: {
             query?: never;
@@ -192,6 +444,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cadres/{id}/flag-summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Counts of a cadre's flags (open, by source, active sanction)
+         * @description Who may use it: org_reviewer. Nobody: their own cadre record (recusal).
+         */
+        get: operations["getCadresByIdFlagSummary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cadres/{id}/records": {
         parameters: {
             query?: never;
@@ -254,6 +526,78 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cadres/{id}/vettings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a cadre's vettings, newest first
+         * @description Who may use it: org_reviewer. Nobody: their own cadre record (recusal).
+         */
+        get: operations["getCadresByIdVettings"];
+        put?: never;
+        /**
+         * Vet a cadre before promotion; stored and never changed (Idempotency-Key accepted)
+         * @description Who may use it: org_reviewer. Nobody: their own cadre record (recusal).
+         */
+        post: operations["postCadresByIdVettings"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List flags, newest first (no history)
+         * @description Who may use it: org_reviewer, auditor. Auditors: their own department's flags only (others answer 404, lists leave them out). Reviewers: every flag, never its reporter. Nobody: flags on their own cadre record (recusal).
+         */
+        get: operations["getFlags"];
+        put?: never;
+        /**
+         * File a flag; its source is the filer's department (Idempotency-Key accepted)
+         * @description Who may use it: auditor. Auditors: their own department's flags only (others answer 404, lists leave them out). Reviewers: every flag, never its reporter. Nobody: flags on their own cadre record (recusal).
+         */
+        post: operations["postFlags"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flags/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a flag with its history
+         * @description Who may use it: org_reviewer, auditor. Auditors: their own department's flags only (others answer 404, lists leave them out). Reviewers: every flag, never its reporter. Nobody: flags on their own cadre record (recusal).
+         */
+        get: operations["getFlagsById"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Move a flag to another status (with version and a note)
+         * @description Who may use it: auditor. Auditors: their own department's flags only. Nobody: flags on their own cadre record (recusal).
+         */
+        patch: operations["patchFlagsById"];
         trace?: never;
     };
     "/api/v1/me": {
@@ -388,6 +732,26 @@ export interface paths {
         patch: operations["patchUsersById"];
         trace?: never;
     };
+    "/api/v1/vettings/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Vet up to 1,000 cadres; answers in the order asked, each stored (Idempotency-Key accepted)
+         * @description Who may use it: org_reviewer. Every id must be a cadre the reviewer may vet (400 per id otherwise, nothing stored).
+         */
+        post: operations["postVettingsBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/vocabulary": {
         parameters: {
             query?: never;
@@ -501,6 +865,12 @@ export interface components {
             score: number;
             year: number;
         };
+        BulkResult: {
+            /** Format: int64 */
+            created: number;
+            /** Format: int64 */
+            skipped: number;
+        };
         Error: {
             error: components["schemas"]["ErrorDetail"];
         };
@@ -509,6 +879,14 @@ export interface components {
             code: "invalid_json" | "validation_failed" | "unauthenticated" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "version_conflict" | "invalid_transition" | "cycle_not_open" | "already_submitted" | "quota_exceeded" | "payload_too_large" | "rate_limited" | "internal" | "unavailable";
             details?: components["schemas"]["FieldError"][];
             message: string;
+        };
+        EvaluatorProgress: {
+            /** Format: int64 */
+            assigned: number;
+            /** Format: int64 */
+            evaluator_id: number;
+            /** Format: int64 */
+            submitted: number;
         };
         FieldError: {
             field: string;
@@ -535,6 +913,36 @@ export interface components {
             changed: string[];
             line: number;
         };
+        OverrideInfo: {
+            /** Format: date-time */
+            at: string;
+            /** Format: int64 */
+            by: number;
+            grade: string;
+            reason: string;
+        };
+        Progress: {
+            evaluators: components["schemas"]["EvaluatorProgress"][];
+            units: components["schemas"]["UnitProgress"][];
+        };
+        Reason: {
+            /** Format: int64 */
+            cycle_id?: number | null;
+            /** Format: int64 */
+            flag_id?: number | null;
+            message: string;
+            rule: string;
+        };
+        UnitProgress: {
+            /** Format: int64 */
+            assigned: number;
+            /** Format: int64 */
+            missing: number;
+            /** Format: int64 */
+            submitted: number;
+            /** Format: int64 */
+            unit_id: number;
+        };
         Verdict: {
             /** Format: int64 */
             checked: number;
@@ -544,6 +952,7 @@ export interface components {
             head_hash: string;
             /** Format: int64 */
             head_seq: number;
+            macs_checked: boolean;
             ok: boolean;
             /** Format: int64 */
             pending: number;
@@ -551,11 +960,17 @@ export interface components {
         };
         Vetting: {
             as_of: string;
+            /** Format: int64 */
+            cadre_id: number;
+            /** Format: date-time */
             checked_at: string;
-            checked_by: string;
+            /** Format: int64 */
+            checked_by: number;
+            checked_by_name: string;
             /** Format: int64 */
             id: number;
             purpose: string;
+            reasons: components["schemas"]["Reason"][];
             verdict: string;
         };
         accessEntryResponse: {
@@ -589,6 +1004,61 @@ export interface components {
             occurred_on: string;
             reason: string;
         };
+        appraisalResponse: {
+            /** Format: int64 */
+            assignment_id: number;
+            /** Format: int64 */
+            cadre_id: number;
+            comment: string;
+            /** Format: int64 */
+            cycle_id: number;
+            /** Format: int64 */
+            evaluator_id: number;
+            /** Format: int64 */
+            id: number;
+            rater_type: string;
+            scores: components["schemas"]["scoresResponse"];
+            /** Format: date-time */
+            submitted_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            version: number;
+        };
+        appraisalResponseList: {
+            items: components["schemas"]["appraisalResponse"][];
+            page: number;
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
+        assignmentResponse: {
+            /** Format: int64 */
+            cadre_id: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: int64 */
+            created_by: number;
+            /** Format: int64 */
+            cycle_id: number;
+            /** Format: int64 */
+            evaluator_id: number;
+            /** Format: int64 */
+            id: number;
+            rater_type: string;
+        };
+        assignmentResponseList: {
+            items: components["schemas"]["assignmentResponse"][];
+            page: number;
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
+        bulkAssignRequest: {
+            evaluator_ids: number[];
+            rater_type: string;
+            /** Format: int64 */
+            unit_id: number;
+        };
         cadreResponse: {
             appointed_on: string;
             birth_date: string;
@@ -619,6 +1089,13 @@ export interface components {
         changedResponse: {
             changed: boolean;
         };
+        createAssignmentRequest: {
+            /** Format: int64 */
+            cadre_id: number;
+            /** Format: int64 */
+            evaluator_id: number;
+            rater_type: string;
+        };
         createCadreRequest: {
             appointed_on: string;
             birth_date: string;
@@ -630,6 +1107,26 @@ export interface components {
             rank: string;
             /** Format: int64 */
             unit_id: number;
+        };
+        createCycleRequest: {
+            excellent_quota_pct?: number | null;
+            kind: string;
+            name: string;
+            period_end: string;
+            period_start: string;
+            year: number;
+        };
+        createFlagRequest: {
+            /** Format: int64 */
+            cadre_id: number;
+            detail: string;
+            kind: string;
+            occurred_on: string;
+            petition_type?: string | null;
+            reporter?: string | null;
+            sanction?: components["schemas"]["sanctionRequest"] | null;
+            severity: string;
+            summary: string;
         };
         createRecordRequest: {
             category: string;
@@ -653,6 +1150,35 @@ export interface components {
             unit_id?: number | null;
             username: string;
         };
+        cycleResponse: {
+            /** Format: date-time */
+            closed_at?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: int64 */
+            created_by: number;
+            excellent_quota_pct: number;
+            /** Format: date-time */
+            finalized_at?: string | null;
+            /** Format: int64 */
+            finalized_by?: number | null;
+            /** Format: int64 */
+            id: number;
+            kind: string;
+            name: string;
+            period_end: string;
+            period_start: string;
+            status: string;
+            version: number;
+            year: number;
+        };
+        cycleResponseList: {
+            items: components["schemas"]["cycleResponse"][];
+            page: number;
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
         efileResponse: {
             appraisals: components["schemas"]["Appraisal"][];
             cadre: components["schemas"]["cadreResponse"];
@@ -662,6 +1188,83 @@ export interface components {
                 [key: string]: number;
             };
             vettings: components["schemas"]["Vetting"][];
+        };
+        finalizeRequest: {
+            overrides: components["schemas"]["overrideRequest"][];
+        };
+        flagDetailResponse: {
+            /** Format: int64 */
+            cadre_id: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: int64 */
+            created_by: number;
+            detail: string;
+            history: components["schemas"]["flagEventResponse"][];
+            /** Format: int64 */
+            id: number;
+            influence_until?: string | null;
+            kind: string;
+            occurred_on: string;
+            petition_type?: string | null;
+            reporter?: string | null;
+            sanction?: components["schemas"]["sanctionResponse"] | null;
+            severity: string;
+            source: string;
+            status: string;
+            summary: string;
+            /** Format: date-time */
+            updated_at: string;
+            version: number;
+        };
+        flagEventResponse: {
+            actor: string;
+            /** Format: int64 */
+            actor_id: number;
+            /** Format: date-time */
+            at: string;
+            from: string;
+            note: string;
+            to: string;
+        };
+        flagResponse: {
+            /** Format: int64 */
+            cadre_id: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: int64 */
+            created_by: number;
+            detail: string;
+            /** Format: int64 */
+            id: number;
+            influence_until?: string | null;
+            kind: string;
+            occurred_on: string;
+            petition_type?: string | null;
+            reporter?: string | null;
+            sanction?: components["schemas"]["sanctionResponse"] | null;
+            severity: string;
+            source: string;
+            status: string;
+            summary: string;
+            /** Format: date-time */
+            updated_at: string;
+            version: number;
+        };
+        flagResponseList: {
+            items: components["schemas"]["flagResponse"][];
+            page: number;
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
+        flagSummaryResponse: {
+            active_sanction: boolean;
+            by_source: {
+                [key: string]: number;
+            };
+            /** Format: int64 */
+            open: number;
         };
         healthResponse: {
             status: string;
@@ -676,9 +1279,20 @@ export interface components {
             token: string;
             user: components["schemas"]["sessionUser"];
         };
+        overrideRequest: {
+            /** Format: int64 */
+            cadre_id: number;
+            grade: string;
+            reason: string;
+        };
         passwordRequest: {
             current_password: string;
             new_password: string;
+        };
+        ratersResponse: {
+            peer: number;
+            subordinate: number;
+            superior: number;
         };
         recordResponse: {
             /** Format: int64 */
@@ -705,8 +1319,56 @@ export interface components {
             /** Format: int64 */
             total: number;
         };
+        resultResponse: {
+            /** Format: int64 */
+            cadre_id: number;
+            grade: string;
+            override?: components["schemas"]["OverrideInfo"] | null;
+            proposed_grade: string;
+            raters: components["schemas"]["ratersResponse"];
+            reasons: string[];
+            /** Format: int64 */
+            score: number;
+        };
+        resultsResponse: {
+            /** Format: int64 */
+            cycle_id: number;
+            items: components["schemas"]["resultResponse"][];
+            missing: number[];
+            status: string;
+        };
+        reviseAppraisalRequest: {
+            comment: string;
+            scores: components["schemas"]["scoresBody"];
+            version: number;
+        };
         revokedResponse: {
             revoked: boolean;
+        };
+        sanctionRequest: {
+            decided_on: string;
+            period_months?: number | null;
+            type: string;
+        };
+        sanctionResponse: {
+            decided_on: string;
+            influence_until?: string | null;
+            period_months?: number | null;
+            type: string;
+        };
+        scoresBody: {
+            ability?: number | null;
+            achievement?: number | null;
+            diligence?: number | null;
+            integrity?: number | null;
+            morality?: number | null;
+        };
+        scoresResponse: {
+            ability: number;
+            achievement: number;
+            diligence: number;
+            integrity: number;
+            morality: number;
         };
         sessionUser: {
             /** Format: int64 */
@@ -719,6 +1381,12 @@ export interface components {
             /** Format: int64 */
             unit_id?: number | null;
             username: string;
+        };
+        submitAppraisalRequest: {
+            /** Format: int64 */
+            cadre_id: number;
+            comment: string;
+            scores: components["schemas"]["scoresBody"];
         };
         unitResponse: {
             code: string;
@@ -756,6 +1424,11 @@ export interface components {
             unit_id?: number | null;
             version: number;
         };
+        updateFlagRequest: {
+            note: string;
+            status: string;
+            version: number;
+        };
         updateUserRequest: {
             /** Format: int64 */
             cadre_id?: number | null;
@@ -787,6 +1460,39 @@ export interface components {
         };
         userResponseList: {
             items: components["schemas"]["userResponse"][];
+            page: number;
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
+        vetBatchRequest: {
+            as_of?: string | null;
+            cadre_ids: number[];
+            purpose: string;
+        };
+        vetBatchResponse: {
+            items: components["schemas"]["vettingResponse"][];
+        };
+        vetRequest: {
+            as_of?: string | null;
+            purpose: string;
+        };
+        vettingResponse: {
+            as_of: string;
+            /** Format: int64 */
+            cadre_id: number;
+            /** Format: date-time */
+            checked_at: string;
+            /** Format: int64 */
+            checked_by: number;
+            /** Format: int64 */
+            id: number;
+            purpose: string;
+            reasons: components["schemas"]["Reason"][];
+            verdict: string;
+        };
+        vettingResponseList: {
+            items: components["schemas"]["vettingResponse"][];
             page: number;
             page_size: number;
             /** Format: int64 */
@@ -945,6 +1651,494 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getAppraisalCycles: {
+        parameters: {
+            query?: {
+                /** @description page number, from 1 (default 1) */
+                page?: number;
+                /** @description items per page (default 50; above 200 is clamped to 200) */
+                page_size?: number;
+                /** @description draft, open, closed or finalized */
+                status?: string;
+                /** @description ordinary, annual, special or term */
+                kind?: string;
+                /** @description cycles of this year */
+                year?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["cycleResponseList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    postAppraisalCycles: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retry with the same key and body within 24 h returns the first response and creates nothing; another body is 409 conflict. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["createCycleRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["cycleResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getAppraisalCyclesById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["cycleResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getAppraisalCyclesByIdAppraisals: {
+        parameters: {
+            query?: {
+                /** @description page number, from 1 (default 1) */
+                page?: number;
+                /** @description items per page (default 50; above 200 is clamped to 200) */
+                page_size?: number;
+                /** @description appraisals of this cadre */
+                cadre_id?: number;
+                /** @description appraisals by this evaluator */
+                evaluator_id?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["appraisalResponseList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    postAppraisalCyclesByIdAppraisals: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retry with the same key and body within 24 h returns the first response and creates nothing; another body is 409 conflict. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["submitAppraisalRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["appraisalResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    putAppraisalCyclesByIdAppraisalsByAid: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                aid: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["reviseAppraisalRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["appraisalResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getAppraisalCyclesByIdAssignments: {
+        parameters: {
+            query?: {
+                /** @description page number, from 1 (default 1) */
+                page?: number;
+                /** @description items per page (default 50; above 200 is clamped to 200) */
+                page_size?: number;
+                /** @description assignments of this evaluator */
+                evaluator_id?: number;
+                /** @description assignments to appraise this cadre */
+                cadre_id?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["assignmentResponseList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    postAppraisalCyclesByIdAssignments: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retry with the same key and body within 24 h returns the first response and creates nothing; another body is 409 conflict. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["createAssignmentRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["assignmentResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    postAppraisalCyclesByIdAssignmentsBulk: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["bulkAssignRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkResult"] | null;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    postAppraisalCyclesByIdClose: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["cycleResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    postAppraisalCyclesByIdFinalize: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["finalizeRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["cycleResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    postAppraisalCyclesByIdOpen: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["cycleResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getAppraisalCyclesByIdProgress: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Progress"] | null;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getAppraisalCyclesByIdResults: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["resultsResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getAppraisalCyclesByIdResultsXlsx: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
@@ -1239,6 +2433,34 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    getCadresByIdFlagSummary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["flagSummaryResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     getCadresByIdRecords: {
         parameters: {
             query?: {
@@ -1372,6 +2594,210 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["recordResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getCadresByIdVettings: {
+        parameters: {
+            query?: {
+                /** @description page number, from 1 (default 1) */
+                page?: number;
+                /** @description items per page (default 50; above 200 is clamped to 200) */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["vettingResponseList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    postCadresByIdVettings: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retry with the same key and body within 24 h returns the first response and creates nothing; another body is 409 conflict. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["vetRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["vettingResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getFlags: {
+        parameters: {
+            query?: {
+                /** @description page number, from 1 (default 1) */
+                page?: number;
+                /** @description items per page (default 50; above 200 is clamped to 200) */
+                page_size?: number;
+                /** @description flags of this cadre */
+                cadre_id?: number;
+                /** @description open, verifying, substantiated, unsubstantiated or resolved */
+                status?: string;
+                /** @description discipline, audit, petition or inspection (an auditor naming another department gets an empty list) */
+                source?: string;
+                /** @description clue, investigation, sanction, audit_finding, petition or inquiry */
+                kind?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["flagResponseList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    postFlags: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retry with the same key and body within 24 h returns the first response and creates nothing; another body is 409 conflict. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["createFlagRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["flagDetailResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getFlagsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["flagDetailResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    patchFlagsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["updateFlagRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["flagDetailResponse"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -1656,6 +3082,40 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    postVettingsBatch: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retry with the same key and body within 24 h returns the first response and creates nothing; another body is 409 conflict. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["vetBatchRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["vetBatchResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
