@@ -55,7 +55,9 @@ export function url(path: string, o: Options = {}): string {
 
 /** raw sends one request and decodes the JSON answer or its error envelope. */
 export async function raw<T>(method: string, path: string, o: Options & { body?: unknown; form?: FormData } = {}): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json', ...(o.headers ?? {}) }
+  // The console speaks Chinese, so the server's messages should too,
+  // whatever language the browser itself asks for (SPEC section 12).
+  const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Language': 'zh-CN', ...(o.headers ?? {}) }
   if (session.token) headers.Authorization = 'Bearer ' + session.token
   let body: BodyInit | undefined
   if (o.form) body = o.form
@@ -98,7 +100,7 @@ export function upload<P extends PathWith<'post'>>(path: P, form: FormData, o: O
 
 /** download fetches a file with the bearer token and hands it to the browser under the server's name. */
 export async function download(path: PathWith<'get'>, o: Options = {}, fallbackName = 'download.xlsx'): Promise<void> {
-  const res = await fetch(url(path, o), { headers: { Authorization: 'Bearer ' + session.token }, cache: 'no-store' })
+  const res = await fetch(url(path, o), { headers: { Authorization: 'Bearer ' + session.token, 'Accept-Language': 'zh-CN' }, cache: 'no-store' })
   if (!res.ok) {
     let msg = '下载失败（' + res.status + '）'
     try { msg = (await res.json()).error.message } catch { /* not JSON */ }
