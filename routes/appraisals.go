@@ -1,6 +1,7 @@
 package routes
 
 import (
+	"efile/services/sheet"
 	"strconv"
 	"time"
 
@@ -353,22 +354,10 @@ func (h *handlers) getResults(c *gin.Context) (resultsResponse, error) {
 	return toResultsResponse(r), nil
 }
 
-func (h *handlers) getResultsXLSX(c *gin.Context) {
+func (h *handlers) getResultsXLSX(c *gin.Context) (*sheet.Book, error) {
 	id, err := pathID(c, "id")
 	if err != nil {
-		abort(c, err)
-		return
+		return nil, err
 	}
-	wb, err := h.s.Appraisals.Workbook(ctx(c), me(c), id)
-	if err != nil {
-		abort(c, err)
-		return
-	}
-	defer wb.Close()
-	c.Header("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	c.Header("Content-Disposition", wb.ContentDisposition())
-	c.Status(200)
-	if err := wb.Write(c.Writer); err != nil {
-		logger(c).Error("write workbook", "err", err.Error())
-	}
+	return h.s.Appraisals.Workbook(ctx(c), me(c), id)
 }

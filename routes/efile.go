@@ -2,6 +2,7 @@ package routes
 
 import (
 	"efile/services/efile"
+	"efile/services/sheet"
 
 	"github.com/gin-gonic/gin"
 )
@@ -37,24 +38,10 @@ func (h *handlers) getEFile(c *gin.Context) (efileResponse, error) {
 	return out, nil
 }
 
-func (h *handlers) getEFileXLSX(c *gin.Context) {
+func (h *handlers) getEFileXLSX(c *gin.Context) (*sheet.Book, error) {
 	id, err := pathID(c, "id")
 	if err != nil {
-		abort(c, err)
-		return
+		return nil, err
 	}
-	wb, err := h.s.EFiles.Workbook(ctx(c), me(c), id)
-	if err != nil {
-		abort(c, err)
-		return
-	}
-	defer wb.Close()
-	c.Header("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	// 干部现实表现电子档案-NAME-YYYYMMDD.xlsx, with efile-ID-YYYYMMDD.xlsx for
-	// clients that know only the ASCII filename parameter (RFC 6266).
-	c.Header("Content-Disposition", wb.ContentDisposition())
-	c.Status(200)
-	if err := wb.Write(c.Writer); err != nil {
-		logger(c).Error("write workbook", "err", err.Error())
-	}
+	return h.s.EFiles.Workbook(ctx(c), me(c), id)
 }

@@ -18,6 +18,7 @@ import (
 	"efile/services/accesslog"
 	"efile/services/errs"
 	"efile/services/idempotency"
+	"efile/services/sheet"
 
 	"github.com/gin-gonic/gin"
 )
@@ -76,6 +77,30 @@ func uploadOp[Out any](fn func(c *gin.Context, file *multipart.FileHeader) (Out,
 				return
 			}
 			h.respond(c, rt, fp, func(c *gin.Context) (any, error) { return fn(c, fh) })
+		}
+	}}
+}
+
+// workbookOp serves a workbook download: fn builds the (streamed) workbook
+// of the object the path names, the adapter sends it under the workbook's
+// own file name. The access-log entry is written before its first byte.
+func workbookOp(fn func(c *gin.Context) (*sheet.Book, error)) endpoint {
+	return endpoint{response: docXLSX, serve: func(h *handlers, rt *route) gin.HandlerFunc {
+		return func(c *gin.Context) {
+			wb, err := fn(c)
+			if err != nil {
+				abort(c, err)
+				return
+			}
+			defer wb.Close()
+			c.Header("Content-Type", docXLSX.MediaType)
+			// NAME-YYYYMMDD.xlsx in Chinese, with an ASCII fallback for
+			// clients that know only the filename parameter (RFC 6266).
+			c.Header("Content-Disposition", wb.ContentDisposition())
+			c.Status(rt.status())
+			if err := wb.Write(c.Writer); err != nil {
+				logger(c).Error("write workbook", "err", err.Error())
+			}
 		}
 	}}
 }

@@ -5,8 +5,6 @@ import (
 
 	"efile/services/accesslog"
 	"efile/services/cadre"
-
-	"github.com/gin-gonic/gin"
 )
 
 // route is one row of the route table: the one place a route is written.
@@ -129,7 +127,7 @@ func (h *handlers) table() []route {
 			Op: jsonOp(h.amendRecord), Status: 201, Idempotent: true, Scope: inScope},
 		{Method: "GET", Path: "/api/v1/cadres/:id/efile", Summary: "The cadre's e-file", Op: readOp(h.getEFile), Scope: inScope},
 		{Method: "GET", Path: "/api/v1/cadres/:id/efile.xlsx", Summary: "The cadre's e-file as an Excel workbook",
-			Op: rawOp(func(h *handlers) gin.HandlerFunc { return h.getEFileXLSX }, docXLSX), Scope: inScope, Limit: limitExport, Errors: []int{429}},
+			Op: workbookOp(h.getEFileXLSX), Scope: inScope, Limit: limitExport, Errors: []int{429}},
 
 		{Method: "POST", Path: "/api/v1/flags", Summary: "File a flag; its source is the filer's department (Idempotency-Key accepted)",
 			Op: jsonOp(h.createFlag), Status: 201, Idempotent: true, Scope: flagScope},
@@ -185,6 +183,6 @@ func (h *handlers) table() []route {
 		{Method: "GET", Path: "/api/v1/appraisal-cycles/:id/results", Summary: "A closed cycle's results, highest score first",
 			Op: readOp(h.getResults)},
 		{Method: "GET", Path: "/api/v1/appraisal-cycles/:id/results.xlsx", Summary: "A closed cycle's results as a workbook (results and grade distribution per unit)",
-			Op: rawOp(func(h *handlers) gin.HandlerFunc { return h.getResultsXLSX }, docXLSX), Limit: limitExport, Errors: []int{429}},
+			Op: workbookOp(h.getResultsXLSX), Limit: limitExport, Errors: []int{429}},
 	}
 }

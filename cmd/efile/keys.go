@@ -8,9 +8,12 @@ import (
 	"io"
 	"os"
 
+	"efile/models"
 	"efile/services/accesslog"
 	"efile/services/datakey"
 	"efile/services/keyrotate"
+
+	"gorm.io/gorm"
 )
 
 // keysRotate is `efile keys rotate`: with the new key in EFILE_DATA_KEY and
@@ -29,25 +32,11 @@ func keysRotate(ctx context.Context, out io.Writer, args []string) error {
 	if fs.NArg() != 0 {
 		return &exitError{2, errors.New("usage: efile keys rotate (EFILE_DATA_KEY: the new key; EFILE_DATA_KEY_PREVIOUS: the old one)")}
 	}
-	ok, err := c.loadDataKey()
+	db, keys, audit, err := openKeyed(ctx, c, "no data key: set EFILE_DATA_KEY to the new key and EFILE_DATA_KEY_PREVIOUS to the old one")
 	if err != nil {
 		return err
 	}
-	if !ok {
-		return &exitError{2, errors.New("no data key: set EFILE_DATA_KEY to the new key and EFILE_DATA_KEY_PREVIOUS to the old one")}
-	}
-	keys, err := datakey.NewWithPrevious(c.DataKey, c.DataKeyPrevious)
-	if err != nil {
-		return err
-	}
-	db, err := openExisting(ctx, c)
-	if err != nil {
-		return err
-	}
-	if sqlDB, e := db.DB(); e == nil {
-		defer sqlDB.Close()
-	}
-	audit := accesslog.New(db, nil, accesslog.WithKeys(keys))
+	defer models.Close(db)
 	rep, err := keyrotate.New(db, keys, audit).Run(ctx, func(table string, done, total, rewritten int64) {
 		fmt.Fprintf(out, "keys rotate: %s %d/%d rows, %d re-encrypted\n", table, done, total, rewritten)
 	})
@@ -80,25 +69,11 @@ func auditHead(ctx context.Context, out io.Writer, args []string) error {
 	if err != nil {
 		return err
 	}
-	ok, err := c.loadDataKey()
+	db, _, audit, err := openKeyed(ctx, c, "no data key: set EFILE_DATA_KEY (sealing checks each entry's MAC), or keep the key file beside the SQLite database")
 	if err != nil {
 		return err
 	}
-	if !ok {
-		return &exitError{2, errors.New("no data key: set EFILE_DATA_KEY (sealing checks each entry's MAC), or keep the key file beside the SQLite database")}
-	}
-	keys, err := datakey.NewWithPrevious(c.DataKey, c.DataKeyPrevious)
-	if err != nil {
-		return err
-	}
-	db, err := openExisting(ctx, c)
-	if err != nil {
-		return err
-	}
-	if sqlDB, e := db.DB(); e == nil {
-		defer sqlDB.Close()
-	}
-	audit := accesslog.New(db, nil, accesslog.WithKeys(keys))
+	defer models.Close(db)
 	_, serr := audit.Seal(ctx)
 	var fe *accesslog.ForgedError
 	if serr != nil && !errors.As(serr, &fe) {
@@ -114,4 +89,26 @@ func auditHead(ctx context.Context, out io.Writer, args []string) error {
 		return errBrokenChain
 	}
 	return nil
+}
+
+// openKeyed opens an existing database for an offline command that needs
+// the data key (its access-log entries carry MACs): the key (exit 2 with
+// missing when there is none), the database, and the access log keyed.
+func openKeyed(ctx context.Context, c *config, missing string) (*gorm.DB, *datakey.Keys, *accesslog.Service, error) {
+	ok, err := c.loadDataKey()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if !ok {
+		return nil, nil, nil, &exitError{2, errors.New(missing)}
+	}
+	keys, err := datakey.NewWithPrevious(c.DataKey, c.DataKeyPrevious)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	db, err := openExisting(ctx, c)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return db, keys, accesslog.New(db, nil, accesslog.WithKeys(keys)), nil
 }

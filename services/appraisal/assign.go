@@ -229,6 +229,26 @@ func (s *Service) insertPairs(ctx context.Context, cycleID int64, in Bulk, cadre
 	return res.RowsAffected, res.Error
 }
 
+// inCycle is a query on a cycle's rows of model (assignments, appraisals)
+// that viewer may read: an org_reviewer all but those of their own cadre
+// record, an evaluator only their own (404 for a cycle they may not see).
+func (s *Service) inCycle(ctx context.Context, viewer *models.User, cycleID int64, model any) (*gorm.DB, error) {
+	if _, err := s.GetCycle(ctx, viewer, cycleID); err != nil {
+		return nil, err
+	}
+	p := cadre.Assign
+	q := models.Get(ctx, s.db).Model(model).Where("cycle_id = ?", cycleID)
+	if !mayReadAll(viewer) {
+		p = cadre.Appraise(cycleID)
+		q = q.Where("evaluator_id = ?", viewer.ID)
+	}
+	vis, err := s.cadres.Visible(ctx, viewer, p)
+	if err != nil {
+		return nil, err
+	}
+	return q.Where("cadre_id IN (?)", vis), nil
+}
+
 // AssignmentFilter selects assignments for ListAssignments.
 type AssignmentFilter struct {
 	EvaluatorID *int64
@@ -240,20 +260,10 @@ type AssignmentFilter struct {
 // org_reviewer all (but those of their own cadre record), an evaluator only
 // their own.
 func (s *Service) ListAssignments(ctx context.Context, viewer *models.User, cycleID int64, f AssignmentFilter) ([]models.AppraisalAssignment, int64, error) {
-	if _, err := s.GetCycle(ctx, viewer, cycleID); err != nil {
-		return nil, 0, err
-	}
-	p := cadre.Assign
-	q := models.Get(ctx, s.db).Model(&models.AppraisalAssignment{}).Where("cycle_id = ?", cycleID)
-	if !mayReadAll(viewer) {
-		p = cadre.Appraise(cycleID)
-		q = q.Where("evaluator_id = ?", viewer.ID)
-	}
-	vis, err := s.cadres.Visible(ctx, viewer, p)
+	q, err := s.inCycle(ctx, viewer, cycleID, &models.AppraisalAssignment{})
 	if err != nil {
 		return nil, 0, err
 	}
-	q = q.Where("cadre_id IN (?)", vis)
 	if f.EvaluatorID != nil {
 		q = q.Where("evaluator_id = ?", *f.EvaluatorID)
 	}

@@ -165,20 +165,10 @@ type AppraisalFilter struct {
 // ListAppraisals lists a cycle's appraisals, newest first: an evaluator
 // their own, an org_reviewer all (but those of their own cadre record).
 func (s *Service) ListAppraisals(ctx context.Context, viewer *models.User, cycleID int64, f AppraisalFilter) ([]models.Appraisal, int64, error) {
-	if _, err := s.GetCycle(ctx, viewer, cycleID); err != nil {
-		return nil, 0, err
-	}
-	p := cadre.Assign
-	q := models.Get(ctx, s.db).Model(&models.Appraisal{}).Where("cycle_id = ?", cycleID)
-	if !mayReadAll(viewer) {
-		p = cadre.Appraise(cycleID)
-		q = q.Where("evaluator_id = ?", viewer.ID)
-	}
-	vis, err := s.cadres.Visible(ctx, viewer, p)
+	q, err := s.inCycle(ctx, viewer, cycleID, &models.Appraisal{})
 	if err != nil {
 		return nil, 0, err
 	}
-	q = q.Where("cadre_id IN (?)", vis)
 	if f.CadreID != nil {
 		q = q.Where("cadre_id = ?", *f.CadreID)
 	}
