@@ -35,18 +35,26 @@ type CycleResults struct {
 	Missing []int64
 }
 
+// withResults reads a cycle whose results exist (closed or finalized; 409
+// conflict before) and the subquery of the cadres whose results viewer may
+// see: every one but their own record (recusal).
+func (s *Service) withResults(ctx context.Context, viewer *models.User, id int64) (*models.AppraisalCycle, *gorm.DB, error) {
+	c, err := s.GetCycle(ctx, viewer, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if c.Status != StatusClosed && c.Status != StatusFinalized {
+		return nil, nil, ErrResultsNotReady
+	}
+	vis, err := s.cadres.Visible(ctx, viewer, cadre.Assign)
+	return c, vis, err
+}
+
 // Results reads the stored results of a closed or finalized cycle (409
 // conflict before close): two queries. The reviewer's own cadre record is
 // left out (recusal).
 func (s *Service) Results(ctx context.Context, viewer *models.User, id int64) (*CycleResults, error) {
-	c, err := s.GetCycle(ctx, viewer, id)
-	if err != nil {
-		return nil, err
-	}
-	if c.Status != StatusClosed && c.Status != StatusFinalized {
-		return nil, ErrResultsNotReady
-	}
-	vis, err := s.cadres.Visible(ctx, viewer, cadre.Assign)
+	c, vis, err := s.withResults(ctx, viewer, id)
 	if err != nil {
 		return nil, err
 	}

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"efile/models"
-	"efile/services/cadre"
 	"efile/services/sheet"
 	"efile/services/vocab"
 )
@@ -62,14 +61,7 @@ var (
 // title, the header row repeated, page numbers. The caller writes and
 // closes the book.
 func (s *Service) Workbook(ctx context.Context, viewer *models.User, id int64) (*sheet.Book, error) {
-	c, err := s.GetCycle(ctx, viewer, id)
-	if err != nil {
-		return nil, err
-	}
-	if c.Status != StatusClosed && c.Status != StatusFinalized {
-		return nil, ErrResultsNotReady
-	}
-	vis, err := s.cadres.Visible(ctx, viewer, cadre.Assign)
+	c, vis, err := s.withResults(ctx, viewer, id)
 	if err != nil {
 		return nil, err
 	}
