@@ -3,6 +3,7 @@ package e2e
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -170,6 +171,14 @@ func flagAppraisalVettingJourneys(t *testing.T, s *server, b *browser) {
 			confirm("确定"),
 			chromedp.WaitVisible(chromedp.Search(`//*[@data-test="cycle-status"][.="已定等次"]`)),
 			chromedp.WaitVisible(chromedp.Search(`//div[@data-test="results"]//tr[contains(.,"张伟")][contains(.,"年度内受到通报批评")]`)))
+		// Reloaded (no fading message) and scrolled to the chart and the results.
+		rev.run(t, "reload", chromedp.Reload(),
+			chromedp.WaitVisible(chromedp.Search(`//div[@data-test="results"]//tr[contains(.,"年度内受到通报批评")]`)),
+			chromedp.WaitVisible(chromedp.CSS(`[data-test=grade-chart] canvas`)),
+			chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+				_, err := chromedp.Evaluate[bool](`(() => { document.querySelector('[data-test=results]').scrollIntoView({block: 'end'}); return true })()`)(ctx, tg)
+				return err
+			}))
 		rev.shot(t, "org_reviewer-cycle-results")
 		data := rev.download(t, "results workbook", chromedp.Click(chromedp.CSS(`[data-test=download-results]`)))
 		if _, err := zip.NewReader(bytes.NewReader(data), int64(len(data))); err != nil {

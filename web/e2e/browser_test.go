@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -164,15 +165,20 @@ func pickFirst() chromedp.Action[chromedp.Void] {
 
 // choose opens the Element Plus select inside sel and clicks the option
 // labelled text in the dropdown that is showing (closed dropdowns stay in
-// the page, hidden). It waits for the dropdown's opening transition to end:
-// the dropdown is still being placed under its field until then, and a click
-// at an option's box could land beside it.
+// the page, hidden). The option gets its click event directly: the dropdown
+// is still being placed (and flipped above a field low on the page) while
+// it fades in, so a click at the option's box could land beside it.
 func choose(sel, text string) chromedp.Action[chromedp.Void] {
+	option := `//div[contains(@class,"el-select__popper")][not(contains(@style,"display: none"))]` +
+		`//li[contains(@class,"el-select-dropdown__item")][normalize-space(.)="` + text + `"]`
 	return chromedp.Steps(
 		chromedp.Click(chromedp.CSS(sel+` .el-select__wrapper`), chromedp.NodeVisible),
-		chromedp.WaitNotPresent(chromedp.CSS(`.el-select__popper.el-zoom-in-top-enter-active`)),
-		chromedp.Click(chromedp.Search(`//div[contains(@class,"el-select__popper")][not(contains(@style,"display: none"))]`+
-			`//li[contains(@class,"el-select-dropdown__item")][normalize-space(.)="`+text+`"]`), chromedp.NodeVisible))
+		chromedp.WaitVisible(chromedp.Search(option)),
+		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := chromedp.Evaluate[bool](`document.evaluate(`+strconv.Quote(option)+`, document, null, XPathResult.FIRST_ORDERED_NODE_TYPE, null).singleNodeValue.click() ?? true`)(ctx, tg)
+			return err
+		}),
+		chromedp.WaitVisible(chromedp.Search(`//*[contains(@class,"el-select__selected-item")][normalize-space(.)="`+text+`"]`)))
 }
 
 // confirm clicks the button labelled text in the message box that is showing.
