@@ -2,13 +2,16 @@ package e2e
 
 import (
 	"context"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 )
@@ -158,4 +161,63 @@ func pickFirst() chromedp.Action[chromedp.Void] {
 	return chromedp.Steps(
 		chromedp.Click(chromedp.CSS(`.el-dialog .el-select__wrapper`), chromedp.NodeVisible),
 		chromedp.SendKeys(chromedp.CSS(`.el-dialog .el-select__wrapper input`), kb.ArrowDown+kb.Enter))
+}
+
+// choose opens the Element Plus select inside sel and clicks the option
+// labelled text in the dropdown that is showing (closed dropdowns stay in
+// the page, hidden). The option gets its click event directly: the dropdown
+// is still being placed (and flipped above a field low on the page) while
+// it fades in, so a click at the option's box could land beside it.
+func choose(sel, text string) chromedp.Action[chromedp.Void] {
+	option := `//div[contains(@class,"el-select__popper")][not(contains(@style,"display: none"))]` +
+		`//li[contains(@class,"el-select-dropdown__item")][normalize-space(.)="` + text + `"]`
+	return chromedp.Steps(
+		chromedp.Click(chromedp.CSS(sel+` .el-select__wrapper`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.Search(option)),
+		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := chromedp.Evaluate[bool](`document.evaluate(`+strconv.Quote(option)+`, document, null, XPathResult.FIRST_ORDERED_NODE_TYPE, null).singleNodeValue.click() ?? true`)(ctx, tg)
+			return err
+		}),
+		chromedp.WaitVisible(chromedp.Search(`//*[contains(@class,"el-select__selected-item")][normalize-space(.)="`+text+`"]`)))
+}
+
+// confirm clicks the button labelled text in the message box that is showing.
+func confirm(text string) chromedp.Action[chromedp.Void] {
+	return chromedp.Click(chromedp.Search(`//div[contains(@class,"el-message-box")]//button[contains(.,"`+text+`")]`), chromedp.NodeVisible)
+}
+
+// download runs the actions that start a download and waits for the browser
+// to finish it (its progress events, not a sleep); it answers the file's
+// bytes.
+func (p *tab) download(t *testing.T, what string, actions ...chromedp.Action[chromedp.Void]) []byte {
+	t.Helper()
+	dir := t.TempDir()
+	ctx, cancel := context.WithTimeout(p.ctx, 30*time.Second)
+	defer cancel()
+	progress := chromedp.BrowserEvents(ctx, cdpbrowser.DownloadProgress)
+	setup := chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		_, err := chromedp.CallBrowser(ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
+			Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllowAndName, DownloadPath: dir, EventsEnabled: new(true)})
+		return err
+	})
+	if err := chromedp.Do(ctx, append([]chromedp.Action[chromedp.Void]{setup}, actions...)...); err != nil {
+		p.fail(t, what, err)
+	}
+	for ev, err := range progress {
+		if err != nil {
+			p.fail(t, what, err)
+		}
+		switch ev.State {
+		case cdpbrowser.DownloadProgressStateCompleted:
+			data, err := os.ReadFile(filepath.Join(dir, ev.GUID))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return data
+		case cdpbrowser.DownloadProgressStateCanceled:
+			p.fail(t, what, errors.New("download canceled"))
+		}
+	}
+	p.fail(t, what, errors.New("no download finished"))
+	return nil
 }

@@ -75,7 +75,7 @@ func TestJourneys(t *testing.T) {
 			chromedp.SendKeys(chromedp.CSS(`textarea[name=reason]`), "补充报告时间"),
 			chromedp.Click(chromedp.CSS(`[data-test=save-record]`)),
 			chromedp.WaitVisible(chromedp.Search(`//div[contains(@class,"content")][contains(.,"已按期报告")]`)))
-		p.shot(t, "org_reviewer-efile")
+		// Its picture is taken by reviewer_vetOneAndASelection, after a reload, with a flag and a vetting.
 
 		// Import: a bad ID number is highlighted in the preview; a good file is previewed, then committed.
 		dir := t.TempDir()
@@ -170,6 +170,8 @@ func TestJourneys(t *testing.T) {
 		}
 		p.shot(t, "security_auditor-access-log")
 	})
+
+	flagAppraisalVettingJourneys(t, s, b)
 
 	t.Run("everyone_passwordSignOutIdle", func(t *testing.T) {
 		p := b.tab(t)

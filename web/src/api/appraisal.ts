@@ -1,34 +1,22 @@
-// Appraisal cycles, SPEC section 7 (not yet in schema.d.ts: see pending.ts).
-import { pending, type Page } from './pending'
-import { download } from './client'
+// Appraisal cycles, SPEC section 7, typed from schema.d.ts: the compiler
+// checks every path and field below against the server's document.
+import { get, post, put, download } from './client'
+import type { components } from './schema'
 
+type S = components['schemas']
 export type CycleKind = 'ordinary' | 'annual' | 'special' | 'term'
-export type CycleStatus = 'draft' | 'open' | 'closed' | 'finalized'
 export type RaterType = 'superior' | 'peer' | 'subordinate'
 export type ScoreKey = 'morality' | 'ability' | 'diligence' | 'achievement' | 'integrity'
-export type Scores = Record<ScoreKey, number>
+export type Scores = S['scoresResponse']
 
-export interface Cycle {
-  id: number; name: string; kind: CycleKind; year: number; period_start: string; period_end: string
-  excellent_quota_pct: number; status: CycleStatus; version: number; created_by: number; created_at: string
-  closed_at: string | null; finalized_at: string | null; finalized_by: number | null
-}
-export interface NewCycle { name: string; kind: CycleKind; year: number; period_start: string; period_end: string; excellent_quota_pct?: number }
-export interface Assignment { id: number; cycle_id: number; evaluator_id: number; cadre_id: number; rater_type: RaterType; created_by: number; created_at: string }
-export interface Appraisal {
-  id: number; cycle_id: number; assignment_id: number; evaluator_id: number; cadre_id: number; rater_type: RaterType
-  scores: Scores; comment: string; version: number; submitted_at: string; updated_at: string
-}
-export interface Progress {
-  units: { unit_id: number; assigned: number; submitted: number; missing: number }[]
-  evaluators: { evaluator_id: number; assigned: number; submitted: number }[]
-}
-export interface Result {
-  cadre_id: number; score: number; grade: string; proposed_grade?: string; reasons: string[]
-  raters: Record<RaterType, number>; override?: { grade: string; reason: string; by: number; at: string }
-}
-export interface Results { items: Result[]; missing: number[] }
-export interface Override { cadre_id: number; grade: string; reason: string }
+export type Cycle = S['cycleResponse']
+export type NewCycle = S['createCycleRequest']
+export type Assignment = S['assignmentResponse']
+export type Appraisal = S['appraisalResponse']
+export type Progress = S['Progress']
+export type Result = S['resultResponse']
+export type Results = S['resultsResponse']
+export type Override = S['overrideRequest']
 
 /** SPEC section 7: the weights of 德能勤绩廉 in an appraisal's total. */
 export const weights: Scores = { morality: 0.2, ability: 0.2, diligence: 0.15, achievement: 0.3, integrity: 0.15 }
@@ -42,24 +30,25 @@ export function weightedTotal(s: Partial<Scores>): number {
   return hundredths / 100
 }
 
-const base = '/api/v1/appraisal-cycles'
-export const listCycles = (query: { status?: string; page?: number; page_size?: number } = {}) => pending<Page<Cycle>>('get', base, { query })
-export const getCycle = (id: number) => pending<Cycle>('get', `${base}/${id}`)
-export const createCycle = (body: NewCycle) => pending<Cycle>('post', base, { body })
-export const moveCycle = (id: number, to: 'open' | 'close') => pending<Cycle>('post', `${base}/${id}/${to}`)
-export const finalizeCycle = (id: number, overrides: Override[]) => pending<Cycle>('post', `${base}/${id}/finalize`, { body: { overrides } })
-export const bulkAssign = (id: number, body: { evaluator_ids: number[]; unit_id: number; rater_type: RaterType }) =>
-  pending<{ created: number; skipped: number }>('post', `${base}/${id}/assignments/bulk`, { body })
-export const listAssignments = (id: number, query: { evaluator_id?: number; cadre_id?: number; page?: number; page_size?: number } = {}) =>
-  pending<Page<Assignment>>('get', `${base}/${id}/assignments`, { query })
-export const progress = (id: number) => pending<Progress>('get', `${base}/${id}/progress`)
-export const listAppraisals = (id: number, query: { cadre_id?: number; page?: number; page_size?: number } = {}) =>
-  pending<Page<Appraisal>>('get', `${base}/${id}/appraisals`, { query })
-export const submitAppraisal = (id: number, body: { cadre_id: number; scores: Scores; comment: string }) =>
-  pending<Appraisal>('post', `${base}/${id}/appraisals`, { body })
-export const reviseAppraisal = (id: number, aid: number, body: { scores: Scores; comment: string; version: number }) =>
-  pending<Appraisal>('put', `${base}/${id}/appraisals/${aid}`, { body })
-export const results = (id: number) => pending<Results>('get', `${base}/${id}/results`)
-// results.xlsx is not in schema.d.ts yet either: the cast goes with pending.ts.
-export const downloadResults = (id: number) =>
-  download(`${base}/{id}/results.xlsx` as never, { params: { id } }, `考核结果-${id}.xlsx`)
+const id = (cycle: number) => ({ params: { id: cycle } })
+export const listCycles = (query: { status?: string; kind?: string; year?: number; page?: number; page_size?: number } = {}) =>
+  get('/api/v1/appraisal-cycles', { query })
+export const getCycle = (cycle: number) => get('/api/v1/appraisal-cycles/{id}', id(cycle))
+export const createCycle = (body: NewCycle, idempotencyKey: string) =>
+  post('/api/v1/appraisal-cycles', body, { headers: { 'Idempotency-Key': idempotencyKey } })
+export const moveCycle = (cycle: number, to: 'open' | 'close') =>
+  to === 'open' ? post('/api/v1/appraisal-cycles/{id}/open', undefined, id(cycle)) : post('/api/v1/appraisal-cycles/{id}/close', undefined, id(cycle))
+export const finalizeCycle = (cycle: number, overrides: Override[]) => post('/api/v1/appraisal-cycles/{id}/finalize', { overrides }, id(cycle))
+export const bulkAssign = (cycle: number, body: S['bulkAssignRequest']) => post('/api/v1/appraisal-cycles/{id}/assignments/bulk', body, id(cycle))
+export const listAssignments = (cycle: number, query: { evaluator_id?: number; cadre_id?: number; page?: number; page_size?: number } = {}) =>
+  get('/api/v1/appraisal-cycles/{id}/assignments', { ...id(cycle), query })
+export const progress = (cycle: number) => get('/api/v1/appraisal-cycles/{id}/progress', id(cycle))
+export const listAppraisals = (cycle: number, query: { cadre_id?: number; evaluator_id?: number; page?: number; page_size?: number } = {}) =>
+  get('/api/v1/appraisal-cycles/{id}/appraisals', { ...id(cycle), query })
+export const submitAppraisal = (cycle: number, body: S['submitAppraisalRequest'], idempotencyKey: string) =>
+  post('/api/v1/appraisal-cycles/{id}/appraisals', body, { ...id(cycle), headers: { 'Idempotency-Key': idempotencyKey } })
+export const reviseAppraisal = (cycle: number, aid: number, body: S['reviseAppraisalRequest']) =>
+  put('/api/v1/appraisal-cycles/{id}/appraisals/{aid}', body, { params: { id: cycle, aid } })
+export const results = (cycle: number) => get('/api/v1/appraisal-cycles/{id}/results', id(cycle))
+export const downloadResults = (cycle: number) =>
+  download('/api/v1/appraisal-cycles/{id}/results.xlsx', id(cycle), `考核结果-${cycle}.xlsx`)

@@ -94,6 +94,9 @@ export function post<P extends PathWith<'post'>>(path: P, body: Body<P, 'post'> 
 export function patch<P extends PathWith<'patch'>>(path: P, body: Body<P, 'patch'>, o: Options = {}): Promise<Response<P, 'patch'>> {
   return raw('patch', path, { ...o, body })
 }
+export function put<P extends PathWith<'put'>>(path: P, body: Body<P, 'put'>, o: Options = {}): Promise<Response<P, 'put'>> {
+  return raw('put', path, { ...o, body })
+}
 export function upload<P extends PathWith<'post'>>(path: P, form: FormData, o: Options = {}): Promise<Response<P, 'post'>> {
   return raw('post', path, { ...o, form })
 }

@@ -1,23 +1,16 @@
-// Flags from the source departments, SPEC section 8 (not yet in schema.d.ts: see pending.ts).
-import { pending, type Page } from './pending'
+// Flags from the source departments, SPEC section 8, typed from schema.d.ts.
+import { get, post, patch } from './client'
+import type { components } from './schema'
 
+type S = components['schemas']
 export type FlagKind = 'clue' | 'investigation' | 'sanction' | 'audit_finding' | 'petition' | 'inquiry'
 export type FlagStatus = 'open' | 'verifying' | 'substantiated' | 'unsubstantiated' | 'resolved'
 export type Severity = 'info' | 'warning' | 'serious'
 
-export interface Sanction { type: string; decided_on: string; period_months: number | null; influence_until?: string | null }
-export interface Flag {
-  id: number; cadre_id: number; source: string; kind: FlagKind; severity: Severity; summary: string; detail: string
-  occurred_on: string; petition_type: string | null; reporter?: string | null; sanction: Sanction | null
-  influence_until: string | null; status: FlagStatus; version: number; created_by: number; created_at: string; updated_at: string
-}
-export interface FlagEvent { actor_id: number; actor: string; at: string; from: string; to: string; note: string }
-export interface FlagDetail extends Flag { history: FlagEvent[] }
-export interface NewFlag {
-  cadre_id: number; kind: FlagKind; severity: Severity; summary: string; detail: string; occurred_on: string
-  petition_type?: string; reporter?: string; sanction?: { type: string; decided_on: string; period_months?: number }
-}
-export interface FlagSummary { open: number; by_source: Record<string, number>; active_sanction: boolean }
+export type Flag = S['flagResponse']
+export type FlagDetail = S['flagDetailResponse']
+export type NewFlag = S['createFlagRequest']
+export type FlagSummary = S['flagSummaryResponse']
 
 /** SPEC section 8: the moves a flag's status may make. */
 export const transitions: Record<FlagStatus, FlagStatus[]> = {
@@ -29,9 +22,9 @@ export const transitions: Record<FlagStatus, FlagStatus[]> = {
 }
 
 /**
- * SPEC section 8: each sanction's default influence period in calendar months;
- * null: no end. The server computes the official influence_until; this only
- * shows it while the form is filled.
+ * SPEC section 8: each sanction's default influence period in calendar months
+ * (services/sanction); null: no end. The server computes the official
+ * influence_until; this only shows it while the form is filled.
  */
 export const sanctionMonths: Record<string, number | null> = {
   gov_warning: 6, demerit: 12, major_demerit: 18, demotion: 24, dismissal: 24, gov_expulsion: null,
@@ -39,7 +32,7 @@ export const sanctionMonths: Record<string, number | null> = {
   admonishment: 6, org_adjustment: 12, org_removal: 24, org_demotion: 24,
 }
 
-/** decided_on + months, with month ends clamped (2025-08-31 + 6 = 2026-02-28). */
+/** decided_on + months, with month ends clamped (2025-08-31 + 6 = 2026-02-28), as sanction.InfluenceUntil. */
 export function addMonths(date: string, months: number): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date)
   if (!m) return ''
@@ -52,10 +45,9 @@ export function addMonths(date: string, months: number): string {
 }
 
 export const listFlags = (query: { cadre_id?: number; status?: string; source?: string; kind?: string; page?: number; page_size?: number } = {}) =>
-  pending<Page<Flag>>('get', '/api/v1/flags', { query })
-export const getFlag = (id: number) => pending<FlagDetail>('get', `/api/v1/flags/${id}`)
+  get('/api/v1/flags', { query })
+export const getFlag = (id: number) => get('/api/v1/flags/{id}', { params: { id } })
 export const createFlag = (body: NewFlag, idempotencyKey: string) =>
-  pending<Flag>('post', '/api/v1/flags', { body, headers: { 'Idempotency-Key': idempotencyKey } })
-export const updateFlag = (id: number, body: { status: FlagStatus; note: string; version: number }) =>
-  pending<FlagDetail>('patch', `/api/v1/flags/${id}`, { body })
-export const flagSummary = (cadreId: number) => pending<FlagSummary>('get', '/api/v1/cadres/{id}/flag-summary', { params: { id: cadreId } })
+  post('/api/v1/flags', body, { headers: { 'Idempotency-Key': idempotencyKey } })
+export const updateFlag = (id: number, body: S['updateFlagRequest']) => patch('/api/v1/flags/{id}', body, { params: { id } })
+export const flagSummary = (cadreId: number) => get('/api/v1/cadres/{id}/flag-summary', { params: { id: cadreId } })

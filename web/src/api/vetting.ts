@@ -1,16 +1,12 @@
-// Pre-promotion vetting, SPEC section 9 (not yet in schema.d.ts: see pending.ts).
-import { pending, type Page } from './pending'
+// Pre-promotion vetting, SPEC section 9, typed from schema.d.ts.
+import { get, post } from './client'
+import type { components } from './schema'
 
+type S = components['schemas']
 export type Purpose = 'promotion' | 'appointment' | 'commendation' | 'transfer'
-export interface Reason { rule: string; message: string; flag_id?: number; cycle_id?: number }
-export interface Vetting {
-  id: number; cadre_id: number; purpose: Purpose; as_of: string; verdict: 'clear' | 'caution' | 'blocked'
-  reasons: Reason[]; checked_by: number; checked_at: string
-}
+export type Reason = S['Reason']
+export type Vetting = S['vettingResponse']
 
-export const vet = (cadreId: number, body: { purpose: Purpose; as_of?: string }) =>
-  pending<Vetting>('post', '/api/v1/cadres/{id}/vettings', { params: { id: cadreId }, body })
-export const listVettings = (cadreId: number) =>
-  pending<Page<Vetting>>('get', '/api/v1/cadres/{id}/vettings', { params: { id: cadreId } })
-export const vetBatch = (body: { cadre_ids: number[]; purpose: Purpose; as_of?: string }) =>
-  pending<{ items: Vetting[] }>('post', '/api/v1/vettings/batch', { body })
+export const vet = (cadreId: number, body: S['vetRequest']) => post('/api/v1/cadres/{id}/vettings', body, { params: { id: cadreId } })
+export const listVettings = (cadreId: number) => get('/api/v1/cadres/{id}/vettings', { params: { id: cadreId } })
+export const vetBatch = (body: S['vetBatchRequest']) => post('/api/v1/vettings/batch', body)

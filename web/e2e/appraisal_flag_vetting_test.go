@@ -1,0 +1,227 @@
+package e2e
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+)
+
+// flagAppraisalVettingJourneys follows issue 12's journeys on the routes of
+// SPEC sections 7–9: an auditor files a sanction (its fields following the
+// kind) and moves a flag; a reviewer runs an appraisal cycle from creation to
+// the results workbook while the evaluator scores in the console; then the
+// reviewer vets one cadre and a roster selection, and each reason links to
+// the flag or cycle behind it. Run by TestJourneys, before the password
+// journey changes the reviewer's password.
+func flagAppraisalVettingJourneys(t *testing.T, s *server, b *browser) {
+	var flagID, cycleID int64
+	decided := time.Now().AddDate(0, -1, 0).Format(time.DateOnly)
+	wantUntil := time.Now().AddDate(0, -1, 0).AddDate(1, 0, 0).Format(time.DateOnly) // 党内警告: 12 months
+
+	t.Run("auditor_fileFlagByKindAndMoveIt", func(t *testing.T) {
+		p := b.tab(t)
+		p.signIn(t, "aud", password)
+		p.run(t, "look up and file",
+			chromedp.WaitVisible(chromedp.CSS(`input[name=q]`)),
+			chromedp.SendKeys(chromedp.CSS(`input[name=q]`), "刘芳"),
+			chromedp.Click(chromedp.CSS(`[data-test=lookup]`)),
+			chromedp.Click(chromedp.CSS(`[data-test=file-flag]`), chromedp.NodeVisible),
+			chromedp.WaitVisible(chromedp.CSS(`[data-test=save-flag]`)))
+		if got := get(t, p, "cadre id", chromedp.Value(chromedp.CSS(`input[name=cadre_id]`))); got != fmt.Sprint(s.ids["liu"]) {
+			t.Fatalf("cadre_id field %q, want %d", got, s.ids["liu"])
+		}
+		// The fields follow the kind: a petition asks its type, a sanction
+		// its type, decision date and period, and shows influence_until.
+		p.run(t, "petition fields",
+			chromedp.Click(chromedp.CSS(`[data-test=kind-petition]`)),
+			chromedp.WaitVisible(chromedp.CSS(`[data-test=petition-type]`)),
+			chromedp.WaitNotPresent(chromedp.CSS(`[data-test=sanction-type]`)))
+		p.run(t, "sanction fields",
+			chromedp.Click(chromedp.CSS(`[data-test=kind-sanction]`)),
+			chromedp.WaitVisible(chromedp.CSS(`[data-test=sanction-type]`)),
+			chromedp.WaitNotPresent(chromedp.CSS(`[data-test=petition-type]`)),
+			choose(`[data-test=sanction-type]`, "党内警告"),
+			chromedp.SendKeys(chromedp.CSS(`input[name=decided_on]`), decided+kb.Enter),
+			chromedp.WaitVisible(chromedp.Search(`//*[@data-test="influence-until"][.="`+wantUntil+`"]`)))
+		p.shot(t, "auditor-flag-form")
+		p.run(t, "file it",
+			chromedp.SendKeys(chromedp.CSS(`input[name=occurred_on]`), decided+kb.Enter),
+			chromedp.SendKeys(chromedp.CSS(`input[name=summary]`), "违反中央八项规定精神，违规接受宴请"),
+			chromedp.SendKeys(chromedp.CSS(`textarea[name=detail]`), "经查，该同志于 2025 年多次接受管理服务对象宴请。"),
+			chromedp.SendKeys(chromedp.CSS(`input[name=reporter]`), "匿名群众"),
+			chromedp.Click(chromedp.CSS(`[data-test=save-flag]`)),
+			chromedp.WaitVisible(chromedp.CSS(`[data-test=flag-detail]`)))
+		detail := p.text(t, `[data-test=flag-detail]`)
+		if !strings.Contains(detail, "党内警告") || !strings.Contains(detail, wantUntil) || !strings.Contains(detail, "匿名群众") {
+			t.Fatalf("filed flag %q: want the sanction, influence until %s and the reporter", detail, wantUntil)
+		}
+		l := s.api("aud", "GET", fmt.Sprintf("/api/v1/flags?cadre_id=%d", s.ids["liu"]), nil, 200)
+		flagID = int64(l["items"].([]any)[0].(map[string]any)["id"].(float64))
+		p.run(t, "move to verifying",
+			choose(`[data-test=move-status]`, "核查中"),
+			chromedp.SendKeys(chromedp.CSS(`input[name=note]`), "已立案核查"),
+			chromedp.Click(chromedp.CSS(`[data-test=move]`)),
+			chromedp.WaitVisible(chromedp.Search(`//*[@data-test="history"][contains(.,"待核查 → 核查中")][contains(.,"已立案核查")][contains(.,"aud")]`)))
+		p.run(t, "the department's list",
+			chromedp.Navigate(s.url+"/#/flags"),
+			chromedp.WaitVisible(chromedp.Search(`//div[@data-test="flags"]//td[contains(.,"核查中")]`)))
+		p.shot(t, "auditor-flags")
+	})
+
+	rev := b.tab(t)
+	t.Run("reviewer_createCycleAssignOpen", func(t *testing.T) {
+		rev.signIn(t, "rev", password)
+		y := time.Now().Year()
+		rev.run(t, "new cycle",
+			chromedp.Navigate(s.url+"/#/cycles"),
+			chromedp.Click(chromedp.CSS(`[data-test=new-cycle]`), chromedp.NodeVisible),
+			chromedp.SendKeys(chromedp.CSS(`input[name=cycle_name]`), fmt.Sprintf("%d 年度考核", y)),
+			chromedp.Click(chromedp.CSS(`[data-test=save-cycle]`)),
+			chromedp.WaitVisible(chromedp.Search(`//*[@data-test="cycle-status"][.="草稿"]`)))
+		loc := get(t, rev, "location", chromedp.Location())
+		if _, err := fmt.Sscanf(loc[strings.LastIndex(loc, "/")+1:], "%d", &cycleID); err != nil {
+			t.Fatalf("cycle page %q", loc)
+		}
+		rev.run(t, "assign by unit",
+			choose(`[data-test=bulk-unit]`, "区财政局"),
+			chromedp.SendKeys(chromedp.CSS(`input[name=evaluator_ids]`), fmt.Sprint(s.ids["user:eval"])),
+			chromedp.Click(chromedp.CSS(`[data-test=assign]`)),
+			chromedp.WaitVisible(chromedp.Search(`//div[@data-test="progress-units"]//tr[contains(.,"区财政局")]`)),
+			chromedp.Click(chromedp.CSS(`[data-test=open-cycle]`)),
+			confirm("确定"),
+			chromedp.WaitVisible(chromedp.Search(`//*[@data-test="cycle-status"][.="进行中"]`)))
+		as := s.api("rev", "GET", fmt.Sprintf("/api/v1/appraisal-cycles/%d/assignments?page_size=100", cycleID), nil, 200)
+		if n := int(as["total"].(float64)); n < 2 {
+			t.Fatalf("%d assignments after the bulk, want the finance bureau's cadres", n)
+		}
+	})
+
+	// Each step needs the one before it.
+	needCycle := func(t *testing.T) {
+		if cycleID == 0 || t.Failed() {
+			t.Skip("skipped: the cycle was not created")
+		}
+	}
+	t.Run("evaluator_appraisalsWeightedTotal", func(t *testing.T) {
+		needCycle(t)
+		p := b.tab(t)
+		p.signIn(t, "eval", password)
+		p.run(t, "assignments",
+			chromedp.Navigate(s.url+"/#/appraisals"),
+			chromedp.WaitVisible(chromedp.Search(`//div[@data-test="assignments"]//tr[contains(.,"张伟")]`)),
+			chromedp.WaitVisible(chromedp.Search(`//*[@data-test="done"][contains(.,"已提交 0")]`)))
+		p.shot(t, "evaluator-appraisals")
+		score := func(key, v string) chromedp.Action[chromedp.Void] {
+			sel := `[data-test=score-` + key + `] input`
+			return chromedp.Steps(chromedp.SetValue(chromedp.CSS(sel), ""), chromedp.SendKeys(chromedp.CSS(sel), v))
+		}
+		// The total follows each key typed, before the field is left.
+		p.run(t, "score Zhang",
+			chromedp.Click(chromedp.Search(`//div[@data-test="assignments"]//tr[contains(.,"张伟")]//button[@data-test="appraise"]`), chromedp.NodeVisible),
+			chromedp.WaitVisible(chromedp.CSS(`[data-test=score-morality] input`)),
+			score("morality", "90"),
+			chromedp.WaitVisible(chromedp.Search(`//*[@data-test="total"][.="18.00"]`)),
+			score("ability", "85"), score("diligence", "80"), score("achievement", "95"), score("integrity", "91"),
+			chromedp.WaitVisible(chromedp.Search(`//*[@data-test="total"][.="89.15"]`)))
+		p.shot(t, "evaluator-appraisal-form")
+		p.run(t, "submit",
+			chromedp.Click(chromedp.CSS(`[data-test=submit-appraisal]`)),
+			chromedp.WaitVisible(chromedp.Search(`//*[@data-test="done"][contains(.,"已提交 1")]`)),
+			chromedp.WaitVisible(chromedp.Search(`//div[@data-test="assignments"]//tr[contains(.,"张伟")][contains(.,"已提交")][contains(.,"89.15")]`)),
+			chromedp.WaitVisible(chromedp.Search(`//div[@data-test="assignments"]//tr[contains(.,"刘芳")][contains(.,"未评价")]`)))
+		// The others through the API: Liu low enough for 基本称职.
+		as := s.api("eval", "GET", fmt.Sprintf("/api/v1/appraisal-cycles/%d/assignments?page_size=100", cycleID), nil, 200)
+		for _, a := range as["items"].([]any) {
+			c := int64(a.(map[string]any)["cadre_id"].(float64))
+			if c == s.ids["zhang"] {
+				continue
+			}
+			m := 80
+			if c == s.ids["liu"] {
+				m = 65
+			}
+			s.api("eval", "POST", fmt.Sprintf("/api/v1/appraisal-cycles/%d/appraisals", cycleID), map[string]any{"cadre_id": c,
+				"scores": map[string]int{"morality": m, "ability": m, "diligence": m, "achievement": m, "integrity": m}, "comment": ""}, 201)
+		}
+	})
+
+	finalized := false
+	t.Run("reviewer_progressCloseFinalizeDownload", func(t *testing.T) {
+		needCycle(t)
+		rev.run(t, "progress",
+			chromedp.Reload(),
+			chromedp.WaitVisible(chromedp.Search(`//div[@data-test="progress-evaluators"]//td[contains(.,"100%")]`)),
+			chromedp.Click(chromedp.CSS(`[data-test=close-cycle]`)),
+			confirm("确定"),
+			chromedp.WaitVisible(chromedp.Search(`//*[@data-test="cycle-status"][.="已关闭"]`)),
+			chromedp.WaitVisible(chromedp.CSS(`[data-test=grade-chart] canvas`)),
+			chromedp.WaitVisible(chromedp.Search(`//div[@data-test="results"]//tr[contains(.,"刘芳")][contains(.,"基本称职")]`)))
+		// Zhang's proposed grade overridden, with a reason.
+		rev.run(t, "override and finalize",
+			choose(fmt.Sprintf(`[data-test=override-%d]`, s.ids["zhang"]), "基本称职"),
+			chromedp.SendKeys(chromedp.CSS(fmt.Sprintf(`input[name=reason-%d]`, s.ids["zhang"])), "年度内受到通报批评"),
+			chromedp.Click(chromedp.CSS(`[data-test=finalize]`)),
+			confirm("确定"),
+			chromedp.WaitVisible(chromedp.Search(`//*[@data-test="cycle-status"][.="已定等次"]`)),
+			chromedp.WaitVisible(chromedp.Search(`//div[@data-test="results"]//tr[contains(.,"张伟")][contains(.,"年度内受到通报批评")]`)))
+		// Reloaded (no fading message) and scrolled to the chart and the results.
+		rev.run(t, "reload", chromedp.Reload(),
+			chromedp.WaitVisible(chromedp.Search(`//div[@data-test="results"]//tr[contains(.,"年度内受到通报批评")]`)),
+			chromedp.WaitVisible(chromedp.CSS(`[data-test=grade-chart] canvas`)),
+			chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+				_, err := chromedp.Evaluate[bool](`(() => { document.querySelector('[data-test=results]').scrollIntoView({block: 'end'}); return true })()`)(ctx, tg)
+				return err
+			}))
+		rev.shot(t, "org_reviewer-cycle-results")
+		data := rev.download(t, "results workbook", chromedp.Click(chromedp.CSS(`[data-test=download-results]`)))
+		if _, err := zip.NewReader(bytes.NewReader(data), int64(len(data))); err != nil {
+			t.Fatalf("results.xlsx (%d bytes) is not a workbook: %v", len(data), err)
+		}
+		finalized = true
+	})
+
+	t.Run("reviewer_vetOneAndASelection", func(t *testing.T) {
+		if !finalized || flagID == 0 {
+			t.Skip("skipped: needs the flag and the finalized cycle")
+		}
+		// One cadre, from the e-file: the flag box lists the auditor's flag,
+		// and the verdict's reason links to it.
+		rev.run(t, "e-file of Liu",
+			chromedp.Navigate(fmt.Sprintf("%s/#/cadres/%d", s.url, s.ids["liu"])),
+			chromedp.WaitVisible(chromedp.Search(`//div[@data-test="flag-summary"]//td[contains(.,"违规接受宴请")]`)),
+			chromedp.Click(chromedp.CSS(`[data-test=vet]`)),
+			chromedp.WaitVisible(chromedp.Search(fmt.Sprintf(`//div[@data-test="vettings"]//a[contains(.,"问题 #%d")]`, flagID))))
+		if got := rev.text(t, `[data-test=vettings]`); !strings.Contains(got, "暂缓/不宜") || !strings.Contains(got, "有未办结的问题线索") || !strings.Contains(got, "基本称职") {
+			t.Fatalf("vettings %q: want blocked, for the flag being verified and the 基本称职 grade", got)
+		}
+		// Reload, so that the picture shows no fading message.
+		rev.run(t, "reload", chromedp.Reload(), chromedp.WaitVisible(chromedp.Search(`//div[@data-test="vettings"]//a[contains(.,"问题 #")]`)))
+		rev.shot(t, "org_reviewer-efile")
+
+		// A selection of the roster.
+		rev.run(t, "select on the roster and vet",
+			chromedp.Navigate(s.url+"/#/roster"),
+			chromedp.WaitVisible(chromedp.CSS(`[data-test=top-leader]`)),
+			chromedp.Click(chromedp.Search(`//div[@data-test="roster"]//tr[contains(.,"张伟")]//label[contains(@class,"el-checkbox")]`), chromedp.NodeVisible),
+			chromedp.Click(chromedp.Search(`//div[@data-test="roster"]//tr[contains(.,"刘芳")]//label[contains(@class,"el-checkbox")]`), chromedp.NodeVisible),
+			chromedp.Click(chromedp.Search(`//button[@data-test="vet-selected"][contains(.,"（2）")]`), chromedp.NodeVisible),
+			chromedp.Click(chromedp.CSS(`[data-test=vet-batch]`), chromedp.NodeVisible),
+			chromedp.WaitVisible(chromedp.Search(fmt.Sprintf(`//div[@data-test="batch"]//a[contains(.,"考核周期 #%d")]`, cycleID))),
+			chromedp.WaitVisible(chromedp.Search(fmt.Sprintf(`//div[@data-test="batch"]//a[contains(.,"问题 #%d")]`, flagID))))
+		got := rev.text(t, `[data-test=batch]`)
+		if !strings.Contains(got, "张伟") || !strings.Contains(got, "基本称职") || !strings.Contains(got, "刘芳") {
+			t.Fatalf("batch %q: want Zhang's low grade and Liu's sanction", got)
+		}
+		rev.shot(t, "org_reviewer-vetting")
+		rev.run(t, "the cycle behind a reason",
+			chromedp.Click(chromedp.Search(fmt.Sprintf(`//div[@data-test="batch"]//a[contains(.,"考核周期 #%d")]`, cycleID))),
+			chromedp.WaitVisible(chromedp.Search(`//*[@data-test="cycle-status"][.="已定等次"]`)))
+	})
+}
