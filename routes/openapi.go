@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"efile/services/appraisal"
 )
 
 // The OpenAPI document is generated from the route table (table.go):
@@ -247,6 +249,9 @@ func newSchemas() *schemas {
 // fixedSchemas are types whose JSON is not what their Go kind suggests.
 var fixedSchemas = map[reflect.Type]map[string]any{
 	reflect.TypeFor[time.Time](): {"type": "string", "format": "date-time"},
+	// A score is kept in hundredths and written as a number with at most
+	// two decimals (79.69), not as the integer it is held in.
+	reflect.TypeFor[appraisal.Score](): {"type": "number", "multipleOf": 0.01},
 }
 
 var thisPackage = reflect.TypeFor[route]().PkgPath()

@@ -1327,7 +1327,6 @@ export interface components {
             proposed_grade: string;
             raters: components["schemas"]["ratersResponse"];
             reasons: string[];
-            /** Format: int64 */
             score: number;
         };
         resultsResponse: {
