@@ -44,6 +44,7 @@ var allowed = map[string][]string{
 	"GET /api/v1/cadres/:id/vettings":                 {"org_reviewer"},
 	"POST /api/v1/vettings/batch":                     {"org_reviewer"},
 
+	"GET /api/v1/evaluators":                             {"org_reviewer"},
 	"POST /api/v1/appraisal-cycles":                      {"org_reviewer"},
 	"GET /api/v1/appraisal-cycles":                       {"org_reviewer", "evaluator"},
 	"GET /api/v1/appraisal-cycles/:id":                   {"org_reviewer", "evaluator"},

@@ -82,6 +82,9 @@ func (h *handlers) table() []route {
 
 		{Method: "POST", Path: "/api/v1/users", Summary: "Create a user (Idempotency-Key accepted)", Op: jsonOp(h.createUser), Status: 201, Idempotent: true},
 		{Method: "GET", Path: "/api/v1/users", Summary: "List users", Op: readOp(h.listUsers), Query: pagedQuery()},
+		{Method: "GET", Path: "/api/v1/evaluators", Summary: "List enabled evaluators by name and unit, for assigning raters", Op: readOp(h.listEvaluators),
+			Query: pagedQuery(param{"unit_id", "integer", "evaluators of this unit and the units under it"},
+				param{"q", "string", "part of the name or username"})},
 		{Method: "GET", Path: "/api/v1/users/:id", Summary: "Read a user", Op: readOp(h.getUser)},
 		{Method: "PATCH", Path: "/api/v1/users/:id", Summary: "Change a user's roles, state, links or password", Op: jsonOp(h.updateUser)},
 

@@ -5,6 +5,7 @@ import (
 
 	"efile/models"
 	"efile/services/account"
+	"efile/services/errs"
 
 	"github.com/gin-gonic/gin"
 )
@@ -91,4 +92,31 @@ func (h *handlers) updateUser(c *gin.Context, in *updateUserRequest) (userRespon
 		return userResponse{}, err
 	}
 	return toUserResponse(u), nil
+}
+
+// evaluatorResponse is all a reviewer learns of an evaluator: who, and in
+// which unit.
+type evaluatorResponse struct {
+	ID          int64  `json:"id"`
+	Username    string `json:"username"`
+	DisplayName string `json:"display_name"`
+	UnitID      *int64 `json:"unit_id"`
+}
+
+func toEvaluatorResponse(u *models.User) evaluatorResponse {
+	return evaluatorResponse{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, UnitID: u.UnitID}
+}
+
+func (h *handlers) listEvaluators(c *gin.Context) (list[evaluatorResponse], error) {
+	p, err := page(c)
+	v := &errs.Validation{}
+	f := account.EvaluatorFilter{Page: p, UnitID: queryID(c, v, "unit_id"), Q: c.Query("q")}
+	if err == nil {
+		err = v.Err()
+	}
+	if err != nil {
+		return list[evaluatorResponse]{}, err
+	}
+	rows, total, err := h.s.Accounts.ListEvaluators(ctx(c), f)
+	return newList(rows, total, p, toEvaluatorResponse), err
 }

@@ -2,6 +2,7 @@ package routes_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -220,5 +221,56 @@ func TestUnits(t *testing.T) {
 	})
 	t.Run("get404", func(t *testing.T) {
 		want(t, a.do("GET", "/api/v1/units/999", tok, nil), 404, "not_found")
+	})
+}
+
+// TestListEvaluators: a reviewer finds evaluators by name and unit (its
+// subtree) to assign them, and learns only who they are and where.
+func TestListEvaluators(t *testing.T) {
+	w := newWorld(t)
+	_, _ = w.user("evala1", []string{"evaluator"}, &w.unitA1, nil)
+	offID, _ := w.user("evaloff", []string{"evaluator"}, &w.unitA, nil)
+	admin := w.admin()
+	u := w.do("GET", fmt.Sprintf("/api/v1/users/%d", offID), admin, nil)
+	want(t, w.do("PATCH", fmt.Sprintf("/api/v1/users/%d", offID), admin, map[string]any{"disabled": true, "version": u.JSON()["version"]}), 200)
+	names := func(r *resp) []string {
+		var out []string
+		for _, it := range r.JSON()["items"].([]any) {
+			m := it.(map[string]any)
+			if _, leak := m["roles"]; leak {
+				t.Fatalf("more than who and where: %v", m)
+			}
+			out = append(out, m["username"].(string))
+		}
+		slices.Sort(out)
+		return out
+	}
+	t.Run("200_enabledEvaluatorsOnly", func(t *testing.T) {
+		r := w.do("GET", "/api/v1/evaluators", w.rev, nil)
+		want(t, r, 200)
+		if got := names(r); !slices.Equal(got, []string{"evala", "evala1", "evalb"}) {
+			t.Fatalf("evaluators %v", got)
+		}
+	})
+	t.Run("200_unitSubtree", func(t *testing.T) {
+		r := w.do("GET", fmt.Sprintf("/api/v1/evaluators?unit_id=%d", w.unitA), w.rev, nil)
+		want(t, r, 200)
+		if got := names(r); !slices.Equal(got, []string{"evala", "evala1"}) {
+			t.Fatalf("evaluators of A %v", got)
+		}
+	})
+	t.Run("200_byName", func(t *testing.T) {
+		r := w.do("GET", "/api/v1/evaluators?q=evalb", w.rev, nil)
+		want(t, r, 200)
+		if got := names(r); !slices.Equal(got, []string{"evalb"}) {
+			t.Fatalf("evaluators named evalb %v", got)
+		}
+	})
+	t.Run("400_unknownUnit", func(t *testing.T) {
+		r := w.do("GET", "/api/v1/evaluators?unit_id=9999", w.rev, nil)
+		want(t, r, 400, "validation_failed")
+	})
+	t.Run("403_evaluator", func(t *testing.T) {
+		want(t, w.do("GET", "/api/v1/evaluators", w.evalA, nil), 403, "forbidden")
 	})
 }

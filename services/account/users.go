@@ -189,6 +189,44 @@ func (s *Service) ListUsers(ctx context.Context, p models.Page) ([]models.User, 
 	return out, total, err
 }
 
+// EvaluatorFilter selects evaluators for ListEvaluators.
+type EvaluatorFilter struct {
+	UnitID *int64 // this unit and the units under it
+	Q      string // part of the display name or username
+	Page   models.Page
+}
+
+// ListEvaluators lists the enabled users who hold the evaluator role, by
+// name, for a reviewer who assigns raters (the caller shows only their id,
+// names and unit): reviewers may not list users, and must not have to know
+// evaluators by number.
+func (s *Service) ListEvaluators(ctx context.Context, f EvaluatorFilter) ([]models.User, int64, error) {
+	db := s.db.WithContext(ctx)
+	q := db.Model(&models.User{}).Where("users.disabled = ?", false).
+		Where("users.id IN (?)", db.Model(&models.UserRole{}).Select("user_id").Where("role = ?", RoleEvaluator))
+	if f.UnitID != nil {
+		var u models.Unit
+		if err := db.Select("path").First(&u, *f.UnitID).Error; err != nil {
+			if models.IsNotFound(err) {
+				return nil, 0, errs.Invalid("unit_id", "no unit has id %d", *f.UnitID)
+			}
+			return nil, 0, err
+		}
+		q = q.Where("users.unit_id IN (?)", db.Model(&models.Unit{}).Select("id").Where("path LIKE ?", u.Path+"%"))
+	}
+	if t := strings.TrimSpace(f.Q); t != "" {
+		esc := "%" + strings.NewReplacer(`!`, `!!`, `%`, `!%`, `_`, `!_`).Replace(t) + "%"
+		q = q.Where(`(users.display_name LIKE ? ESCAPE '!' OR users.username LIKE ? ESCAPE '!')`, esc, esc)
+	}
+	var total int64
+	if err := q.Count(&total).Error; err != nil {
+		return nil, 0, err
+	}
+	var out []models.User
+	err := q.Order("users.unit_id, users.display_name, users.id").Offset(f.Page.Offset()).Limit(f.Page.Size).Find(&out).Error
+	return out, total, err
+}
+
 // UpdateUser applies a patch. Nobody may change their own roles or disabled
 // state (403); the result must still satisfy the role rules (400); a stale
 // version answers 409 version_conflict.

@@ -552,6 +552,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/evaluators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List enabled evaluators by name and unit, for assigning raters
+         * @description Who may use it: org_reviewer.
+         */
+        get: operations["getEvaluators"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/flags": {
         parameters: {
             query?: never;
@@ -1188,6 +1208,21 @@ export interface components {
                 [key: string]: number;
             };
             vettings: components["schemas"]["Vetting"][];
+        };
+        evaluatorResponse: {
+            display_name: string;
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            unit_id?: number | null;
+            username: string;
+        };
+        evaluatorResponseList: {
+            items: components["schemas"]["evaluatorResponse"][];
+            page: number;
+            page_size: number;
+            /** Format: int64 */
+            total: number;
         };
         finalizeRequest: {
             overrides: components["schemas"]["overrideRequest"][];
@@ -2671,6 +2706,40 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getEvaluators: {
+        parameters: {
+            query?: {
+                /** @description page number, from 1 (default 1) */
+                page?: number;
+                /** @description items per page (default 50; above 200 is clamped to 200) */
+                page_size?: number;
+                /** @description evaluators of this unit and the units under it */
+                unit_id?: number;
+                /** @description part of the name or username */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["evaluatorResponseList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
