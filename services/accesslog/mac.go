@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"efile/models"
@@ -66,7 +67,7 @@ func (s *Service) macOK(e *models.AccessEntry) bool {
 	if e.Nonce == nil || e.MAC == nil {
 		return false
 	}
-	mac, err := hex.DecodeString(*e.MAC)
+	mac, err := canonicalHex(*e.MAC)
 	if err != nil {
 		return false
 	}
@@ -80,7 +81,7 @@ func (s *Service) MACState(e *models.AccessEntry) (bool, datakey.State) {
 	if s.keys == nil || e.Nonce == nil || e.MAC == nil {
 		return false, datakey.Current
 	}
-	mac, err := hex.DecodeString(*e.MAC)
+	mac, err := canonicalHex(*e.MAC)
 	if err != nil {
 		return false, datakey.Current
 	}
@@ -90,4 +91,17 @@ func (s *Service) MACState(e *models.AccessEntry) (bool, datakey.State) {
 // ReMAC returns e's MAC under the current key (after a rotation).
 func (s *Service) ReMAC(e *models.AccessEntry) string {
 	return hex.EncodeToString(s.keys.AccessMAC(macMessage(e)))
+}
+
+// canonicalHex decodes a MAC as efile writes it, lowercase hex: any other
+// spelling of the same bytes is a change made outside efile, and fails.
+func canonicalHex(s string) ([]byte, error) {
+	b, err := hex.DecodeString(s)
+	if err != nil {
+		return nil, err
+	}
+	if hex.EncodeToString(b) != s {
+		return nil, errors.New("accesslog: a MAC not in lowercase hex")
+	}
+	return b, nil
 }
