@@ -89,11 +89,21 @@ func flagAppraisalVettingJourneys(t *testing.T, s *server, b *browser) {
 		if _, err := fmt.Sscanf(loc[strings.LastIndex(loc, "/")+1:], "%d", &cycleID); err != nil {
 			t.Fatalf("cycle page %q", loc)
 		}
+		// The evaluator is picked by name, listed under their unit; the
+		// progress then names them. Reloaded first, so that the picture
+		// shows no fading message.
 		rev.run(t, "assign by unit",
+			chromedp.Reload(),
+			chromedp.WaitVisible(chromedp.Search(`//*[@data-test="cycle-status"][.="草稿"]`)),
 			choose(`[data-test=bulk-unit]`, "区财政局"),
-			chromedp.SendKeys(chromedp.CSS(`input[name=evaluator_ids]`), fmt.Sprint(s.ids["user:eval"])),
+			choose(`[data-test=bulk-evaluators]`, "赵评价（eval）"),
+			chromedp.WaitVisible(chromedp.Search(`//div[contains(@class,"el-select__popper")][not(contains(@style,"display: none"))]`+
+				`//ul[contains(@class,"el-select-group__wrap")][.//*[contains(@class,"el-select-group__title")][.="区财政局"]]//li[normalize-space(.)="赵评价（eval）"]`)))
+		rev.shot(t, "org_reviewer-cycle-assign")
+		rev.run(t, "assign and open",
 			chromedp.Click(chromedp.CSS(`[data-test=assign]`)),
 			chromedp.WaitVisible(chromedp.Search(`//div[@data-test="progress-units"]//tr[contains(.,"区财政局")]`)),
+			chromedp.WaitVisible(chromedp.Search(`//div[@data-test="progress-evaluators"]//tr[contains(.,"赵评价（eval）")][contains(.,"区财政局")]`)),
 			chromedp.Click(chromedp.CSS(`[data-test=open-cycle]`)),
 			confirm("确定"),
 			chromedp.WaitVisible(chromedp.Search(`//*[@data-test="cycle-status"][.="进行中"]`)))
@@ -157,7 +167,7 @@ func flagAppraisalVettingJourneys(t *testing.T, s *server, b *browser) {
 		needCycle(t)
 		rev.run(t, "progress",
 			chromedp.Reload(),
-			chromedp.WaitVisible(chromedp.Search(`//div[@data-test="progress-evaluators"]//td[contains(.,"100%")]`)),
+			chromedp.WaitVisible(chromedp.Search(`//div[@data-test="progress-evaluators"]//tr[contains(.,"赵评价（eval）")][contains(.,"100%")]`)),
 			chromedp.Click(chromedp.CSS(`[data-test=close-cycle]`)),
 			confirm("确定"),
 			chromedp.WaitVisible(chromedp.Search(`//*[@data-test="cycle-status"][.="已关闭"]`)),

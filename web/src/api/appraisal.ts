@@ -17,6 +17,7 @@ export type Progress = S['Progress']
 export type Result = S['resultResponse']
 export type Results = S['resultsResponse']
 export type Override = S['overrideRequest']
+export type Evaluator = S['evaluatorResponse']
 
 /** SPEC section 7: the weights of 德能勤绩廉 in an appraisal's total. */
 export const weights: Scores = { morality: 0.2, ability: 0.2, diligence: 0.15, achievement: 0.3, integrity: 0.15 }
@@ -42,6 +43,9 @@ export const finalizeCycle = (cycle: number, overrides: Override[]) => post('/ap
 export const bulkAssign = (cycle: number, body: S['bulkAssignRequest']) => post('/api/v1/appraisal-cycles/{id}/assignments/bulk', body, id(cycle))
 export const listAssignments = (cycle: number, query: { evaluator_id?: number; cadre_id?: number; page?: number; page_size?: number } = {}) =>
   get('/api/v1/appraisal-cycles/{id}/assignments', { ...id(cycle), query })
+/** Enabled evaluators by name or username (q) and unit with its sub-units, for reviewers assigning raters. */
+export const listEvaluators = (query: { q?: string; unit_id?: number; page?: number; page_size?: number } = {}) =>
+  get('/api/v1/evaluators', { query })
 export const progress = (cycle: number) => get('/api/v1/appraisal-cycles/{id}/progress', id(cycle))
 export const listAppraisals = (cycle: number, query: { cadre_id?: number; evaluator_id?: number; page?: number; page_size?: number } = {}) =>
   get('/api/v1/appraisal-cycles/{id}/appraisals', { ...id(cycle), query })
