@@ -172,8 +172,25 @@ func choose(sel, text string) chromedp.Action[chromedp.Void] {
 	option := `//div[contains(@class,"el-select__popper")][not(contains(@style,"display: none"))]` +
 		`//li[contains(@class,"el-select-dropdown__item")][normalize-space(.)="` + text + `"]`
 	return chromedp.Steps(
-		chromedp.Click(chromedp.CSS(sel+` .el-select__wrapper`), chromedp.NodeVisible),
-		chromedp.WaitVisible(chromedp.Search(option)),
+		// A click on a select that is still moving into place (a drawer or
+		// dialog sliding in, on a loaded machine) may open and close its
+		// dropdown at once: click again until the option shows, a few
+		// times, each bounded by a deadline rather than a sleep.
+		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			var err error
+			for range 5 {
+				if _, err = chromedp.Click(chromedp.CSS(sel+` .el-select__wrapper`), chromedp.NodeVisible)(ctx, tg); err != nil {
+					return err
+				}
+				wctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+				_, err = chromedp.WaitVisible(chromedp.Search(option))(wctx, tg)
+				cancel()
+				if err == nil || ctx.Err() != nil {
+					return err
+				}
+			}
+			return errors.New("the dropdown of " + sel + " never showed " + text + ": " + err.Error())
+		}),
 		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 			_, err := chromedp.Evaluate[bool](`document.evaluate(`+strconv.Quote(option)+`, document, null, XPathResult.FIRST_ORDERED_NODE_TYPE, null).singleNodeValue.click() ?? true`)(ctx, tg)
 			return err
