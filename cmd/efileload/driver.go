@@ -243,17 +243,23 @@ func setupUsers(ctx context.Context, cl *client, c *config) error {
 	if err != nil {
 		return err
 	}
-	var units struct {
+	type units struct {
 		Items []struct {
 			ID       int64  `json:"id"`
 			ParentID *int64 `json:"parent_id"`
 		} `json:"items"`
+		Total int
 	}
-	if _, err := cl.json(ctx, "GET", "/api/v1/units?page_size=200", admin, nil, &units); err != nil {
+	// Units are listed newest first: the root, made first, is on the last page.
+	var first, last units
+	if _, err := cl.json(ctx, "GET", "/api/v1/units?page_size=200", admin, nil, &first); err != nil {
+		return err
+	}
+	if _, err := cl.json(ctx, "GET", fmt.Sprintf("/api/v1/units?page_size=200&page=%d", max(1, (first.Total+199)/200)), admin, nil, &last); err != nil {
 		return err
 	}
 	var root int64
-	for _, u := range units.Items {
+	for _, u := range append(first.Items, last.Items...) {
 		if u.ParentID == nil && (root == 0 || u.ID < root) {
 			root = u.ID
 		}
