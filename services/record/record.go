@@ -249,21 +249,26 @@ func (s *Service) Recent(ctx context.Context, cadreID int64, n int) ([]models.Re
 }
 
 // Counts returns the number of current (not superseded) records per
-// category: one query whatever the count.
+// category: one query whatever the count. It counts every record of the
+// cadre, less those an amendment of the cadre supersedes (an amendment is
+// always of the same cadre), both from idx_records_cadre_category alone:
+// asking "is this one superseded?" of each record cost a probe per record
+// and was 30 % of the server's CPU under e-file reads at city scale.
 func (s *Service) Counts(ctx context.Context, cadreID int64) (map[string]int64, error) {
 	var rows []struct {
 		Category string
 		N        int64
 	}
-	err := models.Get(ctx, s.db).Model(&models.Record{}).Select("category, COUNT(*) AS n").
-		Where("cadre_id = ? AND NOT EXISTS (SELECT 1 FROM records n WHERE n.supersedes_id = records.id)", cadreID).
-		Group("category").Scan(&rows).Error
+	err := models.Get(ctx, s.db).Raw(`SELECT category, COUNT(*) AS n FROM records WHERE cadre_id = ? GROUP BY category
+		UNION ALL
+		SELECT o.category, -COUNT(*) FROM records a JOIN records o ON o.id = a.supersedes_id
+		WHERE a.cadre_id = ? AND a.supersedes_id IS NOT NULL GROUP BY o.category`, cadreID, cadreID).Scan(&rows).Error
 	out := make(map[string]int64, len(categories))
 	for _, c := range categories {
 		out[c] = 0
 	}
 	for _, r := range rows {
-		out[r.Category] = r.N
+		out[r.Category] += r.N
 	}
 	return out, err
 }
