@@ -81,7 +81,7 @@ func Open(ctx context.Context, driver, dsn string) (*gorm.DB, error) {
 			read.Close()
 			return nil, err
 		}
-		pool := &sqlitePool{read: read, write: write, w: newWriter()}
+		pool := &sqlitePool{read: read, write: write, w: newWriter(), stmts: newStmtCache(read)}
 		db, err := gorm.Open(sqlite.Dialector{DriverName: sqliteDriver, DSN: dsn, Conn: pool}, cfg)
 		if err != nil {
 			write.Close()
