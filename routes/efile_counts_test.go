@@ -8,7 +8,7 @@ import (
 // TestEFileCounts_amendments: the e-file counts current records per
 // category: a record superseded by an amendment no longer counts, the
 // amendment counts under its own category, and so along a chain of
-// amendments.
+// amendments; so does the total of a list filtered by category.
 func TestEFileCounts_amendments(t *testing.T) {
 	w := newWorld(t)
 	c := w.cadre("张三", idFor("19800101", 1), w.unitA)
@@ -28,12 +28,18 @@ func TestEFileCounts_amendments(t *testing.T) {
 		want(t, r, 200)
 		return r.JSON()["record_counts"].(map[string]any)
 	}
+	// The list's total by category agrees with the e-file's count.
+	listed := func(cat string) any {
+		r := w.do("GET", fmt.Sprintf("/api/v1/cadres/%d/records?category=%s&from=2024-01-01&to=2024-12-31", c, cat), w.rev, nil)
+		want(t, r, 200)
+		return r.JSON()["total"]
+	}
 	check := func(step string, wantCounts map[string]float64) {
 		t.Helper()
 		got := counts()
 		for cat, n := range wantCounts {
-			if got[cat] != n {
-				t.Fatalf("%s: %s = %v, want %v (all: %v)", step, cat, got[cat], n, got)
+			if got[cat] != n || listed(cat) != n {
+				t.Fatalf("%s: %s = %v, listed %v, want %v (all: %v)", step, cat, got[cat], listed(cat), n, got)
 			}
 		}
 	}
