@@ -239,7 +239,7 @@ func (s *Service) List(ctx context.Context, viewer *models.User, cadreID int64, 
 	}
 	if !f.IncludeSuperseded {
 		err := filter(db.Table("records AS a").Joins("JOIN records o ON o.id = a.supersedes_id").
-			Where("a.cadre_id = ? AND a.supersedes_id IS NOT NULL", cadreID), "o").Count(&gone).Error
+			Where("a.cadre_id = ?", cadreID), "o").Count(&gone).Error
 		if err != nil {
 			return nil, 0, err
 		}
@@ -280,7 +280,7 @@ func (s *Service) Counts(ctx context.Context, cadreID int64) (map[string]int64, 
 	err := models.Get(ctx, s.db).Raw(`SELECT category, COUNT(*) AS n FROM records WHERE cadre_id = ? GROUP BY category
 		UNION ALL
 		SELECT o.category, -COUNT(*) FROM records a JOIN records o ON o.id = a.supersedes_id
-		WHERE a.cadre_id = ? AND a.supersedes_id IS NOT NULL GROUP BY o.category`, cadreID, cadreID).Scan(&rows).Error
+		WHERE a.cadre_id = ? GROUP BY o.category`, cadreID, cadreID).Scan(&rows).Error
 	out := make(map[string]int64, len(categories))
 	for _, c := range categories {
 		out[c] = 0
