@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	_ "github.com/go-sql-driver/mysql"
+	"github.com/go-sql-driver/mysql"
 	_ "github.com/ncruces/go-sqlite3/driver"
 )
 
@@ -68,7 +68,14 @@ func storageCeiling(ctx context.Context, c *config, ids []int64, by int64) (*dri
 			"&_pragma=synchronous(NORMAL)&_txlock=immediate&_timefmt="+url.QueryEscape("2006-01-02 15:04:05.999999999-07:00"))
 		conns = 1
 	case "mysql":
-		db, err = sql.Open("mysql", c.dbDSN)
+		// As the server connects (models/db.go): arguments interpolated by
+		// the driver, one round trip a statement.
+		var mc *mysql.Config
+		if mc, err = mysql.ParseDSN(c.dbDSN); err != nil {
+			return nil, 0, fmt.Errorf("-db-dsn: %w", err)
+		}
+		mc.InterpolateParams = true
+		db, err = sql.Open("mysql", mc.FormatDSN())
 	default:
 		return nil, 0, errors.New("unknown -db-driver")
 	}
