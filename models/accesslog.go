@@ -7,16 +7,21 @@ import (
 // AccessEntry is one entry of the tamper-evident access log. It is inserted
 // unsealed (Seq and Hash nil) inside the request's own transaction; the
 // sealer later gives it the next gap-free Seq and chains its Hash.
+//
+// The security auditor's list filters by actor or cadre and a time range:
+// (cadre_id, at) and (actor_id, at) answer both at once, and replace the
+// single-column indexes of earlier versions, which a database migrated
+// from one keeps (migration only adds) until dropped by hand.
 type AccessEntry struct {
 	ID       int64     `gorm:"primaryKey"`
 	Seq      *int64    `gorm:"uniqueIndex"`
-	At       time.Time `gorm:"precision:6;not null;index"`
-	ActorID  int64     `gorm:"not null;index"`
+	At       time.Time `gorm:"precision:6;not null;index;index:idx_access_cadre_at,priority:2;index:idx_access_actor_at,priority:2"`
+	ActorID  int64     `gorm:"not null;index:idx_access_actor_at,priority:1"`
 	Actor    string    `gorm:"size:64;not null"`
 	IP       string    `gorm:"size:45;not null;default:''"`
 	Method   string    `gorm:"size:10;not null"`
 	Path     string    `gorm:"size:512;not null"` // ASCII: percent-encoded as sent
-	CadreID  *int64    `gorm:"index"`
+	CadreID  *int64    `gorm:"index:idx_access_cadre_at,priority:1"`
 	Status   int       `gorm:"not null"`
 	PrevHash *string   `gorm:"size:64"`
 	Hash     *string   `gorm:"size:64"`

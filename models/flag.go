@@ -9,12 +9,14 @@ import "time"
 //
 // The indexes serve the three ways flags are read: a cadre's open flags
 // (vetting, appraisal, the flag summary), a department's flags by status,
-// and a department's list newest first.
+// and a department's list newest first; (status, id) and (kind, id) serve
+// a reviewer's list filtered by status or kind alone, newest first;
+// (source, cadre_id) an auditor's list of one cadre.
 type Flag struct {
-	ID             int64     `gorm:"primaryKey;index:idx_flags_source_id,priority:2"`
-	CadreID        int64     `gorm:"not null;index:idx_flags_cadre_status,priority:1"`
-	Source         string    `gorm:"size:20;not null;index:idx_flags_source_status,priority:1;index:idx_flags_source_id,priority:1"`
-	Kind           string    `gorm:"size:20;not null"`
+	ID             int64     `gorm:"primaryKey;index:idx_flags_source_id,priority:2;index:idx_flags_status_id,priority:2;index:idx_flags_kind_id,priority:2"`
+	CadreID        int64     `gorm:"not null;index:idx_flags_cadre_status,priority:1;index:idx_flags_source_cadre,priority:2"`
+	Source         string    `gorm:"size:20;not null;index:idx_flags_source_status,priority:1;index:idx_flags_source_id,priority:1;index:idx_flags_source_cadre,priority:1"`
+	Kind           string    `gorm:"size:20;not null;index:idx_flags_kind_id,priority:1"`
 	Severity       string    `gorm:"size:10;not null"`
 	Summary        string    `gorm:"size:200;not null"`
 	Detail         string    `gorm:"type:text;not null"`
@@ -25,7 +27,7 @@ type Flag struct {
 	DecidedOn      *string   `gorm:"type:char(10)"`
 	PeriodMonths   *int      // as the decision states it; nil: the type's default
 	InfluenceUntil *string   `gorm:"type:char(10)"` // nil: no end, or no sanction
-	Status         string    `gorm:"size:20;not null;index:idx_flags_cadre_status,priority:2;index:idx_flags_source_status,priority:2"`
+	Status         string    `gorm:"size:20;not null;index:idx_flags_cadre_status,priority:2;index:idx_flags_source_status,priority:2;index:idx_flags_status_id,priority:1"`
 	Version        int       `gorm:"not null;default:1"`
 	CreatedBy      int64     `gorm:"not null"`
 	CreatedAt      time.Time `gorm:"precision:6"`

@@ -10,15 +10,16 @@ import (
 // Record is one performance record (现实表现记录). Records are append-only:
 // no code path updates or deletes them. A correction is a new record whose
 // SupersedesID names the one it corrects; the unique index lets a record be
-// superseded once only.
+// superseded once only. (cadre_id, category, supersedes_id) answers the
+// e-file's counts per category from the index alone.
 type Record struct {
 	ID             int64     `gorm:"primaryKey"`
-	CadreID        int64     `gorm:"not null;index:idx_records_cadre_date,priority:1"`
+	CadreID        int64     `gorm:"not null;index:idx_records_cadre_date,priority:1;index:idx_records_cadre_category,priority:1"`
 	OccurredOn     string    `gorm:"type:char(10);not null;index:idx_records_cadre_date,priority:2"`
-	Category       string    `gorm:"size:20;not null"`
+	Category       string    `gorm:"size:20;not null;index:idx_records_cadre_category,priority:2"`
 	Content        string    `gorm:"type:text;not null"`
 	Reason         *string   `gorm:"type:text"`
-	SupersedesID   *int64    `gorm:"uniqueIndex"`
+	SupersedesID   *int64    `gorm:"uniqueIndex;index:idx_records_cadre_category,priority:3"`
 	RecordedBy     int64     `gorm:"not null"`
 	RecordedByName string    `gorm:"size:100;not null"`
 	RecordedAt     time.Time `gorm:"precision:6;not null"`

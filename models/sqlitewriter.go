@@ -66,6 +66,7 @@ type jobKey struct{}
 type sqlitePool struct {
 	read, write *sql.DB
 	w           *writer
+	stmts       *stmtCache // the read pool's prepared statements (stmtcache.go)
 }
 
 // isRead tells whether a statement only reads. Only plain SELECTs go to the
@@ -107,6 +108,15 @@ func (p *sqlitePool) QueryContext(ctx context.Context, query string, args ...any
 	if err != nil {
 		return nil, err
 	}
+	if db == p.read && p.stmts != nil {
+		st, err := p.stmts.get(ctx, query)
+		if err != nil {
+			return nil, err
+		}
+		if st != nil {
+			return st.QueryContext(ctx, args...)
+		}
+	}
 	return db.QueryContext(ctx, query, args...)
 }
 
@@ -118,6 +128,11 @@ func (p *sqlitePool) QueryRowContext(ctx context.Context, query string, args ...
 		cx, cancel := context.WithCancelCause(ctx)
 		cancel(err)
 		return p.write.QueryRowContext(cx, query, args...)
+	}
+	if db == p.read && p.stmts != nil {
+		if st, err := p.stmts.get(ctx, query); err == nil && st != nil {
+			return st.QueryRowContext(ctx, args...)
+		}
 	}
 	return db.QueryRowContext(ctx, query, args...)
 }
@@ -137,7 +152,11 @@ func (p *sqlitePool) GetDBConn() (*sql.DB, error) { return p.write, nil }
 
 func (p *sqlitePool) close() error {
 	p.w.close()
-	return errors.Join(p.read.Close(), p.write.Close())
+	var errStmts error
+	if p.stmts != nil {
+		errStmts = p.stmts.close()
+	}
+	return errors.Join(errStmts, p.read.Close(), p.write.Close())
 }
 
 // job is one write transaction (or standalone write) waiting for the writer.

@@ -193,6 +193,8 @@ func (s *Service) List(ctx context.Context, f Filter) ([]models.AccessEntry, int
 		return nil, 0, err
 	}
 	var rows []models.AccessEntry
-	err := q.Order("id DESC").Offset(f.Page.Offset()).Limit(f.Page.Size).Find(&rows).Error
+	// By time, then id: the order the (cadre_id, at) and (actor_id, at)
+	// indexes already hold, so a busy cadre's page needs no sort.
+	err := q.Order("at DESC, id DESC").Offset(f.Page.Offset()).Limit(f.Page.Size).Find(&rows).Error
 	return rows, total, err
 }

@@ -205,7 +205,7 @@ func (s *Service) Get(ctx context.Context, viewer *models.User, id int64) (*mode
 // Find reads one cadre the viewer may use for p; out of scope is 404, as
 // for an id in a path.
 func (s *Service) Find(ctx context.Context, viewer *models.User, p Purpose, id int64) (*models.Cadre, error) {
-	q, err := s.Scoped(ctx, viewer, p)
+	q, err := s.scoped(ctx, viewer, p, true)
 	if err != nil {
 		return nil, err
 	}

@@ -208,11 +208,14 @@ func (s *Service) changeScoped(ctx context.Context, viewer *models.User) (*gorm.
 // department's are filtered out in the query, so they are never loaded);
 // on cadres the visibility API lets them read flags of (recusal applied).
 func (s *Service) scoped(ctx context.Context, viewer *models.User) (*gorm.DB, error) {
-	sub, err := s.cadres.Visible(ctx, viewer, cadre.ReadFlags)
+	sub, err := s.cadres.Scoped(ctx, viewer, cadre.ReadFlags)
 	if err != nil {
 		return nil, err
 	}
-	q := models.Get(ctx, s.db).Model(&models.Flag{}).Where("flags.cadre_id IN (?)", sub)
+	// EXISTS, not cadre_id IN (SELECT id FROM cadres …): SQLite would use
+	// the IN list to drive idx_flags_cadre_status, visiting every cadre of
+	// the city for a list filtered by status alone (routes/plan_test.go).
+	q := models.Get(ctx, s.db).Model(&models.Flag{}).Where("EXISTS (?)", sub.Select("1").Where("cadres.id = flags.cadre_id"))
 	if !viewer.HasRole(account.RoleOrgReviewer) {
 		// An auditor without a department ("") matches no flag.
 		q = q.Where("flags.source = ?", department(viewer))
