@@ -46,9 +46,11 @@ func httpCeiling(ctx context.Context, c *config, body []byte) (*driven, error) {
 // append commits: a record row and an access-log row in one transaction,
 // into the server's own database. On SQLite that is the same file as the
 // server's, written while the server is idle (after the phases): SQLite
-// has one writer, so the ceiling uses one connection, as the server does;
-// the rows are real rows (records of sampled cadres, unsealed entries that
-// the server's sealer chains like any other).
+// has one writer, so the ceiling uses one connection, as the server does.
+// The rows go to scratch copies of the two tables, with the same columns
+// and indexes, dropped afterwards: rows written behind the server's back
+// into the real tables would be records nobody wrote and access-log
+// entries without a MAC, which the sealer rightly refuses as forged.
 func storageCeiling(ctx context.Context, c *config, ids []int64, by int64) (*driven, int, error) {
 	var db *sql.DB
 	var err error
@@ -91,6 +93,10 @@ func storageCeiling(ctx context.Context, c *config, ids []int64, by int64) (*dri
 	if by == 0 {
 		by = 1
 	}
+	if err := scratchTables(ctx, db, c.dbDriver); err != nil {
+		return nil, 0, fmt.Errorf("storage ceiling: %w", err)
+	}
+	defer dropScratch(context.WithoutCancel(ctx), db)
 	var seq atomic.Int64
 	d := drive(ctx, c, func(ctx context.Context, _ int, r *rand.Rand) (string, string) {
 		id := ids[r.IntN(len(ids))]
@@ -100,11 +106,11 @@ func storageCeiling(ctx context.Context, c *config, ids []int64, by int64) (*dri
 			return "insert", "begin"
 		}
 		defer tx.Rollback()
-		if _, err := tx.ExecContext(ctx, "INSERT INTO records (cadre_id, occurred_on, category, content, recorded_by, recorded_by_name, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+		if _, err := tx.ExecContext(ctx, "INSERT INTO efileload_records (cadre_id, occurred_on, category, content, recorded_by, recorded_by_name, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
 			id, "2025-06-01", "duty", fmt.Sprintf("efileload ceiling %d", seq.Add(1)), by, "efileload", now); err != nil {
 			return "insert", "record"
 		}
-		if _, err := tx.ExecContext(ctx, "INSERT INTO access_entries (at, actor_id, actor, ip, method, path, cadre_id, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+		if _, err := tx.ExecContext(ctx, "INSERT INTO efileload_access_entries (at, actor_id, actor, ip, method, path, cadre_id, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 			now, by, "efileload", "127.0.0.1", "POST", fmt.Sprintf("/api/v1/cadres/%d/records", id), id, 201); err != nil {
 			return "insert", "entry"
 		}
@@ -114,4 +120,53 @@ func storageCeiling(ctx context.Context, c *config, ids []int64, by int64) (*dri
 		return "insert", ""
 	})
 	return d, conns, nil
+}
+
+// scratch are the tables the storage ceiling writes: copies of these.
+var scratch = []string{"records", "access_entries"}
+
+// scratchTables creates efileload_<table> for each scratch table, with its
+// columns and indexes: LIKE on MySQL; on SQLite the table's and its
+// indexes' own CREATE statements, renamed.
+func scratchTables(ctx context.Context, db *sql.DB, driver string) error {
+	dropScratch(ctx, db)
+	for _, t := range scratch {
+		if driver == "mysql" {
+			if _, err := db.ExecContext(ctx, "CREATE TABLE efileload_"+t+" LIKE "+t); err != nil {
+				return err
+			}
+			continue
+		}
+		rows, err := db.QueryContext(ctx, "SELECT sql FROM sqlite_master WHERE tbl_name = ? AND sql IS NOT NULL ORDER BY type DESC", t)
+		if err != nil {
+			return err
+		}
+		var stmts []string
+		for rows.Next() {
+			var q string
+			if err := rows.Scan(&q); err != nil {
+				rows.Close()
+				return err
+			}
+			stmts = append(stmts, q)
+		}
+		rows.Close()
+		for _, q := range stmts {
+			q = strings.Replace(q, "`"+t+"`", "`efileload_"+t+"`", -1)
+			q = strings.Replace(q, "\""+t+"\"", "\"efileload_"+t+"\"", -1)
+			q = strings.Replace(q, "INDEX `", "INDEX `efileload_", 1)
+			q = strings.Replace(q, "INDEX \"", "INDEX \"efileload_", 1)
+			if _, err := db.ExecContext(ctx, q); err != nil {
+				return fmt.Errorf("%s: %w", q, err)
+			}
+		}
+	}
+	return nil
+}
+
+// dropScratch drops the scratch tables, if any.
+func dropScratch(ctx context.Context, db *sql.DB) {
+	for _, t := range scratch {
+		_, _ = db.ExecContext(ctx, "DROP TABLE IF EXISTS efileload_"+t)
+	}
 }
