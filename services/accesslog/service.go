@@ -267,7 +267,15 @@ func (s *Service) sealBatch(ctx context.Context) (int, error) {
 			return err
 		}
 		var pending []models.AccessEntry
-		if err := db.Where("seq IS NULL").Order("id").Limit(sealBatch).Find(&pending).Error; err != nil {
+		from := db.Model(&models.AccessEntry{})
+		if db.Dialector.Name() == "mysql" {
+			// MariaDB walked the primary key from the oldest entry to find the
+			// pending ones (the newest), every batch: minutes to seal 100,000
+			// entries behind 650,000 sealed ones. The seq index holds exactly
+			// the pending ones (NULL).
+			from = db.Table("access_entries FORCE INDEX (idx_access_entries_seq)")
+		}
+		if err := from.Where("seq IS NULL").Order("id").Limit(sealBatch).Find(&pending).Error; err != nil {
 			return err
 		}
 		if s.keys != nil && head.MACFrom == 0 {
