@@ -650,7 +650,7 @@ func TestCertificationConflictRetried(t *testing.T) {
 	var first error
 	err := models.WithTx(ctx, dbs[1], func(ctx context.Context) error {
 		runs++
-		if err := models.Get(ctx, dbs[1]).Exec("UPDATE chain_heads SET seq = seq WHERE id = 1").Error; err != nil {
+		if err := models.Get(ctx, dbs[1]).Exec("UPDATE chain_heads SET sealed_at = NOW(6) WHERE id = 1").Error; err != nil {
 			return err
 		}
 		if runs == 1 {
