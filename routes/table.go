@@ -77,7 +77,7 @@ func (h *handlers) table() []route {
 		{Method: "POST", Path: "/api/v1/auth/logout", Summary: "Revoke the token of this request", Op: readOp(h.logout)},
 		{Method: "GET", Path: "/api/v1/me", Summary: "The signed-in user", Op: readOp(h.me)},
 		{Method: "GET", Path: "/api/v1/vocabulary", Summary: "Chinese labels of every enumeration (code → label), for the console and workbooks",
-			Op: readOp(h.vocabulary)},
+			Op: readOp(h.vocabulary), Doc: vocabularyDoc{}},
 		{Method: "POST", Path: "/api/v1/me/password", Summary: "Change one's own password", Op: jsonOp(h.changePassword), Errors: []int{429}},
 
 		{Method: "POST", Path: "/api/v1/users", Summary: "Create a user (Idempotency-Key accepted)", Op: jsonOp(h.createUser), Status: 201, Idempotent: true},

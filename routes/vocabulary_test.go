@@ -1,7 +1,9 @@
 package routes_test
 
 import (
+	"bytes"
 	"encoding/json"
+	"slices"
 	"testing"
 )
 
@@ -45,4 +47,51 @@ func TestVocabulary(t *testing.T) {
 	t.Run("401_signedOut", func(t *testing.T) {
 		want(t, w.do("GET", "/api/v1/vocabulary", "", nil), 401, "unauthenticated")
 	})
+}
+
+// TestVocabularyOrder: each kind's codes come in the order people read
+// them (the SPEC's), which a console listing the entries keeps.
+func TestVocabularyOrder(t *testing.T) {
+	w := newWorld(t)
+	r := w.do("GET", "/api/v1/vocabulary", w.rev, nil)
+	want(t, r, 200)
+	dec := json.NewDecoder(bytes.NewReader(r.Body))
+	order := map[string][]string{}
+	var kind string
+	depth := 0
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			break
+		}
+		switch v := tok.(type) {
+		case json.Delim:
+			if v == '{' {
+				depth++
+			} else if v == '}' {
+				depth--
+			}
+		case string:
+			if depth == 1 {
+				kind = v
+			} else if depth == 2 {
+				order[kind] = append(order[kind], v)
+				if _, err := dec.Token(); err != nil { // the label
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	for k, w := range map[string][]string{
+		"record_categories": {"political", "duty", "major_task", "conduct", "integrity", "commendation", "shortcoming"},
+		"severities":        {"info", "warning", "serious"},
+		"rater_types":       {"superior", "peer", "subordinate"},
+	} {
+		if !slices.Equal(order[k], w) {
+			t.Errorf("%s in order %v, want %v", k, order[k], w)
+		}
+	}
+	if got := order["sanctions"]; len(got) != 16 || got[0] != "gov_warning" || got[6] != "party_warning" || got[12] != "admonishment" {
+		t.Errorf("sanctions in order %v", got)
+	}
 }

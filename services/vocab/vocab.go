@@ -44,156 +44,177 @@ const (
 	ImportActions = "import_actions"
 )
 
-var tables = map[string]map[string]string{
+var tables = map[string][]Entry{
 	// SPEC section 6.
 	RecordCategories: {
-		"political":    "政治表现",
-		"duty":         "履职尽责",
-		"major_task":   "重大专项/急难险重",
-		"conduct":      "作风",
-		"integrity":    "廉洁自律",
-		"commendation": "表彰奖励",
-		"shortcoming":  "问题不足",
+		{"political", "政治表现"},
+		{"duty", "履职尽责"},
+		{"major_task", "重大专项/急难险重"},
+		{"conduct", "作风"},
+		{"integrity", "廉洁自律"},
+		{"commendation", "表彰奖励"},
+		{"shortcoming", "问题不足"},
 	},
 	// SPEC section 7: the grades of annual (and special, term) cycles, those
 	// of ordinary cycles (平时考核), and 不定等次 for sanctioned cadres
 	// (公务员考核规定 2020).
 	Grades: {
-		"excellent":       "优秀",
-		"competent":       "称职",
-		"basic_competent": "基本称职",
-		"incompetent":     "不称职",
-		"good":            "好",
-		"fairly_good":     "较好",
-		"average":         "一般",
-		"poor":            "较差",
-		"ungraded":        "不定等次",
+		{"excellent", "优秀"},
+		{"competent", "称职"},
+		{"basic_competent", "基本称职"},
+		{"incompetent", "不称职"},
+		{"good", "好"},
+		{"fairly_good", "较好"},
+		{"average", "一般"},
+		{"poor", "较差"},
+		{"ungraded", "不定等次"},
 	},
 	// SPEC section 8.
 	FlagKinds: {
-		"clue":          "问题线索",
-		"investigation": "立案审查调查",
-		"sanction":      "处分/处理",
-		"audit_finding": "审计发现问题",
-		"petition":      "信访举报",
-		"inquiry":       "函询",
+		{"clue", "问题线索"},
+		{"investigation", "立案审查调查"},
+		{"sanction", "处分/处理"},
+		{"audit_finding", "审计发现问题"},
+		{"petition", "信访举报"},
+		{"inquiry", "函询"},
 	},
 	// SPEC section 8: a clue is checked (核查) before it is found true or not.
 	FlagStatuses: {
-		"open":            "待核查",
-		"verifying":       "核查中",
-		"substantiated":   "属实",
-		"unsubstantiated": "不属实",
-		"resolved":        "已办结",
+		{"open", "待核查"},
+		{"verifying", "核查中"},
+		{"substantiated", "属实"},
+		{"unsubstantiated", "不属实"},
+		{"resolved", "已办结"},
 	},
 	// SPEC section 8: government sanctions (公职人员政务处分法 art. 8), party
 	// sanctions (中国共产党纪律处分条例 arts. 10–13) and organizational measures
 	// (党政领导干部选拔任用工作条例 art. 24, 组织处理规定).
 	Sanctions: {
-		"gov_warning":           "政务警告",
-		"demerit":               "记过",
-		"major_demerit":         "记大过",
-		"demotion":              "降级",
-		"dismissal":             "撤职",
-		"gov_expulsion":         "开除公职",
-		"party_warning":         "党内警告",
-		"party_serious_warning": "党内严重警告",
-		"party_removal":         "撤销党内职务",
-		"party_probation_1y":    "留党察看一年",
-		"party_probation_2y":    "留党察看二年",
-		"party_expulsion":       "开除党籍",
-		"admonishment":          "诫勉",
-		"org_adjustment":        "调整职务",
-		"org_removal":           "免职/责令辞职",
-		"org_demotion":          "降职",
+		{"gov_warning", "政务警告"},
+		{"demerit", "记过"},
+		{"major_demerit", "记大过"},
+		{"demotion", "降级"},
+		{"dismissal", "撤职"},
+		{"gov_expulsion", "开除公职"},
+		{"party_warning", "党内警告"},
+		{"party_serious_warning", "党内严重警告"},
+		{"party_removal", "撤销党内职务"},
+		{"party_probation_1y", "留党察看一年"},
+		{"party_probation_2y", "留党察看二年"},
+		{"party_expulsion", "开除党籍"},
+		{"admonishment", "诫勉"},
+		{"org_adjustment", "调整职务"},
+		{"org_removal", "免职/责令辞职"},
+		{"org_demotion", "降职"},
 	},
 	// SPEC section 8 (信访工作条例: 检举控告类, 申诉求决类, 建议意见类).
 	PetitionTypes: {
-		"report":     "检举控告",
-		"appeal":     "申诉求决",
-		"suggestion": "建议意见",
+		{"report", "检举控告"},
+		{"appeal", "申诉求决"},
+		{"suggestion", "建议意见"},
 	},
 	// SPEC section 4.
 	Roles: {
-		"admin":            "系统管理员",
-		"org_reviewer":     "组织部审核人员",
-		"evaluator":        "评价人员",
-		"auditor":          "监督部门人员",
-		"security_auditor": "安全审计员",
+		{"admin", "系统管理员"},
+		{"org_reviewer", "组织部审核人员"},
+		{"evaluator", "评价人员"},
+		{"auditor", "监督部门人员"},
+		{"security_auditor", "安全审计员"},
 	},
 	// SPEC sections 1 and 4: the four source departments.
 	Departments: {
-		"discipline": "纪检监察",
-		"audit":      "审计",
-		"petition":   "信访",
-		"inspection": "巡察",
+		{"discipline", "纪检监察"},
+		{"audit", "审计"},
+		{"petition", "信访"},
+		{"inspection", "巡察"},
 	},
 	// SPEC section 9.
 	Verdicts: {
-		"clear":   "通过",
-		"caution": "提示关注",
-		"blocked": "暂缓/不宜",
+		{"clear", "通过"},
+		{"caution", "提示关注"},
+		{"blocked", "暂缓/不宜"},
 	},
 	// SPEC section 9: what each rule of the pre-promotion vetting found.
 	VettingRules: {
-		"under_investigation": "正在接受立案审查调查",
-		"open_serious_flag":   "有未办结的严重问题",
-		"sanction_influence":  "处于处分/处理影响期内",
-		"recent_low_grade":    "近一年年度考核结果为基本称职以下",
-		"open_flag":           "有未办结的问题线索或检举控告",
+		{"under_investigation", "正在接受立案审查调查"},
+		{"open_serious_flag", "有未办结的严重问题"},
+		{"sanction_influence", "处于处分/处理影响期内"},
+		{"recent_low_grade", "近一年年度考核结果为基本称职以下"},
+		{"open_flag", "有未办结的问题线索或检举控告"},
 	},
 
-	Genders:       {"male": "男", "female": "女"},
-	CadreStatuses: {"active": "在职", "retired": "退休", "left": "调离"},
+	Genders:       {{"male", "男"}, {"female", "女"}},
+	CadreStatuses: {{"active", "在职"}, {"retired", "退休"}, {"left", "调离"}},
 	CycleKinds: {
-		"ordinary": "平时考核",
-		"annual":   "年度考核",
-		"special":  "专项考核",
-		"term":     "任期考核",
+		{"ordinary", "平时考核"},
+		{"annual", "年度考核"},
+		{"special", "专项考核"},
+		{"term", "任期考核"},
 	},
-	RaterTypes: {"superior": "上级", "peer": "同级", "subordinate": "下级"},
+	RaterTypes: {{"superior", "上级"}, {"peer", "同级"}, {"subordinate", "下级"}},
 	Purposes: {
-		"promotion":    "提拔",
-		"appointment":  "任用",
-		"commendation": "评优",
-		"transfer":     "交流",
+		{"promotion", "提拔"},
+		{"appointment", "任用"},
+		{"commendation", "评优"},
+		{"transfer", "交流"},
 	},
-	Severities: {"info": "一般", "warning": "较重", "serious": "严重"},
+	Severities: {{"info", "一般"}, {"warning", "较重"}, {"serious", "严重"}},
 	// SPEC section 7: a cycle's states.
-	CycleStatuses: {"draft": "草稿", "open": "进行中", "closed": "已关闭", "finalized": "已定等次"},
+	CycleStatuses: {{"draft", "草稿"}, {"open", "进行中"}, {"closed", "已关闭"}, {"finalized", "已定等次"}},
 	// SPEC section 5: what an import did with each row.
-	ImportActions: {"created": "新增", "updated": "更新", "unchanged": "无变化"},
+	ImportActions: {{"created", "新增"}, {"updated", "更新"}, {"unchanged", "无变化"}},
 	// SPEC section 7: 德能勤绩廉.
 	Scores: {
-		"morality":    "德",
-		"ability":     "能",
-		"diligence":   "勤",
-		"achievement": "绩",
-		"integrity":   "廉",
+		{"morality", "德"},
+		{"ability", "能"},
+		{"diligence", "勤"},
+		{"achievement", "绩"},
+		{"integrity", "廉"},
 	},
+}
+
+// Entry is one code and its label.
+type Entry struct {
+	Code, Label string
 }
 
 // Label is the Chinese label of code in the vocabulary kind, or code itself
 // when there is none (a code added before its label still prints).
 func Label(kind, code string) string {
-	if l, ok := tables[kind][code]; ok {
-		return l
+	for _, e := range tables[kind] {
+		if e.Code == code {
+			return e.Label
+		}
 	}
 	return code
 }
 
 // Labels is a copy of one kind's code → label table; nil for an unknown kind.
-func Labels(kind string) map[string]string { return maps.Clone(tables[kind]) }
+func Labels(kind string) map[string]string {
+	es, ok := tables[kind]
+	if !ok {
+		return nil
+	}
+	m := make(map[string]string, len(es))
+	for _, e := range es {
+		m[e.Code] = e.Label
+	}
+	return m
+}
+
+// Ordered is a copy of one kind's entries in the order people read them
+// (the SPEC's order: categories as a file lists them, grades from the top,
+// sanctions by family and weight), for lists and forms.
+func Ordered(kind string) []Entry { return slices.Clone(tables[kind]) }
 
 // Kinds lists every kind, sorted.
 func Kinds() []string { return slices.Sorted(maps.Keys(tables)) }
 
-// All is a copy of every table, keyed by kind: the body of
-// GET /api/v1/vocabulary.
+// All is a copy of every table, keyed by kind.
 func All() map[string]map[string]string {
 	out := make(map[string]map[string]string, len(tables))
-	for k, m := range tables {
-		out[k] = maps.Clone(m)
+	for k := range tables {
+		out[k] = Labels(k)
 	}
 	return out
 }
