@@ -193,6 +193,7 @@ type scopeWorld struct {
 	recText         string // its content
 	flagB           int64  // a discipline flag on cadre b, with a reporter
 	flagText        string
+	flagDetail      string // the case file: the source department's only
 	reporter        string
 	cycle           string // a cycle path; evaluator A is assigned cadre a
 	aid             int64  // evaluator A's appraisal of a
@@ -207,7 +208,7 @@ type scopeWorld struct {
 func newScopeWorld(t *testing.T) *scopeWorld {
 	t.Helper()
 	w := &scopeWorld{flagWorld: newFlagWorld(t), recText: "组织开展防汛抢险，表现突出（机密内容）",
-		flagText: "反映其违规收受礼金（机密线索）", reporter: "王举报人"}
+		flagText: "反映其违规收受礼金（机密线索）", flagDetail: "举报材料详情（案卷内容）", reporter: "王举报人"}
 	w.idA, w.idB = idFor("19800101", 1), idFor("19800102", 2)
 	w.disciplineToken = w.auditor
 	r := w.do("POST", fmt.Sprintf("/api/v1/cadres/%d/records", w.a), w.rev,
@@ -215,7 +216,7 @@ func newScopeWorld(t *testing.T) *scopeWorld {
 	want(t, r, 201)
 	w.rec = r.ID()
 	r = w.do("POST", "/api/v1/flags", w.disciplineToken, map[string]any{"cadre_id": w.b, "kind": "petition", "petition_type": "report",
-		"severity": "serious", "summary": w.flagText, "detail": "详情", "occurred_on": "2025-03-01", "reporter": w.reporter})
+		"severity": "serious", "summary": w.flagText, "detail": w.flagDetail, "occurred_on": "2025-03-01", "reporter": w.reporter})
 	want(t, r, 201)
 	w.flagB = r.ID()
 	r = w.do("POST", fmt.Sprintf("/api/v1/cadres/%d/vettings", w.b), w.rev, map[string]any{"purpose": "promotion"})
@@ -253,7 +254,7 @@ func TestObjectLevelAuthorization(t *testing.T) {
 	recA := cadre(a, fmt.Sprintf("/records/%d", w.rec))
 	flag := fmt.Sprintf("/api/v1/flags/%d", w.flagB)
 	secretsA := []string{"张三", w.idA, w.recText}
-	secretsFlag := []string{w.flagText, w.reporter}
+	secretsFlag := []string{w.flagText, w.flagDetail, w.reporter}
 	for _, c := range []struct {
 		name, tok, method, path string
 		body                    any
@@ -345,13 +346,15 @@ func TestNoFieldLeaks(t *testing.T) {
 		mayNot  []string
 		mustSee []string
 	}{
-		{"reviewer", w.rev, []string{w.reporter}, []string{w.idA, w.idB, w.flagText}},
-		{"evaluatorA", w.evalA, []string{w.idA, w.idB, w.reporter, w.flagText, "李四"}, []string{"张三"}},
-		{"evaluatorB", w.evalB, []string{w.idA, w.idB, w.reporter, w.flagText, "张三", w.recText}, []string{"李四"}},
-		{"auditorOfTheSource", w.disciplineToken, []string{w.idA, w.idB, w.recText}, []string{w.reporter, w.flagText}},
-		{"auditorOfAnotherDepartment", w.audPetition, []string{w.idA, w.idB, w.reporter, w.flagText, w.recText}, []string{"张三"}},
-		{"admin", w.admin, []string{w.idA, w.idB, w.reporter, w.flagText, w.recText, "张三", "李四"}, nil},
-		{"securityAuditor", w.secAuditor, []string{w.idA, w.idB, w.reporter, w.flagText, w.recText, "张三", "李四"}, nil},
+		// A reviewer reads another department's flag without its case file
+		// (SPEC 8: detail and reporter are the source department's).
+		{"reviewer", w.rev, []string{w.reporter, w.flagDetail}, []string{w.idA, w.idB, w.flagText}},
+		{"evaluatorA", w.evalA, []string{w.idA, w.idB, w.reporter, w.flagText, w.flagDetail, "李四"}, []string{"张三"}},
+		{"evaluatorB", w.evalB, []string{w.idA, w.idB, w.reporter, w.flagText, w.flagDetail, "张三", w.recText}, []string{"李四"}},
+		{"auditorOfTheSource", w.disciplineToken, []string{w.idA, w.idB, w.recText}, []string{w.reporter, w.flagText, w.flagDetail}},
+		{"auditorOfAnotherDepartment", w.audPetition, []string{w.idA, w.idB, w.reporter, w.flagText, w.flagDetail, w.recText}, []string{"张三"}},
+		{"admin", w.admin, []string{w.idA, w.idB, w.reporter, w.flagText, w.flagDetail, w.recText, "张三", "李四"}, nil},
+		{"securityAuditor", w.secAuditor, []string{w.idA, w.idB, w.reporter, w.flagText, w.flagDetail, w.recText, "张三", "李四"}, nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			all := reads(c.tok)
@@ -374,8 +377,8 @@ func TestNoFieldLeaks(t *testing.T) {
 		for _, sheet := range workbookText(t, r.Body) {
 			cells.WriteString(sheet)
 		}
-		if strings.Contains(cells.String(), w.reporter) || !strings.Contains(cells.String(), w.flagText) {
-			t.Fatalf("the workbook shows the reporter, or not the flag")
+		if strings.Contains(cells.String(), w.reporter) || strings.Contains(cells.String(), w.flagDetail) || !strings.Contains(cells.String(), w.flagText) {
+			t.Fatalf("the workbook shows the reporter or the detail, or not the flag")
 		}
 	})
 	t.Run("logsHaveNoSecrets", func(t *testing.T) {

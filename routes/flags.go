@@ -42,8 +42,8 @@ type sanctionResponse struct {
 	InfluenceUntil *string `json:"influence_until"`
 }
 
-// flagResponse is a flag as the viewer may see it. Reporter is present only
-// for an auditor of the source department.
+// flagResponse is a flag as the viewer may see it. Detail and reporter (the
+// case file) are present only for the flag's source department.
 type flagResponse struct {
 	ID             int64             `json:"id"`
 	CadreID        int64             `json:"cadre_id"`
@@ -51,7 +51,7 @@ type flagResponse struct {
 	Kind           string            `json:"kind"`
 	Severity       string            `json:"severity"`
 	Summary        string            `json:"summary"`
-	Detail         string            `json:"detail"`
+	Detail         *string           `json:"detail,omitempty"`
 	OccurredOn     string            `json:"occurred_on"`
 	PetitionType   *string           `json:"petition_type"`
 	Reporter       *string           `json:"reporter,omitempty"`
@@ -88,7 +88,7 @@ type flagSummaryResponse struct {
 func toFlagResponse(v *flag.View) flagResponse {
 	f := &v.Flag
 	out := flagResponse{ID: f.ID, CadreID: f.CadreID, Source: f.Source, Kind: f.Kind, Severity: f.Severity,
-		Summary: f.Summary, Detail: f.Detail, OccurredOn: f.OccurredOn, PetitionType: f.PetitionType,
+		Summary: f.Summary, Detail: v.Detail, OccurredOn: f.OccurredOn, PetitionType: f.PetitionType,
 		Reporter: v.Reporter, InfluenceUntil: f.InfluenceUntil, Status: f.Status, Version: f.Version,
 		CreatedBy: f.CreatedBy, CreatedAt: f.CreatedAt.UTC(), UpdatedAt: f.UpdatedAt.UTC()}
 	if f.SanctionType != nil {

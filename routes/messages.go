@@ -141,6 +141,12 @@ var catalogue = []struct{ key, zh, en string }{
 
 	// Flags and vetting (more).
 	{key: "flag not found", zh: "该信息不存在"},
+	{key: "you may not act on flag %d", zh: "您无权对编号为 %d 的信息进行此操作"},
+	{key: "assignment not found", zh: "评价分配不存在"},
+	{key: "appraisal result not found", zh: "考核结果不存在"},
+	{key: "vetting not found", zh: "审核记录不存在"},
+	{key: "integrity opinion request not found", zh: "党风廉政意见征询不存在"},
+	{key: "you may not act on object %d", zh: "您无权对编号为 %d 的对象进行此操作"},
 	{key: "is required: the version of the flag you read (a positive integer)", zh: "为必填项：填写您读取到的版本号（正整数）"},
 	{key: "only an auditor of a source department files flags", zh: "只有监督部门人员才能报送信息"},
 	{key: "must list 1 to %d cadre ids", zh: "须列出 1 至 %d 个干部编号"},

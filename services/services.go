@@ -10,6 +10,7 @@ import (
 	"efile/services/accesslog"
 	"efile/services/account"
 	"efile/services/appraisal"
+	"efile/services/authz"
 	"efile/services/cadre"
 	"efile/services/datakey"
 	"efile/services/efile"
@@ -42,6 +43,7 @@ type Set struct {
 	DB          *gorm.DB
 	Logger      *slog.Logger
 	Keys        *datakey.Keys
+	Authz       *authz.Service
 	Audit       *accesslog.Service
 	Accounts    *account.Service
 	Units       *unit.Service
@@ -74,18 +76,19 @@ func New(db *gorm.DB, c Config) (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	cadres := cadre.New(db, audit, keys, c.Now, c.Location)
-	records := record.New(db, audit, cadres, c.Now)
-	flags := flag.NewService(db, audit, cadres, keys, c.Now)
-	vettings := vetting.New(db, audit, cadres, c.Now)
-	appraisals := appraisal.New(db, audit, cadres, c.Now, c.Location)
+	az := authz.New(db)
+	cadres := cadre.New(db, audit, az, keys, c.Now, c.Location)
+	records := record.New(db, audit, az, cadres, c.Now)
+	flags := flag.NewService(db, audit, az, cadres, keys, c.Now)
+	vettings := vetting.New(db, audit, az, cadres, c.Now)
+	appraisals := appraisal.New(db, audit, az, cadres, c.Now, c.Location)
 	return &Set{
-		DB: db, Logger: c.Logger, Keys: keys, Audit: audit, Accounts: acc,
+		DB: db, Logger: c.Logger, Keys: keys, Authz: az, Audit: audit, Accounts: acc,
 		Units:       unit.New(db, audit),
 		Cadres:      cadres,
 		Records:     records,
 		EFiles:      efile.New(db, cadres, records, appraisals, c.Location, c.Now).WithIntegrity(flags, vettings),
-		Idempotency: idempotency.New(db, audit, keys, cadres, c.Now),
+		Idempotency: idempotency.New(db, audit, keys, az, c.Now),
 		Flags:       flags,
 		Vettings:    vettings,
 		Appraisals:  appraisals,

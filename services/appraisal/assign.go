@@ -7,7 +7,7 @@ import (
 
 	"efile/models"
 	"efile/services/account"
-	"efile/services/cadre"
+	"efile/services/authz"
 	"efile/services/errs"
 
 	"gorm.io/gorm"
@@ -79,10 +79,10 @@ func (s *Service) Assign(ctx context.Context, viewer *models.User, cycleID int64
 		if !ok {
 			return errs.Invalid("evaluator_id", "user %d is not an enabled user with the evaluator role", in.EvaluatorID)
 		}
-		if err := s.cadres.CheckBody(ctx, viewer, cadre.Assign, in.CadreID); err != nil {
+		if err := s.az.CheckBody(ctx, viewer, authz.CadreAssign, in.CadreID); err != nil {
 			return err
 		}
-		if cadre.Recused(&models.User{ID: ev.ID, CadreID: ev.CadreID}, in.CadreID) {
+		if authz.Recused(&models.User{ID: ev.ID, CadreID: ev.CadreID}, in.CadreID) {
 			return errs.Forbidden("evaluator %d is linked to cadre %d and may not appraise them (recusal)", ev.ID, in.CadreID)
 		}
 		if c.Status != StatusDraft && c.Status != StatusOpen {
@@ -118,7 +118,7 @@ type BulkResult struct {
 }
 
 // AssignBulk assigns each evaluator to every active cadre of the unit and
-// its sub-units that the reviewer may assign (cadre.Assign: all but their
+// its sub-units that the reviewer may assign (authz.CadreAssign: all but their
 // own record), skipping existing and recused pairs. It runs a fixed number
 // of queries whatever the size: the cycle, the evaluators, the unit, a count
 // of the cadres, and one INSERT … SELECT that skips what exists (and what a
@@ -171,11 +171,11 @@ func (s *Service) AssignBulk(ctx context.Context, viewer *models.User, cycleID i
 		// The active cadres of the subtree that the reviewer may assign; a
 		// new query each time, as running a gorm query changes its statement.
 		cadres := func() (*gorm.DB, error) {
-			q, err := s.cadres.Visible(ctx, viewer, cadre.Assign)
+			q, err := s.az.Scope(ctx, viewer, authz.CadreAssign)
 			if err != nil {
 				return nil, err
 			}
-			return q.Where("cadres.unit_id IN (?) AND cadres.status = ?", tree, "active"), nil
+			return q.Select("cadres.id").Where("cadres.unit_id IN (?) AND cadres.status = ?", tree, "active"), nil
 		}
 		q, err := cadres()
 		if err != nil {
@@ -229,24 +229,19 @@ func (s *Service) insertPairs(ctx context.Context, cycleID int64, in Bulk, cadre
 	return res.RowsAffected, res.Error
 }
 
-// inCycle is a query on a cycle's rows of model (assignments, appraisals)
-// that viewer may read: an org_reviewer all but those of their own cadre
-// record, an evaluator only their own (404 for a cycle they may not see).
-func (s *Service) inCycle(ctx context.Context, viewer *models.User, cycleID int64, model any) (*gorm.DB, error) {
+// inCycle is a query on a cycle's rows of kind p (assignments, appraisals)
+// that viewer may read (authz: an org_reviewer all but those of their own
+// cadre record, an evaluator only their own; 404 for a cycle they may not
+// see).
+func (s *Service) inCycle(ctx context.Context, viewer *models.User, cycleID int64, p authz.Purpose) (*gorm.DB, error) {
 	if _, err := s.GetCycle(ctx, viewer, cycleID); err != nil {
 		return nil, err
 	}
-	p := cadre.Assign
-	q := models.Get(ctx, s.db).Model(model).Where("cycle_id = ?", cycleID)
-	if !mayReadAll(viewer) {
-		p = cadre.Appraise(cycleID)
-		q = q.Where("evaluator_id = ?", viewer.ID)
-	}
-	vis, err := s.cadres.Visible(ctx, viewer, p)
+	q, err := s.az.Scope(ctx, viewer, p)
 	if err != nil {
 		return nil, err
 	}
-	return q.Where("cadre_id IN (?)", vis), nil
+	return q.Where("cycle_id = ?", cycleID), nil
 }
 
 // AssignmentFilter selects assignments for ListAssignments.
@@ -260,7 +255,7 @@ type AssignmentFilter struct {
 // org_reviewer all (but those of their own cadre record), an evaluator only
 // their own.
 func (s *Service) ListAssignments(ctx context.Context, viewer *models.User, cycleID int64, f AssignmentFilter) ([]models.AppraisalAssignment, int64, error) {
-	q, err := s.inCycle(ctx, viewer, cycleID, &models.AppraisalAssignment{})
+	q, err := s.inCycle(ctx, viewer, cycleID, authz.AssignmentRead)
 	if err != nil {
 		return nil, 0, err
 	}

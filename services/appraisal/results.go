@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"efile/models"
-	"efile/services/cadre"
+	"efile/services/authz"
 
 	"gorm.io/gorm"
 )
@@ -36,8 +36,8 @@ type CycleResults struct {
 }
 
 // withResults reads a cycle whose results exist (closed or finalized; 409
-// conflict before) and the subquery of the cadres whose results viewer may
-// see: every one but their own record (recusal).
+// conflict before) and the query of the results viewer may see
+// (authz.ResultRead: every one but their own record's).
 func (s *Service) withResults(ctx context.Context, viewer *models.User, id int64) (*models.AppraisalCycle, *gorm.DB, error) {
 	c, err := s.GetCycle(ctx, viewer, id)
 	if err != nil {
@@ -46,20 +46,20 @@ func (s *Service) withResults(ctx context.Context, viewer *models.User, id int64
 	if c.Status != StatusClosed && c.Status != StatusFinalized {
 		return nil, nil, ErrResultsNotReady
 	}
-	vis, err := s.cadres.Visible(ctx, viewer, cadre.Assign)
-	return c, vis, err
+	q, err := s.az.Scope(ctx, viewer, authz.ResultRead)
+	return c, q, err
 }
 
 // Results reads the stored results of a closed or finalized cycle (409
 // conflict before close): two queries. The reviewer's own cadre record is
 // left out (recusal).
 func (s *Service) Results(ctx context.Context, viewer *models.User, id int64) (*CycleResults, error) {
-	c, vis, err := s.withResults(ctx, viewer, id)
+	c, q, err := s.withResults(ctx, viewer, id)
 	if err != nil {
 		return nil, err
 	}
 	var rows []models.AppraisalResult
-	if err := models.Get(ctx, s.db).Where("cycle_id = ? AND cadre_id IN (?)", id, vis).Find(&rows).Error; err != nil {
+	if err := q.Where("appraisal_results.cycle_id = ?", id).Find(&rows).Error; err != nil {
 		return nil, err
 	}
 	return readResults(c, rows), nil

@@ -5,7 +5,7 @@ import (
 	"unicode/utf8"
 
 	"efile/models"
-	"efile/services/cadre"
+	"efile/services/authz"
 	"efile/services/errs"
 )
 
@@ -76,7 +76,7 @@ func (s *Service) Submit(ctx context.Context, viewer *models.User, cycleID int64
 		if err != nil {
 			return err
 		}
-		if err := s.cadres.CheckBody(ctx, viewer, cadre.Appraise(cycleID), in.CadreID); err != nil {
+		if err := s.az.CheckBody(ctx, viewer, authz.CadreAppraise(cycleID), in.CadreID); err != nil {
 			return err
 		}
 		if c.Status != StatusOpen {
@@ -120,16 +120,16 @@ func (s *Service) Revise(ctx context.Context, viewer *models.User, cycleID, id i
 		if err != nil {
 			return err
 		}
-		err = models.Get(ctx, s.db).Where("id = ? AND cycle_id = ? AND evaluator_id = ?", id, cycleID, viewer.ID).First(&a).Error
-		if models.IsNotFound(err) {
-			return ErrAppraisalNotFound
-		}
+		// Only the author revises it, and not if recusal has come since.
+		q, err := s.az.Scope(ctx, viewer, authz.AppraisalReviseOwn)
 		if err != nil {
 			return err
 		}
-		// The assignment still gives the right (recusal may have come since).
-		if err := s.cadres.CheckPath(ctx, viewer, cadre.Appraise(cycleID), a.CadreID); err != nil {
-			return ErrAppraisalNotFound
+		if err := q.Where("appraisals.id = ? AND appraisals.cycle_id = ?", id, cycleID).Take(&a).Error; err != nil {
+			if models.IsNotFound(err) {
+				return ErrAppraisalNotFound
+			}
+			return err
 		}
 		if c.Status != StatusOpen {
 			return ErrCycleNotOpen
@@ -165,7 +165,7 @@ type AppraisalFilter struct {
 // ListAppraisals lists a cycle's appraisals, newest first: an evaluator
 // their own, an org_reviewer all (but those of their own cadre record).
 func (s *Service) ListAppraisals(ctx context.Context, viewer *models.User, cycleID int64, f AppraisalFilter) ([]models.Appraisal, int64, error) {
-	q, err := s.inCycle(ctx, viewer, cycleID, &models.Appraisal{})
+	q, err := s.inCycle(ctx, viewer, cycleID, authz.AppraisalRead)
 	if err != nil {
 		return nil, 0, err
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"efile/models"
+	"efile/services/authz"
 	"efile/services/errs"
 	"efile/services/idnumber"
 	"efile/services/roster"
@@ -188,7 +189,7 @@ func (s *Service) importRows(ctx context.Context, viewer *models.User, rows []ro
 			continue
 		}
 		// Recusal (回避): nobody changes their own cadre record.
-		if Recused(viewer, c.ID) {
+		if authz.Recused(viewer, c.ID) {
 			e.add(line, roster.FieldIDNumber, "这是您本人的干部档案，按回避规定不能由您导入或修改")
 			continue
 		}

@@ -7,7 +7,7 @@ import (
 
 	"efile/models"
 	"efile/services/accesslog"
-	"efile/services/cadre"
+	"efile/services/authz"
 	"efile/services/errs"
 )
 
@@ -15,15 +15,8 @@ import (
 // did not exist), with its history. The read is logged with the flag's
 // cadre, set here because the path names the flag, not the cadre.
 func (s *Service) Get(ctx context.Context, viewer *models.User, id int64) (*View, error) {
-	q, err := s.scoped(ctx, viewer)
-	if err != nil {
-		return nil, err
-	}
 	var f models.Flag
-	if err := q.Where("flags.id = ?", id).Take(&f).Error; err != nil {
-		if models.IsNotFound(err) {
-			return nil, ErrNotFound
-		}
+	if err := s.az.Find(ctx, viewer, authz.FlagRead, id, &f); err != nil {
 		return nil, err
 	}
 	accesslog.SetCadre(ctx, f.CadreID)
@@ -57,7 +50,7 @@ func (s *Service) List(ctx context.Context, viewer *models.User, f Filter) ([]Vi
 	if err := v.Err(); err != nil {
 		return nil, 0, err
 	}
-	q, err := s.scoped(ctx, viewer)
+	q, err := s.az.Scope(ctx, viewer, authz.FlagRead)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -104,7 +97,7 @@ type Summary struct {
 // Summary is the flag summary of a cadre the viewer may read (404
 // otherwise): counts only, never a flag's content.
 func (s *Service) Summary(ctx context.Context, viewer *models.User, cadreID int64) (*Summary, error) {
-	if err := s.cadres.CheckPath(ctx, viewer, cadre.Read, cadreID); err != nil {
+	if err := s.az.CheckPath(ctx, viewer, authz.CadreRead, cadreID); err != nil {
 		return nil, err
 	}
 	return s.Counts(ctx, cadreID)

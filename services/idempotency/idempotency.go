@@ -22,7 +22,7 @@ import (
 
 	"efile/models"
 	"efile/services/accesslog"
-	"efile/services/cadre"
+	"efile/services/authz"
 	"efile/services/datakey"
 	"efile/services/errs"
 
@@ -56,19 +56,19 @@ type Response struct {
 
 // Service stores and replays responses.
 type Service struct {
-	db     *gorm.DB
-	log    *accesslog.Service
-	keys   *datakey.Keys
-	cadres *cadre.Service
-	now    func() time.Time
+	db   *gorm.DB
+	log  *accesslog.Service
+	keys *datakey.Keys
+	az   *authz.Service
+	now  func() time.Time
 }
 
 // New builds the service.
-func New(db *gorm.DB, log *accesslog.Service, keys *datakey.Keys, cadres *cadre.Service, now func() time.Time) *Service {
+func New(db *gorm.DB, log *accesslog.Service, keys *datakey.Keys, az *authz.Service, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{db: db, log: log, keys: keys, cadres: cadres, now: now}
+	return &Service{db: db, log: log, keys: keys, az: az, now: now}
 }
 
 // CheckKey validates a client's key.
@@ -140,7 +140,7 @@ func (s *Service) replay(ctx context.Context, viewer *models.User, k Key) (Respo
 	if row.CadreID != nil {
 		// The caller may have lost sight of the cadre since (a new link
 		// that recuses them, a move to another unit).
-		if err := s.cadres.CheckPath(ctx, viewer, cadre.Read, *row.CadreID); err != nil {
+		if err := s.az.CheckPath(ctx, viewer, authz.CadreRead, *row.CadreID); err != nil {
 			if errors.Is(err, errs.ErrNotFound) {
 				return Response{}, false, errs.Forbidden("this request's result shows a cadre you may no longer see")
 			}

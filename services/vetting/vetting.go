@@ -9,6 +9,7 @@ import (
 
 	"efile/models"
 	"efile/services/accesslog"
+	"efile/services/authz"
 	"efile/services/cadre"
 	"efile/services/errs"
 	"efile/services/flag"
@@ -25,17 +26,18 @@ const MaxBatch = 1000
 type Service struct {
 	db     *gorm.DB
 	log    *accesslog.Service
+	az     *authz.Service
 	cadres *cadre.Service
 	now    func() time.Time
 }
 
 // New builds the service; "today" (the default as_of) is the cadre
 // service's, in EFILE_TZ.
-func New(db *gorm.DB, log *accesslog.Service, cadres *cadre.Service, now func() time.Time) *Service {
+func New(db *gorm.DB, log *accesslog.Service, az *authz.Service, cadres *cadre.Service, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{db: db, log: log, cadres: cadres, now: now}
+	return &Service{db: db, log: log, az: az, cadres: cadres, now: now}
 }
 
 // Request is what a reviewer asks: a purpose and the day to vet on (nil:
@@ -78,7 +80,7 @@ func (s *Service) Vet(ctx context.Context, viewer *models.User, cadreID int64, r
 	}
 	var out []Result
 	err := s.log.Tx(ctx, func(ctx context.Context) error {
-		if err := s.cadres.CheckPath(ctx, viewer, cadre.Vet, cadreID); err != nil {
+		if err := s.az.CheckPath(ctx, viewer, authz.CadreVet, cadreID); err != nil {
 			return err
 		}
 		var err error
@@ -121,7 +123,7 @@ func (s *Service) Batch(ctx context.Context, viewer *models.User, ids []int64, r
 	}
 	var out []Result
 	err := s.log.Tx(ctx, func(ctx context.Context) error {
-		bad, err := s.cadres.Unseen(ctx, viewer, cadre.Vet, ids)
+		bad, err := s.az.Unseen(ctx, viewer, authz.CadreVet, ids)
 		if err != nil {
 			return err
 		}
@@ -232,7 +234,7 @@ func (s *Service) grades(ctx context.Context, ids []int64, from int) (map[int64]
 // List lists a cadre's vettings, newest first (404 when the reviewer may
 // not vet the cadre).
 func (s *Service) List(ctx context.Context, viewer *models.User, cadreID int64, p models.Page) ([]Result, int64, error) {
-	if err := s.cadres.CheckPath(ctx, viewer, cadre.Vet, cadreID); err != nil {
+	if err := s.az.CheckPath(ctx, viewer, authz.CadreVet, cadreID); err != nil {
 		return nil, 0, err
 	}
 	q := models.Get(ctx, s.db).Model(&models.Vetting{}).Where("cadre_id = ?", cadreID)

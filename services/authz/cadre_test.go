@@ -1,4 +1,4 @@
-package cadre_test
+package authz_test
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 
 	"efile/models"
 	"efile/services/accesslog"
+	"efile/services/authz"
 	"efile/services/cadre"
 	"efile/services/datakey"
 	"efile/services/errs"
@@ -22,6 +23,7 @@ import (
 // each role; "self" is a reviewer linked to cadre a (recusal).
 type world struct {
 	db                               *gorm.DB
+	az                               *authz.Service
 	svc                              *cadre.Service
 	a, a1, b                         int64
 	rev, evalA, evalB, aud, adm, sec *models.User
@@ -43,7 +45,8 @@ func newWorld(t *testing.T) *world {
 	ctx := context.Background()
 	log := accesslog.New(db, nil)
 	keys := must(datakey.New(make([]byte, 32)))
-	svc := cadre.New(db, log, keys, nil, time.UTC)
+	az := authz.New(db)
+	svc := cadre.New(db, log, az, keys, nil, time.UTC)
 	units := unit.New(db, log)
 	ua := must(units.Create(ctx, unit.NewUnit{Name: "A", Code: "A"}))
 	ua1 := must(units.Create(ctx, unit.NewUnit{Name: "A1", Code: "A1", ParentID: &ua.ID}))
@@ -54,7 +57,7 @@ func newWorld(t *testing.T) *world {
 			IDNumber: id, UnitID: u, Position: "科长", Rank: "科级", AppointedOn: "2020-01-01"}))
 		return c.ID
 	}
-	w := &world{db: db, svc: svc, rev: rev}
+	w := &world{db: db, az: az, svc: svc, rev: rev}
 	w.a = mk("张三", "110105194912310038", "1949-12-31", ua.ID)
 	w.a1 = mk("张三丰", "110105198001010032", "1980-01-01", ua1.ID)
 	w.b = mk("李四", "110105198001020038", "1980-01-02", ub.ID)
@@ -68,8 +71,8 @@ func newWorld(t *testing.T) *world {
 	return w
 }
 
-// TestVisibility pins, for each purpose and each role, which cadres the
-// visibility API lets a user use: one query, recusal always applied.
+// TestVisibility pins, for each cadre purpose and each role, which cadres
+// a user may use: one query, recusal always applied.
 func TestVisibility(t *testing.T) {
 	w := newWorld(t)
 	ctx := context.Background()
@@ -89,45 +92,52 @@ func TestVisibility(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
 		user    *models.User
-		purpose cadre.Purpose
+		purpose authz.Purpose
 		want    []int64
 	}{
-		{"read_reviewerAll", w.rev, cadre.Read, all},
-		{"read_evaluatorSubtree", w.evalA, cadre.Read, []int64{w.a, w.a1}},
-		{"read_evaluatorOwnUnitOnly", w.evalB, cadre.Read, []int64{w.b}},
-		{"read_auditorNone", w.aud, cadre.Read, nil},
-		{"read_adminNone", w.adm, cadre.Read, nil},
-		{"read_securityAuditorNone", w.sec, cadre.Read, nil},
-		{"read_recused", w.self, cadre.Read, []int64{w.a1, w.b}},
-		{"record_evaluatorSubtree", w.evalA, cadre.Record, []int64{w.a, w.a1}},
-		{"record_auditorNone", w.aud, cadre.Record, nil},
-		{"flag_auditorAll", w.aud, cadre.Flag, all},
-		{"flag_reviewerNone", w.rev, cadre.Flag, nil},
-		{"flag_evaluatorNone", w.evalA, cadre.Flag, nil},
-		{"flag_recused", w.self, cadre.Flag, []int64{w.a1, w.b}},
-		{"lookup_auditorAll", w.aud, cadre.Lookup, all},
-		{"vet_reviewerAll", w.rev, cadre.Vet, all},
-		{"vet_evaluatorNone", w.evalA, cadre.Vet, nil},
-		{"vet_auditorNone", w.aud, cadre.Vet, nil},
-		{"vet_recused", w.self, cadre.Vet, []int64{w.a1, w.b}},
-		{"readFlags_reviewerAll", w.rev, cadre.ReadFlags, all},
-		{"readFlags_auditorAll", w.aud, cadre.ReadFlags, all},
-		{"readFlags_evaluatorNone", w.evalA, cadre.ReadFlags, nil},
-		{"readFlags_adminNone", w.adm, cadre.ReadFlags, nil},
-		{"readFlags_securityAuditorNone", w.sec, cadre.ReadFlags, nil},
-		{"readFlags_recused", w.self, cadre.ReadFlags, []int64{w.a1, w.b}},
-		{"assign_reviewerAll", w.rev, cadre.Assign, all},
-		{"assign_evaluatorNone", w.evalA, cadre.Assign, nil},
-		{"assign_auditorNone", w.aud, cadre.Assign, nil},
-		{"assign_recused", w.self, cadre.Assign, []int64{w.a1, w.b}},
-		{"appraise_unassignedNone", w.evalA, cadre.Appraise(1), nil},
-		{"appraise_assignedOutsideUnit", w.evalB, cadre.Appraise(1), []int64{w.a}},
-		{"appraise_otherCycleNotCounted", w.evalB, cadre.Appraise(2), []int64{w.b}},
-		{"appraise_recusedEvenIfAssigned", w.selfEval, cadre.Appraise(1), []int64{w.b}},
-		{"appraise_reviewerNone", w.rev, cadre.Appraise(1), nil},
+		{"read_reviewerAll", w.rev, authz.CadreRead, all},
+		{"read_evaluatorSubtree", w.evalA, authz.CadreRead, []int64{w.a, w.a1}},
+		{"read_evaluatorOwnUnitOnly", w.evalB, authz.CadreRead, []int64{w.b}},
+		{"read_auditorNone", w.aud, authz.CadreRead, nil},
+		{"read_adminNone", w.adm, authz.CadreRead, nil},
+		{"read_securityAuditorNone", w.sec, authz.CadreRead, nil},
+		{"read_recused", w.self, authz.CadreRead, []int64{w.a1, w.b}},
+		{"record_evaluatorSubtree", w.evalA, authz.CadreRecord, []int64{w.a, w.a1}},
+		{"record_auditorNone", w.aud, authz.CadreRecord, nil},
+		{"flag_auditorAll", w.aud, authz.CadreFlag, all},
+		// The organization department files its own flags (SPEC 8): its
+		// department is "organization".
+		{"flag_reviewerAll", w.rev, authz.CadreFlag, all},
+		{"flag_evaluatorNone", w.evalA, authz.CadreFlag, nil},
+		{"flag_recused", w.self, authz.CadreFlag, []int64{w.a1, w.b}},
+		{"lookup_auditorAll", w.aud, authz.CadreLookup, all},
+		{"lookup_reviewerNone", w.rev, authz.CadreLookup, nil},
+		{"profile_reviewerAll", w.rev, authz.CadreProfile, all},
+		{"profile_evaluatorNone", w.evalA, authz.CadreProfile, nil},
+		{"profile_auditorNone", w.aud, authz.CadreProfile, nil},
+		{"profile_recused", w.self, authz.CadreProfile, []int64{w.a1, w.b}},
+		{"vet_reviewerAll", w.rev, authz.CadreVet, all},
+		{"vet_evaluatorNone", w.evalA, authz.CadreVet, nil},
+		{"vet_auditorNone", w.aud, authz.CadreVet, nil},
+		{"vet_recused", w.self, authz.CadreVet, []int64{w.a1, w.b}},
+		{"readFlags_reviewerAll", w.rev, authz.CadreReadFlags, all},
+		{"readFlags_auditorAll", w.aud, authz.CadreReadFlags, all},
+		{"readFlags_evaluatorNone", w.evalA, authz.CadreReadFlags, nil},
+		{"readFlags_adminNone", w.adm, authz.CadreReadFlags, nil},
+		{"readFlags_securityAuditorNone", w.sec, authz.CadreReadFlags, nil},
+		{"readFlags_recused", w.self, authz.CadreReadFlags, []int64{w.a1, w.b}},
+		{"assign_reviewerAll", w.rev, authz.CadreAssign, all},
+		{"assign_evaluatorNone", w.evalA, authz.CadreAssign, nil},
+		{"assign_auditorNone", w.aud, authz.CadreAssign, nil},
+		{"assign_recused", w.self, authz.CadreAssign, []int64{w.a1, w.b}},
+		{"appraise_unassignedNone", w.evalA, authz.CadreAppraise(1), nil},
+		{"appraise_assignedOutsideUnit", w.evalB, authz.CadreAppraise(1), []int64{w.a}},
+		{"appraise_otherCycleNotCounted", w.evalB, authz.CadreAppraise(2), []int64{w.b}},
+		{"appraise_recusedEvenIfAssigned", w.selfEval, authz.CadreAppraise(1), []int64{w.b}},
+		{"appraise_reviewerNone", w.rev, authz.CadreAppraise(1), nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			q := must(w.svc.Scoped(ctx, tc.user, tc.purpose))
+			q := must(w.az.Scope(ctx, tc.user, tc.purpose))
 			var got []int64
 			if err := q.Order("cadres.id").Pluck("cadres.id", &got).Error; err != nil {
 				t.Fatal(err)
@@ -135,7 +145,7 @@ func TestVisibility(t *testing.T) {
 			if !slices.Equal(got, tc.want) {
 				t.Fatalf("sees %v, want %v", got, tc.want)
 			}
-			bad := must(w.svc.Unseen(ctx, tc.user, tc.purpose, append(slices.Clone(all), 9999)))
+			bad := must(w.az.Unseen(ctx, tc.user, tc.purpose, append(slices.Clone(all), 9999)))
 			var unseen []int64
 			for _, i := range bad {
 				unseen = append(unseen, append(slices.Clone(all), 9999)[i])
@@ -156,22 +166,22 @@ func TestVisibility(t *testing.T) {
 func TestCheckPathAndBody(t *testing.T) {
 	w := newWorld(t)
 	ctx := context.Background()
-	if err := w.svc.CheckBody(ctx, w.evalA, cadre.Record, w.a, w.a1); err != nil {
+	if err := w.az.CheckBody(ctx, w.evalA, authz.CadreRecord, w.a, w.a1); err != nil {
 		t.Fatalf("in scope: %v", err)
 	}
 	for name, u := range map[string]*models.User{"otherUnit": w.evalB, "recusal": w.self} {
-		if err := w.svc.CheckBody(ctx, u, cadre.Read, w.a); !errors.Is(err, errs.ErrForbidden) {
+		if err := w.az.CheckBody(ctx, u, authz.CadreRead, w.a); !errors.Is(err, errs.ErrForbidden) {
 			t.Fatalf("body %s: %v, want forbidden", name, err)
 		}
-		if err := w.svc.CheckPath(ctx, u, cadre.Read, w.a); !errors.Is(err, errs.ErrNotFound) {
+		if err := w.az.CheckPath(ctx, u, authz.CadreRead, w.a); !errors.Is(err, errs.ErrNotFound) {
 			t.Fatalf("path %s: %v, want not found", name, err)
 		}
 	}
-	if err := w.svc.CheckBody(ctx, w.rev, cadre.Read, w.a+100); !errors.Is(err, errs.ErrForbidden) {
+	if err := w.az.CheckBody(ctx, w.rev, authz.CadreRead, w.a+100); !errors.Is(err, errs.ErrForbidden) {
 		t.Fatalf("unknown id: %v, want forbidden", err)
 	}
 	// One bad id among many refuses the whole set.
-	if err := w.svc.CheckBody(ctx, w.evalA, cadre.Read, w.a, w.b); !errors.Is(err, errs.ErrForbidden) {
+	if err := w.az.CheckBody(ctx, w.evalA, authz.CadreRead, w.a, w.b); !errors.Is(err, errs.ErrForbidden) {
 		t.Fatalf("mixed set: %v, want forbidden", err)
 	}
 }
@@ -184,7 +194,7 @@ func TestGetSetsNoCadreAsSideEffect(t *testing.T) {
 	ctx := accesslog.WithReq(context.Background(), req)
 	_, _ = w.svc.Get(ctx, w.rev, w.a)
 	_, _ = w.svc.Get(ctx, w.rev, 999)
-	_ = w.svc.CheckPath(ctx, w.rev, cadre.Read, w.b)
+	_ = w.az.CheckPath(ctx, w.rev, authz.CadreRead, w.b)
 	if id := req.CadreID(); id != nil {
 		t.Fatalf("a check named cadre %d", *id)
 	}
