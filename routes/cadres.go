@@ -166,16 +166,46 @@ func (h *handlers) listCadres(c *gin.Context) (any, error) {
 	return out, nil
 }
 
-func (h *handlers) importCadres(c *gin.Context, fh *multipart.FileHeader) (*cadre.ImportReport, error) {
+// importResponse is SPEC section 5's answer to an import: counts, and per
+// row what happened. Changed lists the fields an update changed; it is
+// empty for a created row and an unchanged one. CadreID is null for a row
+// a dry run would create.
+type importResponse struct {
+	Created   int                 `json:"created"`
+	Updated   int                 `json:"updated"`
+	Unchanged int                 `json:"unchanged"`
+	Rows      []importRowResponse `json:"rows"`
+}
+
+type importRowResponse struct {
+	Line    int      `json:"line"`
+	Action  string   `json:"action"`
+	CadreID *int64   `json:"cadre_id"`
+	Changed []string `json:"changed"`
+}
+
+func toImportResponse(r *cadre.ImportReport) importResponse {
+	out := importResponse{Created: r.Created, Updated: r.Updated, Unchanged: r.Unchanged, Rows: make([]importRowResponse, len(r.Rows))}
+	for i, row := range r.Rows {
+		out.Rows[i] = importRowResponse(row)
+	}
+	return out
+}
+
+func (h *handlers) importCadres(c *gin.Context, fh *multipart.FileHeader) (importResponse, error) {
 	v := &errs.Validation{}
 	dryRun := queryBool(c, v, "dry_run")
 	if err := v.Err(); err != nil {
-		return nil, err
+		return importResponse{}, err
 	}
 	f, err := fh.Open()
 	if err != nil {
-		return nil, err
+		return importResponse{}, err
 	}
 	defer f.Close()
-	return h.s.Cadres.ImportFile(ctx(c), me(c), f, fh.Filename, dryRun != nil && *dryRun, nil)
+	r, err := h.s.Cadres.ImportFile(ctx(c), me(c), f, fh.Filename, dryRun != nil && *dryRun, nil)
+	if err != nil {
+		return importResponse{}, err
+	}
+	return toImportResponse(r), nil
 }

@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"efile/services/accesslog"
+	"efile/services/authz"
 	"efile/services/errs"
 	"efile/services/idempotency"
 	"efile/services/sheet"
@@ -145,7 +146,7 @@ func (h *handlers) respond(c *gin.Context, rt *route, fingerprint string, call f
 				return idempotency.Response{}, err
 			}
 			b, err := json.Marshal(out)
-			return idempotency.Response{Status: status, Body: b, CadreID: req.CadreID()}, err
+			return idempotency.Response{Status: status, Body: b, Shows: out.(shower).shows(), CadreID: req.CadreID()}, err
 		})
 	c.Request = orig
 	if err != nil {
@@ -153,9 +154,53 @@ func (h *handlers) respond(c *gin.Context, rt *route, fingerprint string, call f
 		return
 	}
 	if replayed {
+		if resp.CadreID != nil {
+			req.SetCadre(*resp.CadreID)
+		}
 		c.Header("Idempotent-Replayed", "true")
 	}
 	c.Data(resp.Status, "application/json; charset=utf-8", resp.Body)
+}
+
+// shower is the response of an idempotent route: it says what objects it
+// shows, so that a replay of it from the store shows them again only to a
+// caller who may still read them (whatever purpose the request served).
+// routes.New refuses an idempotent route whose response is not one.
+type shower interface{ shows() idempotency.Shows }
+
+// showsOne is what a response showing one object of kind k shows.
+func showsOne(k authz.Kind, id int64) idempotency.Shows {
+	return idempotency.Shows{Kind: k, IDs: []int64{id}}
+}
+
+func (r userResponse) shows() idempotency.Shows       { return showsOne(authz.KindUser, r.ID) }
+func (r unitResponse) shows() idempotency.Shows       { return showsOne(authz.KindUnit, r.ID) }
+func (r cadreResponse) shows() idempotency.Shows      { return showsOne(authz.KindCadre, r.ID) }
+func (r recordResponse) shows() idempotency.Shows     { return showsOne(authz.KindRecord, r.ID) }
+func (r flagDetailResponse) shows() idempotency.Shows { return showsOne(authz.KindFlag, r.ID) }
+func (r vettingResponse) shows() idempotency.Shows    { return showsOne(authz.KindVetting, r.ID) }
+func (r cycleResponse) shows() idempotency.Shows      { return showsOne(authz.KindCycle, r.ID) }
+func (r assignmentResponse) shows() idempotency.Shows { return showsOne(authz.KindAssignment, r.ID) }
+func (r appraisalResponse) shows() idempotency.Shows  { return showsOne(authz.KindAppraisal, r.ID) }
+
+func (r vetBatchResponse) shows() idempotency.Shows {
+	out := idempotency.Shows{Kind: authz.KindVetting, IDs: make([]int64, len(r.Items))}
+	for i, it := range r.Items {
+		out.IDs[i] = it.ID
+	}
+	return out
+}
+
+// An import shows the cadres it created or updated (a dry run's new rows
+// have no id yet).
+func (r importResponse) shows() idempotency.Shows {
+	out := idempotency.Shows{Kind: authz.KindCadre}
+	for _, row := range r.Rows {
+		if row.CadreID != nil {
+			out.IDs = append(out.IDs, *row.CadreID)
+		}
+	}
+	return out
 }
 
 // uploadedFile reads the multipart upload and fingerprints it by its files'

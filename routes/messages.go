@@ -24,7 +24,7 @@ var catalogue = []struct{ key, zh, en string }{
 	{key: "unknown field %q", zh: "未知字段 %q"},
 	{key: "object not found", zh: "对象不存在"},
 	{key: "this Idempotency-Key was used for a different request", zh: "此 Idempotency-Key 已用于另一个不同的请求"},
-	{key: "this request's result shows a cadre you may no longer see", zh: "此请求的结果涉及您现已无权查看的干部"},
+	{key: "this request's result shows what you may no longer see", zh: "此请求的结果涉及您现已无权查看的内容"},
 
 	// Common field rules.
 	{key: "is required", zh: "为必填项"},

@@ -87,10 +87,20 @@ var errorCodes = []string{"invalid_json", "validation_failed", "unauthenticated"
 	"method_not_allowed", "conflict", "version_conflict", "invalid_transition", "cycle_not_open",
 	"already_submitted", "quota_exceeded", "payload_too_large", "rate_limited", "internal", "unavailable"}
 
+// componentNames are the published names of components whose Go type is
+// named otherwise (clients are typed by them, web/src/api/types.ts).
+var componentNames = map[reflect.Type]string{
+	reflect.TypeFor[errorBody]():         "Error",
+	reflect.TypeFor[errorDetail]():       "ErrorDetail",
+	reflect.TypeFor[importResponse]():    "ImportReport",
+	reflect.TypeFor[importRowResponse](): "ImportRow",
+}
+
 func buildDoc(routes []route, rolesOf func(*route) []string) map[string]any {
 	s := newSchemas()
-	s.names[reflect.TypeFor[errorBody]()] = "Error"
-	s.names[reflect.TypeFor[errorDetail]()] = "ErrorDetail"
+	for t, name := range componentNames {
+		s.names[t] = name
+	}
 	s.of(reflect.TypeFor[errorBody]())
 	s.comps["ErrorDetail"]["properties"].(map[string]any)["code"] = map[string]any{"type": "string", "enum": errorCodes}
 

@@ -5,6 +5,7 @@ package routes
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"sync"
 
@@ -84,6 +85,9 @@ func New(d Deps) (*gin.Engine, error) {
 	tbl := h.table()
 	for i := range tbl {
 		rt := &tbl[i]
+		if _, ok := rt.Op.response.(shower); rt.Idempotent && !ok {
+			return nil, fmt.Errorf("route %s %s is idempotent, but its response %T does not say what it shows", rt.Method, rt.Path, rt.Op.response)
+		}
 		chain := []gin.HandlerFunc{}
 		if !rt.Public {
 			chain = append(chain, auth...)

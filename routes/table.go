@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"efile/services/accesslog"
-	"efile/services/cadre"
 )
 
 // route is one row of the route table: the one place a route is written.
@@ -113,7 +112,7 @@ func (h *handlers) table() []route {
 				param{"is_top_leader", "boolean", "only top leaders (一把手), or only the others"},
 				param{"status", "string", "active, retired or left"})},
 		{Method: "POST", Path: "/api/v1/cadres/import", Summary: "Import a roster (CSV or XLSX): every row validated first, then all written in one transaction (Idempotency-Key accepted)",
-			Op: uploadOp(h.importCadres), Idempotent: true, Doc: cadre.ImportReport{}, Limit: limitImport, Errors: []int{429},
+			Op: uploadOp(h.importCadres), Idempotent: true, Limit: limitImport, Errors: []int{429},
 			Query: []param{{"dry_run", "boolean", "true: validate and answer the report without writing anything"}}},
 		{Method: "GET", Path: "/api/v1/cadres/:id", Summary: "Read a cadre", Op: readOp(h.getCadre), Scope: inScope},
 		{Method: "PATCH", Path: "/api/v1/cadres/:id", Summary: "Change a cadre's profile or status (with version)", Op: jsonOp(h.updateCadre), Scope: inScope},

@@ -5,6 +5,7 @@ import (
 	"unicode/utf8"
 
 	"efile/models"
+	"efile/services/accesslog"
 	"efile/services/authz"
 	"efile/services/errs"
 )
@@ -79,6 +80,7 @@ func (s *Service) Submit(ctx context.Context, viewer *models.User, cycleID int64
 		if err := s.az.CheckBody(ctx, viewer, authz.CadreAppraise(cycleID), in.CadreID); err != nil {
 			return err
 		}
+		accesslog.SetCadre(ctx, in.CadreID)
 		if c.Status != StatusOpen {
 			return ErrCycleNotOpen
 		}
@@ -131,6 +133,7 @@ func (s *Service) Revise(ctx context.Context, viewer *models.User, cycleID, id i
 			}
 			return err
 		}
+		accesslog.SetCadre(ctx, a.CadreID)
 		if c.Status != StatusOpen {
 			return ErrCycleNotOpen
 		}

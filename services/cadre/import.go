@@ -31,18 +31,18 @@ const (
 // for a created row (nothing was there to compare with) and an unchanged
 // one. CadreID is nil for a row a dry run would create.
 type ImportReport struct {
-	Created   int         `json:"created"`
-	Updated   int         `json:"updated"`
-	Unchanged int         `json:"unchanged"`
-	Rows      []ImportRow `json:"rows"`
+	Created   int
+	Updated   int
+	Unchanged int
+	Rows      []ImportRow
 }
 
 // ImportRow is one row of an ImportReport.
 type ImportRow struct {
-	Line    int      `json:"line"`
-	Action  string   `json:"action"`
-	CadreID *int64   `json:"cadre_id"`
-	Changed []string `json:"changed"`
+	Line    int
+	Action  string
+	CadreID *int64
+	Changed []string
 }
 
 // importBatch is the rows per INSERT or upsert statement: large enough that

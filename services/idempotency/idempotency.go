@@ -8,16 +8,20 @@
 // the row's unique index: the loser's transaction rolls back, its object
 // with it, and it answers with the winner's response. Stored responses are
 // encrypted with the data key. A replay re-checks that the caller may still
-// see the cadre the response shows: what a user may no longer see is never
-// shown again from the store.
+// read what the response shows (its kind of object and ids, kept with it,
+// checked with that kind's read scope in authz): what a user may no longer
+// see is never shown again from the store, and what they may see always is,
+// whatever purpose the request itself served (an auditor files a flag on a
+// cadre they may not read, and reads the flag).
 package idempotency
 
 import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"efile/models"
@@ -49,9 +53,43 @@ type Key struct {
 
 // Response is what a request answered.
 type Response struct {
-	Status  int
-	Body    []byte
-	CadreID *int64 // the cadre the body shows, if any
+	Status int
+	Body   []byte
+	Shows  Shows
+	// CadreID is the cadre the request's access-log entry named, if any:
+	// a replay's entry names it too.
+	CadreID *int64
+}
+
+// Shows is what a response shows: objects of one kind, by id (none: an
+// answer that shows no stored object).
+type Shows struct {
+	Kind authz.Kind
+	IDs  []int64
+}
+
+func (sh Shows) ids() string {
+	parts := make([]string, len(sh.IDs))
+	for i, id := range sh.IDs {
+		parts[i] = strconv.FormatInt(id, 10)
+	}
+	return strings.Join(parts, ",")
+}
+
+func parseIDs(s string) ([]int64, error) {
+	if s == "" {
+		return nil, nil
+	}
+	parts := strings.Split(s, ",")
+	out := make([]int64, len(parts))
+	for i, p := range parts {
+		id, err := strconv.ParseInt(p, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("stored object ids: %w", err)
+		}
+		out[i] = id
+	}
+	return out, nil
 }
 
 // Service stores and replays responses.
@@ -103,7 +141,7 @@ func (s *Service) Do(ctx context.Context, viewer *models.User, k Key, fn func(ct
 		out = r
 		return models.Get(ctx, s.db).Create(&models.Idempotency{UserID: k.UserID, Route: k.Route, Key: hashKey(k.Key),
 			RequestHash: k.Fingerprint, Status: r.Status, Response: s.keys.SealResponseFor(r.Body, k.UserID, k.Route, hashKey(k.Key)), CadreID: r.CadreID,
-			CreatedAt: s.now().UTC()}).Error
+			ObjectKind: string(r.Shows.Kind), ObjectIDs: r.Shows.ids(), CreatedAt: s.now().UTC()}).Error
 	})
 	if err != nil {
 		// A concurrent request with the same key may have won, and this
@@ -137,15 +175,12 @@ func (s *Service) replay(ctx context.Context, viewer *models.User, k Key) (Respo
 	if row.RequestHash != k.Fingerprint {
 		return Response{}, false, ErrKeyReused
 	}
-	if row.CadreID != nil {
-		// The caller may have lost sight of the cadre since (a new link
-		// that recuses them, a move to another unit).
-		if err := s.az.CheckPath(ctx, viewer, authz.CadreRead, *row.CadreID); err != nil {
-			if errors.Is(err, errs.ErrNotFound) {
-				return Response{}, false, errs.Forbidden("this request's result shows a cadre you may no longer see")
-			}
-			return Response{}, false, err
-		}
+	shows, err := stored(&row)
+	if err != nil {
+		return Response{}, false, err
+	}
+	if err := s.mayStillRead(ctx, viewer, shows); err != nil {
+		return Response{}, false, err
 	}
 	// Bound to the row's user, route and key hash: a response copied from
 	// another row does not open.
@@ -153,5 +188,40 @@ func (s *Service) replay(ctx context.Context, viewer *models.User, k Key) (Respo
 	if err != nil {
 		return Response{}, false, fmt.Errorf("decrypt stored response %d: %w", row.ID, err)
 	}
-	return Response{Status: row.Status, Body: body, CadreID: row.CadreID}, true, nil
+	return Response{Status: row.Status, Body: body, Shows: shows, CadreID: row.CadreID}, true, nil
+}
+
+// stored is what a kept response shows. A row kept before object kinds
+// were (at most a day old) shows the cadre it named.
+func stored(row *models.Idempotency) (Shows, error) {
+	if row.ObjectKind == "" {
+		if row.CadreID != nil {
+			return Shows{Kind: authz.KindCadre, IDs: []int64{*row.CadreID}}, nil
+		}
+		return Shows{}, nil
+	}
+	ids, err := parseIDs(row.ObjectIDs)
+	return Shows{Kind: authz.Kind(row.ObjectKind), IDs: ids}, err
+}
+
+// mayStillRead checks that viewer may still read every object a response
+// shows (they may have lost sight of it since: a new link that recuses
+// them, a move to another unit or department), with the read scope of its
+// kind.
+func (s *Service) mayStillRead(ctx context.Context, viewer *models.User, sh Shows) error {
+	if len(sh.IDs) == 0 {
+		return nil
+	}
+	p, ok := authz.Read(sh.Kind)
+	if !ok {
+		return fmt.Errorf("stored response shows objects of an unknown kind %q", sh.Kind)
+	}
+	ok, err := s.az.CheckAll(ctx, viewer, p, sh.IDs)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errs.Forbidden("this request's result shows what you may no longer see")
+	}
+	return nil
 }
