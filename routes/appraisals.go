@@ -174,12 +174,23 @@ type bulkAssignRequest struct {
 	RaterType    string  `json:"rater_type"`
 }
 
-func (h *handlers) bulkAssign(c *gin.Context, in *bulkAssignRequest) (*appraisal.BulkResult, error) {
+// bulkResponse counts the pairs a bulk assignment created and skipped
+// (already assigned, or the evaluator is linked to the cadre).
+type bulkResponse struct {
+	Created int64 `json:"created"`
+	Skipped int64 `json:"skipped"`
+}
+
+func (h *handlers) bulkAssign(c *gin.Context, in *bulkAssignRequest) (bulkResponse, error) {
 	id, err := pathID(c, "id")
 	if err != nil {
-		return nil, err
+		return bulkResponse{}, err
 	}
-	return h.s.Appraisals.AssignBulk(ctx(c), me(c), id, appraisal.Bulk(*in))
+	r, err := h.s.Appraisals.AssignBulk(ctx(c), me(c), id, appraisal.Bulk(*in))
+	if err != nil {
+		return bulkResponse{}, err
+	}
+	return bulkResponse(*r), nil
 }
 
 func (h *handlers) listAssignments(c *gin.Context) (list[assignmentResponse], error) {
@@ -200,12 +211,47 @@ func (h *handlers) listAssignments(c *gin.Context) (list[assignmentResponse], er
 	return newList(rows, total, p, toAssignmentResponse), err
 }
 
-func (h *handlers) getProgress(c *gin.Context) (*appraisal.Progress, error) {
+// progressResponse is how far a cycle's raters have got, per unit (by the
+// cadre's own unit) and per evaluator.
+type progressResponse struct {
+	Units      []unitProgressResponse      `json:"units"`
+	Evaluators []evaluatorProgressResponse `json:"evaluators"`
+}
+
+type unitProgressResponse struct {
+	UnitID    int64 `json:"unit_id"`
+	Assigned  int64 `json:"assigned"`
+	Submitted int64 `json:"submitted"`
+	Missing   int64 `json:"missing"` // assigned − submitted
+}
+
+type evaluatorProgressResponse struct {
+	EvaluatorID int64 `json:"evaluator_id"`
+	Assigned    int64 `json:"assigned"`
+	Submitted   int64 `json:"submitted"`
+}
+
+func toProgressResponse(p *appraisal.Progress) progressResponse {
+	out := progressResponse{Units: make([]unitProgressResponse, len(p.Units)), Evaluators: make([]evaluatorProgressResponse, len(p.Evaluators))}
+	for i, u := range p.Units {
+		out.Units[i] = unitProgressResponse(u)
+	}
+	for i, e := range p.Evaluators {
+		out.Evaluators[i] = evaluatorProgressResponse(e)
+	}
+	return out
+}
+
+func (h *handlers) getProgress(c *gin.Context) (progressResponse, error) {
 	id, err := pathID(c, "id")
 	if err != nil {
-		return nil, err
+		return progressResponse{}, err
 	}
-	return h.s.Appraisals.Progress(ctx(c), me(c), id)
+	p, err := h.s.Appraisals.Progress(ctx(c), me(c), id)
+	if err != nil {
+		return progressResponse{}, err
+	}
+	return toProgressResponse(p), nil
 }
 
 // scoresBody holds the five marks; a mark left out is 400 on its field.
@@ -316,14 +362,30 @@ type ratersResponse struct {
 // cycle is finalized, else the proposed one; override is present only for
 // the cadres a reviewer overrode.
 type resultResponse struct {
-	CadreID       int64                   `json:"cadre_id"`
-	Score         appraisal.Score         `json:"score"`
-	Grade         string                  `json:"grade"`
-	ProposedGrade string                  `json:"proposed_grade"`
-	Reasons       []string                `json:"reasons"`
-	Raters        ratersResponse          `json:"raters"`
-	Override      *appraisal.OverrideInfo `json:"override,omitempty"`
+	CadreID       int64             `json:"cadre_id"`
+	Score         score             `json:"score"`
+	Grade         string            `json:"grade"`
+	ProposedGrade string            `json:"proposed_grade"`
+	Reasons       []string          `json:"reasons"`
+	Raters        ratersResponse    `json:"raters"`
+	Override      *overrideResponse `json:"override,omitempty"`
 }
+
+// overrideResponse is a reviewer's override of one result: the grade, why,
+// who and when.
+type overrideResponse struct {
+	Grade  string    `json:"grade"`
+	Reason string    `json:"reason"`
+	By     int64     `json:"by"`
+	At     time.Time `json:"at"`
+}
+
+// score is a score on the wire: a JSON number with at most two decimals
+// (79.69, 80.5, 80), the shortest form of the exact value, never a float's
+// approximation and never a string.
+type score appraisal.Score
+
+func (s score) MarshalJSON() ([]byte, error) { return []byte(appraisal.Score(s).String()), nil }
 
 type resultsResponse struct {
 	CycleID int64            `json:"cycle_id"`
@@ -335,9 +397,11 @@ type resultsResponse struct {
 func toResultsResponse(r *appraisal.CycleResults) resultsResponse {
 	out := resultsResponse{CycleID: r.Cycle.ID, Status: r.Cycle.Status, Items: make([]resultResponse, len(r.Items)), Missing: r.Missing}
 	for i, it := range r.Items {
-		out.Items[i] = resultResponse{CadreID: it.CadreID, Score: it.Score, Grade: it.Grade, ProposedGrade: it.ProposedGrade,
-			Reasons: it.Reasons, Override: it.Override,
-			Raters: ratersResponse{Superior: it.Raters.Superior, Peer: it.Raters.Peer, Subordinate: it.Raters.Subordinate}}
+		out.Items[i] = resultResponse{CadreID: it.CadreID, Score: score(it.Score), Grade: it.Grade, ProposedGrade: it.ProposedGrade,
+			Reasons: it.Reasons, Raters: ratersResponse{Superior: it.Raters.Superior, Peer: it.Raters.Peer, Subordinate: it.Raters.Subordinate}}
+		if o := it.Override; o != nil {
+			out.Items[i].Override = &overrideResponse{Grade: o.Grade, Reason: o.Reason, By: o.By, At: o.At.UTC()}
+		}
 	}
 	return out
 }

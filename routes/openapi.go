@@ -10,8 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"efile/services/appraisal"
 )
 
 // The OpenAPI document is generated from the route table (table.go):
@@ -90,10 +88,21 @@ var errorCodes = []string{"invalid_json", "validation_failed", "unauthenticated"
 // componentNames are the published names of components whose Go type is
 // named otherwise (clients are typed by them, web/src/api/types.ts).
 var componentNames = map[reflect.Type]string{
-	reflect.TypeFor[errorBody]():         "Error",
-	reflect.TypeFor[errorDetail]():       "ErrorDetail",
-	reflect.TypeFor[importResponse]():    "ImportReport",
-	reflect.TypeFor[importRowResponse](): "ImportRow",
+	reflect.TypeFor[errorBody]():                 "Error",
+	reflect.TypeFor[errorDetail]():               "ErrorDetail",
+	reflect.TypeFor[importResponse]():            "ImportReport",
+	reflect.TypeFor[importRowResponse]():         "ImportRow",
+	reflect.TypeFor[verifyResponse]():            "Verdict",
+	reflect.TypeFor[fieldError]():                "FieldError",
+	reflect.TypeFor[bulkResponse]():              "BulkResult",
+	reflect.TypeFor[overrideResponse]():          "OverrideInfo",
+	reflect.TypeFor[progressResponse]():          "Progress",
+	reflect.TypeFor[unitProgressResponse]():      "UnitProgress",
+	reflect.TypeFor[evaluatorProgressResponse](): "EvaluatorProgress",
+	reflect.TypeFor[reasonResponse]():            "Reason",
+	reflect.TypeFor[efileAppraisalResponse]():    "Appraisal",
+	reflect.TypeFor[efileFlagSummary]():          "FlagSummary",
+	reflect.TypeFor[efileVettingResponse]():      "Vetting",
 }
 
 func buildDoc(routes []route, rolesOf func(*route) []string) map[string]any {
@@ -261,7 +270,7 @@ var fixedSchemas = map[reflect.Type]map[string]any{
 	reflect.TypeFor[time.Time](): {"type": "string", "format": "date-time"},
 	// A score is kept in hundredths and written as a number with at most
 	// two decimals (79.69), not as the integer it is held in.
-	reflect.TypeFor[appraisal.Score](): {"type": "number", "multipleOf": 0.01},
+	reflect.TypeFor[score](): {"type": "number", "multipleOf": 0.01},
 }
 
 var thisPackage = reflect.TypeFor[route]().PkgPath()

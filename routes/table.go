@@ -2,8 +2,6 @@ package routes
 
 import (
 	"net/http"
-
-	"efile/services/accesslog"
 )
 
 // route is one row of the route table: the one place a route is written.
@@ -98,7 +96,7 @@ func (h *handlers) table() []route {
 			param{"from", "string", "from this RFC 3339 instant or date (YYYY-MM-DD), inclusive"},
 			param{"to", "string", "up to this RFC 3339 instant or date (the whole day), inclusive"})},
 		{Method: "GET", Path: "/api/v1/access-log/verify", Summary: "Verify the hash chain of the access log", Op: readOp(h.verifyAccessLog),
-			Doc: accesslog.Verdict{}, Query: []param{{"head", "string",
+			Query: []param{{"head", "string",
 				"HASH@SEQ: a head hash copied elsewhere, to detect entries removed from the end"}}},
 
 		{Method: "POST", Path: "/api/v1/cadres", Summary: "Register a cadre (Idempotency-Key accepted)", Op: jsonOp(h.createCadre),

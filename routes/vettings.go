@@ -25,9 +25,26 @@ type vettingResponse struct {
 	Purpose   string           `json:"purpose"`
 	AsOf      string           `json:"as_of"`
 	Verdict   string           `json:"verdict"`
-	Reasons   []vetting.Reason `json:"reasons"`
+	Reasons   []reasonResponse `json:"reasons"`
 	CheckedBy int64            `json:"checked_by"`
 	CheckedAt time.Time        `json:"checked_at"`
+}
+
+// reasonResponse is one finding of a vetting: the rule, its message, and
+// the flag or cycle it is about.
+type reasonResponse struct {
+	Rule    string `json:"rule"`
+	Message string `json:"message"`
+	FlagID  *int64 `json:"flag_id,omitempty"`
+	CycleID *int64 `json:"cycle_id,omitempty"`
+}
+
+func toReasonResponses(rs []vetting.Reason) []reasonResponse {
+	out := make([]reasonResponse, len(rs))
+	for i, r := range rs {
+		out[i] = reasonResponse(r)
+	}
+	return out
 }
 
 type vetBatchResponse struct {
@@ -35,12 +52,8 @@ type vetBatchResponse struct {
 }
 
 func toVettingResponse(r *vetting.Result) vettingResponse {
-	reasons := r.Reasons
-	if reasons == nil {
-		reasons = []vetting.Reason{}
-	}
 	return vettingResponse{ID: r.ID, CadreID: r.CadreID, Purpose: r.Purpose, AsOf: r.AsOf, Verdict: r.Verdict,
-		Reasons: reasons, CheckedBy: r.CheckedBy, CheckedAt: r.CheckedAt.UTC()}
+		Reasons: toReasonResponses(r.Reasons), CheckedBy: r.CheckedBy, CheckedAt: r.CheckedAt.UTC()}
 }
 
 func (h *handlers) createVetting(c *gin.Context, in *vetRequest) (vettingResponse, error) {

@@ -14,17 +14,17 @@ import (
 
 // Verdict is the outcome of a verification.
 type Verdict struct {
-	OK         bool   `json:"ok"`
-	Checked    int64  `json:"checked"`
-	Pending    int64  `json:"pending"`
-	FirstBadID *int64 `json:"first_bad_id"`
-	HeadHash   string `json:"head_hash"`
-	HeadSeq    int64  `json:"head_seq"`
-	Head       string `json:"head"` // HeadHash@HeadSeq, ready to copy elsewhere
-	Reason     string `json:"reason,omitempty"`
+	OK         bool
+	Checked    int64
+	Pending    int64
+	FirstBadID *int64
+	HeadHash   string
+	HeadSeq    int64
+	Head       string // HeadHash@HeadSeq, ready to copy elsewhere
+	Reason     string
 	// MACsChecked tells whether entry MACs were checked (the data key was
 	// at hand); false: only the hash chain was.
-	MACsChecked bool `json:"macs_checked"`
+	MACsChecked bool
 }
 
 // Anchor is a head hash copied elsewhere: the hash of the entry with Seq.

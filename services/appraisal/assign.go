@@ -113,8 +113,8 @@ type Bulk struct {
 // BulkResult counts the pairs a bulk assignment created and skipped
 // (already assigned, or the evaluator is linked to the cadre).
 type BulkResult struct {
-	Created int64 `json:"created"`
-	Skipped int64 `json:"skipped"`
+	Created int64
+	Skipped int64
 }
 
 // AssignBulk assigns each evaluator to every active cadre of the unit and

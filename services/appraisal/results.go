@@ -13,10 +13,10 @@ import (
 // OverrideInfo is a reviewer's override of one result: the grade, why, who
 // and when.
 type OverrideInfo struct {
-	Grade  string    `json:"grade"`
-	Reason string    `json:"reason"`
-	By     int64     `json:"by"`
-	At     time.Time `json:"at"`
+	Grade  string
+	Reason string
+	By     int64
+	At     time.Time
 }
 
 // ResultItem is one appraised cadre's result as read: Grade is the final
@@ -89,23 +89,23 @@ func readResults(c *models.AppraisalCycle, rows []models.AppraisalResult) *Cycle
 // UnitProgress counts one unit's assignments (evaluator-cadre pairs, by the
 // cadre's own unit): assigned, submitted, and missing = assigned − submitted.
 type UnitProgress struct {
-	UnitID    int64 `json:"unit_id"`
-	Assigned  int64 `json:"assigned"`
-	Submitted int64 `json:"submitted"`
-	Missing   int64 `json:"missing"`
+	UnitID    int64
+	Assigned  int64
+	Submitted int64
+	Missing   int64
 }
 
 // EvaluatorProgress counts one evaluator's assignments and submissions.
 type EvaluatorProgress struct {
-	EvaluatorID int64 `json:"evaluator_id"`
-	Assigned    int64 `json:"assigned"`
-	Submitted   int64 `json:"submitted"`
+	EvaluatorID int64
+	Assigned    int64
+	Submitted   int64
 }
 
 // Progress is how far a cycle's raters have got.
 type Progress struct {
-	Units      []UnitProgress      `json:"units"`
-	Evaluators []EvaluatorProgress `json:"evaluators"`
+	Units      []UnitProgress
+	Evaluators []EvaluatorProgress
 }
 
 // Progress counts a cycle's assignments and submissions per unit and per
@@ -138,13 +138,13 @@ func (s *Service) Progress(ctx context.Context, viewer *models.User, id int64) (
 
 // FinalGrade is one cadre's final grade in one finalized cycle.
 type FinalGrade struct {
-	CadreID   int64  `json:"-"`
-	CycleID   int64  `json:"cycle_id"`
-	CycleName string `json:"cycle_name"`
-	Kind      string `json:"kind"`
-	Year      int    `json:"year"`
-	Score     Score  `json:"score"`
-	Grade     string `json:"grade"`
+	CadreID   int64
+	CycleID   int64
+	CycleName string
+	Kind      string
+	Year      int
+	Score     Score
+	Grade     string
 }
 
 // finalGrades is the query of final grades: finalized cycles, appraised

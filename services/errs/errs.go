@@ -69,9 +69,9 @@ var ErrVersionConflict = &Coded{Kind: ErrConflict, Code: "version_conflict", Msg
 
 // FieldError names one field and the rule it broke.
 type FieldError struct {
-	Field   string `json:"field"`
-	Message string `json:"message"`
-	Msg     Msg    `json:"-"`
+	Field   string
+	Message string
+	Msg     Msg
 }
 
 // Validation is a 400 validation_failed error with one detail per field.

@@ -2,7 +2,6 @@ package vetting
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"time"
@@ -161,11 +160,11 @@ func (s *Service) run(ctx context.Context, viewer *models.User, ids []int64, pur
 	rows := make([]models.Vetting, len(ids))
 	for i, id := range ids {
 		verdict, reasons := Evaluate(Input{Purpose: purpose, AsOf: asOf, Flags: flags[id], Grades: grades[id]})
-		b, err := json.Marshal(reasons)
+		stored, err := models.EncodeReasons(toStored(reasons))
 		if err != nil {
 			return nil, err
 		}
-		rows[i] = models.Vetting{CadreID: id, Purpose: purpose, AsOf: asOf, Verdict: verdict, Reasons: string(b),
+		rows[i] = models.Vetting{CadreID: id, Purpose: purpose, AsOf: asOf, Verdict: verdict, Reasons: stored,
 			CheckedBy: viewer.ID, CheckedAt: at}
 		out[i].Reasons = reasons
 	}
@@ -279,14 +278,25 @@ func decode(rows []models.Vetting) ([]Result, error) {
 	out := make([]Result, len(rows))
 	for i, r := range rows {
 		out[i].Vetting = r
-		if err := json.Unmarshal([]byte(r.Reasons), &out[i].Reasons); err != nil {
+		stored, err := models.DecodeReasons(r.Reasons)
+		if err != nil {
 			return nil, fmt.Errorf("vetting %d: stored reasons: %w", r.ID, err)
 		}
-		if out[i].Reasons == nil {
-			out[i].Reasons = []Reason{}
+		out[i].Reasons = make([]Reason, len(stored))
+		for j, sr := range stored {
+			out[i].Reasons[j] = Reason(sr)
 		}
 	}
 	return out, nil
+}
+
+// toStored is reasons in the layout of the vettings table's column.
+func toStored(reasons []Reason) []models.VettingReason {
+	out := make([]models.VettingReason, len(reasons))
+	for i, r := range reasons {
+		out[i] = models.VettingReason(r)
+	}
+	return out
 }
 
 func deref(s *string) string {
