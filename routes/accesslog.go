@@ -54,20 +54,23 @@ func instant(v *errs.Validation, name, s string, upper bool) *time.Time {
 	return nil
 }
 
-func (h *handlers) listAccessLog(c *gin.Context) (list[accessEntryResponse], error) {
-	p, err := page(c)
+type listAccessLogQuery struct {
+	paging
+	ActorID *int64 `query:"actor_id" doc:"entries of this user"`
+	CadreID *int64 `query:"cadre_id" doc:"entries that read or changed this cadre"`
+	From    string `query:"from" doc:"from this RFC 3339 instant or date (YYYY-MM-DD), inclusive"`
+	To      string `query:"to" doc:"up to this RFC 3339 instant or date (the whole day), inclusive"`
+}
+
+func (h *handlers) listAccessLog(c *gin.Context, in *listAccessLogQuery) (list[accessEntryResponse], error) {
 	v := &errs.Validation{}
-	f := accesslog.Filter{Page: p,
-		ActorID: queryID(c, v, "actor_id"), CadreID: queryID(c, v, "cadre_id"),
-		From: instant(v, "from", c.Query("from"), false), To: instant(v, "to", c.Query("to"), true)}
-	if err == nil {
-		err = v.Err()
-	}
-	if err != nil {
+	f := accesslog.Filter{Page: in.page(), ActorID: in.ActorID, CadreID: in.CadreID,
+		From: instant(v, "from", in.From, false), To: instant(v, "to", in.To, true)}
+	if err := v.Err(); err != nil {
 		return list[accessEntryResponse]{}, err
 	}
 	rows, total, err := h.s.Audit.List(ctx(c), f)
-	return newList(rows, total, p, toAccessEntryResponse), err
+	return newList(rows, total, in.page(), toAccessEntryResponse), err
 }
 
 // verifyResponse is the outcome of a verification of the chain.
@@ -89,10 +92,14 @@ func toVerifyResponse(v *accesslog.Verdict) verifyResponse {
 	return verifyResponse(*v)
 }
 
-func (h *handlers) verifyAccessLog(c *gin.Context) (verifyResponse, error) {
+type verifyQuery struct {
+	Head string `query:"head" doc:"HASH@SEQ: a head hash copied elsewhere, to detect entries removed from the end"`
+}
+
+func (h *handlers) verifyAccessLog(c *gin.Context, in *verifyQuery) (verifyResponse, error) {
 	var anchor *accesslog.Anchor
-	if s := c.Query("head"); s != "" {
-		a, err := accesslog.ParseAnchor(s)
+	if in.Head != "" {
+		a, err := accesslog.ParseAnchor(in.Head)
 		if err != nil {
 			return verifyResponse{}, err
 		}

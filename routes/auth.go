@@ -62,11 +62,13 @@ func (h *handlers) login(c *gin.Context, in *loginRequest) (loginResponse, error
 	return loginResponse{Token: tok, ExpiresAt: exp.UTC(), User: toSessionUser(u)}, nil
 }
 
-func (h *handlers) logout(c *gin.Context) (revokedResponse, error) {
+func (h *handlers) logout(c *gin.Context, _ *noInput) (revokedResponse, error) {
 	return revokedResponse{true}, h.s.Accounts.Logout(ctx(c), session(c))
 }
 
-func (h *handlers) me(c *gin.Context) (sessionUser, error) { return toSessionUser(me(c)), nil }
+func (h *handlers) me(c *gin.Context, _ *noInput) (sessionUser, error) {
+	return toSessionUser(me(c)), nil
+}
 
 type passwordRequest struct {
 	CurrentPassword string `json:"current_password"`

@@ -54,12 +54,8 @@ func toEFileResponse(f *efile.File, cd cadreResponse) efileResponse {
 	return out
 }
 
-func (h *handlers) getEFile(c *gin.Context) (efileResponse, error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return efileResponse{}, err
-	}
-	f, err := h.s.EFiles.Build(ctx(c), me(c), id)
+func (h *handlers) getEFile(c *gin.Context, in *byID) (efileResponse, error) {
+	f, err := h.s.EFiles.Build(ctx(c), me(c), in.ID)
 	if err != nil {
 		return efileResponse{}, err
 	}
@@ -70,10 +66,6 @@ func (h *handlers) getEFile(c *gin.Context) (efileResponse, error) {
 	return toEFileResponse(f, cd), nil
 }
 
-func (h *handlers) getEFileXLSX(c *gin.Context) (*sheet.Book, error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return nil, err
-	}
-	return h.s.EFiles.Workbook(ctx(c), me(c), id)
+func (h *handlers) getEFileXLSX(c *gin.Context, in *byID) (*sheet.Book, error) {
+	return h.s.EFiles.Workbook(ctx(c), me(c), in.ID)
 }

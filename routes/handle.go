@@ -13,7 +13,6 @@ import (
 	"net/http"
 	"reflect"
 	"sort"
-	"strings"
 
 	"efile/services/accesslog"
 	"efile/services/authz"
@@ -25,20 +24,24 @@ import (
 )
 
 // endpoint is how a route is served, and the types it reads and writes (for
-// the OpenAPI document). Handlers are written as plain functions of the
-// request's inputs that return their response DTO or an error; the adapters
-// below do the decoding, the success status, idempotency and encoding once.
+// the OpenAPI document). Handlers are written as plain functions of their
+// input struct (path ids, query parameters and, for a route with one, the
+// JSON body: bind.go) that return their response DTO or an error; the
+// adapters below do the decoding, binding, the success status, idempotency
+// and encoding once.
 type endpoint struct {
 	request, response any
+	input             any // the handler's input struct: its path and query fields
 	serve             func(h *handlers, rt *route) gin.HandlerFunc
 }
 
-// jsonOp serves a route with a JSON body: decode In strictly, call fn,
-// answer Out with the route's success status.
+// jsonOp serves a route with a JSON body: decode In strictly (400), bind
+// its path and query fields, call fn, answer Out with the route's success
+// status.
 func jsonOp[In, Out any](fn func(c *gin.Context, in *In) (Out, error)) endpoint {
 	var in In
 	var out Out
-	return endpoint{request: in, response: out, serve: func(h *handlers, rt *route) gin.HandlerFunc {
+	return endpoint{request: in, response: out, input: in, serve: func(h *handlers, rt *route) gin.HandlerFunc {
 		return func(c *gin.Context) {
 			body, err := io.ReadAll(c.Request.Body)
 			if err != nil {
@@ -50,6 +53,10 @@ func jsonOp[In, Out any](fn func(c *gin.Context, in *In) (Out, error)) endpoint 
 				abort(c, err)
 				return
 			}
+			if err := bind(c, &in); err != nil {
+				abort(c, err)
+				return
+			}
 			sum := sha256.Sum256(body)
 			h.respond(c, rt, hex.EncodeToString(sum[:]), func(c *gin.Context) (any, error) { return fn(c, &in) })
 		}
@@ -57,27 +64,39 @@ func jsonOp[In, Out any](fn func(c *gin.Context, in *In) (Out, error)) endpoint 
 }
 
 // readOp serves a route without a body (a read, or a change such as logout
-// that needs none).
-func readOp[Out any](fn func(c *gin.Context) (Out, error)) endpoint {
+// that needs none): bind In's path and query fields, call fn.
+func readOp[In, Out any](fn func(c *gin.Context, in *In) (Out, error)) endpoint {
+	var in In
 	var out Out
-	return endpoint{response: out, serve: func(h *handlers, rt *route) gin.HandlerFunc {
+	return endpoint{response: out, input: in, serve: func(h *handlers, rt *route) gin.HandlerFunc {
 		return func(c *gin.Context) {
-			h.respond(c, rt, "", func(c *gin.Context) (any, error) { return fn(c) })
+			var in In
+			if err := bind(c, &in); err != nil {
+				abort(c, err)
+				return
+			}
+			h.respond(c, rt, "", func(c *gin.Context) (any, error) { return fn(c, &in) })
 		}
 	}}
 }
 
 // uploadOp serves a multipart upload of one file in the field "file".
-func uploadOp[Out any](fn func(c *gin.Context, file *multipart.FileHeader) (Out, error)) endpoint {
+func uploadOp[In, Out any](fn func(c *gin.Context, in *In, file *multipart.FileHeader) (Out, error)) endpoint {
+	var in In
 	var out Out
-	return endpoint{request: docUpload, response: out, serve: func(h *handlers, rt *route) gin.HandlerFunc {
+	return endpoint{request: docUpload, response: out, input: in, serve: func(h *handlers, rt *route) gin.HandlerFunc {
 		return func(c *gin.Context) {
 			fh, fp, err := uploadedFile(c)
 			if err != nil {
 				abort(c, err)
 				return
 			}
-			h.respond(c, rt, fp, func(c *gin.Context) (any, error) { return fn(c, fh) })
+			var in In
+			if err := bind(c, &in); err != nil {
+				abort(c, err)
+				return
+			}
+			h.respond(c, rt, fp, func(c *gin.Context) (any, error) { return fn(c, &in, fh) })
 		}
 	}}
 }
@@ -85,10 +104,16 @@ func uploadOp[Out any](fn func(c *gin.Context, file *multipart.FileHeader) (Out,
 // workbookOp serves a workbook download: fn builds the (streamed) workbook
 // of the object the path names, the adapter sends it under the workbook's
 // own file name. The access-log entry is written before its first byte.
-func workbookOp(fn func(c *gin.Context) (*sheet.Book, error)) endpoint {
-	return endpoint{response: docXLSX, serve: func(h *handlers, rt *route) gin.HandlerFunc {
+func workbookOp[In any](fn func(c *gin.Context, in *In) (*sheet.Book, error)) endpoint {
+	var in In
+	return endpoint{response: docXLSX, input: in, serve: func(h *handlers, rt *route) gin.HandlerFunc {
 		return func(c *gin.Context) {
-			wb, err := fn(c)
+			var in In
+			if err := bind(c, &in); err != nil {
+				abort(c, err)
+				return
+			}
+			wb, err := fn(c, &in)
 			if err != nil {
 				abort(c, err)
 				return
@@ -263,5 +288,3 @@ func typeOf(v any) reflect.Type {
 	}
 	return reflect.TypeOf(v)
 }
-
-var _ = strings.TrimSpace

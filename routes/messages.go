@@ -30,7 +30,8 @@ var catalogue = []struct{ key, zh, en string }{
 	{key: "is required", zh: "为必填项"},
 	{key: "must be true or false", zh: "须为 true 或 false"},
 	{key: "must be a positive integer", zh: "须为正整数"},
-	{key: "must be an integer from 1 to %d", zh: "须为 1 至 %d 之间的整数"},
+	{key: "must be an integer from %d to %d", zh: "须为 %d 至 %d 之间的整数"},
+	{key: "must be an integer", zh: "须为整数"},
 	{key: "must be one of: %s", zh: "须为以下之一：%s"},
 	{key: "must be 1 to %d characters long", zh: "长度须为 1 至 %d 个字符"},
 	{key: "must be at most %d characters", zh: "最多 %d 个字符"},
@@ -112,7 +113,6 @@ var catalogue = []struct{ key, zh, en string }{
 	// Appraisal cycles (more).
 	{key: "appraisal cycle not found", zh: "考核轮次不存在"},
 	{key: "appraisal not found", zh: "评价不存在"},
-	{key: "must be an integer year", zh: "须为整数年份"},
 	{key: "must be a year from %d to %d", zh: "须为 %d 至 %d 之间的年份"},
 	{key: "must not be before period_start (%s)", zh: "不能早于考核期开始日期（%s）"},
 	{key: "must be an integer from 0 to 100 (a percentage of the appraised cadres)", zh: "须为 0 至 100 之间的整数（占参评干部的百分比）"},

@@ -171,7 +171,7 @@ func (s *schemas) operation(r *route, roles []string) map[string]any {
 				"schema": map[string]any{"type": "integer", "format": "int64", "minimum": 1}})
 		}
 	}
-	for _, q := range r.Query {
+	for _, q := range r.query() {
 		sch := map[string]any{"type": q.Type}
 		if q.Type == "date" || q.Type == "date-time" {
 			sch = map[string]any{"type": "string", "format": q.Type}

@@ -4,7 +4,6 @@ import (
 	"time"
 
 	"efile/models"
-	"efile/services/errs"
 	"efile/services/unit"
 
 	"github.com/gin-gonic/gin"
@@ -37,26 +36,18 @@ func (h *handlers) createUnit(c *gin.Context, in *createUnitRequest) (unitRespon
 	return toUnitResponse(u), nil
 }
 
-func (h *handlers) listUnits(c *gin.Context) (list[unitResponse], error) {
-	p, err := page(c)
-	v := &errs.Validation{}
-	parent := queryID(c, v, "parent_id")
-	if err == nil {
-		err = v.Err()
-	}
-	if err != nil {
-		return list[unitResponse]{}, err
-	}
-	rows, total, err := h.s.Units.List(ctx(c), parent, p)
-	return newList(rows, total, p, toUnitResponse), err
+type listUnitsQuery struct {
+	paging
+	ParentID *int64 `query:"parent_id" doc:"only this unit and every unit under it"`
 }
 
-func (h *handlers) getUnit(c *gin.Context) (unitResponse, error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return unitResponse{}, err
-	}
-	u, err := h.s.Units.Get(ctx(c), id)
+func (h *handlers) listUnits(c *gin.Context, in *listUnitsQuery) (list[unitResponse], error) {
+	rows, total, err := h.s.Units.List(ctx(c), in.ParentID, in.page())
+	return newList(rows, total, in.page(), toUnitResponse), err
+}
+
+func (h *handlers) getUnit(c *gin.Context, in *byID) (unitResponse, error) {
+	u, err := h.s.Units.Get(ctx(c), in.ID)
 	if err != nil {
 		return unitResponse{}, err
 	}

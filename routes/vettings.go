@@ -9,6 +9,7 @@ import (
 )
 
 type vetRequest struct {
+	CadreID int64   `path:"id" json:"-"`
 	Purpose string  `json:"purpose"`
 	AsOf    *string `json:"as_of"` // absent or null: today in EFILE_TZ
 }
@@ -57,28 +58,21 @@ func toVettingResponse(r *vetting.Result) vettingResponse {
 }
 
 func (h *handlers) createVetting(c *gin.Context, in *vetRequest) (vettingResponse, error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return vettingResponse{}, err
-	}
-	r, err := h.s.Vettings.Vet(ctx(c), me(c), id, vetting.Request{Purpose: in.Purpose, AsOf: in.AsOf})
+	r, err := h.s.Vettings.Vet(ctx(c), me(c), in.CadreID, vetting.Request{Purpose: in.Purpose, AsOf: in.AsOf})
 	if err != nil {
 		return vettingResponse{}, err
 	}
 	return toVettingResponse(r), nil
 }
 
-func (h *handlers) listVettings(c *gin.Context) (list[vettingResponse], error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return list[vettingResponse]{}, err
-	}
-	p, err := page(c)
-	if err != nil {
-		return list[vettingResponse]{}, err
-	}
-	rows, total, err := h.s.Vettings.List(ctx(c), me(c), id, p)
-	return newList(rows, total, p, toVettingResponse), err
+type listVettingsQuery struct {
+	CadreID int64 `path:"id"`
+	paging
+}
+
+func (h *handlers) listVettings(c *gin.Context, in *listVettingsQuery) (list[vettingResponse], error) {
+	rows, total, err := h.s.Vettings.List(ctx(c), me(c), in.CadreID, in.page())
+	return newList(rows, total, in.page(), toVettingResponse), err
 }
 
 func (h *handlers) batchVetting(c *gin.Context, in *vetBatchRequest) (vetBatchResponse, error) {

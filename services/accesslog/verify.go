@@ -188,13 +188,7 @@ func (s *Service) List(ctx context.Context, f Filter) ([]models.AccessEntry, int
 	if f.To != nil {
 		q = q.Where("at < ?", f.To.UTC())
 	}
-	var total int64
-	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, err
-	}
-	var rows []models.AccessEntry
 	// By time, then id: the order the (cadre_id, at) and (actor_id, at)
 	// indexes already hold, so a busy cadre's page needs no sort.
-	err := q.Order("at DESC, id DESC").Offset(f.Page.Offset()).Limit(f.Page.Size).Find(&rows).Error
-	return rows, total, err
+	return models.Paged[models.AccessEntry](q, f.Page, "at DESC, id DESC")
 }

@@ -265,11 +265,5 @@ func (s *Service) ListAssignments(ctx context.Context, viewer *models.User, cycl
 	if f.CadreID != nil {
 		q = q.Where("cadre_id = ?", *f.CadreID)
 	}
-	var total int64
-	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, err
-	}
-	var out []models.AppraisalAssignment
-	err = q.Order("id DESC").Offset(f.Page.Offset()).Limit(f.Page.Size).Find(&out).Error
-	return out, total, err
+	return models.Paged[models.AppraisalAssignment](q, f.Page, "id DESC")
 }

@@ -190,13 +190,7 @@ func (s *Service) ListCycles(ctx context.Context, viewer *models.User, f CycleFi
 	if f.Year != nil {
 		q = q.Where("year = ?", *f.Year)
 	}
-	var total int64
-	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, err
-	}
-	var out []models.AppraisalCycle
-	err = q.Order("id DESC").Offset(f.Page.Offset()).Limit(f.Page.Size).Find(&out).Error
-	return out, total, err
+	return models.Paged[models.AppraisalCycle](q, f.Page, "id DESC")
 }
 
 // transition moves a locked cycle from one status to the next, or answers

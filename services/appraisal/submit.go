@@ -178,11 +178,5 @@ func (s *Service) ListAppraisals(ctx context.Context, viewer *models.User, cycle
 	if f.EvaluatorID != nil {
 		q = q.Where("evaluator_id = ?", *f.EvaluatorID)
 	}
-	var total int64
-	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, err
-	}
-	var out []models.Appraisal
-	err = q.Order("id DESC").Offset(f.Page.Offset()).Limit(f.Page.Size).Find(&out).Error
-	return out, total, err
+	return models.Paged[models.Appraisal](q, f.Page, "id DESC")
 }

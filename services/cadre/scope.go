@@ -117,13 +117,7 @@ func (s *Service) list(ctx context.Context, viewer *models.User, f Filter) ([]mo
 	if f.Status != "" {
 		q = q.Where("cadres.status = ?", f.Status)
 	}
-	var total int64
-	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, err
-	}
-	var out []models.Cadre
-	err = q.Order("cadres.id DESC").Offset(f.Page.Offset()).Limit(f.Page.Size).Find(&out).Error
-	return out, total, err
+	return models.Paged[models.Cadre](q, f.Page, "cadres.id DESC")
 }
 
 // LooksUpOnly tells whether u may only look cadres up (an auditor), not

@@ -63,12 +63,8 @@ func (s *Service) List(ctx context.Context, viewer *models.User, f Filter) ([]Vi
 			q = q.Where(w[0]+" = ?", w[1])
 		}
 	}
-	var total int64
-	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, err
-	}
-	var rows []models.Flag
-	if err := q.Order("flags.id DESC").Offset(f.Page.Offset()).Limit(f.Page.Size).Find(&rows).Error; err != nil {
+	rows, total, err := models.Paged[models.Flag](q, f.Page, "flags.id DESC")
+	if err != nil {
 		return nil, 0, err
 	}
 	out := make([]View, len(rows))

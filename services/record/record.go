@@ -254,7 +254,7 @@ func (s *Service) List(ctx context.Context, viewer *models.User, cadreID int64, 
 		q = withSuperseded(q)
 	}
 	var out []models.Record
-	err := q.Order("records.occurred_on DESC, records.id DESC").Offset(f.Page.Offset()).Limit(f.Page.Size).Find(&out).Error
+	err := f.Page.Of(q, "records.occurred_on DESC, records.id DESC").Find(&out).Error
 	return out, total - gone, err
 }
 

@@ -102,11 +102,5 @@ func (s *Service) List(ctx context.Context, parentID *int64, p models.Page) ([]m
 		}
 		q = q.Where("path LIKE ?", root.Path+"%")
 	}
-	var total int64
-	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, err
-	}
-	var out []models.Unit
-	err := q.Order("id DESC").Offset(p.Offset()).Limit(p.Size).Find(&out).Error
-	return out, total, err
+	return models.Paged[models.Unit](q, p, "id DESC")
 }

@@ -237,12 +237,8 @@ func (s *Service) List(ctx context.Context, viewer *models.User, cadreID int64, 
 		return nil, 0, err
 	}
 	q := models.Get(ctx, s.db).Model(&models.Vetting{}).Where("cadre_id = ?", cadreID)
-	var total int64
-	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, err
-	}
-	var rows []models.Vetting
-	if err := q.Order("id DESC").Offset(p.Offset()).Limit(p.Size).Find(&rows).Error; err != nil {
+	rows, total, err := models.Paged[models.Vetting](q, p, "id DESC")
+	if err != nil {
 		return nil, 0, err
 	}
 	out, err := decode(rows)
