@@ -115,18 +115,21 @@ type createAssignmentRequest struct {
 }
 
 type assignmentResponse struct {
-	ID          int64     `json:"id"`
-	CycleID     int64     `json:"cycle_id"`
-	EvaluatorID int64     `json:"evaluator_id"`
-	CadreID     int64     `json:"cadre_id"`
-	RaterType   string    `json:"rater_type"`
-	CreatedBy   int64     `json:"created_by"`
-	CreatedAt   time.Time `json:"created_at"`
+	ID            int64     `json:"id"`
+	CycleID       int64     `json:"cycle_id"`
+	EvaluatorID   int64     `json:"evaluator_id"`
+	EvaluatorName string    `json:"evaluator_name"`
+	CadreID       int64     `json:"cadre_id"`
+	CadreName     string    `json:"cadre_name"`
+	RaterType     string    `json:"rater_type"`
+	CreatedBy     int64     `json:"created_by"`
+	CreatedAt     time.Time `json:"created_at"`
 }
 
-func toAssignmentResponse(a *models.AppraisalAssignment) assignmentResponse {
-	return assignmentResponse{ID: a.ID, CycleID: a.CycleID, EvaluatorID: a.EvaluatorID, CadreID: a.CadreID,
-		RaterType: a.RaterType, CreatedBy: a.CreatedBy, CreatedAt: a.CreatedAt.UTC()}
+func toAssignmentResponse(l *appraisal.Labelled[models.AppraisalAssignment]) assignmentResponse {
+	a := &l.Row
+	return assignmentResponse{ID: a.ID, CycleID: a.CycleID, EvaluatorID: a.EvaluatorID, EvaluatorName: l.Evaluator,
+		CadreID: a.CadreID, CadreName: l.Cadre.Name, RaterType: a.RaterType, CreatedBy: a.CreatedBy, CreatedAt: a.CreatedAt.UTC()}
 }
 
 func (h *handlers) createAssignment(c *gin.Context, in *createAssignmentRequest) (assignmentResponse, error) {
@@ -182,16 +185,18 @@ type progressResponse struct {
 }
 
 type unitProgressResponse struct {
-	UnitID    int64 `json:"unit_id"`
-	Assigned  int64 `json:"assigned"`
-	Submitted int64 `json:"submitted"`
-	Missing   int64 `json:"missing"` // assigned − submitted
+	UnitID    int64  `json:"unit_id"`
+	UnitName  string `json:"unit_name"`
+	Assigned  int64  `json:"assigned"`
+	Submitted int64  `json:"submitted"`
+	Missing   int64  `json:"missing"` // assigned − submitted
 }
 
 type evaluatorProgressResponse struct {
-	EvaluatorID int64 `json:"evaluator_id"`
-	Assigned    int64 `json:"assigned"`
-	Submitted   int64 `json:"submitted"`
+	EvaluatorID   int64  `json:"evaluator_id"`
+	EvaluatorName string `json:"evaluator_name"`
+	Assigned      int64  `json:"assigned"`
+	Submitted     int64  `json:"submitted"`
 }
 
 func toProgressResponse(p *appraisal.Progress) progressResponse {
@@ -246,22 +251,25 @@ type scoresResponse struct {
 }
 
 type appraisalResponse struct {
-	ID           int64          `json:"id"`
-	CycleID      int64          `json:"cycle_id"`
-	AssignmentID int64          `json:"assignment_id"`
-	EvaluatorID  int64          `json:"evaluator_id"`
-	CadreID      int64          `json:"cadre_id"`
-	RaterType    string         `json:"rater_type"`
-	Scores       scoresResponse `json:"scores"`
-	Comment      string         `json:"comment"`
-	Version      int            `json:"version"`
-	SubmittedAt  time.Time      `json:"submitted_at"`
-	UpdatedAt    time.Time      `json:"updated_at"`
+	ID            int64          `json:"id"`
+	CycleID       int64          `json:"cycle_id"`
+	AssignmentID  int64          `json:"assignment_id"`
+	EvaluatorID   int64          `json:"evaluator_id"`
+	EvaluatorName string         `json:"evaluator_name"`
+	CadreID       int64          `json:"cadre_id"`
+	CadreName     string         `json:"cadre_name"`
+	RaterType     string         `json:"rater_type"`
+	Scores        scoresResponse `json:"scores"`
+	Comment       string         `json:"comment"`
+	Version       int            `json:"version"`
+	SubmittedAt   time.Time      `json:"submitted_at"`
+	UpdatedAt     time.Time      `json:"updated_at"`
 }
 
-func toAppraisalResponse(a *models.Appraisal) appraisalResponse {
+func toAppraisalResponse(l *appraisal.Labelled[models.Appraisal]) appraisalResponse {
+	a := &l.Row
 	return appraisalResponse{ID: a.ID, CycleID: a.CycleID, AssignmentID: a.AssignmentID, EvaluatorID: a.EvaluatorID,
-		CadreID: a.CadreID, RaterType: a.RaterType, Comment: a.Comment, Version: a.Version,
+		EvaluatorName: l.Evaluator, CadreID: a.CadreID, CadreName: l.Cadre.Name, RaterType: a.RaterType, Comment: a.Comment, Version: a.Version,
 		SubmittedAt: a.SubmittedAt.UTC(), UpdatedAt: a.UpdatedAt.UTC(),
 		Scores: scoresResponse{Morality: a.Morality, Ability: a.Ability, Diligence: a.Diligence, Achievement: a.Achievement, Integrity: a.Integrity}}
 }
@@ -308,6 +316,9 @@ type ratersResponse struct {
 // the cadres a reviewer overrode.
 type resultResponse struct {
 	CadreID       int64             `json:"cadre_id"`
+	CadreName     string            `json:"cadre_name"`
+	UnitID        int64             `json:"unit_id"` // the cadre's unit
+	UnitName      string            `json:"unit_name"`
 	Score         score             `json:"score"`
 	Grade         string            `json:"grade"`
 	ProposedGrade string            `json:"proposed_grade"`
@@ -342,7 +353,7 @@ type resultsResponse struct {
 func toResultsResponse(r *appraisal.CycleResults) resultsResponse {
 	out := resultsResponse{CycleID: r.Cycle.ID, Status: r.Cycle.Status, Items: make([]resultResponse, len(r.Items)), Missing: r.Missing}
 	for i, it := range r.Items {
-		out.Items[i] = resultResponse{CadreID: it.CadreID, Score: score(it.Score), Grade: it.Grade, ProposedGrade: it.ProposedGrade,
+		out.Items[i] = resultResponse{CadreID: it.CadreID, CadreName: it.Cadre.Name, UnitID: it.Cadre.UnitID, UnitName: it.Cadre.UnitName, Score: score(it.Score), Grade: it.Grade, ProposedGrade: it.ProposedGrade,
 			Reasons: it.Reasons, Raters: ratersResponse{Superior: it.Raters.Superior, Peer: it.Raters.Peer, Subordinate: it.Raters.Subordinate}}
 		if o := it.Override; o != nil {
 			out.Items[i].Override = &overrideResponse{Grade: o.Grade, Reason: o.Reason, By: o.By, At: o.At.UTC()}

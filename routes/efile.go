@@ -47,7 +47,7 @@ func toEFileResponse(f *efile.File, cd cadreResponse) efileResponse {
 		out.Appraisals[i] = efileAppraisalResponse(a)
 	}
 	for i, v := range f.Vettings {
-		out.Vettings[i] = efileVettingResponse{vettingResponse: vettingResponse{ID: v.ID, CadreID: v.CadreID, Purpose: v.Purpose,
+		out.Vettings[i] = efileVettingResponse{vettingResponse: vettingResponse{ID: v.ID, CadreID: v.CadreID, CadreName: v.CadreName, Purpose: v.Purpose,
 			AsOf: v.AsOf, Verdict: v.Verdict, Reasons: toReasonResponses(v.Reasons), CheckedBy: v.CheckedBy, CheckedAt: v.CheckedAt.UTC()},
 			CheckedByName: v.CheckedByName}
 	}

@@ -47,6 +47,8 @@ type sanctionResponse struct {
 type flagResponse struct {
 	ID             int64             `json:"id"`
 	CadreID        int64             `json:"cadre_id"`
+	CadreName      string            `json:"cadre_name"`
+	UnitName       string            `json:"unit_name"` // the cadre's unit
 	Source         string            `json:"source"`
 	Kind           string            `json:"kind"`
 	Severity       string            `json:"severity"`
@@ -87,7 +89,7 @@ type flagSummaryResponse struct {
 
 func toFlagResponse(v *flag.View) flagResponse {
 	f := &v.Flag
-	out := flagResponse{ID: f.ID, CadreID: f.CadreID, Source: f.Source, Kind: f.Kind, Severity: f.Severity,
+	out := flagResponse{ID: f.ID, CadreID: f.CadreID, CadreName: v.Cadre.Name, UnitName: v.Cadre.UnitName, Source: f.Source, Kind: f.Kind, Severity: f.Severity,
 		Summary: f.Summary, Detail: v.Detail, OccurredOn: f.OccurredOn, PetitionType: f.PetitionType,
 		Reporter: v.Reporter, InfluenceUntil: f.InfluenceUntil, Status: f.Status, Version: f.Version,
 		CreatedBy: f.CreatedBy, CreatedAt: f.CreatedAt.UTC(), UpdatedAt: f.UpdatedAt.UTC()}

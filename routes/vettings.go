@@ -23,6 +23,7 @@ type vetBatchRequest struct {
 type vettingResponse struct {
 	ID        int64            `json:"id"`
 	CadreID   int64            `json:"cadre_id"`
+	CadreName string           `json:"cadre_name"`
 	Purpose   string           `json:"purpose"`
 	AsOf      string           `json:"as_of"`
 	Verdict   string           `json:"verdict"`
@@ -53,7 +54,7 @@ type vetBatchResponse struct {
 }
 
 func toVettingResponse(r *vetting.Result) vettingResponse {
-	return vettingResponse{ID: r.ID, CadreID: r.CadreID, Purpose: r.Purpose, AsOf: r.AsOf, Verdict: r.Verdict,
+	return vettingResponse{ID: r.ID, CadreID: r.CadreID, CadreName: r.CadreName, Purpose: r.Purpose, AsOf: r.AsOf, Verdict: r.Verdict,
 		Reasons: toReasonResponses(r.Reasons), CheckedBy: r.CheckedBy, CheckedAt: r.CheckedAt.UTC()}
 }
 

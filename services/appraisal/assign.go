@@ -52,7 +52,7 @@ func checkRaterType(v *errs.Validation, t string) {
 // scope and the evaluator not linked to the cadre (recusal; both 403), the
 // cycle's state (409 cycle_not_open), then the pair once (409 conflict, by
 // the unique index, so two concurrent requests end in one 201 and one 409).
-func (s *Service) Assign(ctx context.Context, viewer *models.User, cycleID int64, in NewAssignment) (*models.AppraisalAssignment, error) {
+func (s *Service) Assign(ctx context.Context, viewer *models.User, cycleID int64, in NewAssignment) (*Labelled[models.AppraisalAssignment], error) {
 	v := &errs.Validation{}
 	if in.EvaluatorID < 1 {
 		v.Add("evaluator_id", "is required: the id of a user with the evaluator role")
@@ -97,7 +97,10 @@ func (s *Service) Assign(ctx context.Context, viewer *models.User, cycleID int64
 		}
 		return nil
 	})
-	return a, err
+	if err != nil {
+		return nil, err
+	}
+	return labelOne(ctx, s, a)
 }
 
 // MaxBulkPairs bounds the pairs (evaluators × cadres) of one bulk assignment.
@@ -254,7 +257,7 @@ type AssignmentFilter struct {
 // ListAssignments lists a cycle's assignments, newest first: an
 // org_reviewer all (but those of their own cadre record), an evaluator only
 // their own.
-func (s *Service) ListAssignments(ctx context.Context, viewer *models.User, cycleID int64, f AssignmentFilter) ([]models.AppraisalAssignment, int64, error) {
+func (s *Service) ListAssignments(ctx context.Context, viewer *models.User, cycleID int64, f AssignmentFilter) ([]Labelled[models.AppraisalAssignment], int64, error) {
 	q, err := s.inCycle(ctx, viewer, cycleID, authz.AssignmentRead)
 	if err != nil {
 		return nil, 0, err
@@ -265,5 +268,10 @@ func (s *Service) ListAssignments(ctx context.Context, viewer *models.User, cycl
 	if f.CadreID != nil {
 		q = q.Where("cadre_id = ?", *f.CadreID)
 	}
-	return models.Paged[models.AppraisalAssignment](q, f.Page, "id DESC")
+	rows, total, err := models.Paged[models.AppraisalAssignment](q, f.Page, "id DESC")
+	if err != nil {
+		return nil, 0, err
+	}
+	out, err := label(ctx, s, rows)
+	return out, total, err
 }

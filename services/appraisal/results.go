@@ -25,6 +25,7 @@ type ResultItem struct {
 	Result
 	Grade    string
 	Override *OverrideInfo
+	Cadre    models.CadreLabel // the cadre's name and unit
 }
 
 // CycleResults are a closed or finalized cycle's results, highest score
@@ -51,18 +52,40 @@ func (s *Service) withResults(ctx context.Context, viewer *models.User, id int64
 }
 
 // Results reads the stored results of a closed or finalized cycle (409
-// conflict before close): two queries. The reviewer's own cadre record is
-// left out (recusal).
+// conflict before close), with the cadres' names and units joined in: two
+// queries whatever the size of the cycle. The reviewer's own cadre record
+// is left out (recusal).
 func (s *Service) Results(ctx context.Context, viewer *models.User, id int64) (*CycleResults, error) {
 	c, q, err := s.withResults(ctx, viewer, id)
 	if err != nil {
 		return nil, err
 	}
-	var rows []models.AppraisalResult
-	if err := q.Where("appraisal_results.cycle_id = ?", id).Find(&rows).Error; err != nil {
+	var named []struct {
+		models.AppraisalResult
+		CadreName string
+		UnitID    int64
+		UnitName  string
+	}
+	// LEFT JOIN (a result's cadre always exists): the cycle's results
+	// drive the join, found by their primary key's cycle_id prefix; with an
+	// inner join MariaDB chose to scan every cadre of the city instead.
+	err = q.Select("appraisal_results.*, COALESCE(cadres.name, '') AS cadre_name, COALESCE(cadres.unit_id, 0) AS unit_id, COALESCE(units.name, '') AS unit_name").
+		Joins("LEFT JOIN cadres ON cadres.id = appraisal_results.cadre_id").Joins("LEFT JOIN units ON units.id = cadres.unit_id").
+		Where("appraisal_results.cycle_id = ?", id).Scan(&named).Error
+	if err != nil {
 		return nil, err
 	}
-	return readResults(c, rows), nil
+	rows := make([]models.AppraisalResult, len(named))
+	labels := make(map[int64]models.CadreLabel, len(named))
+	for i, n := range named {
+		rows[i] = n.AppraisalResult
+		labels[n.CadreID] = models.CadreLabel{ID: n.CadreID, Name: n.CadreName, UnitID: n.UnitID, UnitName: n.UnitName}
+	}
+	out := readResults(c, rows)
+	for i := range out.Items {
+		out.Items[i].Cadre = labels[out.Items[i].CadreID]
+	}
+	return out, nil
 }
 
 // readResults turns stored rows into results in the results order.
@@ -90,6 +113,7 @@ func readResults(c *models.AppraisalCycle, rows []models.AppraisalResult) *Cycle
 // cadre's own unit): assigned, submitted, and missing = assigned − submitted.
 type UnitProgress struct {
 	UnitID    int64
+	UnitName  string
 	Assigned  int64
 	Submitted int64
 	Missing   int64
@@ -97,9 +121,10 @@ type UnitProgress struct {
 
 // EvaluatorProgress counts one evaluator's assignments and submissions.
 type EvaluatorProgress struct {
-	EvaluatorID int64
-	Assigned    int64
-	Submitted   int64
+	EvaluatorID   int64
+	EvaluatorName string
+	Assigned      int64
+	Submitted     int64
 }
 
 // Progress is how far a cycle's raters have got.
@@ -122,17 +147,18 @@ func (s *Service) Progress(ctx context.Context, viewer *models.User, id int64) (
 			Where("a.cycle_id = ?", id)
 	}
 	out := &Progress{Units: []UnitProgress{}, Evaluators: []EvaluatorProgress{}}
-	err := base().Joins("JOIN cadres ON cadres.id = a.cadre_id").
-		Select("cadres.unit_id AS unit_id, COUNT(*) AS assigned, COUNT(ap.id) AS submitted").
-		Group("cadres.unit_id").Order("cadres.unit_id").Scan(&out.Units).Error
+	err := base().Joins("JOIN cadres ON cadres.id = a.cadre_id").Joins("LEFT JOIN units ON units.id = cadres.unit_id").
+		Select("cadres.unit_id AS unit_id, COALESCE(units.name, '') AS unit_name, COUNT(*) AS assigned, COUNT(ap.id) AS submitted").
+		Group("cadres.unit_id, units.name").Order("cadres.unit_id").Scan(&out.Units).Error
 	if err != nil {
 		return nil, err
 	}
 	for i := range out.Units {
 		out.Units[i].Missing = out.Units[i].Assigned - out.Units[i].Submitted
 	}
-	err = base().Select("a.evaluator_id AS evaluator_id, COUNT(*) AS assigned, COUNT(ap.id) AS submitted").
-		Group("a.evaluator_id").Order("a.evaluator_id").Scan(&out.Evaluators).Error
+	err = base().Joins("LEFT JOIN users ON users.id = a.evaluator_id").
+		Select("a.evaluator_id AS evaluator_id, COALESCE(users.display_name, '') AS evaluator_name, COUNT(*) AS assigned, COUNT(ap.id) AS submitted").
+		Group("a.evaluator_id, users.display_name").Order("a.evaluator_id").Scan(&out.Evaluators).Error
 	return out, err
 }
 

@@ -62,7 +62,7 @@ func (sc Scores) apply(a *models.Appraisal) {
 // this cycle (the visibility API's Appraise purpose; 403 without), the cycle
 // open (409 cycle_not_open), then once per evaluator and cadre (409
 // already_submitted, by the unique index: concurrent duplicates land once).
-func (s *Service) Submit(ctx context.Context, viewer *models.User, cycleID int64, in Submission) (*models.Appraisal, error) {
+func (s *Service) Submit(ctx context.Context, viewer *models.User, cycleID int64, in Submission) (*Labelled[models.Appraisal], error) {
 	v := &errs.Validation{}
 	if in.CadreID < 1 {
 		v.Add("cadre_id", "is required: the id of the cadre you appraise")
@@ -102,12 +102,15 @@ func (s *Service) Submit(ctx context.Context, viewer *models.User, cycleID int64
 		}
 		return nil
 	})
-	return a, err
+	if err != nil {
+		return nil, err
+	}
+	return labelOne(ctx, s, a)
 }
 
 // Revise changes an appraisal while its cycle is open. Only its author
 // sees it (404 for anyone else); a stale version is 409 version_conflict.
-func (s *Service) Revise(ctx context.Context, viewer *models.User, cycleID, id int64, in Revision) (*models.Appraisal, error) {
+func (s *Service) Revise(ctx context.Context, viewer *models.User, cycleID, id int64, in Revision) (*Labelled[models.Appraisal], error) {
 	v := &errs.Validation{}
 	in.Scores.check(v, in.Comment)
 	if in.Version < 1 {
@@ -155,7 +158,10 @@ func (s *Service) Revise(ctx context.Context, viewer *models.User, cycleID, id i
 		a.Version = in.Version + 1
 		return nil
 	})
-	return &a, err
+	if err != nil {
+		return nil, err
+	}
+	return labelOne(ctx, s, &a)
 }
 
 // AppraisalFilter selects appraisals for ListAppraisals.
@@ -167,7 +173,7 @@ type AppraisalFilter struct {
 
 // ListAppraisals lists a cycle's appraisals, newest first: an evaluator
 // their own, an org_reviewer all (but those of their own cadre record).
-func (s *Service) ListAppraisals(ctx context.Context, viewer *models.User, cycleID int64, f AppraisalFilter) ([]models.Appraisal, int64, error) {
+func (s *Service) ListAppraisals(ctx context.Context, viewer *models.User, cycleID int64, f AppraisalFilter) ([]Labelled[models.Appraisal], int64, error) {
 	q, err := s.inCycle(ctx, viewer, cycleID, authz.AppraisalRead)
 	if err != nil {
 		return nil, 0, err
@@ -178,5 +184,10 @@ func (s *Service) ListAppraisals(ctx context.Context, viewer *models.User, cycle
 	if f.EvaluatorID != nil {
 		q = q.Where("evaluator_id = ?", *f.EvaluatorID)
 	}
-	return models.Paged[models.Appraisal](q, f.Page, "id DESC")
+	rows, total, err := models.Paged[models.Appraisal](q, f.Page, "id DESC")
+	if err != nil {
+		return nil, 0, err
+	}
+	out, err := label(ctx, s, rows)
+	return out, total, err
 }

@@ -65,6 +65,7 @@ type Vetting struct {
 	AsOf          string
 	Verdict       string
 	Reasons       []vetting.Reason
+	CadreName     string
 	CheckedBy     int64
 	CheckedByName string
 	CheckedAt     time.Time
@@ -167,7 +168,7 @@ func (s *Service) integrity(ctx context.Context, f *File, id int64) error {
 			return err
 		}
 		for _, r := range rs {
-			f.Vettings = append(f.Vettings, Vetting{ID: r.ID, CadreID: r.CadreID, Purpose: r.Purpose, AsOf: r.AsOf,
+			f.Vettings = append(f.Vettings, Vetting{ID: r.ID, CadreID: r.CadreID, CadreName: f.Cadre.Name, Purpose: r.Purpose, AsOf: r.AsOf,
 				Verdict: r.Verdict, Reasons: r.Reasons, CheckedBy: r.CheckedBy, CheckedByName: r.CheckedByName,
 				CheckedAt: r.CheckedAt.UTC()})
 		}

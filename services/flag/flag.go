@@ -48,6 +48,21 @@ type View struct {
 	Detail   *string
 	Reporter *string
 	History  []Event
+	// Cadre names the flag's cadre for people: name and unit.
+	Cadre models.CadreLabel
+}
+
+// label names the cadres of views, in one query for all of them.
+func (s *Service) label(ctx context.Context, views ...*View) error {
+	ids := make([]int64, len(views))
+	for i, v := range views {
+		ids[i] = v.CadreID
+	}
+	labels, err := models.CadreLabels(ctx, s.db, ids)
+	for _, v := range views {
+		v.Cadre = labels[v.CadreID]
+	}
+	return err
 }
 
 // Event is one status change in a flag's history.
@@ -108,11 +123,11 @@ func (s *Service) Create(ctx context.Context, viewer *models.User, in New) (*Vie
 			}
 		}
 		var err error
-		out, err = s.view(ctx, viewer, f, false)
-		if out != nil {
-			out.History = []Event{}
+		if out, err = s.view(ctx, viewer, f, false); err != nil {
+			return err
 		}
-		return err
+		out.History = []Event{}
+		return s.label(ctx, out)
 	})
 	if err != nil {
 		return nil, err
@@ -170,8 +185,10 @@ func (s *Service) Update(ctx context.Context, viewer *models.User, id int64, ch 
 		}
 		f.Status, f.Version, f.UpdatedAt = ch.Status, f.Version+1, now
 		var err error
-		out, err = s.view(ctx, viewer, &f, true)
-		return err
+		if out, err = s.view(ctx, viewer, &f, true); err != nil {
+			return err
+		}
+		return s.label(ctx, out)
 	})
 	if err != nil {
 		return nil, err

@@ -20,7 +20,11 @@ func (s *Service) Get(ctx context.Context, viewer *models.User, id int64) (*View
 		return nil, err
 	}
 	accesslog.SetCadre(ctx, f.CadreID)
-	return s.view(ctx, viewer, &f, true)
+	v, err := s.view(ctx, viewer, &f, true)
+	if err != nil {
+		return nil, err
+	}
+	return v, s.label(ctx, v)
 }
 
 // Filter selects flags for List. Empty strings and a nil CadreID select all.
@@ -68,14 +72,16 @@ func (s *Service) List(ctx context.Context, viewer *models.User, f Filter) ([]Vi
 		return nil, 0, err
 	}
 	out := make([]View, len(rows))
+	views := make([]*View, len(rows))
 	for i := range rows {
 		w, err := s.view(ctx, viewer, &rows[i], false)
 		if err != nil {
 			return nil, 0, err
 		}
 		out[i] = *w
+		views[i] = &out[i]
 	}
-	return out, total, nil
+	return out, total, s.label(ctx, views...)
 }
 
 // Summary is what a reviewer learns of a cadre's flags: counts only.

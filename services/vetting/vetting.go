@@ -50,8 +50,24 @@ type Request struct {
 type Result struct {
 	models.Vetting
 	Reasons []Reason
+	// CadreName is the vetted cadre's name (not read by Recent: the e-file
+	// that reads it names its cadre itself).
+	CadreName string
 	// CheckedByName is the reviewer's display name; only Recent reads it.
 	CheckedByName string
+}
+
+// named fills the cadres' names of rs, in one query.
+func (s *Service) named(ctx context.Context, rs []Result) error {
+	ids := make([]int64, len(rs))
+	for i := range rs {
+		ids[i] = rs[i].CadreID
+	}
+	labels, err := models.CadreLabels(ctx, s.db, ids)
+	for i := range rs {
+		rs[i].CadreName = labels[rs[i].CadreID].Name
+	}
+	return err
 }
 
 // check validates a request into v and returns its as_of.
@@ -176,7 +192,7 @@ func (s *Service) run(ctx context.Context, viewer *models.User, ids []int64, pur
 	for i := range rows {
 		out[i].Vetting = rows[i]
 	}
-	return out, nil
+	return out, s.named(ctx, out)
 }
 
 // flags reads what vetting looks at of the flags of ids, in their current
@@ -242,7 +258,10 @@ func (s *Service) List(ctx context.Context, viewer *models.User, cadreID int64, 
 		return nil, 0, err
 	}
 	out, err := decode(rows)
-	return out, total, err
+	if err != nil {
+		return nil, 0, err
+	}
+	return out, total, s.named(ctx, out)
 }
 
 // Recent returns the newest n vettings of a cadre whose scope the caller
