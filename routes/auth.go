@@ -11,7 +11,7 @@ import (
 
 type loginRequest struct {
 	Username string `json:"username"`
-	Password string `json:"password"`
+	Password string `json:"password" text:"-"` // a secret, compared byte for byte: not a text
 }
 
 type loginResponse struct {
@@ -71,8 +71,8 @@ func (h *handlers) me(c *gin.Context, _ *noInput) (sessionUser, error) {
 }
 
 type passwordRequest struct {
-	CurrentPassword string `json:"current_password"`
-	NewPassword     string `json:"new_password"`
+	CurrentPassword string `json:"current_password" text:"-"`
+	NewPassword     string `json:"new_password" text:"-"`
 }
 
 func (h *handlers) changePassword(c *gin.Context, in *passwordRequest) (changedResponse, error) {

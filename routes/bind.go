@@ -7,6 +7,7 @@ import (
 
 	"efile/models"
 	"efile/services/errs"
+	"efile/services/text"
 
 	"github.com/gin-gonic/gin"
 )
@@ -21,7 +22,8 @@ import (
 //	             that does not exist (an int64 field);
 //	query:"name" a query parameter, absent when empty; its Go type says how
 //	             it is read, and a value that does not read is a 400 naming
-//	             the parameter: string (a text, under SPEC 3's text rules),
+//	             the parameter: string (a one-line text, under SPEC 3's
+//	             text rule: services/text),
 //	             *bool (true or false), *int64 (a positive integer: an id),
 //	             *int (an integer, within min:"…" and max:"…" when given);
 //	doc:"…"      what the parameter means, for the document.
@@ -111,6 +113,11 @@ var (
 func (b *binding) set(fault *errs.Validation, f reflect.Value, s string) {
 	switch b.kind {
 	case typeString:
+		s, fe := text.Normalize(s, false)
+		if fe.Kind != text.OK {
+			fault.Add(b.query, "%s", fe.Msg())
+			return
+		}
 		f.SetString(s)
 	case typeBool:
 		v, err := strconv.ParseBool(s)

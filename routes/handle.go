@@ -53,6 +53,10 @@ func jsonOp[In, Out any](fn func(c *gin.Context, in *In) (Out, error)) endpoint 
 				abort(c, err)
 				return
 			}
+			if err := cleanText(&in); err != nil {
+				abort(c, err)
+				return
+			}
 			if err := bind(c, &in); err != nil {
 				abort(c, err)
 				return

@@ -11,7 +11,7 @@ import (
 
 type createUserRequest struct {
 	Username    string   `json:"username"`
-	Password    string   `json:"password"`
+	Password    string   `json:"password" text:"-"`
 	DisplayName string   `json:"display_name"`
 	Roles       []string `json:"roles"`
 	UnitID      *int64   `json:"unit_id"`
@@ -26,7 +26,7 @@ type updateUserRequest struct {
 	UnitID     optional[int64]  `json:"unit_id"`
 	Department optional[string] `json:"department"`
 	CadreID    optional[int64]  `json:"cadre_id"`
-	Password   *string          `json:"password"`
+	Password   *string          `json:"password" text:"-"`
 	Version    int              `json:"version"`
 }
 
