@@ -4,7 +4,9 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"efile/models"
 	"efile/services/errs"
@@ -54,6 +56,16 @@ func abort(c *gin.Context, err error) {
 	status, body := classify(err, printerFor(c))
 	if status >= http.StatusInternalServerError {
 		logger(c).ErrorContext(c.Request.Context(), "internal error", "err", err.Error())
+	}
+	if status == http.StatusTooManyRequests {
+		// Every 429 says when to try again (SPEC 3): rate limits and the
+		// login lockout alike.
+		var cd *errs.Coded
+		var wait time.Duration
+		if errors.As(err, &cd) {
+			wait = cd.RetryAfter
+		}
+		c.Header("Retry-After", strconv.Itoa(retrySeconds(wait)))
 	}
 	c.AbortWithStatusJSON(status, body)
 }

@@ -37,5 +37,5 @@ func readyz(h *handlers) gin.HandlerFunc {
 }
 
 func openapi(h *handlers) gin.HandlerFunc {
-	return func(c *gin.Context) { c.Data(200, "application/json", h.openAPIDoc()) }
+	return func(c *gin.Context) { c.Data(200, "application/json", h.doc) }
 }

@@ -32,16 +32,14 @@ var (
 	docText = rawBody{"text/plain", map[string]any{"type": "string"}}
 )
 
-// openAPIDoc returns the OpenAPI 3 document of every route, built once.
-func (h *handlers) openAPIDoc() []byte {
-	h.docOnce.Do(func() {
-		b, err := json.Marshal(buildDoc(h.table(), h.rolesOf))
-		if err != nil {
-			panic(err)
-		}
-		h.doc = b
-	})
-	return h.doc
+// openAPIDoc builds the OpenAPI 3 document of every route (once, when the
+// router is built: a policy that cannot be read fails the start).
+func (h *handlers) openAPIDoc() ([]byte, error) {
+	doc, err := buildDoc(h.table(), h.rolesOf)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(doc)
 }
 
 // errorStatuses are the error answers a route documents: those of every
@@ -105,7 +103,7 @@ var componentNames = map[reflect.Type]string{
 	reflect.TypeFor[efileVettingResponse]():      "Vetting",
 }
 
-func buildDoc(routes []route, rolesOf func(*route) []string) map[string]any {
+func buildDoc(routes []route, rolesOf func(*route) ([]string, error)) (map[string]any, error) {
 	s := newSchemas()
 	for t, name := range componentNames {
 		s.names[t] = name
@@ -120,7 +118,11 @@ func buildDoc(routes []route, rolesOf func(*route) []string) map[string]any {
 		if paths[p] == nil {
 			paths[p] = map[string]any{}
 		}
-		paths[p][strings.ToLower(r.Method)] = s.operation(r, rolesOf(r))
+		roles, err := rolesOf(r)
+		if err != nil {
+			return nil, err
+		}
+		paths[p][strings.ToLower(r.Method)] = s.operation(r, roles)
 	}
 	responses := map[string]any{}
 	for _, e := range errorResponses {
@@ -137,7 +139,7 @@ func buildDoc(routes []route, rolesOf func(*route) []string) map[string]any {
 			"responses":       responses,
 			"securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
 		},
-	}
+	}, nil
 }
 
 func (s *schemas) operation(r *route, roles []string) map[string]any {

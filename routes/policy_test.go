@@ -3,6 +3,7 @@ package routes_test
 import (
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"efile/policies"
@@ -158,4 +159,19 @@ func TestPolicyTable(t *testing.T) {
 		tok := a.login("u_evaluator", testPassword)
 		want(t, a.do("POST", "/api/v1/users", tok, `{"bad json`), 403, "forbidden")
 	})
+}
+
+// TestEnforceErrorIs500: when the policy cannot be evaluated, a request
+// answers 500 internal: never a silent allow or deny (403).
+func TestEnforceErrorIs500(t *testing.T) {
+	fail := &atomic.Bool{}
+	a := newApp(t, func(c *appConfig) { c.enforceFails = fail })
+	tok := a.admin()
+	want(t, a.do("GET", "/api/v1/users", tok, nil), 200)
+	fail.Store(true)
+	for _, path := range []string{"/api/v1/users", "/api/v1/access-log"} {
+		want(t, a.do("GET", path, tok, nil), 500, "internal")
+	}
+	fail.Store(false)
+	want(t, a.do("GET", "/api/v1/access-log", tok, nil), 403, "forbidden")
 }

@@ -146,6 +146,16 @@ func TestUpdateUser(t *testing.T) {
 		want(t, a.do("GET", "/api/v1/me", utok, nil), 401, "unauthenticated")
 		want(t, a.do("POST", "/api/v1/auth/login", "", map[string]string{"username": "rev", "password": testPassword}), 401)
 	})
+	t.Run("401_reenabledUsersOldTokensStayDead", func(t *testing.T) {
+		// Only the password is unchanged: re-enabling alone must not
+		// revive the tokens that disabling revoked (SPEC section 4).
+		want(t, patch(map[string]any{"disabled": false, "version": version}), 200)
+		want(t, a.do("GET", "/api/v1/me", utok, nil), 401, "unauthenticated")
+		fresh := a.login("rev", testPassword)
+		want(t, a.do("GET", "/api/v1/me", fresh, nil), 200)
+		want(t, patch(map[string]any{"disabled": true, "version": version}), 200)
+		want(t, a.do("GET", "/api/v1/me", fresh, nil), 401, "unauthenticated")
+	})
 	t.Run("reenableAndResetPassword", func(t *testing.T) {
 		want(t, patch(map[string]any{"disabled": false, "password": "reset-by-the-admin", "version": version}), 200)
 		a.login("rev", "reset-by-the-admin")

@@ -36,7 +36,9 @@ func writeCanonical(buf *bytes.Buffer, seq int64, e *models.AccessEntry) {
 	field := func(name string) { buf.WriteString(`"` + name + `":`) }
 	text := func(name, v string) {
 		field(name)
-		_ = str.Encode(v)           // a string always encodes
+		if err := str.Encode(v); err != nil {
+			panic(err) // a Go string always encodes
+		}
 		buf.Truncate(buf.Len() - 1) // Encode's newline
 		buf.WriteByte(',')
 	}

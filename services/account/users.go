@@ -278,15 +278,19 @@ func (s *Service) UpdateUser(ctx context.Context, actor *models.User, id int64, 
 		if p.Disabled != nil {
 			upd["disabled"] = *p.Disabled
 		}
+		if p.Disabled != nil && *p.Disabled || p.Password != nil {
+			// Disabling revokes every token the user holds, for good: they
+			// stay dead when the user is enabled again (SPEC section 4); so
+			// does a reset of the password.
+			upd["token_gen"] = gorm.Expr("token_gen + 1")
+			upd["kept_token_id"] = ""
+		}
 		if p.Password != nil {
 			h, err := s.hash(*p.Password)
 			if err != nil {
 				return err
 			}
 			upd["password_hash"] = h
-			// A reset revokes every token the user holds (SPEC section 4).
-			upd["token_gen"] = gorm.Expr("token_gen + 1")
-			upd["kept_token_id"] = ""
 		}
 		db := models.Get(ctx, s.db)
 		res := db.Model(&models.User{}).Where("id = ? AND version = ?", id, p.Version).Updates(upd)

@@ -3,6 +3,7 @@ package appraisal
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -60,7 +61,7 @@ var (
 // reports upward. Both print as services/sheet prints: A4 landscape, the
 // title, the header row repeated, page numbers. The caller writes and
 // closes the book.
-func (s *Service) Workbook(ctx context.Context, viewer *models.User, id int64) (*sheet.Book, error) {
+func (s *Service) Workbook(ctx context.Context, viewer *models.User, id int64) (_ *sheet.Book, err error) {
 	c, q, err := s.withResults(ctx, viewer, id)
 	if err != nil {
 		return nil, err
@@ -83,10 +84,9 @@ func (s *Service) Workbook(ctx context.Context, viewer *models.User, id int64) (
 	if err != nil {
 		return nil, err
 	}
-	ok := false
 	defer func() {
-		if !ok {
-			_ = b.Close()
+		if err != nil {
+			err = errors.Join(err, b.Close())
 		}
 	}()
 	dist := newDistribution()
@@ -160,7 +160,6 @@ func (s *Service) Workbook(ctx context.Context, viewer *models.User, id int64) (
 		return nil, err
 	}
 	b.SetActiveSheet(0)
-	ok = true
 	return b, nil
 }
 

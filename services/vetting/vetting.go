@@ -166,7 +166,10 @@ func (s *Service) run(ctx context.Context, viewer *models.User, ids []int64, pur
 	if err != nil {
 		return nil, err
 	}
-	year, _ := strconv.Atoi(asOf[:4])
+	year, err := strconv.Atoi(asOf[:4])
+	if err != nil {
+		return nil, fmt.Errorf("as_of %q: %w", asOf, err) // checked before: a date
+	}
 	grades, err := s.grades(ctx, ids, year-1)
 	if err != nil {
 		return nil, err
