@@ -139,8 +139,8 @@ func TestImport(t *testing.T) {
 		r := w.upload(w.rev, "big.csv", []byte(big))
 		want(t, r, 413, "payload_too_large")
 	})
-	t.Run("403_evaluator", func(t *testing.T) {
-		want(t, w.upload(w.evalA, "roster.csv", []byte(good)), 403, "forbidden")
+	t.Run("policy_evaluator", func(t *testing.T) {
+		wantPolicy(t, w.upload(w.evalA, "roster.csv", []byte(good)), "POST /api/v1/cadres/import", "evaluator")
 	})
 	t.Run("importLogged", func(t *testing.T) {
 		n := 0
