@@ -30,16 +30,11 @@ type Record struct {
 // Idempotency keeps the first successful response to a create request sent
 // with an Idempotency-Key, for 24 hours.
 type Idempotency struct {
-	ID      int64  `gorm:"primaryKey"`
-	UserID  int64  `gorm:"not null;uniqueIndex:idx_idem_key,priority:1"`
-	Route   string `gorm:"size:255;not null;uniqueIndex:idx_idem_key,priority:2"`
-	Key     string `gorm:"size:255;not null;uniqueIndex:idx_idem_key,priority:3"` // hex SHA-256 of the key: compared byte for byte on every database
-	CadreID *int64 // the cadre the request's access-log entry named, named again by a replay
-	// ObjectKind and ObjectIDs are what the response shows (a kind of
-	// object and its ids, comma-separated): a replay shows them again only
-	// if the caller may still read every one.
-	ObjectKind  string    `gorm:"size:32;not null;default:''"`
-	ObjectIDs   string    `gorm:"type:mediumtext"`
+	ID          int64     `gorm:"primaryKey"`
+	UserID      int64     `gorm:"not null;uniqueIndex:idx_idem_key,priority:1"`
+	Route       string    `gorm:"size:255;not null;uniqueIndex:idx_idem_key,priority:2"`
+	Key         string    `gorm:"size:255;not null;uniqueIndex:idx_idem_key,priority:3"` // hex SHA-256 of the key: compared byte for byte on every database
+	CadreID     *int64    // the cadre the request's access-log entry named: a replay's names it too
 	RequestHash string    `gorm:"type:char(64);not null"`
 	Status      int       `gorm:"not null"`
 	Response    []byte    `gorm:"type:mediumblob;not null"`

@@ -62,7 +62,7 @@ func jsonOp[In, Out any](fn func(c *gin.Context, in *In) (Out, error)) endpoint 
 				return
 			}
 			sum := sha256.Sum256(body)
-			h.respond(c, rt, hex.EncodeToString(sum[:]), func(c *gin.Context) (any, error) { return fn(c, &in) })
+			h.respond(c, rt, hex.EncodeToString(sum[:]), showsOf[Out], func(c *gin.Context) (any, error) { return fn(c, &in) })
 		}
 	}}
 }
@@ -79,7 +79,7 @@ func readOp[In, Out any](fn func(c *gin.Context, in *In) (Out, error)) endpoint 
 				abort(c, err)
 				return
 			}
-			h.respond(c, rt, "", func(c *gin.Context) (any, error) { return fn(c, &in) })
+			h.respond(c, rt, "", showsOf[Out], func(c *gin.Context) (any, error) { return fn(c, &in) })
 		}
 	}}
 }
@@ -100,7 +100,7 @@ func uploadOp[In, Out any](fn func(c *gin.Context, in *In, file *multipart.FileH
 				abort(c, err)
 				return
 			}
-			h.respond(c, rt, fp, func(c *gin.Context) (any, error) { return fn(c, &in, fh) })
+			h.respond(c, rt, fp, showsOf[Out], func(c *gin.Context) (any, error) { return fn(c, &in, fh) })
 		}
 	}}
 }
@@ -146,7 +146,8 @@ func rawOp(fn func(h *handlers) gin.HandlerFunc, response any) endpoint {
 // its access-log entry with it. With an Idempotency-Key on a route that
 // takes one, the call runs through the idempotency store: a retry gets the
 // first answer, and a deadlock reruns the call with the same decoded input.
-func (h *handlers) respond(c *gin.Context, rt *route, fingerprint string, call func(c *gin.Context) (any, error)) {
+func (h *handlers) respond(c *gin.Context, rt *route, fingerprint string, shows func([]byte) (idempotency.Shows, error),
+	call func(c *gin.Context) (any, error)) {
 	status := rt.status()
 	req := accesslog.ReqFrom(c.Request.Context())
 	req.SetSuccess(status)
@@ -166,7 +167,7 @@ func (h *handlers) respond(c *gin.Context, rt *route, fingerprint string, call f
 	}
 	orig := c.Request
 	resp, replayed, err := h.s.Idempotency.Do(orig.Context(), me(c), idempotency.Key{UserID: me(c).ID,
-		Route: c.Request.URL.Path, Key: key, Fingerprint: fingerprint},
+		Route: c.Request.URL.Path, Key: key, Fingerprint: fingerprint, Shows: shows},
 		func(ctx context.Context) (idempotency.Response, error) {
 			c.Request = orig.WithContext(ctx)
 			defer func() { c.Request = orig }()
@@ -175,7 +176,7 @@ func (h *handlers) respond(c *gin.Context, rt *route, fingerprint string, call f
 				return idempotency.Response{}, err
 			}
 			b, err := json.Marshal(out)
-			return idempotency.Response{Status: status, Body: b, Shows: out.(shower).shows(), CadreID: req.CadreID()}, err
+			return idempotency.Response{Status: status, Body: b, CadreID: req.CadreID()}, err
 		})
 	c.Request = orig
 	if err != nil {
@@ -196,6 +197,20 @@ func (h *handlers) respond(c *gin.Context, rt *route, fingerprint string, call f
 // caller who may still read them (whatever purpose the request served).
 // routes.New refuses an idempotent route whose response is not one.
 type shower interface{ shows() idempotency.Shows }
+
+// showsOf reads a kept body back as the route's answer Out and says what
+// it shows.
+func showsOf[Out any](body []byte) (idempotency.Shows, error) {
+	var out Out
+	if err := json.Unmarshal(body, &out); err != nil {
+		return idempotency.Shows{}, err
+	}
+	sh, ok := any(out).(shower)
+	if !ok {
+		return idempotency.Shows{}, fmt.Errorf("%T does not say what it shows", out)
+	}
+	return sh.shows(), nil
+}
 
 // showsOne is what a response showing one object of kind k shows.
 func showsOne(k authz.Kind, id int64) idempotency.Shows {

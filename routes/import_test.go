@@ -160,18 +160,8 @@ func TestImportIdempotent(t *testing.T) {
 	w := newWorld(t)
 	csv := []byte(rosterHeader + rosterRow("张三", "男", "1980-01-01", idFor("19800101", 1), "A", "是", "2020-03-01"))
 	send := func(key string, data []byte) *resp {
-		var body bytes.Buffer
-		mw := multipart.NewWriter(&body) // a new random boundary each time
-		fw, _ := mw.CreateFormFile("file", "roster.csv")
-		fw.Write(data)
-		mw.Close()
-		req := httptest.NewRequest("POST", "/api/v1/cadres/import", &body)
-		req.Header.Set("Content-Type", mw.FormDataContentType())
-		req.Header.Set("Authorization", "Bearer "+w.rev)
-		req.Header.Set("Idempotency-Key", key)
-		rec := httptest.NewRecorder()
-		w.r.ServeHTTP(rec, req)
-		return &resp{Status: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()}
+		// A new random boundary each time: still one body.
+		return w.multipart("/api/v1/cadres/import", w.rev, "roster.csv", data, map[string]string{"Idempotency-Key": key})
 	}
 	r1 := send("imp-1", csv)
 	want(t, r1, 200)
@@ -251,6 +241,13 @@ func (a *app) uploadTo(path, tok, filename string, data []byte) *resp {
 	// Tests of the import's rules, not of its rate limit (10 a minute):
 	// each upload comes 6 s after the last, within the budget.
 	a.clock.Add(6 * time.Second)
+	return a.multipart(path, tok, filename, data, nil)
+}
+
+// multipart posts data as the file of a multipart form (a new random
+// boundary each time), with the headers hdr.
+func (a *app) multipart(path, tok, filename string, data []byte, hdr map[string]string) *resp {
+	a.t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	fw, err := mw.CreateFormFile("file", filename)
@@ -262,6 +259,9 @@ func (a *app) uploadTo(path, tok, filename string, data []byte) *resp {
 	req := httptest.NewRequest("POST", path, &body)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	req.Header.Set("Authorization", "Bearer "+tok)
+	for k, v := range hdr {
+		req.Header.Set(k, v)
+	}
 	rec := httptest.NewRecorder()
 	a.r.ServeHTTP(rec, req)
 	return &resp{Status: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()}

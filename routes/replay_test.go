@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"mime/multipart"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
@@ -142,18 +140,7 @@ func (w *replayWorld) send(r replayRequest, key string) *resp {
 		j, _ := json.Marshal(r.body)
 		return w.raw("POST", r.path, r.tok, bytes.NewReader(j), map[string]string{"Idempotency-Key": key})
 	}
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body) // a new boundary each time: still one body
-	fw, _ := mw.CreateFormFile("file", "roster.csv")
-	fw.Write(r.upload)
-	mw.Close()
-	req := httptest.NewRequest("POST", r.path, &body)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.Header.Set("Authorization", "Bearer "+r.tok)
-	req.Header.Set("Idempotency-Key", key)
-	rec := httptest.NewRecorder()
-	w.r.ServeHTTP(rec, req)
-	return &resp{Status: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()}
+	return w.multipart(r.path, r.tok, "roster.csv", r.upload, map[string]string{"Idempotency-Key": key})
 }
 
 // idempotentRoutes lists the routes that take an Idempotency-Key, as the

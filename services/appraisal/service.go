@@ -35,8 +35,8 @@ const DefaultQuotaPct = 20
 
 // Errors of this domain.
 var (
-	ErrCycleNotFound     = authz.ErrCycleNotFound
-	ErrAppraisalNotFound = authz.ErrAppraisalNotFound
+	ErrCycleNotFound     = authz.NotFound(authz.KindCycle)
+	ErrAppraisalNotFound = authz.NotFound(authz.KindAppraisal)
 	ErrCycleNotOpen      = errs.Conflict("cycle_not_open", "the cycle is not open: appraisals are submitted and revised only while it is open")
 	ErrAlreadySubmitted  = errs.Conflict("already_submitted", "you have already appraised this cadre in this cycle; revise your appraisal with PUT instead")
 	ErrAssigned          = errs.Conflict("conflict", "this evaluator is already assigned to this cadre in this cycle")

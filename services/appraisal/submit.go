@@ -126,7 +126,7 @@ func (s *Service) Revise(ctx context.Context, viewer *models.User, cycleID, id i
 			return err
 		}
 		// Only the author revises it, and not if recusal has come since.
-		q, err := s.az.Scope(ctx, viewer, authz.AppraisalReviseOwn)
+		q, err := s.az.Scope(ctx, viewer, authz.AppraisalRevise)
 		if err != nil {
 			return err
 		}

@@ -168,8 +168,8 @@ func TestScopesByKind(t *testing.T) {
 		{"assignmentRead_auditorNone", w.aud, authz.AssignmentRead, asgs, nil},
 		{"appraisalRead_reviewerAll", w.rev, authz.AppraisalRead, apps, apps},
 		{"appraisalRead_evaluatorOwn", w.evalA, authz.AppraisalRead, apps, []int64{w.appAa1}},
-		{"appraisalRevise_authorOnly", w.evalB, authz.AppraisalReviseOwn, apps, []int64{w.appBa}},
-		{"appraisalRevise_reviewerNone", w.rev, authz.AppraisalReviseOwn, apps, nil},
+		{"appraisalRevise_authorOnly", w.evalB, authz.AppraisalRevise, apps, []int64{w.appBa}},
+		{"appraisalRevise_reviewerNone", w.rev, authz.AppraisalRevise, apps, nil},
 		{"resultRead_reviewerAll", w.rev, authz.ResultRead, results, results},
 		{"resultRead_recused", w.self, authz.ResultRead, results, []int64{w.a1, w.b}},
 		{"resultRead_evaluatorNone", w.evalB, authz.ResultRead, results, nil},
@@ -213,10 +213,10 @@ func TestPathErrorsByKind(t *testing.T) {
 		id   int64
 		want error
 	}{
-		{authz.FlagRead, w.flagDiscB, authz.ErrFlagNotFound},
-		{authz.CycleRead, w.cycle2, authz.ErrCycleNotFound},
-		{authz.AppraisalRead, w.appBa, authz.ErrAppraisalNotFound},
-		{authz.AssignmentRead, w.asgBa, authz.ErrAssignmentNotFound},
+		{authz.FlagRead, w.flagDiscB, authz.NotFound(authz.KindFlag)},
+		{authz.CycleRead, w.cycle2, authz.NotFound(authz.KindCycle)},
+		{authz.AppraisalRead, w.appBa, authz.NotFound(authz.KindAppraisal)},
+		{authz.AssignmentRead, w.asgBa, authz.NotFound(authz.KindAssignment)},
 	} {
 		if err := w.az.CheckPath(ctx, w.evalA, c.p, c.id); !errors.Is(err, c.want) {
 			t.Errorf("%v: %v, want %v", c.p, err, c.want)
@@ -229,7 +229,7 @@ func TestPathErrorsByKind(t *testing.T) {
 	if err := w.az.Find(ctx, w.aud, authz.FlagRead, w.flagAudA, &f); err != nil || f.ID != w.flagAudA {
 		t.Fatalf("find own flag: %v", err)
 	}
-	if err := w.az.Find(ctx, w.aud, authz.FlagRead, w.flagDiscB, &f); !errors.Is(err, authz.ErrFlagNotFound) {
+	if err := w.az.Find(ctx, w.aud, authz.FlagRead, w.flagDiscB, &f); !errors.Is(err, authz.NotFound(authz.KindFlag)) {
 		t.Fatalf("find another department's flag: %v", err)
 	}
 	if ok, err := w.az.CheckAll(ctx, w.rev, authz.VettingRead, []int64{w.vetA, w.vetB}); !ok || err != nil {

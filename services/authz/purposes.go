@@ -31,21 +31,9 @@ const (
 	KindOpinion Kind = "integrity_opinion"
 )
 
-// The errors of ids out of scope, one per kind; domain packages use them
-// as their own not-found errors.
-var (
-	ErrCadreNotFound      = errs.NotFound("cadre")
-	ErrRecordNotFound     = errs.NotFound("record")
-	ErrFlagNotFound       = errs.NotFound("flag")
-	ErrCycleNotFound      = errs.NotFound("appraisal cycle")
-	ErrAssignmentNotFound = errs.NotFound("assignment")
-	ErrAppraisalNotFound  = errs.NotFound("appraisal")
-	ErrResultNotFound     = errs.NotFound("appraisal result")
-	ErrVettingNotFound    = errs.NotFound("vetting")
-	ErrUserNotFound       = errs.NotFound("user")
-	ErrUnitNotFound       = errs.NotFound("unit")
-	ErrOpinionNotFound    = errs.NotFound("integrity opinion request")
-)
+// NotFound is the error of an id of kind k out of scope (the kind's 404);
+// domain packages use it as their own not-found error.
+func NotFound(k Kind) error { return kinds[k].notFound }
 
 type kindDef struct {
 	table       string
@@ -60,27 +48,27 @@ func forbidObject(id int64) error { return errs.Forbidden("you may not act on ob
 
 var kinds = map[Kind]*kindDef{
 	KindCadre: {table: "cadres", model: func() any { return &models.Cadre{} }, cadreColumn: "cadres.id",
-		notFound: ErrCadreNotFound, forbidden: func(id int64) error { return errs.Forbidden("you may not act on cadre %d", id) }},
+		notFound: errs.NotFound("cadre"), forbidden: func(id int64) error { return errs.Forbidden("you may not act on cadre %d", id) }},
 	KindRecord: {table: "records", model: func() any { return &models.Record{} }, cadreColumn: "records.cadre_id",
-		notFound: ErrRecordNotFound, forbidden: forbidObject},
+		notFound: errs.NotFound("record"), forbidden: forbidObject},
 	KindFlag: {table: "flags", model: func() any { return &models.Flag{} }, cadreColumn: "flags.cadre_id",
-		notFound: ErrFlagNotFound, forbidden: func(id int64) error { return errs.Forbidden("you may not act on flag %d", id) }},
+		notFound: errs.NotFound("flag"), forbidden: func(id int64) error { return errs.Forbidden("you may not act on flag %d", id) }},
 	KindCycle: {table: "appraisal_cycles", model: func() any { return &models.AppraisalCycle{} },
-		notFound: ErrCycleNotFound, forbidden: forbidObject},
+		notFound: errs.NotFound("appraisal cycle"), forbidden: forbidObject},
 	KindAssignment: {table: "appraisal_assignments", model: func() any { return &models.AppraisalAssignment{} },
-		cadreColumn: "appraisal_assignments.cadre_id", notFound: ErrAssignmentNotFound, forbidden: forbidObject},
+		cadreColumn: "appraisal_assignments.cadre_id", notFound: errs.NotFound("assignment"), forbidden: forbidObject},
 	KindAppraisal: {table: "appraisals", model: func() any { return &models.Appraisal{} }, cadreColumn: "appraisals.cadre_id",
-		notFound: ErrAppraisalNotFound, forbidden: forbidObject},
+		notFound: errs.NotFound("appraisal"), forbidden: forbidObject},
 	// A result is one cadre's in one cycle (no id of its own): it is named
 	// by its cadre, within a cycle the caller narrows to.
 	KindResult: {table: "appraisal_results", idColumn: "appraisal_results.cadre_id", model: func() any { return &models.AppraisalResult{} },
-		cadreColumn: "appraisal_results.cadre_id", notFound: ErrResultNotFound, forbidden: forbidObject},
+		cadreColumn: "appraisal_results.cadre_id", notFound: errs.NotFound("appraisal result"), forbidden: forbidObject},
 	KindVetting: {table: "vettings", model: func() any { return &models.Vetting{} }, cadreColumn: "vettings.cadre_id",
-		notFound: ErrVettingNotFound, forbidden: forbidObject},
-	KindUser: {table: "users", model: func() any { return &models.User{} }, notFound: ErrUserNotFound, forbidden: forbidObject},
-	KindUnit: {table: "units", model: func() any { return &models.Unit{} }, notFound: ErrUnitNotFound, forbidden: forbidObject},
+		notFound: errs.NotFound("vetting"), forbidden: forbidObject},
+	KindUser: {table: "users", model: func() any { return &models.User{} }, notFound: errs.NotFound("user"), forbidden: forbidObject},
+	KindUnit: {table: "units", model: func() any { return &models.Unit{} }, notFound: errs.NotFound("unit"), forbidden: forbidObject},
 	KindOpinion: {table: "integrity_opinions", cadreColumn: "integrity_opinions.cadre_id",
-		notFound: ErrOpinionNotFound, forbidden: forbidObject},
+		notFound: errs.NotFound("integrity opinion request"), forbidden: forbidObject},
 }
 
 // Purpose is what a viewer wants to do with objects of one kind.
@@ -106,35 +94,36 @@ func (k *kindDef) id() string {
 // The purposes, by kind. Their rules are in the table below; a new kind of
 // object adds its kind above, its purposes here and its rules below.
 var (
-	// Cadres.
-	CadreRead      = Purpose{name: "cadre.read", kind: KindCadre}      // a profile, its records, its e-file
-	CadreRecord    = Purpose{name: "cadre.record", kind: KindCadre}    // write performance records
+	// Cadres: reading and writing their file.
+	CadreRead   = Purpose{name: "cadre.read", kind: KindCadre}   // a profile, its records, its e-file
+	CadreRecord = Purpose{name: "cadre.record", kind: KindCadre} // write performance records
+	// Cadres: what a department does with them.
 	CadreFlag      = Purpose{name: "cadre.flag", kind: KindCadre}      // file a flag for one's department
 	CadreReadFlags = Purpose{name: "cadre.readFlags", kind: KindCadre} // read the flags raised on a cadre
 	CadreLookup    = Purpose{name: "cadre.lookup", kind: KindCadre}    // an auditor's look-up, few fields
-	CadreVet       = Purpose{name: "cadre.vet", kind: KindCadre}       // pre-promotion vetting
-	CadreAssign    = Purpose{name: "cadre.assign", kind: KindCadre}    // assign raters, read results
-	CadreProfile   = Purpose{name: "cadre.profile", kind: KindCadre}   // the profile and appointment form (SPEC 16)
+	// Cadres: the organization department's own purposes.
+	CadreVet     = Purpose{name: "cadre.vet", kind: KindCadre}     // pre-promotion vetting
+	CadreAssign  = Purpose{name: "cadre.assign", kind: KindCadre}  // assign raters, read results
+	CadreProfile = Purpose{name: "cadre.profile", kind: KindCadre} // the profile and appointment form (SPEC 16)
 
-	RecordRead = Purpose{name: "record.read", kind: KindRecord}
+	// Records, flags and cycles.
+	RecordRead, FlagRead, FlagChange, CycleRead = Purpose{name: "record.read", kind: KindRecord},
+		Purpose{name: "flag.read", kind: KindFlag}, Purpose{name: "flag.change", kind: KindFlag},
+		Purpose{name: "cycle.read", kind: KindCycle}
 
-	FlagRead   = Purpose{name: "flag.read", kind: KindFlag}
-	FlagChange = Purpose{name: "flag.change", kind: KindFlag}
+	// A cycle's rows.
+	AssignmentRead, AppraisalRead = Purpose{name: "assignment.read", kind: KindAssignment},
+		Purpose{name: "appraisal.read", kind: KindAppraisal}
+	AppraisalRevise, ResultRead = Purpose{name: "appraisal.revise", kind: KindAppraisal},
+		Purpose{name: "result.read", kind: KindResult}
 
-	CycleRead = Purpose{name: "cycle.read", kind: KindCycle}
+	// Vettings, accounts and units.
+	VettingRead, UserRead, UnitRead = Purpose{name: "vetting.read", kind: KindVetting},
+		Purpose{name: "user.read", kind: KindUser}, Purpose{name: "unit.read", kind: KindUnit}
 
-	AssignmentRead     = Purpose{name: "assignment.read", kind: KindAssignment}
-	AppraisalRead      = Purpose{name: "appraisal.read", kind: KindAppraisal}
-	AppraisalReviseOwn = Purpose{name: "appraisal.revise", kind: KindAppraisal}
-	ResultRead         = Purpose{name: "result.read", kind: KindResult}
-
-	VettingRead = Purpose{name: "vetting.read", kind: KindVetting}
-
-	UserRead = Purpose{name: "user.read", kind: KindUser}
-	UnitRead = Purpose{name: "unit.read", kind: KindUnit}
-
-	OpinionRead  = Purpose{name: "opinion.read", kind: KindOpinion}
-	OpinionReply = Purpose{name: "opinion.reply", kind: KindOpinion}
+	// Integrity-opinion requests: read them, answer them.
+	OpinionRead, OpinionReply = Purpose{name: "opinion.read", kind: KindOpinion},
+		Purpose{name: "opinion.reply", kind: KindOpinion}
 )
 
 // CadreAppraise is appraising cadres in cycle id: the assignment, not the
@@ -233,8 +222,8 @@ func ruleTable() map[string]rule {
 		AssignmentRead.name: {who: anyOf(reviewer, evaluator), where: ownOrAssignable("appraisal_assignments")},
 		AppraisalRead.name:  {who: anyOf(reviewer, evaluator), where: ownOrAssignable("appraisals")},
 		// Only its author revises an appraisal.
-		AppraisalReviseOwn.name: {who: evaluator, where: own("appraisals")},
-		ResultRead.name:         {who: reviewer},
+		AppraisalRevise.name: {who: evaluator, where: own("appraisals")},
+		ResultRead.name:      {who: reviewer},
 
 		VettingRead.name: {who: reviewer},
 

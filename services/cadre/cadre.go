@@ -23,7 +23,7 @@ import (
 
 // Errors of this domain.
 var (
-	ErrNotFound  = authz.ErrCadreNotFound
+	ErrNotFound  = authz.NotFound(authz.KindCadre)
 	ErrDuplicate = errs.Conflict("conflict", "a cadre with this ID number already exists")
 )
 

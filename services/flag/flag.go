@@ -19,7 +19,7 @@ import (
 // ErrNotFound is a flag that does not exist or that the viewer may not see:
 // the two answer alike, so an auditor learns nothing of another
 // department's flags, not even that they exist.
-var ErrNotFound = authz.ErrFlagNotFound
+var ErrNotFound = authz.NotFound(authz.KindFlag)
 
 // Service keeps flags on the database.
 type Service struct {

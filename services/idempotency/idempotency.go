@@ -8,11 +8,12 @@
 // the row's unique index: the loser's transaction rolls back, its object
 // with it, and it answers with the winner's response. Stored responses are
 // encrypted with the data key. A replay re-checks that the caller may still
-// read what the response shows (its kind of object and ids, kept with it,
-// checked with that kind's read scope in authz): what a user may no longer
-// see is never shown again from the store, and what they may see always is,
-// whatever purpose the request itself served (an auditor files a flag on a
-// cadre they may not read, and reads the flag).
+// read what the kept response shows (the objects it names, as the route
+// reads them from the body: Key.Shows), with that kind's read scope in
+// authz: what a user may no longer see is never shown again from the store,
+// and what they may see always is, whatever purpose the request itself
+// served (an auditor files a flag on a cadre they may not read, and reads
+// the flag).
 package idempotency
 
 import (
@@ -20,8 +21,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"efile/models"
@@ -43,19 +42,21 @@ const MaxKey = 255
 var ErrKeyReused = errs.Conflict("conflict", "this Idempotency-Key was used for a different request")
 
 // Key names one request: whose, on which route, the client's key and a
-// fingerprint of the body.
+// fingerprint of the body; and how to tell what a kept response of the
+// route shows (its body read back as the route's answer), for a replay to
+// re-check.
 type Key struct {
 	UserID      int64
 	Route       string
 	Key         string
 	Fingerprint string
+	Shows       func(body []byte) (Shows, error)
 }
 
 // Response is what a request answered.
 type Response struct {
 	Status int
 	Body   []byte
-	Shows  Shows
 	// CadreID is the cadre the request's access-log entry named, if any:
 	// a replay's entry names it too.
 	CadreID *int64
@@ -66,30 +67,6 @@ type Response struct {
 type Shows struct {
 	Kind authz.Kind
 	IDs  []int64
-}
-
-func (sh Shows) ids() string {
-	parts := make([]string, len(sh.IDs))
-	for i, id := range sh.IDs {
-		parts[i] = strconv.FormatInt(id, 10)
-	}
-	return strings.Join(parts, ",")
-}
-
-func parseIDs(s string) ([]int64, error) {
-	if s == "" {
-		return nil, nil
-	}
-	parts := strings.Split(s, ",")
-	out := make([]int64, len(parts))
-	for i, p := range parts {
-		id, err := strconv.ParseInt(p, 10, 64)
-		if err != nil {
-			return nil, fmt.Errorf("stored object ids: %w", err)
-		}
-		out[i] = id
-	}
-	return out, nil
 }
 
 // Service stores and replays responses.
@@ -141,7 +118,7 @@ func (s *Service) Do(ctx context.Context, viewer *models.User, k Key, fn func(ct
 		out = r
 		return models.Get(ctx, s.db).Create(&models.Idempotency{UserID: k.UserID, Route: k.Route, Key: hashKey(k.Key),
 			RequestHash: k.Fingerprint, Status: r.Status, Response: s.keys.SealResponseFor(r.Body, k.UserID, k.Route, hashKey(k.Key)), CadreID: r.CadreID,
-			ObjectKind: string(r.Shows.Kind), ObjectIDs: r.Shows.ids(), CreatedAt: s.now().UTC()}).Error
+			CreatedAt: s.now().UTC()}).Error
 	})
 	if err != nil {
 		// A concurrent request with the same key may have won, and this
@@ -175,33 +152,23 @@ func (s *Service) replay(ctx context.Context, viewer *models.User, k Key) (Respo
 	if row.RequestHash != k.Fingerprint {
 		return Response{}, false, ErrKeyReused
 	}
-	shows, err := stored(&row)
-	if err != nil {
-		return Response{}, false, err
-	}
-	if err := s.mayStillRead(ctx, viewer, shows); err != nil {
-		return Response{}, false, err
-	}
 	// Bound to the row's user, route and key hash: a response copied from
 	// another row does not open.
 	body, _, err := s.keys.OpenResponseFor(row.Response, row.UserID, row.Route, row.Key)
 	if err != nil {
 		return Response{}, false, fmt.Errorf("decrypt stored response %d: %w", row.ID, err)
 	}
-	return Response{Status: row.Status, Body: body, Shows: shows, CadreID: row.CadreID}, true, nil
-}
-
-// stored is what a kept response shows. A row kept before object kinds
-// were (at most a day old) shows the cadre it named.
-func stored(row *models.Idempotency) (Shows, error) {
-	if row.ObjectKind == "" {
-		if row.CadreID != nil {
-			return Shows{Kind: authz.KindCadre, IDs: []int64{*row.CadreID}}, nil
-		}
-		return Shows{}, nil
+	if k.Shows == nil {
+		return Response{}, false, fmt.Errorf("route %s: no way to tell what its responses show", k.Route)
 	}
-	ids, err := parseIDs(row.ObjectIDs)
-	return Shows{Kind: authz.Kind(row.ObjectKind), IDs: ids}, err
+	shows, err := k.Shows(body)
+	if err != nil {
+		return Response{}, false, fmt.Errorf("stored response %d: %w", row.ID, err)
+	}
+	if err := s.mayStillRead(ctx, viewer, shows); err != nil {
+		return Response{}, false, err
+	}
+	return Response{Status: row.Status, Body: body, CadreID: row.CadreID}, true, nil
 }
 
 // mayStillRead checks that viewer may still read every object a response

@@ -27,7 +27,7 @@ func Categories() []string { return slices.Clone(categories) }
 
 // Errors of this domain.
 var (
-	ErrNotFound        = authz.ErrRecordNotFound
+	ErrNotFound        = authz.NotFound(authz.KindRecord)
 	ErrAlreadyAmended  = errs.Conflict("conflict", "this record has already been amended; amend the newest version")
 	ErrContentRequired = errs.Invalid("content", "must be 1 to 5000 characters long")
 )
