@@ -13,7 +13,8 @@ import (
 	"gorm.io/gorm"
 )
 
-// Lists and look-ups of cadres. Which cadres a viewer may see is the
+// Lists and look-ups of cadres (this file was scope.go, the visibility API
+// that services/authz replaced). Which cadres a viewer may see is the
 // authz package's (purposes authz.CadreRead and authz.CadreLookup), applied
 // inside the queries here.
 
