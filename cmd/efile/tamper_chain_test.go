@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -171,4 +173,44 @@ func TestTamperHeadKeptElsewhere(t *testing.T) {
 			t.Fatalf("offline: %s", out)
 		}
 	})
+}
+
+// TestAuditAdopt: a database from an efile older than entry MACs (no MAC,
+// no keyed record) is not extended by the sealer; `efile audit adopt`
+// checks its chain and records where MAC checking starts, once.
+func TestAuditAdopt(t *testing.T) {
+	l := newLive(t)
+	l.exec("UPDATE access_entries SET nonce = NULL, mac = NULL")
+	l.exec("UPDATE chain_heads SET mac_from = 0, mac_from_tag = ''")
+	n := int64(len(l.sealed()))
+	l.call("GET", "/api/v1/users", l.sec, "", 403) // pending
+	var out bytes.Buffer
+	if err := auditHead(t.Context(), &out, nil); !errors.Is(err, errBrokenChain) {
+		t.Fatalf("audit head must refuse: %v %s", err, out.String())
+	}
+	adopt := func(args ...string) (string, error) {
+		var out bytes.Buffer
+		err := auditAdopt(t.Context(), &out, args)
+		return out.String(), err
+	}
+	t.Run("brokenChainNotAdopted", func(t *testing.T) {
+		es := l.sealed()
+		anchor := fmt.Sprintf("%s@%d", strings.Repeat("0", 64), *es[len(es)-1].Seq)
+		if s, err := adopt("--head", anchor); !errors.Is(err, errBrokenChain) || !strings.Contains(s, "nothing adopted") {
+			t.Fatalf("%v %s", err, s)
+		}
+	})
+	s, err := adopt()
+	if err != nil || !strings.Contains(s, fmt.Sprintf("MACs are checked from seq %d", n+1)) {
+		t.Fatalf("adopt: %v %s", err, s)
+	}
+	if s, err := adopt(); err == nil {
+		t.Fatalf("adopting twice: %s", s)
+	}
+	if _, err := l.svc.Audit.Seal(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if out, broken := l.offline(); broken || !strings.Contains(out, fmt.Sprintf("MACs checked from seq %d (the entries before it were sealed by an earlier efile)", n+1)) {
+		t.Fatalf("after adoption: %s", out)
+	}
 }
