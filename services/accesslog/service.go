@@ -234,6 +234,11 @@ func (s *Service) Run(ctx context.Context, interval time.Duration, onErr func(er
 
 const sealBatch = 500
 
+const (
+	sealPlain = "UPDATE access_entries SET seq = ?, prev_hash = ?, hash = ? WHERE id = ? AND seq IS NULL"
+	sealKeyed = "UPDATE access_entries SET seq = ?, prev_hash = ?, hash = ?, mac = ? WHERE id = ? AND seq IS NULL"
+)
+
 // Seal chains every pending entry, in batches, and returns how many it
 // sealed. Each batch is one transaction that first locks the chain-head row,
 // so concurrent sealers (another replica, an offline command) take turns.
@@ -295,13 +300,15 @@ func (s *Service) sealBatch(ctx context.Context) (int, error) {
 			seq++
 			in := chainInput(prev, seq, e)
 			h := hashOf(in)
-			cols := map[string]any{"seq": seq, "prev_hash": prev, "hash": h}
+			// One plain statement per entry: gorm's Updates of a map
+			// allocated twice as much (BenchmarkSealKeyed).
+			q, args := sealPlain, []any{seq, prev, h, e.ID}
 			if s.keys != nil {
 				// The pending MAC gives way to the sealed one, which covers
 				// the entry's place too.
-				cols["mac"] = s.mac(sealedMessage(e, in))
+				q, args = sealKeyed, []any{seq, prev, h, s.mac(sealedMessage(e, in)), e.ID}
 			}
-			res := db.Model(&models.AccessEntry{}).Where("id = ? AND seq IS NULL", e.ID).Updates(cols)
+			res := db.Exec(q, args...)
 			if res.Error != nil {
 				return res.Error
 			}
