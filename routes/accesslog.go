@@ -79,7 +79,11 @@ func (h *handlers) verifyAccessLog(c *gin.Context) (*accesslog.Verdict, error) {
 		}
 		anchor = a
 	}
-	return h.s.Audit.SealAndVerify(ctx(c), anchor)
+	v, err := h.s.Audit.SealAndVerify(ctx(c), anchor)
+	if v != nil && !v.OK {
+		v.Reason = localize(printerFor(c), v.Msg)
+	}
+	return v, err
 }
 
 // bounded keeps a bound within the years a database stores (0001–9999): a

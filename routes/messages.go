@@ -88,6 +88,20 @@ var catalogue = []struct{ key, zh, en string }{
 	// The access log.
 	{key: "must be HASH@SEQ: 64 hex characters, '@', and a positive sequence number", zh: "格式须为 HASH@SEQ：64 位十六进制字符、“@”和一个正整数序号"},
 	{key: "sequence number out of range", zh: "序号超出范围"},
+	// Its verdicts (reason), naming the first bad entry.
+	{key: "entry %d (seq %d): sequence gap: seq %d was expected, so entries before it were removed", zh: "记录 #%d（序号 %d）：序号不连续，此处应为序号 %d，此前有记录被删除"},
+	{key: "entry %d (seq %d): broken link: its prev_hash is not the hash of the entry before it", zh: "记录 #%d（序号 %d）：链接断开，其 prev_hash 不是前一条记录的哈希值"},
+	{key: "entry %d (seq %d): hash mismatch: it was changed after it was sealed", zh: "记录 #%d（序号 %d）：哈希值不符，入链后被改动"},
+	{key: "entry %d (seq %d): MAC mismatch: it, its place in the chain or an entry before it was changed outside efile", zh: "记录 #%d（序号 %d）：MAC 校验不符，该记录、其在链中的位置或此前的记录在 efile 之外被改动"},
+	{key: "entry %d (seq %d): MAC mismatch, and the access log has no keyed record of where MAC checking starts: it was removed, or the database comes from an efile older than entry MACs (efile audit adopt)", zh: "记录 #%d（序号 %d）：MAC 校验不符，且访问日志缺少 MAC 校验起点的密钥记录：该记录已被删除，或数据库来自尚无 MAC 的旧版 efile（见 efile audit adopt）"},
+	{key: "entry %d (seq %d): MAC mismatch, and the keyed record of where MAC checking starts matches no place in the chain (mac_from says %d)", zh: "记录 #%d（序号 %d）：MAC 校验不符，且 MAC 校验起点的密钥记录与日志链中任何位置都不符（mac_from 为 %d）"},
+	{key: "the keyed record of where MAC checking starts matches no place in the chain: mac_from (%d) or its record was changed", zh: "MAC 校验起点的密钥记录与日志链中任何位置都不符：mac_from（%d）或其记录被改动"},
+	{key: "mac_from was changed: it says %d, but the keyed record is for seq %d", zh: "mac_from 被改动：其值为 %d，而密钥记录对应序号 %d"},
+	{key: "entry %d (seq %d) has hash %s, not %s as kept elsewhere: it or an entry before it was changed, or the chain was cut back before it and continued", zh: "记录 #%d（序号 %d）的哈希值为 %s，而非留存的 %s：该记录或此前的记录被改动，或日志链在其之前被截断后又续接"},
+	{key: "the head row records seq %d, but the chain ends at seq %d: entries were removed from the end", zh: "链头记录的序号为 %d，而日志链止于序号 %d：末尾的记录被删除"},
+	{key: "the head row records hash %s for seq %d, but entry %d (seq %d) has hash %s", zh: "链头记录的哈希值 %s（序号 %d）与记录 #%d（序号 %d）的哈希值 %s 不符"},
+	{key: "no entry has seq %d (kept elsewhere with hash %s): the chain ends at seq %d, so entries were removed from the end", zh: "不存在序号为 %d 的记录（留存的哈希值为 %s）：日志链止于序号 %d，末尾的记录被删除"},
+	{key: "pending entry %d: MAC mismatch: it was written or changed outside efile", zh: "待入链记录 #%d：MAC 校验不符，该记录在 efile 之外被写入或改动"},
 
 	// Appraisals.
 	{key: "%d cadres would be graded %s, but the quota of %d%% of %d appraised cadres allows %d",

@@ -46,15 +46,25 @@ func FormatAt(t time.Time) string {
 // Every string of the canonical form is ASCII (WirePath, CanonicalIP,
 // usernames), so any JSON encoder yields the same bytes.
 func Hash(prev string, seq int64, e *models.AccessEntry) string {
+	return hashOf(chainInput(prev, seq, e))
+}
+
+// chainInput is what the public hash of e sealed as seq after prev covers:
+// prev ‖ canonical JSON. The sealed MAC covers the same bytes.
+func chainInput(prev string, seq int64, e *models.AccessEntry) []byte {
 	var buf bytes.Buffer
+	buf.Grow(len(prev) + 256)
 	buf.WriteString(prev)
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	// Encode cannot fail on this struct of strings and numbers.
 	_ = enc.Encode(canonical{Seq: seq, At: FormatAt(e.At), ActorID: e.ActorID, Actor: e.Actor, IP: e.IP,
 		Method: e.Method, Path: e.Path, CadreID: e.CadreID, Status: e.Status})
-	b := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
-	sum := sha256.Sum256(b)
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+}
+
+func hashOf(in []byte) string {
+	sum := sha256.Sum256(in)
 	return hex.EncodeToString(sum[:])
 }
 

@@ -968,14 +968,19 @@ export interface components {
             checked: number;
             /** Format: int64 */
             first_bad_id?: number | null;
+            /** Format: int64 */
+            first_bad_seq?: number | null;
             head: string;
             head_hash: string;
             /** Format: int64 */
             head_seq: number;
             macs_checked: boolean;
+            /** Format: int64 */
+            macs_from: number;
             ok: boolean;
             /** Format: int64 */
             pending: number;
+            problem?: string;
             reason?: string;
         };
         Vetting: {
