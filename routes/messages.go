@@ -178,6 +178,24 @@ var catalogue = []struct{ key, zh, en string }{
 	{key: "the roster file cannot be read", zh: "无法读取名册文件"},
 	{key: "名册的列太多", en: "the roster has too many columns"},
 
+	// Zip uploads (services/zipxml).
+	{key: "the archive cannot be read safely", zh: "无法安全地读取该压缩文件"},
+	{key: "the file is not a valid zip archive", zh: "文件不是有效的 zip 压缩包"},
+	{key: "the archive's table of contents is over %d KiB: more than %d parts, or very long names", zh: "压缩包的目录超过 %d KiB：部件多于 %d 个，或名称过长"},
+	{key: "the archive lists more than %d parts", zh: "压缩包中的部件多于 %d 个"},
+	{key: "the archive holds %s twice", zh: "压缩包中 %s 出现了两次"},
+	{key: "%s unzips to %d MiB; all the parts together may unzip to at most %d MiB", zh: "%s 解压后为 %d MiB；全部部件解压后合计最多 %d MiB"},
+	{key: "the parts unzip to more than %d MiB in all", zh: "全部部件解压后合计超过 %d MiB"},
+	{key: "the archive has no part %s", zh: "压缩包中没有部件 %s"},
+	{key: "%s is compressed with a method other than deflate", zh: "%s 使用了 deflate 以外的压缩方式"},
+	{key: "%s is damaged: its data do not match its header", zh: "%s 已损坏：数据与其文件头不符"},
+	{key: "%s unzips to more than the %d bytes its header declares", zh: "%s 解压后超过其文件头声明的 %d 字节"},
+	{key: "%s is not well-formed XML (line %d)", zh: "%s 不是格式正确的 XML（第 %d 行）"},
+	{key: "%s nests elements more than %d deep", zh: "%s 中元素嵌套超过 %d 层"},
+	{key: "%s holds a DTD (<!DOCTYPE or <!ENTITY), which is not allowed", zh: "%s 含有 DTD 声明（<!DOCTYPE 或 <!ENTITY），不允许使用"},
+	{key: "%s holds a text over %d MiB", zh: "%s 中有一段文本超过 %d MiB"},
+	{key: "%s holds a tag over %d KiB", zh: "%s 中有一个标记超过 %d KiB"},
+
 	// Text rules.
 	{key: "must be %d to %d characters long", zh: "长度须为 %d 至 %d 个字符"},
 	{key: "must not contain the invisible or control character %s; retype the text without it", zh: "不能含有不可见字符或控制字符 %s，请删除后重新输入"},
