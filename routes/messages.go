@@ -178,7 +178,7 @@ var catalogue = []struct{ key, zh, en string }{
 	{key: "the roster file cannot be read", zh: "无法读取名册文件"},
 	{key: "名册的列太多", en: "the roster has too many columns"},
 
-	// Zip uploads (services/zipxml).
+	// Zip uploads (services/zipxml) and the roster's workbook reader.
 	{key: "the archive cannot be read safely", zh: "无法安全地读取该压缩文件"},
 	{key: "the file is not a valid zip archive", zh: "文件不是有效的 zip 压缩包"},
 	{key: "the archive's table of contents is over %d KiB: more than %d parts, or very long names", zh: "压缩包的目录超过 %d KiB：部件多于 %d 个，或名称过长"},
@@ -195,6 +195,15 @@ var catalogue = []struct{ key, zh, en string }{
 	{key: "%s holds a DTD (<!DOCTYPE or <!ENTITY), which is not allowed", zh: "%s 含有 DTD 声明（<!DOCTYPE 或 <!ENTITY），不允许使用"},
 	{key: "%s holds a text over %d MiB", zh: "%s 中有一段文本超过 %d MiB"},
 	{key: "%s holds a tag over %d KiB", zh: "%s 中有一个标记超过 %d KiB"},
+	{key: "the workbook does not say where its first sheet is", zh: "工作簿未指明第一个工作表的位置"},
+	{key: "the workbook names more than %d sheets", zh: "工作簿中的工作表多于 %d 个"},
+	{key: "%s lists more than %d relationships", zh: "%s 列出的关系多于 %d 个"},
+	{key: "%s lists more than %d %s", zh: "%s 的 %[3]s 列表多于 %[2]d 项"},
+	{key: "the workbook holds more than %d shared strings", zh: "工作簿的共享字符串多于 %d 个"},
+	{key: "the workbook's shared strings hold more than %d MiB of text", zh: "工作簿的共享字符串合计超过 %d MiB"},
+	{key: "%s has a row numbered %s after row %d; rows are numbered 1 to %d in order", zh: "%[1]s 中第 %[3]d 行之后出现行号 %[2]s；行号须按顺序在 1 至 %[4]d 之间"},
+	{key: "%s has a cell reference %s that is not valid (row %d)", zh: "%[1]s 第 %[3]d 行有无效的单元格引用 %[2]s"},
+	{key: "%s refers in row %d to shared string %s, which the workbook does not have", zh: "%s 第 %d 行引用了不存在的共享字符串 %s"},
 
 	// Text rules.
 	{key: "must be %d to %d characters long", zh: "长度须为 %d 至 %d 个字符"},

@@ -14,6 +14,7 @@ import (
 type record struct {
 	line  int
 	cells []string
+	wide  int // the first column past MaxColumns holding anything, 1-based, when the reader kept no cells there
 }
 
 func blank(cells []string) bool {
@@ -47,11 +48,15 @@ type assembler struct {
 
 // add takes the next record of the file.
 func (a *assembler) add(rec record) error {
-	for i := MaxColumns; i < len(rec.cells); i++ {
+	col := rec.wide
+	for i := MaxColumns; col == 0 && i < len(rec.cells); i++ {
 		if trimCell(rec.cells[i]) != "" {
-			name, _ := excelize.ColumnNumberToName(i + 1)
-			return errs.New(ErrTooWide, "第 %d 行的 %s 列（第 %d 列）有内容，名册最多 %d 列；请删去多余的列后重新上传", rec.line, name, i+1, MaxColumns)
+			col = i + 1
 		}
+	}
+	if col > 0 {
+		name, _ := excelize.ColumnNumberToName(col)
+		return errs.New(ErrTooWide, "第 %d 行的 %s 列（第 %d 列）有内容，名册最多 %d 列；请删去多余的列后重新上传", rec.line, name, col, MaxColumns)
 	}
 	if blank(rec.cells) {
 		return nil

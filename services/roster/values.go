@@ -20,9 +20,12 @@ func clean(s string) string {
 // trimCell trims white space, including the ideographic space U+3000, and the
 // invisible characters that Excel and web pages leave around values.
 func trimCell(s string) string {
-	return strings.TrimFunc(s, func(r rune) bool {
-		return unicode.IsSpace(r) || r == '\ufeff' || r == '\u200b'
-	})
+	return strings.TrimFunc(s, blankRune)
+}
+
+// blankRune tells whether trimCell trims r.
+func blankRune(r rune) bool {
+	return unicode.IsSpace(r) || r == '\ufeff' || r == '\u200b'
 }
 
 // NormalizeGender maps 男/男性/male/M to "male" and 女/女性/female/F to

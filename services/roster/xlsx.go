@@ -2,70 +2,303 @@ package roster
 
 import (
 	"bufio"
+	"bytes"
+	"encoding/xml"
 	"errors"
+	"io"
+	"path"
+	"strings"
 
 	"efile/services/errs"
 	"efile/services/text"
-
-	"github.com/xuri/excelize/v2"
+	"efile/services/zipxml"
 )
 
-// Unzipped size limits for a workbook: parts above xmlLimit (a large sheet
-// or shared-string table) are unzipped to a temporary file and read from
-// there as a stream rather than held in memory, and the whole may not unzip
-// to more than unzipLimit, whatever the archive's headers claim.
+// A workbook is read with its own small reader (docs/decisions.md):
+// excelize loads whole parts into structs, a shared string or a style at
+// some hundred bytes each, before a limit can be checked. Only the parts a
+// roster needs are inflated, each as a stream within these bounds:
+var workbookLimits = zipxml.Limits{
+	Entries:   maxParts,
+	Directory: 2 << 20,  // 10,000 entries with names of 150 bytes
+	Unzipped:  64 << 20, // excelize's limit, that this service had before
+	Markup:    64 << 10,
+	Text:      4 << 20, // a cell far over MaxCell is the row's problem, not the file's
+	Depth:     64,      // a sheet nests 6 deep
+}
+
 const (
-	unzipLimit = 64 << 20
-	xmlLimit   = 4 << 20
+	// maxParts bounds the archive's entries, and so the sheets and
+	// relationships a workbook may name (no more than it has parts).
+	maxParts = 10000
+	// maxStrings is a shared string for each cell of a roster at its
+	// limits. maxStringBytes bounds their text: the strings of a
+	// 20,000-row roster (names, ID numbers, dates typed as text) are
+	// about 1 MB, and 8 MiB leaves room for twenty more columns of
+	// distinct text, while the table, the upload and the garbage the XML
+	// decoder leaves (the heap may double before a collection) stay
+	// within the memory a parse is allowed.
+	maxStrings     = MaxRows * MaxColumns
+	maxStringBytes = 8 << 20
+	// maxStyles bounds each list of the styles part: Excel itself
+	// keeps at most 64,000 cell formats.
+	maxStyles = 1 << 16
 )
 
 func parseXLSX(br *bufio.Reader, filename string) ([]Row, []Problem, error) {
-	f, err := excelize.OpenReader(br, excelize.Options{UnzipSizeLimit: unzipLimit, UnzipXMLSizeLimit: xmlLimit})
+	data, err := io.ReadAll(br)
 	if err != nil {
-		if errors.Is(err, ErrTooBig) {
-			return nil, nil, err
-		}
-		return nil, nil, errs.New(ErrUnreadable, "%s is not a readable .xlsx workbook: %s", text.Cut(filename), cutErr(err))
+		return nil, nil, readErr(filename, err)
 	}
-	defer f.Close()
-	sheets := f.GetSheetList()
-	if len(sheets) == 0 {
+	a, err := zipxml.Open(bytes.NewReader(data), int64(len(data)), workbookLimits)
+	if err != nil {
+		return nil, nil, refused(err, func(m errs.Msg) error {
+			return errs.New(ErrUnreadable, "%s is not a readable .xlsx workbook: %s", cutName(filename), m)
+		})
+	}
+	cannot := func(m errs.Msg) error { return errs.New(ErrUnreadable, "%s cannot be read: %s", cutName(filename), m) }
+	b, err := openBook(a)
+	if errors.Is(err, errNoSheet) {
 		return nil, nil, errs.New(ErrUnreadable, "%s has no sheet", text.Cut(filename))
 	}
-	date1904 := false
-	if p, err := f.GetWorkbookProps(); err == nil && p.Date1904 != nil {
-		date1904 = *p.Date1904
+	if err != nil {
+		return nil, nil, refused(err, cannot)
 	}
-	a := &assembler{cell: func(fd *field, v string) string {
+	if b.styles != "" {
+		if err := checkStyles(a, b.styles); err != nil {
+			return nil, nil, refused(err, cannot)
+		}
+	}
+	sst := &sharedStrings{}
+	if b.strings != "" {
+		if sst, err = readStrings(a, b.strings); err != nil {
+			return nil, nil, refused(err, cannot)
+		}
+	}
+	asm := &assembler{cell: func(fd *field, v string) string {
 		if fd.date {
-			return xlsxDate(v, date1904)
+			return xlsxDate(v, b.date1904)
 		}
 		return v
 	}}
-	rows, err := f.Rows(sheets[0])
-	if err != nil {
-		return nil, nil, errs.New(ErrUnreadable, "%s cannot be read: %s", text.Cut(filename), cutErr(err))
+	if err := readSheet(a, b.sheet, sst, asm); err != nil {
+		return nil, nil, refused(err, cannot)
 	}
-	defer rows.Close()
-	// The iterator stops at every row number, empty ones included, so the
-	// count of Next calls is the row number a person sees.
-	line := 0
-	for !a.done && rows.Next() {
-		line++
-		// Raw values: text cells exactly as typed (an ID number or a
-		// code stored as text keeps all its digits and leading zeros),
-		// numbers as stored, dates as serial numbers. A row is at most
-		// 16,384 cells (excelize's bound), read one row at a time.
-		cells, err := rows.Columns(excelize.Options{RawCellValue: true})
+	return asm.finish()
+}
+
+// refused turns a refusal of the workbook into the roster's error by say;
+// other errors (the roster's own limits, reading the upload) pass.
+func refused(err error, say func(errs.Msg) error) error {
+	var c *errs.Coded
+	if errors.Is(err, zipxml.ErrRefused) && errors.As(err, &c) {
+		return say(c.Msg)
+	}
+	return err
+}
+
+// book is what the roster needs of a workbook's structure: the parts of
+// its first sheet, shared strings and styles ("" for none), and its date
+// system.
+type book struct {
+	sheet, strings, styles string
+	date1904               bool
+}
+
+var errNoSheet = errors.New("roster: the workbook has no sheet")
+
+// openBook finds the workbook part from the package's relationships (as
+// excelize does, xl/workbook.xml without them), its first sheet, and the
+// parts that sheet's cells refer to.
+func openBook(a *zipxml.Archive) (*book, error) {
+	wb := "xl/workbook.xml"
+	if a.Has("_rels/.rels") {
+		r, err := readRels(a, "_rels/.rels", "", "")
 		if err != nil {
-			return nil, nil, errs.New(ErrUnreadable, "%s cannot be read: %s", text.Cut(filename), cutErr(err))
+			return nil, err
 		}
-		if err := a.add(record{line: line, cells: cells}); err != nil {
-			return nil, nil, err
+		if t := r.byType["officeDocument"]; t != "" {
+			wb = t
 		}
 	}
-	if err := rows.Error(); err != nil {
-		return nil, nil, errs.New(ErrUnreadable, "%s cannot be read: %s", text.Cut(filename), cutErr(err))
+	b := &book{}
+	id, err := b.readWorkbook(a, wb)
+	if err != nil {
+		return nil, err
 	}
-	return a.finish()
+	dir := path.Dir(wb)
+	r, err := readRels(a, path.Join(dir, "_rels", path.Base(wb)+".rels"), dir, id)
+	if err != nil {
+		return nil, err
+	}
+	if b.sheet = r.byID; b.sheet == "" {
+		return nil, errs.New(zipxml.ErrRefused, "the workbook does not say where its first sheet is")
+	}
+	b.strings = r.part(a, "sharedStrings", "xl/sharedStrings.xml")
+	b.styles = r.part(a, "styles", "xl/styles.xml")
+	return b, nil
+}
+
+// readWorkbook reads the workbook part up to its list of sheets: the date
+// system, and the relationship id of the first sheet. At most maxParts
+// sheets.
+func (b *book) readWorkbook(a *zipxml.Archive, part string) (string, error) {
+	d, err := a.XML(part)
+	if err != nil {
+		return "", err
+	}
+	defer d.Close()
+	id, n := "", 0
+	for {
+		tok, err := d.Token()
+		if err != nil {
+			if err == io.EOF && n == 0 {
+				return "", errNoSheet
+			}
+			return id, eof(err)
+		}
+		switch e := tok.(type) {
+		case xml.StartElement:
+			switch e.Name.Local {
+			case "workbookPr":
+				v := attr(e, "date1904")
+				b.date1904 = v == "1" || v == "true"
+			case "sheet":
+				if n++; n > maxParts {
+					return "", errs.New(zipxml.ErrRefused, "the workbook names more than %d sheets", maxParts)
+				}
+				if n == 1 {
+					id = relID(e)
+				}
+			}
+		case xml.EndElement:
+			if e.Name.Local == "sheets" {
+				if n == 0 {
+					return "", errNoSheet
+				}
+				return id, nil
+			}
+		}
+	}
+}
+
+// rels is what the roster needs of a relationships part: the target of
+// one id, and of the first relationship of each type (by its last word,
+// the same in transitional and strict OOXML).
+type rels struct {
+	byID   string
+	byType map[string]string
+}
+
+// part is the target of the first relationship of type typ, or fallback
+// when there is none and the archive holds it.
+func (r *rels) part(a *zipxml.Archive, typ, fallback string) string {
+	if t := r.byType[typ]; t != "" {
+		return t
+	}
+	if a.Has(fallback) {
+		return fallback
+	}
+	return ""
+}
+
+// readRels reads a relationships part, its targets resolved from dir: at
+// most maxParts relationships.
+func readRels(a *zipxml.Archive, part, dir, id string) (*rels, error) {
+	d, err := a.XML(part)
+	if err != nil {
+		return nil, err
+	}
+	defer d.Close()
+	r := &rels{byType: map[string]string{}}
+	n := 0
+	for {
+		tok, err := d.Token()
+		if err != nil {
+			return r, eof(err)
+		}
+		e, ok := tok.(xml.StartElement)
+		if !ok || e.Name.Local != "Relationship" {
+			continue
+		}
+		if n++; n > maxParts {
+			return nil, errs.New(zipxml.ErrRefused, "%s lists more than %d relationships", text.Cut(part), maxParts)
+		}
+		if attr(e, "TargetMode") == "External" {
+			continue
+		}
+		target := attr(e, "Target")
+		if strings.HasPrefix(target, "/") {
+			target = strings.TrimPrefix(path.Clean(target), "/")
+		} else {
+			target = path.Join(dir, target)
+		}
+		if id != "" && r.byID == "" && attr(e, "Id") == id {
+			r.byID = target
+		}
+		typ := attr(e, "Type")
+		typ = typ[strings.LastIndexByte(typ, '/')+1:]
+		if _, seen := r.byType[typ]; !seen && len(r.byType) < 16 {
+			r.byType[typ] = target
+		}
+	}
+}
+
+// checkStyles reads the styles part only to bound it: none of its lists
+// (numFmts, fonts, fills, borders, cellXfs, dxfs, …) may hold more than
+// maxStyles entries. Cells are read as stored, so nothing of it is kept.
+func checkStyles(a *zipxml.Archive, part string) error {
+	d, err := a.XML(part)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	depth, list, n := 0, "", 0
+	for {
+		tok, err := d.Token()
+		if err != nil {
+			return eof(err)
+		}
+		switch e := tok.(type) {
+		case xml.StartElement:
+			switch depth++; depth {
+			case 2:
+				list, n = e.Name.Local, 0
+			case 3:
+				if n++; n > maxStyles {
+					return errs.New(zipxml.ErrRefused, "%s lists more than %d %s", text.Cut(part), maxStyles, text.Cut(list))
+				}
+			}
+		case xml.EndElement:
+			depth--
+		}
+	}
+}
+
+// attr is the value of an element's attribute without a namespace.
+func attr(e xml.StartElement, local string) string {
+	for _, a := range e.Attr {
+		if a.Name.Local == local && a.Name.Space == "" {
+			return a.Value
+		}
+	}
+	return ""
+}
+
+// relID is the value of an element's r:id attribute.
+func relID(e xml.StartElement) string {
+	for _, a := range e.Attr {
+		if a.Name.Local == "id" && a.Name.Space != "" {
+			return a.Value
+		}
+	}
+	return ""
+}
+
+// eof is nil for the end of a part, else err.
+func eof(err error) error {
+	if err == io.EOF {
+		return nil
+	}
+	return err
 }
