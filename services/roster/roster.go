@@ -120,7 +120,11 @@ func headerKey(s string) string {
 // The file is read as a stream and the limits of SPEC section 5 hold while
 // reading: more than MaxUpload bytes is ErrTooBig, more than MaxRows data
 // rows ErrTooManyRows, a non-empty cell beyond column MaxColumns an error
-// wrapping ErrTooWide, all before the rest is read. A cell over MaxCell
+// wrapping ErrTooWide, all before the rest is read. A workbook is held
+// whole (a zip is read from its end) but each of its parts is inflated and
+// parsed as a stream within the bounds of workbookLimits and the counts in
+// limits.go, past which it is refused (ErrUnreadable, naming the part and
+// the bound) before it can take more memory. A cell over MaxCell
 // characters, or holding bytes that are not text in the file's encoding, is a
 // Problem on its row and column (and its value is dropped); messages quote at
 // most text.MaxQuote characters of a value.

@@ -14,37 +14,6 @@ import (
 	"efile/services/zipxml"
 )
 
-// A workbook is read with its own small reader (docs/decisions.md):
-// excelize loads whole parts into structs, a shared string or a style at
-// some hundred bytes each, before a limit can be checked. Only the parts a
-// roster needs are inflated, each as a stream within these bounds:
-var workbookLimits = zipxml.Limits{
-	Entries:   maxParts,
-	Directory: 2 << 20,  // 10,000 entries with names of 150 bytes
-	Unzipped:  64 << 20, // excelize's limit, that this service had before
-	Markup:    64 << 10,
-	Text:      4 << 20, // a cell far over MaxCell is the row's problem, not the file's
-	Depth:     64,      // a sheet nests 6 deep
-}
-
-const (
-	// maxParts bounds the archive's entries, and so the sheets and
-	// relationships a workbook may name (no more than it has parts).
-	maxParts = 10000
-	// maxStrings is a shared string for each cell of a roster at its
-	// limits. maxStringBytes bounds their text: the strings of a
-	// 20,000-row roster (names, ID numbers, dates typed as text) are
-	// about 1 MB, and 8 MiB leaves room for twenty more columns of
-	// distinct text, while the table, the upload and the garbage the XML
-	// decoder leaves (the heap may double before a collection) stay
-	// within the memory a parse is allowed.
-	maxStrings     = MaxRows * MaxColumns
-	maxStringBytes = 8 << 20
-	// maxStyles bounds each list of the styles part: Excel itself
-	// keeps at most 64,000 cell formats.
-	maxStyles = 1 << 16
-)
-
 func parseXLSX(br *bufio.Reader, filename string) ([]Row, []Problem, error) {
 	data, err := io.ReadAll(br)
 	if err != nil {
