@@ -14,6 +14,11 @@ import (
 	"efile/services/zipxml"
 )
 
+// parseXLSX reads the first sheet of a workbook: the archive is listed
+// within workbookLimits, then the parts that say where that sheet and its
+// strings are, the styles (only to bound them), the shared strings, and the
+// sheet row by row into the assembler. A refusal names the part and the
+// bound (ErrUnreadable).
 func parseXLSX(br *bufio.Reader, filename string) ([]Row, []Problem, error) {
 	data, err := io.ReadAll(br)
 	if err != nil {

@@ -37,9 +37,9 @@ func newDecoder(name string, rc io.ReadCloser, l Limits) *Decoder {
 	x := &Decoder{name: text.Cut(name), rc: rc, max: l.Depth}
 	x.in = &scanner{r: bufio.NewReader(rc), name: x.name, markup: l.Markup, text: l.Text}
 	x.d = xml.NewDecoder(x.in)
-	// Parts in another character set (encoding="GBK") are read as
-	// excelize reads them; the bounds then count the UTF-8 the decoder
-	// sees.
+	// A part declared in another character set (encoding="GBK") is
+	// decoded to UTF-8, as excelize did; the bounds then count the UTF-8
+	// the decoder sees, by a scanner above the decoding.
 	x.d.CharsetReader = func(label string, input io.Reader) (io.Reader, error) {
 		e, err := htmlindex.Get(label)
 		if err != nil {
