@@ -1,7 +1,6 @@
 package routes_test
 
 import (
-	"archive/zip"
 	"bytes"
 	"fmt"
 	"io"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"efile/models"
+	"efile/services/roster/rostertest"
 
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
@@ -270,22 +270,7 @@ func (a *app) uploadTo(path, tok, filename string, data []byte) *resp {
 // replaceInZip rebuilds an .xlsx archive with old replaced by new in one part.
 func replaceInZip(t *testing.T, data []byte, part, old, new string) []byte {
 	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out bytes.Buffer
-	zw := zip.NewWriter(&out)
-	for _, zf := range zr.File {
-		rc, _ := zf.Open()
-		body, _ := io.ReadAll(rc)
-		rc.Close()
-		if zf.Name == part {
-			body = bytes.Replace(body, []byte(old), []byte(new), 1)
-		}
-		fw, _ := zw.Create(zf.Name)
-		fw.Write(body)
-	}
-	zw.Close()
-	return out.Bytes()
+	return rostertest.Rewrite(t, data, part, func(w io.Writer, body []byte) {
+		w.Write(bytes.Replace(body, []byte(old), []byte(new), 1))
+	})
 }
