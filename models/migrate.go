@@ -15,6 +15,7 @@ func all() []any {
 		&AccessEntry{}, &ChainHead{}, &Record{}, &Idempotency{},
 		&AppraisalCycle{}, &AppraisalAssignment{}, &Appraisal{}, &AppraisalResult{},
 		&Flag{}, &FlagEvent{}, &Vetting{},
+		&Profile{}, &ResumeEntry{}, &FamilyMember{},
 	}
 }
 

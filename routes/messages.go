@@ -178,6 +178,23 @@ var catalogue = []struct{ key, zh, en string }{
 	{key: "the roster file cannot be read", zh: "无法读取名册文件"},
 	{key: "名册的列太多", en: "the roster has too many columns"},
 
+	// The profile and the appointment form (SPEC 16).
+	{key: "is required: the version you last read (0 for a profile never written)", zh: "为必填项：填写您最近读取到的版本号（version；从未填写过的档案为 0）"},
+	{key: "must be 0 or a positive integer", zh: "须为 0 或正整数"},
+	{key: "is required: the month the cadre started work, YYYY-MM", zh: "为必填项：参加工作的年月，格式 YYYY-MM"},
+	{key: "at most %d members: what the form holds", zh: "最多 %d 人（任免审批表的容量）"},
+	{key: "must be %s or later", zh: "不能早于 %s"},
+	{key: "must be a JPEG or PNG image", zh: "须为 JPEG 或 PNG 图片"},
+	{key: "must be at most 512 KiB", zh: "不能超过 512 KiB"},
+	{key: "must be base64 (RFC 4648) of a JPEG or PNG image", zh: "须为 JPEG 或 PNG 图片的 base64 编码（RFC 4648）"},
+	{key: "at most %d lines", zh: "最多 %d 条"},
+	{key: "is required: only the last line may be open (to null)", zh: "为必填项：只有最后一条可以没有截止年月（to 为 null）"},
+	{key: "must not be before from (%s)", zh: "不能早于起始年月（%s）"},
+	{key: "starts before the previous line ends (%s): lines must be in order and must not overlap", zh: "早于上一条的截止年月（%s）：简历须按时间顺序排列且不能重叠"},
+	{key: "must not be before the cadre's birth (%s)", zh: "不能早于本人出生年月（%s）"},
+	{key: "must not be before the cadre turned %d (%s)", zh: "不能早于本人年满 %d 周岁（%s）"},
+	{key: "must be a month YYYY-MM", zh: "须为年月，格式 YYYY-MM"},
+
 	// Text rules.
 	{key: "must be %d to %d characters long", zh: "长度须为 %d 至 %d 个字符"},
 	{key: "must not contain the invisible or control character %s; retype the text without it", zh: "不能含有不可见字符或控制字符 %s，请删除后重新输入"},

@@ -34,6 +34,8 @@ var allowed = map[string][]string{
 	"POST /api/v1/cadres/:id/records/:rid/amendments": {"org_reviewer", "evaluator"},
 	"GET /api/v1/cadres/:id/efile":                    {"org_reviewer"},
 	"GET /api/v1/cadres/:id/efile.xlsx":               {"org_reviewer"},
+	"GET /api/v1/cadres/:id/profile":                  {"org_reviewer"},
+	"PUT /api/v1/cadres/:id/profile":                  {"org_reviewer"},
 	"GET /api/v1/access-log/verify":                   {"security_auditor"},
 	"POST /api/v1/flags":                              {"auditor"},
 	"GET /api/v1/flags":                               {"auditor", "org_reviewer"},

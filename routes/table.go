@@ -62,6 +62,9 @@ func pagedQuery(ps ...param) []param {
 const flagScope = "Auditors: their own department's flags only (others answer 404, lists leave them out). Reviewers: every flag, never its reporter. Nobody: flags on their own cadre record (recusal)."
 const cycleScope = "Evaluators: the cycles they have assignments in."
 
+// profileScope is who reads and writes a profile (SPEC section 16).
+const profileScope = "Nobody: their own cadre record (recusal)."
+
 const inScope = "Evaluators: cadres of their own unit and the units under it. Nobody: their own cadre record (recusal)."
 
 // table is every route of the application.
@@ -128,6 +131,10 @@ func (h *handlers) table() []route {
 		{Method: "GET", Path: "/api/v1/cadres/:id/records/:rid", Summary: "Read one record", Op: readOp(h.getRecord), Scope: inScope},
 		{Method: "POST", Path: "/api/v1/cadres/:id/records/:rid/amendments", Summary: "Correct a record: a new record that supersedes it (Idempotency-Key accepted)",
 			Op: jsonOp(h.amendRecord), Status: 201, Idempotent: true, Scope: inScope},
+		{Method: "GET", Path: "/api/v1/cadres/:id/profile", Summary: "The cadre's profile for the appointment form (version 0: never written)",
+			Op: readOp(h.getProfile), Scope: profileScope},
+		{Method: "PUT", Path: "/api/v1/cadres/:id/profile", Summary: "Replace the cadre's profile (with version; 0 for the first write)",
+			Op: jsonOp(h.putProfile), Scope: profileScope},
 		{Method: "GET", Path: "/api/v1/cadres/:id/efile", Summary: "The cadre's e-file", Op: readOp(h.getEFile), Scope: inScope},
 		{Method: "GET", Path: "/api/v1/cadres/:id/efile.xlsx", Summary: "The cadre's e-file as an Excel workbook",
 			Op: workbookOp(h.getEFileXLSX), Scope: inScope, Limit: limitExport, Errors: []int{429}},

@@ -42,6 +42,12 @@ const (
 	// For the console (SPEC section 12: it writes no label of its own).
 	CycleStatuses = "cycle_statuses"
 	ImportActions = "import_actions"
+
+	// SPEC section 16: the profile's fields (the form's labels, for the
+	// console and the workbook) and the elements of an LRMX file (for the
+	// import's report).
+	ProfileFields = "profile_fields"
+	LRMXElements  = "lrmx_elements"
 )
 
 var tables = map[string][]Entry{
@@ -163,6 +169,35 @@ var tables = map[string][]Entry{
 	CycleStatuses: {{"draft", "草稿"}, {"open", "进行中"}, {"closed", "已关闭"}, {"finalized", "已定等次"}},
 	// SPEC section 5: what an import did with each row.
 	ImportActions: {{"created", "新增"}, {"updated", "更新"}, {"unchanged", "无变化"}},
+	// SPEC section 16: the labels of the 干部任免审批表. A nested field is
+	// named by its path without the index (resume.from, family.name).
+	ProfileFields: {
+		{"ethnicity", "民族"},
+		{"native_place", "籍贯"},
+		{"birthplace", "出生地"},
+		{"party_joined_on", "入党时间"},
+		{"other_party", "民主党派"},
+		{"work_started_on", "参加工作时间"},
+		{"health", "健康状况"},
+		{"professional_title", "专业技术职务"},
+		{"expertise", "熟悉专业有何专长"},
+		{"full_time_education", "全日制教育"},
+		{"in_service_education", "在职教育"},
+		{"education.level", "学历"},
+		{"education.degree", "学位"},
+		{"education.school", "毕业院校系及专业"},
+		{"resume", "简历"},
+		{"resume.from", "起始年月"},
+		{"resume.to", "截止年月"},
+		{"resume.text", "经历"},
+		{"family", "家庭主要成员及重要社会关系"},
+		{"family.relation", "称谓"},
+		{"family.name", "姓名"},
+		{"family.born_on", "出生年月"},
+		{"family.political_status", "政治面貌"},
+		{"family.work", "工作单位及职务"},
+		{"photo", "照片"},
+	},
 	// SPEC section 7: 德能勤绩廉.
 	Scores: {
 		{"morality", "德"},
