@@ -135,6 +135,11 @@ func (h *handlers) table() []route {
 			Op: readOp(h.getProfile), Scope: profileScope},
 		{Method: "PUT", Path: "/api/v1/cadres/:id/profile", Summary: "Replace the cadre's profile (with version; 0 for the first write)",
 			Op: jsonOp(h.putProfile), Scope: profileScope},
+		{Method: "GET", Path: "/api/v1/cadres/:id/appointment-form.lrmx", Summary: "The cadre's appointment form (干部任免审批表) as an LRMX file",
+			Op: lrmxFileOp(h.getAppointmentForm), Scope: profileScope, Query: []param{
+				{"proposed_post", "string", "拟任职务: the post proposed (at most 200 characters)"},
+				{"proposed_removal", "string", "拟免职务: the post to be removed from (at most 200 characters)"},
+				{"reason", "string", "任免理由: the reason (at most 1000 characters)"}}},
 		{Method: "GET", Path: "/api/v1/cadres/:id/efile", Summary: "The cadre's e-file", Op: readOp(h.getEFile), Scope: inScope},
 		{Method: "GET", Path: "/api/v1/cadres/:id/efile.xlsx", Summary: "The cadre's e-file as an Excel workbook",
 			Op: workbookOp(h.getEFileXLSX), Scope: inScope, Limit: limitExport, Errors: []int{429}},

@@ -15,6 +15,7 @@ import (
 	"efile/services/efile"
 	"efile/services/flag"
 	"efile/services/idempotency"
+	"efile/services/lrmx"
 	"efile/services/profile"
 	"efile/services/record"
 	"efile/services/unit"
@@ -54,6 +55,7 @@ type Set struct {
 	Vettings    *vetting.Service
 	Appraisals  *appraisal.Service
 	Profiles    *profile.Service
+	LRMX        *lrmx.Service
 }
 
 // New builds the services on db.
@@ -93,5 +95,6 @@ func New(db *gorm.DB, c Config) (*Set, error) {
 		Vettings:    vettings,
 		Appraisals:  appraisals,
 		Profiles:    profiles,
+		LRMX:        lrmx.New(db, audit, cadres, profiles, appraisals, c.Now, c.Location),
 	}, nil
 }

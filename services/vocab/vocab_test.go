@@ -5,6 +5,7 @@ import (
 
 	"efile/services/account"
 	"efile/services/flag"
+	"efile/services/lrmx"
 	"efile/services/profile"
 	"efile/services/record"
 	"efile/services/vetting"
@@ -36,6 +37,7 @@ var specCodes = map[string][]string{
 	vocab.CycleStatuses: {"draft", "open", "closed", "finalized"},
 	vocab.ImportActions: {"created", "updated", "unchanged"},
 	vocab.ProfileFields: profile.FieldNames(),
+	vocab.LRMXElements:  lrmx.Elements(),
 }
 
 func TestEveryCodeLabelled(t *testing.T) {
