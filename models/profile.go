@@ -28,10 +28,13 @@ type Profile struct {
 	InServiceSchool   string `gorm:"size:200;not null"`
 	// Photo is the JPEG or PNG as uploaded (at most 512 KiB); nil: none.
 	// mediumblob: MySQL's blob holds only 64 KiB.
-	Photo     []byte    `gorm:"type:mediumblob"`
-	Version   int       `gorm:"not null"`
-	UpdatedBy int64     `gorm:"not null"`
-	UpdatedAt time.Time `gorm:"precision:6"`
+	Photo []byte `gorm:"type:mediumblob"`
+	// PhotoSHA256 is the photo's hex SHA-256 ("" without one): an import
+	// compares photos without reading them.
+	PhotoSHA256 string    `gorm:"type:char(64);not null"`
+	Version     int       `gorm:"not null"`
+	UpdatedBy   int64     `gorm:"not null"`
+	UpdatedAt   time.Time `gorm:"precision:6"`
 }
 
 // ResumeEntry is one line of a profile's resume (简历), in order: Seq from 1.

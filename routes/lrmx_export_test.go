@@ -191,8 +191,8 @@ func TestAppointmentFormExport(t *testing.T) {
 			"ZaiZhiJiaoYu_XueLi": "研究生", "XianRenZhiWu": "科长", "NiRenZhiWu": "区财政局局长", "NiMianZhiWu": "区财政局副局长",
 			"RenMianLiYou": "工作需要", "ChengBaoDanWei": "", "JiSuanNianLingShiJian": today, "TianBiaoShiJian": today,
 			"TianBiaoRen": "rev", "ShenFenZheng": idFor("19800101", 1), "Version": "3.2.1.16",
-			"ZhaoPian": "/9j/4AAQSkZJRgA=",
-			"JianLi":   "1998.09--2002.07  浙江大学经济学院财政学专业学习\n2002.07--2010.03  区财政局科员、副科长\n2010.03--  区财政局副局长",
+			"ZhaoPian":          "/9j/4AAQSkZJRgA=",
+			"JianLi":            "1998.09--2002.07  浙江大学经济学院财政学专业学习\n2002.07--2010.03  区财政局科员、副科长\n2010.03--  区财政局副局长",
 			"NianDuKaoHeJieGuo": fmt.Sprintf("%d年度考核称职；%d年度考核不定等次；%d年度考核优秀", y-3, y-2, y-1),
 		} {
 			if got := field(name); got != v {

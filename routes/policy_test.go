@@ -37,6 +37,7 @@ var allowed = map[string][]string{
 	"GET /api/v1/cadres/:id/profile":                  {"org_reviewer"},
 	"PUT /api/v1/cadres/:id/profile":                  {"org_reviewer"},
 	"GET /api/v1/cadres/:id/appointment-form.lrmx":    {"org_reviewer"},
+	"POST /api/v1/cadres/import-lrmx":                 {"org_reviewer"},
 	"GET /api/v1/access-log/verify":                   {"security_auditor"},
 	"POST /api/v1/flags":                              {"auditor"},
 	"GET /api/v1/flags":                               {"auditor", "org_reviewer"},
