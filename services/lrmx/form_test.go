@@ -141,3 +141,21 @@ func FuzzParse(f *testing.F) {
 // dropped is s without the characters Marshal leaves out (a carriage
 // return from &#13;: efile's texts never hold one).
 func dropped(s string) string { return strings.ReplaceAll(s, "\r", "") }
+
+// TestParseEncodings: a BOM, and the GB encodings older tools declare.
+func TestParseEncodings(t *testing.T) {
+	for name, data := range map[string]string{
+		"bom":     "\ufeff<Person><XingMing>张三</XingMing></Person>",
+		"gb2312":  "<?xml version=\"1.0\" encoding=\"GB2312\"?><Person><XingMing>\xd5\xc5\xc8\xfd</XingMing></Person>",
+		"gbk":     "<?xml version=\"1.0\" encoding=\"gbk\"?><Person><XingMing>\xd5\xc5\xc8\xfd</XingMing></Person>",
+		"gb18030": "<?xml version=\"1.0\" encoding=\"GB18030\"?><Person><XingMing>\xd5\xc5\xc8\xfd</XingMing></Person>",
+	} {
+		p, err := Parse([]byte(data))
+		if err != nil || p.Form.Fields[XingMing] != "张三" {
+			t.Errorf("%s: %v %v", name, p, err)
+		}
+	}
+	if _, err := Parse([]byte(`<?xml version="1.0" encoding="Big5"?><Person/>`)); err == nil {
+		t.Error("an unsupported encoding was read")
+	}
+}
