@@ -132,11 +132,12 @@ func TestAppointmentFormExport(t *testing.T) {
 	addGrade(t, w.db, a, y-1, "annual", "finalized", "excellent")
 	addGrade(t, w.db, a, y-1, "ordinary", "finalized", "good")
 	addGrade(t, w.db, a, y, "annual", "closed", "competent")
-	// Sanctions: one in effect, one ended three years ago, one ended six
-	// years ago (left out), one not substantiated (left out), an
-	// organizational measure, and one without end.
+	// Sanctions: one in effect (filed, so in effect: SPEC 8), one ended
+	// three years ago, one ended six years ago (left out), one revoked and
+	// one found not so (left out), an organizational measure.
 	inEffect := day(0, -2)
-	addSanction(t, w.db, a, sanction.Demerit, inEffect, "substantiated")
+	addSanction(t, w.db, a, sanction.Demerit, inEffect, "open")
+	addSanction(t, w.db, a, sanction.Dismissal, day(0, -4), "revoked")
 	endedRecently := day(-4, 0) // 记过 12 months: ended three years ago
 	addSanction(t, w.db, a, sanction.Demerit, endedRecently, "resolved")
 	addSanction(t, w.db, a, sanction.GovWarning, day(-7, 0), "resolved")
