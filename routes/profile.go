@@ -2,6 +2,7 @@ package routes
 
 import (
 	"encoding/base64"
+	"regexp"
 
 	"efile/services/errs"
 	"efile/services/profile"
@@ -84,6 +85,8 @@ func toProfileResponse(p *profile.Profile) profileResponse {
 	return profileResponse{profileFields: toProfileFields(p), Version: p.Version}
 }
 
+var dataURLPrefix = regexp.MustCompile(`^data:image/[a-zA-Z0-9.+-]+;base64,`)
+
 // toProfile decodes the request's fields; only the photo can be malformed
 // here (base64), the service checks the rest.
 func (in *profileFields) toProfile() (profile.Profile, error) {
@@ -99,12 +102,14 @@ func (in *profileFields) toProfile() (profile.Profile, error) {
 		p.Family[i] = profile.FamilyMember(f)
 	}
 	if in.Photo != nil && *in.Photo != "" {
-		// The body limit (1 MiB) bounds the string; what it would decode
-		// to is checked before decoding.
-		if base64.StdEncoding.DecodedLen(len(*in.Photo)) > profile.MaxPhoto+3 {
+		// A data URL, as a browser's FileReader makes it, is taken for its
+		// base64. The body limit (1 MiB) bounds the string; what it would
+		// decode to is checked before decoding.
+		b64 := dataURLPrefix.ReplaceAllString(*in.Photo, "")
+		if base64.StdEncoding.DecodedLen(len(b64)) > profile.MaxPhoto+3 {
 			return p, errs.Invalid("photo", "must be at most 512 KiB")
 		}
-		b, err := base64.StdEncoding.DecodeString(*in.Photo)
+		b, err := base64.StdEncoding.DecodeString(b64)
 		if err != nil {
 			return p, errs.Invalid("photo", "must be base64 (RFC 4648) of a JPEG or PNG image")
 		}

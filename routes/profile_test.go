@@ -109,9 +109,19 @@ func TestProfile(t *testing.T) {
 			t.Fatalf("photo not removed: %s", r.Body)
 		}
 	})
+	t.Run("200_photoAsADataURL", func(t *testing.T) {
+		b := profileBody(4)
+		b["photo"] = "data:image/png;base64," + base64.StdEncoding.EncodeToString(pngPhoto(t))
+		r := w.do("PUT", path, w.rev, b)
+		want(t, r, 200)
+		if r.JSON()["photo"] != base64.StdEncoding.EncodeToString(pngPhoto(t)) {
+			t.Fatalf("photo %v", r.JSON()["photo"])
+		}
+		want(t, w.do("PUT", path, w.rev, profileBody(5)), 200)
+	})
 	t.Run("200_sharedBoundaryMonth", func(t *testing.T) {
 		// 1997.07--2010.03 and 2010.03--: the boundary month is shared, not an overlap.
-		b := profileBody(4)
+		b := profileBody(6)
 		b["resume"] = []map[string]any{{"from": "2002-07", "to": "2010-03", "text": "a"}, {"from": "2010-03", "to": nil, "text": "b"}}
 		want(t, w.do("PUT", path, w.rev, b), 200)
 	})
@@ -119,7 +129,7 @@ func TestProfile(t *testing.T) {
 		r := w.do("GET", fmt.Sprintf("/api/v1/cadres/%d/efile", w.a), w.rev, nil)
 		want(t, r, 200)
 		p := r.JSON()["profile"].(map[string]any)
-		if p["version"].(float64) != 5 || p["ethnicity"] != "汉族" || len(p["resume"].([]any)) != 2 {
+		if p["version"].(float64) != 7 || p["ethnicity"] != "汉族" || len(p["resume"].([]any)) != 2 {
 			t.Fatalf("profile %v", p)
 		}
 	})
