@@ -26,7 +26,7 @@ const (
 // when written (real photos of 500 cadres fit; 500 photos of 512 KiB each,
 // which a zip can carry when they compress well, do not). A variable for
 // the test of that path.
-var photoBudget = 16 << 20
+var photoBudget = 8 << 20
 
 // Actions of a file in the report: those of the roster import.
 const (

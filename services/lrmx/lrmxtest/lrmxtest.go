@@ -123,11 +123,11 @@ func ManyEntries(n int) []byte {
 }
 
 // FullForms is a zip of n forms as large as the rules allow: 60 resume
-// lines of 500 characters, ten family members, a 512 KiB photo (a PNG
-// header and zeros: it deflates to nearly nothing), for ID numbers made by
-// id(i). It is what the import must hold at once.
-func FullForms(n int, id func(i int) string) []byte {
-	photo := base64.StdEncoding.EncodeToString(append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 512<<10-8)...))
+// lines of 500 characters, ten family members, a photo of photoSize bytes
+// (a PNG header and zeros: it deflates to nearly nothing; at most 512 KiB),
+// for ID numbers made by id(i). It is what the import must hold at once.
+func FullForms(n, photoSize int, id func(i int) string) []byte {
+	photo := base64.StdEncoding.EncodeToString(append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, photoSize-8)...))
 	var resume strings.Builder
 	for i := range 60 {
 		fmt.Fprintf(&resume, "%d.01--%d.01  %s\n", 1960+i, 1961+i, strings.Repeat("经", 500))
