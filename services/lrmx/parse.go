@@ -106,10 +106,11 @@ type parser struct {
 	elements int
 	done     bool // the root has closed
 
-	field string // the child of Person being read, "" outside one
-	item  map[string]string
-	buf   strings.Builder // the text of the field (or item field) being read
-	limit int
+	field      string // the field being read (a child of Person or of an Item), "" outside one
+	fieldDepth int    // its depth: 2, or 4 in an Item
+	item       map[string]string
+	buf        strings.Builder // the text of the field (or item field) being read
+	limit      int
 }
 
 func (p *parser) run() *ParseError {
@@ -179,7 +180,7 @@ func (p *parser) start(name string) *ParseError {
 		case name == JiaTingChengYuan:
 			p.out.Form.Items = []map[string]string{}
 		case slices.Contains(personElements, name):
-			p.field, p.limit = name, fieldLimit(name)
+			p.field, p.fieldDepth, p.limit = name, depth, fieldLimit(name)
 			p.buf.Reset()
 		case !slices.Contains(ignoredElements, name):
 			p.unknown()
@@ -202,7 +203,7 @@ func (p *parser) start(name string) *ParseError {
 		if _, dup := p.item[name]; dup {
 			return itemFault(name, len(p.out.Form.Items), errs.M("出现了两次"))
 		}
-		p.field, p.limit = name, maxText
+		p.field, p.fieldDepth, p.limit = name, depth, maxText
 		p.buf.Reset()
 	case p.field != "" && strings.EqualFold(name, "br"):
 		return p.write("\n")
@@ -221,7 +222,7 @@ func (p *parser) end() *ParseError {
 	switch {
 	case depth == 1:
 		p.done = true
-	case p.field == name && (depth == 2 && p.item == nil || depth == 4):
+	case p.field != "" && depth == p.fieldDepth:
 		if depth == 2 {
 			p.out.Form.Fields[name] = p.buf.String()
 		} else {
