@@ -11,5 +11,6 @@ func Tables() []any {
 		&AccessEntry{}, &ChainHead{}, &Record{}, &Idempotency{},
 		&AppraisalCycle{}, &AppraisalAssignment{}, &Appraisal{}, &AppraisalResult{},
 		&Flag{}, &FlagEvent{}, &Vetting{},
+		&Profile{}, &ResumeEntry{}, &FamilyMember{},
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 type efileResponse struct {
 	Cadre         cadreResponse     `json:"cadre"`
+	Profile       profileResponse   `json:"profile"`
 	RecordCounts  map[string]int64  `json:"record_counts"`
 	RecentRecords []recordResponse  `json:"recent_records"`
 	Appraisals    []efile.Appraisal `json:"appraisals"`
@@ -29,7 +30,7 @@ func (h *handlers) getEFile(c *gin.Context) (efileResponse, error) {
 	if err != nil {
 		return efileResponse{}, err
 	}
-	out := efileResponse{Cadre: cd, RecordCounts: f.RecordCounts,
+	out := efileResponse{Cadre: cd, Profile: toProfileResponse(f.Profile), RecordCounts: f.RecordCounts,
 		RecentRecords: make([]recordResponse, 0, len(f.RecentRecords)), Appraisals: f.Appraisals,
 		FlagSummary: f.FlagSummary, Vettings: f.Vettings}
 	for i := range f.RecentRecords {

@@ -251,20 +251,7 @@ func (a *app) uploadTo(path, tok, filename string, data []byte) *resp {
 	// Tests of the import's rules, not of its rate limit (10 a minute):
 	// each upload comes 6 s after the last, within the budget.
 	a.clock.Add(6 * time.Second)
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	fw, err := mw.CreateFormFile("file", filename)
-	if err != nil {
-		a.t.Fatal(err)
-	}
-	fw.Write(data)
-	mw.Close()
-	req := httptest.NewRequest("POST", path, &body)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.Header.Set("Authorization", "Bearer "+tok)
-	rec := httptest.NewRecorder()
-	a.r.ServeHTTP(rec, req)
-	return &resp{Status: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()}
+	return a.postFile(path, tok, filename, data, nil, nil)
 }
 
 // replaceInZip rebuilds an .xlsx archive with old replaced by new in one part.

@@ -62,6 +62,9 @@ func pagedQuery(ps ...param) []param {
 const flagScope = "Auditors: their own department's flags only (others answer 404, lists leave them out). Reviewers: every flag, never its reporter. Nobody: flags on their own cadre record (recusal)."
 const cycleScope = "Evaluators: the cycles they have assignments in."
 
+// profileScope is who reads and writes a profile (SPEC section 16).
+const profileScope = "Nobody: their own cadre record (recusal)."
+
 const inScope = "Evaluators: cadres of their own unit and the units under it. Nobody: their own cadre record (recusal)."
 
 // table is every route of the application.
@@ -115,6 +118,11 @@ func (h *handlers) table() []route {
 		{Method: "POST", Path: "/api/v1/cadres/import", Summary: "Import a roster (CSV or XLSX): every row validated first, then all written in one transaction (Idempotency-Key accepted)",
 			Op: uploadOp(h.importCadres), Idempotent: true, Doc: cadre.ImportReport{}, Limit: limitImport, Errors: []int{429},
 			Query: []param{{"dry_run", "boolean", "true: validate and answer the report without writing anything"}}},
+		{Method: "POST", Path: "/api/v1/cadres/import-lrmx", Summary: "Import appointment forms (an .lrmx file or a .zip of up to 500): every file checked first, then all written in one transaction (Idempotency-Key accepted)",
+			Op: lrmxUploadOp(h.importLRMX), Idempotent: true,
+			Scope: "Nobody: their own cadre record (recusal). The file's NianDuKaoHeJieGuo and JiangChengQingKuang are never taken: efile's own records are.",
+			Query: []param{{"dry_run", "boolean", "true: check and answer the report without writing anything (also a form field)"},
+				{"unit_id", "integer", "the unit of cadres not yet on file (also a form field)"}}},
 		{Method: "GET", Path: "/api/v1/cadres/:id", Summary: "Read a cadre", Op: readOp(h.getCadre), Scope: inScope},
 		{Method: "PATCH", Path: "/api/v1/cadres/:id", Summary: "Change a cadre's profile or status (with version)", Op: jsonOp(h.updateCadre), Scope: inScope},
 		{Method: "POST", Path: "/api/v1/cadres/:id/records", Summary: "Add a performance record (Idempotency-Key accepted)",
@@ -128,6 +136,15 @@ func (h *handlers) table() []route {
 		{Method: "GET", Path: "/api/v1/cadres/:id/records/:rid", Summary: "Read one record", Op: readOp(h.getRecord), Scope: inScope},
 		{Method: "POST", Path: "/api/v1/cadres/:id/records/:rid/amendments", Summary: "Correct a record: a new record that supersedes it (Idempotency-Key accepted)",
 			Op: jsonOp(h.amendRecord), Status: 201, Idempotent: true, Scope: inScope},
+		{Method: "GET", Path: "/api/v1/cadres/:id/profile", Summary: "The cadre's profile for the appointment form (version 0: never written)",
+			Op: readOp(h.getProfile), Scope: profileScope},
+		{Method: "PUT", Path: "/api/v1/cadres/:id/profile", Summary: "Replace the cadre's profile (with version; 0 for the first write)",
+			Op: jsonOp(h.putProfile), Scope: profileScope},
+		{Method: "GET", Path: "/api/v1/cadres/:id/appointment-form.lrmx", Summary: "The cadre's appointment form (干部任免审批表) as an LRMX file",
+			Op: lrmxFileOp(h.getAppointmentForm), Scope: profileScope, Query: []param{
+				{"proposed_post", "string", "拟任职务: the post proposed (at most 200 characters)"},
+				{"proposed_removal", "string", "拟免职务: the post to be removed from (at most 200 characters)"},
+				{"reason", "string", "任免理由: the reason (at most 1000 characters)"}}},
 		{Method: "GET", Path: "/api/v1/cadres/:id/efile", Summary: "The cadre's e-file", Op: readOp(h.getEFile), Scope: inScope},
 		{Method: "GET", Path: "/api/v1/cadres/:id/efile.xlsx", Summary: "The cadre's e-file as an Excel workbook",
 			Op: workbookOp(h.getEFileXLSX), Scope: inScope, Limit: limitExport, Errors: []int{429}},
