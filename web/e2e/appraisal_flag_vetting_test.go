@@ -34,9 +34,8 @@ func flagAppraisalVettingJourneys(t *testing.T, s *server, b *browser) {
 			chromedp.Click(chromedp.CSS(`[data-test=lookup]`)),
 			chromedp.Click(chromedp.CSS(`[data-test=file-flag]`), chromedp.NodeVisible),
 			chromedp.WaitVisible(chromedp.CSS(`[data-test=save-flag]`)))
-		if got := get(t, p, "cadre id", chromedp.Value(chromedp.CSS(`input[name=cadre_id]`))); got != fmt.Sprint(s.ids["liu"]) {
-			t.Fatalf("cadre_id field %q, want %d", got, s.ids["liu"])
-		}
+		// The cadre comes from the look-up, named, not as a number to type.
+		p.run(t, "the cadre named", chromedp.WaitVisible(chromedp.Search(`//*[@data-test="flag-cadre"]//*[contains(@class,"el-select__selected-item")][normalize-space(.)="刘芳"]`)))
 		// The fields follow the kind: a petition asks its type, a sanction
 		// its type, decision date and period, and shows influence_until.
 		p.run(t, "petition fields",

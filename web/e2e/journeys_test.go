@@ -33,8 +33,8 @@ func TestJourneys(t *testing.T) {
 				chromedp.WaitVisible(chromedp.CSS(`[data-test=login-error]`)))
 		}
 		msg := p.text(t, `[data-test=login-error]`)
-		if !strings.Contains(msg, "已暂时锁定") || !strings.Contains(msg, "后再试") {
-			t.Fatalf("lockout message %q", msg)
+		if !strings.Contains(msg, "已暂时锁定") || !strings.Contains(msg, "(北京时间) 后再试") || strings.Contains(msg, "Asia/") {
+			t.Fatalf("lockout message %q: want the unlock time in 北京时间", msg)
 		}
 	})
 
@@ -87,12 +87,14 @@ func TestJourneys(t *testing.T) {
 		p.run(t, "import preview with a bad cell",
 			chromedp.Navigate(s.url+"/#/import"),
 			chromedp.WaitVisible(chromedp.CSS(`[data-test=file]`)),
-			chromedp.SetUploadFiles(chromedp.CSS(`[data-test=file]`), []string{bad}),
+			chromedp.SetUploadFiles(chromedp.CSS(`[data-test=file] input[type=file]`), []string{bad}, chromedp.NodeReady),
+			chromedp.WaitVisible(chromedp.Search(`//*[@data-test="chosen"][contains(.,"bad.csv")][contains(.,"B）")]`)),
 			chromedp.Click(chromedp.CSS(`[data-test=preview]`)),
 			chromedp.WaitVisible(chromedp.CSS(`[data-bad=id_number]`)))
 		p.shot(t, "org_reviewer-import")
 		p.run(t, "import a good file",
-			chromedp.SetUploadFiles(chromedp.CSS(`[data-test=file]`), []string{good}),
+			chromedp.SetUploadFiles(chromedp.CSS(`[data-test=file] input[type=file]`), []string{good}, chromedp.NodeReady),
+			chromedp.WaitVisible(chromedp.Search(`//*[@data-test="chosen"][contains(.,"good.csv")]`)),
 			chromedp.Click(chromedp.CSS(`[data-test=preview]`)),
 			chromedp.WaitVisible(chromedp.CSS(`[data-test=dry-run-ok]`)),
 			chromedp.Click(chromedp.CSS(`[data-test=commit]`)),
