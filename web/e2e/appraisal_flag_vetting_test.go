@@ -71,6 +71,12 @@ func flagAppraisalVettingJourneys(t *testing.T, s *server, b *browser) {
 		p.run(t, "the department's list",
 			chromedp.Navigate(s.url+"/#/flags"),
 			chromedp.WaitVisible(chromedp.Search(`//div[@data-test="flags"]//td[contains(.,"核查中")]`)))
+		// Filtered by a cadre picked by name (the look-up), not by a number nobody knows.
+		p.run(t, "filter by a cadre's name",
+			chromedp.Click(chromedp.CSS(`[data-test=flag-cadre] .el-select__wrapper`), chromedp.NodeVisible),
+			chromedp.SendKeys(chromedp.CSS(`[data-test=flag-cadre] input`), "张伟"),
+			chromedp.Click(chromedp.Search(`//div[contains(@class,"el-select__popper")][not(contains(@style,"display: none"))]//li[contains(.,"张伟")]`), chromedp.NodeVisible),
+			chromedp.WaitVisible(chromedp.Search(`//div[@data-test="flags"]//*[contains(@class,"el-table__empty-text")]`)))
 		p.shot(t, "auditor-flags")
 	})
 
@@ -207,6 +213,9 @@ func flagAppraisalVettingJourneys(t *testing.T, s *server, b *browser) {
 			chromedp.WaitVisible(chromedp.Search(`//div[@data-test="flag-summary"]//td[contains(.,"违规接受宴请")]`)),
 			chromedp.Click(chromedp.CSS(`[data-test=vet]`)),
 			chromedp.WaitVisible(chromedp.Search(fmt.Sprintf(`//div[@data-test="vettings"]//a[contains(.,"问题 #%d")]`, flagID))))
+		// 考核评价: a table beside the chart, scores with two decimals (issue 23).
+		rev.run(t, "the appraisal table", shows(`[data-test=appraisal-table]`, fmt.Sprintf("%d 年度考核", time.Now().Year())),
+			shows(`[data-test=appraisal-table]`, "65.00"), shows(`[data-test=appraisal-table]`, "基本称职"))
 		if got := rev.text(t, `[data-test=vettings]`); !strings.Contains(got, "暂缓/不宜") || !strings.Contains(got, "有未办结的问题线索") || !strings.Contains(got, "基本称职") {
 			t.Fatalf("vettings %q: want blocked, for the flag being verified and the 基本称职 grade", got)
 		}
@@ -228,6 +237,18 @@ func flagAppraisalVettingJourneys(t *testing.T, s *server, b *browser) {
 		if !strings.Contains(got, "张伟") || !strings.Contains(got, "基本称职") || !strings.Contains(got, "刘芳") {
 			t.Fatalf("batch %q: want Zhang's low grade and Liu's sanction", got)
 		}
+		// Names are links in the one style (issue 23 item 7).
+		if got := get(t, rev, "link style", chromedp.Evaluate[string](`[...document.querySelectorAll('[data-test=batch] a')].map((a) => { const s = getComputedStyle(a); return s.textDecorationLine + ' ' + s.color }).filter((v, i, all) => all.indexOf(v) === i).join('|')`)); got != "none rgb(64, 158, 255)" {
+			t.Fatalf("batch vetting's links: %q", got)
+		}
+		// A cadre added by name, as people know them, not by number.
+		rev.run(t, "add Li by name and vet again",
+			chromedp.Click(chromedp.CSS(`[data-test=vet-cadres] .el-select__wrapper`), chromedp.NodeVisible),
+			chromedp.SendKeys(chromedp.CSS(`[data-test=vet-cadres] input`), "李娜"),
+			chromedp.Click(chromedp.Search(`//div[contains(@class,"el-select__popper")][not(contains(@style,"display: none"))]//li[contains(.,"李娜")][contains(.,"区教育局")]`), chromedp.NodeVisible),
+			chromedp.WaitVisible(chromedp.Search(`//*[@data-test="vet-cadres"]//*[contains(@class,"el-select__selected-item")][contains(.,"李娜")]`)),
+			chromedp.Click(chromedp.CSS(`[data-test=vet-batch]`)),
+			shows(`[data-test=batch]`, "李娜"))
 		rev.shot(t, "org_reviewer-vetting")
 		rev.run(t, "the cycle behind a reason",
 			chromedp.Click(chromedp.Search(fmt.Sprintf(`//div[@data-test="batch"]//a[contains(.,"考核周期 #%d")]`, cycleID))),

@@ -73,6 +73,7 @@ func TestHostileTextShownAsText(t *testing.T) {
 		rev.hover(t, `[data-test=appraisal-chart]`)
 		rev.run(t, "the chart's tooltip", shows(`[data-test=appraisal-chart] div`, cycleName))
 		rev.clean(t, "the e-file's chart tooltip")
+		rev.shot(t, "org_reviewer-efile-text-not-html")
 		rev.run(t, "vet", chromedp.Click(chromedp.CSS(`[data-test=vet]`)), chromedp.WaitVisible(chromedp.CSS(`[data-test=vettings] [data-test=reasons]`)))
 		rev.clean(t, "a vetting's reasons")
 	})

@@ -5,9 +5,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/chromedp"
 )
 
@@ -52,6 +55,13 @@ func TestJourneys(t *testing.T) {
 		if got := p.text(t, `[data-test=roster]`); !strings.Contains(got, "张伟") || !strings.Contains(got, "李娜") {
 			t.Fatalf("roster %q", got)
 		}
+		// Every column fits an office monitor, 1366 and 1920 wide (issue 23).
+		p.rosterFits(t, 1366)
+		p.atWidth(t, 1920, func() { p.rosterFits(t, 1920) })
+		// One link style: the roster's names are links like every other (no underline until hovered).
+		if got := get(t, p, "link style", chromedp.Evaluate[string](`(() => { const s = getComputedStyle(document.querySelector('[data-test=roster] a.app-link')); return s.textDecorationLine + ' ' + s.color })()`)); got != "none rgb(64, 158, 255)" {
+			t.Fatalf("roster name links: %q", got)
+		}
 		p.shot(t, "org_reviewer-roster")
 
 		// The e-file, then a record added and amended through the dialogs.
@@ -77,6 +87,29 @@ func TestJourneys(t *testing.T) {
 			chromedp.WaitVisible(chromedp.Search(`//div[contains(@class,"content")][contains(.,"已按期报告")]`)))
 		// Its picture is taken by reviewer_vetOneAndASelection, after a reload, with a flag and a vetting.
 
+		// From one cadre to the next, fast: Liu's e-file answers only after
+		// Li's page is shown, and must not replace it (issue 16 item 8).
+		liu := fmt.Sprintf("/api/v1/cadres/%d/efile", s.ids["liu"])
+		p.run(t, "forget earlier timings", void(chromedp.Evaluate[bool](`performance.clearResourceTimings() ?? true`)))
+		paused, release, stop := p.holdRequests(t, "*"+liu)
+		p.run(t, "open Liu", chromedp.Navigate(fmt.Sprintf("%s/#/cadres/%d", s.url, s.ids["liu"])))
+		var held *fetch.EventRequestPaused
+		select {
+		case held = <-paused:
+		case <-time.After(30 * time.Second):
+			t.Fatal("Liu's e-file was never asked for")
+		}
+		p.run(t, "then Li", chromedp.Navigate(fmt.Sprintf("%s/#/cadres/%d", s.url, s.ids["li"])),
+			chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`[data-test=efile][data-cadre="%d"]`, s.ids["li"]))))
+		release(held.RequestID)
+		stop()
+		p.run(t, "Liu's late answer arrives", void(chromedp.Poll[bool](fmt.Sprintf(
+			`performance.getEntriesByType('resource').some((e) => e.name.endsWith(%q) && e.responseEnd > 0)`, liu))))
+		p.state(t) // settled: pending tasks and a frame done
+		if got := p.text(t, `[data-test=efile] .page-title`); !strings.Contains(got, "李娜") || strings.Contains(got, "刘芳") {
+			t.Fatalf("after Liu's late answer the page shows %q, want Li's file", got)
+		}
+
 		// Import: a bad ID number is highlighted in the preview; a good file is previewed, then committed.
 		dir := t.TempDir()
 		header := "姓名,性别,出生日期,身份证号,单位编码,职务,职级,是否一把手,任职时间\n"
@@ -92,9 +125,10 @@ func TestJourneys(t *testing.T) {
 			chromedp.Click(chromedp.CSS(`[data-test=preview]`)),
 			chromedp.WaitVisible(chromedp.CSS(`[data-bad=id_number]`)))
 		p.shot(t, "org_reviewer-import")
-		p.run(t, "import a good file",
-			chromedp.SetUploadFiles(chromedp.CSS(`[data-test=file] input[type=file]`), []string{good}, chromedp.NodeReady),
-			chromedp.WaitVisible(chromedp.Search(`//*[@data-test="chosen"][contains(.,"good.csv")]`)),
+		goodCSV, _ := os.ReadFile(good)
+		p.run(t, "import a good file, dragged and dropped",
+			dropFile(`[data-test=file] .el-upload-dragger`, "good.csv", string(goodCSV)),
+			chromedp.WaitVisible(chromedp.Search(fmt.Sprintf(`//*[@data-test="chosen"][contains(.,"good.csv")][contains(.,"（%d B）")]`, len(goodCSV)))),
 			chromedp.Click(chromedp.CSS(`[data-test=preview]`)),
 			chromedp.WaitVisible(chromedp.CSS(`[data-test=dry-run-ok]`)),
 			chromedp.Click(chromedp.CSS(`[data-test=commit]`)),
@@ -112,6 +146,7 @@ func TestJourneys(t *testing.T) {
 		if !strings.Contains(got, "张伟") || strings.Contains(got, "李娜") {
 			t.Fatalf("evaluator's roster %q", got)
 		}
+		p.rosterFits(t, 1366)
 		p.shot(t, "evaluator-roster")
 		p.run(t, "quick record",
 			chromedp.Click(chromedp.CSS(`[data-test=quick-record]`)),
@@ -127,6 +162,40 @@ func TestJourneys(t *testing.T) {
 		if got := p.text(t, "body"); strings.Contains(got, "李娜") {
 			t.Fatal("the refused page shows the cadre's name")
 		}
+	})
+
+	t.Run("everyone_menusFromPermissions", func(t *testing.T) {
+		// Each role's menu is what GET /api/v1/me's permissions allow (issue 16 item 2).
+		for user, want := range map[string][]string{
+			"rev":   {"干部名册", "名册导入", "考核周期", "任前审核", "问题线索", "修改密码"},
+			"eval":  {"干部名册", "我的考核评价", "修改密码"},
+			"aud":   {"干部查询", "报送问题", "问题线索", "修改密码"},
+			"admin": {"用户管理", "单位管理", "修改密码"},
+			"sec":   {"访问日志", "修改密码"},
+		} {
+			p := b.tab(t)
+			p.signIn(t, user, password)
+			if got := p.menu(t); !slices.Equal(got, want) {
+				t.Fatalf("%s's menu %q, want %q", user, got, want)
+			}
+		}
+		// A role changed by the administrator shows at the next refusal:
+		// a reviewer made an evaluator, still on the vetting page, is
+		// refused, and the menu follows /me at once.
+		s.ids["user:swap"] = id(s.api("admin", "POST", "/api/v1/users", map[string]any{"username": "swap", "password": password,
+			"display_name": "吴调整", "roles": []string{"org_reviewer"}}, 201))
+		p := b.tab(t)
+		p.signIn(t, "swap", password)
+		p.run(t, "vetting page", chromedp.Navigate(fmt.Sprintf("%s/#/vetting?ids=%d", s.url, s.ids["zhang"])),
+			chromedp.WaitVisible(chromedp.Search(`//*[@data-test="vet-cadres"]//*[contains(@class,"el-select__selected-item")][contains(.,"张伟")]`)))
+		u := s.api("admin", "GET", fmt.Sprintf("/api/v1/users/%d", s.ids["user:swap"]), nil, 200)
+		s.api("admin", "PATCH", fmt.Sprintf("/api/v1/users/%d", s.ids["user:swap"]), map[string]any{"roles": []string{"evaluator"},
+			"unit_id": s.ids["finance"], "version": u["version"]}, 200)
+		p.run(t, "refused, and the menu follows",
+			chromedp.Click(chromedp.CSS(`[data-test=vet-batch]`)),
+			chromedp.WaitVisible(chromedp.Search(`//div[contains(@class,"el-alert")][contains(.,"无权")]`)),
+			waitMenu("干部名册", "我的考核评价", "修改密码"))
+		p.run(t, "the page it may no longer use", chromedp.Navigate(s.url+"/#/cycles"), chromedp.WaitVisible(chromedp.CSS(`[data-test=not-found]`)))
 	})
 
 	t.Run("auditor_lookup", func(t *testing.T) {
@@ -147,15 +216,27 @@ func TestJourneys(t *testing.T) {
 	t.Run("admin_usersAndUnits", func(t *testing.T) {
 		p := b.tab(t)
 		p.signIn(t, "admin", password)
-		p.run(t, "users", chromedp.WaitVisible(chromedp.Search(`//div[@data-test="users"]//td[contains(.,"赵评价")]`)))
+		p.run(t, "users", chromedp.WaitVisible(chromedp.Search(`//div[@data-test="users"]//td[contains(.,"赵评价")]`)),
+			// The first administrator is named in Chinese (issue 23).
+			shows(`[data-test=who]`, "系统管理员"), shows(`[data-test=users]`, "系统管理员"))
 		p.shot(t, "admin-users")
-		p.run(t, "new unit",
-			chromedp.Navigate(s.url+"/#/units"),
-			chromedp.WaitVisible(chromedp.CSS(`input[name=unit_name]`)),
-			chromedp.SendKeys(chromedp.CSS(`input[name=unit_name]`), "区审计局"),
+		p.run(t, "units", chromedp.Navigate(s.url+"/#/units"), chromedp.WaitVisible(chromedp.CSS(`input[name=unit_name]`)))
+		// One Idempotency-Key per submission: the same for a retry after a
+		// refusal, a new one for the next unit (issue 16 item 8).
+		keys := p.keysOf(t, "*/api/v1/units", 3,
 			chromedp.SendKeys(chromedp.CSS(`input[name=unit_code]`), "Q0103"),
 			chromedp.Click(chromedp.CSS(`[data-test=save-unit]`)),
-			chromedp.WaitVisible(chromedp.Search(`//span[contains(@class,"el-tree-node__label")][.="区审计局"]`)))
+			chromedp.WaitVisible(chromedp.Search(`//div[contains(@class,"el-form-item__error")]`)),
+			chromedp.SendKeys(chromedp.CSS(`input[name=unit_name]`), "区审计局"),
+			chromedp.Click(chromedp.CSS(`[data-test=save-unit]`)),
+			chromedp.WaitVisible(chromedp.Search(`//span[contains(@class,"el-tree-node__label")][.="区审计局"]`)),
+			chromedp.SendKeys(chromedp.CSS(`input[name=unit_name]`), "区统计局"),
+			chromedp.SendKeys(chromedp.CSS(`input[name=unit_code]`), "Q0104"),
+			chromedp.Click(chromedp.CSS(`[data-test=save-unit]`)),
+			chromedp.WaitVisible(chromedp.Search(`//span[contains(@class,"el-tree-node__label")][.="区统计局"]`)))
+		if keys[0] == "" || keys[0] != keys[1] || keys[2] == keys[1] {
+			t.Fatalf("Idempotency-Keys %q: want the refused submission's key again for its retry, a new one for the next unit", keys)
+		}
 		p.shot(t, "admin-units")
 	})
 
@@ -190,7 +271,16 @@ func TestJourneys(t *testing.T) {
 			chromedp.Click(chromedp.CSS(`[data-test=logout]`)),
 			chromedp.Click(chromedp.Search(`//div[contains(@class,"el-message-box")]//button[contains(.,"退出")]`)),
 			chromedp.WaitVisible(chromedp.CSS(`input[name=username]`)))
-		p.signIn(t, "rev", "a-new-long-password")
+		// Signing out forgets what was read (units, vocabulary): signed in
+		// again in the same page, a unit added meanwhile is offered.
+		s.api("admin", "POST", "/api/v1/units", map[string]any{"name": "区医保局", "code": "Q0105", "parent_id": s.ids["district"]}, 201)
+		p.run(t, "sign in again in the same page",
+			chromedp.SendKeys(chromedp.CSS(`input[name=username]`), "rev"),
+			chromedp.SendKeys(chromedp.CSS(`input[name=password]`), "a-new-long-password"),
+			chromedp.Click(chromedp.CSS(`[data-test=login]`)),
+			chromedp.WaitVisible(chromedp.CSS(`[data-test=roster]`)),
+			chromedp.Click(chromedp.CSS(`[data-test=unit-filter] .el-select__wrapper`), chromedp.NodeVisible),
+			shows(`.el-select__popper .el-tree`, "区医保局"))
 		// 31 idle minutes, without waiting them: the last activity is moved back.
 		p.run(t, "idle sign-out",
 			chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
