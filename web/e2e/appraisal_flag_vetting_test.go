@@ -70,14 +70,14 @@ func flagAppraisalVettingJourneys(t *testing.T, s *server, b *browser) {
 			chromedp.WaitVisible(chromedp.Search(`//*[@data-test="history"][contains(.,"待核查 → 核查中")][contains(.,"已立案核查")][contains(.,"aud")]`)))
 		p.run(t, "the department's list",
 			chromedp.Navigate(s.url+"/#/flags"),
+			chromedp.WaitNotVisible(chromedp.CSS(`[data-test=flag-detail]`)),
+			chromedp.WaitNotVisible(chromedp.CSS(`.el-overlay`)),
 			chromedp.WaitVisible(chromedp.Search(`//div[@data-test="flags"]//td[contains(.,"核查中")]`)))
+		p.shot(t, "auditor-flags")
 		// Filtered by a cadre picked by name (the look-up), not by a number nobody knows.
 		p.run(t, "filter by a cadre's name",
-			chromedp.Click(chromedp.CSS(`[data-test=flag-cadre] .el-select__wrapper`), chromedp.NodeVisible),
-			chromedp.SendKeys(chromedp.CSS(`[data-test=flag-cadre] input`), "张伟"),
-			chromedp.Click(chromedp.Search(`//div[contains(@class,"el-select__popper")][not(contains(@style,"display: none"))]//li[contains(.,"张伟")]`), chromedp.NodeVisible),
+			pickByName(`[data-test=flag-cadre]`, "张伟", "张伟"),
 			chromedp.WaitVisible(chromedp.Search(`//div[@data-test="flags"]//*[contains(@class,"el-table__empty-text")]`)))
-		p.shot(t, "auditor-flags")
 	})
 
 	rev := b.tab(t)
@@ -237,18 +237,7 @@ func flagAppraisalVettingJourneys(t *testing.T, s *server, b *browser) {
 		if !strings.Contains(got, "张伟") || !strings.Contains(got, "基本称职") || !strings.Contains(got, "刘芳") {
 			t.Fatalf("batch %q: want Zhang's low grade and Liu's sanction", got)
 		}
-		// Names are links in the one style (issue 23 item 7).
-		if got := get(t, rev, "link style", chromedp.Evaluate[string](`[...document.querySelectorAll('[data-test=batch] a')].map((a) => { const s = getComputedStyle(a); return s.textDecorationLine + ' ' + s.color }).filter((v, i, all) => all.indexOf(v) === i).join('|')`)); got != "none rgb(64, 158, 255)" {
-			t.Fatalf("batch vetting's links: %q", got)
-		}
-		// A cadre added by name, as people know them, not by number.
-		rev.run(t, "add Li by name and vet again",
-			chromedp.Click(chromedp.CSS(`[data-test=vet-cadres] .el-select__wrapper`), chromedp.NodeVisible),
-			chromedp.SendKeys(chromedp.CSS(`[data-test=vet-cadres] input`), "李娜"),
-			chromedp.Click(chromedp.Search(`//div[contains(@class,"el-select__popper")][not(contains(@style,"display: none"))]//li[contains(.,"李娜")][contains(.,"区教育局")]`), chromedp.NodeVisible),
-			chromedp.WaitVisible(chromedp.Search(`//*[@data-test="vet-cadres"]//*[contains(@class,"el-select__selected-item")][contains(.,"李娜")]`)),
-			chromedp.Click(chromedp.CSS(`[data-test=vet-batch]`)),
-			shows(`[data-test=batch]`, "李娜"))
+		batchLinksAndNames(t, rev)
 		rev.shot(t, "org_reviewer-vetting")
 		rev.run(t, "the cycle behind a reason",
 			chromedp.Click(chromedp.Search(fmt.Sprintf(`//div[@data-test="batch"]//a[contains(.,"考核周期 #%d")]`, cycleID))),
