@@ -6,6 +6,19 @@
 import { reactive, ref, type UnwrapNestedRefs } from 'vue'
 import { ApiError, describe } from '../api/client'
 
+/**
+ * A random Idempotency-Key (a version 4 UUID). crypto.randomUUID exists only
+ * in secure contexts (HTTPS, localhost); an office intranet served over
+ * plain HTTP has crypto.getRandomValues alone.
+ */
+export function newKey(): string {
+  const b = crypto.getRandomValues(new Uint8Array(16))
+  b[6] = (b[6] & 0x0f) | 0x40
+  b[8] = (b[8] & 0x3f) | 0x80
+  const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('')
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`
+}
+
 /** The form field a detail names: "roles[1]" is the field "roles"; "scores.ability" stays as it is. */
 export const fieldOf = (f: string) => f.replace(/\[\d+\]$/, '')
 
@@ -21,7 +34,7 @@ export function useForm<F extends object>(initial: () => F) {
     Object.assign(form, initial(), values)
     errors.value = {}
     message.value = ''
-    key = crypto.randomUUID()
+    key = newKey()
   }
   /** Shows why a request failed, field by field. */
   function fail(e: unknown) {
@@ -31,13 +44,13 @@ export function useForm<F extends object>(initial: () => F) {
   /** Sends the form with fn, given the submission's key; answers whether it succeeded. */
   async function submit(fn: (idempotencyKey: string) => Promise<unknown>): Promise<boolean> {
     if (busy.value) return false
-    if (!key) key = crypto.randomUUID()
+    if (!key) key = newKey()
     busy.value = true
     errors.value = {}
     message.value = ''
     try {
       await fn(key)
-      key = crypto.randomUUID()
+      key = newKey()
       return true
     } catch (e) {
       fail(e)
