@@ -280,6 +280,7 @@ var catalogue = []struct{ key, zh, en string }{
 	{key: "wrong username or password", zh: "用户名或密码错误"},
 	{key: "the token is missing, invalid, expired or revoked", zh: "未登录，或登录凭据无效、已过期、已注销，请重新登录"},
 	{key: "登录失败次数过多，请于 %s (%s) 后再试", en: "too many failed sign-ins; try again after %s (%s)"},
+	{key: "北京时间", en: "Beijing time"},
 	{key: "too many requests of this kind (%s): at most %d a minute; try again in %d s", zh: "此类请求（%s）过于频繁：每分钟最多 %d 次，请于 %d 秒后再试"},
 	{key: "look-ups by ID number", zh: "按身份证号查询"},
 	{key: "logins", zh: "登录"},

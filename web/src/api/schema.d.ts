@@ -1319,6 +1319,19 @@ export interface components {
             token: string;
             user: components["schemas"]["sessionUser"];
         };
+        meResponse: {
+            /** Format: int64 */
+            cadre_id?: number | null;
+            department?: string | null;
+            display_name: string;
+            /** Format: int64 */
+            id: number;
+            permissions: string[];
+            roles: string[];
+            /** Format: int64 */
+            unit_id?: number | null;
+            username: string;
+        };
         overrideRequest: {
             /** Format: int64 */
             cadre_id: number;
@@ -2898,7 +2911,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["sessionUser"];
+                    "application/json": components["schemas"]["meResponse"];
                 };
             };
             400: components["responses"]["BadRequest"];
