@@ -66,6 +66,10 @@ var catalogue = []struct{ key, zh, en string }{
 	{key: "unit code %q is taken", zh: "单位编码 %q 已被使用"},
 	{key: "no unit has id %d", zh: "没有编号为 %d 的单位"},
 	{key: "the unit tree is too deep under this parent", zh: "该上级单位下的层级过深"},
+	{key: "unit %d is this unit or one of its sub-units: a unit cannot be moved under itself", zh: "单位 %d 是本单位或其下级单位：不能把单位调整到自身之下"},
+	{key: "unit %d is disabled and takes no new sub-units", zh: "单位 %d 已停用，不能再增设或调入下级单位"},
+	{key: "the parent unit %d is disabled: enable it first, or move this unit elsewhere", zh: "上级单位 %d 已停用：请先启用上级单位，或将本单位调整到其他单位之下"},
+	{key: "%d units under this one are enabled: move or disable them first", zh: "本单位下仍有 %d 个单位在用：请先调整或停用这些下级单位"},
 
 	// Cadres and the roster import.
 	{key: "cadre not found", zh: "干部不存在"},

@@ -81,7 +81,7 @@ func New(db *gorm.DB, c Config) (*Set, error) {
 	appraisals := appraisal.New(db, audit, cadres, c.Now, c.Location)
 	return &Set{
 		DB: db, Logger: c.Logger, Keys: keys, Audit: audit, Accounts: acc,
-		Units:       unit.New(db, audit),
+		Units:       unit.New(db, audit).WithClock(c.Now),
 		Cadres:      cadres,
 		Records:     records,
 		EFiles:      efile.New(db, cadres, records, appraisals, c.Location, c.Now).WithIntegrity(flags, vettings),
