@@ -155,3 +155,22 @@ func (s *Service) List(ctx context.Context, f Filter) ([]models.Unit, int64, err
 	err := q.Order("id DESC").Offset(f.Page.Offset()).Limit(f.Page.Size).Find(&out).Error
 	return out, total, err
 }
+
+// Admits checks a unit id given for a new member of the unit, a cadre or
+// an evaluator (SPEC section 5): the unit must exist and not be disabled.
+// A fault is added to v on field; only a failing query is returned. A
+// member already in a disabled unit stays there with its history; this is
+// asked only when one joins it.
+func Admits(ctx context.Context, db *gorm.DB, v *errs.Validation, field string, id int64) error {
+	var u models.Unit
+	err := models.Get(ctx, db).Select("id", "disabled").Where("id = ?", id).First(&u).Error
+	switch {
+	case models.IsNotFound(err):
+		v.Add(field, "no unit has id %d", id)
+	case err != nil:
+		return err
+	case u.Disabled:
+		v.Add(field, "unit %d is disabled and takes no new cadres or evaluators", id)
+	}
+	return nil
+}
