@@ -30,14 +30,20 @@ type Change struct {
 // the change in its history, all in one transaction with the request's
 // access-log entry.
 //
-// A move rewrites the materialised path of the unit and of every unit
-// under it with one UPDATE, so an evaluator's scope, derived from paths at
-// each request, follows at once. Two moves must not cross (A under B while
-// B goes under A): each locks the unit it moves and its new parent before it
-// checks anything, and its UPDATE locks the whole subtree it rewrites, so
-// two moves that could cross wait for each other (or one is chosen as a
-// deadlock victim and retried by the transaction) and the second one checks
-// the tree the first one left. On SQLite the single writer serializes them.
+// A move rewrites the materialised path of the unit and of every unit under
+// it with one UPDATE, so an evaluator's scope, derived from paths at each
+// request, follows at once.
+//
+// Two changes of the tree must not interleave: a move of A under B racing
+// a move of B under A would each pass a check read before the other
+// commits, and leave a cycle. So every move, disabling or enabling (and
+// every new sub-unit) first takes the tree's lock, a row it writes
+// (models.TakeLock): they run one after the other on MySQL, and on Galera
+// the later of two on two nodes fails certification and is retried. Each
+// then reads the rows it checks FOR UPDATE, i.e. as they are now, not as a
+// snapshot taken earlier in the transaction. A rename takes no lock: names
+// are no part of the tree, and its own row is written anyway. On SQLite
+// the single writer serializes all of it.
 //
 // Sub-units: no enabled unit lies under a disabled one. Disabling a unit
 // with enabled sub-units is a conflict (move or disable them first);
@@ -65,6 +71,11 @@ func (s *Service) Update(ctx context.Context, actor *models.User, id int64, c Ch
 }
 
 func (s *Service) update(ctx context.Context, actor *models.User, id int64, c Change) (*models.Unit, error) {
+	if c.Move || c.Disabled != nil {
+		if err := models.TakeLock(ctx, s.db, treeLock); err != nil {
+			return nil, err
+		}
+	}
 	u, parent, err := s.lockPair(ctx, id, c)
 	if err != nil {
 		return nil, err
@@ -126,36 +137,11 @@ func (s *Service) update(ctx context.Context, actor *models.User, id int64, c Ch
 	return models.FindUnit(ctx, s.db, id)
 }
 
-// lockPair reads and locks the unit and the parent whose state matters: the
-// new one when it moves (both rows in one statement, in id order, so two
-// moves of the same pair queue up instead of deadlocking), its current one
-// when it is enabled again. A unit that does not exist is 404; a new parent
-// that does not, 400 on parent_id.
+// lockPair reads the unit and the parent whose state matters, with their
+// rows locked: the new one when it moves, its current one when it is
+// enabled again. A unit that does not exist is 404; a new parent that does
+// not, 400 on parent_id.
 func (s *Service) lockPair(ctx context.Context, id int64, c Change) (*models.Unit, *models.Unit, error) {
-	if c.Move && c.ParentID != nil {
-		var rows []models.Unit
-		err := models.Get(ctx, s.db).Clauses(clause.Locking{Strength: "UPDATE"}).
-			Where("id IN ?", []int64{id, *c.ParentID}).Order("id").Find(&rows).Error
-		if err != nil {
-			return nil, nil, err
-		}
-		var u, parent *models.Unit
-		for i := range rows {
-			if rows[i].ID == id {
-				u = &rows[i]
-			}
-			if rows[i].ID == *c.ParentID {
-				parent = &rows[i]
-			}
-		}
-		if u == nil {
-			return nil, nil, ErrNotFound
-		}
-		if parent == nil {
-			return nil, nil, errs.Invalid("parent_id", "no unit has id %d", *c.ParentID)
-		}
-		return u, parent, nil
-	}
 	u, err := s.locked(ctx, id)
 	if err != nil {
 		return nil, nil, err
@@ -163,11 +149,22 @@ func (s *Service) lockPair(ctx context.Context, id int64, c Change) (*models.Uni
 	if u == nil {
 		return nil, nil, ErrNotFound
 	}
-	var parent *models.Unit
-	if !c.Move && u.ParentID != nil && u.Disabled && c.Disabled != nil && !*c.Disabled {
-		if parent, err = s.locked(ctx, *u.ParentID); err != nil {
-			return nil, nil, err
-		}
+	var parentID *int64
+	switch {
+	case c.Move:
+		parentID = c.ParentID
+	case u.Disabled && c.Disabled != nil && !*c.Disabled:
+		parentID = u.ParentID
+	}
+	if parentID == nil {
+		return u, nil, nil
+	}
+	parent, err := s.locked(ctx, *parentID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if parent == nil {
+		return nil, nil, errs.Invalid("parent_id", "no unit has id %d", *parentID)
 	}
 	return u, parent, nil
 }

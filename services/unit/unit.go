@@ -55,6 +55,9 @@ var codeRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
 // maxPath is the longest materialised path the column holds.
 const maxPath = 512
 
+// treeLock is the lock every change of the tree's shape or states takes.
+const treeLock = "unit_tree"
+
 // Create adds a unit under its parent (or at the root). A disabled parent
 // takes no new sub-units.
 func (s *Service) Create(ctx context.Context, in NewUnit) (*models.Unit, error) {
@@ -72,9 +75,13 @@ func (s *Service) Create(ctx context.Context, in NewUnit) (*models.Unit, error) 
 		db := models.Get(ctx, s.db)
 		parentPath := "/"
 		if in.ParentID != nil {
-			// Locked, so that a move of the parent waits for this unit
-			// to be written under the parent's current path, or this
-			// waits for the move and reads the new one.
+			// Under the tree's lock (change.go), so that a move of the
+			// parent waits for this unit to be written under the
+			// parent's current path, or this waits for the move and
+			// reads the new one.
+			if err := models.TakeLock(ctx, s.db, treeLock); err != nil {
+				return err
+			}
 			p, err := s.locked(ctx, *in.ParentID)
 			if err != nil {
 				return err
@@ -102,8 +109,9 @@ func (s *Service) Create(ctx context.Context, in NewUnit) (*models.Unit, error) 
 	return u, err
 }
 
-// locked reads unit id and locks its row until the transaction ends
-// (MySQL; SQLite's writers are serialized already); nil when there is none.
+// locked reads unit id as it is now, locking its row until the transaction
+// ends (MySQL; SQLite's writers are serialized already); nil when there is
+// none.
 func (s *Service) locked(ctx context.Context, id int64) (*models.Unit, error) {
 	var u models.Unit
 	err := models.Get(ctx, s.db).Clauses(clause.Locking{Strength: "UPDATE"}).Where("id = ?", id).First(&u).Error
