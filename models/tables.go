@@ -7,7 +7,7 @@ package models
 // test of models/migrations). A new model is added here.
 func Tables() []any {
 	return []any{
-		&Unit{}, &Cadre{}, &User{}, &UserRole{}, &RevokedToken{}, &LoginThrottle{},
+		&Unit{}, &UnitChange{}, &NamedLock{}, &Cadre{}, &User{}, &UserRole{}, &RevokedToken{}, &LoginThrottle{},
 		&AccessEntry{}, &ChainHead{}, &Record{}, &Idempotency{},
 		&AppraisalCycle{}, &AppraisalAssignment{}, &Appraisal{}, &AppraisalResult{},
 		&Flag{}, &FlagEvent{}, &Vetting{},

@@ -41,6 +41,10 @@ func TestLRMXImportRules(t *testing.T) {
 	w := newFlagWorld(t) // 张三 (a, 1980-01-01) and 李四 (b) are on file
 	unit := map[string]string{"unit_id": fmt.Sprint(w.unitA)}
 	newID := idFor("19850607", 11)
+	closed := models.Unit{Name: "撤并的单位", Code: "closed-1", Path: "/", Version: 1, Disabled: true}
+	if err := w.db.Create(&closed).Error; err != nil {
+		t.Fatal(err)
+	}
 	badCheck := newID[:17] + string("0123456789X"[(strings.IndexByte("0123456789X", newID[17])+1)%11])
 	cases := []struct {
 		name   string
@@ -73,6 +77,7 @@ func TestLRMXImportRules(t *testing.T) {
 		{"newWithoutPosition", "x.lrmx", form("王五", newID, "XianRenZhiWu", ""), unit, "files[x.lrmx].XianRenZhiWu"},
 		{"newWithoutUnit", "x.lrmx", form("王五", newID), nil, "unit_id"},
 		{"unknownUnit", "x.lrmx", form("王五", newID), map[string]string{"unit_id": "9999"}, "unit_id"},
+		{"disabledUnit", "x.lrmx", form("王五", newID), map[string]string{"unit_id": fmt.Sprint(closed.ID)}, "unit_id"},
 		{"unitNotANumber", "x.lrmx", form("王五", newID), map[string]string{"unit_id": "A"}, "unit_id"},
 		{"dryRunNotABoolean", "x.lrmx", form("王五", newID), map[string]string{"dry_run": "maybe"}, "dry_run"},
 		{"notAnLRMXName", "x.txt", form("王五", newID), unit, "files[x.txt]"},

@@ -66,6 +66,11 @@ var catalogue = []struct{ key, zh, en string }{
 	{key: "unit code %q is taken", zh: "单位编码 %q 已被使用"},
 	{key: "no unit has id %d", zh: "没有编号为 %d 的单位"},
 	{key: "the unit tree is too deep under this parent", zh: "该上级单位下的层级过深"},
+	{key: "unit %d is this unit or one of its sub-units: a unit cannot be moved under itself", zh: "单位 %d 是本单位或其下级单位：不能把单位调整到自身之下"},
+	{key: "unit %d is disabled and takes no new sub-units", zh: "单位 %d 已停用，不能再增设或调入下级单位"},
+	{key: "unit %d is disabled and takes no new cadres or evaluators", zh: "单位 %d 已停用，不能再新增或调入干部、评价人员"},
+	{key: "the parent unit %d is disabled: enable it first, or move this unit elsewhere", zh: "上级单位 %d 已停用：请先启用上级单位，或将本单位调整到其他单位之下"},
+	{key: "%d units under this one are enabled: move or disable them first", zh: "本单位下仍有 %d 个单位在用：请先调整或停用这些下级单位"},
 
 	// Cadres and the roster import.
 	{key: "cadre not found", zh: "干部不存在"},
@@ -177,6 +182,7 @@ var catalogue = []struct{ key, zh, en string }{
 	{key: "须为“是”或“否”（现为“%s”）", en: "must be 是 or 否 (it is \"%s\")"},
 	{key: "必填：填写单位的编码", en: "is required: the unit's code"},
 	{key: "没有编码为“%s”的单位", en: "no unit has the code \"%s\""},
+	{key: "编码为“%s”的单位已停用，不能再新增或调入干部", en: "the unit with the code \"%s\" is disabled and takes no new cadres"},
 	{key: "%s is an old .xls workbook or a password-protected one; save it as .xlsx or CSV without a password", zh: "%s 是旧版 .xls 工作簿或设有密码；请另存为不设密码的 .xlsx 或 CSV"},
 	{key: "%s is not a text file; upload an .xlsx or CSV file", zh: "%s 不是文本文件；请上传 .xlsx 或 CSV 文件"},
 	{key: "第 %d 行的 %s 列（第 %d 列）有内容，名册最多 %d 列；请删去多余的列后重新上传", en: "row %d has content in column %s (column %d), but a roster has at most %d columns; delete the extra columns and upload again"},

@@ -22,6 +22,8 @@ var allowed = map[string][]string{
 	"POST /api/v1/units":                              {"admin"},
 	"GET /api/v1/units":                               {"admin", "org_reviewer", "evaluator", "auditor"},
 	"GET /api/v1/units/:id":                           {"admin", "org_reviewer", "evaluator", "auditor"},
+	"PATCH /api/v1/units/:id":                         {"admin"},
+	"GET /api/v1/units/:id/history":                   {"admin", "org_reviewer"},
 	"GET /api/v1/access-log":                          {"security_auditor"},
 	"POST /api/v1/cadres":                             {"org_reviewer"},
 	"GET /api/v1/cadres":                              {"org_reviewer", "evaluator", "auditor"},

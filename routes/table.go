@@ -93,8 +93,13 @@ func (h *handlers) table() []route {
 
 		{Method: "POST", Path: "/api/v1/units", Summary: "Create a unit (Idempotency-Key accepted)", Op: jsonOp(h.createUnit), Status: 201, Idempotent: true},
 		{Method: "GET", Path: "/api/v1/units", Summary: "List units", Op: readOp(h.listUnits),
-			Query: pagedQuery(param{"parent_id", "integer", "only this unit and every unit under it"})},
+			Query: pagedQuery(param{"parent_id", "integer", "only this unit and every unit under it"},
+				param{"disabled", "boolean", "only disabled units, or only the others (default: both)"})},
 		{Method: "GET", Path: "/api/v1/units/:id", Summary: "Read a unit", Op: readOp(h.getUnit)},
+		{Method: "PATCH", Path: "/api/v1/units/:id", Summary: "Rename, move (with its sub-units; parent_id null: to the root) or disable a unit (with version)",
+			Op: jsonOp(h.updateUnit)},
+		{Method: "GET", Path: "/api/v1/units/:id/history", Summary: "A unit's changes, newest first: who, when, name, parent and state before and after",
+			Op: readOp(h.unitHistory), Query: pagedQuery()},
 
 		{Method: "GET", Path: "/api/v1/access-log", Summary: "List access-log entries", Op: readOp(h.listAccessLog), Query: pagedQuery(
 			param{"actor_id", "integer", "entries of this user"},

@@ -86,7 +86,7 @@ func New(db *gorm.DB, c Config) (*Set, error) {
 	profiles := profile.New(db, audit, cadres, c.Now)
 	return &Set{
 		DB: db, Logger: c.Logger, Keys: keys, Audit: audit, Accounts: acc,
-		Units:       unit.New(db, audit),
+		Units:       unit.New(db, audit).WithClock(c.Now),
 		Cadres:      cadres,
 		Records:     records,
 		EFiles:      efile.New(db, cadres, records, appraisals, c.Location, c.Now).WithIntegrity(flags, vettings).WithProfiles(profiles),

@@ -183,9 +183,10 @@ type tableRows struct {
 	rows []string
 }
 
-// rowsOf reads every row of every model's table. Given what an earlier
-// call read, it reads the same columns: a migration may add columns, and
-// the rows keep the values of those they had.
+// rowsOf reads every row of every model's table that the database has (a
+// table a later migration adds is not there before it). Given what an
+// earlier call read, it reads the same columns: a migration may add
+// columns, and the rows keep the values of those they had.
 func rowsOf(t *testing.T, db *gorm.DB, earlier map[string]tableRows) map[string]tableRows {
 	t.Helper()
 	tables, err := modelTables()

@@ -11,6 +11,7 @@ import (
 	"efile/services/cadre"
 	"efile/services/errs"
 	"efile/services/profile"
+	"efile/services/unit"
 	"efile/services/vocab"
 )
 
@@ -74,12 +75,14 @@ func (s *Service) Import(ctx context.Context, viewer *models.User, up Upload) (*
 		return nil, err
 	}
 	if up.UnitID != nil {
-		var n int64
-		if err := models.Get(ctx, s.db).Model(&models.Unit{}).Where("id = ?", *up.UnitID).Count(&n).Error; err != nil {
+		// The unit of cadres not yet on file: it must exist and take new
+		// cadres (SPEC 5), the one rule for every new member of a unit.
+		v := &errs.Validation{}
+		if err := unit.Admits(ctx, s.db, v, "unit_id", *up.UnitID); err != nil {
 			return nil, err
 		}
-		if n == 0 {
-			return nil, errs.Invalid("unit_id", "no unit has id %d", *up.UnitID)
+		if err := v.Err(); err != nil {
+			return nil, err
 		}
 	}
 	run := s.log.Tx
