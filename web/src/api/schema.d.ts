@@ -765,6 +765,30 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
+        /**
+         * Rename, move (with its sub-units; parent_id null: to the root) or disable a unit (with version)
+         * @description Who may use it: admin.
+         */
+        patch: operations["patchUnitsById"];
+        trace?: never;
+    };
+    "/api/v1/units/{id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A unit's changes, newest first: who, when, name, parent and state before and after
+         * @description Who may use it: admin, org_reviewer.
+         */
+        get: operations["getUnitsByIdHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
         patch?: never;
         trace?: never;
     };
@@ -1570,15 +1594,45 @@ export interface components {
             comment: string;
             scores: components["schemas"]["scoresBody"];
         };
+        unitChangeResponse: {
+            actor: string;
+            /** Format: int64 */
+            actor_id: number;
+            /** Format: date-time */
+            at: string;
+            /** Format: int64 */
+            id: number;
+            new_disabled: boolean;
+            new_name: string;
+            /** Format: int64 */
+            new_parent_id?: number | null;
+            old_disabled: boolean;
+            old_name: string;
+            /** Format: int64 */
+            old_parent_id?: number | null;
+            /** Format: int64 */
+            unit_id: number;
+            version: number;
+        };
+        unitChangeResponseList: {
+            items: components["schemas"]["unitChangeResponse"][];
+            page: number;
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
         unitResponse: {
             code: string;
             /** Format: date-time */
             created_at: string;
+            disabled: boolean;
             /** Format: int64 */
             id: number;
             name: string;
             /** Format: int64 */
             parent_id?: number | null;
+            /** Format: date-time */
+            updated_at: string;
             version: number;
         };
         unitResponseList: {
@@ -1609,6 +1663,13 @@ export interface components {
         updateFlagRequest: {
             note: string;
             status: string;
+            version: number;
+        };
+        updateUnitRequest: {
+            disabled?: boolean | null;
+            name?: string | null;
+            /** Format: int64 */
+            parent_id?: number | null;
             version: number;
         };
         updateUserRequest: {
@@ -3239,6 +3300,8 @@ export interface operations {
                 page_size?: number;
                 /** @description only this unit and every unit under it */
                 parent_id?: number;
+                /** @description only disabled units, or only the others (default: both) */
+                disabled?: boolean;
             };
             header?: never;
             path?: never;
@@ -3314,6 +3377,73 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["unitResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    patchUnitsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["updateUnitRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["unitResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getUnitsByIdHistory: {
+        parameters: {
+            query?: {
+                /** @description page number, from 1 (default 1) */
+                page?: number;
+                /** @description items per page (default 50; above 200 is clamped to 200) */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["unitChangeResponseList"];
                 };
             };
             400: components["responses"]["BadRequest"];
