@@ -79,17 +79,27 @@ type verifyResponse struct {
 	Checked    int64  `json:"checked"`
 	Pending    int64  `json:"pending"`
 	FirstBadID *int64 `json:"first_bad_id"`
-	HeadHash   string `json:"head_hash"`
-	HeadSeq    int64  `json:"head_seq"`
-	Head       string `json:"head"` // head_hash@head_seq, ready to copy elsewhere
-	Reason     string `json:"reason,omitempty"`
+	// FirstBadSeq is the seq of the first bad entry, when it has one (a
+	// pending entry has none).
+	FirstBadSeq *int64 `json:"first_bad_seq"`
+	HeadHash    string `json:"head_hash"`
+	HeadSeq     int64  `json:"head_seq"`
+	Head        string `json:"head"` // head_hash@head_seq, ready to copy elsewhere
+	// Problem is what is wrong, as a code (accesslog.Problem*); Reason
+	// says it for people, in the caller's language.
+	Problem string `json:"problem,omitempty"`
+	Reason  string `json:"reason,omitempty"`
 	// MACsChecked: entry MACs were checked (the data key was at hand);
-	// false: only the hash chain was.
-	MACsChecked bool `json:"macs_checked"`
+	// false: only the hash chain was. MACsFrom is the first seq whose MAC
+	// was checked.
+	MACsChecked bool  `json:"macs_checked"`
+	MACsFrom    int64 `json:"macs_from"`
 }
 
 func toVerifyResponse(v *accesslog.Verdict) verifyResponse {
-	return verifyResponse(*v)
+	return verifyResponse{OK: v.OK, Checked: v.Checked, Pending: v.Pending, FirstBadID: v.FirstBadID, FirstBadSeq: v.FirstBadSeq,
+		HeadHash: v.HeadHash, HeadSeq: v.HeadSeq, Head: v.Head, Problem: v.Problem, Reason: v.Reason,
+		MACsChecked: v.MACsChecked, MACsFrom: v.MACsFrom}
 }
 
 type verifyQuery struct {
@@ -109,7 +119,11 @@ func (h *handlers) verifyAccessLog(c *gin.Context, in *verifyQuery) (verifyRespo
 	if err != nil {
 		return verifyResponse{}, err
 	}
-	return toVerifyResponse(v), nil
+	out := toVerifyResponse(v)
+	if !v.OK {
+		out.Reason = localize(printerFor(c), v.Msg)
+	}
+	return out, nil
 }
 
 // bounded keeps a bound within the years a database stores (0001–9999): a

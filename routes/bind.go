@@ -22,8 +22,9 @@ import (
 //	             that does not exist (an int64 field);
 //	query:"name" a query parameter, absent when empty; its Go type says how
 //	             it is read, and a value that does not read is a 400 naming
-//	             the parameter: string (a one-line text, under SPEC 3's
-//	             text rule: services/text),
+//	             the parameter: string (a text under SPEC 3's text rule,
+//	             services/text: one line, but for the multi-line names
+//	             of text.Multiline, such as reason),
 //	             *bool (true or false), *int64 (a positive integer: an id),
 //	             *int (an integer, within min:"…" and max:"…" when given);
 //	doc:"…"      what the parameter means, for the document.
@@ -81,7 +82,11 @@ func bindings(t reflect.Type) []binding {
 // bind fills dst's path and query fields from the request: the path first
 // (an id that is not one answers 404 before any parameter is judged), then
 // every query parameter, all of whose faults answer one 400.
-func bind(c *gin.Context, dst any) error {
+func bind(c *gin.Context, dst any) error { return bindFrom(c, dst, c.Query) }
+
+// bindFrom is bind with the query parameters read by value (an upload's
+// form fields first, then its query parameters).
+func bindFrom(c *gin.Context, dst any, value func(string) string) error {
 	v := reflect.ValueOf(dst).Elem()
 	bs := bindings(v.Type())
 	for _, b := range bs {
@@ -95,7 +100,10 @@ func bind(c *gin.Context, dst any) error {
 	}
 	fault := &errs.Validation{}
 	for _, b := range bs {
-		if s := c.Query(b.query); b.query != "" && s != "" {
+		if b.query == "" {
+			continue
+		}
+		if s := value(b.query); s != "" {
 			b.set(fault, v.FieldByIndex(b.index), s)
 		}
 	}
@@ -113,7 +121,7 @@ var (
 func (b *binding) set(fault *errs.Validation, f reflect.Value, s string) {
 	switch b.kind {
 	case typeString:
-		s, fe := text.Normalize(s, false)
+		s, fe := text.Normalize(s, text.Multiline(b.query))
 		if fe.Kind != text.OK {
 			fault.Add(b.query, "%s", fe.Msg())
 			return

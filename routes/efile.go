@@ -9,6 +9,7 @@ import (
 
 type efileResponse struct {
 	Cadre         cadreResponse            `json:"cadre"`
+	Profile       profileResponse          `json:"profile"`
 	RecordCounts  map[string]int64         `json:"record_counts"`
 	RecentRecords []recordResponse         `json:"recent_records"`
 	Appraisals    []efileAppraisalResponse `json:"appraisals"`
@@ -37,7 +38,7 @@ type efileVettingResponse struct {
 }
 
 func toEFileResponse(f *efile.File, cd cadreResponse) efileResponse {
-	out := efileResponse{Cadre: cd, RecordCounts: f.RecordCounts,
+	out := efileResponse{Cadre: cd, Profile: toProfileResponse(f.Profile), RecordCounts: f.RecordCounts,
 		RecentRecords: make([]recordResponse, len(f.RecentRecords)), Appraisals: make([]efileAppraisalResponse, len(f.Appraisals)),
 		FlagSummary: efileFlagSummary(f.FlagSummary), Vettings: make([]efileVettingResponse, len(f.Vettings))}
 	for i := range f.RecentRecords {

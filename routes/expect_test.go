@@ -33,6 +33,12 @@ var allowed = map[string][]string{
 	"POST /api/v1/units":    {"admin"},
 	"GET /api/v1/units":     {"admin", "org_reviewer", "evaluator", "auditor"},
 	"GET /api/v1/units/:id": {"admin", "org_reviewer", "evaluator", "auditor"},
+	// SPEC 5: units change with institutional reforms, by the
+	// administrator; a unit's history is read by the administrator and by
+	// the organization department, which reads old records under former
+	// names (the SPEC names no reader: docs/decisions.md).
+	"PATCH /api/v1/units/:id":       {"admin"},
+	"GET /api/v1/units/:id/history": {"admin", "org_reviewer"},
 
 	// SPEC 11: the access log is the security auditor's, and nothing else is.
 	"GET /api/v1/access-log":        {"security_auditor"},
@@ -55,6 +61,13 @@ var allowed = map[string][]string{
 	// SPEC 10: the e-file is the reviewer's.
 	"GET /api/v1/cadres/:id/efile":      {"org_reviewer"},
 	"GET /api/v1/cadres/:id/efile.xlsx": {"org_reviewer"},
+
+	// SPEC 16: the profile and the appointment form are the reviewer's;
+	// evaluators and auditors never see the profile.
+	"GET /api/v1/cadres/:id/profile":               {"org_reviewer"},
+	"PUT /api/v1/cadres/:id/profile":               {"org_reviewer"},
+	"GET /api/v1/cadres/:id/appointment-form.lrmx": {"org_reviewer"},
+	"POST /api/v1/cadres/import-lrmx":              {"org_reviewer"},
 
 	// SPEC 8: the source departments file and change their flags; the
 	// reviewer reads every flag and the summary. (The organization

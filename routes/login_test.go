@@ -144,8 +144,31 @@ func TestLockoutMessageInConfiguredZone(t *testing.T) {
 		until = until.Truncate(time.Minute).Add(time.Minute)
 	}
 	msg := r.JSON()["error"].(map[string]any)["message"].(string)
-	if wantMsg := "登录失败次数过多，请于 " + until.Format("2006-01-02 15:04") + " (Asia/Shanghai) 后再试"; msg != wantMsg {
+	if wantMsg := "登录失败次数过多，请于 " + until.Format("2006-01-02 15:04") + " (北京时间) 后再试"; msg != wantMsg {
 		t.Fatalf("message %q, want %q", msg, wantMsg)
+	}
+	en := a.raw("POST", "/api/v1/auth/login", "", strings.NewReader(`{"username":"admin","password":"`+testPassword+`"}`),
+		map[string]string{"Content-Type": "application/json", "Accept-Language": "en"})
+	want(t, en, 429, "rate_limited")
+	if msg, wantMsg := en.JSON()["error"].(map[string]any)["message"].(string), "too many failed sign-ins; try again after "+until.Format("2006-01-02 15:04")+" (Beijing time)"; msg != wantMsg {
+		t.Fatalf("English message %q, want %q", msg, wantMsg)
+	}
+}
+
+// Another zone than China's is named by its own name.
+func TestLockoutMessageNamesOtherZones(t *testing.T) {
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := newApp(t, func(c *appConfig) { c.loc = berlin })
+	for range 5 {
+		want(t, a.do("POST", "/api/v1/auth/login", "", map[string]string{"username": "admin", "password": "wrong-password-1"}), 401)
+	}
+	r := a.do("POST", "/api/v1/auth/login", "", map[string]string{"username": "admin", "password": testPassword})
+	want(t, r, 429, "rate_limited")
+	if msg := r.JSON()["error"].(map[string]any)["message"].(string); !strings.HasSuffix(msg, " (Europe/Berlin) 后再试") {
+		t.Fatalf("message %q, want the zone named Europe/Berlin", msg)
 	}
 }
 

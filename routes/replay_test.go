@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"efile/models"
+	"efile/services/lrmx/lrmxtest"
 )
 
 // A replay of an idempotent request answers what the first answered to
@@ -25,7 +26,9 @@ type replayRequest struct {
 	path   string
 	tok    string
 	body   any    // JSON
-	upload []byte // a CSV roster, sent as multipart instead of body
+	upload []byte // a file, sent as multipart instead of body
+	file   string // the upload's name (default roster.csv)
+	fields map[string]string
 }
 
 // replayWorld is the world with what every idempotent route needs.
@@ -80,6 +83,15 @@ var replayCases = map[string]func(w *replayWorld, role string) []replayRequest{
 		csv := rosterHeader + rosterRow("赵六", genderOf(id), "1982-01-01", id, "A", "否", "2020-03-01")
 		return []replayRequest{{path: "/api/v1/cadres/import", tok: w.rev, upload: []byte(csv)}}
 	},
+	// A form of a cadre not yet on file (created) and one of a cadre on
+	// file (updated): the answer shows both.
+	"POST /api/v1/cadres/import-lrmx": func(w *replayWorld, role string) []replayRequest {
+		existing := w.do("GET", fmt.Sprintf("/api/v1/cadres/%d", w.b), w.rev, nil).JSON()["id_number"].(string)
+		forms := lrmxtest.Zip([]string{"new.lrmx", "old.lrmx"}, map[string][]byte{
+			"new.lrmx": lrmxForm(w.t, "王五", idFor("19830101", 300+w.next())), "old.lrmx": lrmxForm(w.t, "李四", existing)})
+		return []replayRequest{{path: "/api/v1/cadres/import-lrmx", tok: w.rev, upload: forms, file: "forms.zip",
+			fields: map[string]string{"unit_id": fmt.Sprint(w.unitA)}}}
+	},
 	"POST /api/v1/cadres/:id/records": func(w *replayWorld, role string) []replayRequest {
 		return []replayRequest{{path: fmt.Sprintf("/api/v1/cadres/%d/records", w.a), tok: w.roleToken(role),
 			body: map[string]any{"occurred_on": "2024-05-01", "category": "duty", "content": fmt.Sprintf("记录%d", w.next())}}}
@@ -122,6 +134,12 @@ var replayCases = map[string]func(w *replayWorld, role string) []replayRequest{
 	},
 }
 
+// lrmxForm is lrmxtest.Form of name, of the gender its ID number says.
+func lrmxForm(t testing.TB, name, id string) []byte {
+	f := strings.Replace(string(lrmxtest.Form(id, pngPhoto(t))), "王五", name, 1)
+	return []byte(strings.Replace(f, "<XingBie>男</XingBie>", "<XingBie>"+genderOf(id)+"</XingBie>", 1))
+}
+
 // roleToken is the token of the world's user of role.
 func (w *replayWorld) roleToken(role string) string {
 	switch role {
@@ -140,7 +158,11 @@ func (w *replayWorld) send(r replayRequest, key string) *resp {
 		j, _ := json.Marshal(r.body)
 		return w.raw("POST", r.path, r.tok, bytes.NewReader(j), map[string]string{"Idempotency-Key": key})
 	}
-	return w.multipart(r.path, r.tok, "roster.csv", r.upload, map[string]string{"Idempotency-Key": key})
+	name := r.file
+	if name == "" {
+		name = "roster.csv"
+	}
+	return w.postFile(r.path, r.tok, name, r.upload, r.fields, map[string]string{"Idempotency-Key": key})
 }
 
 // idempotentRoutes lists the routes that take an Idempotency-Key, as the

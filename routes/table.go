@@ -48,6 +48,9 @@ func (r *route) query() []param { return queryParams(r.Op.input) }
 const flagScope = "Auditors: their own department's flags only (others answer 404, lists leave them out). Reviewers: every flag, never its reporter. Nobody: flags on their own cadre record (recusal)."
 const cycleScope = "Evaluators: the cycles they have assignments in."
 
+// profileScope is who reads and writes a profile (SPEC section 16).
+const profileScope = "Nobody: their own cadre record (recusal)."
+
 const inScope = "Evaluators: cadres of their own unit and the units under it. Nobody: their own cadre record (recusal)."
 
 // table is every route of the application.
@@ -75,6 +78,10 @@ func (h *handlers) table() []route {
 		{Method: "POST", Path: "/api/v1/units", Summary: "Create a unit (Idempotency-Key accepted)", Op: jsonOp(h.createUnit), Status: 201, Idempotent: true},
 		{Method: "GET", Path: "/api/v1/units", Summary: "List units", Op: readOp(h.listUnits)},
 		{Method: "GET", Path: "/api/v1/units/:id", Summary: "Read a unit", Op: readOp(h.getUnit)},
+		{Method: "PATCH", Path: "/api/v1/units/:id", Summary: "Rename, move (with its sub-units; parent_id null: to the root) or disable a unit (with version)",
+			Op: jsonOp(h.updateUnit)},
+		{Method: "GET", Path: "/api/v1/units/:id/history", Summary: "A unit's changes, newest first: who, when, name, parent and state before and after",
+			Op: readOp(h.unitHistory)},
 
 		{Method: "GET", Path: "/api/v1/access-log", Summary: "List access-log entries", Op: readOp(h.listAccessLog)},
 		{Method: "GET", Path: "/api/v1/access-log/verify", Summary: "Verify the hash chain of the access log", Op: readOp(h.verifyAccessLog)},
@@ -86,6 +93,9 @@ func (h *handlers) table() []route {
 			Scope: inScope + " Auditors: a look-up by name or whole ID number, at most 20, with few fields; look-ups by whole ID number are rate-limited per user."},
 		{Method: "POST", Path: "/api/v1/cadres/import", Summary: "Import a roster (CSV or XLSX): every row validated first, then all written in one transaction (Idempotency-Key accepted)",
 			Op: uploadOp(h.importCadres), Idempotent: true, Limit: limitImport, Errors: []int{429}},
+		{Method: "POST", Path: "/api/v1/cadres/import-lrmx", Summary: "Import appointment forms (an .lrmx file or a .zip of up to 500): every file checked first, then all written in one transaction (Idempotency-Key accepted)",
+			Op: lrmxUploadOp(h.importLRMX), Idempotent: true,
+			Scope: "Nobody: their own cadre record (recusal). The file's NianDuKaoHeJieGuo and JiangChengQingKuang are never taken: efile's own records are."},
 		{Method: "GET", Path: "/api/v1/cadres/:id", Summary: "Read a cadre", Op: readOp(h.getCadre), Scope: inScope},
 		{Method: "PATCH", Path: "/api/v1/cadres/:id", Summary: "Change a cadre's profile or status (with version)", Op: jsonOp(h.updateCadre), Scope: inScope},
 		{Method: "POST", Path: "/api/v1/cadres/:id/records", Summary: "Add a performance record (Idempotency-Key accepted)",
@@ -95,6 +105,12 @@ func (h *handlers) table() []route {
 		{Method: "GET", Path: "/api/v1/cadres/:id/records/:rid", Summary: "Read one record", Op: readOp(h.getRecord), Scope: inScope},
 		{Method: "POST", Path: "/api/v1/cadres/:id/records/:rid/amendments", Summary: "Correct a record: a new record that supersedes it (Idempotency-Key accepted)",
 			Op: jsonOp(h.amendRecord), Status: 201, Idempotent: true, Scope: inScope},
+		{Method: "GET", Path: "/api/v1/cadres/:id/profile", Summary: "The cadre's profile for the appointment form (version 0: never written)",
+			Op: readOp(h.getProfile), Scope: profileScope},
+		{Method: "PUT", Path: "/api/v1/cadres/:id/profile", Summary: "Replace the cadre's profile (with version; 0 for the first write)",
+			Op: jsonOp(h.putProfile), Scope: profileScope},
+		{Method: "GET", Path: "/api/v1/cadres/:id/appointment-form.lrmx", Summary: "The cadre's appointment form (干部任免审批表) as an LRMX file",
+			Op: lrmxFileOp(h.getAppointmentForm), Scope: profileScope},
 		{Method: "GET", Path: "/api/v1/cadres/:id/efile", Summary: "The cadre's e-file", Op: readOp(h.getEFile), Scope: inScope},
 		{Method: "GET", Path: "/api/v1/cadres/:id/efile.xlsx", Summary: "The cadre's e-file as an Excel workbook",
 			Op: workbookOp(h.getEFileXLSX), Scope: inScope, Limit: limitExport, Errors: []int{429}},

@@ -16,6 +16,8 @@ import (
 	"efile/services/efile"
 	"efile/services/flag"
 	"efile/services/idempotency"
+	"efile/services/lrmx"
+	"efile/services/profile"
 	"efile/services/record"
 	"efile/services/unit"
 	"efile/services/vetting"
@@ -54,6 +56,8 @@ type Set struct {
 	Flags       *flag.Service
 	Vettings    *vetting.Service
 	Appraisals  *appraisal.Service
+	Profiles    *profile.Service
+	LRMX        *lrmx.Service
 }
 
 // New builds the services on db.
@@ -82,15 +86,18 @@ func New(db *gorm.DB, c Config) (*Set, error) {
 	flags := flag.NewService(db, audit, az, cadres, keys, c.Now)
 	vettings := vetting.New(db, audit, az, cadres, c.Now)
 	appraisals := appraisal.New(db, audit, az, cadres, c.Now, c.Location)
+	profiles := profile.New(db, audit, az, cadres, c.Now)
 	return &Set{
 		DB: db, Logger: c.Logger, Keys: keys, Authz: az, Audit: audit, Accounts: acc,
-		Units:       unit.New(db, audit),
+		Units:       unit.New(db, audit).WithClock(c.Now),
 		Cadres:      cadres,
 		Records:     records,
-		EFiles:      efile.New(db, cadres, records, appraisals, c.Location, c.Now).WithIntegrity(flags, vettings),
+		EFiles:      efile.New(db, cadres, records, appraisals, c.Location, c.Now).WithIntegrity(flags, vettings).WithProfiles(profiles),
 		Idempotency: idempotency.New(db, audit, keys, az, c.Now),
 		Flags:       flags,
 		Vettings:    vettings,
 		Appraisals:  appraisals,
+		Profiles:    profiles,
+		LRMX:        lrmx.New(db, audit, az, cadres, profiles, appraisals, c.Now, c.Location),
 	}, nil
 }

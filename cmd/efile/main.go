@@ -3,6 +3,7 @@
 //	efile serve            start the HTTP API
 //	efile audit verify     verify the access-log chain offline; exit 1 if broken
 //	efile audit head       seal what is pending and print HASH@SEQ, for anchoring
+//	efile audit adopt      key the access log of a database older than entry MACs
 //	efile keys rotate      re-encrypt under a new data key (resumable)
 //	efile import --as USER FILE   import a cadre roster (CSV or XLSX)
 package main
@@ -43,6 +44,9 @@ usage:
                                        the hash chain, and the output says so
   efile audit head                     seal what is pending, print the head as HASH@SEQ
                                        to keep outside the database (needs the data key)
+  efile audit adopt [--head HASH@SEQ]  once, for a database from an efile older than entry
+                                       MACs: check its chain, then record (keyed) that MAC
+                                       checking starts after it (needs the data key)
   efile keys rotate                    re-encrypt ID numbers, reporters, stored responses
                                        and re-MAC the access log under EFILE_DATA_KEY, the
                                        old key in EFILE_DATA_KEY_PREVIOUS; resumable
@@ -105,8 +109,10 @@ func run(ctx context.Context, args []string) error {
 			return auditVerifyTo(os.Stdout, args[1:])
 		case len(args) > 0 && args[0] == "head":
 			return auditHead(ctx, os.Stdout, args[1:])
+		case len(args) > 0 && args[0] == "adopt":
+			return auditAdopt(ctx, os.Stdout, args[1:])
 		}
-		return &exitError{2, errors.New("usage: efile audit verify [--head HASH@SEQ] | efile audit head")}
+		return &exitError{2, errors.New("usage: efile audit verify [--head HASH@SEQ] | efile audit head | efile audit adopt [--head HASH@SEQ]")}
 	case "keys":
 		if len(args) == 0 || args[0] != "rotate" {
 			return &exitError{2, errors.New("usage: efile keys rotate")}
@@ -272,11 +278,9 @@ func auditVerifyTo(out io.Writer, args []string) error {
 	if err != nil {
 		return err
 	}
-	var anchor *accesslog.Anchor
-	if *head != "" {
-		if anchor, err = accesslog.ParseAnchor(*head); err != nil {
-			return fmt.Errorf("--head: %w", err)
-		}
+	anchor, err := headFlag(*head)
+	if err != nil {
+		return err
 	}
 	ctx := context.Background()
 	db, err := openExisting(ctx, c)
@@ -297,6 +301,12 @@ func auditVerifyTo(out io.Writer, args []string) error {
 	v, err := accesslog.New(db, nil, opts...).Verify(ctx, anchor)
 	if err != nil {
 		return err
+	}
+	if v.MACsChecked {
+		macs = fmt.Sprintf("MACs checked from seq %d", v.MACsFrom)
+		if v.MACsFrom > 1 {
+			macs += " (the entries before it were sealed by an earlier efile)"
+		}
 	}
 	if v.OK {
 		fmt.Fprintf(out, "ok: %d entries checked, %d pending, head %s; %s\n", v.Checked, v.Pending, v.Head, macs)

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"errors"
 	"flag"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 
 	"efile/models"
 	"efile/services/accesslog"
+	"efile/services/datakey"
 	"efile/testenv"
 
 	"gorm.io/gorm"
@@ -27,8 +29,8 @@ func useDB(t *testing.T) *accesslog.Service {
 	t.Setenv("EFILE_DB_DRIVER", driver)
 	t.Setenv("EFILE_DB_DSN", dsn)
 	t.Setenv("EFILE_JWT_SECRET", strings.Repeat("j", 32))
-	t.Setenv("EFILE_DATA_KEY", "MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE=")
-	svc := accesslog.New(db, nil)
+	t.Setenv("EFILE_DATA_KEY", liveKey)
+	svc := testAudit(db)
 	for i := 0; i < 5; i++ {
 		r := &accesslog.Req{Method: "GET", Path: fmt.Sprintf("/api/v1/cadres/%d", i+1)}
 		r.SetActor(2, "rev")
@@ -214,7 +216,19 @@ func TestServeShutdown(t *testing.T) {
 	}
 }
 
-func testAudit(db *gorm.DB) *accesslog.Service { return accesslog.New(db, nil) }
+// testAudit is the access log as the server keeps it, under liveKey (the
+// EFILE_DATA_KEY the tests set), so the commands can check its MACs.
+func testAudit(db *gorm.DB) *accesslog.Service {
+	k, err := base64.StdEncoding.DecodeString(liveKey)
+	if err != nil {
+		panic(err)
+	}
+	keys, err := datakey.New(k)
+	if err != nil {
+		panic(err)
+	}
+	return accesslog.New(db, nil, accesslog.WithKeys(keys))
+}
 
 // TestOfflineCommandsCreateNothing: `efile audit verify` (and import)
 // pointed at a missing database, or one without efile's tables, exits 2

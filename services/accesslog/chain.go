@@ -28,8 +28,9 @@ var ZeroHash = strings.Repeat("0", 64)
 // section 11): the compact JSON object {"seq","at","actor_id","actor","ip",
 // "method","path","cadre_id","status"} with the keys in that order (the
 // order is the contract), strings escaped as encoding/json escapes them
-// without HTML escaping, and a newline after it (the hash leaves the
-// newline out; the MAC has always covered it).
+// without HTML escaping, and a newline after it (the chain input, which the
+// hash and the sealed MAC cover, leaves the newline out; the pending MAC
+// has always covered it).
 func writeCanonical(buf *bytes.Buffer, seq int64, e *models.AccessEntry) {
 	str := json.NewEncoder(buf)
 	str.SetEscapeHTML(false)
@@ -70,11 +71,21 @@ func FormatAt(t time.Time) string {
 // Every string of the canonical form is ASCII (WirePath, CanonicalIP,
 // usernames), so any JSON encoder yields the same bytes.
 func Hash(prev string, seq int64, e *models.AccessEntry) string {
+	return hashOf(chainInput(prev, seq, e))
+}
+
+// chainInput is what the public hash of e sealed as seq after prev covers:
+// prev ‖ canonical JSON. The sealed MAC covers the same bytes.
+func chainInput(prev string, seq int64, e *models.AccessEntry) []byte {
 	var buf bytes.Buffer
+	buf.Grow(len(prev) + 256)
 	buf.WriteString(prev)
 	writeCanonical(&buf, seq, e)
-	b := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
-	sum := sha256.Sum256(b)
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+}
+
+func hashOf(in []byte) string {
+	sum := sha256.Sum256(in)
 	return hex.EncodeToString(sum[:])
 }
 

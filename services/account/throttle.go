@@ -40,7 +40,17 @@ func (s *Service) errLocked(until, now time.Time) error {
 	if t.Truncate(time.Minute) != t {
 		t = t.Truncate(time.Minute).Add(time.Minute)
 	}
-	return errs.RateLimited(until.Sub(now), "登录失败次数过多，请于 %s (%s) 后再试", t.Format("2006-01-02 15:04"), s.loc.String())
+	return errs.RateLimited(until.Sub(now), "登录失败次数过多，请于 %s (%s) 后再试", t.Format("2006-01-02 15:04"), zoneName(s.loc))
+}
+
+// zoneName names a zone for people: 北京时间 for China's (whatever name the
+// configuration gave it), else the zone's own name.
+func zoneName(loc *time.Location) any {
+	switch loc.String() {
+	case "Asia/Shanghai", "Asia/Chongqing", "Asia/Chungking", "Asia/Harbin", "PRC":
+		return errs.M("北京时间")
+	}
+	return loc.String()
 }
 
 // reserve counts one password check of the pair before it is made, in one

@@ -10,6 +10,7 @@ import (
 
 	"efile/models"
 	"efile/services/errs"
+	"efile/services/unit"
 
 	"gorm.io/gorm"
 )
@@ -102,16 +103,12 @@ func checkRoleNeeds(v *errs.Validation, roles []string, unitID *int64, dept *str
 	}
 }
 
-// checkLinks checks that the unit and the cadre named exist (400 if not).
+// checkLinks checks that the cadre named exists, and that the unit a user
+// joins exists and is not disabled (400 if not).
 func (s *Service) checkLinks(ctx context.Context, v *errs.Validation, unitID, cadreID *int64) error {
-	db := models.Get(ctx, s.db)
 	if unitID != nil {
-		var n int64
-		if err := db.Model(&models.Unit{}).Where("id = ?", *unitID).Count(&n).Error; err != nil {
+		if err := unit.Admits(ctx, s.db, v, "unit_id", *unitID); err != nil {
 			return err
-		}
-		if n == 0 {
-			v.Add("unit_id", "no unit has id %d", *unitID)
 		}
 	}
 	if cadreID != nil {
@@ -247,6 +244,14 @@ func (s *Service) UpdateUser(ctx context.Context, actor *models.User, id int64, 
 		if actor.ID == id && (p.Roles != nil || p.Disabled != nil) {
 			return errs.Forbidden("you may not change your own roles or disabled state")
 		}
+		// The unit the user joins, which must take new evaluators: one it
+		// is moved to, or its own when it becomes an evaluator there. One
+		// who stays in a disabled unit keeps it.
+		joins := unitIfSet(p.UnitID)
+		if joins != nil && u.UnitID != nil && *joins == *u.UnitID {
+			joins = nil
+		}
+		wasEvaluator := slices.Contains(u.RoleNames(), RoleEvaluator)
 		roles := u.RoleNames()
 		if p.Roles != nil {
 			roles = *p.Roles
@@ -263,8 +268,11 @@ func (s *Service) UpdateUser(ctx context.Context, actor *models.User, id int64, 
 		if p.CadreID.Set {
 			u.CadreID = p.CadreID.Value
 		}
+		if joins == nil && u.UnitID != nil && !wasEvaluator && slices.Contains(roles, RoleEvaluator) {
+			joins = u.UnitID
+		}
 		checkRoleNeeds(v, roles, u.UnitID, u.Department)
-		if err := s.checkLinks(ctx, v, unitIfSet(p.UnitID), unitIfSet(p.CadreID)); err != nil {
+		if err := s.checkLinks(ctx, v, joins, unitIfSet(p.CadreID)); err != nil {
 			return err
 		}
 		if err := v.Err(); err != nil {

@@ -17,6 +17,7 @@ import (
 	"efile/services/errs"
 	"efile/services/idnumber"
 	"efile/services/text"
+	"efile/services/unit"
 
 	"gorm.io/gorm"
 )
@@ -151,13 +152,6 @@ func (s *Service) check(v *errs.Validation, f *Fields, field func(string) string
 
 func plain(s string) string { return s }
 
-// unitExists checks a unit id from a body.
-func (s *Service) unitExists(ctx context.Context, id int64) (bool, error) {
-	var n int64
-	err := models.Get(ctx, s.db).Model(&models.Unit{}).Where("id = ?", id).Count(&n).Error
-	return n > 0, err
-}
-
 func (s *Service) apply(c *models.Cadre, f *Fields) {
 	c.Name, c.Gender, c.BirthDate = f.Name, f.Gender, f.BirthDate
 	// Sealed bound to the row's lookup hash: a ciphertext copied into
@@ -179,12 +173,13 @@ func (s *Service) Create(ctx context.Context, viewer *models.User, f Fields) (*m
 	c := &models.Cadre{Status: "active", Version: 1}
 	s.apply(c, &f)
 	err := s.log.Tx(ctx, func(ctx context.Context) error {
-		ok, err := s.unitExists(ctx, f.UnitID)
-		if err != nil {
+		// A disabled unit takes no new cadres (SPEC section 5).
+		v := &errs.Validation{}
+		if err := unit.Admits(ctx, s.db, v, "unit_id", f.UnitID); err != nil {
 			return err
 		}
-		if !ok {
-			return errs.Invalid("unit_id", "no unit has id %d", f.UnitID)
+		if err := v.Err(); err != nil {
+			return err
 		}
 		if err := models.Get(ctx, s.db).Create(c).Error; err != nil {
 			if models.IsDuplicate(err) {
@@ -250,13 +245,14 @@ func (s *Service) Update(ctx context.Context, viewer *models.User, id int64, p P
 		if err := v.Err(); err != nil {
 			return err
 		}
-		if p.UnitID != nil {
-			ok, err := s.unitExists(ctx, f.UnitID)
-			if err != nil {
+		// Moved to another unit: it must take new cadres (a cadre who
+		// stays in a disabled unit keeps it).
+		if f.UnitID != c.UnitID {
+			if err := unit.Admits(ctx, s.db, v, "unit_id", f.UnitID); err != nil {
 				return err
 			}
-			if !ok {
-				return errs.Invalid("unit_id", "no unit has id %d", f.UnitID)
+			if err := v.Err(); err != nil {
+				return err
 			}
 		}
 		if c.Version != p.Version {

@@ -170,6 +170,10 @@ func (s *Service) importRows(ctx context.Context, viewer *models.User, rows []ro
 	if err != nil {
 		return nil, err
 	}
+	closed, err := s.disabledUnits(ctx)
+	if err != nil {
+		return nil, err
+	}
 	e := &rowErrors{}
 	rep := &ImportReport{Rows: make([]ImportRow, len(rows))}
 	var fresh, changed []models.Cadre
@@ -180,6 +184,10 @@ func (s *Service) importRows(ctx context.Context, viewer *models.User, rows []ro
 		row := &rep.Rows[i]
 		row.Line, row.Changed = line, []string{}
 		c, ok := existing[s.keys.Lookup(f.IDNumber)]
+		if (!ok || c.UnitID != f.UnitID) && closed[f.UnitID] {
+			e.add(line, roster.FieldUnitCode, "编码为“%s”的单位已停用，不能再新增或调入干部", text.Cut(rows[i].Values[roster.FieldUnitCode]))
+			continue
+		}
 		if !ok {
 			nc := models.Cadre{Status: "active", Version: 1}
 			s.apply(&nc, f)
@@ -347,18 +355,6 @@ func (s *Service) rowFields(e *rowErrors, r roster.Row, codes map[string]int64) 
 		}
 	}
 	return f
-}
-
-func (s *Service) unitCodes(ctx context.Context) (map[string]int64, error) {
-	var units []models.Unit
-	if err := models.Get(ctx, s.db).Select("id", "code").Find(&units).Error; err != nil {
-		return nil, err
-	}
-	m := make(map[string]int64, len(units))
-	for _, u := range units {
-		m[u.Code] = u.ID
-	}
-	return m, nil
 }
 
 // byHashes reads the cadres the rows' ID numbers match, importBatch at a

@@ -13,6 +13,7 @@ import (
 	"efile/services/appraisal"
 	"efile/services/cadre"
 	"efile/services/flag"
+	"efile/services/profile"
 	"efile/services/record"
 	"efile/services/vetting"
 
@@ -75,6 +76,7 @@ type Vetting struct {
 type File struct {
 	Cadre         *models.Cadre
 	IDNumber      string // whole or masked, as the viewer may see it
+	Profile       *profile.Profile
 	RecordCounts  map[string]int64
 	RecentRecords []models.Record
 	Appraisals    []Appraisal
@@ -94,6 +96,8 @@ type Service struct {
 	// leaves them empty.
 	flags    *flag.Service
 	vettings *vetting.Service
+	// profiles fills the profile (SPEC 16); nil leaves it empty.
+	profiles *profile.Service
 }
 
 // New builds the service; times in workbooks are shown in zone (EFILE_TZ),
@@ -115,6 +119,13 @@ func (s *Service) WithIntegrity(flags *flag.Service, vettings *vetting.Service) 
 	return s
 }
 
+// WithProfiles gives the e-file the cadre's profile, resume and family
+// (SPEC 16), and returns s.
+func (s *Service) WithProfiles(p *profile.Service) *Service {
+	s.profiles = p
+	return s
+}
+
 // Build assembles the e-file of a cadre in the viewer's scope (404
 // otherwise) in a fixed number of queries, whatever the number of records.
 func (s *Service) Build(ctx context.Context, viewer *models.User, id int64) (*File, error) {
@@ -127,8 +138,13 @@ func (s *Service) Build(ctx context.Context, viewer *models.User, id int64) (*Fi
 	if err != nil {
 		return nil, err
 	}
-	f := &File{Cadre: c, IDNumber: idn, Appraisals: []Appraisal{}, Vettings: []Vetting{},
+	f := &File{Cadre: c, IDNumber: idn, Profile: profile.Empty(), Appraisals: []Appraisal{}, Vettings: []Vetting{},
 		FlagSummary: FlagSummary{BySource: map[string]int64{}}}
+	if s.profiles != nil {
+		if f.Profile, err = s.profiles.Load(ctx, id); err != nil {
+			return nil, err
+		}
+	}
 	for _, src := range account.Departments() {
 		f.FlagSummary.BySource[src] = 0
 	}

@@ -5,6 +5,8 @@ import (
 
 	"efile/services/account"
 	"efile/services/flag"
+	"efile/services/lrmx"
+	"efile/services/profile"
 	"efile/services/record"
 	"efile/services/vetting"
 	"efile/services/vocab"
@@ -34,6 +36,8 @@ var specCodes = map[string][]string{
 	vocab.Scores:        {"morality", "ability", "diligence", "achievement", "integrity"},
 	vocab.CycleStatuses: {"draft", "open", "closed", "finalized"},
 	vocab.ImportActions: {"created", "updated", "unchanged"},
+	vocab.ProfileFields: profile.FieldNames(),
+	vocab.LRMXElements:  lrmx.Elements(),
 }
 
 func TestEveryCodeLabelled(t *testing.T) {

@@ -32,6 +32,10 @@ export type PathWith<M extends Method> = { [P in keyof paths]: paths[P] extends 
 export type Response<P extends keyof paths, M extends Method> = Ok<Op<P, M>>
 export type Body<P extends keyof paths, M extends Method> = BodyOf<Op<P, M>>
 
+let forbidden: (() => void) | null = null
+/** fn runs when the API refuses a request with 403: the user's roles may have changed. */
+export function onForbidden(fn: () => void) { forbidden = fn }
+
 export type Query = Record<string, string | number | boolean | null | undefined>
 export interface Options { params?: Record<string, string | number>; query?: Query; headers?: Record<string, string> }
 
@@ -80,6 +84,7 @@ export async function raw<T>(method: string, path: string, o: Options & { body?:
     const err = new ApiError(res.status, e?.code ?? 'http_' + res.status, e?.message ?? '服务器返回 ' + res.status, e?.details ?? [])
     // A token that is no longer valid (expired, revoked, user disabled) ends the session.
     if (res.status === 401 && session.token && path !== '/api/v1/auth/login') signOut('登录已失效，请重新登录')
+    if (res.status === 403 && path !== '/api/v1/me') forbidden?.()
     throw err
   }
   return data as T
