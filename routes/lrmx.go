@@ -71,8 +71,8 @@ var docLRMXUpload = rawBody{"multipart/form-data", map[string]any{"type": "objec
 // form fields (or query parameters).
 type lrmxUpload struct {
 	File   *multipart.FileHeader
-	UnitID *int64 `query:"unit_id" doc:"the unit of cadres not yet on file (also a form field)"`
 	DryRun *bool  `query:"dry_run" doc:"true: check and answer the report without writing anything (also a form field)"`
+	UnitID *int64 `query:"unit_id" doc:"the unit of cadres not yet on file (also a form field)"`
 }
 
 type lrmxImportRow struct {
