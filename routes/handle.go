@@ -235,16 +235,24 @@ func (r vetBatchResponse) shows() idempotency.Shows {
 	return out
 }
 
-// An import shows the cadres it created or updated (a dry run's new rows
-// have no id yet).
-func (r importResponse) shows() idempotency.Shows {
+// An import (a roster, appointment forms) shows the cadres it created or
+// updated (a dry run's new rows have no id yet): cadre reads each row's.
+func importShows[Row any](rows []Row, cadre func(*Row) *int64) idempotency.Shows {
 	out := idempotency.Shows{Kind: authz.KindCadre}
-	for _, row := range r.Rows {
-		if row.CadreID != nil {
-			out.IDs = append(out.IDs, *row.CadreID)
+	for i := range rows {
+		if id := cadre(&rows[i]); id != nil {
+			out.IDs = append(out.IDs, *id)
 		}
 	}
 	return out
+}
+
+func (r importResponse) shows() idempotency.Shows {
+	return importShows(r.Rows, func(row *importRowResponse) *int64 { return row.CadreID })
+}
+
+func (r lrmxImportResponse) shows() idempotency.Shows {
+	return importShows(r.Rows, func(row *lrmxImportRow) *int64 { return row.CadreID })
 }
 
 // uploadedFile reads the multipart upload and fingerprints it by its files'

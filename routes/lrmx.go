@@ -8,9 +8,7 @@ import (
 	"net/http"
 	"strconv"
 
-	"efile/services/authz"
 	"efile/services/errs"
-	"efile/services/idempotency"
 	"efile/services/lrmx"
 	"efile/services/sheet"
 
@@ -143,18 +141,6 @@ func readLRMXUpload(c *gin.Context) (*lrmxUpload, string, error) {
 	dryRun := in.DryRun != nil && *in.DryRun
 	sum := sha256.Sum256([]byte(fp + "\x00" + value("unit_id") + "\x00" + strconv.FormatBool(dryRun)))
 	return in, hex.EncodeToString(sum[:]), nil
-}
-
-// An import shows the cadres it created or updated (a dry run's new files
-// have no cadre yet).
-func (r lrmxImportResponse) shows() idempotency.Shows {
-	out := idempotency.Shows{Kind: authz.KindCadre}
-	for _, row := range r.Rows {
-		if row.CadreID != nil {
-			out.IDs = append(out.IDs, *row.CadreID)
-		}
-	}
-	return out
 }
 
 func (h *handlers) importLRMX(c *gin.Context, in *lrmxUpload) (lrmxImportResponse, error) {
