@@ -59,8 +59,8 @@ func (sc Scores) apply(a *models.Appraisal) {
 
 // Submit records an evaluator's appraisal of a cadre. Checks, in SPEC
 // order: the body (400), the cycle (404), an assignment for the cadre in
-// this cycle (the visibility API's Appraise purpose; 403 without), the cycle
-// open (409 cycle_not_open), then once per evaluator and cadre (409
+// this cycle (authz.CadreAppraise; 403 without), the cycle open (409
+// cycle_not_open), then once per evaluator and cadre (409
 // already_submitted, by the unique index: concurrent duplicates land once).
 func (s *Service) Submit(ctx context.Context, viewer *models.User, cycleID int64, in Submission) (*Labelled[models.Appraisal], error) {
 	v := &errs.Validation{}
