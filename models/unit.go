@@ -47,3 +47,20 @@ func FindUnit(ctx context.Context, db *gorm.DB, id int64) (*Unit, error) {
 	err := Get(ctx, db).First(&u, id).Error
 	return &u, err
 }
+
+// UnitPath is a unit's materialised path; a unit that does not exist has
+// one that matches nothing.
+func UnitPath(ctx context.Context, db *gorm.DB, id int64) (string, error) {
+	var u Unit
+	err := Get(ctx, db).Select("path").First(&u, id).Error
+	if IsNotFound(err) {
+		return "/nonexistent/", nil
+	}
+	return u.Path, err
+}
+
+// UnitsUnder is the subquery of the ids of the unit with path and of every
+// unit under it: one indexed prefix match.
+func UnitsUnder(ctx context.Context, db *gorm.DB, path string) *gorm.DB {
+	return Get(ctx, db).Model(&Unit{}).Select("id").Where("path LIKE ?", path+"%")
+}

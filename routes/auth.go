@@ -12,7 +12,7 @@ import (
 
 type loginRequest struct {
 	Username string `json:"username"`
-	Password string `json:"password"`
+	Password string `json:"password" text:"-"` // a secret, compared byte for byte: not a text
 }
 
 type loginResponse struct {
@@ -63,7 +63,7 @@ func (h *handlers) login(c *gin.Context, in *loginRequest) (loginResponse, error
 	return loginResponse{Token: tok, ExpiresAt: exp.UTC(), User: toSessionUser(u)}, nil
 }
 
-func (h *handlers) logout(c *gin.Context) (revokedResponse, error) {
+func (h *handlers) logout(c *gin.Context, _ *noInput) (revokedResponse, error) {
 	return revokedResponse{true}, h.s.Accounts.Logout(ctx(c), session(c))
 }
 
@@ -76,7 +76,7 @@ type meResponse struct {
 	Permissions []string `json:"permissions"`
 }
 
-func (h *handlers) me(c *gin.Context) (meResponse, error) {
+func (h *handlers) me(c *gin.Context, _ *noInput) (meResponse, error) {
 	u := me(c)
 	perms, err := h.permissions(u.RoleNames())
 	if err != nil {
@@ -110,8 +110,8 @@ func (h *handlers) permissions(roles []string) ([]string, error) {
 }
 
 type passwordRequest struct {
-	CurrentPassword string `json:"current_password"`
-	NewPassword     string `json:"new_password"`
+	CurrentPassword string `json:"current_password" text:"-"`
+	NewPassword     string `json:"new_password" text:"-"`
 }
 
 func (h *handlers) changePassword(c *gin.Context, in *passwordRequest) (changedResponse, error) {

@@ -87,7 +87,9 @@ func serveFile(c *gin.Context, files fs.FS, name string) bool {
 	h.Set("Content-Length", strconv.Itoa(len(data)))
 	c.Status(http.StatusOK)
 	if c.Request.Method == http.MethodGet {
-		_, _ = c.Writer.Write(data)
+		if _, err := c.Writer.Write(data); err != nil {
+			logger(c).Warn("write a console file", "err", err.Error())
+		}
 	}
 	c.Abort()
 	return true

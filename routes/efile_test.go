@@ -104,7 +104,7 @@ func TestEFile(t *testing.T) {
 		t.Logf("e-file workbook: %d queries whatever the number of records", many)
 	})
 	t.Run("scope", func(t *testing.T) {
-		want(t, w.do("GET", fmt.Sprintf("/api/v1/cadres/%d/efile", small), w.evalA, nil), 403, "forbidden")
+		wantPolicy(t, w.do("GET", fmt.Sprintf("/api/v1/cadres/%d/efile", small), w.evalA, nil), "GET /api/v1/cadres/:id/efile", "evaluator")
 		want(t, w.do("GET", "/api/v1/cadres/9999/efile", w.rev, nil), 404, "not_found")
 		want(t, w.do("GET", "/api/v1/cadres/9999/efile.xlsx", w.rev, nil), 404, "not_found")
 	})

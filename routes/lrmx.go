@@ -24,10 +24,16 @@ var docLRMX = rawBody{"application/xml", map[string]any{"type": "string", "forma
 // lrmxFileOp serves the download of an LRMX file under its own name. The
 // access-log entry (naming the cadre of the path) is written before its
 // first byte.
-func lrmxFileOp(fn func(c *gin.Context) (*lrmx.File, error)) endpoint {
-	return endpoint{response: docLRMX, serve: func(h *handlers, rt *route) gin.HandlerFunc {
+func lrmxFileOp[In any](fn func(c *gin.Context, in *In) (*lrmx.File, error)) endpoint {
+	var in In
+	return endpoint{response: docLRMX, input: in, serve: func(h *handlers, rt *route) gin.HandlerFunc {
 		return func(c *gin.Context) {
-			f, err := fn(c)
+			var in In
+			if err := bind(c, &in); err != nil {
+				abort(c, err)
+				return
+			}
+			f, err := fn(c, &in)
 			if err != nil {
 				abort(c, err)
 				return
@@ -38,13 +44,16 @@ func lrmxFileOp(fn func(c *gin.Context) (*lrmx.File, error)) endpoint {
 	}}
 }
 
-func (h *handlers) getAppointmentForm(c *gin.Context) (*lrmx.File, error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return nil, err
-	}
-	return h.s.LRMX.Export(ctx(c), me(c), id, lrmx.Proposal{Post: c.Query("proposed_post"),
-		Removal: c.Query("proposed_removal"), Reason: c.Query("reason")})
+type appointmentFormQuery struct {
+	CadreID         int64  `path:"id"`
+	ProposedPost    string `query:"proposed_post" doc:"拟任职务: the post proposed (at most 200 characters)"`
+	ProposedRemoval string `query:"proposed_removal" doc:"拟免职务: the post to be removed from (at most 200 characters)"`
+	Reason          string `query:"reason" doc:"任免理由: the reason (at most 1000 characters)"`
+}
+
+func (h *handlers) getAppointmentForm(c *gin.Context, in *appointmentFormQuery) (*lrmx.File, error) {
+	return h.s.LRMX.Export(ctx(c), me(c), in.CadreID, lrmx.Proposal{Post: in.ProposedPost,
+		Removal: in.ProposedRemoval, Reason: in.Reason})
 }
 
 var docLRMXUpload = rawBody{"multipart/form-data", map[string]any{"type": "object", "required": []string{"file"},
@@ -60,8 +69,8 @@ var docLRMXUpload = rawBody{"multipart/form-data", map[string]any{"type": "objec
 // form fields (or query parameters).
 type lrmxUpload struct {
 	File   *multipart.FileHeader
-	UnitID *int64
-	DryRun bool
+	DryRun *bool  `query:"dry_run" doc:"true: check and answer the report without writing anything (also a form field)"`
+	UnitID *int64 `query:"unit_id" doc:"the unit of cadres not yet on file (also a form field)"`
 }
 
 type lrmxImportRow struct {
@@ -91,14 +100,14 @@ func toLRMXImportResponse(r *lrmx.Report) lrmxImportResponse {
 // 10 MiB limit applies), its fields checked, and the call fingerprinted by
 // the file and the fields for Idempotency-Key.
 func lrmxUploadOp(fn func(c *gin.Context, in *lrmxUpload) (lrmxImportResponse, error)) endpoint {
-	return endpoint{request: docLRMXUpload, response: lrmxImportResponse{}, serve: func(h *handlers, rt *route) gin.HandlerFunc {
+	return endpoint{request: docLRMXUpload, response: lrmxImportResponse{}, input: lrmxUpload{}, serve: func(h *handlers, rt *route) gin.HandlerFunc {
 		return func(c *gin.Context) {
 			in, fp, err := readLRMXUpload(c)
 			if err != nil {
 				abort(c, err)
 				return
 			}
-			h.respond(c, rt, fp, func(c *gin.Context) (any, error) { return fn(c, in) })
+			h.respond(c, rt, fp, showsOf[lrmxImportResponse], func(c *gin.Context) (any, error) { return fn(c, in) })
 		}
 	}}
 }
@@ -125,24 +134,13 @@ func readLRMXUpload(c *gin.Context) (*lrmxUpload, string, error) {
 		}
 		return c.Query(name)
 	}
-	v := &errs.Validation{}
 	in := &lrmxUpload{File: fh}
-	if s := value("unit_id"); s != "" {
-		n, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || n < 1 {
-			v.Add("unit_id", "must be a positive integer")
-		}
-		in.UnitID = &n
+	if err := bindFrom(c, in, value); err != nil {
+		return nil, "", err
 	}
-	if s := value("dry_run"); s != "" {
-		b, err := strconv.ParseBool(s)
-		if err != nil {
-			v.Add("dry_run", "must be true or false")
-		}
-		in.DryRun = b
-	}
-	sum := sha256.Sum256([]byte(fp + "\x00" + value("unit_id") + "\x00" + strconv.FormatBool(in.DryRun)))
-	return in, hex.EncodeToString(sum[:]), v.Err()
+	dryRun := in.DryRun != nil && *in.DryRun
+	sum := sha256.Sum256([]byte(fp + "\x00" + value("unit_id") + "\x00" + strconv.FormatBool(dryRun)))
+	return in, hex.EncodeToString(sum[:]), nil
 }
 
 func (h *handlers) importLRMX(c *gin.Context, in *lrmxUpload) (lrmxImportResponse, error) {
@@ -152,7 +150,7 @@ func (h *handlers) importLRMX(c *gin.Context, in *lrmxUpload) (lrmxImportRespons
 	}
 	defer f.Close()
 	rep, err := h.s.LRMX.Import(ctx(c), me(c), lrmx.Upload{File: f, Size: in.File.Size, Name: in.File.Filename,
-		UnitID: in.UnitID, DryRun: in.DryRun})
+		UnitID: in.UnitID, DryRun: in.DryRun != nil && *in.DryRun})
 	if err != nil {
 		return lrmxImportResponse{}, err
 	}

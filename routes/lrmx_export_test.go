@@ -270,6 +270,7 @@ func TestAppointmentFormExport(t *testing.T) {
 		{"400_removalControlChar", w.rev, path + "?proposed_removal=%07", "proposed_removal", 400},
 		{"400_reasonTooLong", w.rev, path + "?reason=" + strings.Repeat("x", 1001), "reason", 400},
 		{"400_reasonNotUTF8", w.rev, path + "?reason=%FF", "reason", 400},
+		{"400_postLineBreak", w.rev, path + "?proposed_post=" + url.QueryEscape("局长\n副局长"), "proposed_post", 400},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			r := w.do("GET", c.path, c.tok, nil)
@@ -282,4 +283,13 @@ func TestAppointmentFormExport(t *testing.T) {
 			}
 		})
 	}
+	// The reason is a multi-line text (SPEC 3): a line break in the query
+	// is kept, where the posts are one line.
+	t.Run("200_reasonOnTwoLines", func(t *testing.T) {
+		r := w.do("GET", path+"?reason="+url.QueryEscape("工作需要\r\n经研究决定"), w.rev, nil)
+		want(t, r, 200)
+		if !strings.Contains(string(r.Body), "<RenMianLiYou>工作需要\n经研究决定</RenMianLiYou>") {
+			t.Fatalf("RenMianLiYou: %s", r.Body)
+		}
+	})
 }

@@ -1,10 +1,8 @@
 package routes_test
 
 import (
-	"bytes"
 	"encoding/base64"
 	"fmt"
-	"mime/multipart"
 	"regexp"
 	"strings"
 	"testing"
@@ -31,28 +29,6 @@ func (a *app) importLRMXKey(tok, filename string, data []byte, fields map[string
 func (a *app) importLRMXWith(tok, filename string, data []byte, fields, headers map[string]string) *resp {
 	a.t.Helper()
 	return a.postFile("/api/v1/cadres/import-lrmx", tok, filename, data, fields, headers)
-}
-
-// postFile posts a multipart upload: the file in the field "file", and the
-// form's other fields and the headers given.
-func (a *app) postFile(path, tok, filename string, data []byte, fields, headers map[string]string) *resp {
-	a.t.Helper()
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	fw, err := mw.CreateFormFile("file", filename)
-	if err != nil {
-		a.t.Fatal(err)
-	}
-	fw.Write(data)
-	for k, v := range fields {
-		mw.WriteField(k, v)
-	}
-	mw.Close()
-	hdr := map[string]string{"Content-Type": mw.FormDataContentType()}
-	for k, v := range headers {
-		hdr[k] = v
-	}
-	return a.raw("POST", path, tok, &body, hdr)
 }
 
 // computedDates are the elements an export dates with the day it is made.

@@ -161,6 +161,23 @@ func TestLRMXImportRules(t *testing.T) {
 		}
 		want(t, w.importLRMXKey(w.rev, "a.lrmx", data, map[string]string{"unit_id": fmt.Sprint(w.unitB)}, "k-1"), 409, "conflict")
 	})
+	// unit_id and dry_run may be query parameters too (the document lists
+	// them so); a form field is read before the query parameter.
+	t.Run("200_fieldsAsQueryParameters", func(t *testing.T) {
+		before := w.count(&models.Cadre{})
+		path := fmt.Sprintf("/api/v1/cadres/import-lrmx?dry_run=true&unit_id=%d", w.unitA)
+		r := w.postFile(path, w.rev, "a.lrmx", form("吴十", idFor("19860101", 61)), nil, nil)
+		want(t, r, 200)
+		if r.JSON()["created"].(float64) != 1 || w.count(&models.Cadre{}) != before {
+			t.Fatalf("a dry run by query: %s", r.Body)
+		}
+		r = w.postFile(path, w.rev, "a.lrmx", form("吴十", idFor("19860101", 61)), map[string]string{"dry_run": "false"}, nil)
+		want(t, r, 200)
+		if w.count(&models.Cadre{}) != before+1 {
+			t.Fatalf("the form's dry_run=false did not write: %s", r.Body)
+		}
+		wantInvalid(t, w.postFile("/api/v1/cadres/import-lrmx?unit_id=x1", w.rev, "a.lrmx", form("吴十", idFor("19860101", 61)), nil, nil), "unit_id")
+	})
 	t.Run("oneFileLogsItsCadre", func(t *testing.T) {
 		r := w.importLRMX(w.rev, "a.lrmx", form("周九", idFor("19850101", 51)), unit)
 		want(t, r, 200)

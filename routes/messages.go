@@ -24,13 +24,14 @@ var catalogue = []struct{ key, zh, en string }{
 	{key: "unknown field %q", zh: "未知字段 %q"},
 	{key: "object not found", zh: "对象不存在"},
 	{key: "this Idempotency-Key was used for a different request", zh: "此 Idempotency-Key 已用于另一个不同的请求"},
-	{key: "this request's result shows a cadre you may no longer see", zh: "此请求的结果涉及您现已无权查看的干部"},
+	{key: "this request's result shows what you may no longer see", zh: "此请求的结果涉及您现已无权查看的内容"},
 
 	// Common field rules.
 	{key: "is required", zh: "为必填项"},
 	{key: "must be true or false", zh: "须为 true 或 false"},
 	{key: "must be a positive integer", zh: "须为正整数"},
-	{key: "must be an integer from 1 to %d", zh: "须为 1 至 %d 之间的整数"},
+	{key: "must be an integer from %d to %d", zh: "须为 %d 至 %d 之间的整数"},
+	{key: "must be an integer", zh: "须为整数"},
 	{key: "must be one of: %s", zh: "须为以下之一：%s"},
 	{key: "must be 1 to %d characters long", zh: "长度须为 1 至 %d 个字符"},
 	{key: "must be at most %d characters", zh: "最多 %d 个字符"},
@@ -131,7 +132,6 @@ var catalogue = []struct{ key, zh, en string }{
 	// Appraisal cycles (more).
 	{key: "appraisal cycle not found", zh: "考核轮次不存在"},
 	{key: "appraisal not found", zh: "评价不存在"},
-	{key: "must be an integer year", zh: "须为整数年份"},
 	{key: "must be a year from %d to %d", zh: "须为 %d 至 %d 之间的年份"},
 	{key: "must not be before period_start (%s)", zh: "不能早于考核期开始日期（%s）"},
 	{key: "must be an integer from 0 to 100 (a percentage of the appraised cadres)", zh: "须为 0 至 100 之间的整数（占参评干部的百分比）"},
@@ -160,6 +160,12 @@ var catalogue = []struct{ key, zh, en string }{
 
 	// Flags and vetting (more).
 	{key: "flag not found", zh: "该信息不存在"},
+	{key: "you may not act on flag %d", zh: "您无权对编号为 %d 的信息进行此操作"},
+	{key: "assignment not found", zh: "评价分配不存在"},
+	{key: "appraisal result not found", zh: "考核结果不存在"},
+	{key: "vetting not found", zh: "审核记录不存在"},
+	{key: "integrity opinion request not found", zh: "党风廉政意见征询不存在"},
+	{key: "you may not act on object %d", zh: "您无权对编号为 %d 的对象进行此操作"},
 	{key: "is required: the version of the flag you read (a positive integer)", zh: "为必填项：填写您读取到的版本号（正整数）"},
 	{key: "only an auditor of a source department files flags", zh: "只有监督部门人员才能报送信息"},
 	{key: "must list 1 to %d cadre ids", zh: "须列出 1 至 %d 个干部编号"},

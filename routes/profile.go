@@ -52,6 +52,7 @@ type profileFields struct {
 }
 
 type profileRequest struct {
+	CadreID int64 `path:"id" json:"-"`
 	profileFields
 	Version *int `json:"version"` // 0 for a profile never written
 }
@@ -118,12 +119,8 @@ func (in *profileFields) toProfile() (profile.Profile, error) {
 	return p, nil
 }
 
-func (h *handlers) getProfile(c *gin.Context) (profileResponse, error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return profileResponse{}, err
-	}
-	p, err := h.s.Profiles.Get(ctx(c), me(c), id)
+func (h *handlers) getProfile(c *gin.Context, in *byID) (profileResponse, error) {
+	p, err := h.s.Profiles.Get(ctx(c), me(c), in.ID)
 	if err != nil {
 		return profileResponse{}, err
 	}
@@ -131,15 +128,11 @@ func (h *handlers) getProfile(c *gin.Context) (profileResponse, error) {
 }
 
 func (h *handlers) putProfile(c *gin.Context, in *profileRequest) (profileResponse, error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return profileResponse{}, err
-	}
 	p, err := in.toProfile()
 	if err != nil {
 		return profileResponse{}, err
 	}
-	out, err := h.s.Profiles.Put(ctx(c), me(c), id, p, in.Version)
+	out, err := h.s.Profiles.Put(ctx(c), me(c), in.CadreID, p, in.Version)
 	if err != nil {
 		return profileResponse{}, err
 	}

@@ -4,7 +4,6 @@ import (
 	"time"
 
 	"efile/models"
-	"efile/services/errs"
 	"efile/services/unit"
 
 	"github.com/gin-gonic/gin"
@@ -19,6 +18,7 @@ type createUnitRequest struct {
 // updateUnitRequest renames, moves (parent_id null: to the root) or
 // disables a unit.
 type updateUnitRequest struct {
+	ID       int64           `path:"id" json:"-"`
 	Name     *string         `json:"name"`
 	ParentID optional[int64] `json:"parent_id"`
 	Disabled *bool           `json:"disabled"`
@@ -71,26 +71,19 @@ func (h *handlers) createUnit(c *gin.Context, in *createUnitRequest) (unitRespon
 	return toUnitResponse(u), nil
 }
 
-func (h *handlers) listUnits(c *gin.Context) (list[unitResponse], error) {
-	p, err := page(c)
-	v := &errs.Validation{}
-	f := unit.Filter{Page: p, ParentID: queryID(c, v, "parent_id"), Disabled: queryBool(c, v, "disabled")}
-	if err == nil {
-		err = v.Err()
-	}
-	if err != nil {
-		return list[unitResponse]{}, err
-	}
-	rows, total, err := h.s.Units.List(ctx(c), f)
-	return newList(rows, total, p, toUnitResponse), err
+type listUnitsQuery struct {
+	paging
+	ParentID *int64 `query:"parent_id" doc:"only this unit and every unit under it"`
+	Disabled *bool  `query:"disabled" doc:"only disabled units, or only the others (default: both)"`
 }
 
-func (h *handlers) getUnit(c *gin.Context) (unitResponse, error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return unitResponse{}, err
-	}
-	u, err := h.s.Units.Get(ctx(c), id)
+func (h *handlers) listUnits(c *gin.Context, in *listUnitsQuery) (list[unitResponse], error) {
+	rows, total, err := h.s.Units.List(ctx(c), unit.Filter{Page: in.page(), ParentID: in.ParentID, Disabled: in.Disabled})
+	return newList(rows, total, in.page(), toUnitResponse), err
+}
+
+func (h *handlers) getUnit(c *gin.Context, in *byID) (unitResponse, error) {
+	u, err := h.s.Units.Get(ctx(c), in.ID)
 	if err != nil {
 		return unitResponse{}, err
 	}
@@ -98,11 +91,7 @@ func (h *handlers) getUnit(c *gin.Context) (unitResponse, error) {
 }
 
 func (h *handlers) updateUnit(c *gin.Context, in *updateUnitRequest) (unitResponse, error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return unitResponse{}, err
-	}
-	u, err := h.s.Units.Update(ctx(c), me(c), id, unit.Change{Name: in.Name, Move: in.ParentID.Set, ParentID: in.ParentID.Value,
+	u, err := h.s.Units.Update(ctx(c), me(c), in.ID, unit.Change{Name: in.Name, Move: in.ParentID.Set, ParentID: in.ParentID.Value,
 		Disabled: in.Disabled, Version: in.Version})
 	if err != nil {
 		return unitResponse{}, err
@@ -110,15 +99,12 @@ func (h *handlers) updateUnit(c *gin.Context, in *updateUnitRequest) (unitRespon
 	return toUnitResponse(u), nil
 }
 
-func (h *handlers) unitHistory(c *gin.Context) (list[unitChangeResponse], error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return list[unitChangeResponse]{}, err
-	}
-	p, err := page(c)
-	if err != nil {
-		return list[unitChangeResponse]{}, err
-	}
-	rows, total, err := h.s.Units.History(ctx(c), id, p)
-	return newList(rows, total, p, toUnitChangeResponse), err
+type unitHistoryQuery struct {
+	paging
+	ID int64 `path:"id"`
+}
+
+func (h *handlers) unitHistory(c *gin.Context, in *unitHistoryQuery) (list[unitChangeResponse], error) {
+	rows, total, err := h.s.Units.History(ctx(c), in.ID, in.page())
+	return newList(rows, total, in.page(), toUnitChangeResponse), err
 }

@@ -9,8 +9,8 @@ import (
 	"efile/models"
 )
 
-// refused fails unless r is a 400 naming field.
-func refused(t *testing.T, r *resp, field string) {
+// wantInvalid fails unless r is a 400 naming field.
+func wantInvalid(t *testing.T, r *resp, field string) {
 	t.Helper()
 	want(t, r, 400, "validation_failed")
 	if !slices.Contains(r.Fields(), field) {
@@ -62,12 +62,12 @@ func TestUnitDisableTree(t *testing.T) {
 		if r.JSON()["disabled"] != true {
 			t.Fatalf("unit %s", r.Body)
 		}
-		refused(t, w.do("GET", "/api/v1/units?disabled=maybe", w.rev, nil), "disabled")
+		wantInvalid(t, w.do("GET", "/api/v1/units?disabled=maybe", w.rev, nil), "disabled")
 	})
 	t.Run("400_newSubUnit", func(t *testing.T) {
-		refused(t, w.do("POST", "/api/v1/units", admin, map[string]any{"name": "D2", "code": "D2", "parent_id": d1}), "parent_id")
+		wantInvalid(t, w.do("POST", "/api/v1/units", admin, map[string]any{"name": "D2", "code": "D2", "parent_id": d1}), "parent_id")
 		// An enabled unit moved under a disabled one.
-		refused(t, w.patchUnit(admin, w.unitA1, map[string]any{"parent_id": d1, "version": w.version(w.unitA1)}), "parent_id")
+		wantInvalid(t, w.patchUnit(admin, w.unitA1, map[string]any{"parent_id": d1, "version": w.version(w.unitA1)}), "parent_id")
 		requireTree(t, w.app)
 	})
 	t.Run("409_enableUnderDisabledParent", func(t *testing.T) {
@@ -113,8 +113,8 @@ func TestUnitDisabledTakesNoNewMembers(t *testing.T) {
 	}
 
 	t.Run("400_newCadre", func(t *testing.T) {
-		refused(t, w.do("POST", "/api/v1/cadres", w.rev, cadreBody("新一", idFor("19800101", 25), d)), "unit_id")
-		refused(t, w.do("PATCH", fmt.Sprintf("/api/v1/cadres/%d", other), w.rev, map[string]any{"unit_id": d, "version": 1}), "unit_id")
+		wantInvalid(t, w.do("POST", "/api/v1/cadres", w.rev, cadreBody("新一", idFor("19800101", 25), d)), "unit_id")
+		wantInvalid(t, w.do("PATCH", fmt.Sprintf("/api/v1/cadres/%d", other), w.rev, map[string]any{"unit_id": d, "version": 1}), "unit_id")
 	})
 	t.Run("200_cadreStays", func(t *testing.T) {
 		r := w.do("PATCH", fmt.Sprintf("/api/v1/cadres/%d", kept), w.rev, map[string]any{"position": "副科长", "unit_id": d, "version": 1})
@@ -127,12 +127,12 @@ func TestUnitDisabledTakesNoNewMembers(t *testing.T) {
 		}
 	})
 	t.Run("400_newEvaluator", func(t *testing.T) {
-		refused(t, w.do("POST", "/api/v1/users", admin, map[string]any{"username": "evalnew", "password": testPassword,
+		wantInvalid(t, w.do("POST", "/api/v1/users", admin, map[string]any{"username": "evalnew", "password": testPassword,
 			"display_name": "新评价人", "roles": []string{"evaluator"}, "unit_id": d}), "unit_id")
-		refused(t, w.do("PATCH", fmt.Sprintf("/api/v1/users/%d", otherEvalID), admin,
+		wantInvalid(t, w.do("PATCH", fmt.Sprintf("/api/v1/users/%d", otherEvalID), admin,
 			map[string]any{"unit_id": d, "version": userVersion(otherEvalID)}), "unit_id")
 		// A user of the unit who becomes an evaluator there is a new one.
-		refused(t, w.do("PATCH", fmt.Sprintf("/api/v1/users/%d", reviewerOfD), admin,
+		wantInvalid(t, w.do("PATCH", fmt.Sprintf("/api/v1/users/%d", reviewerOfD), admin,
 			map[string]any{"roles": []string{"org_reviewer", "evaluator"}, "version": userVersion(reviewerOfD)}), "unit_id")
 	})
 	t.Run("200_evaluatorStays", func(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 	"efile/services/accesslog"
 	"efile/services/account"
 	"efile/services/appraisal"
+	"efile/services/authz"
 	"efile/services/cadre"
 	"efile/services/datakey"
 	"efile/services/efile"
@@ -44,6 +45,7 @@ type Set struct {
 	DB          *gorm.DB
 	Logger      *slog.Logger
 	Keys        *datakey.Keys
+	Authz       *authz.Service
 	Audit       *accesslog.Service
 	Accounts    *account.Service
 	Units       *unit.Service
@@ -78,23 +80,24 @@ func New(db *gorm.DB, c Config) (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	cadres := cadre.New(db, audit, keys, c.Now, c.Location)
-	records := record.New(db, audit, cadres, c.Now)
-	flags := flag.NewService(db, audit, cadres, keys, c.Now)
-	vettings := vetting.New(db, audit, cadres, c.Now)
-	appraisals := appraisal.New(db, audit, cadres, c.Now, c.Location)
-	profiles := profile.New(db, audit, cadres, c.Now)
+	az := authz.New(db)
+	cadres := cadre.New(db, audit, az, keys, c.Now, c.Location)
+	records := record.New(db, audit, az, cadres, c.Now)
+	flags := flag.NewService(db, audit, az, cadres, keys, c.Now)
+	vettings := vetting.New(db, audit, az, cadres, c.Now)
+	appraisals := appraisal.New(db, audit, az, cadres, c.Now, c.Location)
+	profiles := profile.New(db, audit, az, cadres, c.Now)
 	return &Set{
-		DB: db, Logger: c.Logger, Keys: keys, Audit: audit, Accounts: acc,
+		DB: db, Logger: c.Logger, Keys: keys, Authz: az, Audit: audit, Accounts: acc,
 		Units:       unit.New(db, audit).WithClock(c.Now),
 		Cadres:      cadres,
 		Records:     records,
 		EFiles:      efile.New(db, cadres, records, appraisals, c.Location, c.Now).WithIntegrity(flags, vettings).WithProfiles(profiles),
-		Idempotency: idempotency.New(db, audit, keys, cadres, c.Now),
+		Idempotency: idempotency.New(db, audit, keys, az, c.Now),
 		Flags:       flags,
 		Vettings:    vettings,
 		Appraisals:  appraisals,
 		Profiles:    profiles,
-		LRMX:        lrmx.New(db, audit, cadres, profiles, appraisals, c.Now, c.Location),
+		LRMX:        lrmx.New(db, audit, az, cadres, profiles, appraisals, c.Now, c.Location),
 	}, nil
 }

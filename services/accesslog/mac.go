@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -61,10 +60,7 @@ func pendingMessage(form string, e *models.AccessEntry) []byte {
 		buf.WriteString(*e.Nonce)
 	}
 	buf.WriteByte('\n')
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(canonical{At: FormatAt(e.At), ActorID: e.ActorID, Actor: e.Actor, IP: e.IP,
-		Method: e.Method, Path: e.Path, CadreID: e.CadreID, Status: e.Status})
+	writeCanonical(&buf, 0, e)
 	return buf.Bytes()
 }
 

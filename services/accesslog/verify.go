@@ -14,29 +14,29 @@ import (
 
 // Verdict is the outcome of a verification.
 type Verdict struct {
-	OK         bool   `json:"ok"`
-	Checked    int64  `json:"checked"`
-	Pending    int64  `json:"pending"`
-	FirstBadID *int64 `json:"first_bad_id"`
+	OK         bool
+	Checked    int64
+	Pending    int64
+	FirstBadID *int64
 	// FirstBadSeq is the seq of the first bad entry, when it has one (a
 	// pending entry has none).
-	FirstBadSeq *int64 `json:"first_bad_seq"`
-	HeadHash    string `json:"head_hash"`
-	HeadSeq     int64  `json:"head_seq"`
-	Head        string `json:"head"` // HeadHash@HeadSeq, ready to copy elsewhere
+	FirstBadSeq *int64
+	HeadHash    string
+	HeadSeq     int64
+	Head        string // HeadHash@HeadSeq, ready to copy elsewhere
 	// Problem is what is wrong, as a code (one of the Problem constants);
 	// Reason says it for people, naming the first bad entry (id and seq).
-	Problem string `json:"problem,omitempty"`
-	Reason  string `json:"reason,omitempty"`
+	Problem string
+	Reason  string
 	// Msg is Reason as a message, for the API to say in the caller's
 	// language.
-	Msg errs.Msg `json:"-"`
+	Msg errs.Msg
 	// MACsChecked tells whether entry MACs were checked (the data key was
 	// at hand); false: only the hash chain was. MACsFrom is the first seq
 	// whose MAC was checked: entries before it were sealed before chained
 	// MACs existed, and are bound by the keyed record (start.go).
-	MACsChecked bool  `json:"macs_checked"`
-	MACsFrom    int64 `json:"macs_from"`
+	MACsChecked bool
+	MACsFrom    int64
 }
 
 // What verify finds wrong (Verdict.Problem).
@@ -168,13 +168,7 @@ func (s *Service) List(ctx context.Context, f Filter) ([]models.AccessEntry, int
 	if f.To != nil {
 		q = q.Where("at < ?", f.To.UTC())
 	}
-	var total int64
-	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, err
-	}
-	var rows []models.AccessEntry
 	// By time, then id: the order the (cadre_id, at) and (actor_id, at)
 	// indexes already hold, so a busy cadre's page needs no sort.
-	err := q.Order("at DESC, id DESC").Offset(f.Page.Offset()).Limit(f.Page.Size).Find(&rows).Error
-	return rows, total, err
+	return models.Paged[models.AccessEntry](q, f.Page, "at DESC, id DESC")
 }

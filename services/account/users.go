@@ -176,14 +176,8 @@ func (s *Service) GetUser(ctx context.Context, id int64) (*models.User, error) {
 
 // ListUsers lists users, newest first.
 func (s *Service) ListUsers(ctx context.Context, p models.Page) ([]models.User, int64, error) {
-	var total int64
-	db := s.db.WithContext(ctx)
-	if err := db.Model(&models.User{}).Count(&total).Error; err != nil {
-		return nil, 0, err
-	}
-	var out []models.User
-	err := db.Preload("Roles").Order("id DESC").Offset(p.Offset()).Limit(p.Size).Find(&out).Error
-	return out, total, err
+	return models.Paged[models.User](s.db.WithContext(ctx).Model(&models.User{}), p, "id DESC",
+		func(q *gorm.DB) *gorm.DB { return q.Preload("Roles") })
 }
 
 // EvaluatorFilter selects evaluators for ListEvaluators.
@@ -215,13 +209,7 @@ func (s *Service) ListEvaluators(ctx context.Context, f EvaluatorFilter) ([]mode
 		esc := "%" + strings.NewReplacer(`!`, `!!`, `%`, `!%`, `_`, `!_`).Replace(t) + "%"
 		q = q.Where(`(users.display_name LIKE ? ESCAPE '!' OR users.username LIKE ? ESCAPE '!')`, esc, esc)
 	}
-	var total int64
-	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, err
-	}
-	var out []models.User
-	err := q.Order("users.unit_id, users.display_name, users.id").Offset(f.Page.Offset()).Limit(f.Page.Size).Find(&out).Error
-	return out, total, err
+	return models.Paged[models.User](q, f.Page, "users.unit_id, users.display_name, users.id")
 }
 
 // UpdateUser applies a patch. Nobody may change their own roles or disabled
@@ -298,15 +286,19 @@ func (s *Service) UpdateUser(ctx context.Context, actor *models.User, id int64, 
 		if p.Disabled != nil {
 			upd["disabled"] = *p.Disabled
 		}
+		if p.Disabled != nil && *p.Disabled || p.Password != nil {
+			// Disabling revokes every token the user holds, for good: they
+			// stay dead when the user is enabled again (SPEC section 4); so
+			// does a reset of the password.
+			upd["token_gen"] = gorm.Expr("token_gen + 1")
+			upd["kept_token_id"] = ""
+		}
 		if p.Password != nil {
 			h, err := s.hash(*p.Password)
 			if err != nil {
 				return err
 			}
 			upd["password_hash"] = h
-			// A reset revokes every token the user holds (SPEC section 4).
-			upd["token_gen"] = gorm.Expr("token_gen + 1")
-			upd["kept_token_id"] = ""
 		}
 		db := models.Get(ctx, s.db)
 		res := db.Model(&models.User{}).Where("id = ? AND version = ?", id, p.Version).Updates(upd)

@@ -12,7 +12,7 @@ import (
 
 	"efile/models"
 	"efile/services/accesslog"
-	"efile/services/account"
+	"efile/services/authz"
 	"efile/services/datakey"
 	"efile/services/errs"
 	"efile/services/idnumber"
@@ -24,7 +24,7 @@ import (
 
 // Errors of this domain.
 var (
-	ErrNotFound  = errs.NotFound("cadre")
+	ErrNotFound  = authz.NotFound(authz.KindCadre)
 	ErrDuplicate = errs.Conflict("conflict", "a cadre with this ID number already exists")
 )
 
@@ -40,20 +40,21 @@ func validStatus(s string) bool { return slices.Contains(statuses, s) }
 type Service struct {
 	db    *gorm.DB
 	log   *accesslog.Service
+	az    *authz.Service
 	keys  *datakey.Keys
 	now   func() time.Time
 	today func() string
 }
 
 // New builds the service; loc decides what "today" is.
-func New(db *gorm.DB, log *accesslog.Service, keys *datakey.Keys, now func() time.Time, loc *time.Location) *Service {
+func New(db *gorm.DB, log *accesslog.Service, az *authz.Service, keys *datakey.Keys, now func() time.Time, loc *time.Location) *Service {
 	if now == nil {
 		now = time.Now
 	}
 	if loc == nil {
 		loc = time.UTC
 	}
-	return &Service{db: db, log: log, keys: keys, now: now, today: func() string { return now().In(loc).Format(time.DateOnly) }}
+	return &Service{db: db, log: log, az: az, keys: keys, now: now, today: func() string { return now().In(loc).Format(time.DateOnly) }}
 }
 
 // Today is the current date in the configured time zone.
@@ -194,21 +195,14 @@ func (s *Service) Create(ctx context.Context, viewer *models.User, f Fields) (*m
 
 // Get reads one cadre the viewer may read; out of scope is 404.
 func (s *Service) Get(ctx context.Context, viewer *models.User, id int64) (*models.Cadre, error) {
-	return s.Find(ctx, viewer, Read, id)
+	return s.Find(ctx, viewer, authz.CadreRead, id)
 }
 
 // Find reads one cadre the viewer may use for p; out of scope is 404, as
 // for an id in a path.
-func (s *Service) Find(ctx context.Context, viewer *models.User, p Purpose, id int64) (*models.Cadre, error) {
-	q, err := s.scoped(ctx, viewer, p, true)
-	if err != nil {
-		return nil, err
-	}
+func (s *Service) Find(ctx context.Context, viewer *models.User, p authz.Purpose, id int64) (*models.Cadre, error) {
 	var c models.Cadre
-	if err := q.Where("cadres.id = ?", id).First(&c).Error; err != nil {
-		if models.IsNotFound(err) {
-			return nil, ErrNotFound
-		}
+	if err := s.az.Find(ctx, viewer, p, id, &c); err != nil {
 		return nil, err
 	}
 	return &c, nil
@@ -295,11 +289,11 @@ func set[T any](dst *T, src *T) {
 	}
 }
 
-// IDNumber is the ID number as viewer may see it: whole for an
-// organization-department reviewer, masked for everyone else. A number that
-// cannot be decrypted is an error, never silently shown masked.
+// IDNumber is the ID number as viewer may see it: whole or masked, as
+// authz.SeesWholeIDNumber decides. A number that cannot be decrypted is an
+// error, never silently shown masked.
 func (s *Service) IDNumber(viewer *models.User, c *models.Cadre) (string, error) {
-	if viewer.HasRole(account.RoleOrgReviewer) {
+	if authz.SeesWholeIDNumber(viewer) {
 		p, err := s.keys.OpenID(c.IDNumberEnc, c.IDNumberHash)
 		if err != nil {
 			return "", fmt.Errorf("decrypt the ID number of cadre %d: %w", c.ID, err)

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"efile/models"
+	"efile/services/authz"
 	"efile/services/errs"
 	"efile/services/idnumber"
 	"efile/services/roster"
@@ -30,18 +31,18 @@ const (
 // for a created row (nothing was there to compare with) and an unchanged
 // one. CadreID is nil for a row a dry run would create.
 type ImportReport struct {
-	Created   int         `json:"created"`
-	Updated   int         `json:"updated"`
-	Unchanged int         `json:"unchanged"`
-	Rows      []ImportRow `json:"rows"`
+	Created   int
+	Updated   int
+	Unchanged int
+	Rows      []ImportRow
 }
 
 // ImportRow is one row of an ImportReport.
 type ImportRow struct {
-	Line    int      `json:"line"`
-	Action  string   `json:"action"`
-	CadreID *int64   `json:"cadre_id"`
-	Changed []string `json:"changed"`
+	Line    int
+	Action  string
+	CadreID *int64
+	Changed []string
 }
 
 // importBatch is the rows per INSERT or upsert statement: large enough that
@@ -196,7 +197,7 @@ func (s *Service) importRows(ctx context.Context, viewer *models.User, rows []ro
 			continue
 		}
 		// Recusal (回避): nobody changes their own cadre record.
-		if Recused(viewer, c.ID) {
+		if authz.Recused(viewer, c.ID) {
 			e.add(line, roster.FieldIDNumber, "这是您本人的干部档案，按回避规定不能由您导入或修改")
 			continue
 		}

@@ -25,19 +25,19 @@ const RecentLimit = 20
 
 // Appraisal is one final grade of the cadre in a finalized cycle.
 type Appraisal struct {
-	CycleID   int64   `json:"cycle_id"`
-	CycleName string  `json:"cycle_name"`
-	Kind      string  `json:"kind"`
-	Year      int     `json:"year"`
-	Score     float64 `json:"score"`
-	Grade     string  `json:"grade"`
+	CycleID   int64
+	CycleName string
+	Kind      string
+	Year      int
+	Score     float64
+	Grade     string
 }
 
 // FlagSummary summarises the flags of the source departments.
 type FlagSummary struct {
-	Open           int64            `json:"open"`
-	BySource       map[string]int64 `json:"by_source"`
-	ActiveSanction bool             `json:"active_sanction"`
+	Open           int64
+	BySource       map[string]int64
+	ActiveSanction bool
 }
 
 // VettingLimit is how many vettings the e-file shows, newest first.
@@ -45,30 +45,31 @@ const VettingLimit = 5
 
 // Flag is one flag as the e-file shows it: never with its reporter.
 type Flag struct {
-	ID             int64  `json:"id"`
-	Source         string `json:"source"`
-	Kind           string `json:"kind"`
-	Severity       string `json:"severity"`
-	Status         string `json:"status"`
-	Summary        string `json:"summary"`
-	OccurredOn     string `json:"occurred_on"`
-	Sanction       string `json:"sanction,omitempty"`
-	DecidedOn      string `json:"decided_on,omitempty"`
-	InfluenceUntil string `json:"influence_until,omitempty"`
+	ID             int64
+	Source         string
+	Kind           string
+	Severity       string
+	Status         string
+	Summary        string
+	OccurredOn     string
+	Sanction       string
+	DecidedOn      string
+	InfluenceUntil string
 }
 
 // Vetting is one stored pre-promotion vetting, as the vetting routes show
 // it, with the reviewer's name for the workbook.
 type Vetting struct {
-	ID            int64            `json:"id"`
-	CadreID       int64            `json:"cadre_id"`
-	Purpose       string           `json:"purpose"`
-	AsOf          string           `json:"as_of"`
-	Verdict       string           `json:"verdict"`
-	Reasons       []vetting.Reason `json:"reasons"`
-	CheckedBy     int64            `json:"checked_by"`
-	CheckedByName string           `json:"checked_by_name"`
-	CheckedAt     time.Time        `json:"checked_at"`
+	ID            int64
+	CadreID       int64
+	Purpose       string
+	AsOf          string
+	Verdict       string
+	Reasons       []vetting.Reason
+	CadreName     string
+	CheckedBy     int64
+	CheckedByName string
+	CheckedAt     time.Time
 }
 
 // File is a cadre's e-file.
@@ -183,7 +184,7 @@ func (s *Service) integrity(ctx context.Context, f *File, id int64) error {
 			return err
 		}
 		for _, r := range rs {
-			f.Vettings = append(f.Vettings, Vetting{ID: r.ID, CadreID: r.CadreID, Purpose: r.Purpose, AsOf: r.AsOf,
+			f.Vettings = append(f.Vettings, Vetting{ID: r.ID, CadreID: r.CadreID, CadreName: f.Cadre.Name, Purpose: r.Purpose, AsOf: r.AsOf,
 				Verdict: r.Verdict, Reasons: r.Reasons, CheckedBy: r.CheckedBy, CheckedByName: r.CheckedByName,
 				CheckedAt: r.CheckedAt.UTC()})
 		}

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"efile/services/accesslog"
+	"efile/services/authz"
 	prof "efile/services/profile"
 	"efile/services/sheet"
 )
@@ -68,7 +69,7 @@ func fullProfile(t *testing.T) prof.Profile {
 func TestProfileForm(t *testing.T) {
 	fx := setup(t)
 	ctx := context.Background()
-	profiles := prof.New(fx.db, accesslog.New(fx.db, nil), fx.cadres, nil)
+	profiles := prof.New(fx.db, accesslog.New(fx.db, nil), authz.New(fx.db), fx.cadres, nil)
 	fx.svc.WithProfiles(profiles)
 	p := fullProfile(t)
 	if _, err := profiles.Put(ctx, fx.viewer, fx.cadre.ID, p, ptrInt(0)); err != nil {

@@ -2,6 +2,7 @@ package efile
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 
@@ -59,8 +60,7 @@ func (s *Service) Workbook(ctx context.Context, viewer *models.User, id int64) (
 		return nil, err
 	}
 	if err := s.writeWorkbook(ctx, b, ef, unitName, flags); err != nil {
-		_ = b.Close()
-		return nil, err
+		return nil, errors.Join(err, b.Close())
 	}
 	return b, nil
 }

@@ -14,6 +14,7 @@ import (
 	"efile/models"
 	"efile/services/accesslog"
 	"efile/services/appraisal"
+	"efile/services/authz"
 	"efile/services/cadre"
 	"efile/services/datakey"
 	"efile/services/efile"
@@ -47,11 +48,12 @@ func setup(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cad := cadre.New(db, log, keys, nil, time.UTC)
+	az := authz.New(db)
+	cad := cadre.New(db, log, az, keys, nil, time.UTC)
 	// Recorded at 2025-01-02 03:04:05 UTC, which is 11:04 in China.
-	rec := record.New(db, log, cad, func() time.Time { return time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC) })
+	rec := record.New(db, log, az, cad, func() time.Time { return time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC) })
 	// Exported at 2025-03-04 02:00 UTC, 10:00 in China.
-	fx := &fixture{db: db, svc: efile.New(db, cad, rec, appraisal.New(db, log, cad, nil, nil), shanghaiZone(t), func() time.Time { return exportedAt }), rec: rec, cadres: cad}
+	fx := &fixture{db: db, svc: efile.New(db, cad, rec, appraisal.New(db, log, az, cad, nil, nil), shanghaiZone(t), func() time.Time { return exportedAt }), rec: rec, cadres: cad}
 	units := unit.New(db, log)
 	if fx.unit, err = units.Create(ctx, unit.NewUnit{Name: "区委办", Code: "QWB"}); err != nil {
 		t.Fatal(err)

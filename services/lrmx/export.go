@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"efile/models"
-	"efile/services/cadre"
+	"efile/services/authz"
 	"efile/services/errs"
 	"efile/services/profile"
 	"efile/services/text"
@@ -33,10 +33,11 @@ type File struct {
 	Data     []byte
 }
 
-// Export writes the appointment form of a cadre the viewer may read (404
-// otherwise) as an LRMX file: the registry, the profile, the verified parts
-// from efile's own records, and the proposal. The proposal is checked first
-// (400 naming proposed_post, proposed_removal or reason).
+// Export writes the appointment form of a cadre whose profile the viewer
+// keeps (authz.CadreProfile; 404 otherwise) as an LRMX file: the registry,
+// the profile, the verified parts from efile's own records, and the
+// proposal. The proposal is checked first (400 naming proposed_post,
+// proposed_removal or reason).
 func (s *Service) Export(ctx context.Context, viewer *models.User, cadreID int64, p Proposal) (*File, error) {
 	v := &errs.Validation{}
 	p.Post = text.Clean(v, "proposed_post", p.Post, 0, maxProposal, false)
@@ -45,7 +46,7 @@ func (s *Service) Export(ctx context.Context, viewer *models.User, cadreID int64
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	c, err := s.cadres.Find(ctx, viewer, cadre.Read, cadreID)
+	c, err := s.cadres.Find(ctx, viewer, authz.CadreProfile, cadreID)
 	if err != nil {
 		return nil, err
 	}

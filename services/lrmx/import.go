@@ -8,6 +8,7 @@ import (
 
 	"efile/models"
 	"efile/services/accesslog"
+	"efile/services/authz"
 	"efile/services/cadre"
 	"efile/services/errs"
 	"efile/services/profile"
@@ -198,6 +199,18 @@ func (s *Service) apply(ctx context.Context, viewer *models.User, up Upload, ent
 	for _, c := range existing {
 		cadreIDs = append(cadreIDs, c.ID)
 	}
+	// Scope: the files of cadres whose profiles the viewer may not keep
+	// (authz.CadreProfile), in one query for every file. Only reviewers
+	// import (route policy), so for them that is recusal (回避): nobody
+	// imports over their own cadre record.
+	unseen, err := s.az.Unseen(ctx, viewer, authz.CadreProfile, cadreIDs)
+	if err != nil {
+		return nil, err
+	}
+	refused := make(map[int64]bool, len(unseen))
+	for _, i := range unseen {
+		refused[cadreIDs[i]] = true
+	}
 	stored, err := s.profiles.LoadMany(ctx, cadreIDs)
 	if err != nil {
 		return nil, err
@@ -221,8 +234,7 @@ func (s *Service) apply(ctx context.Context, viewer *models.User, up Upload, ent
 			rep.Created++
 			continue
 		}
-		// Recusal (回避): nobody imports over their own cadre record.
-		if cadre.Recused(viewer, c.ID) {
+		if refused[c.ID] {
 			e.add(p.file, problem{ShenFenZheng, 0, errs.M("这是您本人的干部档案，按回避规定不能由您导入或修改")})
 			continue
 		}

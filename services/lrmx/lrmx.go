@@ -16,6 +16,7 @@ import (
 
 	"efile/services/accesslog"
 	"efile/services/appraisal"
+	"efile/services/authz"
 	"efile/services/cadre"
 	"efile/services/profile"
 
@@ -104,6 +105,7 @@ func Elements() []string {
 type Service struct {
 	db       *gorm.DB
 	log      *accesslog.Service
+	az       *authz.Service
 	cadres   *cadre.Service
 	profiles *profile.Service
 	grades   *appraisal.Service
@@ -112,7 +114,7 @@ type Service struct {
 }
 
 // New builds the service; zone (EFILE_TZ) dates the forms.
-func New(db *gorm.DB, log *accesslog.Service, cadres *cadre.Service, profiles *profile.Service,
+func New(db *gorm.DB, log *accesslog.Service, az *authz.Service, cadres *cadre.Service, profiles *profile.Service,
 	grades *appraisal.Service, now func() time.Time, zone *time.Location) *Service {
 	if now == nil {
 		now = time.Now
@@ -120,5 +122,5 @@ func New(db *gorm.DB, log *accesslog.Service, cadres *cadre.Service, profiles *p
 	if zone == nil {
 		zone = time.UTC
 	}
-	return &Service{db: db, log: log, cadres: cadres, profiles: profiles, grades: grades, now: now, zone: zone}
+	return &Service{db: db, log: log, az: az, cadres: cadres, profiles: profiles, grades: grades, now: now, zone: zone}
 }

@@ -21,7 +21,7 @@ import (
 // checker is the import's reading and checking, without a database (it
 // needs none: the database is asked only once every file has been read).
 func checker() *Service {
-	return New(nil, nil, cadre.New(nil, nil, nil, time.Now, time.UTC), nil, nil, time.Now, time.UTC)
+	return New(nil, nil, nil, cadre.New(nil, nil, nil, nil, time.Now, time.UTC), nil, nil, time.Now, time.UTC)
 }
 
 func idOf(birth string, seq int) string {

@@ -50,7 +50,10 @@ func readEntry(en entry) (*Parsed, []problem) {
 // within MaxFileSize when asked.
 func entries(up Upload) ([]entry, error) {
 	head := make([]byte, 4)
-	n, _ := up.File.ReadAt(head, 0)
+	n, err := up.File.ReadAt(head, 0)
+	if err != nil && err != io.EOF {
+		return nil, err
+	}
 	if !zipread.IsZip(head[:n]) {
 		name := fileName(up.Name)
 		return []entry{{name: name, read: func() ([]byte, error) {

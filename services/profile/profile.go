@@ -1,8 +1,8 @@
 // Package profile keeps the part of a cadre's appointment form (干部任免审批表,
 // SPEC section 16) that the registry does not: origin, party and work
 // months, health, titles, the two educations, the resume, the family and the
-// photo. Only the organization department reads or writes it (route
-// policy); scope is the visibility API's cadre.Read, recusal included.
+// photo. Only the organization department reads or writes it: its scope is
+// authz.CadreProfile, recusal included.
 package profile
 
 import (
@@ -15,6 +15,7 @@ import (
 
 	"efile/models"
 	"efile/services/accesslog"
+	"efile/services/authz"
 	"efile/services/cadre"
 	"efile/services/errs"
 
@@ -70,9 +71,10 @@ func Empty() *Profile {
 	return &Profile{Resume: []ResumeEntry{}, Family: []FamilyMember{}}
 }
 
-// Service reads and writes profiles: scope through the cadre service's
-// visibility API, changes in the access log's transactions.
+// Service reads and writes profiles: scope through authz, changes in the
+// access log's transactions.
 type Service struct {
+	az     *authz.Service
 	cadres *cadre.Service
 	db     *gorm.DB
 	log    *accesslog.Service
@@ -80,26 +82,27 @@ type Service struct {
 }
 
 // New builds the service; now (nil: time.Now) dates the writes.
-func New(db *gorm.DB, log *accesslog.Service, cadres *cadre.Service, now func() time.Time) *Service {
-	s := &Service{db: db, log: log, cadres: cadres, now: time.Now}
+func New(db *gorm.DB, log *accesslog.Service, az *authz.Service, cadres *cadre.Service, now func() time.Time) *Service {
+	s := &Service{db: db, log: log, az: az, cadres: cadres, now: time.Now}
 	if now != nil {
 		s.now = now
 	}
 	return s
 }
 
-// Get reads the profile of a cadre the viewer may read (404 otherwise).
+// Get reads the profile of a cadre whose profile the viewer keeps (404
+// otherwise).
 func (s *Service) Get(ctx context.Context, viewer *models.User, cadreID int64) (*Profile, error) {
-	if err := s.cadres.CheckPath(ctx, viewer, cadre.Read, cadreID); err != nil {
+	if err := s.az.CheckPath(ctx, viewer, authz.CadreProfile, cadreID); err != nil {
 		return nil, err
 	}
 	return s.Load(ctx, cadreID)
 }
 
-// Put replaces the profile of a cadre the viewer may read, if version is
-// the one stored (0 for a profile never written): the form first (400),
-// then the cadre (404), then the months against the cadre's birth (400),
-// then the version (409 version_conflict).
+// Put replaces the profile of a cadre whose profile the viewer keeps, if
+// version is the one stored (0 for a profile never written): the form first
+// (400), then the cadre (404), then the months against the cadre's birth
+// (400), then the version (409 version_conflict).
 func (s *Service) Put(ctx context.Context, viewer *models.User, cadreID int64, p Profile, version *int) (*Profile, error) {
 	v := &errs.Validation{}
 	switch {
@@ -114,7 +117,7 @@ func (s *Service) Put(ctx context.Context, viewer *models.User, cadreID int64, p
 	}
 	var out *Profile
 	err := s.log.Tx(ctx, func(ctx context.Context) error {
-		c, err := s.cadres.Find(ctx, viewer, cadre.Read, cadreID)
+		c, err := s.cadres.Find(ctx, viewer, authz.CadreProfile, cadreID)
 		if err != nil {
 			return err
 		}

@@ -1,7 +1,6 @@
 package roster
 
 import (
-	"strings"
 	"unicode/utf8"
 
 	"efile/services/errs"
@@ -147,7 +146,7 @@ func (a *assembler) row(rec record) error {
 	for col, c := range rec.cells {
 		switch {
 		case c == "":
-		case !utf8.ValidString(c) || strings.ContainsRune(c, utf8.RuneError):
+		case text.Undecodable(c):
 			a.probs = append(a.probs, Problem{Line: rec.line, Column: a.column(col),
 				Message: errs.M("含有无法识别的字节（文件编码有误或文件已损坏）；请用 Excel 或 WPS 另存为 UTF-8 或 GB18030 编码的 CSV，或 .xlsx 后重新上传")})
 			bad[col] = true

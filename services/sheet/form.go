@@ -64,8 +64,14 @@ func (t *Table) Spans(minHeight float64, cells ...Span) error {
 			lines = max(lines, len(wrap(s, width, BodySize)))
 		}
 		if sp.Cols > 1 || sp.Rows > 1 {
-			first, _ := excelize.CoordinatesToCellName(col+1, t.row+1)
-			last, _ := excelize.CoordinatesToCellName(col+sp.Cols, t.row+sp.Rows)
+			first, err := excelize.CoordinatesToCellName(col+1, t.row+1)
+			if err != nil {
+				return err
+			}
+			last, err := excelize.CoordinatesToCellName(col+sp.Cols, t.row+sp.Rows)
+			if err != nil {
+				return err
+			}
 			if err := t.sw.MergeCell(first, last); err != nil {
 				return err
 			}

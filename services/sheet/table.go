@@ -291,8 +291,14 @@ func (t *Table) merged(text string, style int, size, extra float64) error {
 	if len(t.cols) == 1 {
 		return nil
 	}
-	first, _ := excelize.CoordinatesToCellName(1, t.row)
-	last, _ := excelize.CoordinatesToCellName(len(t.cols), t.row)
+	first, err := excelize.CoordinatesToCellName(1, t.row)
+	if err != nil {
+		return err
+	}
+	last, err := excelize.CoordinatesToCellName(len(t.cols), t.row)
+	if err != nil {
+		return err
+	}
 	return t.sw.MergeCell(first, last)
 }
 

@@ -13,11 +13,5 @@ func (s *Service) History(ctx context.Context, id int64, p models.Page) ([]model
 		return nil, 0, err
 	}
 	q := s.db.WithContext(ctx).Model(&models.UnitChange{}).Where("unit_id = ?", id)
-	var total int64
-	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, err
-	}
-	var out []models.UnitChange
-	err := q.Order("id DESC").Offset(p.Offset()).Limit(p.Size).Find(&out).Error
-	return out, total, err
+	return models.Paged[models.UnitChange](q, p, "id DESC")
 }

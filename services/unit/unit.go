@@ -155,13 +155,7 @@ func (s *Service) List(ctx context.Context, f Filter) ([]models.Unit, int64, err
 	if f.Disabled != nil {
 		q = q.Where("disabled = ?", *f.Disabled)
 	}
-	var total int64
-	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, err
-	}
-	var out []models.Unit
-	err := q.Order("id DESC").Offset(f.Page.Offset()).Limit(f.Page.Size).Find(&out).Error
-	return out, total, err
+	return models.Paged[models.Unit](q, f.Page, "id DESC")
 }
 
 // Admits checks a unit id given for a new member of the unit, a cadre or

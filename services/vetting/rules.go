@@ -94,10 +94,10 @@ type Grade struct {
 
 // Reason is one finding, as stored and shown.
 type Reason struct {
-	Rule    string `json:"rule"`
-	Message string `json:"message"`
-	FlagID  *int64 `json:"flag_id,omitempty"`
-	CycleID *int64 `json:"cycle_id,omitempty"`
+	Rule    string
+	Message string
+	FlagID  *int64
+	CycleID *int64
 }
 
 // CheckRequest validates what a reviewer asks for: a known purpose and an

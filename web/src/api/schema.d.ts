@@ -993,6 +993,7 @@ export interface components {
             assigned: number;
             /** Format: int64 */
             evaluator_id: number;
+            evaluator_name: string;
             /** Format: int64 */
             submitted: number;
         };
@@ -1050,6 +1051,7 @@ export interface components {
             submitted: number;
             /** Format: int64 */
             unit_id: number;
+            unit_name: string;
         };
         Verdict: {
             /** Format: int64 */
@@ -1075,6 +1077,7 @@ export interface components {
             as_of: string;
             /** Format: int64 */
             cadre_id: number;
+            cadre_name: string;
             /** Format: date-time */
             checked_at: string;
             /** Format: int64 */
@@ -1122,11 +1125,13 @@ export interface components {
             assignment_id: number;
             /** Format: int64 */
             cadre_id: number;
+            cadre_name: string;
             comment: string;
             /** Format: int64 */
             cycle_id: number;
             /** Format: int64 */
             evaluator_id: number;
+            evaluator_name: string;
             /** Format: int64 */
             id: number;
             rater_type: string;
@@ -1147,6 +1152,7 @@ export interface components {
         assignmentResponse: {
             /** Format: int64 */
             cadre_id: number;
+            cadre_name: string;
             /** Format: date-time */
             created_at: string;
             /** Format: int64 */
@@ -1155,6 +1161,7 @@ export interface components {
             cycle_id: number;
             /** Format: int64 */
             evaluator_id: number;
+            evaluator_name: string;
             /** Format: int64 */
             id: number;
             rater_type: string;
@@ -1336,11 +1343,12 @@ export interface components {
         flagDetailResponse: {
             /** Format: int64 */
             cadre_id: number;
+            cadre_name: string;
             /** Format: date-time */
             created_at: string;
             /** Format: int64 */
             created_by: number;
-            detail: string;
+            detail?: string | null;
             history: components["schemas"]["flagEventResponse"][];
             /** Format: int64 */
             id: number;
@@ -1354,6 +1362,7 @@ export interface components {
             source: string;
             status: string;
             summary: string;
+            unit_name: string;
             /** Format: date-time */
             updated_at: string;
             version: number;
@@ -1371,11 +1380,12 @@ export interface components {
         flagResponse: {
             /** Format: int64 */
             cadre_id: number;
+            cadre_name: string;
             /** Format: date-time */
             created_at: string;
             /** Format: int64 */
             created_by: number;
-            detail: string;
+            detail?: string | null;
             /** Format: int64 */
             id: number;
             influence_until?: string | null;
@@ -1388,6 +1398,7 @@ export interface components {
             source: string;
             status: string;
             summary: string;
+            unit_name: string;
             /** Format: date-time */
             updated_at: string;
             version: number;
@@ -1524,12 +1535,16 @@ export interface components {
         resultResponse: {
             /** Format: int64 */
             cadre_id: number;
+            cadre_name: string;
             grade: string;
             override?: components["schemas"]["OverrideInfo"] | null;
             proposed_grade: string;
             raters: components["schemas"]["ratersResponse"];
             reasons: string[];
             score: number;
+            /** Format: int64 */
+            unit_id: number;
+            unit_name: string;
         };
         resultsResponse: {
             /** Format: int64 */
@@ -1724,6 +1739,7 @@ export interface components {
             as_of: string;
             /** Format: int64 */
             cadre_id: number;
+            cadre_name: string;
             /** Format: date-time */
             checked_at: string;
             /** Format: int64 */
@@ -2200,7 +2216,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["BulkResult"] | null;
+                    "application/json": components["schemas"]["BulkResult"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -2318,7 +2334,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Progress"] | null;
+                    "application/json": components["schemas"]["Progress"];
                 };
             };
             400: components["responses"]["BadRequest"];
