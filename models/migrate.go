@@ -14,7 +14,7 @@ func all() []any {
 		&Unit{}, &Cadre{}, &User{}, &UserRole{}, &RevokedToken{}, &LoginThrottle{},
 		&AccessEntry{}, &ChainHead{}, &Record{}, &Idempotency{},
 		&AppraisalCycle{}, &AppraisalAssignment{}, &Appraisal{}, &AppraisalResult{},
-		&Flag{}, &FlagEvent{}, &Vetting{},
+		&Flag{}, &FlagEvent{}, &Vetting{}, &JobLease{},
 	}
 }
 
