@@ -169,12 +169,8 @@ func serve(ctx context.Context, args []string) error {
 		return err
 	}
 	audit := svc.Audit
-	generated, err := svc.Accounts.EnsureAdmin(ctx, c.AdminPassword)
-	if err != nil {
-		return fmt.Errorf("create the first administrator: %w", err)
-	}
-	if generated != "" {
-		fmt.Fprintf(os.Stderr, "efile: created user admin with password %s (shown once; change it)\n", generated)
+	if err := ensureAdmin(ctx, svc, c); err != nil {
+		return err
 	}
 	enf, err := policies.NewEnforcer()
 	if err != nil {
@@ -227,6 +223,21 @@ func serve(ctx context.Context, args []string) error {
 	models.Close(db)
 	log.Info("stopped")
 	return err
+}
+
+// ensureAdmin creates the first administrator in a database without users,
+// with EFILE_ADMIN_PASSWORD or a generated password, shown once on stderr.
+func ensureAdmin(ctx context.Context, svc *services.Set, c *config) error {
+	generated, err := svc.Accounts.EnsureAdmin(ctx, c.AdminPassword)
+	if err != nil {
+		return fmt.Errorf("create the first administrator: %w", err)
+	}
+	if generated != "" {
+		if _, err := fmt.Fprintf(os.Stderr, "efile: created user admin with password %s (shown once; change it)\n", generated); err != nil {
+			return fmt.Errorf("show the first administrator's password: %w", err)
+		}
+	}
+	return nil
 }
 
 // periodicJobs are the jobs serve runs, each on one replica at a time
