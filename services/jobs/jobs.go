@@ -207,6 +207,9 @@ func (r *Runner) step(ctx context.Context, j *job) {
 		return // still running (a Tick during Run)
 	}
 	defer j.run.Unlock()
+	if ctx.Err() != nil {
+		return // stopping: a tick that came with the end
+	}
 	now := r.now()
 	if !r.hold(ctx, j, now) {
 		return
@@ -269,7 +272,11 @@ func (r *Runner) hold(ctx context.Context, j *job, now time.Time) bool {
 	j.mu.Unlock()
 	until := now.Add(r.ttl)
 	ok, err := r.take(ctx, j.Name, now, until, held)
-	if err != nil {
+	switch {
+	case err != nil && ctx.Err() != nil:
+		r.log.Debug("job lease not renewed: stopping", "job", j.Name, "err", err.Error())
+		return held
+	case err != nil:
 		r.report(j, &j.leaseLog, "job lease", err)
 		return held
 	}
