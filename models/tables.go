@@ -12,5 +12,6 @@ func Tables() []any {
 		&AppraisalCycle{}, &AppraisalAssignment{}, &Appraisal{}, &AppraisalResult{},
 		&Flag{}, &FlagEvent{}, &Vetting{},
 		&Profile{}, &ResumeEntry{}, &FamilyMember{},
+		&JobLease{},
 	}
 }

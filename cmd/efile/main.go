@@ -29,6 +29,7 @@ import (
 	"efile/services"
 	"efile/services/accesslog"
 	"efile/services/datakey"
+	"efile/services/jobs"
 
 	mysqldriver "github.com/go-sql-driver/mysql"
 	"gorm.io/gorm"
@@ -174,12 +175,8 @@ func serve(ctx context.Context, args []string) error {
 		return err
 	}
 	audit := svc.Audit
-	generated, err := svc.Accounts.EnsureAdmin(ctx, c.AdminPassword)
-	if err != nil {
-		return fmt.Errorf("create the first administrator: %w", err)
-	}
-	if generated != "" {
-		fmt.Fprintf(os.Stderr, "efile: created user admin with password %s (shown once; change it)\n", generated)
+	if err := ensureAdmin(ctx, svc, c); err != nil {
+		return err
 	}
 	enf, err := policies.NewEnforcer()
 	if err != nil {
@@ -189,42 +186,27 @@ func serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	sealCtx, stopSealer := context.WithCancel(context.Background())
-	sealerDone := make(chan struct{})
-	go func() {
-		defer close(sealerDone)
-		audit.Run(sealCtx, time.Second, func(err error) {
-			// Two replicas sealing at once conflict (a deadlock on MySQL, a
-			// certification conflict on Galera): normal contention, already
-			// retried, and the next run seals what this one left.
-			if models.Contention(err) {
-				log.Info("seal access log: contention with another sealer; sealing again at the next run", "err", err.Error())
-				return
-			}
-			log.Error("seal access log", "err", err.Error())
-		})
-	}()
-
-	go func() { // housekeeping: forget expired idempotency responses and revocations
-		t := time.NewTicker(time.Hour)
-		defer t.Stop()
-		for {
-			select {
-			case <-sealCtx.Done():
-				return
-			case now := <-t.C:
-				if _, err := models.PurgeExpired(sealCtx, db, now); err != nil && sealCtx.Err() == nil {
-					log.Error("purge expired rows", "err", err.Error())
-				}
-			}
+	runner, err := jobs.New(db, log, periodicJobs(audit, db))
+	if err != nil {
+		return err
+	}
+	jobsCtx, stopRunner := context.WithCancel(context.Background())
+	runnerDone := make(chan struct{})
+	go func() { defer close(runnerDone); runner.Run(jobsCtx) }()
+	// stopJobs stops the runner (releasing its leases), then seals what the
+	// last requests of this replica wrote, whoever holds the sealer's lease.
+	stopJobs := func() {
+		stopRunner()
+		<-runnerDone
+		if _, err := audit.Seal(context.Background()); err != nil {
+			logSealError(log, err)
 		}
-	}()
+	}
 
 	srv := httpServer(c.Addr, router)
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
-		stopSealer()
-		<-sealerDone
+		stopJobs()
 		return fmt.Errorf("listen on %s: %w", c.Addr, err)
 	}
 	errc := make(chan error, 1)
@@ -235,8 +217,7 @@ func serve(ctx context.Context, args []string) error {
 	}
 	select {
 	case err := <-errc:
-		stopSealer()
-		<-sealerDone
+		stopJobs()
 		return err
 	case <-ctx.Done():
 	}
@@ -244,11 +225,54 @@ func serve(ctx context.Context, args []string) error {
 	shCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	err = srv.Shutdown(shCtx)
-	stopSealer() // seals what the last requests wrote
-	<-sealerDone
+	stopJobs()
 	models.Close(db)
 	log.Info("stopped")
 	return err
+}
+
+// ensureAdmin creates the first administrator in a database without users,
+// with EFILE_ADMIN_PASSWORD or a generated password, shown once on stderr.
+func ensureAdmin(ctx context.Context, svc *services.Set, c *config) error {
+	generated, err := svc.Accounts.EnsureAdmin(ctx, c.AdminPassword)
+	if err != nil {
+		return fmt.Errorf("create the first administrator: %w", err)
+	}
+	if generated != "" {
+		if _, err := fmt.Fprintf(os.Stderr, "efile: created user admin with password %s (shown once; change it)\n", generated); err != nil {
+			return fmt.Errorf("show the first administrator's password: %w", err)
+		}
+	}
+	return nil
+}
+
+// periodicJobs are the jobs serve runs, each on one replica at a time
+// (services/jobs): sealing the access log every second (entries written by
+// any replica), and every hour forgetting expired idempotency responses,
+// token revocations and login throttles.
+func periodicJobs(audit *accesslog.Service, db *gorm.DB) []jobs.Job {
+	return []jobs.Job{
+		{Name: "seal-access-log", Interval: time.Second, Run: func(ctx context.Context) error {
+			_, err := audit.Seal(ctx)
+			return err
+		}},
+		{Name: "purge-expired", Interval: time.Hour, Run: func(ctx context.Context) error {
+			_, err := models.PurgeExpired(ctx, db, time.Now())
+			return err
+		}},
+	}
+}
+
+// logSealError logs a failed seal at shutdown. A conflict with another
+// sealer (a deadlock on MySQL, a certification conflict on Galera) is
+// normal contention, already retried: the holder of the sealer's lease
+// seals what this one left.
+func logSealError(log *slog.Logger, err error) {
+	if models.Contention(err) {
+		log.Info("seal access log: contention with another sealer; the sealer's next run seals the rest", "err", err.Error())
+		return
+	}
+	log.Error("seal access log", "err", err.Error())
 }
 
 // httpServer is the server of `efile serve`. Its timeouts bound what a slow

@@ -49,6 +49,7 @@ func useDB(t *testing.T) *accesslog.Service {
 			t.Fatal(err)
 		}
 	}
+	testDB = db
 	head = func() models.ChainHead {
 		var h models.ChainHead
 		db.First(&h, 1)
@@ -60,6 +61,7 @@ func useDB(t *testing.T) *accesslog.Service {
 var (
 	tamper func(q string, args ...any)
 	head   func() models.ChainHead
+	testDB *gorm.DB // the database of the last useDB
 )
 
 func TestAuditVerify(t *testing.T) {
@@ -184,7 +186,8 @@ func TestConfig(t *testing.T) {
 }
 
 // TestServeShutdown starts the real server, serves a request, and stops it
-// as SIGTERM would: in-flight work finishes and the access log is sealed.
+// as SIGTERM would: in-flight work finishes, the access log is sealed, and
+// the leases of the periodic jobs that serve took are released.
 func TestServeShutdown(t *testing.T) {
 	svc := useDB(t)
 	t.Setenv("EFILE_ADMIN_PASSWORD", "the-first-admin-password")
@@ -206,6 +209,28 @@ func TestServeShutdown(t *testing.T) {
 		t.Fatalf("login: %v %v", resp, err)
 	}
 	resp.Body.Close()
+	held := func() map[string]string {
+		var ls []models.JobLease
+		if err := testDB.Find(&ls).Error; err != nil {
+			t.Fatal(err)
+		}
+		m := map[string]string{}
+		for _, l := range ls {
+			m[l.Name] = l.Holder
+		}
+		return m
+	}
+	// The runner takes its leases as it starts; wait for it (without
+	// sleeping: each look is a query).
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		m := held()
+		if m["seal-access-log"] != "" && m["purge-expired"] != "" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("serve took no lease within 30 s: %v", m)
+		}
+	}
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatal(err)
@@ -213,6 +238,9 @@ func TestServeShutdown(t *testing.T) {
 	v, err := svc.Verify(context.Background(), nil)
 	if err != nil || !v.OK || v.Pending != 0 || v.Checked != 6 {
 		t.Fatalf("after shutdown: %+v %v", v, err)
+	}
+	if m := held(); len(m) != 2 || m["seal-access-log"] != "" || m["purge-expired"] != "" {
+		t.Fatalf("leases after shutdown %v: want both released", m)
 	}
 }
 
