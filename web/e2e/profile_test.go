@@ -12,8 +12,9 @@ import (
 )
 
 // TestProfileAndLRMX follows the 干部任免审批表 of SPEC 16 through the
-// console (issue 19): a reviewer fills in a cadre's profile and exports it
-// as an LRMX file; an evaluator sees none of it.
+// console (issue 19): a reviewer fills in a cadre's profile, exports it as
+// an LRMX file and imports other departments' files; an evaluator sees
+// none of it.
 func TestProfileAndLRMX(t *testing.T) {
 	s := startServer(t)
 	b := newBrowser(t, s.url)
@@ -147,9 +148,48 @@ func TestProfileAndLRMX(t *testing.T) {
 		}
 	})
 
-	t.Run("evaluator_noProfile", func(t *testing.T) {
+	t.Run("reviewer_lrmxImportedPreviewedCommittedOpened", func(t *testing.T) {
+		p := rev
+		li := s.api("rev", "GET", fmt.Sprintf("/api/v1/cadres/%d", s.ids["li"]), nil, 200)
+		file := lrmxZip(t, idNumber("19860315", 41, false), "李娜", li["id_number"].(string))
+		p.run(t, "the import, from the menu", chromedp.Navigate(s.url+"/#/roster"), chromedp.WaitVisible(chromedp.CSS(`[data-test=roster]`)),
+			chromedp.Click(chromedp.Search(`//li[contains(@class,"el-menu-item")][normalize-space(.)="任免审批表导入"]`), chromedp.NodeVisible),
+			chromedp.WaitVisible(chromedp.CSS(`[data-test=lrmx-file]`)),
+			chromedp.SetUploadFiles(chromedp.CSS(`[data-test=lrmx-file] input[type=file]`), []string{file}, chromedp.NodeReady),
+			shows(`[data-test=lrmx-chosen]`, "任免审批表.zip"),
+			// A cadre not yet on file needs a unit: the server says so on the unit's field.
+			chromedp.Click(chromedp.CSS(`[data-test=lrmx-preview]`)),
+			chromedp.WaitVisible(chromedp.Search(`//*[contains(@class,"el-form-item")][.//*[@data-test="lrmx-unit"]]//*[contains(@class,"el-form-item__error")]`)),
+			choose(`[data-test=lrmx-unit]`, "区教育局"),
+			chromedp.Click(chromedp.CSS(`[data-test=lrmx-preview]`)),
+			chromedp.WaitVisible(chromedp.CSS(`[data-test=lrmx-dry-run-ok]`)))
+		report := p.text(t, `[data-test=lrmx-report]`)
+		for _, want := range []string{"陈晓.lrmx", "新增", "李娜.lrmx", "更新", "民族", "简历", "BeiZhu"} {
+			if !strings.Contains(report, want) {
+				t.Fatalf("the dry run's report %q lacks %q", report, want)
+			}
+		}
+		if l := s.api("rev", "GET", "/api/v1/cadres?q=陈晓", nil, 200); l["total"].(float64) != 0 {
+			t.Fatal("the dry run wrote a cadre")
+		}
+		p.run(t, "the export's message gone", void(chromedp.Poll[bool](`!document.querySelector('.el-message')`)))
+		p.shot(t, "org_reviewer-lrmx-import")
+		p.run(t, "commit, then open the new cadre",
+			chromedp.Click(chromedp.CSS(`[data-test=lrmx-commit]`)),
+			chromedp.WaitVisible(chromedp.CSS(`[data-test=lrmx-done]`)),
+			chromedp.Click(chromedp.Search(`//tr[contains(.,"陈晓.lrmx")]//a[@data-test="lrmx-open"]`), chromedp.NodeVisible),
+			shows(`[data-test=efile] .page-title`, "陈晓"),
+			shows(`[data-test=profile-resume]`, "2015.06--"),
+			shows(`[data-test=profile-family]`, "陈建国"))
+	})
+
+	t.Run("evaluator_noProfileNoLRMX", func(t *testing.T) {
 		p := b.tab(t)
 		p.signIn(t, "eval", password)
+		if got := p.menu(t); slices.Contains(got, "任免审批表导入") {
+			t.Fatalf("the evaluator's menu %q offers the LRMX import", got)
+		}
+		p.run(t, "the import by URL", chromedp.Navigate(s.url+"/#/import-lrmx"), chromedp.WaitVisible(chromedp.CSS(`[data-test=not-found]`)))
 		p.run(t, "a cadre of their unit", chromedp.Navigate(zhang), chromedp.WaitVisible(chromedp.CSS(`[data-test=timeline]`)))
 		if n := get(t, p, "profile parts", chromedp.Evaluate[int](`document.querySelectorAll('[data-test=profile], [data-test=export-lrmx], [data-test=edit-profile]').length`)); n != 0 {
 			t.Fatalf("the evaluator's e-file shows %d parts of the profile", n)
