@@ -155,6 +155,11 @@ func TestProfileAndLRMX(t *testing.T) {
 		p.run(t, "the import, from the menu", chromedp.Navigate(s.url+"/#/roster"), chromedp.WaitVisible(chromedp.CSS(`[data-test=roster]`)),
 			chromedp.Click(chromedp.Search(`//li[contains(@class,"el-menu-item")][normalize-space(.)="任免审批表导入"]`), chromedp.NodeVisible),
 			chromedp.WaitVisible(chromedp.CSS(`[data-test=lrmx-file]`)),
+			// A file dropped on the page that declares entities: refused, and named with its problem.
+			dropFile(`[data-test=lrmx-file] .el-upload-dragger`, "外单位.lrmx", `<?xml version="1.0"?><!DOCTYPE Person [<!ENTITY x "y">]><Person><XingMing>&x;</XingMing></Person>`),
+			shows(`[data-test=lrmx-chosen]`, "外单位.lrmx"),
+			chromedp.Click(chromedp.CSS(`[data-test=lrmx-preview]`)),
+			chromedp.WaitVisible(chromedp.Search(`//*[@data-test="lrmx-problems"]//tr[contains(.,"外单位.lrmx")]`)),
 			chromedp.SetUploadFiles(chromedp.CSS(`[data-test=lrmx-file] input[type=file]`), []string{file}, chromedp.NodeReady),
 			shows(`[data-test=lrmx-chosen]`, "任免审批表.zip"),
 			// A cadre not yet on file needs a unit: the server says so on the unit's field.
