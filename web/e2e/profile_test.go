@@ -101,7 +101,7 @@ func TestProfileAndLRMX(t *testing.T) {
 			t.Fatalf("stored profile: %v resume lines, %v family members, photo %d bytes, work_started_on %v",
 				len(pr["resume"].([]any)), len(pr["family"].([]any)), len(raw), pr["work_started_on"])
 		}
-		p.run(t, "scroll to the profile", chromedp.ScrollIntoView(chromedp.CSS(`[data-test=profile]`)))
+		p.run(t, "scroll to the profile", void(chromedp.Evaluate[bool](`(() => { document.querySelector('[data-test=profile]').scrollIntoView({ block: 'start' }); return true })()`)))
 		p.shot(t, "org_reviewer-efile-profile")
 
 		// Someone else saves meanwhile: the save says so and offers to read it again.
