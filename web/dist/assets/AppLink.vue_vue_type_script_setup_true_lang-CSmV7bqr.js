@@ -1,1 +1,0 @@
-import{d as n,o as s,j as a,w as r,a7 as p,b5 as l}from"./index-BAwPCcJ-.js";const i=n({__name:"AppLink",props:{to:{}},setup(o){return(t,c)=>{const e=l("router-link");return s(),a(e,{to:o.to,class:"app-link"},{default:r(()=>[p(t.$slots,"default")]),_:3},8,["to"])}}});export{i as _};
