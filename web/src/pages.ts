@@ -14,6 +14,7 @@ export const pages: RouteRecordRaw[] = [
   { path: 'roster', component: () => import('./views/Roster.vue'), meta: { needs: ['GET /api/v1/cadres', 'GET /api/v1/cadres/:id'], personal: true, title: '干部名册', menu: '干部名册' } },
   { path: 'cadres/:id(\\d+)', component: () => import('./views/CadreFile.vue'), meta: { needs: ['GET /api/v1/cadres/:id'], personal: true, title: '干部档案' } },
   { path: 'import', component: () => import('./views/Import.vue'), meta: { needs: ['POST /api/v1/cadres/import'], personal: true, title: '名册导入', menu: '名册导入' } },
+  { path: 'import-lrmx', component: () => import('./views/LrmxImport.vue'), meta: { needs: ['POST /api/v1/cadres/import-lrmx', 'GET /api/v1/units'], personal: true, title: '任免审批表导入', menu: '任免审批表导入' } },
   { path: 'cycles', component: () => import('./views/Cycles.vue'), meta: { needs: ['GET /api/v1/appraisal-cycles', 'POST /api/v1/appraisal-cycles'], title: '考核周期', menu: '考核周期' } },
   { path: 'cycles/:id(\\d+)', component: () => import('./views/CycleDetail.vue'), meta: { needs: ['GET /api/v1/appraisal-cycles/:id', 'GET /api/v1/appraisal-cycles/:id/progress'], personal: true, title: '考核周期' } },
   { path: 'vetting', component: () => import('./views/VetBatch.vue'), meta: { needs: ['POST /api/v1/vettings/batch'], personal: true, title: '批量审核', menu: '任前审核' } },

@@ -110,9 +110,10 @@ export function upload<P extends PathWith<'post'>>(path: P, form: FormData, o: O
 export async function download(path: PathWith<'get'>, o: Options = {}, fallbackName = 'download.xlsx'): Promise<void> {
   const res = await fetch(url(path, o), { headers: { Authorization: 'Bearer ' + session.token, 'Accept-Language': 'zh-CN' }, cache: 'no-store' })
   if (!res.ok) {
-    let msg = '下载失败（' + res.status + '）'
-    try { msg = (await res.json()).error.message } catch { /* not JSON */ }
-    throw new ApiError(res.status, 'download', msg)
+    // The error envelope, when there is one: its code and details put a 400 on the fields of the form that asked.
+    let e: { code?: string; message?: string; details?: FieldError[] } | undefined
+    try { e = (await res.json()).error } catch { /* not JSON */ }
+    throw new ApiError(res.status, e?.code ?? 'download', e?.message ?? '下载失败（' + res.status + '）', e?.details ?? [])
   }
   const blob = await res.blob()
   const cd = res.headers.get('Content-Disposition') ?? ''
