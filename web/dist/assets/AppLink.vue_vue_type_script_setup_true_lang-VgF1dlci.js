@@ -1,1 +1,0 @@
-import{e as n,o as s,M as a,D as r,am as p,b4 as l}from"./index-BiskkSbH.js";const i=n({__name:"AppLink",props:{to:{}},setup(o){return(e,c)=>{const t=l("router-link");return s(),a(t,{to:o.to,class:"app-link"},{default:r(()=>[p(e.$slots,"default")]),_:3},8,["to"])}}});export{i as _};
