@@ -1,1 +1,0 @@
-import{ab as r,O as s}from"./index-BP575qVY.js";function o(){let e=0,t=!0;return r()&&s(()=>{t=!1,e++}),{begin(){const n=++e;return()=>t&&n===e}}}export{o as u};
