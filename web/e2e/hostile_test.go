@@ -23,7 +23,8 @@ const (
 // opens, hovers and clicks every place the console shows them (the
 // e-file's chart tooltip and table, the cycle pages and the grade chart's
 // tooltip, the roster and its unit picker, the flags and a flag's drawer,
-// users and units, the header): each shows the text literally, and nothing
+// users and units, a unit's editor, history and confirmation box, the
+// header): each shows the text literally, and nothing
 // enters the page, navigates it, hides it or runs.
 func TestHostileTextShownAsText(t *testing.T) {
 	s := startServer(t)
@@ -37,6 +38,9 @@ func TestHostileTextShownAsText(t *testing.T) {
 		content   = "记实" + metaRefresh + imgOnerror + styleHide
 	)
 	unit := id(s.api("admin", "POST", "/api/v1/units", map[string]any{"name": unitName, "code": "Q09", "parent_id": s.ids["district"]}, 201))
+	formerName, renamed := "区编办"+styleHide, "区委编办"+imgOnerror+metaRefresh
+	other := id(s.api("admin", "POST", "/api/v1/units", map[string]any{"name": formerName, "code": "Q10"}, 201))
+	s.api("admin", "PATCH", fmt.Sprintf("/api/v1/units/%d", other), map[string]any{"name": renamed, "version": 1}, 200)
 	s.api("admin", "POST", "/api/v1/users", map[string]any{"username": "heval", "password": password, "display_name": userName,
 		"roles": []string{"evaluator"}, "unit_id": unit}, 201)
 	cadre := id(s.api("rev", "POST", "/api/v1/cadres", map[string]any{"name": "孔明", "gender": "male", "birth_date": "1981-07-01",
@@ -127,6 +131,12 @@ func TestHostileTextShownAsText(t *testing.T) {
 		adm.clean(t, "the users")
 		adm.run(t, "units", chromedp.Navigate(s.url+"/#/units"), shows(`.el-tree`, unitName))
 		adm.clean(t, "the unit tree")
+		// A unit renamed from one such text to another: its editor, its
+		// history and the box that asks before disabling it.
+		adm.run(t, "a renamed unit", pickUnit(renamed), shows(`[data-test=editing]`, renamed),
+			shows(`[data-test=unit-history]`, formerName), shows(`[data-test=unit-history]`, renamed),
+			chromedp.Click(chromedp.CSS(`[data-test=toggle-unit]`)), shows(`.el-message-box`, "「"+renamed+"」"), confirmed("取消"))
+		adm.clean(t, "a unit's editor, history and confirmation")
 		ev := b.tab(t)
 		ev.guard(t)
 		ev.signIn(t, "heval", password)

@@ -24,6 +24,7 @@ export const pages: RouteRecordRaw[] = [
   { path: 'flags', component: () => import('./views/Flags.vue'), meta: { needs: ['GET /api/v1/flags'], personal: true, title: '问题线索', menu: '问题线索' } },
   { path: 'users', component: () => import('./views/Users.vue'), meta: { needs: ['GET /api/v1/users'], title: '用户管理', menu: '用户管理' } },
   { path: 'units', component: () => import('./views/Units.vue'), meta: { needs: ['POST /api/v1/units'], title: '单位管理', menu: '单位管理' } },
+  { path: 'unit-history', component: () => import('./views/UnitChanges.vue'), meta: { needs: ['GET /api/v1/units', 'GET /api/v1/units/:id/history'], title: '单位沿革', menu: '单位沿革' } },
   { path: 'access-log', component: () => import('./views/AccessLog.vue'), meta: { needs: ['GET /api/v1/access-log'], personal: true, title: '访问日志', menu: '访问日志' } },
   { path: 'password', component: () => import('./views/Password.vue'), meta: { needs: ['POST /api/v1/me/password'], title: '修改密码', menu: '修改密码' } },
   { path: ':rest(.*)*', component: () => import('./views/NotFound.vue'), meta: { title: '未找到' } },
