@@ -12,6 +12,7 @@ import (
 	"time"
 
 	cdpbrowser "github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 )
@@ -69,11 +70,27 @@ type tab struct {
 func (b *browser) tab(t *testing.T) *tab {
 	ctx, cancel := chromedp.NewContext(b.ctx)
 	t.Cleanup(cancel)
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1366, 768)); err != nil {
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1366, 768), chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: toastsJS})
+		return err
+	})); err != nil {
 		t.Fatal(err)
 	}
 	return &tab{b: b, ctx: ctx}
 }
+
+// toastsJS keeps the text of every message (ElMessage) the page shows, so a
+// step can check that one was shown even after it has faded: on a loaded
+// machine a poll may come after the three seconds a message stays.
+const toastsJS = `(() => {
+  window.__toasts = [];
+  new MutationObserver(() => {
+    for (const e of document.querySelectorAll('.el-message__content')) {
+      const t = e.textContent || '';
+      if (t && e.__seen !== t) { e.__seen = t; window.__toasts.push(t) }
+    }
+  }).observe(document, { childList: true, subtree: true, characterData: true });
+})()`
 
 // run performs actions within 30 seconds; on failure it saves a
 // screenshot of the page and fails the test naming the file.

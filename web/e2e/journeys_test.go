@@ -212,7 +212,7 @@ func TestJourneys(t *testing.T) {
 			chromedp.SendKeys(chromedp.CSS(`input[name=next]`), "a-new-long-password"),
 			chromedp.SendKeys(chromedp.CSS(`input[name=again]`), "a-new-long-password"),
 			chromedp.Click(chromedp.CSS(`[data-test=change-password]`)),
-			chromedp.WaitVisible(chromedp.Search(`//p[contains(@class,"el-message__content")][contains(.,"密码已修改")]`)))
+			message("密码已修改"))
 		p.run(t, "sign out",
 			chromedp.Click(chromedp.CSS(`[data-test=logout]`)),
 			confirm("退出"),

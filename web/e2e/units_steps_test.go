@@ -40,7 +40,14 @@ func openOption(text string) string {
 
 // message waits for a message (ElMessage) that contains text.
 func message(text string) chromedp.Action[chromedp.Void] {
-	return shows(`.el-message .el-message__content`, text)
+	// Each message shown is counted once: the first kept one with text is
+	// taken off the record, so a second step expecting the same text waits
+	// for a second message.
+	js := `(() => { const i = (window.__toasts || []).findIndex((t) => t.includes(` + strconv.Quote(text) + `)); if (i < 0) return false; window.__toasts.splice(i, 1); return true })()`
+	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := chromedp.Poll[bool](js)(ctx, tg)
+		return err
+	})
 }
 
 // retype empties the input sel as a user would and types text into it.
