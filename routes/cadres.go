@@ -22,6 +22,8 @@ type createCadreRequest struct {
 	Rank        string `json:"rank"`
 	IsTopLeader bool   `json:"is_top_leader"`
 	AppointedOn string `json:"appointed_on"`
+	// Optional, false when absent (SPEC 5).
+	ReportsPersonalMatters bool `json:"reports_personal_matters"`
 }
 
 type updateCadreRequest struct {
@@ -36,6 +38,8 @@ type updateCadreRequest struct {
 	AppointedOn *string `json:"appointed_on"`
 	Status      *string `json:"status"`
 	Version     int     `json:"version"`
+
+	ReportsPersonalMatters *bool `json:"reports_personal_matters"`
 }
 
 type cadreResponse struct {
@@ -53,6 +57,8 @@ type cadreResponse struct {
 	Version     int       `json:"version"`
 	CreatedAt   time.Time `json:"created_at"`
 	UpdatedAt   time.Time `json:"updated_at"`
+
+	ReportsPersonalMatters bool `json:"reports_personal_matters"`
 }
 
 // cadreLookupResponse is all an auditor learns of a cadre.
@@ -74,7 +80,7 @@ func (h *handlers) toCadreResponse(viewer *models.User, c *models.Cadre) (cadreR
 	return cadreResponse{ID: c.ID, Name: c.Name, Gender: c.Gender, BirthDate: c.BirthDate,
 		IDNumber: idn, UnitID: c.UnitID, Position: c.Position, Rank: c.Rank,
 		IsTopLeader: c.IsTopLeader, AppointedOn: c.AppointedOn, Status: c.Status, Version: c.Version,
-		CreatedAt: c.CreatedAt.UTC(), UpdatedAt: c.UpdatedAt.UTC()}, nil
+		CreatedAt: c.CreatedAt.UTC(), UpdatedAt: c.UpdatedAt.UTC(), ReportsPersonalMatters: c.ReportsPersonalMatters}, nil
 }
 
 func toCadreLookup(c *models.Cadre) cadreLookupResponse {

@@ -192,4 +192,7 @@ var catalogue = []struct{ key, zh, en string }{
 	{key: "roster imports", zh: "名册导入"},
 	{key: "workbook exports", zh: "导出工作簿"},
 	{key: "batch vettings", zh: "批量审核"},
+
+	// Flags (SPEC 8).
+	{key: "is only for petitions of type report (a report naming concrete facts to check)", zh: "仅适用于检举控告类信访举报（反映问题线索具体、可查的举报）"},
 }
