@@ -15,6 +15,8 @@ func all() []any {
 		&AccessEntry{}, &ChainHead{}, &Record{}, &Idempotency{},
 		&AppraisalCycle{}, &AppraisalAssignment{}, &Appraisal{}, &AppraisalResult{},
 		&Flag{}, &FlagEvent{}, &Vetting{},
+		// The four checks before a promotion (SPEC 13).
+		&DossierReview{}, &DossierFinding{}, &PersonalMattersCheck{}, &IntegrityOpinion{}, &IntegrityOpinionFlag{},
 	}
 }
 

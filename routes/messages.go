@@ -193,6 +193,22 @@ var catalogue = []struct{ key, zh, en string }{
 	{key: "workbook exports", zh: "导出工作簿"},
 	{key: "batch vettings", zh: "批量审核"},
 
-	// Flags (SPEC 8).
+	// The four checks before a promotion (SPEC 13).
+	{key: "dossier review not found", zh: "干部人事档案审核记录不存在"},
+	{key: "personal-matters check not found", zh: "个人有关事项报告查核记录不存在"},
+	{key: "integrity-opinion request not found", zh: "党风廉政意见征求记录不存在"},
+	{key: "an integrity-opinion request for this cadre is already pending: wait for its reply or withdraw it", zh: "该干部已有待回复的党风廉政意见征求，请等待回复或先撤回"},
+	{key: "this request has been replied to: a reply is final", zh: "该征求已回复，回复不可更改"},
+	{key: "this request has been withdrawn", zh: "该征求已撤回"},
+	{key: "this request is no longer pending: it was replied to or withdrawn meanwhile", zh: "该征求已不在待回复状态：其间已被回复或撤回"},
+	{key: "must not be before %s", zh: "不能早于 %s"},
+	{key: "repeats findings[%d]: list each item once", zh: "与 findings[%d] 重复：每个审核项目只列一次"},
+	{key: "must list all six items once each (%s); missing: %s", zh: "须列出全部六个审核项目且各列一次（%s）；缺少：%s"},
+	{key: "must be a flag's id (a positive integer)", zh: "须为问题线索的编号（正整数）"},
+	{key: "repeats flag_ids[%d]: name each flag once", zh: "与 flag_ids[%d] 重复：每条问题线索只列一次"},
+	{key: "is not a flag of the discipline department on this cadre", zh: "不是纪检监察部门关于该干部的问题线索"},
+	{key: "must be from today (%s) to %d days ahead (%s)", zh: "须在今天（%s）至 %d 天后（%s）之间"},
+	{key: "must list at most %d flags", zh: "最多列出 %d 条问题线索"},
+	{key: "only the discipline department and the organization department's reviewers see integrity-opinion requests", zh: "只有纪检监察部门和组织部审核人员可以查看党风廉政意见征求"},
 	{key: "is only for petitions of type report (a report naming concrete facts to check)", zh: "仅适用于检举控告类信访举报（反映问题线索具体、可查的举报）"},
 }

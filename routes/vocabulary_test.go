@@ -86,6 +86,14 @@ func TestVocabularyOrder(t *testing.T) {
 		"record_categories": {"political", "duty", "major_task", "conduct", "integrity", "commendation", "shortcoming"},
 		"severities":        {"info", "warning", "serious"},
 		"rater_types":       {"superior", "peer", "subordinate"},
+		// SPEC 13.
+		"dossier_items":            {"birth_date", "work_start", "party_join", "education", "career", "identity"},
+		"dossier_finding_results":  {"consistent", "determined", "discrepancy"},
+		"dossier_conclusions":      {"pass", "discrepancy"},
+		"personal_matters_kinds":   {"pre_promotion", "random", "targeted"},
+		"personal_matters_results": {"consistent", "omission", "concealment"},
+		"opinion_conclusions":      {"no_issue", "clue_closed", "clue_under_verification", "sanction_in_period", "not_recommended"},
+		"opinion_statuses":         {"pending", "replied", "withdrawn"},
 	} {
 		if !slices.Equal(order[k], w) {
 			t.Errorf("%s in order %v, want %v", k, order[k], w)

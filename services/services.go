@@ -11,6 +11,7 @@ import (
 	"efile/services/account"
 	"efile/services/appraisal"
 	"efile/services/cadre"
+	"efile/services/checks"
 	"efile/services/datakey"
 	"efile/services/efile"
 	"efile/services/flag"
@@ -35,6 +36,10 @@ type Config struct {
 	Now               func() time.Time // nil: time.Now
 	BcryptCost        int              // 0: bcrypt's default
 	Logger            *slog.Logger     // nil: slog.Default()
+	// How long a check of SPEC 13 counts for vetting, in days
+	// (EFILE_CHECK_VALID_DAYS, EFILE_OPINION_VALID_DAYS); 0: 180 and 90.
+	CheckValidDays   int
+	OpinionValidDays int
 }
 
 // Set holds every service.
@@ -52,6 +57,7 @@ type Set struct {
 	Flags       *flag.Service
 	Vettings    *vetting.Service
 	Appraisals  *appraisal.Service
+	Checks      *checks.Service
 }
 
 // New builds the services on db.
@@ -77,6 +83,8 @@ func New(db *gorm.DB, c Config) (*Set, error) {
 	cadres := cadre.New(db, audit, keys, c.Now, c.Location)
 	records := record.New(db, audit, cadres, c.Now)
 	flags := flag.NewService(db, audit, cadres, keys, c.Now)
+	chk := checks.New(db, audit, cadres, c.Location, c.Now,
+		checks.Config{CheckValidDays: c.CheckValidDays, OpinionValidDays: c.OpinionValidDays})
 	vettings := vetting.New(db, audit, cadres, c.Now)
 	appraisals := appraisal.New(db, audit, cadres, c.Now, c.Location)
 	return &Set{
@@ -89,5 +97,6 @@ func New(db *gorm.DB, c Config) (*Set, error) {
 		Flags:       flags,
 		Vettings:    vettings,
 		Appraisals:  appraisals,
+		Checks:      chk,
 	}, nil
 }

@@ -42,6 +42,15 @@ const (
 	// For the console (SPEC section 12: it writes no label of its own).
 	CycleStatuses = "cycle_statuses"
 	ImportActions = "import_actions"
+
+	// The four checks before a promotion (SPEC section 13).
+	DossierItems           = "dossier_items"
+	DossierFindingResults  = "dossier_finding_results"
+	DossierConclusions     = "dossier_conclusions"
+	PersonalMattersKinds   = "personal_matters_kinds"
+	PersonalMattersResults = "personal_matters_results"
+	OpinionConclusions     = "opinion_conclusions"
+	OpinionStatuses        = "opinion_statuses"
 )
 
 var tables = map[string][]Entry{
@@ -163,6 +172,30 @@ var tables = map[string][]Entry{
 	CycleStatuses: {{"draft", "草稿"}, {"open", "进行中"}, {"closed", "已关闭"}, {"finalized", "已定等次"}},
 	// SPEC section 5: what an import did with each row.
 	ImportActions: {{"created", "新增"}, {"updated", "更新"}, {"unchanged", "无变化"}},
+	// SPEC section 13: 三龄二历一身份 (干部人事档案造假问题处理办法 art. 5).
+	DossierItems: {
+		{"birth_date", "出生日期"},
+		{"work_start", "参加工作时间"},
+		{"party_join", "入党时间"},
+		{"education", "学历学位"},
+		{"career", "工作经历"},
+		{"identity", "干部身份"},
+	},
+	// SPEC section 13: 组织认定 settles a discrepancy.
+	DossierFindingResults: {{"consistent", "一致"}, {"determined", "组织认定"}, {"discrepancy", "不一致"}},
+	DossierConclusions:    {{"pass", "审核通过"}, {"discrepancy", "存在不一致"}},
+	// SPEC section 13 (领导干部个人有关事项报告查核: 漏报, 隐瞒不报).
+	PersonalMattersKinds:   {{"pre_promotion", "提拔前查核"}, {"random", "随机抽查"}, {"targeted", "重点查核"}},
+	PersonalMattersResults: {{"consistent", "如实报告"}, {"omission", "漏报"}, {"concealment", "隐瞒不报"}},
+	// SPEC section 13: the discipline body's integrity opinion.
+	OpinionConclusions: {
+		{"no_issue", "无问题"},
+		{"clue_closed", "线索已了结"},
+		{"clue_under_verification", "有问题线索正在核查"},
+		{"sanction_in_period", "处分影响期内"},
+		{"not_recommended", "不宜提拔"},
+	},
+	OpinionStatuses: {{"pending", "待回复"}, {"replied", "已回复"}, {"withdrawn", "已撤回"}},
 	// SPEC section 7: 德能勤绩廉.
 	Scores: {
 		{"morality", "德"},

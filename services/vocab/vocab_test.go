@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"efile/services/account"
+	"efile/services/checks"
 	"efile/services/flag"
 	"efile/services/record"
 	"efile/services/vetting"
@@ -34,6 +35,14 @@ var specCodes = map[string][]string{
 	vocab.Scores:        {"morality", "ability", "diligence", "achievement", "integrity"},
 	vocab.CycleStatuses: {"draft", "open", "closed", "finalized"},
 	vocab.ImportActions: {"created", "updated", "unchanged"},
+
+	vocab.DossierItems:           checks.DossierItems(),
+	vocab.DossierFindingResults:  checks.FindingResults(),
+	vocab.DossierConclusions:     checks.DossierConclusions(),
+	vocab.PersonalMattersKinds:   checks.MattersKinds(),
+	vocab.PersonalMattersResults: checks.MattersResults(),
+	vocab.OpinionConclusions:     checks.OpinionConclusions(),
+	vocab.OpinionStatuses:        checks.OpinionStatuses(),
 }
 
 func TestEveryCodeLabelled(t *testing.T) {
