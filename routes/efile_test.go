@@ -98,7 +98,7 @@ func TestEFile(t *testing.T) {
 		few = n.Swap(0)
 		want(t, w.do("GET", fmt.Sprintf("/api/v1/cadres/%d/efile.xlsx", big), w.rev, nil), 200)
 		many = n.Swap(0)
-		if few != many || many > 14 {
+		if few != many || many > 16 {
 			t.Fatalf("workbook queries: %d for 10 records, %d for 10,000", few, many)
 		}
 		t.Logf("e-file workbook: %d queries whatever the number of records", many)

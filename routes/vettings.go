@@ -11,12 +11,23 @@ import (
 type vetRequest struct {
 	Purpose string  `json:"purpose"`
 	AsOf    *string `json:"as_of"` // absent or null: today in EFILE_TZ
+	// A promotion into a post whose holders report personal matters (SPEC 9).
+	BecomesReportingSubject bool `json:"becomes_reporting_subject"`
 }
 
 type vetBatchRequest struct {
-	CadreIDs []int64 `json:"cadre_ids"`
-	Purpose  string  `json:"purpose"`
-	AsOf     *string `json:"as_of"`
+	CadreIDs                []int64 `json:"cadre_ids"`
+	Purpose                 string  `json:"purpose"`
+	AsOf                    *string `json:"as_of"`
+	BecomesReportingSubject bool    `json:"becomes_reporting_subject"`
+}
+
+// basisResponse is the check records of SPEC 13 a vetting relied on (null
+// where none).
+type basisResponse struct {
+	DossierReviewID        *int64 `json:"dossier_review_id"`
+	PersonalMattersCheckID *int64 `json:"personal_matters_check_id"`
+	IntegrityOpinionID     *int64 `json:"integrity_opinion_id"`
 }
 
 type vettingResponse struct {
@@ -28,6 +39,9 @@ type vettingResponse struct {
 	Reasons   []vetting.Reason `json:"reasons"`
 	CheckedBy int64            `json:"checked_by"`
 	CheckedAt time.Time        `json:"checked_at"`
+
+	BecomesReportingSubject bool          `json:"becomes_reporting_subject"`
+	Basis                   basisResponse `json:"basis"`
 }
 
 type vetBatchResponse struct {
@@ -40,7 +54,9 @@ func toVettingResponse(r *vetting.Result) vettingResponse {
 		reasons = []vetting.Reason{}
 	}
 	return vettingResponse{ID: r.ID, CadreID: r.CadreID, Purpose: r.Purpose, AsOf: r.AsOf, Verdict: r.Verdict,
-		Reasons: reasons, CheckedBy: r.CheckedBy, CheckedAt: r.CheckedAt.UTC()}
+		Reasons: reasons, CheckedBy: r.CheckedBy, CheckedAt: r.CheckedAt.UTC(), BecomesReportingSubject: r.BecomesReportingSubject,
+		Basis: basisResponse{DossierReviewID: r.BasisDossierReviewID, PersonalMattersCheckID: r.BasisPersonalMattersCheckID,
+			IntegrityOpinionID: r.BasisIntegrityOpinionID}}
 }
 
 func (h *handlers) createVetting(c *gin.Context, in *vetRequest) (vettingResponse, error) {
@@ -48,7 +64,8 @@ func (h *handlers) createVetting(c *gin.Context, in *vetRequest) (vettingRespons
 	if err != nil {
 		return vettingResponse{}, err
 	}
-	r, err := h.s.Vettings.Vet(ctx(c), me(c), id, vetting.Request{Purpose: in.Purpose, AsOf: in.AsOf})
+	r, err := h.s.Vettings.Vet(ctx(c), me(c), id, vetting.Request{Purpose: in.Purpose, AsOf: in.AsOf,
+		BecomesReportingSubject: in.BecomesReportingSubject})
 	if err != nil {
 		return vettingResponse{}, err
 	}
@@ -69,7 +86,8 @@ func (h *handlers) listVettings(c *gin.Context) (list[vettingResponse], error) {
 }
 
 func (h *handlers) batchVetting(c *gin.Context, in *vetBatchRequest) (vetBatchResponse, error) {
-	rows, err := h.s.Vettings.Batch(ctx(c), me(c), in.CadreIDs, vetting.Request{Purpose: in.Purpose, AsOf: in.AsOf})
+	rows, err := h.s.Vettings.Batch(ctx(c), me(c), in.CadreIDs, vetting.Request{Purpose: in.Purpose, AsOf: in.AsOf,
+		BecomesReportingSubject: in.BecomesReportingSubject})
 	if err != nil {
 		return vetBatchResponse{}, err
 	}

@@ -86,7 +86,12 @@ func TestVocabularyOrder(t *testing.T) {
 		"record_categories": {"political", "duty", "major_task", "conduct", "integrity", "commendation", "shortcoming"},
 		"severities":        {"info", "warning", "serious"},
 		"rater_types":       {"superior", "peer", "subordinate"},
-		// SPEC 13.
+		// SPEC 9 and 13.
+		"verdicts": {"clear", "caution", "incomplete", "blocked"},
+		"vetting_rules": {"under_investigation", "open_serious_flag", "sanction_influence", "recent_low_grade",
+			"unchecked_specific_report", "open_flag", "dossier_unreviewed", "dossier_discrepancy", "personal_matters_unchecked",
+			"personal_matters_concealment", "personal_matters_omission", "family_emigrated", "integrity_opinion_missing",
+			"integrity_opinion_negative"},
 		"dossier_items":            {"birth_date", "work_start", "party_join", "education", "career", "identity"},
 		"dossier_finding_results":  {"consistent", "determined", "discrepancy"},
 		"dossier_conclusions":      {"pass", "discrepancy"},

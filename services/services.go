@@ -85,14 +85,14 @@ func New(db *gorm.DB, c Config) (*Set, error) {
 	flags := flag.NewService(db, audit, cadres, keys, c.Now)
 	chk := checks.New(db, audit, cadres, c.Location, c.Now,
 		checks.Config{CheckValidDays: c.CheckValidDays, OpinionValidDays: c.OpinionValidDays})
-	vettings := vetting.New(db, audit, cadres, c.Now)
+	vettings := vetting.New(db, audit, cadres, c.Now).WithChecks(chk)
 	appraisals := appraisal.New(db, audit, cadres, c.Now, c.Location)
 	return &Set{
 		DB: db, Logger: c.Logger, Keys: keys, Audit: audit, Accounts: acc,
 		Units:       unit.New(db, audit),
 		Cadres:      cadres,
 		Records:     records,
-		EFiles:      efile.New(db, cadres, records, appraisals, c.Location, c.Now).WithIntegrity(flags, vettings),
+		EFiles:      efile.New(db, cadres, records, appraisals, c.Location, c.Now).WithIntegrity(flags, vettings).WithChecks(chk),
 		Idempotency: idempotency.New(db, audit, keys, cadres, c.Now),
 		Flags:       flags,
 		Vettings:    vettings,

@@ -141,6 +141,7 @@ var tables = map[string][]Entry{
 	Verdicts: {
 		{"clear", "通过"},
 		{"caution", "提示关注"},
+		{"incomplete", "审核事项未齐"},
 		{"blocked", "暂缓/不宜"},
 	},
 	// SPEC section 9: what each rule of the pre-promotion vetting found.
@@ -149,7 +150,16 @@ var tables = map[string][]Entry{
 		{"open_serious_flag", "有未办结的严重问题"},
 		{"sanction_influence", "处于处分/处理影响期内"},
 		{"recent_low_grade", "近一年年度考核结果为基本称职以下"},
+		{"unchecked_specific_report", "反映问题具体的检举控告尚未核查"},
 		{"open_flag", "有未办结的问题线索或检举控告"},
+		{"dossier_unreviewed", "未审核干部人事档案"},
+		{"dossier_discrepancy", "干部人事档案信息不一致"},
+		{"personal_matters_unchecked", "未查核个人有关事项报告"},
+		{"personal_matters_concealment", "个人有关事项隐瞒不报"},
+		{"personal_matters_omission", "个人有关事项漏报"},
+		{"family_emigrated", "配偶子女均已移居国（境）外"},
+		{"integrity_opinion_missing", "未听取党风廉政意见"},
+		{"integrity_opinion_negative", "党风廉政意见为暂缓或不宜提拔"},
 	},
 
 	Genders:       {{"male", "男"}, {"female", "女"}},

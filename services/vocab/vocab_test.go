@@ -24,7 +24,7 @@ var specCodes = map[string][]string{
 	vocab.PetitionTypes: {"report", "appeal", "suggestion"},
 	vocab.Roles:         account.Roles(),
 	vocab.Departments:   account.Departments(),
-	vocab.Verdicts:      {"clear", "caution", "blocked"},
+	vocab.Verdicts:      {"clear", "caution", "incomplete", "blocked"},
 	vocab.VettingRules:  vetting.Rules(),
 	vocab.Genders:       {"male", "female"},
 	vocab.CadreStatuses: {"active", "retired", "left"},
