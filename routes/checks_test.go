@@ -140,7 +140,19 @@ func TestDossierReviews(t *testing.T) {
 			}
 		})
 	}
-	t.Run("201_today", func(t *testing.T) { want(t, w.do("POST", path, w.rev, body("reviewed_on", today)), 201) })
+	t.Run("201_todayOnceWithAnIdempotencyKey", func(t *testing.T) {
+		before := count()
+		hdr := map[string]string{"Idempotency-Key": "review-today"}
+		b := `{"reviewed_on":"` + today + `","findings":[{"item":"birth_date","result":"consistent"},{"item":"work_start","result":"consistent"},` +
+			`{"item":"party_join","result":"consistent"},{"item":"education","result":"consistent"},{"item":"career","result":"consistent"},` +
+			`{"item":"identity","result":"consistent"}]}`
+		first := w.raw("POST", path, w.rev, strings.NewReader(b), hdr)
+		again := w.raw("POST", path, w.rev, strings.NewReader(b), hdr)
+		want(t, first, 201)
+		if again.Status != 201 || again.ID() != first.ID() || again.Header.Get("Idempotent-Replayed") != "true" || count() != before+1 {
+			t.Fatalf("replay %d %s, %d stored", again.Status, again.Body, count()-before)
+		}
+	})
 	t.Run("400_invalidJSON", func(t *testing.T) {
 		want(t, w.do("POST", path, w.rev, body("conclusion", "pass")), 400, "invalid_json")
 		want(t, w.do("POST", path, w.rev, body("findings", "all")), 400, "invalid_json")

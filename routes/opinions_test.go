@@ -179,6 +179,21 @@ func TestOpinionRequest(t *testing.T) {
 			t.Fatalf("%d requests stored", pending)
 		}
 	})
+	t.Run("idempotentReplay", func(t *testing.T) {
+		// A retry with the same Idempotency-Key gets the first 201 again,
+		// not the 409 of a second pending request, and stores nothing.
+		f := w.cadre("吴九", idFor("19800106", 6), w.unitB)
+		body := `{"purpose":"promotion","due_on":"` + w.today + `"}`
+		hdr := map[string]string{"Idempotency-Key": "opinion-f-1"}
+		first := w.raw("POST", w.requestPath(f), w.rev, strings.NewReader(body), hdr)
+		again := w.raw("POST", w.requestPath(f), w.rev, strings.NewReader(body), hdr)
+		want(t, first, 201)
+		want(t, again, 201)
+		if !bytes.Equal(first.Body, again.Body) || again.Header.Get("Idempotent-Replayed") != "true" {
+			t.Fatalf("replay %s", again.Body)
+		}
+		want(t, w.do("POST", w.requestPath(f), w.rev, map[string]any{"purpose": "promotion", "due_on": w.today}), 409, "conflict")
+	})
 	t.Run("listOfACadre", func(t *testing.T) {
 		r := w.do("GET", w.requestPath(w.a), w.rev, nil)
 		want(t, r, 200)
