@@ -26,10 +26,13 @@ type AccessEntry struct {
 	PrevHash *string   `gorm:"size:64"`
 	Hash     *string   `gorm:"size:64"`
 	// Nonce (random, unique) and MAC (HMAC-SHA256 under a key derived from
-	// the data key, over the nonce and the canonical fields) are written
-	// with the entry, so a row inserted or edited behind the server's back
-	// fails its MAC: the sealer refuses to chain it and verify reports it.
-	// NULL on entries written before MACs existed (seq < ChainHead.MACFrom).
+	// the data key) are written with the entry, the MAC over the nonce and
+	// the canonical fields, so a row inserted or edited behind the server's
+	// back fails it and the sealer refuses to chain it. Sealing replaces
+	// the MAC by one over the nonce, seq, prev_hash and canonical form (the
+	// keyed chain; services/accesslog/mac.go). Entries sealed before that
+	// (seq < ChainHead.MACFrom) keep the MAC they had, or NULL from before
+	// MACs existed.
 	Nonce *string `gorm:"size:32;uniqueIndex"`
 	MAC   *string `gorm:"size:64"`
 }
@@ -42,7 +45,11 @@ type ChainHead struct {
 	Seq      int64  `gorm:"not null"`
 	Hash     string `gorm:"size:64;not null"`
 	SealedAt time.Time
-	// MACFrom is the first seq whose entries must carry a MAC: set by the
-	// first sealer that holds the data key; 0 until then.
-	MACFrom int64 `gorm:"not null;default:0"`
+	// MACFrom is the first seq whose entries carry a sealed (chained) MAC,
+	// and MACFromTag its keyed record: an HMAC over MACFrom and the hash of
+	// the entry before it, written once by the first sealer that holds the
+	// data key (services/accesslog/start.go). A database write cannot move
+	// MACFrom: the tag would no longer match. "" until written.
+	MACFrom    int64  `gorm:"not null;default:0"`
+	MACFromTag string `gorm:"size:64;not null;default:''"`
 }

@@ -1,13 +1,18 @@
 // Package models holds the gorm structs, the schema migration and the
-// queries on them. It knows nothing of HTTP or JSON.
+// queries on them, and what only the database drivers know (which of their
+// errors mean a duplicate key, a retryable conflict, an unreachable
+// database). It knows nothing of HTTP or of the API's JSON; the one JSON it
+// writes is a column's own layout (VettingReason).
 package models
 
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net"
 	"net/url"
 	"os"
 	"runtime"
@@ -313,6 +318,27 @@ func IsDuplicate(err error) bool {
 		return true
 	}
 	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
+}
+
+// IsUnavailable tells whether err means the database cannot be reached or
+// did not answer in time (a query deadline, a dropped or refused
+// connection, a Galera node cut off from the cluster): the client may
+// retry, so the API answers 503, not 500.
+func IsUnavailable(err error) bool {
+	var ne net.Error
+	var me *mysqldriver.MySQLError
+	// 1047: a Galera node cut off from the primary component refuses
+	// queries ("WSREP has not yet prepared node for application use").
+	if errors.As(err, &me) && me.Number == 1047 {
+		return true
+	}
+	// A network failure on the way to the database, or anything that
+	// says it timed out (SQLite's errors implement net.Error too, but only a
+	// busy timeout says Timeout).
+	var oe *net.OpError
+	return errors.Is(err, context.DeadlineExceeded) || errors.Is(err, driver.ErrBadConn) ||
+		errors.Is(err, mysqldriver.ErrInvalidConn) || errors.Is(err, sql.ErrConnDone) ||
+		errors.As(err, &oe) || (errors.As(err, &ne) && ne.Timeout())
 }
 
 // IsNotFound tells whether err is gorm's record-not-found.

@@ -34,7 +34,7 @@ type Idempotency struct {
 	UserID      int64     `gorm:"not null;uniqueIndex:idx_idem_key,priority:1"`
 	Route       string    `gorm:"size:255;not null;uniqueIndex:idx_idem_key,priority:2"`
 	Key         string    `gorm:"size:255;not null;uniqueIndex:idx_idem_key,priority:3"` // hex SHA-256 of the key: compared byte for byte on every database
-	CadreID     *int64    // the cadre the response shows, re-checked at every replay
+	CadreID     *int64    // the cadre the request's access-log entry named: a replay's names it too
 	RequestHash string    `gorm:"type:char(64);not null"`
 	Status      int       `gorm:"not null"`
 	Response    []byte    `gorm:"type:mediumblob;not null"`

@@ -296,8 +296,7 @@ func (w *writer) group(first *job) {
 		// A savepoint could not be taken or rolled back to: the transaction
 		// is in an unknown state, so nothing of the group commits and every
 		// job is told (WithTx retries what is retryable).
-		_ = stx.Rollback()
-		err = fmt.Errorf("write group aborted: %w", broken)
+		err = errors.Join(fmt.Errorf("write group aborted: %w", broken), stx.Rollback())
 	} else {
 		err = stx.Commit()
 	}

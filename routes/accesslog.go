@@ -54,32 +54,76 @@ func instant(v *errs.Validation, name, s string, upper bool) *time.Time {
 	return nil
 }
 
-func (h *handlers) listAccessLog(c *gin.Context) (list[accessEntryResponse], error) {
-	p, err := page(c)
+type listAccessLogQuery struct {
+	paging
+	ActorID *int64 `query:"actor_id" doc:"entries of this user"`
+	CadreID *int64 `query:"cadre_id" doc:"entries that read or changed this cadre"`
+	From    string `query:"from" doc:"from this RFC 3339 instant or date (YYYY-MM-DD), inclusive"`
+	To      string `query:"to" doc:"up to this RFC 3339 instant or date (the whole day), inclusive"`
+}
+
+func (h *handlers) listAccessLog(c *gin.Context, in *listAccessLogQuery) (list[accessEntryResponse], error) {
 	v := &errs.Validation{}
-	f := accesslog.Filter{Page: p,
-		ActorID: queryID(c, v, "actor_id"), CadreID: queryID(c, v, "cadre_id"),
-		From: instant(v, "from", c.Query("from"), false), To: instant(v, "to", c.Query("to"), true)}
-	if err == nil {
-		err = v.Err()
-	}
-	if err != nil {
+	f := accesslog.Filter{Page: in.page(), ActorID: in.ActorID, CadreID: in.CadreID,
+		From: instant(v, "from", in.From, false), To: instant(v, "to", in.To, true)}
+	if err := v.Err(); err != nil {
 		return list[accessEntryResponse]{}, err
 	}
 	rows, total, err := h.s.Audit.List(ctx(c), f)
-	return newList(rows, total, p, toAccessEntryResponse), err
+	return newList(rows, total, in.page(), toAccessEntryResponse), err
 }
 
-func (h *handlers) verifyAccessLog(c *gin.Context) (*accesslog.Verdict, error) {
+// verifyResponse is the outcome of a verification of the chain.
+type verifyResponse struct {
+	OK         bool   `json:"ok"`
+	Checked    int64  `json:"checked"`
+	Pending    int64  `json:"pending"`
+	FirstBadID *int64 `json:"first_bad_id"`
+	// FirstBadSeq is the seq of the first bad entry, when it has one (a
+	// pending entry has none).
+	FirstBadSeq *int64 `json:"first_bad_seq"`
+	HeadHash    string `json:"head_hash"`
+	HeadSeq     int64  `json:"head_seq"`
+	Head        string `json:"head"` // head_hash@head_seq, ready to copy elsewhere
+	// Problem is what is wrong, as a code (accesslog.Problem*); Reason
+	// says it for people, in the caller's language.
+	Problem string `json:"problem,omitempty"`
+	Reason  string `json:"reason,omitempty"`
+	// MACsChecked: entry MACs were checked (the data key was at hand);
+	// false: only the hash chain was. MACsFrom is the first seq whose MAC
+	// was checked.
+	MACsChecked bool  `json:"macs_checked"`
+	MACsFrom    int64 `json:"macs_from"`
+}
+
+func toVerifyResponse(v *accesslog.Verdict) verifyResponse {
+	return verifyResponse{OK: v.OK, Checked: v.Checked, Pending: v.Pending, FirstBadID: v.FirstBadID, FirstBadSeq: v.FirstBadSeq,
+		HeadHash: v.HeadHash, HeadSeq: v.HeadSeq, Head: v.Head, Problem: v.Problem, Reason: v.Reason,
+		MACsChecked: v.MACsChecked, MACsFrom: v.MACsFrom}
+}
+
+type verifyQuery struct {
+	Head string `query:"head" doc:"HASH@SEQ: a head hash copied elsewhere, to detect entries removed from the end"`
+}
+
+func (h *handlers) verifyAccessLog(c *gin.Context, in *verifyQuery) (verifyResponse, error) {
 	var anchor *accesslog.Anchor
-	if s := c.Query("head"); s != "" {
-		a, err := accesslog.ParseAnchor(s)
+	if in.Head != "" {
+		a, err := accesslog.ParseAnchor(in.Head)
 		if err != nil {
-			return nil, err
+			return verifyResponse{}, err
 		}
 		anchor = a
 	}
-	return h.s.Audit.SealAndVerify(ctx(c), anchor)
+	v, err := h.s.Audit.SealAndVerify(ctx(c), anchor)
+	if err != nil {
+		return verifyResponse{}, err
+	}
+	out := toVerifyResponse(v)
+	if !v.OK {
+		out.Reason = localize(printerFor(c), v.Msg)
+	}
+	return out, nil
 }
 
 // bounded keeps a bound within the years a database stores (0001–9999): a

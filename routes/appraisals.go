@@ -1,13 +1,12 @@
 package routes
 
 import (
-	"efile/services/sheet"
-	"strconv"
+	"context"
 	"time"
 
 	"efile/models"
 	"efile/services/appraisal"
-	"efile/services/errs"
+	"efile/services/sheet"
 
 	"github.com/gin-gonic/gin"
 )
@@ -61,58 +60,28 @@ func (h *handlers) createCycle(c *gin.Context, in *createCycleRequest) (cycleRes
 	return toCycleResponse(cy), nil
 }
 
-func (h *handlers) listCycles(c *gin.Context) (list[cycleResponse], error) {
-	p, err := page(c)
-	v := &errs.Validation{}
-	f := appraisal.CycleFilter{Page: p, Status: c.Query("status"), Kind: c.Query("kind")}
-	if s := c.Query("year"); s != "" {
-		y, perr := strconv.Atoi(s)
-		if perr != nil {
-			v.Add("year", "must be an integer year")
-		}
-		f.Year = &y
-	}
-	if err == nil {
-		err = v.Err()
-	}
-	if err != nil {
-		return list[cycleResponse]{}, err
-	}
+type listCyclesQuery struct {
+	paging
+	Status string `query:"status" doc:"draft, open, closed or finalized"`
+	Kind   string `query:"kind" doc:"ordinary, annual, special or term"`
+	Year   *int   `query:"year" doc:"cycles of this year"`
+}
+
+func (h *handlers) listCycles(c *gin.Context, in *listCyclesQuery) (list[cycleResponse], error) {
+	f := appraisal.CycleFilter{Page: in.page(), Status: in.Status, Kind: in.Kind, Year: in.Year}
 	rows, total, err := h.s.Appraisals.ListCycles(ctx(c), me(c), f)
-	return newList(rows, total, p, toCycleResponse), err
+	return newList(rows, total, in.page(), toCycleResponse), err
 }
 
 // cycleOp is a handler of /appraisal-cycles/:id that needs only the id.
-func (h *handlers) cycleOp(fn func(*gin.Context, int64) (*models.AppraisalCycle, error)) func(*gin.Context) (cycleResponse, error) {
-	return func(c *gin.Context) (cycleResponse, error) {
-		id, err := pathID(c, "id")
-		if err != nil {
-			return cycleResponse{}, err
-		}
-		cy, err := fn(c, id)
+func cycleOp(fn func(ctx context.Context, viewer *models.User, id int64) (*models.AppraisalCycle, error)) func(*gin.Context, *byID) (cycleResponse, error) {
+	return func(c *gin.Context, in *byID) (cycleResponse, error) {
+		cy, err := fn(ctx(c), me(c), in.ID)
 		if err != nil {
 			return cycleResponse{}, err
 		}
 		return toCycleResponse(cy), nil
 	}
-}
-
-func (h *handlers) getCycle(c *gin.Context) (cycleResponse, error) {
-	return h.cycleOp(func(c *gin.Context, id int64) (*models.AppraisalCycle, error) {
-		return h.s.Appraisals.GetCycle(ctx(c), me(c), id)
-	})(c)
-}
-
-func (h *handlers) openCycle(c *gin.Context) (cycleResponse, error) {
-	return h.cycleOp(func(c *gin.Context, id int64) (*models.AppraisalCycle, error) {
-		return h.s.Appraisals.Open(ctx(c), me(c), id)
-	})(c)
-}
-
-func (h *handlers) closeCycle(c *gin.Context) (cycleResponse, error) {
-	return h.cycleOp(func(c *gin.Context, id int64) (*models.AppraisalCycle, error) {
-		return h.s.Appraisals.Close(ctx(c), me(c), id)
-	})(c)
 }
 
 type overrideRequest struct {
@@ -122,6 +91,7 @@ type overrideRequest struct {
 }
 
 type finalizeRequest struct {
+	ID        int64             `path:"id" json:"-"`
 	Overrides []overrideRequest `json:"overrides"`
 }
 
@@ -130,38 +100,41 @@ func (h *handlers) finalizeCycle(c *gin.Context, in *finalizeRequest) (cycleResp
 	for i, o := range in.Overrides {
 		ovs[i] = appraisal.Override(o)
 	}
-	return h.cycleOp(func(c *gin.Context, id int64) (*models.AppraisalCycle, error) {
-		return h.s.Appraisals.Finalize(ctx(c), me(c), id, ovs)
-	})(c)
+	cy, err := h.s.Appraisals.Finalize(ctx(c), me(c), in.ID, ovs)
+	if err != nil {
+		return cycleResponse{}, err
+	}
+	return toCycleResponse(cy), nil
 }
 
 type createAssignmentRequest struct {
+	CycleID     int64  `path:"id" json:"-"`
 	EvaluatorID int64  `json:"evaluator_id"`
 	CadreID     int64  `json:"cadre_id"`
 	RaterType   string `json:"rater_type"`
 }
 
 type assignmentResponse struct {
-	ID          int64     `json:"id"`
-	CycleID     int64     `json:"cycle_id"`
-	EvaluatorID int64     `json:"evaluator_id"`
-	CadreID     int64     `json:"cadre_id"`
-	RaterType   string    `json:"rater_type"`
-	CreatedBy   int64     `json:"created_by"`
-	CreatedAt   time.Time `json:"created_at"`
+	ID            int64     `json:"id"`
+	CycleID       int64     `json:"cycle_id"`
+	EvaluatorID   int64     `json:"evaluator_id"`
+	EvaluatorName string    `json:"evaluator_name"`
+	CadreID       int64     `json:"cadre_id"`
+	CadreName     string    `json:"cadre_name"`
+	RaterType     string    `json:"rater_type"`
+	CreatedBy     int64     `json:"created_by"`
+	CreatedAt     time.Time `json:"created_at"`
 }
 
-func toAssignmentResponse(a *models.AppraisalAssignment) assignmentResponse {
-	return assignmentResponse{ID: a.ID, CycleID: a.CycleID, EvaluatorID: a.EvaluatorID, CadreID: a.CadreID,
-		RaterType: a.RaterType, CreatedBy: a.CreatedBy, CreatedAt: a.CreatedAt.UTC()}
+func toAssignmentResponse(l *appraisal.Labelled[models.AppraisalAssignment]) assignmentResponse {
+	a := &l.Row
+	return assignmentResponse{ID: a.ID, CycleID: a.CycleID, EvaluatorID: a.EvaluatorID, EvaluatorName: l.Evaluator,
+		CadreID: a.CadreID, CadreName: l.Cadre.Name, RaterType: a.RaterType, CreatedBy: a.CreatedBy, CreatedAt: a.CreatedAt.UTC()}
 }
 
 func (h *handlers) createAssignment(c *gin.Context, in *createAssignmentRequest) (assignmentResponse, error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return assignmentResponse{}, err
-	}
-	a, err := h.s.Appraisals.Assign(ctx(c), me(c), id, appraisal.NewAssignment(*in))
+	a, err := h.s.Appraisals.Assign(ctx(c), me(c), in.CycleID, appraisal.NewAssignment{EvaluatorID: in.EvaluatorID,
+		CadreID: in.CadreID, RaterType: in.RaterType})
 	if err != nil {
 		return assignmentResponse{}, err
 	}
@@ -169,43 +142,80 @@ func (h *handlers) createAssignment(c *gin.Context, in *createAssignmentRequest)
 }
 
 type bulkAssignRequest struct {
+	CycleID      int64   `path:"id" json:"-"`
 	EvaluatorIDs []int64 `json:"evaluator_ids"`
 	UnitID       int64   `json:"unit_id"`
 	RaterType    string  `json:"rater_type"`
 }
 
-func (h *handlers) bulkAssign(c *gin.Context, in *bulkAssignRequest) (*appraisal.BulkResult, error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return nil, err
-	}
-	return h.s.Appraisals.AssignBulk(ctx(c), me(c), id, appraisal.Bulk(*in))
+// bulkResponse counts the pairs a bulk assignment created and skipped
+// (already assigned, or the evaluator is linked to the cadre).
+type bulkResponse struct {
+	Created int64 `json:"created"`
+	Skipped int64 `json:"skipped"`
 }
 
-func (h *handlers) listAssignments(c *gin.Context) (list[assignmentResponse], error) {
-	id, err := pathID(c, "id")
+func (h *handlers) bulkAssign(c *gin.Context, in *bulkAssignRequest) (bulkResponse, error) {
+	r, err := h.s.Appraisals.AssignBulk(ctx(c), me(c), in.CycleID, appraisal.Bulk{EvaluatorIDs: in.EvaluatorIDs,
+		UnitID: in.UnitID, RaterType: in.RaterType})
 	if err != nil {
-		return list[assignmentResponse]{}, err
+		return bulkResponse{}, err
 	}
-	p, err := page(c)
-	v := &errs.Validation{}
-	f := appraisal.AssignmentFilter{Page: p, EvaluatorID: queryID(c, v, "evaluator_id"), CadreID: queryID(c, v, "cadre_id")}
-	if err == nil {
-		err = v.Err()
-	}
-	if err != nil {
-		return list[assignmentResponse]{}, err
-	}
-	rows, total, err := h.s.Appraisals.ListAssignments(ctx(c), me(c), id, f)
-	return newList(rows, total, p, toAssignmentResponse), err
+	return bulkResponse(*r), nil
 }
 
-func (h *handlers) getProgress(c *gin.Context) (*appraisal.Progress, error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return nil, err
+type listAssignmentsQuery struct {
+	CycleID int64 `path:"id"`
+	paging
+	EvaluatorID *int64 `query:"evaluator_id" doc:"assignments of this evaluator"`
+	CadreID     *int64 `query:"cadre_id" doc:"assignments to appraise this cadre"`
+}
+
+func (h *handlers) listAssignments(c *gin.Context, in *listAssignmentsQuery) (list[assignmentResponse], error) {
+	f := appraisal.AssignmentFilter{Page: in.page(), EvaluatorID: in.EvaluatorID, CadreID: in.CadreID}
+	rows, total, err := h.s.Appraisals.ListAssignments(ctx(c), me(c), in.CycleID, f)
+	return newList(rows, total, in.page(), toAssignmentResponse), err
+}
+
+// progressResponse is how far a cycle's raters have got, per unit (by the
+// cadre's own unit) and per evaluator.
+type progressResponse struct {
+	Units      []unitProgressResponse      `json:"units"`
+	Evaluators []evaluatorProgressResponse `json:"evaluators"`
+}
+
+type unitProgressResponse struct {
+	UnitID    int64  `json:"unit_id"`
+	UnitName  string `json:"unit_name"`
+	Assigned  int64  `json:"assigned"`
+	Submitted int64  `json:"submitted"`
+	Missing   int64  `json:"missing"` // assigned − submitted
+}
+
+type evaluatorProgressResponse struct {
+	EvaluatorID   int64  `json:"evaluator_id"`
+	EvaluatorName string `json:"evaluator_name"`
+	Assigned      int64  `json:"assigned"`
+	Submitted     int64  `json:"submitted"`
+}
+
+func toProgressResponse(p *appraisal.Progress) progressResponse {
+	out := progressResponse{Units: make([]unitProgressResponse, len(p.Units)), Evaluators: make([]evaluatorProgressResponse, len(p.Evaluators))}
+	for i, u := range p.Units {
+		out.Units[i] = unitProgressResponse(u)
 	}
-	return h.s.Appraisals.Progress(ctx(c), me(c), id)
+	for i, e := range p.Evaluators {
+		out.Evaluators[i] = evaluatorProgressResponse(e)
+	}
+	return out
+}
+
+func (h *handlers) getProgress(c *gin.Context, in *byID) (progressResponse, error) {
+	p, err := h.s.Appraisals.Progress(ctx(c), me(c), in.ID)
+	if err != nil {
+		return progressResponse{}, err
+	}
+	return toProgressResponse(p), nil
 }
 
 // scoresBody holds the five marks; a mark left out is 400 on its field.
@@ -218,15 +228,18 @@ type scoresBody struct {
 }
 
 type submitAppraisalRequest struct {
+	CycleID int64      `path:"id" json:"-"`
 	CadreID int64      `json:"cadre_id"`
 	Scores  scoresBody `json:"scores"`
 	Comment string     `json:"comment"`
 }
 
 type reviseAppraisalRequest struct {
-	Scores  scoresBody `json:"scores"`
-	Comment string     `json:"comment"`
-	Version int        `json:"version"`
+	CycleID     int64      `path:"id" json:"-"`
+	AppraisalID int64      `path:"aid" json:"-"`
+	Scores      scoresBody `json:"scores"`
+	Comment     string     `json:"comment"`
+	Version     int        `json:"version"`
 }
 
 type scoresResponse struct {
@@ -238,32 +251,31 @@ type scoresResponse struct {
 }
 
 type appraisalResponse struct {
-	ID           int64          `json:"id"`
-	CycleID      int64          `json:"cycle_id"`
-	AssignmentID int64          `json:"assignment_id"`
-	EvaluatorID  int64          `json:"evaluator_id"`
-	CadreID      int64          `json:"cadre_id"`
-	RaterType    string         `json:"rater_type"`
-	Scores       scoresResponse `json:"scores"`
-	Comment      string         `json:"comment"`
-	Version      int            `json:"version"`
-	SubmittedAt  time.Time      `json:"submitted_at"`
-	UpdatedAt    time.Time      `json:"updated_at"`
+	ID            int64          `json:"id"`
+	CycleID       int64          `json:"cycle_id"`
+	AssignmentID  int64          `json:"assignment_id"`
+	EvaluatorID   int64          `json:"evaluator_id"`
+	EvaluatorName string         `json:"evaluator_name"`
+	CadreID       int64          `json:"cadre_id"`
+	CadreName     string         `json:"cadre_name"`
+	RaterType     string         `json:"rater_type"`
+	Scores        scoresResponse `json:"scores"`
+	Comment       string         `json:"comment"`
+	Version       int            `json:"version"`
+	SubmittedAt   time.Time      `json:"submitted_at"`
+	UpdatedAt     time.Time      `json:"updated_at"`
 }
 
-func toAppraisalResponse(a *models.Appraisal) appraisalResponse {
+func toAppraisalResponse(l *appraisal.Labelled[models.Appraisal]) appraisalResponse {
+	a := &l.Row
 	return appraisalResponse{ID: a.ID, CycleID: a.CycleID, AssignmentID: a.AssignmentID, EvaluatorID: a.EvaluatorID,
-		CadreID: a.CadreID, RaterType: a.RaterType, Comment: a.Comment, Version: a.Version,
+		EvaluatorName: l.Evaluator, CadreID: a.CadreID, CadreName: l.Cadre.Name, RaterType: a.RaterType, Comment: a.Comment, Version: a.Version,
 		SubmittedAt: a.SubmittedAt.UTC(), UpdatedAt: a.UpdatedAt.UTC(),
 		Scores: scoresResponse{Morality: a.Morality, Ability: a.Ability, Diligence: a.Diligence, Achievement: a.Achievement, Integrity: a.Integrity}}
 }
 
 func (h *handlers) submitAppraisal(c *gin.Context, in *submitAppraisalRequest) (appraisalResponse, error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return appraisalResponse{}, err
-	}
-	a, err := h.s.Appraisals.Submit(ctx(c), me(c), id, appraisal.Submission{CadreID: in.CadreID,
+	a, err := h.s.Appraisals.Submit(ctx(c), me(c), in.CycleID, appraisal.Submission{CadreID: in.CadreID,
 		Scores: appraisal.Scores(in.Scores), Comment: in.Comment})
 	if err != nil {
 		return appraisalResponse{}, err
@@ -272,15 +284,7 @@ func (h *handlers) submitAppraisal(c *gin.Context, in *submitAppraisalRequest) (
 }
 
 func (h *handlers) reviseAppraisal(c *gin.Context, in *reviseAppraisalRequest) (appraisalResponse, error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return appraisalResponse{}, err
-	}
-	aid, err := pathID(c, "aid")
-	if err != nil {
-		return appraisalResponse{}, err
-	}
-	a, err := h.s.Appraisals.Revise(ctx(c), me(c), id, aid, appraisal.Revision{Scores: appraisal.Scores(in.Scores),
+	a, err := h.s.Appraisals.Revise(ctx(c), me(c), in.CycleID, in.AppraisalID, appraisal.Revision{Scores: appraisal.Scores(in.Scores),
 		Comment: in.Comment, Version: in.Version})
 	if err != nil {
 		return appraisalResponse{}, err
@@ -288,22 +292,17 @@ func (h *handlers) reviseAppraisal(c *gin.Context, in *reviseAppraisalRequest) (
 	return toAppraisalResponse(a), nil
 }
 
-func (h *handlers) listAppraisals(c *gin.Context) (list[appraisalResponse], error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return list[appraisalResponse]{}, err
-	}
-	p, err := page(c)
-	v := &errs.Validation{}
-	f := appraisal.AppraisalFilter{Page: p, CadreID: queryID(c, v, "cadre_id"), EvaluatorID: queryID(c, v, "evaluator_id")}
-	if err == nil {
-		err = v.Err()
-	}
-	if err != nil {
-		return list[appraisalResponse]{}, err
-	}
-	rows, total, err := h.s.Appraisals.ListAppraisals(ctx(c), me(c), id, f)
-	return newList(rows, total, p, toAppraisalResponse), err
+type listAppraisalsQuery struct {
+	CycleID int64 `path:"id"`
+	paging
+	CadreID     *int64 `query:"cadre_id" doc:"appraisals of this cadre"`
+	EvaluatorID *int64 `query:"evaluator_id" doc:"appraisals by this evaluator"`
+}
+
+func (h *handlers) listAppraisals(c *gin.Context, in *listAppraisalsQuery) (list[appraisalResponse], error) {
+	f := appraisal.AppraisalFilter{Page: in.page(), CadreID: in.CadreID, EvaluatorID: in.EvaluatorID}
+	rows, total, err := h.s.Appraisals.ListAppraisals(ctx(c), me(c), in.CycleID, f)
+	return newList(rows, total, in.page(), toAppraisalResponse), err
 }
 
 type ratersResponse struct {
@@ -316,14 +315,33 @@ type ratersResponse struct {
 // cycle is finalized, else the proposed one; override is present only for
 // the cadres a reviewer overrode.
 type resultResponse struct {
-	CadreID       int64                   `json:"cadre_id"`
-	Score         appraisal.Score         `json:"score"`
-	Grade         string                  `json:"grade"`
-	ProposedGrade string                  `json:"proposed_grade"`
-	Reasons       []string                `json:"reasons"`
-	Raters        ratersResponse          `json:"raters"`
-	Override      *appraisal.OverrideInfo `json:"override,omitempty"`
+	CadreID       int64             `json:"cadre_id"`
+	CadreName     string            `json:"cadre_name"`
+	UnitID        int64             `json:"unit_id"` // the cadre's unit
+	UnitName      string            `json:"unit_name"`
+	Score         score             `json:"score"`
+	Grade         string            `json:"grade"`
+	ProposedGrade string            `json:"proposed_grade"`
+	Reasons       []string          `json:"reasons"`
+	Raters        ratersResponse    `json:"raters"`
+	Override      *overrideResponse `json:"override,omitempty"`
 }
+
+// overrideResponse is a reviewer's override of one result: the grade, why,
+// who and when.
+type overrideResponse struct {
+	Grade  string    `json:"grade"`
+	Reason string    `json:"reason"`
+	By     int64     `json:"by"`
+	At     time.Time `json:"at"`
+}
+
+// score is a score on the wire: a JSON number with at most two decimals
+// (79.69, 80.5, 80), the shortest form of the exact value, never a float's
+// approximation and never a string.
+type score appraisal.Score
+
+func (s score) MarshalJSON() ([]byte, error) { return []byte(appraisal.Score(s).String()), nil }
 
 type resultsResponse struct {
 	CycleID int64            `json:"cycle_id"`
@@ -335,29 +353,23 @@ type resultsResponse struct {
 func toResultsResponse(r *appraisal.CycleResults) resultsResponse {
 	out := resultsResponse{CycleID: r.Cycle.ID, Status: r.Cycle.Status, Items: make([]resultResponse, len(r.Items)), Missing: r.Missing}
 	for i, it := range r.Items {
-		out.Items[i] = resultResponse{CadreID: it.CadreID, Score: it.Score, Grade: it.Grade, ProposedGrade: it.ProposedGrade,
-			Reasons: it.Reasons, Override: it.Override,
-			Raters: ratersResponse{Superior: it.Raters.Superior, Peer: it.Raters.Peer, Subordinate: it.Raters.Subordinate}}
+		out.Items[i] = resultResponse{CadreID: it.CadreID, CadreName: it.Cadre.Name, UnitID: it.Cadre.UnitID, UnitName: it.Cadre.UnitName, Score: score(it.Score), Grade: it.Grade, ProposedGrade: it.ProposedGrade,
+			Reasons: it.Reasons, Raters: ratersResponse{Superior: it.Raters.Superior, Peer: it.Raters.Peer, Subordinate: it.Raters.Subordinate}}
+		if o := it.Override; o != nil {
+			out.Items[i].Override = &overrideResponse{Grade: o.Grade, Reason: o.Reason, By: o.By, At: o.At.UTC()}
+		}
 	}
 	return out
 }
 
-func (h *handlers) getResults(c *gin.Context) (resultsResponse, error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return resultsResponse{}, err
-	}
-	r, err := h.s.Appraisals.Results(ctx(c), me(c), id)
+func (h *handlers) getResults(c *gin.Context, in *byID) (resultsResponse, error) {
+	r, err := h.s.Appraisals.Results(ctx(c), me(c), in.ID)
 	if err != nil {
 		return resultsResponse{}, err
 	}
 	return toResultsResponse(r), nil
 }
 
-func (h *handlers) getResultsXLSX(c *gin.Context) (*sheet.Book, error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return nil, err
-	}
-	return h.s.Appraisals.Workbook(ctx(c), me(c), id)
+func (h *handlers) getResultsXLSX(c *gin.Context, in *byID) (*sheet.Book, error) {
+	return h.s.Appraisals.Workbook(ctx(c), me(c), in.ID)
 }

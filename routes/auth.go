@@ -1,6 +1,7 @@
 package routes
 
 import (
+	"fmt"
 	"time"
 
 	"efile/models"
@@ -11,7 +12,7 @@ import (
 
 type loginRequest struct {
 	Username string `json:"username"`
-	Password string `json:"password"`
+	Password string `json:"password" text:"-"` // a secret, compared byte for byte: not a text
 }
 
 type loginResponse struct {
@@ -62,15 +63,55 @@ func (h *handlers) login(c *gin.Context, in *loginRequest) (loginResponse, error
 	return loginResponse{Token: tok, ExpiresAt: exp.UTC(), User: toSessionUser(u)}, nil
 }
 
-func (h *handlers) logout(c *gin.Context) (revokedResponse, error) {
+func (h *handlers) logout(c *gin.Context, _ *noInput) (revokedResponse, error) {
 	return revokedResponse{true}, h.s.Accounts.Logout(ctx(c), session(c))
 }
 
-func (h *handlers) me(c *gin.Context) (sessionUser, error) { return toSessionUser(me(c)), nil }
+// meResponse is GET /me: who is signed in, and the route keys
+// ("METHOD /path-template", the gin template as policies/policy.csv writes
+// it) that their roles may use (SPEC section 12). The console derives its
+// menus and route guards from them, so who may do what is written once.
+type meResponse struct {
+	sessionUser
+	Permissions []string `json:"permissions"`
+}
+
+func (h *handlers) me(c *gin.Context, _ *noInput) (meResponse, error) {
+	u := me(c)
+	perms, err := h.permissions(u.RoleNames())
+	if err != nil {
+		return meResponse{}, err
+	}
+	return meResponse{sessionUser: toSessionUser(u), Permissions: perms}, nil
+}
+
+// permissions lists, in the route table's order, the key of every route
+// that one of roles may use, asking the same enforcer that authorize asks
+// on every request (the roles are read from the database per request, so
+// a role change shows on the next /me).
+func (h *handlers) permissions(roles []string) ([]string, error) {
+	out := []string{}
+	for _, rt := range h.table() {
+		if rt.Public {
+			continue
+		}
+		for _, role := range roles {
+			ok, err := h.enforcer.Enforce(role, rt.Path, rt.Method)
+			if err != nil {
+				return nil, fmt.Errorf("casbin enforce: %w", err)
+			}
+			if ok {
+				out = append(out, rt.Method+" "+rt.Path)
+				break
+			}
+		}
+	}
+	return out, nil
+}
 
 type passwordRequest struct {
-	CurrentPassword string `json:"current_password"`
-	NewPassword     string `json:"new_password"`
+	CurrentPassword string `json:"current_password" text:"-"`
+	NewPassword     string `json:"new_password" text:"-"`
 }
 
 func (h *handlers) changePassword(c *gin.Context, in *passwordRequest) (changedResponse, error) {

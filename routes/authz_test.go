@@ -14,8 +14,9 @@ import (
 // The authorization proofs of issue 10 (OWASP API1 and API3), over every
 // route of the route table:
 //   - TestAuthorizationMatrix: every route × every role, plus no token, an
-//     expired token and a disabled user's token; driven by the allowed
-//     table of policy_test.go, which also renders into docs/SECURITY.md;
+//     expired token and a disabled user's token; driven by the one
+//     expectations table (expect_test.go), which also renders into
+//     docs/SECURITY.md;
 //   - TestObjectLevelAuthorization: a user of the right role but the wrong
 //     scope (other unit, other department, not assigned, recused) gets 404
 //     or 403 and none of the object's content;
@@ -80,13 +81,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 			}
 			return
 		}
-		ok := slices.Contains(allowed[key], p.role)
-		switch {
-		case ok && (r.Status == 401 || r.Status == 403 || r.Status >= 500):
-			t.Fatalf("%s refused or failed for %s: %d %s", key, p.role, r.Status, r.Body)
-		case !ok && (r.Status != 403 || r.Code() != "forbidden"):
-			t.Fatalf("%s allowed for %s: %d %s", key, p.role, r.Status, r.Body)
-		}
+		wantPolicy(t, r, key, p.role)
 	}
 	for _, rt := range routes {
 		key := rt.Method + " " + rt.Path
@@ -103,6 +98,16 @@ func TestAuthorizationMatrix(t *testing.T) {
 			})
 		}
 	}
+	t.Run("unauthenticated401BeforeForbidden", func(t *testing.T) {
+		want(t, a.do("GET", "/api/v1/users", "", nil), 401, "unauthenticated")
+	})
+	t.Run("forbidden403BeforeValidation", func(t *testing.T) {
+		for _, p := range ps {
+			if !mayUse("POST /api/v1/users", p.role) {
+				want(t, a.do("POST", "/api/v1/users", p.token, `{"bad json`), 403, "forbidden")
+			}
+		}
+	})
 	// Tokens live 12 hours (services/account); a day later this one is dead.
 	a.clock.Add(25 * time.Hour)
 	for _, rt := range routes {
@@ -141,7 +146,7 @@ func matrixDoc(a *app) string {
 			switch {
 			case public[key]:
 				b.WriteString(" public |")
-			case slices.Contains(allowed[key], role):
+			case mayUse(key, role):
 				b.WriteString(" ✓ |")
 			default:
 				b.WriteString(" 403 |")
@@ -196,6 +201,7 @@ type scopeWorld struct {
 	recText         string // its content
 	flagB           int64  // a discipline flag on cadre b, with a reporter
 	flagText        string
+	flagDetail      string // the case file: the source department's only
 	reporter        string
 	cycle           string // a cycle path; evaluator A is assigned cadre a
 	aid             int64  // evaluator A's appraisal of a
@@ -210,7 +216,7 @@ type scopeWorld struct {
 func newScopeWorld(t *testing.T) *scopeWorld {
 	t.Helper()
 	w := &scopeWorld{flagWorld: newFlagWorld(t), recText: "组织开展防汛抢险，表现突出（机密内容）",
-		flagText: "反映其违规收受礼金（机密线索）", reporter: "王举报人"}
+		flagText: "反映其违规收受礼金（机密线索）", flagDetail: "举报材料详情（案卷内容）", reporter: "王举报人"}
 	w.idA, w.idB = idFor("19800101", 1), idFor("19800102", 2)
 	w.disciplineToken = w.auditor
 	r := w.do("POST", fmt.Sprintf("/api/v1/cadres/%d/records", w.a), w.rev,
@@ -218,7 +224,7 @@ func newScopeWorld(t *testing.T) *scopeWorld {
 	want(t, r, 201)
 	w.rec = r.ID()
 	r = w.do("POST", "/api/v1/flags", w.disciplineToken, map[string]any{"cadre_id": w.b, "kind": "petition", "petition_type": "report",
-		"severity": "serious", "summary": w.flagText, "detail": "详情", "occurred_on": "2025-03-01", "reporter": w.reporter})
+		"severity": "serious", "summary": w.flagText, "detail": w.flagDetail, "occurred_on": "2025-03-01", "reporter": w.reporter})
 	want(t, r, 201)
 	w.flagB = r.ID()
 	r = w.do("POST", fmt.Sprintf("/api/v1/cadres/%d/vettings", w.b), w.rev, map[string]any{"purpose": "promotion"})
@@ -256,7 +262,7 @@ func TestObjectLevelAuthorization(t *testing.T) {
 	recA := cadre(a, fmt.Sprintf("/records/%d", w.rec))
 	flag := fmt.Sprintf("/api/v1/flags/%d", w.flagB)
 	secretsA := []string{"张三", w.idA, w.recText}
-	secretsFlag := []string{w.flagText, w.reporter}
+	secretsFlag := []string{w.flagText, w.flagDetail, w.reporter}
 	for _, c := range []struct {
 		name, tok, method, path string
 		body                    any
@@ -276,6 +282,9 @@ func TestObjectLevelAuthorization(t *testing.T) {
 		{"recused_records", w.selfReviewer, "GET", cadre(a, "/records"), nil, 404, secretsA},
 		{"recused_efile", w.selfReviewer, "GET", cadre(a, "/efile"), nil, 404, secretsA},
 		{"recused_workbook", w.selfReviewer, "GET", cadre(a, "/efile.xlsx"), nil, 404, secretsA},
+		{"recused_profile", w.selfReviewer, "GET", cadre(a, "/profile"), nil, 404, secretsA},
+		{"recused_putProfile", w.selfReviewer, "PUT", cadre(a, "/profile"), map[string]any{"work_started_on": "2002-07", "version": 0}, 404, secretsA},
+		{"recused_appointmentForm", w.selfReviewer, "GET", cadre(a, "/appointment-form.lrmx"), nil, 404, secretsA},
 		{"recused_flagSummary", w.selfReviewer, "GET", cadre(a, "/flag-summary"), nil, 404, secretsA},
 		{"recused_vet", w.selfReviewer, "POST", cadre(a, "/vettings"), map[string]any{"purpose": "promotion"}, 404, secretsA},
 		{"recused_listVettings", w.selfReviewer, "GET", cadre(a, "/vettings"), nil, 404, secretsA},
@@ -356,13 +365,15 @@ func TestNoFieldLeaks(t *testing.T) {
 		mayNot  []string
 		mustSee []string
 	}{
-		{"reviewer", w.rev, []string{w.reporter}, []string{w.idA, w.idB, w.flagText}},
-		{"evaluatorA", w.evalA, []string{w.idA, w.idB, w.reporter, w.flagText, "李四"}, []string{"张三"}},
-		{"evaluatorB", w.evalB, []string{w.idA, w.idB, w.reporter, w.flagText, "张三", w.recText}, []string{"李四"}},
-		{"auditorOfTheSource", w.disciplineToken, []string{w.idA, w.idB, w.recText}, []string{w.reporter, w.flagText}},
-		{"auditorOfAnotherDepartment", w.audPetition, []string{w.idA, w.idB, w.reporter, w.flagText, w.recText}, []string{"张三"}},
-		{"admin", w.admin, []string{w.idA, w.idB, w.reporter, w.flagText, w.recText, "张三", "李四"}, nil},
-		{"securityAuditor", w.secAuditor, []string{w.idA, w.idB, w.reporter, w.flagText, w.recText, "张三", "李四"}, nil},
+		// A reviewer reads another department's flag without its case file
+		// (SPEC 8: detail and reporter are the source department's).
+		{"reviewer", w.rev, []string{w.reporter, w.flagDetail}, []string{w.idA, w.idB, w.flagText}},
+		{"evaluatorA", w.evalA, []string{w.idA, w.idB, w.reporter, w.flagText, w.flagDetail, "李四"}, []string{"张三"}},
+		{"evaluatorB", w.evalB, []string{w.idA, w.idB, w.reporter, w.flagText, w.flagDetail, "张三", w.recText}, []string{"李四"}},
+		{"auditorOfTheSource", w.disciplineToken, []string{w.idA, w.idB, w.recText}, []string{w.reporter, w.flagText, w.flagDetail}},
+		{"auditorOfAnotherDepartment", w.audPetition, []string{w.idA, w.idB, w.reporter, w.flagText, w.flagDetail, w.recText}, []string{"张三"}},
+		{"admin", w.admin, []string{w.idA, w.idB, w.reporter, w.flagText, w.flagDetail, w.recText, "张三", "李四"}, nil},
+		{"securityAuditor", w.secAuditor, []string{w.idA, w.idB, w.reporter, w.flagText, w.flagDetail, w.recText, "张三", "李四"}, nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			all := reads(c.tok)
@@ -385,8 +396,8 @@ func TestNoFieldLeaks(t *testing.T) {
 		for _, sheet := range workbookText(t, r.Body) {
 			cells.WriteString(sheet)
 		}
-		if strings.Contains(cells.String(), w.reporter) || !strings.Contains(cells.String(), w.flagText) {
-			t.Fatalf("the workbook shows the reporter, or not the flag")
+		if strings.Contains(cells.String(), w.reporter) || strings.Contains(cells.String(), w.flagDetail) || !strings.Contains(cells.String(), w.flagText) {
+			t.Fatalf("the workbook shows the reporter or the detail, or not the flag")
 		}
 	})
 	t.Run("logsHaveNoSecrets", func(t *testing.T) {

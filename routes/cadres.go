@@ -2,12 +2,10 @@ package routes
 
 import (
 	"mime/multipart"
-	"strconv"
 	"time"
 
 	"efile/models"
 	"efile/services/cadre"
-	"efile/services/errs"
 
 	"github.com/gin-gonic/gin"
 )
@@ -27,6 +25,7 @@ type createCadreRequest struct {
 }
 
 type updateCadreRequest struct {
+	ID          int64   `path:"id" json:"-"`
 	Name        *string `json:"name"`
 	Gender      *string `json:"gender"`
 	BirthDate   *string `json:"birth_date"`
@@ -95,12 +94,8 @@ func (h *handlers) createCadre(c *gin.Context, in *createCadreRequest) (cadreRes
 	return h.toCadreResponse(me(c), cd)
 }
 
-func (h *handlers) getCadre(c *gin.Context) (cadreResponse, error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return cadreResponse{}, err
-	}
-	cd, err := h.s.Cadres.Get(ctx(c), me(c), id)
+func (h *handlers) getCadre(c *gin.Context, in *byID) (cadreResponse, error) {
+	cd, err := h.s.Cadres.Get(ctx(c), me(c), in.ID)
 	if err != nil {
 		return cadreResponse{}, err
 	}
@@ -108,45 +103,27 @@ func (h *handlers) getCadre(c *gin.Context) (cadreResponse, error) {
 }
 
 func (h *handlers) updateCadre(c *gin.Context, in *updateCadreRequest) (cadreResponse, error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return cadreResponse{}, err
-	}
-	cd, err := h.s.Cadres.Update(ctx(c), me(c), id, cadre.Patch(*in))
+	cd, err := h.s.Cadres.Update(ctx(c), me(c), in.ID, cadre.Patch{Name: in.Name, Gender: in.Gender, BirthDate: in.BirthDate,
+		IDNumber: in.IDNumber, UnitID: in.UnitID, Position: in.Position, Rank: in.Rank, IsTopLeader: in.IsTopLeader,
+		AppointedOn: in.AppointedOn, Status: in.Status, Version: in.Version, ReportsPersonalMatters: in.ReportsPersonalMatters})
 	if err != nil {
 		return cadreResponse{}, err
 	}
 	return h.toCadreResponse(me(c), cd)
 }
 
-func queryBool(c *gin.Context, v *errs.Validation, name string) *bool {
-	s := c.Query(name)
-	if s == "" {
-		return nil
-	}
-	b, err := strconv.ParseBool(s)
-	if err != nil {
-		v.Add(name, "must be true or false")
-		return nil
-	}
-	return &b
+type listCadresQuery struct {
+	paging
+	UnitID      *int64 `query:"unit_id" doc:"cadres of this unit and its sub-units"`
+	Q           string `query:"q" doc:"part of a name, or a whole ID number; required for auditors (at least two characters)"`
+	IsTopLeader *bool  `query:"is_top_leader" doc:"only top leaders (一把手), or only the others"`
+	Status      string `query:"status" doc:"active, retired or left"`
 }
 
 // listCadres answers a page of cadres, or an auditor's look-up with its few
 // fields: the service decides which (Listing.Limited).
-// listCadres answers a page of cadres, or an auditor's look-up with its few
-// fields: the service decides which (Listing.Limited).
-func (h *handlers) listCadres(c *gin.Context) (any, error) {
-	p, err := page(c)
-	v := &errs.Validation{}
-	f := cadre.Filter{Page: p, UnitID: queryID(c, v, "unit_id"), Q: c.Query("q"),
-		IsTopLeader: queryBool(c, v, "is_top_leader"), Status: c.Query("status")}
-	if err == nil {
-		err = v.Err()
-	}
-	if err != nil {
-		return nil, err
-	}
+func (h *handlers) listCadres(c *gin.Context, in *listCadresQuery) (any, error) {
+	f := cadre.Filter{Page: in.page(), UnitID: in.UnitID, Q: in.Q, IsTopLeader: in.IsTopLeader, Status: in.Status}
 	if cadre.LooksUpOnly(me(c)) && cadre.IsWholeIDNumber(f.Q) {
 		// An auditor's look-ups by whole ID number have a budget (SPEC
 		// section 3): a run of them would rebuild a number digit by digit.
@@ -172,16 +149,45 @@ func (h *handlers) listCadres(c *gin.Context) (any, error) {
 	return out, nil
 }
 
-func (h *handlers) importCadres(c *gin.Context, fh *multipart.FileHeader) (*cadre.ImportReport, error) {
-	v := &errs.Validation{}
-	dryRun := queryBool(c, v, "dry_run")
-	if err := v.Err(); err != nil {
-		return nil, err
+// importResponse is SPEC section 5's answer to an import: counts, and per
+// row what happened. Changed lists the fields an update changed; it is
+// empty for a created row and an unchanged one. CadreID is null for a row
+// a dry run would create.
+type importResponse struct {
+	Created   int                 `json:"created"`
+	Updated   int                 `json:"updated"`
+	Unchanged int                 `json:"unchanged"`
+	Rows      []importRowResponse `json:"rows"`
+}
+
+type importRowResponse struct {
+	Line    int      `json:"line"`
+	Action  string   `json:"action"`
+	CadreID *int64   `json:"cadre_id"`
+	Changed []string `json:"changed"`
+}
+
+func toImportResponse(r *cadre.ImportReport) importResponse {
+	out := importResponse{Created: r.Created, Updated: r.Updated, Unchanged: r.Unchanged, Rows: make([]importRowResponse, len(r.Rows))}
+	for i, row := range r.Rows {
+		out.Rows[i] = importRowResponse(row)
 	}
+	return out
+}
+
+type importQuery struct {
+	DryRun *bool `query:"dry_run" doc:"true: validate and answer the report without writing anything"`
+}
+
+func (h *handlers) importCadres(c *gin.Context, in *importQuery, fh *multipart.FileHeader) (importResponse, error) {
 	f, err := fh.Open()
 	if err != nil {
-		return nil, err
+		return importResponse{}, err
 	}
 	defer f.Close()
-	return h.s.Cadres.ImportFile(ctx(c), me(c), f, fh.Filename, dryRun != nil && *dryRun, nil)
+	r, err := h.s.Cadres.ImportFile(ctx(c), me(c), f, fh.Filename, in.DryRun != nil && *in.DryRun, nil)
+	if err != nil {
+		return importResponse{}, err
+	}
+	return toImportResponse(r), nil
 }

@@ -119,8 +119,8 @@ func TestCreateCadre(t *testing.T) {
 			}
 		})
 	}
-	t.Run("403_evaluatorMayNotCreate", func(t *testing.T) {
-		want(t, w.do("POST", "/api/v1/cadres", w.evalA, cadreBody("x", idFor("19900101", 1), w.unitA)), 403, "forbidden")
+	t.Run("policy_evaluator", func(t *testing.T) {
+		wantPolicy(t, w.do("POST", "/api/v1/cadres", w.evalA, cadreBody("x", idFor("19900101", 1), w.unitA)), "POST /api/v1/cadres", "evaluator")
 	})
 	t.Run("idNumberEncryptedAtRest", func(t *testing.T) {
 		var n int64
@@ -230,7 +230,7 @@ func TestCadreScopeAndMasking(t *testing.T) {
 		if ids := itemIDs(r); fmt.Sprint(ids) != fmt.Sprint([]int64{b}) {
 			t.Fatalf("auditor by ID number: %v", ids)
 		}
-		want(t, get(w.auditor, a), 403, "forbidden")
+		wantPolicy(t, get(w.auditor, a), "GET /api/v1/cadres/:id", "auditor")
 	})
 	t.Run("auditorLookupAtMost20", func(t *testing.T) {
 		for i := 0; i < 22; i++ {
@@ -273,7 +273,7 @@ func TestCadreRecusal(t *testing.T) {
 	r := w.do("GET", fmt.Sprintf("/api/v1/users/%d", w.revID), admin, nil)
 	want(t, w.do("PATCH", fmt.Sprintf("/api/v1/users/%d", w.revID), admin, map[string]any{"cadre_id": own, "version": r.JSON()["version"]}), 200)
 	t.Run("adminLinkDoesNotReadCadre", func(t *testing.T) {
-		want(t, w.do("GET", fmt.Sprintf("/api/v1/cadres/%d", own), admin, nil), 403, "forbidden")
+		wantPolicy(t, w.do("GET", fmt.Sprintf("/api/v1/cadres/%d", own), admin, nil), "GET /api/v1/cadres/:id", "admin")
 	})
 	t.Run("ownRecord404", func(t *testing.T) {
 		want(t, w.do("GET", fmt.Sprintf("/api/v1/cadres/%d", own), w.rev, nil), 404, "not_found")
@@ -341,7 +341,7 @@ func TestUpdateCadre(t *testing.T) {
 	t.Run("400_unknownField", func(t *testing.T) {
 		want(t, w.do("PATCH", path, w.rev, map[string]any{"id": 3, "version": 4}), 400, "invalid_json")
 	})
-	t.Run("403_evaluator", func(t *testing.T) {
-		want(t, w.do("PATCH", path, w.evalA, map[string]any{"rank": "x", "version": 4}), 403, "forbidden")
+	t.Run("policy_evaluator", func(t *testing.T) {
+		wantPolicy(t, w.do("PATCH", path, w.evalA, map[string]any{"rank": "x", "version": 4}), "PATCH /api/v1/cadres/:id", "evaluator")
 	})
 }

@@ -1,13 +1,9 @@
 package routes
 
 import (
-	"cmp"
-	"context"
 	"time"
 
-	"efile/models"
 	"efile/services/checks"
-	"efile/services/errs"
 
 	"github.com/gin-gonic/gin"
 )
@@ -22,12 +18,14 @@ type findingRequest struct {
 }
 
 type createReviewRequest struct {
+	CadreID    int64            `path:"id" json:"-"`
 	ReviewedOn string           `json:"reviewed_on"`
 	Findings   []findingRequest `json:"findings"`
 	Note       *string          `json:"note"`
 }
 
 type createMattersRequest struct {
+	CadreID         int64   `path:"id" json:"-"`
 	Kind            string  `json:"kind"`
 	CheckedOn       string  `json:"checked_on"`
 	Result          string  `json:"result"`
@@ -36,12 +34,14 @@ type createMattersRequest struct {
 }
 
 type createOpinionRequest struct {
+	CadreID int64   `path:"id" json:"-"`
 	Purpose string  `json:"purpose"`
 	DueOn   string  `json:"due_on"`
 	Note    *string `json:"note"`
 }
 
 type replyOpinionRequest struct {
+	ID         int64   `path:"id" json:"-"`
 	Conclusion string  `json:"conclusion"`
 	Text       string  `json:"text"`
 	SignedBy   string  `json:"signed_by"`
@@ -176,8 +176,8 @@ func toMattersResponse(m *checks.MattersCheck) mattersResponse {
 }
 
 func toOpinionResponse(o *checks.Opinion) opinionResponse {
-	out := opinionResponse{ID: o.ID, CadreID: o.CadreID, CadreName: o.CadreName, UnitID: o.UnitID, UnitName: o.UnitName,
-		Position: o.Position, Purpose: o.Purpose, Note: noteOf(o.Note), Status: o.Status, DueOn: o.DueOn, Overdue: o.Overdue,
+	out := opinionResponse{ID: o.ID, CadreID: o.CadreID, CadreName: o.Cadre.Name, UnitID: o.Cadre.UnitID, UnitName: o.Cadre.UnitName,
+		Position: o.Cadre.Position, Purpose: o.Purpose, Note: noteOf(o.Note), Status: o.Status, DueOn: o.DueOn, Overdue: o.Overdue,
 		RequestedBy: o.RequestedBy, RequestedByName: o.RequestedByName, RequestedAt: o.RequestedAt.UTC(),
 		Conclusion: o.Conclusion, FlagIDs: []int64{}, Flags: []opinionFlagResponse{},
 		RepliedBy: o.RepliedBy, RepliedByName: o.RepliedByName, ValidUntil: o.ValidUntil, WithdrawnBy: o.WithdrawnBy}
@@ -196,83 +196,110 @@ func toOpinionResponse(o *checks.Opinion) opinionResponse {
 	return out
 }
 
+// cadrePaging is a page of one cadre's objects: /cadres/:id/….
+type cadrePaging struct {
+	CadreID int64 `path:"id"`
+	paging
+}
+
 func (h *handlers) createDossierReview(c *gin.Context, in *createReviewRequest) (reviewResponse, error) {
 	nr := checks.NewReview{ReviewedOn: in.ReviewedOn, Note: textOf(in.Note), Findings: make([]checks.Finding, len(in.Findings))}
 	for i, f := range in.Findings {
 		nr.Findings[i] = checks.Finding{Item: f.Item, Result: f.Result, Note: textOf(f.Note)}
 	}
-	return byPathID(c, func(id int64) (*checks.Review, error) { return h.s.Checks.CreateReview(ctx(c), me(c), id, nr) },
-		toReviewResponse)
+	r, err := h.s.Checks.CreateReview(ctx(c), me(c), in.CadreID, nr)
+	if err != nil {
+		return reviewResponse{}, err
+	}
+	return toReviewResponse(r), nil
 }
 
-func (h *handlers) listDossierReviews(c *gin.Context) (list[reviewResponse], error) {
-	return cadreList(c, h.s.Checks.ListReviews, toReviewResponse)
+func (h *handlers) listDossierReviews(c *gin.Context, in *cadrePaging) (list[reviewResponse], error) {
+	rows, total, err := h.s.Checks.ListReviews(ctx(c), me(c), in.CadreID, in.page())
+	return newList(rows, total, in.page(), toReviewResponse), err
 }
 
-func (h *handlers) getDossierReview(c *gin.Context) (reviewResponse, error) {
-	return cadreObject(c, h.s.Checks.GetReview, toReviewResponse)
+func (h *handlers) getDossierReview(c *gin.Context, in *recordPath) (reviewResponse, error) {
+	r, err := h.s.Checks.GetReview(ctx(c), me(c), in.CadreID, in.RecordID)
+	if err != nil {
+		return reviewResponse{}, err
+	}
+	return toReviewResponse(r), nil
 }
 
 func (h *handlers) createMattersCheck(c *gin.Context, in *createMattersRequest) (mattersResponse, error) {
 	nm := checks.NewMattersCheck{Kind: in.Kind, CheckedOn: in.CheckedOn, Result: in.Result,
 		FamilyEmigrated: in.FamilyEmigrated, Note: textOf(in.Note)}
-	return byPathID(c, func(id int64) (*checks.MattersCheck, error) {
-		return h.s.Checks.CreateMattersCheck(ctx(c), me(c), id, nm)
-	}, toMattersResponse)
+	m, err := h.s.Checks.CreateMattersCheck(ctx(c), me(c), in.CadreID, nm)
+	if err != nil {
+		return mattersResponse{}, err
+	}
+	return toMattersResponse(m), nil
 }
 
-func (h *handlers) listMattersChecks(c *gin.Context) (list[mattersResponse], error) {
-	return cadreList(c, h.s.Checks.ListMattersChecks, toMattersResponse)
+func (h *handlers) listMattersChecks(c *gin.Context, in *cadrePaging) (list[mattersResponse], error) {
+	rows, total, err := h.s.Checks.ListMattersChecks(ctx(c), me(c), in.CadreID, in.page())
+	return newList(rows, total, in.page(), toMattersResponse), err
 }
 
-func (h *handlers) getMattersCheck(c *gin.Context) (mattersResponse, error) {
-	return cadreObject(c, h.s.Checks.GetMattersCheck, toMattersResponse)
+func (h *handlers) getMattersCheck(c *gin.Context, in *recordPath) (mattersResponse, error) {
+	m, err := h.s.Checks.GetMattersCheck(ctx(c), me(c), in.CadreID, in.RecordID)
+	if err != nil {
+		return mattersResponse{}, err
+	}
+	return toMattersResponse(m), nil
 }
 
 func (h *handlers) requestOpinion(c *gin.Context, in *createOpinionRequest) (opinionResponse, error) {
 	no := checks.NewOpinion{Purpose: in.Purpose, DueOn: in.DueOn, Note: textOf(in.Note)}
-	return byPathID(c, func(id int64) (*checks.Opinion, error) { return h.s.Checks.RequestOpinion(ctx(c), me(c), id, no) },
-		toOpinionResponse)
+	return opinionAnswer(h.s.Checks.RequestOpinion(ctx(c), me(c), in.CadreID, no))
 }
 
-func (h *handlers) listCadreOpinions(c *gin.Context) (list[opinionResponse], error) {
-	return cadreList(c, h.s.Checks.CadreOpinions, toOpinionResponse)
+func (h *handlers) listCadreOpinions(c *gin.Context, in *cadrePaging) (list[opinionResponse], error) {
+	rows, total, err := h.s.Checks.CadreOpinions(ctx(c), me(c), in.CadreID, in.page())
+	return newList(rows, total, in.page(), toOpinionResponse), err
+}
+
+type listOpinionsQuery struct {
+	paging
+	Status  string `query:"status" doc:"pending, replied or withdrawn"`
+	Overdue *bool  `query:"overdue" doc:"true: pending requests past due_on; false: the others"`
 }
 
 // listOpinions is the inbox, filtered by status and overdue.
-func (h *handlers) listOpinions(c *gin.Context) (list[opinionResponse], error) {
-	p, err := page(c)
-	if err != nil {
-		return list[opinionResponse]{}, err
-	}
-	v := &errs.Validation{}
-	f := checks.OpinionFilter{Page: p, Status: c.Query("status"), Overdue: queryBool(c, v, "overdue")}
-	if err := v.Err(); err != nil {
-		return list[opinionResponse]{}, err
-	}
+func (h *handlers) listOpinions(c *gin.Context, in *listOpinionsQuery) (list[opinionResponse], error) {
+	f := checks.OpinionFilter{Page: in.page(), Status: in.Status, Overdue: in.Overdue}
 	rows, total, err := h.s.Checks.ListOpinions(ctx(c), me(c), f)
-	return newList(rows, total, p, toOpinionResponse), err
+	return newList(rows, total, in.page(), toOpinionResponse), err
 }
 
-func (h *handlers) getOpinion(c *gin.Context) (opinionResponse, error) {
-	return byPathID(c, func(id int64) (*checks.Opinion, error) { return h.s.Checks.GetOpinion(ctx(c), me(c), id) },
-		toOpinionResponse)
+func (h *handlers) getOpinion(c *gin.Context, in *byID) (opinionResponse, error) {
+	return opinionAnswer(h.s.Checks.GetOpinion(ctx(c), me(c), in.ID))
 }
 
 func (h *handlers) replyOpinion(c *gin.Context, in *replyOpinionRequest) (opinionResponse, error) {
 	r := checks.Reply{Conclusion: in.Conclusion, Text: in.Text, SignedBy: in.SignedBy, FlagIDs: in.FlagIDs}
-	return byPathID(c, func(id int64) (*checks.Opinion, error) { return h.s.Checks.ReplyOpinion(ctx(c), me(c), id, r) },
-		toOpinionResponse)
+	return opinionAnswer(h.s.Checks.ReplyOpinion(ctx(c), me(c), in.ID, r))
 }
 
-func (h *handlers) withdrawOpinion(c *gin.Context) (opinionResponse, error) {
-	return byPathID(c, func(id int64) (*checks.Opinion, error) { return h.s.Checks.WithdrawOpinion(ctx(c), me(c), id) },
-		toOpinionResponse)
+func (h *handlers) withdrawOpinion(c *gin.Context, in *byID) (opinionResponse, error) {
+	return opinionAnswer(h.s.Checks.WithdrawOpinion(ctx(c), me(c), in.ID))
 }
 
-func (h *handlers) getChecklist(c *gin.Context) (checklistResponse, error) {
-	return byPathID(c, func(id int64) (*checks.Checklist, error) { return h.s.Checks.Checklist(ctx(c), me(c), id) },
-		toChecklistResponse)
+// opinionAnswer is the answer of a service call that returns one request.
+func opinionAnswer(o *checks.Opinion, err error) (opinionResponse, error) {
+	if err != nil {
+		return opinionResponse{}, err
+	}
+	return toOpinionResponse(o), nil
+}
+
+func (h *handlers) getChecklist(c *gin.Context, in *byID) (checklistResponse, error) {
+	cl, err := h.s.Checks.Checklist(ctx(c), me(c), in.ID)
+	if err != nil {
+		return checklistResponse{}, err
+	}
+	return toChecklistResponse(cl), nil
 }
 
 func toChecklistResponse(cl *checks.Checklist) checklistResponse {
@@ -285,47 +312,6 @@ func toChecklistResponse(cl *checks.Checklist) checklistResponse {
 			specificReportResponse{FlagID: r.FlagID, Source: r.Source, Status: r.Status, OccurredOn: r.OccurredOn})
 	}
 	return out
-}
-
-// byPathID answers what fn did with the object the path's :id names.
-func byPathID[M, T any](c *gin.Context, fn func(id int64) (*M, error), conv func(*M) T) (T, error) {
-	var zero T
-	id, err := pathID(c, "id")
-	if err != nil {
-		return zero, err
-	}
-	m, err := fn(id)
-	if err != nil {
-		return zero, err
-	}
-	return conv(m), nil
-}
-
-// cadreList answers a page of a cadre's objects: the cadre's id from the path,
-// the page from the query, fetch the service's listing.
-func cadreList[T, M any](c *gin.Context, fetch func(ctx context.Context, u *models.User, id int64, p models.Page) ([]M, int64, error),
-	conv func(*M) T) (list[T], error) {
-	id, idErr := pathID(c, "id")
-	p, err := page(c)
-	if err := cmp.Or(idErr, err); err != nil {
-		return list[T]{}, err
-	}
-	rows, total, err := fetch(ctx(c), me(c), id, p)
-	return newList(rows, total, p, conv), err
-}
-
-// cadreObject answers one object of a cadre, named by /cadres/:id/…/:rid.
-func cadreObject[T, M any](c *gin.Context, get func(ctx context.Context, u *models.User, id, rid int64) (*M, error), conv func(*M) T) (T, error) {
-	var zero T
-	id, rid, err := recordPath(c)
-	if err != nil {
-		return zero, err
-	}
-	m, err := get(ctx(c), me(c), id, rid)
-	if err != nil {
-		return zero, err
-	}
-	return conv(m), nil
 }
 
 // convert converts every element of rows.

@@ -25,18 +25,16 @@ func (h *handlers) checkRoutes() []route {
 		rows = append(rows,
 			route{Method: "POST", Path: k.path, Summary: k.create + "; never changed, a correction is a new record (Idempotency-Key accepted)",
 				Op: k.post, Status: 201, Idempotent: true, Scope: recusal},
-			route{Method: "GET", Path: k.path, Summary: "List a cadre's " + k.what + "s, newest first", Op: k.list, Query: pagedQuery(), Scope: recusal},
+			route{Method: "GET", Path: k.path, Summary: "List a cadre's " + k.what + "s, newest first", Op: k.list, Scope: recusal},
 			route{Method: "GET", Path: k.path + "/:rid", Summary: "Read one " + k.what, Op: k.get, Scope: recusal})
 	}
 	return append(rows,
 		route{Method: "POST", Path: "/api/v1/cadres/:id/integrity-opinions", Summary: "Ask the discipline body for its integrity opinion (凡提必听); one pending request per cadre (Idempotency-Key accepted)",
 			Op: jsonOp(h.requestOpinion), Status: 201, Idempotent: true, Scope: recusal},
 		route{Method: "GET", Path: "/api/v1/cadres/:id/integrity-opinions", Summary: "List the integrity-opinion requests about a cadre, newest first",
-			Op: readOp(h.listCadreOpinions), Query: pagedQuery(), Scope: recusal},
+			Op: readOp(h.listCadreOpinions), Scope: recusal},
 		route{Method: "GET", Path: "/api/v1/integrity-opinions", Summary: "The discipline department's inbox of integrity-opinion requests, newest first",
-			Op: readOp(h.listOpinions), Scope: opinionReaders, Query: pagedQuery(
-				param{"status", "string", "pending, replied or withdrawn"},
-				param{"overdue", "boolean", "true: pending requests past due_on; false: the others"})},
+			Op: readOp(h.listOpinions), Scope: opinionReaders},
 		route{Method: "GET", Path: "/api/v1/integrity-opinions/:id", Summary: "Read one integrity-opinion request and its reply",
 			Op: readOp(h.getOpinion), Scope: opinionReaders},
 		route{Method: "POST", Path: "/api/v1/integrity-opinions/:id/reply", Summary: "Reply to a pending request, once (the discipline department)",

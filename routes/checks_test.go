@@ -45,11 +45,14 @@ func wantLoggedWith(t *testing.T, a *app, id int64) {
 	}
 }
 
-// wantRoles403 fails unless each of toks is refused the route.
-func wantRoles403(t *testing.T, a *app, method, path string, body any, toks ...string) {
+// wantRoles checks the answer of route key (its method and template), at
+// path, to each of roleToks (a role, then a token of that role, …) against
+// the expectations table (expect_test.go, through wantPolicy).
+func wantRoles(t *testing.T, a *app, key, path string, body any, roleToks ...string) {
 	t.Helper()
-	for _, tok := range toks {
-		want(t, a.do(method, path, tok, body), 403, "forbidden")
+	method, _, _ := strings.Cut(key, " ")
+	for i := 0; i+1 < len(roleToks); i += 2 {
+		wantPolicy(t, a.do(method, path, roleToks[i+1], body), key, roleToks[i])
 	}
 }
 
@@ -189,10 +192,10 @@ func TestDossierReviews(t *testing.T) {
 		want(t, w.do("POST", "/api/v1/cadres/99999/dossier-reviews", w.rev, body()), 404, "not_found")
 	})
 	t.Run("403_otherRoles", func(t *testing.T) {
-		toks := []string{w.auditor, w.audAudit, w.evalA, w.admin, w.secAuditor}
-		wantRoles403(t, w.app, "POST", path, body(), toks...)
-		wantRoles403(t, w.app, "GET", path, nil, toks...)
-		wantRoles403(t, w.app, "GET", fmt.Sprintf("%s/%d", path, first), nil, toks...)
+		toks := []string{"auditor", w.auditor, "auditor", w.audAudit, "evaluator", w.evalA, "admin", w.admin, "security_auditor", w.secAuditor}
+		wantRoles(t, w.app, "POST /api/v1/cadres/:id/dossier-reviews", path, body(), toks...)
+		wantRoles(t, w.app, "GET /api/v1/cadres/:id/dossier-reviews", path, nil, toks...)
+		wantRoles(t, w.app, "GET /api/v1/cadres/:id/dossier-reviews/:rid", fmt.Sprintf("%s/%d", path, first), nil, toks...)
 	})
 }
 
@@ -256,9 +259,9 @@ func TestPersonalMattersChecks(t *testing.T) {
 		want(t, w.do("GET", path, w.selfReviewer, nil), 404, "not_found")
 	})
 	t.Run("403_otherRoles", func(t *testing.T) {
-		toks := []string{w.auditor, w.evalA, w.admin, w.secAuditor}
-		wantRoles403(t, w.app, "POST", path, body(), toks...)
-		wantRoles403(t, w.app, "GET", path, nil, toks...)
+		toks := []string{"auditor", w.auditor, "evaluator", w.evalA, "admin", w.admin, "security_auditor", w.secAuditor}
+		wantRoles(t, w.app, "POST /api/v1/cadres/:id/personal-matters-checks", path, body(), toks...)
+		wantRoles(t, w.app, "GET /api/v1/cadres/:id/personal-matters-checks", path, nil, toks...)
 	})
 }
 
@@ -318,6 +321,7 @@ func TestChecklist(t *testing.T) {
 		want(t, w.do("GET", "/api/v1/cadres/99999/checks", w.rev, nil), 404, "not_found")
 	})
 	t.Run("403_otherRoles", func(t *testing.T) {
-		wantRoles403(t, w.app, "GET", path, nil, w.auditor, w.audPetition, w.evalA, w.admin, w.secAuditor)
+		wantRoles(t, w.app, "GET /api/v1/cadres/:id/checks", path, nil, "auditor", w.auditor, "auditor", w.audPetition,
+			"evaluator", w.evalA, "admin", w.admin, "security_auditor", w.secAuditor)
 	})
 }

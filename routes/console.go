@@ -12,11 +12,18 @@ import (
 )
 
 // consoleCSP is the console's Content-Security-Policy (SPEC section 3): no
-// inline scripts; inline styles are allowed because Element Plus positions
-// its popups with style attributes; images may be data: URLs (the
-// watermark is drawn on a canvas, and charts export as data URLs).
-const consoleCSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
-	"font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+// inline or injected scripts, and no <style> elements but the console's own
+// stylesheets (style-src-elem 'self'): a text from the data that reached
+// the page as HTML could neither run nor restyle it. Style attributes stay
+// allowed (style-src-attr), because Element Plus positions its popups and
+// ECharts draws its tooltips with them; style-src keeps 'unsafe-inline' only
+// as the fallback of browsers that know neither of the two (before Chromium
+// 75), which would otherwise lose those attributes as well. Images may be
+// data: URLs (the watermark is drawn on a canvas, charts export as data
+// URLs); nothing may be framed, embedded or posted elsewhere.
+const consoleCSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; style-src-elem 'self'; " +
+	"style-src-attr 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; " +
+	"base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 // console serves the embedded web console (web/dist): index.html at / and
 // the hashed files under /assets/. It runs as the first NoRoute handler,
@@ -80,7 +87,9 @@ func serveFile(c *gin.Context, files fs.FS, name string) bool {
 	h.Set("Content-Length", strconv.Itoa(len(data)))
 	c.Status(http.StatusOK)
 	if c.Request.Method == http.MethodGet {
-		_, _ = c.Writer.Write(data)
+		if _, err := c.Writer.Write(data); err != nil {
+			logger(c).Warn("write a console file", "err", err.Error())
+		}
 	}
 	c.Abort()
 	return true

@@ -96,44 +96,6 @@ func pathID(c *gin.Context, name string) (int64, error) {
 	return id, nil
 }
 
-// maxPage bounds ?page= so that the row offset cannot overflow.
-const maxPage = 1_000_000
-
-// page reads ?page= and ?page_size= (default 1 and 50; page_size clamped to 200).
-func page(c *gin.Context) (models.Page, error) {
-	p := models.Page{Number: 1, Size: 50}
-	v := &errs.Validation{}
-	if s := c.Query("page"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > maxPage {
-			v.Add("page", "must be an integer from 1 to %d", maxPage)
-		}
-		p.Number = n
-	}
-	if s := c.Query("page_size"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 {
-			v.Add("page_size", "must be a positive integer")
-		}
-		p.Size = min(n, 200)
-	}
-	return p, v.Err()
-}
-
-// queryID reads an optional positive integer query parameter.
-func queryID(c *gin.Context, v *errs.Validation, name string) *int64 {
-	s := c.Query(name)
-	if s == "" {
-		return nil
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n < 1 {
-		v.Add(name, "must be a positive integer")
-		return nil
-	}
-	return &n
-}
-
 // list is the list envelope of SPEC section 3.
 type list[T any] struct {
 	Items    []T   `json:"items"`

@@ -9,20 +9,14 @@ import (
 )
 
 type efileResponse struct {
-	Cadre         cadreResponse     `json:"cadre"`
-	RecordCounts  map[string]int64  `json:"record_counts"`
-	RecentRecords []recordResponse  `json:"recent_records"`
-	Appraisals    []efile.Appraisal `json:"appraisals"`
-	FlagSummary   efile.FlagSummary `json:"flag_summary"`
-	Vettings      []efileVetting    `json:"vettings"`
-	Checks        efileChecks       `json:"checks"`
-}
-
-// efileVetting is a vetting as the vetting routes show it, with the
-// reviewer's name.
-type efileVetting struct {
-	vettingResponse
-	CheckedByName string `json:"checked_by_name"`
+	Cadre         cadreResponse            `json:"cadre"`
+	Profile       profileResponse          `json:"profile"`
+	RecordCounts  map[string]int64         `json:"record_counts"`
+	RecentRecords []recordResponse         `json:"recent_records"`
+	Appraisals    []efileAppraisalResponse `json:"appraisals"`
+	FlagSummary   efileFlagSummary         `json:"flag_summary"`
+	Vettings      []efileVettingResponse   `json:"vettings"`
+	Checks        efileChecks              `json:"checks"`
 }
 
 // efileChecks is the newest record of each of the four checks (SPEC 10),
@@ -50,19 +44,49 @@ func toEFileChecks(l *checks.Latest) efileChecks {
 	return out
 }
 
-func toEFileVetting(v *efile.Vetting) efileVetting {
-	return efileVetting{CheckedByName: v.CheckedByName, vettingResponse: vettingResponse{ID: v.ID, CadreID: v.CadreID,
-		Purpose: v.Purpose, AsOf: v.AsOf, Verdict: v.Verdict, Reasons: v.Reasons, CheckedBy: v.CheckedBy, CheckedAt: v.CheckedAt,
-		BecomesReportingSubject: v.BecomesReportingSubject, Basis: basisResponse{DossierReviewID: v.Basis.DossierReviewID,
-			PersonalMattersCheckID: v.Basis.PersonalMattersCheckID, IntegrityOpinionID: v.Basis.IntegrityOpinionID}}}
+// efileAppraisalResponse is one final grade of the cadre in a finalized cycle.
+type efileAppraisalResponse struct {
+	CycleID   int64   `json:"cycle_id"`
+	CycleName string  `json:"cycle_name"`
+	Kind      string  `json:"kind"`
+	Year      int     `json:"year"`
+	Score     float64 `json:"score"`
+	Grade     string  `json:"grade"`
 }
 
-func (h *handlers) getEFile(c *gin.Context) (efileResponse, error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return efileResponse{}, err
+// efileFlagSummary is the flag summary inside the e-file.
+type efileFlagSummary flagSummaryResponse
+
+// efileVettingResponse is a vetting as the vetting routes show it, with
+// the reviewer's name.
+type efileVettingResponse struct {
+	vettingResponse
+	CheckedByName string `json:"checked_by_name"`
+}
+
+func toEFileResponse(f *efile.File, cd cadreResponse) efileResponse {
+	out := efileResponse{Cadre: cd, Profile: toProfileResponse(f.Profile), RecordCounts: f.RecordCounts,
+		RecentRecords: make([]recordResponse, len(f.RecentRecords)), Appraisals: make([]efileAppraisalResponse, len(f.Appraisals)),
+		FlagSummary: efileFlagSummary(f.FlagSummary), Vettings: make([]efileVettingResponse, len(f.Vettings))}
+	for i := range f.RecentRecords {
+		out.RecentRecords[i] = toRecordResponse(&f.RecentRecords[i])
 	}
-	f, err := h.s.EFiles.Build(ctx(c), me(c), id)
+	for i, a := range f.Appraisals {
+		out.Appraisals[i] = efileAppraisalResponse(a)
+	}
+	for i, v := range f.Vettings {
+		out.Vettings[i] = efileVettingResponse{vettingResponse: vettingResponse{ID: v.ID, CadreID: v.CadreID, CadreName: v.CadreName, Purpose: v.Purpose,
+			AsOf: v.AsOf, Verdict: v.Verdict, Reasons: toReasonResponses(v.Reasons), CheckedBy: v.CheckedBy, CheckedAt: v.CheckedAt.UTC(),
+			BecomesReportingSubject: v.BecomesReportingSubject, Basis: toBasisResponse(v.Basis.DossierReviewID,
+				v.Basis.PersonalMattersCheckID, v.Basis.IntegrityOpinionID)},
+			CheckedByName: v.CheckedByName}
+	}
+	out.Checks = toEFileChecks(&f.Checks)
+	return out
+}
+
+func (h *handlers) getEFile(c *gin.Context, in *byID) (efileResponse, error) {
+	f, err := h.s.EFiles.Build(ctx(c), me(c), in.ID)
 	if err != nil {
 		return efileResponse{}, err
 	}
@@ -70,19 +94,9 @@ func (h *handlers) getEFile(c *gin.Context) (efileResponse, error) {
 	if err != nil {
 		return efileResponse{}, err
 	}
-	out := efileResponse{Cadre: cd, RecordCounts: f.RecordCounts,
-		RecentRecords: make([]recordResponse, 0, len(f.RecentRecords)), Appraisals: f.Appraisals,
-		FlagSummary: f.FlagSummary, Vettings: convert(f.Vettings, toEFileVetting), Checks: toEFileChecks(&f.Checks)}
-	for i := range f.RecentRecords {
-		out.RecentRecords = append(out.RecentRecords, toRecordResponse(&f.RecentRecords[i]))
-	}
-	return out, nil
+	return toEFileResponse(f, cd), nil
 }
 
-func (h *handlers) getEFileXLSX(c *gin.Context) (*sheet.Book, error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return nil, err
-	}
-	return h.s.EFiles.Workbook(ctx(c), me(c), id)
+func (h *handlers) getEFileXLSX(c *gin.Context, in *byID) (*sheet.Book, error) {
+	return h.s.EFiles.Workbook(ctx(c), me(c), in.ID)
 }

@@ -90,7 +90,9 @@ func TestEFile(t *testing.T) {
 		few := n.Swap(0)
 		want(t, w.do("GET", fmt.Sprintf("/api/v1/cadres/%d/efile", big), w.rev, nil), 200)
 		many := n.Swap(0)
-		if few != many || many > 12 {
+		// 15: main's 12, and the newest of each of the four checks' three
+		// kinds (SPEC 13: services/checks.Latest, one query each).
+		if few != many || many > 15 {
 			t.Fatalf("queries: %d for 10 records, %d for 10,000", few, many)
 		}
 		t.Logf("e-file: %d queries whatever the number of records", many)
@@ -98,13 +100,15 @@ func TestEFile(t *testing.T) {
 		few = n.Swap(0)
 		want(t, w.do("GET", fmt.Sprintf("/api/v1/cadres/%d/efile.xlsx", big), w.rev, nil), 200)
 		many = n.Swap(0)
-		if few != many || many > 16 {
+		// 17: main's 14, and every record of the four checks' three kinds
+		// for 审核记录 (services/checks.All, one query each).
+		if few != many || many > 17 {
 			t.Fatalf("workbook queries: %d for 10 records, %d for 10,000", few, many)
 		}
 		t.Logf("e-file workbook: %d queries whatever the number of records", many)
 	})
 	t.Run("scope", func(t *testing.T) {
-		want(t, w.do("GET", fmt.Sprintf("/api/v1/cadres/%d/efile", small), w.evalA, nil), 403, "forbidden")
+		wantPolicy(t, w.do("GET", fmt.Sprintf("/api/v1/cadres/%d/efile", small), w.evalA, nil), "GET /api/v1/cadres/:id/efile", "evaluator")
 		want(t, w.do("GET", "/api/v1/cadres/9999/efile", w.rev, nil), 404, "not_found")
 		want(t, w.do("GET", "/api/v1/cadres/9999/efile.xlsx", w.rev, nil), 404, "not_found")
 	})

@@ -1,19 +1,17 @@
 package routes
 
 import (
-	"context"
-	"database/sql"
-	"database/sql/driver"
 	"errors"
 	"log/slog"
-	"net"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
+	"efile/models"
 	"efile/services/errs"
 
 	"github.com/gin-gonic/gin"
-	mysqldriver "github.com/go-sql-driver/mysql"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 )
@@ -24,9 +22,15 @@ type errorBody struct {
 }
 
 type errorDetail struct {
-	Code    string            `json:"code"`
-	Message string            `json:"message"`
-	Details []errs.FieldError `json:"details,omitempty"`
+	Code    string       `json:"code"`
+	Message string       `json:"message"`
+	Details []fieldError `json:"details,omitempty"`
+}
+
+// fieldError names one field and the rule it broke, in the caller's language.
+type fieldError struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
 }
 
 // badJSON is a body that does not decode: malformed, wrong type, unknown field.
@@ -52,6 +56,16 @@ func abort(c *gin.Context, err error) {
 	status, body := classify(err, printerFor(c))
 	if status >= http.StatusInternalServerError {
 		logger(c).ErrorContext(c.Request.Context(), "internal error", "err", err.Error())
+	}
+	if status == http.StatusTooManyRequests {
+		// Every 429 says when to try again (SPEC 3): rate limits and the
+		// login lockout alike.
+		var cd *errs.Coded
+		var wait time.Duration
+		if errors.As(err, &cd) {
+			wait = cd.RetryAfter
+		}
+		c.Header("Retry-After", strconv.Itoa(retrySeconds(wait)))
 	}
 	c.AbortWithStatusJSON(status, body)
 }
@@ -89,13 +103,13 @@ func classify(err error, p *message.Printer) (int, errorBody) {
 		msg := localize(p, bj.msg)
 		d := errorDetail{Code: "invalid_json", Message: msg}
 		if bj.field != "" {
-			d.Details = []errs.FieldError{{Field: bj.field, Message: msg}}
+			d.Details = []fieldError{{Field: bj.field, Message: msg}}
 		}
 		return 400, errorBody{d}
 	case errors.As(err, &v):
-		details := make([]errs.FieldError, len(v.Details))
+		details := make([]fieldError, len(v.Details))
 		for i, d := range v.Details {
-			details[i] = errs.FieldError{Field: d.Field, Message: localize(p, d.Msg)}
+			details[i] = fieldError{Field: d.Field, Message: localize(p, d.Msg)}
 		}
 		return 400, errorBody{errorDetail{Code: "validation_failed", Message: localize(p, msgInvalidFields), Details: details}}
 	case errors.As(err, &mb):
@@ -110,7 +124,7 @@ func classify(err error, p *message.Printer) (int, errorBody) {
 				return statusOf(k.kind), errorBody{errorDetail{Code: code, Message: localize(p, cd.Msg)}}
 			}
 		}
-	case unavailable(err):
+	case models.IsUnavailable(err):
 		return 503, errorBody{errorDetail{Code: "unavailable", Message: localize(p, msgUnavailable)}}
 	}
 	for _, k := range kinds {
@@ -121,26 +135,6 @@ func classify(err error, p *message.Printer) (int, errorBody) {
 		}
 	}
 	return 500, errorBody{errorDetail{Code: "internal", Message: localize(p, msgInternal)}}
-}
-
-// unavailable tells whether err means the database cannot be reached or
-// did not answer in time (a query deadline, a dropped or refused
-// connection): the client may retry, so 503, not 500.
-func unavailable(err error) bool {
-	var ne net.Error
-	var me *mysqldriver.MySQLError
-	// 1047: a Galera node cut off from the primary component refuses
-	// queries ("WSREP has not yet prepared node for application use").
-	if errors.As(err, &me) && me.Number == 1047 {
-		return true
-	}
-	// A network failure on the way to the database, or anything that
-	// says it timed out (SQLite's errors implement net.Error too, but only a
-	// busy timeout says Timeout).
-	var oe *net.OpError
-	return errors.Is(err, context.DeadlineExceeded) || errors.Is(err, driver.ErrBadConn) ||
-		errors.Is(err, mysqldriver.ErrInvalidConn) || errors.Is(err, sql.ErrConnDone) ||
-		errors.As(err, &oe) || (errors.As(err, &ne) && ne.Timeout())
 }
 
 func statusOf(kind error) int {

@@ -3,7 +3,6 @@ package routes
 import (
 	"time"
 
-	"efile/services/errs"
 	"efile/services/flag"
 
 	"github.com/gin-gonic/gin"
@@ -31,6 +30,7 @@ type sanctionRequest struct {
 }
 
 type updateFlagRequest struct {
+	ID      int64  `path:"id" json:"-"`
 	Status  string `json:"status"`
 	Note    string `json:"note"`
 	Version int    `json:"version"`
@@ -43,16 +43,18 @@ type sanctionResponse struct {
 	InfluenceUntil *string `json:"influence_until"`
 }
 
-// flagResponse is a flag as the viewer may see it. Reporter is present only
-// for an auditor of the source department.
+// flagResponse is a flag as the viewer may see it. Detail and reporter (the
+// case file) are present only for the flag's source department.
 type flagResponse struct {
 	ID             int64             `json:"id"`
 	CadreID        int64             `json:"cadre_id"`
+	CadreName      string            `json:"cadre_name"`
+	UnitName       string            `json:"unit_name"` // the cadre's unit
 	Source         string            `json:"source"`
 	Kind           string            `json:"kind"`
 	Severity       string            `json:"severity"`
 	Summary        string            `json:"summary"`
-	Detail         string            `json:"detail"`
+	Detail         *string           `json:"detail,omitempty"`
 	OccurredOn     string            `json:"occurred_on"`
 	PetitionType   *string           `json:"petition_type"`
 	Specific       bool              `json:"specific"`
@@ -89,8 +91,8 @@ type flagSummaryResponse struct {
 
 func toFlagResponse(v *flag.View) flagResponse {
 	f := &v.Flag
-	out := flagResponse{ID: f.ID, CadreID: f.CadreID, Source: f.Source, Kind: f.Kind, Severity: f.Severity,
-		Summary: f.Summary, Detail: f.Detail, OccurredOn: f.OccurredOn, PetitionType: f.PetitionType,
+	out := flagResponse{ID: f.ID, CadreID: f.CadreID, CadreName: v.Cadre.Name, UnitName: v.Cadre.UnitName, Source: f.Source, Kind: f.Kind, Severity: f.Severity,
+		Summary: f.Summary, Detail: v.Detail, OccurredOn: f.OccurredOn, PetitionType: f.PetitionType,
 		Specific: f.Specific, Reporter: v.Reporter, InfluenceUntil: f.InfluenceUntil, Status: f.Status, Version: f.Version,
 		CreatedBy: f.CreatedBy, CreatedAt: f.CreatedAt.UTC(), UpdatedAt: f.UpdatedAt.UTC()}
 	if f.SanctionType != nil {
@@ -123,12 +125,8 @@ func (h *handlers) createFlag(c *gin.Context, in *createFlagRequest) (flagDetail
 	return toFlagDetailResponse(v), nil
 }
 
-func (h *handlers) getFlag(c *gin.Context) (flagDetailResponse, error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return flagDetailResponse{}, err
-	}
-	v, err := h.s.Flags.Get(ctx(c), me(c), id)
+func (h *handlers) getFlag(c *gin.Context, in *byID) (flagDetailResponse, error) {
+	v, err := h.s.Flags.Get(ctx(c), me(c), in.ID)
 	if err != nil {
 		return flagDetailResponse{}, err
 	}
@@ -136,37 +134,29 @@ func (h *handlers) getFlag(c *gin.Context) (flagDetailResponse, error) {
 }
 
 func (h *handlers) updateFlag(c *gin.Context, in *updateFlagRequest) (flagDetailResponse, error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return flagDetailResponse{}, err
-	}
-	v, err := h.s.Flags.Update(ctx(c), me(c), id, flag.Change{Status: in.Status, Note: in.Note, Version: in.Version})
+	v, err := h.s.Flags.Update(ctx(c), me(c), in.ID, flag.Change{Status: in.Status, Note: in.Note, Version: in.Version})
 	if err != nil {
 		return flagDetailResponse{}, err
 	}
 	return toFlagDetailResponse(v), nil
 }
 
-func (h *handlers) listFlags(c *gin.Context) (list[flagResponse], error) {
-	p, err := page(c)
-	v := &errs.Validation{}
-	f := flag.Filter{Page: p, CadreID: queryID(c, v, "cadre_id"), Status: c.Query("status"), Source: c.Query("source"), Kind: c.Query("kind")}
-	if err == nil {
-		err = v.Err()
-	}
-	if err != nil {
-		return list[flagResponse]{}, err
-	}
-	rows, total, err := h.s.Flags.List(ctx(c), me(c), f)
-	return newList(rows, total, p, toFlagResponse), err
+type listFlagsQuery struct {
+	paging
+	CadreID *int64 `query:"cadre_id" doc:"flags of this cadre"`
+	Status  string `query:"status" doc:"open, verifying, substantiated, unsubstantiated or resolved"`
+	Source  string `query:"source" doc:"discipline, audit, petition or inspection (an auditor naming another department gets an empty list)"`
+	Kind    string `query:"kind" doc:"clue, investigation, sanction, audit_finding, petition or inquiry"`
 }
 
-func (h *handlers) flagSummary(c *gin.Context) (flagSummaryResponse, error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return flagSummaryResponse{}, err
-	}
-	s, err := h.s.Flags.Summary(ctx(c), me(c), id)
+func (h *handlers) listFlags(c *gin.Context, in *listFlagsQuery) (list[flagResponse], error) {
+	f := flag.Filter{Page: in.page(), CadreID: in.CadreID, Status: in.Status, Source: in.Source, Kind: in.Kind}
+	rows, total, err := h.s.Flags.List(ctx(c), me(c), f)
+	return newList(rows, total, in.page(), toFlagResponse), err
+}
+
+func (h *handlers) flagSummary(c *gin.Context, in *byID) (flagSummaryResponse, error) {
+	s, err := h.s.Flags.Summary(ctx(c), me(c), in.ID)
 	if err != nil {
 		return flagSummaryResponse{}, err
 	}

@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -64,6 +66,22 @@ type appConfig struct {
 	loc   *time.Location    // EFILE_TZ; nil: UTC
 	// EFILE_CHECK_VALID_DAYS, EFILE_OPINION_VALID_DAYS; 0: the defaults.
 	checkDays, opinionDays int
+	// enforceFails, when set, makes every casbin Enforce call fail while
+	// it holds true.
+	enforceFails *atomic.Bool
+}
+
+// failingEnforcer is the policy's enforcer, failing on demand.
+type failingEnforcer struct {
+	inner interface{ Enforce(...any) (bool, error) }
+	fail  *atomic.Bool
+}
+
+func (e failingEnforcer) Enforce(rvals ...any) (bool, error) {
+	if e.fail.Load() {
+		return false, errors.New("enforcer broken for the test")
+	}
+	return e.inner.Enforce(rvals...)
 }
 
 func newApp(t testing.TB, opts ...func(*appConfig)) *app {
@@ -89,7 +107,11 @@ func newApp(t testing.TB, opts ...func(*appConfig)) *app {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := routes.New(routes.Deps{Services: svc, Enforcer: enf, RateLimits: cfg.rates})
+	deps := routes.Deps{Services: svc, Enforcer: enf, RateLimits: cfg.rates}
+	if cfg.enforceFails != nil {
+		deps.Enforcer = failingEnforcer{inner: enf, fail: cfg.enforceFails}
+	}
+	r, err := routes.New(deps)
 	if err != nil {
 		t.Fatal(err)
 	}

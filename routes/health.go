@@ -16,7 +16,9 @@ type unreadyResponse struct {
 	Error  string `json:"error"`
 }
 
-func (h *handlers) healthz(c *gin.Context) (healthResponse, error) { return healthResponse{"ok"}, nil }
+func (h *handlers) healthz(c *gin.Context, _ *noInput) (healthResponse, error) {
+	return healthResponse{"ok"}, nil
+}
 
 func readyz(h *handlers) gin.HandlerFunc {
 	return func(c *gin.Context) {
@@ -35,5 +37,5 @@ func readyz(h *handlers) gin.HandlerFunc {
 }
 
 func openapi(h *handlers) gin.HandlerFunc {
-	return func(c *gin.Context) { c.Data(200, "application/json", h.openAPIDoc()) }
+	return func(c *gin.Context) { c.Data(200, "application/json", h.doc) }
 }

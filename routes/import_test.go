@@ -1,17 +1,16 @@
 package routes_test
 
 import (
-	"archive/zip"
 	"bytes"
 	"fmt"
 	"io"
 	"mime/multipart"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"efile/models"
+	"efile/services/roster/rostertest"
 
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
@@ -139,8 +138,8 @@ func TestImport(t *testing.T) {
 		r := w.upload(w.rev, "big.csv", []byte(big))
 		want(t, r, 413, "payload_too_large")
 	})
-	t.Run("403_evaluator", func(t *testing.T) {
-		want(t, w.upload(w.evalA, "roster.csv", []byte(good)), 403, "forbidden")
+	t.Run("policy_evaluator", func(t *testing.T) {
+		wantPolicy(t, w.upload(w.evalA, "roster.csv", []byte(good)), "POST /api/v1/cadres/import", "evaluator")
 	})
 	t.Run("importLogged", func(t *testing.T) {
 		n := 0
@@ -160,18 +159,8 @@ func TestImportIdempotent(t *testing.T) {
 	w := newWorld(t)
 	csv := []byte(rosterHeader + rosterRow("张三", "男", "1980-01-01", idFor("19800101", 1), "A", "是", "2020-03-01"))
 	send := func(key string, data []byte) *resp {
-		var body bytes.Buffer
-		mw := multipart.NewWriter(&body) // a new random boundary each time
-		fw, _ := mw.CreateFormFile("file", "roster.csv")
-		fw.Write(data)
-		mw.Close()
-		req := httptest.NewRequest("POST", "/api/v1/cadres/import", &body)
-		req.Header.Set("Content-Type", mw.FormDataContentType())
-		req.Header.Set("Authorization", "Bearer "+w.rev)
-		req.Header.Set("Idempotency-Key", key)
-		rec := httptest.NewRecorder()
-		w.r.ServeHTTP(rec, req)
-		return &resp{Status: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()}
+		// A new random boundary each time: still one body.
+		return w.postFile("/api/v1/cadres/import", w.rev, "roster.csv", data, nil, map[string]string{"Idempotency-Key": key})
 	}
 	r1 := send("imp-1", csv)
 	want(t, r1, 200)
@@ -251,6 +240,14 @@ func (a *app) uploadTo(path, tok, filename string, data []byte) *resp {
 	// Tests of the import's rules, not of its rate limit (10 a minute):
 	// each upload comes 6 s after the last, within the budget.
 	a.clock.Add(6 * time.Second)
+	return a.postFile(path, tok, filename, data, nil, nil)
+}
+
+// postFile posts data as the file of a multipart form (a new random
+// boundary each time), with the form fields fields and the headers
+// headers.
+func (a *app) postFile(path, tok, filename string, data []byte, fields, headers map[string]string) *resp {
+	a.t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	fw, err := mw.CreateFormFile("file", filename)
@@ -258,34 +255,21 @@ func (a *app) uploadTo(path, tok, filename string, data []byte) *resp {
 		a.t.Fatal(err)
 	}
 	fw.Write(data)
+	for k, v := range fields {
+		mw.WriteField(k, v)
+	}
 	mw.Close()
-	req := httptest.NewRequest("POST", path, &body)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.Header.Set("Authorization", "Bearer "+tok)
-	rec := httptest.NewRecorder()
-	a.r.ServeHTTP(rec, req)
-	return &resp{Status: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()}
+	hdr := map[string]string{"Content-Type": mw.FormDataContentType()}
+	for k, v := range headers {
+		hdr[k] = v
+	}
+	return a.raw("POST", path, tok, &body, hdr)
 }
 
 // replaceInZip rebuilds an .xlsx archive with old replaced by new in one part.
 func replaceInZip(t *testing.T, data []byte, part, old, new string) []byte {
 	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out bytes.Buffer
-	zw := zip.NewWriter(&out)
-	for _, zf := range zr.File {
-		rc, _ := zf.Open()
-		body, _ := io.ReadAll(rc)
-		rc.Close()
-		if zf.Name == part {
-			body = bytes.Replace(body, []byte(old), []byte(new), 1)
-		}
-		fw, _ := zw.Create(zf.Name)
-		fw.Write(body)
-	}
-	zw.Close()
-	return out.Bytes()
+	return rostertest.Rewrite(t, data, part, func(w io.Writer, body []byte) {
+		w.Write(bytes.Replace(body, []byte(old), []byte(new), 1))
+	})
 }

@@ -133,14 +133,42 @@ func TestLockoutMessageInConfiguredZone(t *testing.T) {
 		want(t, a.do("POST", "/api/v1/auth/login", "", map[string]string{"username": "admin", "password": "wrong-password-1"}), 401)
 	}
 	r := a.do("POST", "/api/v1/auth/login", "", map[string]string{"username": "admin", "password": testPassword})
-	want(t, r, 429, "rate_limited")
+	// Every 429 says when to try again (SPEC 3), the lockout's too: the
+	// pair is locked 15 minutes from the fifth failure.
+	wantRetryAfter(t, r, 15*60)
+	a.clock.Add(100 * time.Second)
+	wantRetryAfter(t, a.do("POST", "/api/v1/auth/login", "", map[string]string{"username": "admin", "password": testPassword}), 15*60-100)
+	a.clock.Add(-100 * time.Second)
 	until := a.clock.Now().Add(15 * time.Minute).In(sh)
 	if until.Truncate(time.Minute) != until {
 		until = until.Truncate(time.Minute).Add(time.Minute)
 	}
 	msg := r.JSON()["error"].(map[string]any)["message"].(string)
-	if wantMsg := "登录失败次数过多，请于 " + until.Format("2006-01-02 15:04") + " (Asia/Shanghai) 后再试"; msg != wantMsg {
+	if wantMsg := "登录失败次数过多，请于 " + until.Format("2006-01-02 15:04") + " (北京时间) 后再试"; msg != wantMsg {
 		t.Fatalf("message %q, want %q", msg, wantMsg)
+	}
+	en := a.raw("POST", "/api/v1/auth/login", "", strings.NewReader(`{"username":"admin","password":"`+testPassword+`"}`),
+		map[string]string{"Content-Type": "application/json", "Accept-Language": "en"})
+	want(t, en, 429, "rate_limited")
+	if msg, wantMsg := en.JSON()["error"].(map[string]any)["message"].(string), "too many failed sign-ins; try again after "+until.Format("2006-01-02 15:04")+" (Beijing time)"; msg != wantMsg {
+		t.Fatalf("English message %q, want %q", msg, wantMsg)
+	}
+}
+
+// Another zone than China's is named by its own name.
+func TestLockoutMessageNamesOtherZones(t *testing.T) {
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := newApp(t, func(c *appConfig) { c.loc = berlin })
+	for range 5 {
+		want(t, a.do("POST", "/api/v1/auth/login", "", map[string]string{"username": "admin", "password": "wrong-password-1"}), 401)
+	}
+	r := a.do("POST", "/api/v1/auth/login", "", map[string]string{"username": "admin", "password": testPassword})
+	want(t, r, 429, "rate_limited")
+	if msg := r.JSON()["error"].(map[string]any)["message"].(string); !strings.HasSuffix(msg, " (Europe/Berlin) 后再试") {
+		t.Fatalf("message %q, want the zone named Europe/Berlin", msg)
 	}
 }
 
@@ -159,10 +187,10 @@ func TestChangePasswordLockout(t *testing.T) {
 		t.Fatalf("throttle %+v, want 5 failures", th)
 	}
 	t.Run("change429_evenWithRightPassword", func(t *testing.T) {
-		want(t, a.do("POST", "/api/v1/me/password", tok, body(testPassword)), 429, "rate_limited")
+		wantRetryAfter(t, a.do("POST", "/api/v1/me/password", tok, body(testPassword)), 15*60)
 	})
 	t.Run("login429_samePair", func(t *testing.T) {
-		want(t, a.do("POST", "/api/v1/auth/login", "", map[string]string{"username": "rev", "password": testPassword}), 429, "rate_limited")
+		wantRetryAfter(t, a.do("POST", "/api/v1/auth/login", "", map[string]string{"username": "rev", "password": testPassword}), 15*60)
 	})
 	t.Run("change200_afterTheLock", func(t *testing.T) {
 		a.clock.Add(15*time.Minute + time.Second)

@@ -85,7 +85,7 @@ func messageFormats(t *testing.T) map[string]string {
 				switch {
 				case pkg == "errs" && (sel.Sel.Name == "M" || sel.Sel.Name == "Forbidden"):
 					add(lit(0))
-				case pkg == "errs" && (sel.Sel.Name == "New" || sel.Sel.Name == "Invalid" || sel.Sel.Name == "Conflict"):
+				case pkg == "errs" && (sel.Sel.Name == "New" || sel.Sel.Name == "Invalid" || sel.Sel.Name == "Conflict" || sel.Sel.Name == "RateLimited"):
 					add(lit(1))
 				case pkg == "errs" && sel.Sel.Name == "NotFound":
 					if s, ok := lit(0); ok {

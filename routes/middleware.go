@@ -38,7 +38,7 @@ func requestID(base *slog.Logger) gin.HandlerFunc {
 		id := c.GetHeader("X-Request-ID")
 		if id == "" || len(id) > 128 || strings.ContainsFunc(id, func(r rune) bool { return r < 0x21 || r > 0x7e }) {
 			var b [12]byte
-			_, _ = rand.Read(b[:])
+			rand.Read(b[:]) // never fails since Go 1.24
 			id = hex.EncodeToString(b[:])
 		}
 		c.Set(ctxRequestID, id)
@@ -204,10 +204,15 @@ func (w *auditWriter) ensure() {
 		if status != http.StatusServiceUnavailable {
 			status, body = classify(errWithheld, p)
 		}
-		b, _ := json.Marshal(body)
+		b, err := json.Marshal(body)
+		if err != nil {
+			logger(w.c).Error("encode the withheld response", "err", err.Error())
+		}
 		w.ResponseWriter.WriteHeader(status)
 		w.ResponseWriter.WriteHeaderNow()
-		_, _ = w.ResponseWriter.Write(b)
+		if _, err := w.ResponseWriter.Write(b); err != nil {
+			logger(w.c).Error("write the withheld response", "err", err.Error())
+		}
 	}
 }
 

@@ -164,8 +164,8 @@ func TestOpinionRequest(t *testing.T) {
 		want(t, w.do("POST", w.requestPath(99999), w.rev, body), 404, "not_found")
 	})
 	t.Run("403_otherRoles", func(t *testing.T) {
-		wantRoles403(t, w.app, "POST", w.requestPath(d), map[string]any{"purpose": "promotion", "due_on": w.today},
-			w.auditor, w.audAudit, w.evalA, w.admin, w.secAuditor)
+		wantRoles(t, w.app, "POST /api/v1/cadres/:id/integrity-opinions", w.requestPath(d), map[string]any{"purpose": "promotion", "due_on": w.today},
+			"auditor", w.auditor, "auditor", w.audAudit, "evaluator", w.evalA, "admin", w.admin, "security_auditor", w.secAuditor)
 	})
 	t.Run("405", func(t *testing.T) { want405(t, w.app, fmt.Sprintf("%s/%d", w.opinions, id), w.rev) })
 	t.Run("concurrentRequestsOneWins", func(t *testing.T) {
@@ -202,7 +202,8 @@ func TestOpinionRequest(t *testing.T) {
 		}
 		wantLoggedWith(t, w.app, w.a)
 		want(t, w.do("GET", w.requestPath(w.a), w.selfReviewer, nil), 404, "not_found")
-		wantRoles403(t, w.app, "GET", w.requestPath(w.a), nil, w.auditor, w.evalA, w.admin, w.secAuditor)
+		wantRoles(t, w.app, "GET /api/v1/cadres/:id/integrity-opinions", w.requestPath(w.a), nil,
+			"auditor", w.auditor, "evaluator", w.evalA, "admin", w.admin, "security_auditor", w.secAuditor)
 	})
 }
 
@@ -287,8 +288,9 @@ func TestOpinionInbox(t *testing.T) {
 		}
 	})
 	t.Run("otherRoles403", func(t *testing.T) {
-		wantRoles403(t, w.app, "GET", w.opinions, nil, w.evalA, w.admin, w.secAuditor)
-		wantRoles403(t, w.app, "GET", fmt.Sprintf("%s/%d", w.opinions, onB), nil, w.evalA, w.admin, w.secAuditor)
+		toks := []string{"evaluator", w.evalA, "admin", w.admin, "security_auditor", w.secAuditor}
+		wantRoles(t, w.app, "GET /api/v1/integrity-opinions", w.opinions, nil, toks...)
+		wantRoles(t, w.app, "GET /api/v1/integrity-opinions/:id", fmt.Sprintf("%s/%d", w.opinions, onB), nil, toks...)
 	})
 	t.Run("recusal", func(t *testing.T) {
 		for _, tok := range []string{w.selfAuditor, w.selfReviewer} {
@@ -325,7 +327,8 @@ func TestOpinionReply(t *testing.T) {
 			"flag_ids[1]", "flag_ids[2]", "flag_ids[3]")
 	})
 	t.Run("403_roles", func(t *testing.T) {
-		wantRoles403(t, w.app, "POST", fmt.Sprintf("%s/%d/reply", w.opinions, id), replyBody(), w.rev, w.evalA, w.admin, w.secAuditor)
+		wantRoles(t, w.app, "POST /api/v1/integrity-opinions/:id/reply", fmt.Sprintf("%s/%d/reply", w.opinions, id), replyBody(),
+			"org_reviewer", w.rev, "evaluator", w.evalA, "admin", w.admin, "security_auditor", w.secAuditor)
 	})
 	if r := w.do("GET", fmt.Sprintf("%s/%d", w.opinions, id), w.rev, nil); r.JSON()["status"] != "pending" {
 		t.Fatalf("a refused reply changed the request: %s", r.Body)
@@ -393,7 +396,8 @@ func TestOpinionWithdraw(t *testing.T) {
 	w := newOpinionWorld(t)
 	id := w.ask(w.a, 5)
 	t.Run("403_roles", func(t *testing.T) {
-		wantRoles403(t, w.app, "POST", fmt.Sprintf("%s/%d/withdraw", w.opinions, id), nil, w.auditor, w.evalA, w.admin, w.secAuditor)
+		wantRoles(t, w.app, "POST /api/v1/integrity-opinions/:id/withdraw", fmt.Sprintf("%s/%d/withdraw", w.opinions, id), nil,
+			"auditor", w.auditor, "evaluator", w.evalA, "admin", w.admin, "security_auditor", w.secAuditor)
 	})
 	t.Run("404", func(t *testing.T) {
 		want(t, w.withdraw(w.selfReviewer, id), 404, "not_found")

@@ -112,19 +112,20 @@ func (l *limiter) allow(c *gin.Context, key string) bool {
 	return true
 }
 
-// check takes one request from key's budget, or sets Retry-After and
-// returns the rate_limited error for the caller to answer.
+// check takes one request from key's budget, or returns the rate_limited
+// error (abort sets its Retry-After) for the caller to answer.
 func (l *limiter) check(c *gin.Context, key string) error {
 	ok, wait := l.take(key)
 	if ok {
 		return nil
 	}
-	secs := int(math.Ceil(wait.Seconds()))
-	if secs < 1 {
-		secs = 1
-	}
-	c.Header("Retry-After", strconv.Itoa(secs))
-	return errs.New(errs.ErrRateLimited, "too many requests of this kind (%s): at most %d a minute; try again in %d s", l.name, l.perMinute, secs)
+	return errs.RateLimited(wait, "too many requests of this kind (%s): at most %d a minute; try again in %d s", l.name, l.perMinute, retrySeconds(wait))
+}
+
+// retrySeconds is a wait as Retry-After says it: whole seconds, rounded up,
+// at least 1.
+func retrySeconds(wait time.Duration) int {
+	return max(1, int(math.Ceil(wait.Seconds())))
 }
 
 // rateLimit is middleware that lets perMinute requests a minute through for

@@ -4,19 +4,21 @@ import (
 	"time"
 
 	"efile/models"
-	"efile/services/errs"
 	"efile/services/record"
 
 	"github.com/gin-gonic/gin"
 )
 
 type createRecordRequest struct {
+	CadreID    int64  `path:"id" json:"-"`
 	OccurredOn string `json:"occurred_on"`
 	Category   string `json:"category"`
 	Content    string `json:"content"`
 }
 
 type amendRecordRequest struct {
+	CadreID    int64  `path:"id" json:"-"`
+	RecordID   int64  `path:"rid" json:"-"`
 	Content    string `json:"content"`
 	Reason     string `json:"reason"`
 	Category   string `json:"category"`
@@ -43,22 +45,8 @@ func toRecordResponse(r *models.Record) recordResponse {
 		SupersedesID: r.SupersedesID, Superseded: r.Superseded}
 }
 
-// recordPath reads the cadre and record ids of /cadres/:id/records/:rid.
-func recordPath(c *gin.Context) (int64, int64, error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return 0, 0, err
-	}
-	rid, err := pathID(c, "rid")
-	return id, rid, err
-}
-
 func (h *handlers) createRecord(c *gin.Context, in *createRecordRequest) (recordResponse, error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return recordResponse{}, err
-	}
-	r, err := h.s.Records.Create(ctx(c), me(c), id, record.NewRecord(*in))
+	r, err := h.s.Records.Create(ctx(c), me(c), in.CadreID, record.NewRecord{OccurredOn: in.OccurredOn, Category: in.Category, Content: in.Content})
 	if err != nil {
 		return recordResponse{}, err
 	}
@@ -66,46 +54,40 @@ func (h *handlers) createRecord(c *gin.Context, in *createRecordRequest) (record
 }
 
 func (h *handlers) amendRecord(c *gin.Context, in *amendRecordRequest) (recordResponse, error) {
-	id, rid, err := recordPath(c)
-	if err != nil {
-		return recordResponse{}, err
-	}
-	r, err := h.s.Records.Amend(ctx(c), me(c), id, rid, record.Amendment(*in))
-	if err != nil {
-		return recordResponse{}, err
-	}
-	return toRecordResponse(r), nil
-}
-
-func (h *handlers) getRecord(c *gin.Context) (recordResponse, error) {
-	id, rid, err := recordPath(c)
-	if err != nil {
-		return recordResponse{}, err
-	}
-	r, err := h.s.Records.Get(ctx(c), me(c), id, rid)
+	r, err := h.s.Records.Amend(ctx(c), me(c), in.CadreID, in.RecordID, record.Amendment{Content: in.Content, Reason: in.Reason,
+		Category: in.Category, OccurredOn: in.OccurredOn})
 	if err != nil {
 		return recordResponse{}, err
 	}
 	return toRecordResponse(r), nil
 }
 
-func (h *handlers) listRecords(c *gin.Context) (list[recordResponse], error) {
-	id, err := pathID(c, "id")
+// recordPath names one record of one cadre: /cadres/:id/records/:rid.
+type recordPath struct {
+	CadreID  int64 `path:"id"`
+	RecordID int64 `path:"rid"`
+}
+
+func (h *handlers) getRecord(c *gin.Context, in *recordPath) (recordResponse, error) {
+	r, err := h.s.Records.Get(ctx(c), me(c), in.CadreID, in.RecordID)
 	if err != nil {
-		return list[recordResponse]{}, err
+		return recordResponse{}, err
 	}
-	p, err := page(c)
-	v := &errs.Validation{}
-	f := record.Filter{Page: p, Category: c.Query("category"), From: c.Query("from"), To: c.Query("to")}
-	if b := queryBool(c, v, "include_superseded"); b != nil {
-		f.IncludeSuperseded = *b
-	}
-	if err == nil {
-		err = v.Err()
-	}
-	if err != nil {
-		return list[recordResponse]{}, err
-	}
-	rows, total, err := h.s.Records.List(ctx(c), me(c), id, f)
-	return newList(rows, total, p, toRecordResponse), err
+	return toRecordResponse(r), nil
+}
+
+type listRecordsQuery struct {
+	CadreID int64 `path:"id"`
+	paging
+	Category          string `query:"category" doc:"one category"`
+	From              string `query:"from" doc:"occurred on or after this date (YYYY-MM-DD)"`
+	To                string `query:"to" doc:"occurred on or before this date (YYYY-MM-DD)"`
+	IncludeSuperseded *bool  `query:"include_superseded" doc:"also list records that an amendment superseded"`
+}
+
+func (h *handlers) listRecords(c *gin.Context, in *listRecordsQuery) (list[recordResponse], error) {
+	f := record.Filter{Page: in.page(), Category: in.Category, From: in.From, To: in.To,
+		IncludeSuperseded: in.IncludeSuperseded != nil && *in.IncludeSuperseded}
+	rows, total, err := h.s.Records.List(ctx(c), me(c), in.CadreID, f)
+	return newList(rows, total, in.page(), toRecordResponse), err
 }

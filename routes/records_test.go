@@ -40,8 +40,10 @@ func TestRecords(t *testing.T) {
 		{"404_unknownCadre", w.rev, "/api/v1/cadres/9999/records", rec("2024-03-01", "duty", "x"), 404, "not_found", ""},
 		{"400_beforeScope", w.evalB, base, rec("2024-03-01", "bad", "x"), 400, "validation_failed", "category"},
 		{"400_serverOwnedField", w.rev, base, map[string]any{"occurred_on": "2024-01-01", "category": "duty", "content": "x", "recorded_by": 1}, 400, "invalid_json", "recorded_by"},
-		{"403_auditor", w.auditor, base, rec("2024-03-01", "duty", "x"), 403, "forbidden", ""},
 	}
+	t.Run("policy_auditor", func(t *testing.T) {
+		wantPolicy(t, w.do("POST", base, w.auditor, rec("2024-03-01", "duty", "x")), "POST /api/v1/cadres/:id/records", "auditor")
+	})
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			r := w.do("POST", c.path, c.tok, c.body)

@@ -5,8 +5,8 @@ package routes
 
 import (
 	"context"
+	"fmt"
 	"net/http"
-	"sync"
 
 	"efile/services"
 	"efile/services/account"
@@ -80,10 +80,18 @@ func New(d Deps) (*gin.Engine, error) {
 		limitExport:   rateLimit(errs.M("workbook exports"), rl.Export, byUser, rl.Now),
 		limitVetBatch: rateLimit(errs.M("batch vettings"), rl.Import, byUser, rl.Now),
 	}
+	doc, err := h.openAPIDoc()
+	if err != nil {
+		return nil, err
+	}
+	h.doc = doc
 	auth := []gin.HandlerFunc{authenticate(s.Accounts), authorize(d.Enforcer)}
 	tbl := h.table()
 	for i := range tbl {
 		rt := &tbl[i]
+		if _, ok := rt.Op.response.(shower); rt.Idempotent && !ok {
+			return nil, fmt.Errorf("route %s %s is idempotent, but its response %T does not say what it shows", rt.Method, rt.Path, rt.Op.response)
+		}
 		chain := []gin.HandlerFunc{}
 		if !rt.Public {
 			chain = append(chain, auth...)
@@ -104,8 +112,7 @@ type handlers struct {
 
 	idLookups *limiter // an auditor's look-ups by whole ID number, per user
 
-	docOnce sync.Once
-	doc     []byte
+	doc []byte // the OpenAPI document, built with the router
 }
 
 func metricsHandler(h *handlers) gin.HandlerFunc {
@@ -113,12 +120,17 @@ func metricsHandler(h *handlers) gin.HandlerFunc {
 }
 
 // rolesOf lists the roles the policy lets use a route, for the document.
-func (h *handlers) rolesOf(r *route) []string {
+// An Enforce error is returned, never read as a deny.
+func (h *handlers) rolesOf(r *route) ([]string, error) {
 	var out []string
 	for _, role := range account.Roles() {
-		if ok, err := h.enforcer.Enforce(role, r.Path, r.Method); err == nil && ok {
+		ok, err := h.enforcer.Enforce(role, r.Path, r.Method)
+		if err != nil {
+			return nil, fmt.Errorf("casbin enforce %s %s for %s: %w", r.Method, r.Path, role, err)
+		}
+		if ok {
 			out = append(out, role)
 		}
 	}
-	return out
+	return out, nil
 }

@@ -2,9 +2,6 @@ package routes
 
 import (
 	"net/http"
-
-	"efile/services/accesslog"
-	"efile/services/cadre"
 )
 
 // route is one row of the route table: the one place a route is written.
@@ -15,9 +12,8 @@ type route struct {
 	Method     string
 	Path       string // gin template, e.g. /api/v1/users/:id
 	Summary    string
-	Op         endpoint // how it is served: jsonOp, readOp, uploadOp, rawOp
-	Status     int      // success status: 201 for creates, else 200 (the default)
-	Query      []param
+	Op         endpoint    // how it is served: jsonOp, readOp, uploadOp, rawOp
+	Status     int         // success status: 201 for creates, else 200 (the default)
 	Public     bool        // no bearer token needed
 	Idempotent bool        // honours Idempotency-Key (creates and the import)
 	Scope      string      // the object scope beyond the role, for the document
@@ -45,22 +41,15 @@ func (r *route) status() int {
 	return r.Status
 }
 
-// param is a query parameter. Type is a JSON Schema type, or "date" /
-// "date-time" for strings of that format.
-type param struct {
-	Name, Type, Description string
-}
-
-func pagedQuery(ps ...param) []param {
-	return append([]param{
-		{"page", "integer", "page number, from 1 (default 1)"},
-		{"page_size", "integer", "items per page (default 50; above 200 is clamped to 200)"},
-	}, ps...)
-}
+// query is the route's query parameters, as its input struct binds them.
+func (r *route) query() []param { return queryParams(r.Op.input) }
 
 // flagScope is who sees which flags (SPEC section 8).
 const flagScope = "Auditors: their own department's flags only (others answer 404, lists leave them out). Reviewers: every flag, never its reporter. Nobody: flags on their own cadre record (recusal)."
 const cycleScope = "Evaluators: the cycles they have assignments in."
+
+// profileScope is who reads and writes a profile (SPEC section 16).
+const profileScope = "Nobody: their own cadre record (recusal)."
 
 const inScope = "Evaluators: cadres of their own unit and the units under it. Nobody: their own cadre record (recusal)."
 
@@ -81,65 +70,54 @@ func (h *handlers) table() []route {
 		{Method: "POST", Path: "/api/v1/me/password", Summary: "Change one's own password", Op: jsonOp(h.changePassword), Errors: []int{429}},
 
 		{Method: "POST", Path: "/api/v1/users", Summary: "Create a user (Idempotency-Key accepted)", Op: jsonOp(h.createUser), Status: 201, Idempotent: true},
-		{Method: "GET", Path: "/api/v1/users", Summary: "List users", Op: readOp(h.listUsers), Query: pagedQuery()},
-		{Method: "GET", Path: "/api/v1/evaluators", Summary: "List enabled evaluators by name and unit, for assigning raters", Op: readOp(h.listEvaluators),
-			Query: pagedQuery(param{"unit_id", "integer", "evaluators of this unit and the units under it"},
-				param{"q", "string", "part of the name or username"})},
+		{Method: "GET", Path: "/api/v1/users", Summary: "List users", Op: readOp(h.listUsers)},
+		{Method: "GET", Path: "/api/v1/evaluators", Summary: "List enabled evaluators by name and unit, for assigning raters", Op: readOp(h.listEvaluators)},
 		{Method: "GET", Path: "/api/v1/users/:id", Summary: "Read a user", Op: readOp(h.getUser)},
 		{Method: "PATCH", Path: "/api/v1/users/:id", Summary: "Change a user's roles, state, links or password", Op: jsonOp(h.updateUser)},
 
 		{Method: "POST", Path: "/api/v1/units", Summary: "Create a unit (Idempotency-Key accepted)", Op: jsonOp(h.createUnit), Status: 201, Idempotent: true},
-		{Method: "GET", Path: "/api/v1/units", Summary: "List units", Op: readOp(h.listUnits),
-			Query: pagedQuery(param{"parent_id", "integer", "only this unit and every unit under it"})},
+		{Method: "GET", Path: "/api/v1/units", Summary: "List units", Op: readOp(h.listUnits)},
 		{Method: "GET", Path: "/api/v1/units/:id", Summary: "Read a unit", Op: readOp(h.getUnit)},
+		{Method: "PATCH", Path: "/api/v1/units/:id", Summary: "Rename, move (with its sub-units; parent_id null: to the root) or disable a unit (with version)",
+			Op: jsonOp(h.updateUnit)},
+		{Method: "GET", Path: "/api/v1/units/:id/history", Summary: "A unit's changes, newest first: who, when, name, parent and state before and after",
+			Op: readOp(h.unitHistory)},
 
-		{Method: "GET", Path: "/api/v1/access-log", Summary: "List access-log entries", Op: readOp(h.listAccessLog), Query: pagedQuery(
-			param{"actor_id", "integer", "entries of this user"},
-			param{"cadre_id", "integer", "entries that read or changed this cadre"},
-			param{"from", "string", "from this RFC 3339 instant or date (YYYY-MM-DD), inclusive"},
-			param{"to", "string", "up to this RFC 3339 instant or date (the whole day), inclusive"})},
-		{Method: "GET", Path: "/api/v1/access-log/verify", Summary: "Verify the hash chain of the access log", Op: readOp(h.verifyAccessLog),
-			Doc: accesslog.Verdict{}, Query: []param{{"head", "string",
-				"HASH@SEQ: a head hash copied elsewhere, to detect entries removed from the end"}}},
+		{Method: "GET", Path: "/api/v1/access-log", Summary: "List access-log entries", Op: readOp(h.listAccessLog)},
+		{Method: "GET", Path: "/api/v1/access-log/verify", Summary: "Verify the hash chain of the access log", Op: readOp(h.verifyAccessLog)},
 
 		{Method: "POST", Path: "/api/v1/cadres", Summary: "Register a cadre (Idempotency-Key accepted)", Op: jsonOp(h.createCadre),
 			Status: 201, Idempotent: true},
 		{Method: "GET", Path: "/api/v1/cadres", Summary: "List cadres in scope; an auditor's look-up (q required, at most 20, few fields)",
 			Op: readOp(h.listCadres), Doc: list[cadreResponse]{}, Errors: []int{429},
-			Scope: inScope + " Auditors: a look-up by name or whole ID number, at most 20, with few fields; look-ups by whole ID number are rate-limited per user.",
-			Query: pagedQuery(
-				param{"unit_id", "integer", "cadres of this unit and its sub-units"},
-				param{"q", "string", "part of a name, or a whole ID number; required for auditors (at least two characters)"},
-				param{"is_top_leader", "boolean", "only top leaders (一把手), or only the others"},
-				param{"status", "string", "active, retired or left"})},
+			Scope: inScope + " Auditors: a look-up by name or whole ID number, at most 20, with few fields; look-ups by whole ID number are rate-limited per user."},
 		{Method: "POST", Path: "/api/v1/cadres/import", Summary: "Import a roster (CSV or XLSX): every row validated first, then all written in one transaction (Idempotency-Key accepted)",
-			Op: uploadOp(h.importCadres), Idempotent: true, Doc: cadre.ImportReport{}, Limit: limitImport, Errors: []int{429},
-			Query: []param{{"dry_run", "boolean", "true: validate and answer the report without writing anything"}}},
+			Op: uploadOp(h.importCadres), Idempotent: true, Limit: limitImport, Errors: []int{429}},
+		{Method: "POST", Path: "/api/v1/cadres/import-lrmx", Summary: "Import appointment forms (an .lrmx file or a .zip of up to 500): every file checked first, then all written in one transaction (Idempotency-Key accepted)",
+			Op: lrmxUploadOp(h.importLRMX), Idempotent: true,
+			Scope: "Nobody: their own cadre record (recusal). The file's NianDuKaoHeJieGuo and JiangChengQingKuang are never taken: efile's own records are."},
 		{Method: "GET", Path: "/api/v1/cadres/:id", Summary: "Read a cadre", Op: readOp(h.getCadre), Scope: inScope},
 		{Method: "PATCH", Path: "/api/v1/cadres/:id", Summary: "Change a cadre's profile or status (with version)", Op: jsonOp(h.updateCadre), Scope: inScope},
 		{Method: "POST", Path: "/api/v1/cadres/:id/records", Summary: "Add a performance record (Idempotency-Key accepted)",
 			Op: jsonOp(h.createRecord), Status: 201, Idempotent: true, Scope: inScope},
 		{Method: "GET", Path: "/api/v1/cadres/:id/records", Summary: "List a cadre's records, newest occurred_on first",
-			Op: readOp(h.listRecords), Scope: inScope, Query: pagedQuery(
-				param{"category", "string", "one category"},
-				param{"from", "string", "occurred on or after this date (YYYY-MM-DD)"},
-				param{"to", "string", "occurred on or before this date (YYYY-MM-DD)"},
-				param{"include_superseded", "boolean", "also list records that an amendment superseded"})},
+			Op: readOp(h.listRecords), Scope: inScope},
 		{Method: "GET", Path: "/api/v1/cadres/:id/records/:rid", Summary: "Read one record", Op: readOp(h.getRecord), Scope: inScope},
 		{Method: "POST", Path: "/api/v1/cadres/:id/records/:rid/amendments", Summary: "Correct a record: a new record that supersedes it (Idempotency-Key accepted)",
 			Op: jsonOp(h.amendRecord), Status: 201, Idempotent: true, Scope: inScope},
+		{Method: "GET", Path: "/api/v1/cadres/:id/profile", Summary: "The cadre's profile for the appointment form (version 0: never written)",
+			Op: readOp(h.getProfile), Scope: profileScope},
+		{Method: "PUT", Path: "/api/v1/cadres/:id/profile", Summary: "Replace the cadre's profile (with version; 0 for the first write)",
+			Op: jsonOp(h.putProfile), Scope: profileScope},
+		{Method: "GET", Path: "/api/v1/cadres/:id/appointment-form.lrmx", Summary: "The cadre's appointment form (干部任免审批表) as an LRMX file",
+			Op: lrmxFileOp(h.getAppointmentForm), Scope: profileScope},
 		{Method: "GET", Path: "/api/v1/cadres/:id/efile", Summary: "The cadre's e-file", Op: readOp(h.getEFile), Scope: inScope},
 		{Method: "GET", Path: "/api/v1/cadres/:id/efile.xlsx", Summary: "The cadre's e-file as an Excel workbook",
 			Op: workbookOp(h.getEFileXLSX), Scope: inScope, Limit: limitExport, Errors: []int{429}},
 
 		{Method: "POST", Path: "/api/v1/flags", Summary: "File a flag; its source is the filer's department (Idempotency-Key accepted)",
 			Op: jsonOp(h.createFlag), Status: 201, Idempotent: true, Scope: flagScope},
-		{Method: "GET", Path: "/api/v1/flags", Summary: "List flags, newest first (no history)", Op: readOp(h.listFlags), Scope: flagScope,
-			Query: pagedQuery(
-				param{"cadre_id", "integer", "flags of this cadre"},
-				param{"status", "string", "open, verifying, substantiated, unsubstantiated or resolved"},
-				param{"source", "string", "discipline, audit, petition or inspection (an auditor naming another department gets an empty list)"},
-				param{"kind", "string", "clue, investigation, sanction, audit_finding, petition or inquiry"})},
+		{Method: "GET", Path: "/api/v1/flags", Summary: "List flags, newest first (no history)", Op: readOp(h.listFlags), Scope: flagScope},
 		{Method: "GET", Path: "/api/v1/flags/:id", Summary: "Read a flag with its history", Op: readOp(h.getFlag), Scope: flagScope},
 		{Method: "PATCH", Path: "/api/v1/flags/:id", Summary: "Move a flag to another status (with version and a note)",
 			Op: jsonOp(h.updateFlag), Scope: "Auditors: their own department's flags only. Nobody: flags on their own cadre record (recusal)."},
@@ -147,30 +125,24 @@ func (h *handlers) table() []route {
 			Op: readOp(h.flagSummary), Scope: "Nobody: their own cadre record (recusal)."},
 		{Method: "POST", Path: "/api/v1/cadres/:id/vettings", Summary: "Vet a cadre before promotion; stored and never changed (Idempotency-Key accepted)",
 			Op: jsonOp(h.createVetting), Status: 201, Idempotent: true, Scope: "Nobody: their own cadre record (recusal)."},
-		{Method: "GET", Path: "/api/v1/cadres/:id/vettings", Summary: "List a cadre's vettings, newest first", Op: readOp(h.listVettings),
-			Query: pagedQuery(), Scope: "Nobody: their own cadre record (recusal)."},
+		{Method: "GET", Path: "/api/v1/cadres/:id/vettings", Summary: "List a cadre's vettings, newest first", Op: readOp(h.listVettings), Scope: "Nobody: their own cadre record (recusal)."},
 		{Method: "POST", Path: "/api/v1/vettings/batch", Summary: "Vet up to 1,000 cadres; answers in the order asked, each stored (Idempotency-Key accepted)",
 			Op: jsonOp(h.batchVetting), Idempotent: true, Limit: limitVetBatch, Errors: []int{429},
 			Scope: "Every id must be a cadre the reviewer may vet (400 per id otherwise, nothing stored)."},
 		{Method: "POST", Path: "/api/v1/appraisal-cycles", Summary: "Create an appraisal cycle, as a draft (Idempotency-Key accepted)",
 			Op: jsonOp(h.createCycle), Status: 201, Idempotent: true},
 		{Method: "GET", Path: "/api/v1/appraisal-cycles", Summary: "List appraisal cycles, newest first", Op: readOp(h.listCycles),
-			Scope: cycleScope, Query: pagedQuery(
-				param{"status", "string", "draft, open, closed or finalized"},
-				param{"kind", "string", "ordinary, annual, special or term"},
-				param{"year", "integer", "cycles of this year"})},
-		{Method: "GET", Path: "/api/v1/appraisal-cycles/:id", Summary: "Read an appraisal cycle", Op: readOp(h.getCycle), Scope: cycleScope},
-		{Method: "POST", Path: "/api/v1/appraisal-cycles/:id/open", Summary: "Open a draft cycle: evaluators may submit", Op: readOp(h.openCycle)},
+			Scope: cycleScope},
+		{Method: "GET", Path: "/api/v1/appraisal-cycles/:id", Summary: "Read an appraisal cycle", Op: readOp(cycleOp(h.s.Appraisals.GetCycle)), Scope: cycleScope},
+		{Method: "POST", Path: "/api/v1/appraisal-cycles/:id/open", Summary: "Open a draft cycle: evaluators may submit", Op: readOp(cycleOp(h.s.Appraisals.Open))},
 		{Method: "POST", Path: "/api/v1/appraisal-cycles/:id/close", Summary: "Close an open cycle and compute its proposed results",
-			Op: readOp(h.closeCycle)},
+			Op: readOp(cycleOp(h.s.Appraisals.Close))},
 		{Method: "POST", Path: "/api/v1/appraisal-cycles/:id/finalize", Summary: "Finalize a closed cycle, with overrides (each with a reason)",
 			Op: jsonOp(h.finalizeCycle)},
 		{Method: "POST", Path: "/api/v1/appraisal-cycles/:id/assignments", Summary: "Assign an evaluator to appraise a cadre (Idempotency-Key accepted)",
 			Op: jsonOp(h.createAssignment), Status: 201, Idempotent: true, Scope: "Any cadre but one's own record; the evaluator not linked to the cadre (recusal)."},
 		{Method: "GET", Path: "/api/v1/appraisal-cycles/:id/assignments", Summary: "List a cycle's assignments, newest first",
-			Op: readOp(h.listAssignments), Scope: "Evaluators: only their own assignments.", Query: pagedQuery(
-				param{"evaluator_id", "integer", "assignments of this evaluator"},
-				param{"cadre_id", "integer", "assignments to appraise this cadre"})},
+			Op: readOp(h.listAssignments), Scope: "Evaluators: only their own assignments."},
 		{Method: "POST", Path: "/api/v1/appraisal-cycles/:id/assignments/bulk", Summary: "Assign evaluators to every active cadre of a unit and its sub-units (at most 5,000 pairs)",
 			Op: jsonOp(h.bulkAssign)},
 		{Method: "GET", Path: "/api/v1/appraisal-cycles/:id/progress", Summary: "Assigned, submitted and missing appraisals per unit and per evaluator",
@@ -178,9 +150,7 @@ func (h *handlers) table() []route {
 		{Method: "POST", Path: "/api/v1/appraisal-cycles/:id/appraisals", Summary: "Submit an appraisal of an assigned cadre (Idempotency-Key accepted)",
 			Op: jsonOp(h.submitAppraisal), Status: 201, Idempotent: true, Scope: "Only cadres the evaluator is assigned in this cycle."},
 		{Method: "GET", Path: "/api/v1/appraisal-cycles/:id/appraisals", Summary: "List a cycle's appraisals, newest first",
-			Op: readOp(h.listAppraisals), Scope: "Evaluators: only their own appraisals.", Query: pagedQuery(
-				param{"cadre_id", "integer", "appraisals of this cadre"},
-				param{"evaluator_id", "integer", "appraisals by this evaluator"})},
+			Op: readOp(h.listAppraisals), Scope: "Evaluators: only their own appraisals."},
 		{Method: "PUT", Path: "/api/v1/appraisal-cycles/:id/appraisals/:aid", Summary: "Revise one's appraisal while the cycle is open (with version)",
 			Op: jsonOp(h.reviseAppraisal), Scope: "Only the appraisal's author."},
 		{Method: "GET", Path: "/api/v1/appraisal-cycles/:id/results", Summary: "A closed cycle's results, highest score first",

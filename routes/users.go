@@ -5,14 +5,13 @@ import (
 
 	"efile/models"
 	"efile/services/account"
-	"efile/services/errs"
 
 	"github.com/gin-gonic/gin"
 )
 
 type createUserRequest struct {
 	Username    string   `json:"username"`
-	Password    string   `json:"password"`
+	Password    string   `json:"password" text:"-"`
 	DisplayName string   `json:"display_name"`
 	Roles       []string `json:"roles"`
 	UnitID      *int64   `json:"unit_id"`
@@ -21,12 +20,13 @@ type createUserRequest struct {
 }
 
 type updateUserRequest struct {
+	ID         int64            `path:"id" json:"-"`
 	Roles      *[]string        `json:"roles"`
 	Disabled   *bool            `json:"disabled"`
 	UnitID     optional[int64]  `json:"unit_id"`
 	Department optional[string] `json:"department"`
 	CadreID    optional[int64]  `json:"cadre_id"`
-	Password   *string          `json:"password"`
+	Password   *string          `json:"password" text:"-"`
 	Version    int              `json:"version"`
 }
 
@@ -59,21 +59,15 @@ func (h *handlers) createUser(c *gin.Context, in *createUserRequest) (userRespon
 	return toUserResponse(u), nil
 }
 
-func (h *handlers) listUsers(c *gin.Context) (list[userResponse], error) {
-	p, err := page(c)
-	if err != nil {
-		return list[userResponse]{}, err
-	}
-	rows, total, err := h.s.Accounts.ListUsers(ctx(c), p)
-	return newList(rows, total, p, toUserResponse), err
+type listUsersQuery struct{ paging }
+
+func (h *handlers) listUsers(c *gin.Context, in *listUsersQuery) (list[userResponse], error) {
+	rows, total, err := h.s.Accounts.ListUsers(ctx(c), in.page())
+	return newList(rows, total, in.page(), toUserResponse), err
 }
 
-func (h *handlers) getUser(c *gin.Context) (userResponse, error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return userResponse{}, err
-	}
-	u, err := h.s.Accounts.GetUser(ctx(c), id)
+func (h *handlers) getUser(c *gin.Context, in *byID) (userResponse, error) {
+	u, err := h.s.Accounts.GetUser(ctx(c), in.ID)
 	if err != nil {
 		return userResponse{}, err
 	}
@@ -81,11 +75,7 @@ func (h *handlers) getUser(c *gin.Context) (userResponse, error) {
 }
 
 func (h *handlers) updateUser(c *gin.Context, in *updateUserRequest) (userResponse, error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return userResponse{}, err
-	}
-	u, err := h.s.Accounts.UpdateUser(ctx(c), me(c), id, account.UserPatch{Roles: in.Roles, Disabled: in.Disabled,
+	u, err := h.s.Accounts.UpdateUser(ctx(c), me(c), in.ID, account.UserPatch{Roles: in.Roles, Disabled: in.Disabled,
 		UnitID: account.Opt[int64](in.UnitID), Department: account.Opt[string](in.Department),
 		CadreID: account.Opt[int64](in.CadreID), Password: in.Password, Version: in.Version})
 	if err != nil {
@@ -107,16 +97,13 @@ func toEvaluatorResponse(u *models.User) evaluatorResponse {
 	return evaluatorResponse{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, UnitID: u.UnitID}
 }
 
-func (h *handlers) listEvaluators(c *gin.Context) (list[evaluatorResponse], error) {
-	p, err := page(c)
-	v := &errs.Validation{}
-	f := account.EvaluatorFilter{Page: p, UnitID: queryID(c, v, "unit_id"), Q: c.Query("q")}
-	if err == nil {
-		err = v.Err()
-	}
-	if err != nil {
-		return list[evaluatorResponse]{}, err
-	}
-	rows, total, err := h.s.Accounts.ListEvaluators(ctx(c), f)
-	return newList(rows, total, p, toEvaluatorResponse), err
+type listEvaluatorsQuery struct {
+	paging
+	UnitID *int64 `query:"unit_id" doc:"evaluators of this unit and the units under it"`
+	Q      string `query:"q" doc:"part of the name or username"`
+}
+
+func (h *handlers) listEvaluators(c *gin.Context, in *listEvaluatorsQuery) (list[evaluatorResponse], error) {
+	rows, total, err := h.s.Accounts.ListEvaluators(ctx(c), account.EvaluatorFilter{Page: in.page(), UnitID: in.UnitID, Q: in.Q})
+	return newList(rows, total, in.page(), toEvaluatorResponse), err
 }

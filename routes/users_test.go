@@ -124,8 +124,8 @@ func TestUpdateUser(t *testing.T) {
 		if version != 2 {
 			t.Fatalf("version %v", version)
 		}
-		want(t, a.do("GET", "/api/v1/units", utok, nil), 403, "forbidden")
-		want(t, a.do("GET", "/api/v1/access-log", utok, nil), 200)
+		wantPolicy(t, a.do("GET", "/api/v1/units", utok, nil), "GET /api/v1/units", "security_auditor")
+		wantPolicy(t, a.do("GET", "/api/v1/access-log", utok, nil), "GET /api/v1/access-log", "security_auditor")
 	})
 	t.Run("400_evaluatorNeedsUnit", func(t *testing.T) {
 		want(t, patch(map[string]any{"roles": []string{"evaluator"}, "version": version}), 400, "validation_failed")
@@ -145,6 +145,16 @@ func TestUpdateUser(t *testing.T) {
 		want(t, patch(map[string]any{"disabled": true, "version": version}), 200)
 		want(t, a.do("GET", "/api/v1/me", utok, nil), 401, "unauthenticated")
 		want(t, a.do("POST", "/api/v1/auth/login", "", map[string]string{"username": "rev", "password": testPassword}), 401)
+	})
+	t.Run("401_reenabledUsersOldTokensStayDead", func(t *testing.T) {
+		// Only the password is unchanged: re-enabling alone must not
+		// revive the tokens that disabling revoked (SPEC section 4).
+		want(t, patch(map[string]any{"disabled": false, "version": version}), 200)
+		want(t, a.do("GET", "/api/v1/me", utok, nil), 401, "unauthenticated")
+		fresh := a.login("rev", testPassword)
+		want(t, a.do("GET", "/api/v1/me", fresh, nil), 200)
+		want(t, patch(map[string]any{"disabled": true, "version": version}), 200)
+		want(t, a.do("GET", "/api/v1/me", fresh, nil), 401, "unauthenticated")
 	})
 	t.Run("reenableAndResetPassword", func(t *testing.T) {
 		want(t, patch(map[string]any{"disabled": false, "password": "reset-by-the-admin", "version": version}), 200)
@@ -270,7 +280,7 @@ func TestListEvaluators(t *testing.T) {
 		r := w.do("GET", "/api/v1/evaluators?unit_id=9999", w.rev, nil)
 		want(t, r, 400, "validation_failed")
 	})
-	t.Run("403_evaluator", func(t *testing.T) {
-		want(t, w.do("GET", "/api/v1/evaluators", w.evalA, nil), 403, "forbidden")
+	t.Run("policy_evaluator", func(t *testing.T) {
+		wantPolicy(t, w.do("GET", "/api/v1/evaluators", w.evalA, nil), "GET /api/v1/evaluators", "evaluator")
 	})
 }

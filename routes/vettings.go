@@ -9,6 +9,7 @@ import (
 )
 
 type vetRequest struct {
+	CadreID int64   `path:"id" json:"-"`
 	Purpose string  `json:"purpose"`
 	AsOf    *string `json:"as_of"` // absent or null: today in EFILE_TZ
 	// A promotion into a post whose holders report personal matters (SPEC 9).
@@ -33,10 +34,11 @@ type basisResponse struct {
 type vettingResponse struct {
 	ID        int64            `json:"id"`
 	CadreID   int64            `json:"cadre_id"`
+	CadreName string           `json:"cadre_name"`
 	Purpose   string           `json:"purpose"`
 	AsOf      string           `json:"as_of"`
 	Verdict   string           `json:"verdict"`
-	Reasons   []vetting.Reason `json:"reasons"`
+	Reasons   []reasonResponse `json:"reasons"`
 	CheckedBy int64            `json:"checked_by"`
 	CheckedAt time.Time        `json:"checked_at"`
 
@@ -44,27 +46,42 @@ type vettingResponse struct {
 	Basis                   basisResponse `json:"basis"`
 }
 
+// reasonResponse is one finding of a vetting: the rule, its message, and
+// the flag, cycle or check record it is about.
+type reasonResponse struct {
+	Rule    string `json:"rule"`
+	Message string `json:"message"`
+	FlagID  *int64 `json:"flag_id,omitempty"`
+	CycleID *int64 `json:"cycle_id,omitempty"`
+	CheckID *int64 `json:"check_id,omitempty"` // a dossier review, a personal-matters check or an opinion request
+}
+
+func toReasonResponses(rs []vetting.Reason) []reasonResponse {
+	out := make([]reasonResponse, len(rs))
+	for i, r := range rs {
+		out[i] = reasonResponse(r)
+	}
+	return out
+}
+
 type vetBatchResponse struct {
 	Items []vettingResponse `json:"items"`
 }
 
 func toVettingResponse(r *vetting.Result) vettingResponse {
-	reasons := r.Reasons
-	if reasons == nil {
-		reasons = []vetting.Reason{}
-	}
-	return vettingResponse{ID: r.ID, CadreID: r.CadreID, Purpose: r.Purpose, AsOf: r.AsOf, Verdict: r.Verdict,
-		Reasons: reasons, CheckedBy: r.CheckedBy, CheckedAt: r.CheckedAt.UTC(), BecomesReportingSubject: r.BecomesReportingSubject,
-		Basis: basisResponse{DossierReviewID: r.BasisDossierReviewID, PersonalMattersCheckID: r.BasisPersonalMattersCheckID,
-			IntegrityOpinionID: r.BasisIntegrityOpinionID}}
+	return vettingResponse{ID: r.ID, CadreID: r.CadreID, CadreName: r.CadreName, Purpose: r.Purpose, AsOf: r.AsOf, Verdict: r.Verdict,
+		Reasons: toReasonResponses(r.Reasons), CheckedBy: r.CheckedBy, CheckedAt: r.CheckedAt.UTC(),
+		BecomesReportingSubject: r.BecomesReportingSubject, Basis: toBasisResponse(r.BasisDossierReviewID,
+			r.BasisPersonalMattersCheckID, r.BasisIntegrityOpinionID)}
+}
+
+// toBasisResponse is the basis columns of a vetting.
+func toBasisResponse(review, matters, opinion *int64) basisResponse {
+	return basisResponse{DossierReviewID: review, PersonalMattersCheckID: matters, IntegrityOpinionID: opinion}
 }
 
 func (h *handlers) createVetting(c *gin.Context, in *vetRequest) (vettingResponse, error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return vettingResponse{}, err
-	}
-	r, err := h.s.Vettings.Vet(ctx(c), me(c), id, vetting.Request{Purpose: in.Purpose, AsOf: in.AsOf,
+	r, err := h.s.Vettings.Vet(ctx(c), me(c), in.CadreID, vetting.Request{Purpose: in.Purpose, AsOf: in.AsOf,
 		BecomesReportingSubject: in.BecomesReportingSubject})
 	if err != nil {
 		return vettingResponse{}, err
@@ -72,17 +89,14 @@ func (h *handlers) createVetting(c *gin.Context, in *vetRequest) (vettingRespons
 	return toVettingResponse(r), nil
 }
 
-func (h *handlers) listVettings(c *gin.Context) (list[vettingResponse], error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return list[vettingResponse]{}, err
-	}
-	p, err := page(c)
-	if err != nil {
-		return list[vettingResponse]{}, err
-	}
-	rows, total, err := h.s.Vettings.List(ctx(c), me(c), id, p)
-	return newList(rows, total, p, toVettingResponse), err
+type listVettingsQuery struct {
+	CadreID int64 `path:"id"`
+	paging
+}
+
+func (h *handlers) listVettings(c *gin.Context, in *listVettingsQuery) (list[vettingResponse], error) {
+	rows, total, err := h.s.Vettings.List(ctx(c), me(c), in.CadreID, in.page())
+	return newList(rows, total, in.page(), toVettingResponse), err
 }
 
 func (h *handlers) batchVetting(c *gin.Context, in *vetBatchRequest) (vetBatchResponse, error) {

@@ -55,6 +55,6 @@ func writeJSON(b *bytes.Buffer, v any) error {
 // vocabularyDoc is the answer's shape for the OpenAPI document.
 type vocabularyDoc map[string]map[string]string
 
-func (h *handlers) vocabulary(c *gin.Context) (vocabularyResponse, error) {
+func (h *handlers) vocabulary(c *gin.Context, _ *noInput) (vocabularyResponse, error) {
 	return vocabularyResponse{}, nil
 }

@@ -10,12 +10,15 @@ import (
 	"efile/services/accesslog"
 	"efile/services/account"
 	"efile/services/appraisal"
+	"efile/services/authz"
 	"efile/services/cadre"
 	"efile/services/checks"
 	"efile/services/datakey"
 	"efile/services/efile"
 	"efile/services/flag"
 	"efile/services/idempotency"
+	"efile/services/lrmx"
+	"efile/services/profile"
 	"efile/services/record"
 	"efile/services/unit"
 	"efile/services/vetting"
@@ -47,6 +50,7 @@ type Set struct {
 	DB          *gorm.DB
 	Logger      *slog.Logger
 	Keys        *datakey.Keys
+	Authz       *authz.Service
 	Audit       *accesslog.Service
 	Accounts    *account.Service
 	Units       *unit.Service
@@ -57,6 +61,8 @@ type Set struct {
 	Flags       *flag.Service
 	Vettings    *vetting.Service
 	Appraisals  *appraisal.Service
+	Profiles    *profile.Service
+	LRMX        *lrmx.Service
 	Checks      *checks.Service
 }
 
@@ -80,23 +86,28 @@ func New(db *gorm.DB, c Config) (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	cadres := cadre.New(db, audit, keys, c.Now, c.Location)
-	records := record.New(db, audit, cadres, c.Now)
-	flags := flag.NewService(db, audit, cadres, keys, c.Now)
-	chk := checks.New(db, audit, cadres, c.Location, c.Now,
+	az := authz.New(db)
+	cadres := cadre.New(db, audit, az, keys, c.Now, c.Location)
+	records := record.New(db, audit, az, cadres, c.Now)
+	flags := flag.NewService(db, audit, az, cadres, keys, c.Now)
+	chk := checks.New(db, audit, az, cadres, c.Location, c.Now,
 		checks.Config{CheckValidDays: c.CheckValidDays, OpinionValidDays: c.OpinionValidDays})
-	vettings := vetting.New(db, audit, cadres, c.Now).WithChecks(chk)
-	appraisals := appraisal.New(db, audit, cadres, c.Now, c.Location)
+	vettings := vetting.New(db, audit, az, cadres, c.Now).WithChecks(chk)
+	appraisals := appraisal.New(db, audit, az, cadres, c.Now, c.Location)
+	profiles := profile.New(db, audit, az, cadres, c.Now)
 	return &Set{
-		DB: db, Logger: c.Logger, Keys: keys, Audit: audit, Accounts: acc,
-		Units:       unit.New(db, audit),
-		Cadres:      cadres,
-		Records:     records,
-		EFiles:      efile.New(db, cadres, records, appraisals, c.Location, c.Now).WithIntegrity(flags, vettings).WithChecks(chk),
-		Idempotency: idempotency.New(db, audit, keys, cadres, c.Now),
+		DB: db, Logger: c.Logger, Keys: keys, Authz: az, Audit: audit, Accounts: acc,
+		Units:   unit.New(db, audit).WithClock(c.Now),
+		Cadres:  cadres,
+		Records: records,
+		EFiles: efile.New(db, cadres, records, appraisals, c.Location, c.Now).WithIntegrity(flags, vettings).
+			WithProfiles(profiles).WithChecks(chk),
+		Idempotency: idempotency.New(db, audit, keys, az, c.Now),
 		Flags:       flags,
 		Vettings:    vettings,
 		Appraisals:  appraisals,
+		Profiles:    profiles,
+		LRMX:        lrmx.New(db, audit, az, cadres, profiles, appraisals, c.Now, c.Location),
 		Checks:      chk,
 	}, nil
 }

@@ -1,6 +1,6 @@
-// Package testenv gives tests a real, fresh, migrated database: a SQLite
-// file in the test's temp dir always, or a new MySQL database on the server
-// named by EFILE_TEST_MYSQL_DSN when that is set. It is imported by tests only.
+// Package testenv gives tests a real, fresh database: a SQLite file in the
+// test's temp dir always, or a new MySQL database on the server named by
+// EFILE_TEST_MYSQL_DSN when that is set. It is imported by tests only.
 package testenv
 
 import (
@@ -27,6 +27,18 @@ func mysqlBase() string { return getenv(MySQLDSN) }
 // (for tests that start a second process or command on it).
 func DB(t testing.TB) (*gorm.DB, string, string) {
 	t.Helper()
+	db, driver, dsn := EmptyDB(t)
+	if err := models.Migrate(context.Background(), db); err != nil {
+		t.Fatal(fmt.Errorf("migrate: %w", err))
+	}
+	return db, driver, dsn
+}
+
+// EmptyDB returns a fresh database with no table in it, for tests of the
+// migrations themselves, and its driver and DSN. It is closed (and on
+// MySQL dropped) when the test ends.
+func EmptyDB(t testing.TB) (*gorm.DB, string, string) {
+	t.Helper()
 	ctx := context.Background()
 	if base := mysqlBase(); base != "" {
 		cfg, err := mysqldriver.ParseDSN(base)
@@ -34,7 +46,7 @@ func DB(t testing.TB) (*gorm.DB, string, string) {
 			t.Fatalf("%s: %v", MySQLDSN, err)
 		}
 		var b [6]byte
-		_, _ = rand.Read(b[:])
+		rand.Read(b[:]) // never fails since Go 1.24
 		name := "efile_t_" + hex.EncodeToString(b[:])
 		admin, err := models.Open(ctx, "mysql", base)
 		if err != nil {
@@ -58,7 +70,6 @@ func DB(t testing.TB) (*gorm.DB, string, string) {
 				sqlDB.Close()
 			}
 		})
-		migrate(t, db)
 		return db, "mysql", dsn
 	}
 	dsn := filepath.Join(t.TempDir(), "efile.db")
@@ -69,13 +80,5 @@ func DB(t testing.TB) (*gorm.DB, string, string) {
 	t.Cleanup(func() {
 		models.Close(db)
 	})
-	migrate(t, db)
 	return db, "sqlite", dsn
-}
-
-func migrate(t testing.TB, db *gorm.DB) {
-	t.Helper()
-	if err := models.Migrate(context.Background(), db); err != nil {
-		t.Fatal(fmt.Errorf("migrate: %w", err))
-	}
 }

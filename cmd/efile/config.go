@@ -234,7 +234,9 @@ func devKeys(path string, create bool) (*keyFile, error) {
 	}
 	kf.JWTSecret = randomB64(48)
 	kf.DataKey = randomB64(32)
-	b, _ = json.MarshalIndent(kf, "", "  ")
+	if b, err = json.MarshalIndent(kf, "", "  "); err != nil {
+		return nil, err
+	}
 	if dir := filepath.Dir(path); dir != "." {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return nil, err
@@ -253,6 +255,6 @@ func devKeys(path string, create bool) (*keyFile, error) {
 
 func randomB64(n int) string {
 	b := make([]byte, n)
-	_, _ = rand.Read(b)
+	rand.Read(b) // never fails since Go 1.24
 	return base64.StdEncoding.EncodeToString(b)
 }

@@ -76,7 +76,9 @@ func importRoster(ctx context.Context, out io.Writer, args []string) error {
 			bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(os.Stderr),
 				progressbar.OptionSetDescription("importing"), progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
 		}
-		_ = bar.Set(done)
+		if err := bar.Set(done); err != nil {
+			fmt.Fprintln(os.Stderr, "progress:", err)
+		}
 	}
 	req := &accesslog.Req{Method: "CLI", Path: "efile import"}
 	if *dryRun {
@@ -85,7 +87,9 @@ func importRoster(ctx context.Context, out io.Writer, args []string) error {
 	req.SetActor(u.ID, u.Username)
 	rep, err := svc.ImportFile(accesslog.WithReq(ctx, req), u, f, fs.Arg(0), *dryRun, progress)
 	if bar != nil {
-		_ = bar.Finish()
+		if err := bar.Finish(); err != nil {
+			fmt.Fprintln(os.Stderr, "progress:", err)
+		}
 	}
 	status := 200
 	if err != nil {

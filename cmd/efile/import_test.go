@@ -23,7 +23,7 @@ func TestImportCommand(t *testing.T) {
 	t.Setenv("EFILE_DB_DRIVER", driver)
 	t.Setenv("EFILE_DB_DSN", dsn)
 	t.Setenv("EFILE_JWT_SECRET", strings.Repeat("j", 32))
-	t.Setenv("EFILE_DATA_KEY", "MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE=")
+	t.Setenv("EFILE_DATA_KEY", liveKey)
 	ctx := context.Background()
 	audit := testAudit(db)
 	if _, err := unit.New(db, audit).Create(ctx, unit.NewUnit{Name: "区委办", Code: "QWB"}); err != nil {

@@ -25,18 +25,14 @@ import (
 // their row, under the current key. Run it with the server stopped.
 func keysRotate(ctx context.Context, out io.Writer, args []string) error {
 	fs := flag.NewFlagSet("keys rotate", flag.ContinueOnError)
-	c, err := parseConfig(fs, args)
-	if err != nil {
-		return err
-	}
-	if fs.NArg() != 0 {
-		return &exitError{2, errors.New("usage: efile keys rotate (EFILE_DATA_KEY: the new key; EFILE_DATA_KEY_PREVIOUS: the old one)")}
-	}
-	db, keys, audit, err := openKeyed(ctx, c, "no data key: set EFILE_DATA_KEY to the new key and EFILE_DATA_KEY_PREVIOUS to the old one")
+	db, keys, audit, err := openKeyed(ctx, fs, args, "no data key: set EFILE_DATA_KEY to the new key and EFILE_DATA_KEY_PREVIOUS to the old one")
 	if err != nil {
 		return err
 	}
 	defer models.Close(db)
+	if fs.NArg() != 0 {
+		return &exitError{2, errors.New("usage: efile keys rotate (EFILE_DATA_KEY: the new key; EFILE_DATA_KEY_PREVIOUS: the old one)")}
+	}
 	rep, err := keyrotate.New(db, keys, audit).Run(ctx, func(table string, done, total, rewritten int64) {
 		fmt.Fprintf(out, "keys rotate: %s %d/%d rows, %d re-encrypted\n", table, done, total, rewritten)
 	})
@@ -65,18 +61,13 @@ func keysRotate(ctx context.Context, out io.Writer, args []string) error {
 // so it needs the data key.
 func auditHead(ctx context.Context, out io.Writer, args []string) error {
 	fs := flag.NewFlagSet("audit head", flag.ContinueOnError)
-	c, err := parseConfig(fs, args)
-	if err != nil {
-		return err
-	}
-	db, _, audit, err := openKeyed(ctx, c, "no data key: set EFILE_DATA_KEY (sealing checks each entry's MAC), or keep the key file beside the SQLite database")
+	db, _, audit, err := openKeyed(ctx, fs, args, "no data key: set EFILE_DATA_KEY (sealing checks each entry's MAC), or keep the key file beside the SQLite database")
 	if err != nil {
 		return err
 	}
 	defer models.Close(db)
 	_, serr := audit.Seal(ctx)
-	var fe *accesslog.ForgedError
-	if serr != nil && !errors.As(serr, &fe) {
+	if serr != nil && !accesslog.Refused(serr) {
 		return serr
 	}
 	hash, seq, err := audit.Head(ctx)
@@ -84,17 +75,59 @@ func auditHead(ctx context.Context, out io.Writer, args []string) error {
 		return err
 	}
 	fmt.Fprintf(out, "%s@%d\n", hash, seq)
-	if fe != nil {
-		fmt.Fprintln(os.Stderr, "efile:", fe.Error())
+	if serr != nil {
+		// A refused entry waits; or the chain has no keyed record.
+		fmt.Fprintln(os.Stderr, "efile:", serr.Error())
 		return errBrokenChain
 	}
 	return nil
 }
 
-// openKeyed opens an existing database for an offline command that needs
+// auditAdopt is `efile audit adopt`: for a database from an efile older
+// than entry MACs, whose access log the sealer will not extend by itself
+// (it has no keyed record of where MAC checking starts, and its last entry
+// no MAC), it verifies the hash chain, against the head kept elsewhere if
+// one is given, then records, keyed, that MACs start after its last entry.
+// What is adopted is vouched for: run it once, after upgrading, with the
+// servers stopped, never to silence a refusal on a database that was
+// sealed with MACs before (that is an intrusion: docs/SECURITY.md).
+func auditAdopt(ctx context.Context, out io.Writer, args []string) error {
+	fs := flag.NewFlagSet("audit adopt", flag.ContinueOnError)
+	head := fs.String("head", "", "HASH@SEQ of a head hash kept elsewhere")
+	db, _, audit, err := openKeyed(ctx, fs, args, "no data key: set EFILE_DATA_KEY (the record of where MAC checking starts is keyed)")
+	if err != nil {
+		return err
+	}
+	defer models.Close(db)
+	anchor, err := headFlag(*head)
+	if err != nil {
+		return err
+	}
+	v, err := accesslog.New(db, nil).Verify(ctx, anchor)
+	if err != nil {
+		return err
+	}
+	if !v.OK {
+		fmt.Fprintf(out, "BROKEN: %s; nothing adopted\n", v.Reason)
+		return errBrokenChain
+	}
+	from, err := audit.Adopt(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "adopted: %d entries, head %s; MACs are checked from seq %d\n", v.Checked, v.Head, from)
+	return nil
+}
+
+// openKeyed parses an offline command's args into fs and the
+// configuration, and opens the existing database for a command that needs
 // the data key (its access-log entries carry MACs): the key (exit 2 with
 // missing when there is none), the database, and the access log keyed.
-func openKeyed(ctx context.Context, c *config, missing string) (*gorm.DB, *datakey.Keys, *accesslog.Service, error) {
+func openKeyed(ctx context.Context, fs *flag.FlagSet, args []string, missing string) (*gorm.DB, *datakey.Keys, *accesslog.Service, error) {
+	c, err := parseConfig(fs, args)
+	if err != nil {
+		return nil, nil, nil, err
+	}
 	ok, err := c.loadDataKey()
 	if err != nil {
 		return nil, nil, nil, err
@@ -111,4 +144,16 @@ func openKeyed(ctx context.Context, c *config, missing string) (*gorm.DB, *datak
 		return nil, nil, nil, err
 	}
 	return db, keys, accesslog.New(db, nil, accesslog.WithKeys(keys)), nil
+}
+
+// headFlag parses --head HASH@SEQ, a head kept elsewhere, if given.
+func headFlag(s string) (*accesslog.Anchor, error) {
+	if s == "" {
+		return nil, nil
+	}
+	a, err := accesslog.ParseAnchor(s)
+	if err != nil {
+		return nil, fmt.Errorf("--head: %w", err)
+	}
+	return a, nil
 }

@@ -3,6 +3,7 @@
 //	efile serve            start the HTTP API
 //	efile audit verify     verify the access-log chain offline; exit 1 if broken
 //	efile audit head       seal what is pending and print HASH@SEQ, for anchoring
+//	efile audit adopt      key the access log of a database older than entry MACs
 //	efile keys rotate      re-encrypt under a new data key (resumable)
 //	efile import --as USER FILE   import a cadre roster (CSV or XLSX)
 package main
@@ -28,6 +29,7 @@ import (
 	"efile/services"
 	"efile/services/accesslog"
 	"efile/services/datakey"
+	"efile/services/jobs"
 
 	mysqldriver "github.com/go-sql-driver/mysql"
 	"gorm.io/gorm"
@@ -43,6 +45,9 @@ usage:
                                        the hash chain, and the output says so
   efile audit head                     seal what is pending, print the head as HASH@SEQ
                                        to keep outside the database (needs the data key)
+  efile audit adopt [--head HASH@SEQ]  once, for a database from an efile older than entry
+                                       MACs: check its chain, then record (keyed) that MAC
+                                       checking starts after it (needs the data key)
   efile keys rotate                    re-encrypt ID numbers, reporters, stored responses
                                        and re-MAC the access log under EFILE_DATA_KEY, the
                                        old key in EFILE_DATA_KEY_PREVIOUS; resumable
@@ -105,8 +110,10 @@ func run(ctx context.Context, args []string) error {
 			return auditVerifyTo(os.Stdout, args[1:])
 		case len(args) > 0 && args[0] == "head":
 			return auditHead(ctx, os.Stdout, args[1:])
+		case len(args) > 0 && args[0] == "adopt":
+			return auditAdopt(ctx, os.Stdout, args[1:])
 		}
-		return &exitError{2, errors.New("usage: efile audit verify [--head HASH@SEQ] | efile audit head")}
+		return &exitError{2, errors.New("usage: efile audit verify [--head HASH@SEQ] | efile audit head | efile audit adopt [--head HASH@SEQ]")}
 	case "keys":
 		if len(args) == 0 || args[0] != "rotate" {
 			return &exitError{2, errors.New("usage: efile keys rotate")}
@@ -169,12 +176,8 @@ func serve(ctx context.Context, args []string) error {
 		return err
 	}
 	audit := svc.Audit
-	generated, err := svc.Accounts.EnsureAdmin(ctx, c.AdminPassword)
-	if err != nil {
-		return fmt.Errorf("create the first administrator: %w", err)
-	}
-	if generated != "" {
-		fmt.Fprintf(os.Stderr, "efile: created user admin with password %s (shown once; change it)\n", generated)
+	if err := ensureAdmin(ctx, svc, c); err != nil {
+		return err
 	}
 	enf, err := policies.NewEnforcer()
 	if err != nil {
@@ -184,42 +187,27 @@ func serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	sealCtx, stopSealer := context.WithCancel(context.Background())
-	sealerDone := make(chan struct{})
-	go func() {
-		defer close(sealerDone)
-		audit.Run(sealCtx, time.Second, func(err error) {
-			// Two replicas sealing at once conflict (a deadlock on MySQL, a
-			// certification conflict on Galera): normal contention, already
-			// retried, and the next run seals what this one left.
-			if models.Contention(err) {
-				log.Info("seal access log: contention with another sealer; sealing again at the next run", "err", err.Error())
-				return
-			}
-			log.Error("seal access log", "err", err.Error())
-		})
-	}()
-
-	go func() { // housekeeping: forget expired idempotency responses and revocations
-		t := time.NewTicker(time.Hour)
-		defer t.Stop()
-		for {
-			select {
-			case <-sealCtx.Done():
-				return
-			case now := <-t.C:
-				if _, err := models.PurgeExpired(sealCtx, db, now); err != nil && sealCtx.Err() == nil {
-					log.Error("purge expired rows", "err", err.Error())
-				}
-			}
+	runner, err := jobs.New(db, log, periodicJobs(audit, db))
+	if err != nil {
+		return err
+	}
+	jobsCtx, stopRunner := context.WithCancel(context.Background())
+	runnerDone := make(chan struct{})
+	go func() { defer close(runnerDone); runner.Run(jobsCtx) }()
+	// stopJobs stops the runner (releasing its leases), then seals what the
+	// last requests of this replica wrote, whoever holds the sealer's lease.
+	stopJobs := func() {
+		stopRunner()
+		<-runnerDone
+		if _, err := audit.Seal(context.Background()); err != nil {
+			logSealError(log, err)
 		}
-	}()
+	}
 
 	srv := httpServer(c.Addr, router)
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
-		stopSealer()
-		<-sealerDone
+		stopJobs()
 		return fmt.Errorf("listen on %s: %w", c.Addr, err)
 	}
 	errc := make(chan error, 1)
@@ -230,8 +218,7 @@ func serve(ctx context.Context, args []string) error {
 	}
 	select {
 	case err := <-errc:
-		stopSealer()
-		<-sealerDone
+		stopJobs()
 		return err
 	case <-ctx.Done():
 	}
@@ -239,11 +226,54 @@ func serve(ctx context.Context, args []string) error {
 	shCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	err = srv.Shutdown(shCtx)
-	stopSealer() // seals what the last requests wrote
-	<-sealerDone
+	stopJobs()
 	models.Close(db)
 	log.Info("stopped")
 	return err
+}
+
+// ensureAdmin creates the first administrator in a database without users,
+// with EFILE_ADMIN_PASSWORD or a generated password, shown once on stderr.
+func ensureAdmin(ctx context.Context, svc *services.Set, c *config) error {
+	generated, err := svc.Accounts.EnsureAdmin(ctx, c.AdminPassword)
+	if err != nil {
+		return fmt.Errorf("create the first administrator: %w", err)
+	}
+	if generated != "" {
+		if _, err := fmt.Fprintf(os.Stderr, "efile: created user admin with password %s (shown once; change it)\n", generated); err != nil {
+			return fmt.Errorf("show the first administrator's password: %w", err)
+		}
+	}
+	return nil
+}
+
+// periodicJobs are the jobs serve runs, each on one replica at a time
+// (services/jobs): sealing the access log every second (entries written by
+// any replica), and every hour forgetting expired idempotency responses,
+// token revocations and login throttles.
+func periodicJobs(audit *accesslog.Service, db *gorm.DB) []jobs.Job {
+	return []jobs.Job{
+		{Name: "seal-access-log", Interval: time.Second, Run: func(ctx context.Context) error {
+			_, err := audit.Seal(ctx)
+			return err
+		}},
+		{Name: "purge-expired", Interval: time.Hour, Run: func(ctx context.Context) error {
+			_, err := models.PurgeExpired(ctx, db, time.Now())
+			return err
+		}},
+	}
+}
+
+// logSealError logs a failed seal at shutdown. A conflict with another
+// sealer (a deadlock on MySQL, a certification conflict on Galera) is
+// normal contention, already retried: the holder of the sealer's lease
+// seals what this one left.
+func logSealError(log *slog.Logger, err error) {
+	if models.Contention(err) {
+		log.Info("seal access log: contention with another sealer; the sealer's next run seals the rest", "err", err.Error())
+		return
+	}
+	log.Error("seal access log", "err", err.Error())
 }
 
 // httpServer is the server of `efile serve`. Its timeouts bound what a slow
@@ -273,11 +303,9 @@ func auditVerifyTo(out io.Writer, args []string) error {
 	if err != nil {
 		return err
 	}
-	var anchor *accesslog.Anchor
-	if *head != "" {
-		if anchor, err = accesslog.ParseAnchor(*head); err != nil {
-			return fmt.Errorf("--head: %w", err)
-		}
+	anchor, err := headFlag(*head)
+	if err != nil {
+		return err
 	}
 	ctx := context.Background()
 	db, err := openExisting(ctx, c)
@@ -298,6 +326,12 @@ func auditVerifyTo(out io.Writer, args []string) error {
 	v, err := accesslog.New(db, nil, opts...).Verify(ctx, anchor)
 	if err != nil {
 		return err
+	}
+	if v.MACsChecked {
+		macs = fmt.Sprintf("MACs checked from seq %d", v.MACsFrom)
+		if v.MACsFrom > 1 {
+			macs += " (the entries before it were sealed by an earlier efile)"
+		}
 	}
 	if v.OK {
 		fmt.Fprintf(out, "ok: %d entries checked, %d pending, head %s; %s\n", v.Checked, v.Pending, v.Head, macs)

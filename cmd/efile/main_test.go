@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"errors"
 	"flag"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 
 	"efile/models"
 	"efile/services/accesslog"
+	"efile/services/datakey"
 	"efile/testenv"
 
 	"gorm.io/gorm"
@@ -27,8 +29,8 @@ func useDB(t *testing.T) *accesslog.Service {
 	t.Setenv("EFILE_DB_DRIVER", driver)
 	t.Setenv("EFILE_DB_DSN", dsn)
 	t.Setenv("EFILE_JWT_SECRET", strings.Repeat("j", 32))
-	t.Setenv("EFILE_DATA_KEY", "MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE=")
-	svc := accesslog.New(db, nil)
+	t.Setenv("EFILE_DATA_KEY", liveKey)
+	svc := testAudit(db)
 	for i := 0; i < 5; i++ {
 		r := &accesslog.Req{Method: "GET", Path: fmt.Sprintf("/api/v1/cadres/%d", i+1)}
 		r.SetActor(2, "rev")
@@ -47,6 +49,7 @@ func useDB(t *testing.T) *accesslog.Service {
 			t.Fatal(err)
 		}
 	}
+	testDB = db
 	head = func() models.ChainHead {
 		var h models.ChainHead
 		db.First(&h, 1)
@@ -58,6 +61,7 @@ func useDB(t *testing.T) *accesslog.Service {
 var (
 	tamper func(q string, args ...any)
 	head   func() models.ChainHead
+	testDB *gorm.DB // the database of the last useDB
 )
 
 func TestAuditVerify(t *testing.T) {
@@ -201,7 +205,8 @@ func TestConfig(t *testing.T) {
 }
 
 // TestServeShutdown starts the real server, serves a request, and stops it
-// as SIGTERM would: in-flight work finishes and the access log is sealed.
+// as SIGTERM would: in-flight work finishes, the access log is sealed, and
+// the leases of the periodic jobs that serve took are released.
 func TestServeShutdown(t *testing.T) {
 	svc := useDB(t)
 	t.Setenv("EFILE_ADMIN_PASSWORD", "the-first-admin-password")
@@ -223,6 +228,28 @@ func TestServeShutdown(t *testing.T) {
 		t.Fatalf("login: %v %v", resp, err)
 	}
 	resp.Body.Close()
+	held := func() map[string]string {
+		var ls []models.JobLease
+		if err := testDB.Find(&ls).Error; err != nil {
+			t.Fatal(err)
+		}
+		m := map[string]string{}
+		for _, l := range ls {
+			m[l.Name] = l.Holder
+		}
+		return m
+	}
+	// The runner takes its leases as it starts; wait for it (without
+	// sleeping: each look is a query).
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		m := held()
+		if m["seal-access-log"] != "" && m["purge-expired"] != "" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("serve took no lease within 30 s: %v", m)
+		}
+	}
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatal(err)
@@ -231,9 +258,24 @@ func TestServeShutdown(t *testing.T) {
 	if err != nil || !v.OK || v.Pending != 0 || v.Checked != 6 {
 		t.Fatalf("after shutdown: %+v %v", v, err)
 	}
+	if m := held(); len(m) != 2 || m["seal-access-log"] != "" || m["purge-expired"] != "" {
+		t.Fatalf("leases after shutdown %v: want both released", m)
+	}
 }
 
-func testAudit(db *gorm.DB) *accesslog.Service { return accesslog.New(db, nil) }
+// testAudit is the access log as the server keeps it, under liveKey (the
+// EFILE_DATA_KEY the tests set), so the commands can check its MACs.
+func testAudit(db *gorm.DB) *accesslog.Service {
+	k, err := base64.StdEncoding.DecodeString(liveKey)
+	if err != nil {
+		panic(err)
+	}
+	keys, err := datakey.New(k)
+	if err != nil {
+		panic(err)
+	}
+	return accesslog.New(db, nil, accesslog.WithKeys(keys))
+}
 
 // TestOfflineCommandsCreateNothing: `efile audit verify` (and import)
 // pointed at a missing database, or one without efile's tables, exits 2

@@ -32,6 +32,10 @@ func startPprof(log *slog.Logger) error {
 	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 	log.Info("pprof listening", "addr", ln.Addr().String())
-	go func() { _ = http.Serve(ln, mux) }()
+	go func() {
+		if err := http.Serve(ln, mux); err != nil {
+			log.Error("pprof stopped", "err", err.Error())
+		}
+	}()
 	return nil
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"efile/models"
+	"efile/services"
 	"efile/services/account"
 	"efile/services/datakey"
 	"efile/services/idnumber"
@@ -30,13 +31,17 @@ import (
 // --force, so that real data is never mixed with invented people by mistake.
 //
 // The data is deterministic for a given --seed: the same names, ID numbers,
-// dates and texts, in the same id order (on a database that was empty).
-func seedCmd(ctx context.Context, out io.Writer, args []string) error {
+// dates and texts, in the same id order (on a database that was empty). It
+// is coherent as the application would have left it: the first
+// administrator (as serve creates it), and annual cycles whose results are
+// what closing and finalizing them computes from their seeded appraisals
+// (seed_appraisal.go).
+func seedCmd(ctx context.Context, out io.Writer, args []string) (err error) {
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 	cadres := fs.Int("cadres", 1000, "cadres to create (one unit per 20)")
 	perCadre := fs.Int("records-per-cadre", 10, "performance records per cadre")
 	flags := fs.Int("flags", -1, "flags to create (default: one per 50 cadres)")
-	cycles := fs.Int("cycles", 3, "finalized annual cycles, each with a result for every cadre")
+	cycles := fs.Int("cycles", 3, "finalized annual cycles, each with appraisals of every cadre and their results")
 	seedN := fs.Uint64("seed", 1, "random seed: the same seed gives the same data")
 	force := fs.Bool("force", false, "add to a database that already holds cadres")
 	quiet := fs.Bool("quiet", false, "no progress bar")
@@ -54,7 +59,12 @@ func seedCmd(ctx context.Context, out io.Writer, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer models.Close(db)
+	defer func() {
+		// Failing to close the database fails the command.
+		if cerr := models.Close(db); cerr != nil && err == nil {
+			err = fmt.Errorf("close the database: %w", cerr)
+		}
+	}()
 	var n int64
 	if err := db.WithContext(ctx).Model(&models.Cadre{}).Count(&n).Error; err != nil {
 		return err
@@ -66,8 +76,19 @@ func seedCmd(ctx context.Context, out io.Writer, args []string) error {
 	if err != nil {
 		return err
 	}
+	svc, err := services.New(db, services.Config{JWTSecret: c.JWTSecret, DataKey: c.DataKey, Location: c.TZ, Logger: discardLogger()})
+	if err != nil {
+		return err
+	}
+	if err := ensureAdmin(ctx, svc, c); err != nil {
+		return err
+	}
 	s := &seeder{db: db.WithContext(ctx), keys: keys, rng: rand.New(rand.NewPCG(*seedN, 0x5eed)), mysql: c.Driver == "mysql"}
-	total := int64(*cadres/20+1) + int64(*cadres) + int64(*cadres)*int64(*perCadre) + int64(*flags) + int64(*cycles)*int64(*cadres)
+	// Rows: units, cadres, records, flags; per cycle the cycle, and per
+	// cadre about 3 assignments, 3 appraisals and a result (the bar is
+	// corrected once the raters are drawn); the evaluators.
+	total := int64(*cadres/20+1) + int64(*cadres) + int64(*cadres)*int64(*perCadre) + int64(*flags) +
+		int64(*cycles)*(1+7*int64(*cadres))
 	if !*quiet {
 		s.bar = progressbar.NewOptions64(total, progressbar.OptionSetWriter(os.Stderr), progressbar.OptionSetDescription("seeding rows"),
 			progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionSetItsString("rows"),
@@ -78,13 +99,17 @@ func seedCmd(ctx context.Context, out io.Writer, args []string) error {
 		return err
 	}
 	if s.bar != nil {
-		_ = s.bar.Finish()
-		fmt.Fprintln(os.Stderr)
+		if err := s.bar.Finish(); err != nil {
+			return fmt.Errorf("progress bar: %w", err)
+		}
+		if _, err := fmt.Fprintln(os.Stderr); err != nil {
+			return err
+		}
 	}
 	el := time.Since(start)
-	fmt.Fprintf(out, "seeded %d rows in %s: %.0f rows/s (%d records: %.0f records/s)\n", s.rows, el.Round(time.Millisecond),
+	_, err = fmt.Fprintf(out, "seeded %d rows in %s: %.0f rows/s (%d records: %.0f records/s)\n", s.rows, el.Round(time.Millisecond),
 		float64(s.rows)/el.Seconds(), s.records, float64(s.records)/s.recordTime.Seconds())
-	return nil
+	return err
 }
 
 func discardLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
@@ -98,6 +123,24 @@ type seeder struct {
 	rows       int64
 	records    int64
 	recordTime time.Duration
+
+	// What the cycles are seeded from (seed_appraisal.go).
+	now        time.Time
+	units      []int64
+	firstCadre int64
+	cadreUnit  []int         // each cadre's unit, as an index into units
+	flags      []models.Flag // the seeded flags that may bar a grade
+}
+
+// maxIDs are the largest ids of the tables, 0 for an empty one.
+func (s *seeder) maxIDs(tables ...string) ([]int64, error) {
+	out := make([]int64, len(tables))
+	for i, t := range tables {
+		if err := s.db.Table(t).Select("COALESCE(MAX(id),0)").Scan(&out[i]).Error; err != nil {
+			return nil, fmt.Errorf("seed: the largest id of %s: %w", t, err)
+		}
+	}
+	return out, nil
 }
 
 var (
@@ -120,11 +163,13 @@ func (s *seeder) name() string {
 }
 
 func (s *seeder) run(cadres, perCadre, flags, cycles int) error {
-	var maxUnit, maxCadre, maxCycle int64
-	s.db.Model(&models.Unit{}).Select("COALESCE(MAX(id),0)").Scan(&maxUnit)
-	s.db.Model(&models.Cadre{}).Select("COALESCE(MAX(id),0)").Scan(&maxCadre)
-	s.db.Model(&models.AppraisalCycle{}).Select("COALESCE(MAX(id),0)").Scan(&maxCycle)
+	maxes, err := s.maxIDs("units", "cadres")
+	if err != nil {
+		return err
+	}
+	maxUnit, maxCadre := maxes[0], maxes[1]
 	now := time.Now().UTC().Truncate(time.Microsecond)
+	s.now, s.firstCadre = now, maxCadre+1
 
 	// Units: a root, districts under it, and offices under those.
 	nUnits := cadres/20 + 1
@@ -154,14 +199,19 @@ func (s *seeder) run(cadres, perCadre, flags, cycles int) error {
 	if err := s.insert("units", []string{"id", "name", "code", "parent_id", "path", "version", "created_at", "updated_at"}, rows); err != nil {
 		return err
 	}
+	s.units = unitIDs
 
 	// Cadres, with valid ID numbers whose birth date and gender agree; an ID
 	// number is unique by (birth date, sequence): i spreads over 30 years of
 	// birth dates, and the sequence is i's turn round them.
 	born0 := time.Date(1965, 1, 1, 0, 0, 0, 0, time.UTC)
 	const days = 30 * 365
-	type cadreInfo struct{ born, appointed string }
+	type cadreInfo struct {
+		born      string
+		appointed time.Time
+	}
 	info := make([]cadreInfo, cadres)
+	s.cadreUnit = make([]int, cadres)
 	rows = rows[:0]
 	for i := 0; i < cadres; i++ {
 		id := maxCadre + 1 + int64(i)
@@ -185,10 +235,12 @@ func (s *seeder) run(cadres, perCadre, flags, cycles int) error {
 		if appointed.After(now) {
 			appointed = now.AddDate(-1, 0, 0)
 		}
-		info[i] = cadreInfo{born.Format("2006-01-02"), appointed.Format("2006-01-02")}
-		unit := unitIDs[s.rng.IntN(len(unitIDs))]
+		appointed = time.Date(appointed.Year(), appointed.Month(), appointed.Day(), 0, 0, 0, 0, time.UTC)
+		info[i] = cadreInfo{born.Format("2006-01-02"), appointed}
+		s.cadreUnit[i] = s.rng.IntN(len(unitIDs))
 		rows = append(rows, []any{id, s.name(), gender, info[i].born, s.keys.Seal([]byte(idn)), s.keys.Lookup(idn), idnumber.Mask(idn),
-			unit, posts[s.rng.IntN(len(posts))], ranks[s.rng.IntN(len(ranks))], s.rng.IntN(10) == 0, info[i].appointed, "active", 1, now, now})
+			unitIDs[s.cadreUnit[i]], posts[s.rng.IntN(len(posts))], ranks[s.rng.IntN(len(ranks))], s.rng.IntN(10) == 0,
+			appointed.Format("2006-01-02"), "active", 1, now, now})
 		if len(rows) == 5000 {
 			if err := s.insert("cadres", cadreCols, rows); err != nil {
 				return err
@@ -207,7 +259,7 @@ func (s *seeder) run(cadres, perCadre, flags, cycles int) error {
 	today := now.Format("2006-01-02")
 	for i := 0; i < cadres; i++ {
 		id := maxCadre + 1 + int64(i)
-		from, _ := time.Parse("2006-01-02", info[i].appointed)
+		from := info[i].appointed
 		span := int(now.Sub(from).Hours()/24) + 1
 		for r := 0; r < perCadre; r++ {
 			on := from.AddDate(0, 0, s.rng.IntN(span)).Format("2006-01-02")
@@ -258,6 +310,9 @@ func (s *seeder) run(cadres, perCadre, flags, cycles int) error {
 		}
 		rows = append(rows, []any{cadre, sources[i%len(sources)], kind, sevs[s.rng.IntN(len(sevs))], "种子数据：" + deeds[s.rng.IntN(len(deeds))],
 			"（合成数据，仅用于性能测试）", on, pet, st, decided, until, status, 1, 1, now, now})
+		if kind == "sanction" || kind == "investigation" {
+			s.flags = append(s.flags, models.Flag{CadreID: cadre, Kind: kind, Status: status, SanctionType: st, DecidedOn: decided})
+		}
 		if len(rows) == 2000 {
 			if err := s.insert("flags", flagCols, rows); err != nil {
 				return err
@@ -269,31 +324,7 @@ func (s *seeder) run(cadres, perCadre, flags, cycles int) error {
 		return err
 	}
 
-	// Finalized annual cycles, each with a result for every cadre.
-	grades := []string{"excellent", "competent", "competent", "competent", "basic_competent", "incompetent"}
-	for y := 0; y < cycles; y++ {
-		cid := maxCycle + 1 + int64(y)
-		year := now.Year() - cycles + y
-		if err := s.insert("appraisal_cycles", []string{"id", "name", "kind", "year", "period_start", "period_end", "excellent_quota_pct", "status", "version", "created_by", "created_at", "updated_at", "closed_at", "finalized_at"},
-			[][]any{{cid, fmt.Sprintf("%d年度考核（种子数据）", year), "annual", year, fmt.Sprintf("%d-01-01", year), fmt.Sprintf("%d-12-31", year), 15, "finalized", 1, 1, now, now, now, now}}); err != nil {
-			return err
-		}
-		rows = rows[:0]
-		for i := 0; i < cadres; i++ {
-			g := grades[s.rng.IntN(len(grades))]
-			rows = append(rows, []any{cid, maxCadre + 1 + int64(i), int64(600000 + s.rng.IntN(400000)), g, g, "", 1, 3, 2, false, ""})
-			if len(rows) == 5000 {
-				if err := s.insert("appraisal_results", resultCols, rows); err != nil {
-					return err
-				}
-				rows = rows[:0]
-			}
-		}
-		if err := s.insert("appraisal_results", resultCols, rows); err != nil {
-			return err
-		}
-	}
-	return nil
+	return s.seedCycles(cycles)
 }
 
 var (
@@ -302,8 +333,6 @@ var (
 	recordCols = []string{"cadre_id", "occurred_on", "category", "content", "recorded_by", "recorded_by_name", "recorded_at"}
 	flagCols   = []string{"cadre_id", "source", "kind", "severity", "summary", "detail", "occurred_on", "petition_type", "sanction_type",
 		"decided_on", "influence_until", "status", "version", "created_by", "created_at", "updated_at"}
-	resultCols = []string{"cycle_id", "cadre_id", "score", "proposed_grade", "final_grade", "reasons", "superior_count", "peer_count",
-		"subordinate_count", "missing", "override_reason"}
 )
 
 // insert writes rows with multi-row INSERTs in one transaction, as many rows
@@ -343,7 +372,9 @@ func (s *seeder) insert(table string, cols []string, rows [][]any) error {
 	}
 	s.rows += int64(len(rows))
 	if s.bar != nil {
-		_ = s.bar.Add(len(rows))
+		if err := s.bar.Add(len(rows)); err != nil {
+			return fmt.Errorf("progress bar: %w", err)
+		}
 	}
 	return nil
 }

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"efile/models"
+	"efile/services"
+	"efile/services/appraisal"
 	"efile/services/datakey"
 	"efile/services/idnumber"
 	"efile/services/record"
@@ -27,6 +29,7 @@ func seedInto(t *testing.T, args ...string) (*gorm.DB, error) {
 	t.Setenv("EFILE_DB_DSN", dsn)
 	t.Setenv("EFILE_JWT_SECRET", strings.Repeat("j", 32))
 	t.Setenv("EFILE_DATA_KEY", testDataKey)
+	t.Setenv("EFILE_ADMIN_PASSWORD", "the-first-admin-password")
 	return db, seedCmd(context.Background(), io.Discard, append([]string{"--quiet"}, args...))
 }
 
@@ -127,4 +130,123 @@ func TestSeed2_refusesPopulated(t *testing.T) {
 	if n != 10 {
 		t.Fatalf("%d cadres after --force, want 10", n)
 	}
+}
+
+// The seeded results are what the application computes from the seeded
+// appraisals: each seeded cycle is copied (its kind, year and quota, the
+// same assignments and appraisals) into an open cycle, which the appraisal
+// service closes and finalizes; every seeded result (score, proposed and
+// final grade, reasons, rater counts, missing) equals the copy's. Scores
+// are 0–100 in hundredths, the excellent grades within the quota, and the
+// data shows every grade, both bars, and the quota at work.
+func TestSeedResultsAsClosed(t *testing.T) {
+	db, err := seedInto(t, "--cadres", "300", "--records-per-cadre", "1", "--flags", "60", "--cycles", "3", "--seed", "5")
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := base64.StdEncoding.DecodeString(testDataKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := services.New(db, services.Config{JWTSecret: []byte(strings.Repeat("j", 32)), DataKey: raw})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cycles []models.AppraisalCycle
+	if err := db.Where("status = ?", appraisal.StatusFinalized).Order("id").Find(&cycles).Error; err != nil {
+		t.Fatal(err)
+	}
+	if len(cycles) != 3 {
+		t.Fatalf("%d finalized cycles, want 3", len(cycles))
+	}
+	ctx := context.Background()
+	reviewer := &models.User{ID: 1}
+	seen := map[string]bool{}
+	for _, c := range cycles {
+		cp := copyCycle(t, db, c)
+		if _, err := svc.Appraisals.Close(ctx, reviewer, cp); err != nil {
+			t.Fatalf("close the copy of cycle %d: %v", c.ID, err)
+		}
+		if _, err := svc.Appraisals.Finalize(ctx, reviewer, cp, nil); err != nil {
+			t.Fatalf("finalize the copy of cycle %d: %v", c.ID, err)
+		}
+		seeded, computed := resultsOf(t, db, c.ID), resultsOf(t, db, cp)
+		if len(seeded) != 300 || len(computed) != len(seeded) {
+			t.Fatalf("cycle %d: %d seeded results, %d computed; want 300", c.ID, len(seeded), len(computed))
+		}
+		appraised, top := 0, 0
+		for i, got := range seeded {
+			want := computed[i]
+			want.CycleID = got.CycleID
+			if got != want {
+				t.Fatalf("cycle %d, cadre %d: seeded %+v, computed %+v", c.ID, got.CadreID, got, want)
+			}
+			switch {
+			case got.Missing:
+				seen["missing"] = true
+				continue
+			case got.Score < 0 || got.Score > 10000:
+				t.Fatalf("cycle %d, cadre %d: score %s outside 0-100", c.ID, got.CadreID, appraisal.Score(got.Score))
+			case got.FinalGrade == appraisal.GradeExcellent:
+				top++
+			case got.Score >= 9000 && got.Reasons == "":
+				seen["quota binds"] = true // 90 or more, no bar, not excellent
+			}
+			appraised++
+			seen[got.FinalGrade] = true
+			for _, r := range strings.Split(got.Reasons, ",") {
+				if r != "" {
+					seen[r] = true
+				}
+			}
+		}
+		if q := appraisal.Quota(c.ExcellentQuotaPct, appraised); top > q || top == 0 {
+			t.Fatalf("cycle %d: %d excellent of %d appraised, quota %d%% allows %d", c.ID, top, appraised, c.ExcellentQuotaPct, q)
+		}
+	}
+	for _, want := range append(appraisal.Grades(appraisal.KindAnnual), "missing", "quota binds",
+		appraisal.ReasonSanctionInPeriod, appraisal.ReasonUnderInvestigation) {
+		if !seen[want] {
+			t.Errorf("no seeded result shows %s", want)
+		}
+	}
+}
+
+// copyCycle copies cycle c, open, with its assignments and appraisals, and
+// returns the copy's id.
+func copyCycle(t *testing.T, db *gorm.DB, c models.AppraisalCycle) int64 {
+	t.Helper()
+	cp := models.AppraisalCycle{Name: c.Name + "（复算）", Kind: c.Kind, Year: c.Year, PeriodStart: c.PeriodStart, PeriodEnd: c.PeriodEnd,
+		ExcellentQuotaPct: c.ExcellentQuotaPct, Status: appraisal.StatusOpen, Version: 1, CreatedBy: 1}
+	if err := db.Create(&cp).Error; err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`INSERT INTO appraisal_assignments (cycle_id, evaluator_id, cadre_id, rater_type, created_by, created_at)
+		 SELECT ?, evaluator_id, cadre_id, rater_type, created_by, created_at FROM appraisal_assignments WHERE cycle_id = ?`,
+		`INSERT INTO appraisals (cycle_id, assignment_id, evaluator_id, cadre_id, rater_type, morality, ability, diligence,
+		   achievement, integrity, comment, version, submitted_at, updated_at)
+		 SELECT n.cycle_id, n.id, a.evaluator_id, a.cadre_id, a.rater_type, a.morality, a.ability, a.diligence,
+		   a.achievement, a.integrity, a.comment, a.version, a.submitted_at, a.updated_at
+		 FROM appraisals a JOIN appraisal_assignments n ON n.cycle_id = ? AND n.evaluator_id = a.evaluator_id AND n.cadre_id = a.cadre_id
+		 WHERE a.cycle_id = ?`,
+	} {
+		if err := db.Exec(q, cp.ID, c.ID).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	return cp.ID
+}
+
+// resultsOf reads a cycle's results by cadre, without who overrode them.
+func resultsOf(t *testing.T, db *gorm.DB, cycle int64) []models.AppraisalResult {
+	t.Helper()
+	var rs []models.AppraisalResult
+	if err := db.Where("cycle_id = ?", cycle).Order("cadre_id").Find(&rs).Error; err != nil {
+		t.Fatal(err)
+	}
+	for i := range rs {
+		rs[i].OverriddenBy, rs[i].OverriddenAt = nil, nil
+	}
+	return rs
 }

@@ -110,12 +110,12 @@ func (l *live) online() map[string]any {
 	return l.call("GET", "/api/v1/access-log/verify", l.sec, "", http.StatusOK)
 }
 
-// offline is `efile audit verify`; it returns its output and whether it
-// found the chain broken.
-func (l *live) offline() (string, bool) {
+// offline is `efile audit verify` with args; it returns its output and
+// whether it found the chain broken (exit 1).
+func (l *live) offline(args ...string) (string, bool) {
 	l.t.Helper()
 	var out bytes.Buffer
-	err := auditVerifyTo(&out, nil)
+	err := auditVerifyTo(&out, args)
 	if err != nil && !errors.Is(err, errBrokenChain) {
 		l.t.Fatalf("audit verify: %v", err)
 	}
@@ -130,23 +130,40 @@ func (l *live) entries() []models.AccessEntry {
 	return es
 }
 
-// rehash recomputes every hash from the first entry and moves the head, as
-// an intruder who knows the public hashing rule would after an edit.
-func (l *live) rehash() {
+// sealed is the chain as stored, in seq order.
+func (l *live) sealed() []models.AccessEntry {
 	l.t.Helper()
+	var es []models.AccessEntry
+	if err := l.db.Where("seq IS NOT NULL").Order("seq").Find(&es).Error; err != nil {
+		l.t.Fatal(err)
+	}
+	return es
+}
+
+// rechain is the intruder's tool: it stores order as the whole chain, seq
+// 1, 2, … with every public hash recomputed by the SPEC's rule, each row's
+// status and MAC as given, and moves the head row to its end. Rows left out
+// of order must have been deleted first.
+func (l *live) rechain(order []models.AccessEntry) {
+	l.t.Helper()
+	l.exec("UPDATE access_entries SET seq = -seq WHERE seq IS NOT NULL")
 	prev := accesslog.ZeroHash
-	var last int64
-	for _, e := range l.entries() {
-		if e.Seq == nil {
-			continue
-		}
-		h := accesslog.Hash(prev, *e.Seq, &e)
-		if err := l.db.Model(&models.AccessEntry{}).Where("id = ?", e.ID).Updates(map[string]any{"prev_hash": prev, "hash": h}).Error; err != nil {
+	for i := range order {
+		e := &order[i]
+		seq := int64(i + 1)
+		h := accesslog.Hash(prev, seq, e)
+		if err := l.db.Model(&models.AccessEntry{}).Where("id = ?", e.ID).
+			Updates(map[string]any{"seq": seq, "prev_hash": prev, "hash": h, "status": e.Status, "mac": e.MAC}).Error; err != nil {
 			l.t.Fatal(err)
 		}
-		prev, last = h, *e.Seq
+		prev = h
 	}
-	if err := l.db.Model(&models.ChainHead{}).Where("id = 1").Updates(map[string]any{"seq": last, "hash": prev}).Error; err != nil {
+	l.exec("UPDATE chain_heads SET seq = ?, hash = ? WHERE id = 1", len(order), prev)
+}
+
+func (l *live) exec(q string, args ...any) {
+	l.t.Helper()
+	if err := l.db.Exec(q, args...).Error; err != nil {
 		l.t.Fatal(err)
 	}
 }
@@ -168,7 +185,7 @@ func TestTamperEditedAfterSealFound(t *testing.T) {
 	if err := l.db.Model(&models.AccessEntry{}).Where("id = ?", victim.ID).Update("status", 404).Error; err != nil {
 		t.Fatal(err)
 	}
-	l.rehash()
+	l.rechain(l.sealed())
 	out, broken := l.offline()
 	if !broken || !strings.Contains(out, fmt.Sprintf("first bad entry id: %d;", victim.ID)) || !strings.Contains(out, "MAC") {
 		t.Fatalf("offline: %s", out)

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -96,7 +97,11 @@ func storageCeiling(ctx context.Context, c *config, ids []int64, by int64) (*dri
 	if err := scratchTables(ctx, db, c.dbDriver); err != nil {
 		return nil, 0, fmt.Errorf("storage ceiling: %w", err)
 	}
-	defer dropScratch(context.WithoutCancel(ctx), db)
+	defer func() {
+		if err := dropScratch(context.WithoutCancel(ctx), db); err != nil {
+			fmt.Fprintln(os.Stderr, "storage ceiling: drop the scratch tables:", err)
+		}
+	}()
 	var seq atomic.Int64
 	d := drive(ctx, c, func(ctx context.Context, _ int, r *rand.Rand) (string, string) {
 		id := ids[r.IntN(len(ids))]
@@ -129,7 +134,9 @@ var scratch = []string{"records", "access_entries"}
 // columns and indexes: LIKE on MySQL; on SQLite the table's and its
 // indexes' own CREATE statements, renamed.
 func scratchTables(ctx context.Context, db *sql.DB, driver string) error {
-	dropScratch(ctx, db)
+	if err := dropScratch(ctx, db); err != nil {
+		return err
+	}
 	for _, t := range scratch {
 		if driver == "mysql" {
 			if _, err := db.ExecContext(ctx, "CREATE TABLE efileload_"+t+" LIKE "+t); err != nil {
@@ -165,8 +172,12 @@ func scratchTables(ctx context.Context, db *sql.DB, driver string) error {
 }
 
 // dropScratch drops the scratch tables, if any.
-func dropScratch(ctx context.Context, db *sql.DB) {
+func dropScratch(ctx context.Context, db *sql.DB) error {
+	var errs []error
 	for _, t := range scratch {
-		_, _ = db.ExecContext(ctx, "DROP TABLE IF EXISTS efileload_"+t)
+		if _, err := db.ExecContext(ctx, "DROP TABLE IF EXISTS efileload_"+t); err != nil {
+			errs = append(errs, err)
+		}
 	}
+	return errors.Join(errs...)
 }

@@ -95,7 +95,10 @@ func parseFlags(args []string) (*config, error) {
 		return nil, err
 	}
 	if len(c.mixes) == 0 {
-		m, _ := parseMix(defaultMix)
+		m, err := parseMix(defaultMix)
+		if err != nil {
+			return nil, err
+		}
 		c.mixes = []mix{m}
 	}
 	return c, c.check()

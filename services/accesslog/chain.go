@@ -14,6 +14,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/netip"
+	"strconv"
 	"strings"
 	"time"
 
@@ -23,17 +24,41 @@ import (
 // ZeroHash is the prev_hash of the first entry.
 var ZeroHash = strings.Repeat("0", 64)
 
-// canonical is the hashed form of an entry; the field order is the contract.
-type canonical struct {
-	Seq     int64  `json:"seq"`
-	At      string `json:"at"`
-	ActorID int64  `json:"actor_id"`
-	Actor   string `json:"actor"`
-	IP      string `json:"ip"`
-	Method  string `json:"method"`
-	Path    string `json:"path"`
-	CadreID *int64 `json:"cadre_id"`
-	Status  int    `json:"status"`
+// writeCanonical writes entry e, as seq, in its canonical form (SPEC
+// section 11): the compact JSON object {"seq","at","actor_id","actor","ip",
+// "method","path","cadre_id","status"} with the keys in that order (the
+// order is the contract), strings escaped as encoding/json escapes them
+// without HTML escaping, and a newline after it (the chain input, which the
+// hash and the sealed MAC cover, leaves the newline out; the pending MAC
+// has always covered it).
+func writeCanonical(buf *bytes.Buffer, seq int64, e *models.AccessEntry) {
+	str := json.NewEncoder(buf)
+	str.SetEscapeHTML(false)
+	field := func(name string) { buf.WriteString(`"` + name + `":`) }
+	text := func(name, v string) {
+		field(name)
+		if err := str.Encode(v); err != nil {
+			panic(err) // a Go string always encodes
+		}
+		buf.Truncate(buf.Len() - 1) // Encode's newline
+		buf.WriteByte(',')
+	}
+	buf.WriteString(`{"seq":` + strconv.FormatInt(seq, 10) + ",")
+	text("at", FormatAt(e.At))
+	field("actor_id")
+	buf.WriteString(strconv.FormatInt(e.ActorID, 10) + ",")
+	text("actor", e.Actor)
+	text("ip", e.IP)
+	text("method", e.Method)
+	text("path", e.Path)
+	field("cadre_id")
+	if e.CadreID == nil {
+		buf.WriteString("null,")
+	} else {
+		buf.WriteString(strconv.FormatInt(*e.CadreID, 10) + ",")
+	}
+	field("status")
+	buf.WriteString(strconv.Itoa(e.Status) + "}\n")
 }
 
 // FormatAt renders an entry time as SPEC section 11 wants: UTC, six
@@ -46,15 +71,21 @@ func FormatAt(t time.Time) string {
 // Every string of the canonical form is ASCII (WirePath, CanonicalIP,
 // usernames), so any JSON encoder yields the same bytes.
 func Hash(prev string, seq int64, e *models.AccessEntry) string {
+	return hashOf(chainInput(prev, seq, e))
+}
+
+// chainInput is what the public hash of e sealed as seq after prev covers:
+// prev ‖ canonical JSON. The sealed MAC covers the same bytes.
+func chainInput(prev string, seq int64, e *models.AccessEntry) []byte {
 	var buf bytes.Buffer
+	buf.Grow(len(prev) + 256)
 	buf.WriteString(prev)
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	// Encode cannot fail on this struct of strings and numbers.
-	_ = enc.Encode(canonical{Seq: seq, At: FormatAt(e.At), ActorID: e.ActorID, Actor: e.Actor, IP: e.IP,
-		Method: e.Method, Path: e.Path, CadreID: e.CadreID, Status: e.Status})
-	b := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
-	sum := sha256.Sum256(b)
+	writeCanonical(&buf, seq, e)
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+}
+
+func hashOf(in []byte) string {
+	sum := sha256.Sum256(in)
 	return hex.EncodeToString(sum[:])
 }
 

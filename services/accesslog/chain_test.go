@@ -1,6 +1,8 @@
 package accesslog
 
 import (
+	"bytes"
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -67,6 +69,40 @@ func TestCanonicalIP(t *testing.T) {
 	} {
 		if got := CanonicalIP(in); got != want {
 			t.Errorf("CanonicalIP(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestCanonicalAsBefore: the canonical form is byte for byte what encoding
+// the former tagged struct with json.Encoder wrote (stored MACs cover it),
+// for strings that need escaping too.
+func TestCanonicalAsBefore(t *testing.T) {
+	type before struct {
+		Seq     int64  `json:"seq"`
+		At      string `json:"at"`
+		ActorID int64  `json:"actor_id"`
+		Actor   string `json:"actor"`
+		IP      string `json:"ip"`
+		Method  string `json:"method"`
+		Path    string `json:"path"`
+		CadreID *int64 `json:"cadre_id"`
+		Status  int    `json:"status"`
+	}
+	seven := int64(7)
+	for i, e := range []*models.AccessEntry{
+		{At: time.Date(2026, 1, 5, 8, 30, 0, 123456000, time.UTC), ActorID: 3, Actor: "rev", IP: "10.0.0.7", Method: "GET", Path: "/a", CadreID: &seven, Status: 200},
+		{Actor: "a\"b\\c<d>&e\u2028\x01\xff", IP: "::1", Method: "POST", Path: "/x?<y>", Status: 500},
+	} {
+		var got, want bytes.Buffer
+		writeCanonical(&got, int64(i), e)
+		enc := json.NewEncoder(&want)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(before{Seq: int64(i), At: FormatAt(e.At), ActorID: e.ActorID, Actor: e.Actor, IP: e.IP,
+			Method: e.Method, Path: e.Path, CadreID: e.CadreID, Status: e.Status}); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != want.String() {
+			t.Fatalf("canonical form\n got %q\nwant %q", got.String(), want.String())
 		}
 	}
 }

@@ -14,18 +14,41 @@ import (
 
 // Verdict is the outcome of a verification.
 type Verdict struct {
-	OK         bool   `json:"ok"`
-	Checked    int64  `json:"checked"`
-	Pending    int64  `json:"pending"`
-	FirstBadID *int64 `json:"first_bad_id"`
-	HeadHash   string `json:"head_hash"`
-	HeadSeq    int64  `json:"head_seq"`
-	Head       string `json:"head"` // HeadHash@HeadSeq, ready to copy elsewhere
-	Reason     string `json:"reason,omitempty"`
+	OK         bool
+	Checked    int64
+	Pending    int64
+	FirstBadID *int64
+	// FirstBadSeq is the seq of the first bad entry, when it has one (a
+	// pending entry has none).
+	FirstBadSeq *int64
+	HeadHash    string
+	HeadSeq     int64
+	Head        string // HeadHash@HeadSeq, ready to copy elsewhere
+	// Problem is what is wrong, as a code (one of the Problem constants);
+	// Reason says it for people, naming the first bad entry (id and seq).
+	Problem string
+	Reason  string
+	// Msg is Reason as a message, for the API to say in the caller's
+	// language.
+	Msg errs.Msg
 	// MACsChecked tells whether entry MACs were checked (the data key was
-	// at hand); false: only the hash chain was.
-	MACsChecked bool `json:"macs_checked"`
+	// at hand); false: only the hash chain was. MACsFrom is the first seq
+	// whose MAC was checked: entries before it were sealed before chained
+	// MACs existed, and are bound by the keyed record (start.go).
+	MACsChecked bool
+	MACsFrom    int64
 }
+
+// What verify finds wrong (Verdict.Problem).
+const (
+	ProblemGap     = "sequence_gap"     // an entry's seq skips: entries before it were removed
+	ProblemLink    = "broken_link"      // an entry's prev_hash is not its predecessor's hash
+	ProblemHash    = "hash_mismatch"    // an entry was changed after it was sealed
+	ProblemMAC     = "mac_mismatch"     // an entry, its place, or an entry before it changed outside efile
+	ProblemMACFrom = "mac_from_changed" // the record of where MAC checking starts was changed or removed
+	ProblemHead    = "head_mismatch"    // the head row, or a head kept elsewhere, names another hash
+	ProblemTail    = "tail_removed"     // the chain ends before the head row or a head kept elsewhere
+)
 
 // Anchor is a head hash copied elsewhere: the hash of the entry with Seq.
 type Anchor struct {
@@ -48,9 +71,11 @@ func ParseAnchor(s string) (*Anchor, error) {
 	return &Anchor{Hash: m[1], Seq: seq}, nil
 }
 
-// Verify walks the whole chain in seq order, recomputing every hash, and
-// compares its end with the chain-head row and, when given, an anchor kept
-// elsewhere (which also detects entries removed from the end).
+// Verify walks the whole chain in seq order, recomputing every hash and,
+// with the data key, checking every sealed MAC from where the keyed record
+// says they start; it compares the chain's end with the chain-head row and,
+// when given, an anchor kept elsewhere (which also detects entries removed
+// from the end). The verdict names the first bad entry.
 func (s *Service) Verify(ctx context.Context, anchor *Anchor) (*Verdict, error) {
 	v, err := s.verify(ctx, anchor)
 	if v != nil {
@@ -60,87 +85,42 @@ func (s *Service) Verify(ctx context.Context, anchor *Anchor) (*Verdict, error) 
 }
 
 func (s *Service) verify(ctx context.Context, anchor *Anchor) (*Verdict, error) {
-	v := &Verdict{OK: true, HeadHash: ZeroHash}
-	pending, err := s.Pending(ctx)
-	if err != nil {
-		return nil, err
-	}
-	v.Pending = pending
 	db := s.db.WithContext(ctx)
-	bad := func(id int64, reason string) {
-		if v.OK {
-			v.OK = false
-			if id != 0 {
-				v.FirstBadID = &id
-			}
-			v.Reason = reason
-		}
+	w := &walk{s: s, v: &Verdict{OK: true, HeadHash: ZeroHash}, anchor: anchor, prev: ZeroHash, want: 1}
+	var err error
+	if w.v.Pending, err = s.Pending(ctx); err != nil {
+		return nil, err
 	}
 	// The head is read before the entries: another sealer (a second
 	// replica, this one's background sealer) may chain more entries while
 	// they are read, so the chain must reach at least this head, and may
 	// run past it. Read after them, a head moved on meanwhile looked like
 	// entries removed from the end.
-	v.MACsChecked = s.keys != nil
-	var head models.ChainHead
-	if err := db.First(&head, 1).Error; err != nil {
+	if err := db.First(&w.head, 1).Error; err != nil {
 		return nil, err
 	}
-	headHash := ZeroHash
-	macFrom := head.MACFrom
-	if macFrom == 0 {
-		// No sealer with the data key has run yet: only pending entries
-		// must carry MACs.
-		macFrom = head.Seq + 1
+	if s.keys != nil {
+		if err := w.start(db); err != nil {
+			return nil, err
+		}
 	}
-	prev, want := ZeroHash, int64(1)
-	anchorSeen := false
 	const batch = 2000
 	for {
 		var rows []models.AccessEntry
-		if err := db.Where("seq >= ?", want).Order("seq").Limit(batch).Find(&rows).Error; err != nil {
+		if err := db.Where("seq >= ?", w.want).Order("seq").Limit(batch).Find(&rows).Error; err != nil {
 			return nil, err
 		}
 		for i := range rows {
-			e := &rows[i]
-			v.Checked++
-			switch {
-			case *e.Seq != want:
-				bad(e.ID, fmt.Sprintf("entry %d has seq %d where %d was expected (an entry is missing)", e.ID, *e.Seq, want))
-			case e.PrevHash == nil || *e.PrevHash != prev:
-				bad(e.ID, fmt.Sprintf("entry %d does not follow the entry before it", e.ID))
-			case e.Hash == nil || *e.Hash != Hash(prev, *e.Seq, e):
-				bad(e.ID, fmt.Sprintf("entry %d was changed after it was sealed", e.ID))
-			case s.keys != nil && *e.Seq >= macFrom && !s.macOK(e):
-				bad(e.ID, fmt.Sprintf("entry %d has no valid MAC: it was written or changed outside efile", e.ID))
+			if !w.entry(&rows[i]) {
+				return w.v, nil
 			}
-			if !v.OK {
-				return v, nil
-			}
-			if anchor != nil && *e.Seq == anchor.Seq {
-				anchorSeen = true
-				if *e.Hash != anchor.Hash {
-					bad(e.ID, fmt.Sprintf("entry %d does not match the head hash kept elsewhere", e.ID))
-					return v, nil
-				}
-			}
-			if *e.Seq == head.Seq {
-				headHash = *e.Hash
-			}
-			prev, want = *e.Hash, *e.Seq+1
-			v.HeadHash, v.HeadSeq = prev, *e.Seq
 		}
 		if len(rows) < batch {
 			break
 		}
 	}
-	if head.Seq > want-1 || head.Hash != headHash {
-		bad(0, fmt.Sprintf("the chain ends at seq %d but the head records seq %d: entries were removed from the end", want-1, head.Seq))
-	}
-	if anchor != nil && !anchorSeen {
-		bad(0, fmt.Sprintf("the chain ends at seq %d, before the head kept elsewhere (seq %d): entries were removed from the end", want-1, anchor.Seq))
-	}
-	if v.OK && s.keys != nil && v.Pending > 0 {
+	w.end()
+	if w.v.OK && s.keys != nil && w.v.Pending > 0 {
 		// Entries not yet sealed: the sealer refuses one without a valid
 		// MAC, so it stays here; name the first.
 		var after int64
@@ -150,9 +130,9 @@ func (s *Service) verify(ctx context.Context, anchor *Anchor) (*Verdict, error) 
 				return nil, err
 			}
 			for i := range rows {
-				if !s.macOK(&rows[i]) {
-					bad(rows[i].ID, fmt.Sprintf("pending entry %d has no valid MAC: it was written or changed outside efile", rows[i].ID))
-					return v, nil
+				if !s.pendingOK(&rows[i]) {
+					w.bad(&rows[i], ProblemMAC, errs.M("pending entry %d: MAC mismatch: it was written or changed outside efile", rows[i].ID))
+					return w.v, nil
 				}
 				after = rows[i].ID
 			}
@@ -161,7 +141,7 @@ func (s *Service) verify(ctx context.Context, anchor *Anchor) (*Verdict, error) 
 			}
 		}
 	}
-	return v, nil
+	return w.v, nil
 }
 
 // Filter selects entries for List.
@@ -188,13 +168,7 @@ func (s *Service) List(ctx context.Context, f Filter) ([]models.AccessEntry, int
 	if f.To != nil {
 		q = q.Where("at < ?", f.To.UTC())
 	}
-	var total int64
-	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, err
-	}
-	var rows []models.AccessEntry
 	// By time, then id: the order the (cadre_id, at) and (actor_id, at)
 	// indexes already hold, so a busy cadre's page needs no sort.
-	err := q.Order("at DESC, id DESC").Offset(f.Page.Offset()).Limit(f.Page.Size).Find(&rows).Error
-	return rows, total, err
+	return models.Paged[models.AccessEntry](q, f.Page, "at DESC, id DESC")
 }

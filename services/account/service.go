@@ -157,7 +157,7 @@ func (s *Service) EnsureAdmin(ctx context.Context, password string) (string, err
 	if err != nil {
 		return "", err
 	}
-	u := &models.User{Username: "admin", DisplayName: "System administrator", PasswordHash: h, Version: 1,
+	u := &models.User{Username: "admin", DisplayName: "系统管理员", PasswordHash: h, Version: 1,
 		Roles: []models.UserRole{{Role: RoleAdmin}}}
 	if err := s.db.WithContext(ctx).Create(u).Error; err != nil {
 		if models.IsDuplicate(err) {

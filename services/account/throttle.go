@@ -32,14 +32,25 @@ type ticket struct {
 	n            int
 }
 
-// errLocked is the 429 answer, with the unlock time in the configured zone
-// (EFILE_TZ), rounded up to the minute so that "after 15:05" is true.
-func (s *Service) errLocked(until time.Time) error {
+// errLocked is the 429 answer at now, with the unlock time in the
+// configured zone (EFILE_TZ), rounded up to the minute so that "after
+// 15:05" is true, and Retry-After the seconds until then.
+func (s *Service) errLocked(until, now time.Time) error {
 	t := until.In(s.loc)
 	if t.Truncate(time.Minute) != t {
 		t = t.Truncate(time.Minute).Add(time.Minute)
 	}
-	return errs.New(errs.ErrRateLimited, "登录失败次数过多，请于 %s (%s) 后再试", t.Format("2006-01-02 15:04"), s.loc.String())
+	return errs.RateLimited(until.Sub(now), "登录失败次数过多，请于 %s (%s) 后再试", t.Format("2006-01-02 15:04"), zoneName(s.loc))
+}
+
+// zoneName names a zone for people: 北京时间 for China's (whatever name the
+// configuration gave it), else the zone's own name.
+func zoneName(loc *time.Location) any {
+	switch loc.String() {
+	case "Asia/Shanghai", "Asia/Chongqing", "Asia/Chungking", "Asia/Harbin", "PRC":
+		return errs.M("北京时间")
+	}
+	return loc.String()
 }
 
 // reserve counts one password check of the pair before it is made, in one
@@ -66,7 +77,7 @@ func (s *Service) reserve(ctx context.Context, username, ip string, now time.Tim
 			return err
 		}
 		if th.LockedUntil != nil && now.Before(*th.LockedUntil) {
-			return s.errLocked(*th.LockedUntil)
+			return s.errLocked(*th.LockedUntil, now)
 		}
 		if th.LockedUntil != nil || !now.Before(th.WindowStart.Add(failureWindow)) {
 			// The lock or the window is over: a new window begins.
@@ -82,7 +93,7 @@ func (s *Service) reserve(ctx context.Context, username, ip string, now time.Tim
 		if th.Attempts > maxFailures {
 			// The window's checks are all taken by attempts still in flight
 			// or failed; if those fail the lock runs to now+lockFor at most.
-			return s.errLocked(now.Add(lockFor))
+			return s.errLocked(now.Add(lockFor), now)
 		}
 		t = &ticket{username: username, ip: ip, window: th.WindowStart.UTC(), n: th.Attempts}
 		return nil

@@ -30,13 +30,11 @@ type Session struct {
 	ExpiresAt time.Time
 }
 
-// claims are a token's: the registered ones and the generation of the
-// user's tokens it belongs to (see models.User.TokenGen). A token from
-// before generations existed reads as generation 0, every user's first.
-type claims struct {
-	jwt.RegisteredClaims
-	Gen int `json:"gen"`
-}
+// A token's claims are the registered ones (sub, jti, iat, exp) and gen,
+// the generation of the user's tokens it belongs to (see
+// models.User.TokenGen). A token from before generations existed reads as
+// generation 0, every user's first.
+const claimGen = "gen"
 
 func (s *Service) issue(u *models.User) (string, time.Time, error) {
 	var b [16]byte
@@ -45,12 +43,13 @@ func (s *Service) issue(u *models.User) (string, time.Time, error) {
 	}
 	now := s.now()
 	exp := now.Add(TokenTTL).Truncate(time.Second)
-	c := claims{RegisteredClaims: jwt.RegisteredClaims{
-		Subject:   strconv.FormatInt(u.ID, 10),
-		ID:        hex.EncodeToString(b[:]),
-		IssuedAt:  jwt.NewNumericDate(now),
-		ExpiresAt: jwt.NewNumericDate(exp),
-	}, Gen: u.TokenGen}
+	c := jwt.MapClaims{
+		"sub":    strconv.FormatInt(u.ID, 10),
+		"jti":    hex.EncodeToString(b[:]),
+		"iat":    jwt.NewNumericDate(now),
+		"exp":    jwt.NewNumericDate(exp),
+		claimGen: u.TokenGen,
+	}
 	t := jwt.NewWithClaims(jwt.SigningMethodHS256, c)
 	t.Header["kid"] = s.kid
 	tok, err := t.SignedString(s.secret)
@@ -83,18 +82,35 @@ func (s *Service) key(t *jwt.Token) (any, error) {
 // Authenticate checks a bearer token and loads its user with the user's
 // current roles: a role change or a disabling holds on the very next request.
 func (s *Service) Authenticate(ctx context.Context, token string) (*Session, error) {
-	var claims claims
-	_, err := jwt.ParseWithClaims(token, &claims, s.key,
+	claims := jwt.MapClaims{}
+	_, err := jwt.ParseWithClaims(token, claims, s.key,
 		jwt.WithValidMethods([]string{"HS256"}), jwt.WithExpirationRequired(), jwt.WithTimeFunc(s.now))
 	if err != nil {
 		return nil, ErrBadToken
 	}
-	id, err := strconv.ParseInt(claims.Subject, 10, 64)
-	if err != nil || claims.ID == "" {
+	sub, err := claims.GetSubject()
+	if err != nil {
+		return nil, ErrBadToken
+	}
+	id, err := strconv.ParseInt(sub, 10, 64)
+	jti, _ := claims["jti"].(string)
+	if err != nil || jti == "" {
+		return nil, ErrBadToken
+	}
+	gen := 0
+	if g, ok := claims[claimGen]; ok {
+		f, isNum := g.(float64)
+		if !isNum || f != float64(int(f)) {
+			return nil, ErrBadToken
+		}
+		gen = int(f)
+	}
+	exp, err := claims.GetExpirationTime()
+	if err != nil || exp == nil {
 		return nil, ErrBadToken
 	}
 	var revoked int64
-	if err := s.db.WithContext(ctx).Model(&models.RevokedToken{}).Where("jti = ?", claims.ID).Count(&revoked).Error; err != nil {
+	if err := s.db.WithContext(ctx).Model(&models.RevokedToken{}).Where("jti = ?", jti).Count(&revoked).Error; err != nil {
 		return nil, err
 	}
 	if revoked > 0 {
@@ -112,10 +128,10 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Session, err
 	}
 	// A password change or reset since the token was issued revokes it,
 	// except the token the user changed their own password with.
-	if claims.Gen != u.TokenGen && (u.KeptTokenID == "" || claims.ID != u.KeptTokenID) {
+	if gen != u.TokenGen && (u.KeptTokenID == "" || jti != u.KeptTokenID) {
 		return nil, ErrBadToken
 	}
-	return &Session{User: u, TokenID: claims.ID, ExpiresAt: claims.ExpiresAt.Time}, nil
+	return &Session{User: u, TokenID: jti, ExpiresAt: exp.Time}, nil
 }
 
 // Logout revokes the session's token; revocations are rows, so they survive

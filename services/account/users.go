@@ -10,6 +10,7 @@ import (
 
 	"efile/models"
 	"efile/services/errs"
+	"efile/services/unit"
 
 	"gorm.io/gorm"
 )
@@ -102,16 +103,12 @@ func checkRoleNeeds(v *errs.Validation, roles []string, unitID *int64, dept *str
 	}
 }
 
-// checkLinks checks that the unit and the cadre named exist (400 if not).
+// checkLinks checks that the cadre named exists, and that the unit a user
+// joins exists and is not disabled (400 if not).
 func (s *Service) checkLinks(ctx context.Context, v *errs.Validation, unitID, cadreID *int64) error {
-	db := models.Get(ctx, s.db)
 	if unitID != nil {
-		var n int64
-		if err := db.Model(&models.Unit{}).Where("id = ?", *unitID).Count(&n).Error; err != nil {
+		if err := unit.Admits(ctx, s.db, v, "unit_id", *unitID); err != nil {
 			return err
-		}
-		if n == 0 {
-			v.Add("unit_id", "no unit has id %d", *unitID)
 		}
 	}
 	if cadreID != nil {
@@ -179,14 +176,8 @@ func (s *Service) GetUser(ctx context.Context, id int64) (*models.User, error) {
 
 // ListUsers lists users, newest first.
 func (s *Service) ListUsers(ctx context.Context, p models.Page) ([]models.User, int64, error) {
-	var total int64
-	db := s.db.WithContext(ctx)
-	if err := db.Model(&models.User{}).Count(&total).Error; err != nil {
-		return nil, 0, err
-	}
-	var out []models.User
-	err := db.Preload("Roles").Order("id DESC").Offset(p.Offset()).Limit(p.Size).Find(&out).Error
-	return out, total, err
+	return models.Paged[models.User](s.db.WithContext(ctx).Model(&models.User{}), p, "id DESC",
+		func(q *gorm.DB) *gorm.DB { return q.Preload("Roles") })
 }
 
 // EvaluatorFilter selects evaluators for ListEvaluators.
@@ -218,13 +209,7 @@ func (s *Service) ListEvaluators(ctx context.Context, f EvaluatorFilter) ([]mode
 		esc := "%" + strings.NewReplacer(`!`, `!!`, `%`, `!%`, `_`, `!_`).Replace(t) + "%"
 		q = q.Where(`(users.display_name LIKE ? ESCAPE '!' OR users.username LIKE ? ESCAPE '!')`, esc, esc)
 	}
-	var total int64
-	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, err
-	}
-	var out []models.User
-	err := q.Order("users.unit_id, users.display_name, users.id").Offset(f.Page.Offset()).Limit(f.Page.Size).Find(&out).Error
-	return out, total, err
+	return models.Paged[models.User](q, f.Page, "users.unit_id, users.display_name, users.id")
 }
 
 // UpdateUser applies a patch. Nobody may change their own roles or disabled
@@ -259,6 +244,14 @@ func (s *Service) UpdateUser(ctx context.Context, actor *models.User, id int64, 
 		if actor.ID == id && (p.Roles != nil || p.Disabled != nil) {
 			return errs.Forbidden("you may not change your own roles or disabled state")
 		}
+		// The unit the user joins, which must take new evaluators: one it
+		// is moved to, or its own when it becomes an evaluator there. One
+		// who stays in a disabled unit keeps it.
+		joins := unitIfSet(p.UnitID)
+		if joins != nil && u.UnitID != nil && *joins == *u.UnitID {
+			joins = nil
+		}
+		wasEvaluator := slices.Contains(u.RoleNames(), RoleEvaluator)
 		roles := u.RoleNames()
 		if p.Roles != nil {
 			roles = *p.Roles
@@ -275,8 +268,11 @@ func (s *Service) UpdateUser(ctx context.Context, actor *models.User, id int64, 
 		if p.CadreID.Set {
 			u.CadreID = p.CadreID.Value
 		}
+		if joins == nil && u.UnitID != nil && !wasEvaluator && slices.Contains(roles, RoleEvaluator) {
+			joins = u.UnitID
+		}
 		checkRoleNeeds(v, roles, u.UnitID, u.Department)
-		if err := s.checkLinks(ctx, v, unitIfSet(p.UnitID), unitIfSet(p.CadreID)); err != nil {
+		if err := s.checkLinks(ctx, v, joins, unitIfSet(p.CadreID)); err != nil {
 			return err
 		}
 		if err := v.Err(); err != nil {
@@ -290,15 +286,19 @@ func (s *Service) UpdateUser(ctx context.Context, actor *models.User, id int64, 
 		if p.Disabled != nil {
 			upd["disabled"] = *p.Disabled
 		}
+		if p.Disabled != nil && *p.Disabled || p.Password != nil {
+			// Disabling revokes every token the user holds, for good: they
+			// stay dead when the user is enabled again (SPEC section 4); so
+			// does a reset of the password.
+			upd["token_gen"] = gorm.Expr("token_gen + 1")
+			upd["kept_token_id"] = ""
+		}
 		if p.Password != nil {
 			h, err := s.hash(*p.Password)
 			if err != nil {
 				return err
 			}
 			upd["password_hash"] = h
-			// A reset revokes every token the user holds (SPEC section 4).
-			upd["token_gen"] = gorm.Expr("token_gen + 1")
-			upd["kept_token_id"] = ""
 		}
 		db := models.Get(ctx, s.db)
 		res := db.Model(&models.User{}).Where("id = ? AND version = ?", id, p.Version).Updates(upd)

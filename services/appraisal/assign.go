@@ -7,7 +7,7 @@ import (
 
 	"efile/models"
 	"efile/services/account"
-	"efile/services/cadre"
+	"efile/services/authz"
 	"efile/services/errs"
 
 	"gorm.io/gorm"
@@ -52,7 +52,7 @@ func checkRaterType(v *errs.Validation, t string) {
 // scope and the evaluator not linked to the cadre (recusal; both 403), the
 // cycle's state (409 cycle_not_open), then the pair once (409 conflict, by
 // the unique index, so two concurrent requests end in one 201 and one 409).
-func (s *Service) Assign(ctx context.Context, viewer *models.User, cycleID int64, in NewAssignment) (*models.AppraisalAssignment, error) {
+func (s *Service) Assign(ctx context.Context, viewer *models.User, cycleID int64, in NewAssignment) (*Labelled[models.AppraisalAssignment], error) {
 	v := &errs.Validation{}
 	if in.EvaluatorID < 1 {
 		v.Add("evaluator_id", "is required: the id of a user with the evaluator role")
@@ -79,10 +79,10 @@ func (s *Service) Assign(ctx context.Context, viewer *models.User, cycleID int64
 		if !ok {
 			return errs.Invalid("evaluator_id", "user %d is not an enabled user with the evaluator role", in.EvaluatorID)
 		}
-		if err := s.cadres.CheckBody(ctx, viewer, cadre.Assign, in.CadreID); err != nil {
+		if err := s.az.CheckBody(ctx, viewer, authz.CadreAssign, in.CadreID); err != nil {
 			return err
 		}
-		if cadre.Recused(&models.User{ID: ev.ID, CadreID: ev.CadreID}, in.CadreID) {
+		if authz.Recused(&models.User{ID: ev.ID, CadreID: ev.CadreID}, in.CadreID) {
 			return errs.Forbidden("evaluator %d is linked to cadre %d and may not appraise them (recusal)", ev.ID, in.CadreID)
 		}
 		if c.Status != StatusDraft && c.Status != StatusOpen {
@@ -97,7 +97,10 @@ func (s *Service) Assign(ctx context.Context, viewer *models.User, cycleID int64
 		}
 		return nil
 	})
-	return a, err
+	if err != nil {
+		return nil, err
+	}
+	return labelOne(ctx, s, a)
 }
 
 // MaxBulkPairs bounds the pairs (evaluators × cadres) of one bulk assignment.
@@ -113,12 +116,12 @@ type Bulk struct {
 // BulkResult counts the pairs a bulk assignment created and skipped
 // (already assigned, or the evaluator is linked to the cadre).
 type BulkResult struct {
-	Created int64 `json:"created"`
-	Skipped int64 `json:"skipped"`
+	Created int64
+	Skipped int64
 }
 
 // AssignBulk assigns each evaluator to every active cadre of the unit and
-// its sub-units that the reviewer may assign (cadre.Assign: all but their
+// its sub-units that the reviewer may assign (authz.CadreAssign: all but their
 // own record), skipping existing and recused pairs. It runs a fixed number
 // of queries whatever the size: the cycle, the evaluators, the unit, a count
 // of the cadres, and one INSERT … SELECT that skips what exists (and what a
@@ -171,11 +174,11 @@ func (s *Service) AssignBulk(ctx context.Context, viewer *models.User, cycleID i
 		// The active cadres of the subtree that the reviewer may assign; a
 		// new query each time, as running a gorm query changes its statement.
 		cadres := func() (*gorm.DB, error) {
-			q, err := s.cadres.Visible(ctx, viewer, cadre.Assign)
+			q, err := s.az.Scope(ctx, viewer, authz.CadreAssign)
 			if err != nil {
 				return nil, err
 			}
-			return q.Where("cadres.unit_id IN (?) AND cadres.status = ?", tree, "active"), nil
+			return q.Select("cadres.id").Where("cadres.unit_id IN (?) AND cadres.status = ?", tree, "active"), nil
 		}
 		q, err := cadres()
 		if err != nil {
@@ -229,24 +232,19 @@ func (s *Service) insertPairs(ctx context.Context, cycleID int64, in Bulk, cadre
 	return res.RowsAffected, res.Error
 }
 
-// inCycle is a query on a cycle's rows of model (assignments, appraisals)
-// that viewer may read: an org_reviewer all but those of their own cadre
-// record, an evaluator only their own (404 for a cycle they may not see).
-func (s *Service) inCycle(ctx context.Context, viewer *models.User, cycleID int64, model any) (*gorm.DB, error) {
+// inCycle is a query on a cycle's rows of kind p (assignments, appraisals)
+// that viewer may read (authz: an org_reviewer all but those of their own
+// cadre record, an evaluator only their own; 404 for a cycle they may not
+// see).
+func (s *Service) inCycle(ctx context.Context, viewer *models.User, cycleID int64, p authz.Purpose) (*gorm.DB, error) {
 	if _, err := s.GetCycle(ctx, viewer, cycleID); err != nil {
 		return nil, err
 	}
-	p := cadre.Assign
-	q := models.Get(ctx, s.db).Model(model).Where("cycle_id = ?", cycleID)
-	if !mayReadAll(viewer) {
-		p = cadre.Appraise(cycleID)
-		q = q.Where("evaluator_id = ?", viewer.ID)
-	}
-	vis, err := s.cadres.Visible(ctx, viewer, p)
+	q, err := s.az.Scope(ctx, viewer, p)
 	if err != nil {
 		return nil, err
 	}
-	return q.Where("cadre_id IN (?)", vis), nil
+	return q.Where("cycle_id = ?", cycleID), nil
 }
 
 // AssignmentFilter selects assignments for ListAssignments.
@@ -259,8 +257,8 @@ type AssignmentFilter struct {
 // ListAssignments lists a cycle's assignments, newest first: an
 // org_reviewer all (but those of their own cadre record), an evaluator only
 // their own.
-func (s *Service) ListAssignments(ctx context.Context, viewer *models.User, cycleID int64, f AssignmentFilter) ([]models.AppraisalAssignment, int64, error) {
-	q, err := s.inCycle(ctx, viewer, cycleID, &models.AppraisalAssignment{})
+func (s *Service) ListAssignments(ctx context.Context, viewer *models.User, cycleID int64, f AssignmentFilter) ([]Labelled[models.AppraisalAssignment], int64, error) {
+	q, err := s.inCycle(ctx, viewer, cycleID, authz.AssignmentRead)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -270,11 +268,10 @@ func (s *Service) ListAssignments(ctx context.Context, viewer *models.User, cycl
 	if f.CadreID != nil {
 		q = q.Where("cadre_id = ?", *f.CadreID)
 	}
-	var total int64
-	if err := q.Count(&total).Error; err != nil {
+	rows, total, err := models.Paged[models.AppraisalAssignment](q, f.Page, "id DESC")
+	if err != nil {
 		return nil, 0, err
 	}
-	var out []models.AppraisalAssignment
-	err = q.Order("id DESC").Offset(f.Page.Offset()).Limit(f.Page.Size).Find(&out).Error
+	out, err := label(ctx, s, rows)
 	return out, total, err
 }

@@ -6,7 +6,7 @@ import (
 	"strconv"
 
 	"efile/models"
-	"efile/services/cadre"
+	"efile/services/authz"
 	"efile/services/flag"
 	"efile/services/sanction"
 
@@ -136,7 +136,7 @@ func (s *Service) Finalize(ctx context.Context, viewer *models.User, id int64, o
 		for i, o := range overrides {
 			ids[i] = o.CadreID
 		}
-		if err := s.cadres.CheckBody(ctx, viewer, cadre.Assign, ids...); len(ids) > 0 && err != nil {
+		if err := s.az.CheckBody(ctx, viewer, authz.CadreAssign, ids...); len(ids) > 0 && err != nil {
 			return err
 		}
 		if c.Status != StatusClosed {

@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"efile/models"
-	"efile/services/cadre"
+	"efile/services/authz"
 
 	"gorm.io/gorm"
 )
@@ -13,10 +13,10 @@ import (
 // OverrideInfo is a reviewer's override of one result: the grade, why, who
 // and when.
 type OverrideInfo struct {
-	Grade  string    `json:"grade"`
-	Reason string    `json:"reason"`
-	By     int64     `json:"by"`
-	At     time.Time `json:"at"`
+	Grade  string
+	Reason string
+	By     int64
+	At     time.Time
 }
 
 // ResultItem is one appraised cadre's result as read: Grade is the final
@@ -25,6 +25,7 @@ type ResultItem struct {
 	Result
 	Grade    string
 	Override *OverrideInfo
+	Cadre    models.CadreLabel // the cadre's name and unit
 }
 
 // CycleResults are a closed or finalized cycle's results, highest score
@@ -36,8 +37,8 @@ type CycleResults struct {
 }
 
 // withResults reads a cycle whose results exist (closed or finalized; 409
-// conflict before) and the subquery of the cadres whose results viewer may
-// see: every one but their own record (recusal).
+// conflict before) and the query of the results viewer may see
+// (authz.ResultRead: every one but their own record's).
 func (s *Service) withResults(ctx context.Context, viewer *models.User, id int64) (*models.AppraisalCycle, *gorm.DB, error) {
 	c, err := s.GetCycle(ctx, viewer, id)
 	if err != nil {
@@ -46,23 +47,45 @@ func (s *Service) withResults(ctx context.Context, viewer *models.User, id int64
 	if c.Status != StatusClosed && c.Status != StatusFinalized {
 		return nil, nil, ErrResultsNotReady
 	}
-	vis, err := s.cadres.Visible(ctx, viewer, cadre.Assign)
-	return c, vis, err
+	q, err := s.az.Scope(ctx, viewer, authz.ResultRead)
+	return c, q, err
 }
 
 // Results reads the stored results of a closed or finalized cycle (409
-// conflict before close): two queries. The reviewer's own cadre record is
-// left out (recusal).
+// conflict before close), with the cadres' names and units joined in: two
+// queries whatever the size of the cycle. The reviewer's own cadre record
+// is left out (recusal).
 func (s *Service) Results(ctx context.Context, viewer *models.User, id int64) (*CycleResults, error) {
-	c, vis, err := s.withResults(ctx, viewer, id)
+	c, q, err := s.withResults(ctx, viewer, id)
 	if err != nil {
 		return nil, err
 	}
-	var rows []models.AppraisalResult
-	if err := models.Get(ctx, s.db).Where("cycle_id = ? AND cadre_id IN (?)", id, vis).Find(&rows).Error; err != nil {
+	var named []struct {
+		models.AppraisalResult
+		CadreName string
+		UnitID    int64
+		UnitName  string
+	}
+	// LEFT JOIN (a result's cadre always exists): the cycle's results
+	// drive the join, found by their primary key's cycle_id prefix; with an
+	// inner join MariaDB chose to scan every cadre of the city instead.
+	err = q.Select("appraisal_results.*, COALESCE(cadres.name, '') AS cadre_name, COALESCE(cadres.unit_id, 0) AS unit_id, COALESCE(units.name, '') AS unit_name").
+		Joins("LEFT JOIN cadres ON cadres.id = appraisal_results.cadre_id").Joins("LEFT JOIN units ON units.id = cadres.unit_id").
+		Where("appraisal_results.cycle_id = ?", id).Scan(&named).Error
+	if err != nil {
 		return nil, err
 	}
-	return readResults(c, rows), nil
+	rows := make([]models.AppraisalResult, len(named))
+	labels := make(map[int64]models.CadreLabel, len(named))
+	for i, n := range named {
+		rows[i] = n.AppraisalResult
+		labels[n.CadreID] = models.CadreLabel{ID: n.CadreID, Name: n.CadreName, UnitID: n.UnitID, UnitName: n.UnitName}
+	}
+	out := readResults(c, rows)
+	for i := range out.Items {
+		out.Items[i].Cadre = labels[out.Items[i].CadreID]
+	}
+	return out, nil
 }
 
 // readResults turns stored rows into results in the results order.
@@ -89,23 +112,25 @@ func readResults(c *models.AppraisalCycle, rows []models.AppraisalResult) *Cycle
 // UnitProgress counts one unit's assignments (evaluator-cadre pairs, by the
 // cadre's own unit): assigned, submitted, and missing = assigned − submitted.
 type UnitProgress struct {
-	UnitID    int64 `json:"unit_id"`
-	Assigned  int64 `json:"assigned"`
-	Submitted int64 `json:"submitted"`
-	Missing   int64 `json:"missing"`
+	UnitID    int64
+	UnitName  string
+	Assigned  int64
+	Submitted int64
+	Missing   int64
 }
 
 // EvaluatorProgress counts one evaluator's assignments and submissions.
 type EvaluatorProgress struct {
-	EvaluatorID int64 `json:"evaluator_id"`
-	Assigned    int64 `json:"assigned"`
-	Submitted   int64 `json:"submitted"`
+	EvaluatorID   int64
+	EvaluatorName string
+	Assigned      int64
+	Submitted     int64
 }
 
 // Progress is how far a cycle's raters have got.
 type Progress struct {
-	Units      []UnitProgress      `json:"units"`
-	Evaluators []EvaluatorProgress `json:"evaluators"`
+	Units      []UnitProgress
+	Evaluators []EvaluatorProgress
 }
 
 // Progress counts a cycle's assignments and submissions per unit and per
@@ -122,29 +147,30 @@ func (s *Service) Progress(ctx context.Context, viewer *models.User, id int64) (
 			Where("a.cycle_id = ?", id)
 	}
 	out := &Progress{Units: []UnitProgress{}, Evaluators: []EvaluatorProgress{}}
-	err := base().Joins("JOIN cadres ON cadres.id = a.cadre_id").
-		Select("cadres.unit_id AS unit_id, COUNT(*) AS assigned, COUNT(ap.id) AS submitted").
-		Group("cadres.unit_id").Order("cadres.unit_id").Scan(&out.Units).Error
+	err := base().Joins("JOIN cadres ON cadres.id = a.cadre_id").Joins("LEFT JOIN units ON units.id = cadres.unit_id").
+		Select("cadres.unit_id AS unit_id, COALESCE(units.name, '') AS unit_name, COUNT(*) AS assigned, COUNT(ap.id) AS submitted").
+		Group("cadres.unit_id, units.name").Order("cadres.unit_id").Scan(&out.Units).Error
 	if err != nil {
 		return nil, err
 	}
 	for i := range out.Units {
 		out.Units[i].Missing = out.Units[i].Assigned - out.Units[i].Submitted
 	}
-	err = base().Select("a.evaluator_id AS evaluator_id, COUNT(*) AS assigned, COUNT(ap.id) AS submitted").
-		Group("a.evaluator_id").Order("a.evaluator_id").Scan(&out.Evaluators).Error
+	err = base().Joins("LEFT JOIN users ON users.id = a.evaluator_id").
+		Select("a.evaluator_id AS evaluator_id, COALESCE(users.display_name, '') AS evaluator_name, COUNT(*) AS assigned, COUNT(ap.id) AS submitted").
+		Group("a.evaluator_id, users.display_name").Order("a.evaluator_id").Scan(&out.Evaluators).Error
 	return out, err
 }
 
 // FinalGrade is one cadre's final grade in one finalized cycle.
 type FinalGrade struct {
-	CadreID   int64  `json:"-"`
-	CycleID   int64  `json:"cycle_id"`
-	CycleName string `json:"cycle_name"`
-	Kind      string `json:"kind"`
-	Year      int    `json:"year"`
-	Score     Score  `json:"score"`
-	Grade     string `json:"grade"`
+	CadreID   int64
+	CycleID   int64
+	CycleName string
+	Kind      string
+	Year      int
+	Score     Score
+	Grade     string
 }
 
 // finalGrades is the query of final grades: finalized cycles, appraised

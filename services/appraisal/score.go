@@ -227,8 +227,3 @@ func (s Score) String() string {
 		return fmt.Sprintf("%s%d.%02d", sign, whole, frac)
 	}
 }
-
-// MarshalJSON writes the score as a JSON number with at most 2 decimals
-// (79.69, 80.5, 80): the shortest form of the exact value, never a float's
-// approximation and never a string.
-func (s Score) MarshalJSON() ([]byte, error) { return []byte(s.String()), nil }

@@ -14,7 +14,7 @@ import (
 
 	"efile/models"
 	"efile/services/accesslog"
-	"efile/services/account"
+	"efile/services/authz"
 	"efile/services/cadre"
 	"efile/services/errs"
 
@@ -35,8 +35,8 @@ const DefaultQuotaPct = 20
 
 // Errors of this domain.
 var (
-	ErrCycleNotFound     = errs.NotFound("appraisal cycle")
-	ErrAppraisalNotFound = errs.NotFound("appraisal")
+	ErrCycleNotFound     = authz.NotFound(authz.KindCycle)
+	ErrAppraisalNotFound = authz.NotFound(authz.KindAppraisal)
 	ErrCycleNotOpen      = errs.Conflict("cycle_not_open", "the cycle is not open: appraisals are submitted and revised only while it is open")
 	ErrAlreadySubmitted  = errs.Conflict("already_submitted", "you have already appraised this cadre in this cycle; revise your appraisal with PUT instead")
 	ErrAssigned          = errs.Conflict("conflict", "this evaluator is already assigned to this cadre in this cycle")
@@ -52,20 +52,21 @@ func notAssignable(status string) error {
 type Service struct {
 	db     *gorm.DB
 	log    *accesslog.Service
+	az     *authz.Service
 	cadres *cadre.Service
 	now    func() time.Time
 	zone   *time.Location
 }
 
 // New builds the service; workbooks are dated in zone (EFILE_TZ).
-func New(db *gorm.DB, log *accesslog.Service, cadres *cadre.Service, now func() time.Time, zone *time.Location) *Service {
+func New(db *gorm.DB, log *accesslog.Service, az *authz.Service, cadres *cadre.Service, now func() time.Time, zone *time.Location) *Service {
 	if now == nil {
 		now = time.Now
 	}
 	if zone == nil {
 		zone = time.UTC
 	}
-	return &Service{db: db, log: log, cadres: cadres, now: now, zone: zone}
+	return &Service{db: db, log: log, az: az, cadres: cadres, now: now, zone: zone}
 }
 
 func (s *Service) stamp() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
@@ -127,27 +128,11 @@ func (s *Service) CreateCycle(ctx context.Context, viewer *models.User, in NewCy
 	return c, err
 }
 
-// mayReadAll tells whether viewer reads every cycle and its assignments,
-// appraisals and progress (the organization department).
-func mayReadAll(viewer *models.User) bool { return viewer.HasRole(account.RoleOrgReviewer) }
-
-// myCycles is the subquery of the cycles viewer has assignments in.
-func (s *Service) myCycles(ctx context.Context, viewer *models.User) *gorm.DB {
-	return models.Get(ctx, s.db).Model(&models.AppraisalAssignment{}).Select("cycle_id").Where("evaluator_id = ?", viewer.ID)
-}
-
-// GetCycle reads one cycle: an org_reviewer any, an evaluator those they
-// have assignments in (else 404).
+// GetCycle reads one cycle the viewer may read (authz.CycleRead: an
+// org_reviewer any, an evaluator those they have assignments in; else 404).
 func (s *Service) GetCycle(ctx context.Context, viewer *models.User, id int64) (*models.AppraisalCycle, error) {
-	q := models.Get(ctx, s.db).Where("id = ?", id)
-	if !mayReadAll(viewer) {
-		q = q.Where("id IN (?)", s.myCycles(ctx, viewer))
-	}
 	var c models.AppraisalCycle
-	if err := q.First(&c).Error; err != nil {
-		if models.IsNotFound(err) {
-			return nil, ErrCycleNotFound
-		}
+	if err := s.az.Find(ctx, viewer, authz.CycleRead, id, &c); err != nil {
 		return nil, err
 	}
 	return &c, nil
@@ -192,9 +177,9 @@ func (s *Service) ListCycles(ctx context.Context, viewer *models.User, f CycleFi
 	if err := v.Err(); err != nil {
 		return nil, 0, err
 	}
-	q := models.Get(ctx, s.db).Model(&models.AppraisalCycle{})
-	if !mayReadAll(viewer) {
-		q = q.Where("id IN (?)", s.myCycles(ctx, viewer))
+	q, err := s.az.Scope(ctx, viewer, authz.CycleRead)
+	if err != nil {
+		return nil, 0, err
 	}
 	if f.Status != "" {
 		q = q.Where("status = ?", f.Status)
@@ -205,13 +190,7 @@ func (s *Service) ListCycles(ctx context.Context, viewer *models.User, f CycleFi
 	if f.Year != nil {
 		q = q.Where("year = ?", *f.Year)
 	}
-	var total int64
-	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, err
-	}
-	var out []models.AppraisalCycle
-	err := q.Order("id DESC").Offset(f.Page.Offset()).Limit(f.Page.Size).Find(&out).Error
-	return out, total, err
+	return models.Paged[models.AppraisalCycle](q, f.Page, "id DESC")
 }
 
 // transition moves a locked cycle from one status to the next, or answers

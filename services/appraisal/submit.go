@@ -5,7 +5,8 @@ import (
 	"unicode/utf8"
 
 	"efile/models"
-	"efile/services/cadre"
+	"efile/services/accesslog"
+	"efile/services/authz"
 	"efile/services/errs"
 )
 
@@ -58,10 +59,10 @@ func (sc Scores) apply(a *models.Appraisal) {
 
 // Submit records an evaluator's appraisal of a cadre. Checks, in SPEC
 // order: the body (400), the cycle (404), an assignment for the cadre in
-// this cycle (the visibility API's Appraise purpose; 403 without), the cycle
-// open (409 cycle_not_open), then once per evaluator and cadre (409
+// this cycle (authz.CadreAppraise; 403 without), the cycle open (409
+// cycle_not_open), then once per evaluator and cadre (409
 // already_submitted, by the unique index: concurrent duplicates land once).
-func (s *Service) Submit(ctx context.Context, viewer *models.User, cycleID int64, in Submission) (*models.Appraisal, error) {
+func (s *Service) Submit(ctx context.Context, viewer *models.User, cycleID int64, in Submission) (*Labelled[models.Appraisal], error) {
 	v := &errs.Validation{}
 	if in.CadreID < 1 {
 		v.Add("cadre_id", "is required: the id of the cadre you appraise")
@@ -76,9 +77,10 @@ func (s *Service) Submit(ctx context.Context, viewer *models.User, cycleID int64
 		if err != nil {
 			return err
 		}
-		if err := s.cadres.CheckBody(ctx, viewer, cadre.Appraise(cycleID), in.CadreID); err != nil {
+		if err := s.az.CheckBody(ctx, viewer, authz.CadreAppraise(cycleID), in.CadreID); err != nil {
 			return err
 		}
+		accesslog.SetCadre(ctx, in.CadreID)
 		if c.Status != StatusOpen {
 			return ErrCycleNotOpen
 		}
@@ -100,12 +102,15 @@ func (s *Service) Submit(ctx context.Context, viewer *models.User, cycleID int64
 		}
 		return nil
 	})
-	return a, err
+	if err != nil {
+		return nil, err
+	}
+	return labelOne(ctx, s, a)
 }
 
 // Revise changes an appraisal while its cycle is open. Only its author
 // sees it (404 for anyone else); a stale version is 409 version_conflict.
-func (s *Service) Revise(ctx context.Context, viewer *models.User, cycleID, id int64, in Revision) (*models.Appraisal, error) {
+func (s *Service) Revise(ctx context.Context, viewer *models.User, cycleID, id int64, in Revision) (*Labelled[models.Appraisal], error) {
 	v := &errs.Validation{}
 	in.Scores.check(v, in.Comment)
 	if in.Version < 1 {
@@ -120,17 +125,18 @@ func (s *Service) Revise(ctx context.Context, viewer *models.User, cycleID, id i
 		if err != nil {
 			return err
 		}
-		err = models.Get(ctx, s.db).Where("id = ? AND cycle_id = ? AND evaluator_id = ?", id, cycleID, viewer.ID).First(&a).Error
-		if models.IsNotFound(err) {
-			return ErrAppraisalNotFound
-		}
+		// Only the author revises it, and not if recusal has come since.
+		q, err := s.az.Scope(ctx, viewer, authz.AppraisalRevise)
 		if err != nil {
 			return err
 		}
-		// The assignment still gives the right (recusal may have come since).
-		if err := s.cadres.CheckPath(ctx, viewer, cadre.Appraise(cycleID), a.CadreID); err != nil {
-			return ErrAppraisalNotFound
+		if err := q.Where("appraisals.id = ? AND appraisals.cycle_id = ?", id, cycleID).Take(&a).Error; err != nil {
+			if models.IsNotFound(err) {
+				return ErrAppraisalNotFound
+			}
+			return err
 		}
+		accesslog.SetCadre(ctx, a.CadreID)
 		if c.Status != StatusOpen {
 			return ErrCycleNotOpen
 		}
@@ -152,7 +158,10 @@ func (s *Service) Revise(ctx context.Context, viewer *models.User, cycleID, id i
 		a.Version = in.Version + 1
 		return nil
 	})
-	return &a, err
+	if err != nil {
+		return nil, err
+	}
+	return labelOne(ctx, s, &a)
 }
 
 // AppraisalFilter selects appraisals for ListAppraisals.
@@ -164,8 +173,8 @@ type AppraisalFilter struct {
 
 // ListAppraisals lists a cycle's appraisals, newest first: an evaluator
 // their own, an org_reviewer all (but those of their own cadre record).
-func (s *Service) ListAppraisals(ctx context.Context, viewer *models.User, cycleID int64, f AppraisalFilter) ([]models.Appraisal, int64, error) {
-	q, err := s.inCycle(ctx, viewer, cycleID, &models.Appraisal{})
+func (s *Service) ListAppraisals(ctx context.Context, viewer *models.User, cycleID int64, f AppraisalFilter) ([]Labelled[models.Appraisal], int64, error) {
+	q, err := s.inCycle(ctx, viewer, cycleID, authz.AppraisalRead)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -175,11 +184,10 @@ func (s *Service) ListAppraisals(ctx context.Context, viewer *models.User, cycle
 	if f.EvaluatorID != nil {
 		q = q.Where("evaluator_id = ?", *f.EvaluatorID)
 	}
-	var total int64
-	if err := q.Count(&total).Error; err != nil {
+	rows, total, err := models.Paged[models.Appraisal](q, f.Page, "id DESC")
+	if err != nil {
 		return nil, 0, err
 	}
-	var out []models.Appraisal
-	err = q.Order("id DESC").Offset(f.Page.Offset()).Limit(f.Page.Size).Find(&out).Error
+	out, err := label(ctx, s, rows)
 	return out, total, err
 }

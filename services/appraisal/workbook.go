@@ -3,6 +3,7 @@ package appraisal
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -60,17 +61,16 @@ var (
 // reports upward. Both print as services/sheet prints: A4 landscape, the
 // title, the header row repeated, page numbers. The caller writes and
 // closes the book.
-func (s *Service) Workbook(ctx context.Context, viewer *models.User, id int64) (*sheet.Book, error) {
-	c, vis, err := s.withResults(ctx, viewer, id)
+func (s *Service) Workbook(ctx context.Context, viewer *models.User, id int64) (_ *sheet.Book, err error) {
+	c, q, err := s.withResults(ctx, viewer, id)
 	if err != nil {
 		return nil, err
 	}
 	db := models.Get(ctx, s.db)
-	rows, err := db.Table("appraisal_results AS r").
-		Select("r.*, cadres.name AS cadre_name, cadres.position AS position, units.id AS unit_id, units.name AS unit_name").
-		Joins("JOIN cadres ON cadres.id = r.cadre_id").Joins("JOIN units ON units.id = cadres.unit_id").
-		Where("r.cycle_id = ? AND r.cadre_id IN (?)", id, vis).
-		Order("r.missing, r.score DESC, r.cadre_id").Rows()
+	rows, err := q.Select("appraisal_results.*, cadres.name AS cadre_name, cadres.position AS position, units.id AS unit_id, units.name AS unit_name").
+		Joins("JOIN cadres ON cadres.id = appraisal_results.cadre_id").Joins("JOIN units ON units.id = cadres.unit_id").
+		Where("appraisal_results.cycle_id = ?", id).
+		Order("appraisal_results.missing, appraisal_results.score DESC, appraisal_results.cadre_id").Rows()
 	if err != nil {
 		return nil, err
 	}
@@ -84,10 +84,9 @@ func (s *Service) Workbook(ctx context.Context, viewer *models.User, id int64) (
 	if err != nil {
 		return nil, err
 	}
-	ok := false
 	defer func() {
-		if !ok {
-			_ = b.Close()
+		if err != nil {
+			err = errors.Join(err, b.Close())
 		}
 	}()
 	dist := newDistribution()
@@ -161,7 +160,6 @@ func (s *Service) Workbook(ctx context.Context, viewer *models.User, id int64) (
 		return nil, err
 	}
 	b.SetActiveSheet(0)
-	ok = true
 	return b, nil
 }
 

@@ -12,18 +12,19 @@ import (
 
 	"efile/models"
 	"efile/services/accesslog"
-	"efile/services/account"
+	"efile/services/authz"
 	"efile/services/datakey"
 	"efile/services/errs"
 	"efile/services/idnumber"
 	"efile/services/text"
+	"efile/services/unit"
 
 	"gorm.io/gorm"
 )
 
 // Errors of this domain.
 var (
-	ErrNotFound  = errs.NotFound("cadre")
+	ErrNotFound  = authz.NotFound(authz.KindCadre)
 	ErrDuplicate = errs.Conflict("conflict", "a cadre with this ID number already exists")
 )
 
@@ -39,20 +40,21 @@ func validStatus(s string) bool { return slices.Contains(statuses, s) }
 type Service struct {
 	db    *gorm.DB
 	log   *accesslog.Service
+	az    *authz.Service
 	keys  *datakey.Keys
 	now   func() time.Time
 	today func() string
 }
 
 // New builds the service; loc decides what "today" is.
-func New(db *gorm.DB, log *accesslog.Service, keys *datakey.Keys, now func() time.Time, loc *time.Location) *Service {
+func New(db *gorm.DB, log *accesslog.Service, az *authz.Service, keys *datakey.Keys, now func() time.Time, loc *time.Location) *Service {
 	if now == nil {
 		now = time.Now
 	}
 	if loc == nil {
 		loc = time.UTC
 	}
-	return &Service{db: db, log: log, keys: keys, now: now, today: func() string { return now().In(loc).Format(time.DateOnly) }}
+	return &Service{db: db, log: log, az: az, keys: keys, now: now, today: func() string { return now().In(loc).Format(time.DateOnly) }}
 }
 
 // Today is the current date in the configured time zone.
@@ -155,13 +157,6 @@ func (s *Service) check(v *errs.Validation, f *Fields, field func(string) string
 
 func plain(s string) string { return s }
 
-// unitExists checks a unit id from a body.
-func (s *Service) unitExists(ctx context.Context, id int64) (bool, error) {
-	var n int64
-	err := models.Get(ctx, s.db).Model(&models.Unit{}).Where("id = ?", id).Count(&n).Error
-	return n > 0, err
-}
-
 func (s *Service) apply(c *models.Cadre, f *Fields) {
 	c.Name, c.Gender, c.BirthDate = f.Name, f.Gender, f.BirthDate
 	// Sealed bound to the row's lookup hash: a ciphertext copied into
@@ -184,12 +179,13 @@ func (s *Service) Create(ctx context.Context, viewer *models.User, f Fields) (*m
 	c := &models.Cadre{Status: "active", Version: 1}
 	s.apply(c, &f)
 	err := s.log.Tx(ctx, func(ctx context.Context) error {
-		ok, err := s.unitExists(ctx, f.UnitID)
-		if err != nil {
+		// A disabled unit takes no new cadres (SPEC section 5).
+		v := &errs.Validation{}
+		if err := unit.Admits(ctx, s.db, v, "unit_id", f.UnitID); err != nil {
 			return err
 		}
-		if !ok {
-			return errs.Invalid("unit_id", "no unit has id %d", f.UnitID)
+		if err := v.Err(); err != nil {
+			return err
 		}
 		if err := models.Get(ctx, s.db).Create(c).Error; err != nil {
 			if models.IsDuplicate(err) {
@@ -205,21 +201,14 @@ func (s *Service) Create(ctx context.Context, viewer *models.User, f Fields) (*m
 
 // Get reads one cadre the viewer may read; out of scope is 404.
 func (s *Service) Get(ctx context.Context, viewer *models.User, id int64) (*models.Cadre, error) {
-	return s.Find(ctx, viewer, Read, id)
+	return s.Find(ctx, viewer, authz.CadreRead, id)
 }
 
 // Find reads one cadre the viewer may use for p; out of scope is 404, as
 // for an id in a path.
-func (s *Service) Find(ctx context.Context, viewer *models.User, p Purpose, id int64) (*models.Cadre, error) {
-	q, err := s.scoped(ctx, viewer, p, true)
-	if err != nil {
-		return nil, err
-	}
+func (s *Service) Find(ctx context.Context, viewer *models.User, p authz.Purpose, id int64) (*models.Cadre, error) {
 	var c models.Cadre
-	if err := q.Where("cadres.id = ?", id).First(&c).Error; err != nil {
-		if models.IsNotFound(err) {
-			return nil, ErrNotFound
-		}
+	if err := s.az.Find(ctx, viewer, p, id, &c); err != nil {
 		return nil, err
 	}
 	return &c, nil
@@ -264,13 +253,14 @@ func (s *Service) Update(ctx context.Context, viewer *models.User, id int64, p P
 		if err := v.Err(); err != nil {
 			return err
 		}
-		if p.UnitID != nil {
-			ok, err := s.unitExists(ctx, f.UnitID)
-			if err != nil {
+		// Moved to another unit: it must take new cadres (a cadre who
+		// stays in a disabled unit keeps it).
+		if f.UnitID != c.UnitID {
+			if err := unit.Admits(ctx, s.db, v, "unit_id", f.UnitID); err != nil {
 				return err
 			}
-			if !ok {
-				return errs.Invalid("unit_id", "no unit has id %d", f.UnitID)
+			if err := v.Err(); err != nil {
+				return err
 			}
 		}
 		if c.Version != p.Version {
@@ -308,11 +298,11 @@ func set[T any](dst *T, src *T) {
 	}
 }
 
-// IDNumber is the ID number as viewer may see it: whole for an
-// organization-department reviewer, masked for everyone else. A number that
-// cannot be decrypted is an error, never silently shown masked.
+// IDNumber is the ID number as viewer may see it: whole or masked, as
+// authz.SeesWholeIDNumber decides. A number that cannot be decrypted is an
+// error, never silently shown masked.
 func (s *Service) IDNumber(viewer *models.User, c *models.Cadre) (string, error) {
-	if viewer.HasRole(account.RoleOrgReviewer) {
+	if authz.SeesWholeIDNumber(viewer) {
 		p, err := s.keys.OpenID(c.IDNumberEnc, c.IDNumberHash)
 		if err != nil {
 			return "", fmt.Errorf("decrypt the ID number of cadre %d: %w", c.ID, err)

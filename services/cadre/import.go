@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"efile/models"
+	"efile/services/authz"
 	"efile/services/errs"
 	"efile/services/idnumber"
 	"efile/services/roster"
@@ -30,18 +31,18 @@ const (
 // for a created row (nothing was there to compare with) and an unchanged
 // one. CadreID is nil for a row a dry run would create.
 type ImportReport struct {
-	Created   int         `json:"created"`
-	Updated   int         `json:"updated"`
-	Unchanged int         `json:"unchanged"`
-	Rows      []ImportRow `json:"rows"`
+	Created   int
+	Updated   int
+	Unchanged int
+	Rows      []ImportRow
 }
 
 // ImportRow is one row of an ImportReport.
 type ImportRow struct {
-	Line    int      `json:"line"`
-	Action  string   `json:"action"`
-	CadreID *int64   `json:"cadre_id"`
-	Changed []string `json:"changed"`
+	Line    int
+	Action  string
+	CadreID *int64
+	Changed []string
 }
 
 // importBatch is the rows per INSERT or upsert statement: large enough that
@@ -169,6 +170,10 @@ func (s *Service) importRows(ctx context.Context, viewer *models.User, rows []ro
 	if err != nil {
 		return nil, err
 	}
+	closed, err := s.disabledUnits(ctx)
+	if err != nil {
+		return nil, err
+	}
 	e := &rowErrors{}
 	rep := &ImportReport{Rows: make([]ImportRow, len(rows))}
 	var fresh, changed []models.Cadre
@@ -179,6 +184,10 @@ func (s *Service) importRows(ctx context.Context, viewer *models.User, rows []ro
 		row := &rep.Rows[i]
 		row.Line, row.Changed = line, []string{}
 		c, ok := existing[s.keys.Lookup(f.IDNumber)]
+		if (!ok || c.UnitID != f.UnitID) && closed[f.UnitID] {
+			e.add(line, roster.FieldUnitCode, "编码为“%s”的单位已停用，不能再新增或调入干部", text.Cut(rows[i].Values[roster.FieldUnitCode]))
+			continue
+		}
 		if !ok {
 			nc := models.Cadre{Status: "active", Version: 1}
 			s.apply(&nc, f)
@@ -188,7 +197,7 @@ func (s *Service) importRows(ctx context.Context, viewer *models.User, rows []ro
 			continue
 		}
 		// Recusal (回避): nobody changes their own cadre record.
-		if Recused(viewer, c.ID) {
+		if authz.Recused(viewer, c.ID) {
 			e.add(line, roster.FieldIDNumber, "这是您本人的干部档案，按回避规定不能由您导入或修改")
 			continue
 		}
@@ -346,18 +355,6 @@ func (s *Service) rowFields(e *rowErrors, r roster.Row, codes map[string]int64) 
 		}
 	}
 	return f
-}
-
-func (s *Service) unitCodes(ctx context.Context) (map[string]int64, error) {
-	var units []models.Unit
-	if err := models.Get(ctx, s.db).Select("id", "code").Find(&units).Error; err != nil {
-		return nil, err
-	}
-	m := make(map[string]int64, len(units))
-	for _, u := range units {
-		m[u.Code] = u.ID
-	}
-	return m, nil
 }
 
 // byHashes reads the cadres the rows' ID numbers match, importBatch at a

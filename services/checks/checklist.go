@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"efile/models"
-	"efile/services/cadre"
+	"efile/services/authz"
 	"efile/services/flag"
 )
 
@@ -41,24 +41,15 @@ type Checklist struct {
 // Checklist reads the checklist of a cadre the reviewer may vet (404
 // otherwise), in a fixed number of queries.
 func (s *Service) Checklist(ctx context.Context, viewer *models.User, cadreID int64) (*Checklist, error) {
-	c, err := s.cadres.Find(ctx, viewer, cadre.Vet, cadreID)
+	c, err := s.cadres.Find(ctx, viewer, authz.CadreVet, cadreID)
 	if err != nil {
 		return nil, err
 	}
 	out := &Checklist{CadreID: cadreID, ReportsPersonalMatters: c.ReportsPersonalMatters, Windows: s.cfg, OpenSpecificReports: []SpecificReport{}}
+	if out.Reviews, out.Matters, out.Opinions, err = s.records(ctx, cadreID, ChecklistLimit); err != nil {
+		return nil, err
+	}
 	db := models.Get(ctx, s.db)
-	if out.Reviews, err = s.reviews(ctx, db.Model(&models.DossierReview{}).Where("cadre_id = ?", cadreID).
-		Order("id DESC").Limit(ChecklistLimit)); err != nil {
-		return nil, err
-	}
-	if out.Matters, err = s.mattersRows(db.Model(&models.PersonalMattersCheck{}).Where("cadre_id = ?", cadreID).
-		Order("id DESC").Limit(ChecklistLimit)); err != nil {
-		return nil, err
-	}
-	if out.Opinions, err = s.read(ctx, named(db.Model(&models.IntegrityOpinion{})).
-		Where("integrity_opinions.cadre_id = ?", cadreID).Order("integrity_opinions.id DESC").Limit(ChecklistLimit)); err != nil {
-		return nil, err
-	}
 	// The cadre's open flags by (cadre_id, status), the specific reports
 	// kept here: SQLite would otherwise search by kind, every petition of
 	// the city (routes/plan_test.go).
@@ -87,31 +78,21 @@ type Latest struct {
 }
 
 // Latest reads the newest review, check and request of a cadre whose scope
-// the caller has checked (the e-file): four queries.
+// the caller has checked (the e-file), in the queries of records.
 func (s *Service) Latest(ctx context.Context, cadreID int64) (*Latest, error) {
-	db := models.Get(ctx, s.db)
+	rs, ms, ops, err := s.records(ctx, cadreID, 1)
+	if err != nil {
+		return nil, err
+	}
 	out := &Latest{}
-	rs, err := s.reviews(ctx, db.Model(&models.DossierReview{}).Where("cadre_id = ?", cadreID).Order("id DESC").Limit(1))
-	if err != nil {
-		return nil, err
-	}
-	ms, err := s.mattersRows(db.Model(&models.PersonalMattersCheck{}).Where("cadre_id = ?", cadreID).Order("id DESC").Limit(1))
-	if err != nil {
-		return nil, err
-	}
-	os, err := s.read(ctx, named(db.Model(&models.IntegrityOpinion{})).
-		Where("integrity_opinions.cadre_id = ?", cadreID).Order("integrity_opinions.id DESC").Limit(1))
-	if err != nil {
-		return nil, err
-	}
 	if len(rs) > 0 {
 		out.Review = &rs[0]
 	}
 	if len(ms) > 0 {
 		out.Matters = &ms[0]
 	}
-	if len(os) > 0 {
-		out.Opinion = &os[0]
+	if len(ops) > 0 {
+		out.Opinion = &ops[0]
 	}
 	return out, nil
 }
@@ -119,18 +100,36 @@ func (s *Service) Latest(ctx context.Context, cadreID int64) (*Latest, error) {
 // All lists every review, check and request of a cadre whose scope the
 // caller has checked, newest first, for the e-file's workbook (审核记录).
 func (s *Service) All(ctx context.Context, cadreID int64) ([]Review, []MattersCheck, []Opinion, error) {
-	db := models.Get(ctx, s.db)
-	rs, err := s.reviews(ctx, db.Model(&models.DossierReview{}).Where("cadre_id = ?", cadreID).Order("id DESC"))
+	return s.records(ctx, cadreID, 0)
+}
+
+// records reads a cadre's reviews, checks and requests, newest first, at
+// most limit of each (0: all): the three tables, the reviews' findings, and
+// the requests' cadre and flags (the last three only when there are rows
+// to dress).
+func (s *Service) records(ctx context.Context, cadreID int64, limit int) ([]Review, []MattersCheck, []Opinion, error) {
+	reviews, err := newest[models.DossierReview](ctx, s, cadreID, limit)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	ms, err := s.mattersRows(db.Model(&models.PersonalMattersCheck{}).Where("cadre_id = ?", cadreID).Order("id DESC"))
+	rs, err := s.withFindings(ctx)(reviews)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	os, err := s.read(ctx, named(db.Model(&models.IntegrityOpinion{})).
-		Where("integrity_opinions.cadre_id = ?", cadreID).Order("integrity_opinions.id DESC"))
-	return rs, ms, os, err
+	matters, err := newest[models.PersonalMattersCheck](ctx, s, cadreID, limit)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ms, err := s.dressMatters(matters)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	opinions, err := newest[models.IntegrityOpinion](ctx, s, cadreID, limit)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ops, err := s.dress(ctx, opinions)
+	return rs, ms, ops, err
 }
 
 // Evidence is what vetting reads of one cadre's checks (SPEC 9): whether the
@@ -208,13 +207,13 @@ func (s *Service) Evidence(ctx context.Context, ids []int64, asOf string) (map[i
 	// Only replied requests have replied_at; no status condition, which
 	// would lead SQLite to the (status, id) index, every reply of the city,
 	// instead of the cadres' (BenchmarkVetBatch1000).
-	var os []models.IntegrityOpinion
+	var replies []models.IntegrityOpinion
 	if err := db.Select("id, cadre_id, conclusion, replied_at").
 		Where("cadre_id IN ? AND replied_at >= ? AND replied_at < ?", ids, start, end).
-		Find(&os).Error; err != nil {
+		Find(&replies).Error; err != nil {
 		return nil, err
 	}
-	for _, o := range os {
+	for _, o := range replies {
 		if o.Conclusion == nil || o.RepliedAt == nil {
 			continue
 		}

@@ -22,9 +22,11 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"efile/models"
 	"efile/services/accesslog"
+	"efile/services/authz"
 	"efile/services/cadre"
 	"efile/services/errs"
 
@@ -167,6 +169,7 @@ const (
 type Service struct {
 	db     *gorm.DB
 	log    *accesslog.Service
+	az     *authz.Service
 	cadres *cadre.Service
 	loc    *time.Location
 	now    func() time.Time
@@ -175,8 +178,9 @@ type Service struct {
 
 // New builds the service. Zero windows in cfg take the defaults; loc is
 // EFILE_TZ (nil: UTC), which decides on which day a reply was given.
-func New(db *gorm.DB, log *accesslog.Service, cadres *cadre.Service, loc *time.Location, now func() time.Time, cfg Config) *Service {
-	s := &Service{db: db, log: log, cadres: cadres, loc: cmp.Or(loc, time.UTC), now: now, cfg: Config{
+func New(db *gorm.DB, log *accesslog.Service, az *authz.Service, cadres *cadre.Service, loc *time.Location,
+	now func() time.Time, cfg Config) *Service {
+	s := &Service{db: db, log: log, az: az, cadres: cadres, loc: cmp.Or(loc, time.UTC), now: now, cfg: Config{
 		CheckValidDays:   cmp.Or(max(cfg.CheckValidDays, 0), DefaultCheckValidDays),
 		OpinionValidDays: cmp.Or(max(cfg.OpinionValidDays, 0), DefaultOpinionValidDays)}}
 	if s.now == nil {
@@ -188,11 +192,12 @@ func New(db *gorm.DB, log *accesslog.Service, cadres *cadre.Service, loc *time.L
 // Windows is the service's validity windows.
 func (s *Service) Windows() Config { return s.cfg }
 
-// Errors of this domain: what is not there (or out of scope, alike)…
+// Errors of this domain: what is not there (or out of scope, alike: each
+// kind's 404 of authz)…
 var (
-	ErrReviewNotFound  = errs.NotFound("dossier review")
-	ErrCheckNotFound   = errs.NotFound("personal-matters check")
-	ErrOpinionNotFound = errs.NotFound("integrity-opinion request")
+	ErrReviewNotFound  = authz.NotFound(authz.KindDossierReview)
+	ErrCheckNotFound   = authz.NotFound(authz.KindMattersCheck)
+	ErrOpinionNotFound = authz.NotFound(authz.KindOpinion)
 )
 
 // …and what a request's state refuses (409).
@@ -224,6 +229,17 @@ func notBeforeBirth(c *models.Cadre, field, day string) error {
 	return nil
 }
 
+// length trims s and checks its length in characters, adding a detail on
+// field to v; the characters themselves were settled by the decoder, which
+// applies the text rule of SPEC 3 to every text of a request.
+func length(v *errs.Validation, field, s string, min, max int) string {
+	s = strings.TrimSpace(s)
+	if n := utf8.RuneCountInString(s); n < min || n > max {
+		v.Add(field, "must be %d to %d characters long", min, max)
+	}
+	return s
+}
+
 func oneOf(v *errs.Validation, field, s string, allowed []string) {
 	if !slices.Contains(allowed, s) {
 		v.Add(field, "must be one of: %s", strings.Join(allowed, ", "))
@@ -247,36 +263,50 @@ func (s *Service) stamp() time.Time { return s.now().UTC().Truncate(time.Microse
 func (s *Service) dayOf(t time.Time) string { return t.In(s.loc).Format(time.DateOnly) }
 
 // cadreRows lists a cadre's records of model's table, newest first, after
-// the path's check (404 when the reviewer may not vet the cadre): the count,
-// then one page read by read.
-func cadreRows[T any](ctx context.Context, s *Service, viewer *models.User, cadreID int64, model any, p models.Page,
-	read func(*gorm.DB) ([]T, error)) ([]T, int64, error) {
-	var total int64
-	var out []T
-	err := s.cadres.CheckPath(ctx, viewer, cadre.Vet, cadreID)
-	q := models.Get(ctx, s.db).Model(model).Where("cadre_id = ?", cadreID)
-	if err == nil {
-		err = q.Count(&total).Error
+// the path's check (404 when the reviewer may not vet the cadre): the count
+// and one page (models.Paged), then dress (the findings of the reviews).
+func cadreRows[M, T any](ctx context.Context, s *Service, viewer *models.User, cadreID int64, p models.Page,
+	dress func([]M) ([]T, error)) ([]T, int64, error) {
+	if err := s.az.CheckPath(ctx, viewer, authz.CadreVet, cadreID); err != nil {
+		return nil, 0, err
 	}
-	if err == nil {
-		out, err = read(q.Order("id DESC").Offset(p.Offset()).Limit(p.Size))
+	var m M
+	rows, total, err := models.Paged[M](models.Get(ctx, s.db).Model(&m).Where("cadre_id = ?", cadreID), p, "id DESC")
+	if err != nil {
+		return nil, 0, err
 	}
+	out, err := dress(rows)
 	return out, total, err
 }
 
 // cadreRow reads record id of a cadre (notFound when it is another
 // cadre's or none), after the path's check.
-func cadreRow[T any](ctx context.Context, s *Service, viewer *models.User, cadreID, id int64, model any,
-	read func(*gorm.DB) ([]T, error), notFound error) (*T, error) {
-	if err := s.cadres.CheckPath(ctx, viewer, cadre.Vet, cadreID); err != nil {
+func cadreRow[M, T any](ctx context.Context, s *Service, viewer *models.User, cadreID, id int64,
+	dress func([]M) ([]T, error), notFound error) (*T, error) {
+	if err := s.az.CheckPath(ctx, viewer, authz.CadreVet, cadreID); err != nil {
 		return nil, err
 	}
-	out, err := read(models.Get(ctx, s.db).Model(model).Where("id = ? AND cadre_id = ?", id, cadreID))
-	switch {
-	case err != nil:
+	var rows []M
+	if err := models.Get(ctx, s.db).Where("id = ? AND cadre_id = ?", id, cadreID).Limit(1).Find(&rows).Error; err != nil {
 		return nil, err
-	case len(out) == 0:
+	}
+	if len(rows) == 0 {
 		return nil, notFound
 	}
+	out, err := dress(rows)
+	if err != nil {
+		return nil, err
+	}
 	return &out[0], nil
+}
+
+// newest reads a cadre's records of M, newest first: at most limit (0: all).
+func newest[M any](ctx context.Context, s *Service, cadreID int64, limit int) ([]M, error) {
+	q := models.Get(ctx, s.db).Where("cadre_id = ?", cadreID).Order("id DESC")
+	if limit > 0 {
+		q = q.Limit(limit)
+	}
+	var rows []M
+	err := q.Find(&rows).Error
+	return rows, err
 }

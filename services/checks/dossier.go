@@ -7,11 +7,8 @@ import (
 	"strings"
 
 	"efile/models"
-	"efile/services/cadre"
+	"efile/services/authz"
 	"efile/services/errs"
-	"efile/services/text"
-
-	"gorm.io/gorm"
 )
 
 // Finding is one item of a dossier review as the reviewer states it.
@@ -42,7 +39,7 @@ type Review struct {
 func checkReview(in *NewReview, today string) (string, error) {
 	v := &errs.Validation{}
 	date(v, "reviewed_on", in.ReviewedOn, today)
-	in.Note = text.Clean(v, "note", in.Note, 0, MaxNote, true)
+	in.Note = length(v, "note", in.Note, 0, MaxNote)
 	conclusion := ConclusionPass
 	first := map[string]int{}
 	for i := range in.Findings {
@@ -57,7 +54,7 @@ func checkReview(in *NewReview, today string) (string, error) {
 			first[f.Item] = i
 		}
 		oneOf(v, at+".result", f.Result, findingResults)
-		f.Note = text.Clean(v, at+".note", f.Note, 0, MaxFindingNote, true)
+		f.Note = length(v, at+".note", f.Note, 0, MaxFindingNote)
 		if f.Result == FindingDiscrepancy {
 			conclusion = ConclusionDiscrepancy
 		}
@@ -86,7 +83,7 @@ func (s *Service) CreateReview(ctx context.Context, viewer *models.User, cadreID
 	}
 	var out *Review
 	err = s.log.Tx(ctx, func(ctx context.Context) error {
-		c, err := s.cadres.Find(ctx, viewer, cadre.Vet, cadreID)
+		c, err := s.cadres.Find(ctx, viewer, authz.CadreVet, cadreID)
 		if err != nil {
 			return err
 		}
@@ -113,48 +110,42 @@ func (s *Service) CreateReview(ctx context.Context, viewer *models.User, cadreID
 }
 
 // ListReviews lists a cadre's dossier reviews, newest first (404 when the
-// reviewer may not vet the cadre): two queries and the count.
+// reviewer may not vet the cadre): the check, the count, the page and its
+// findings.
 func (s *Service) ListReviews(ctx context.Context, viewer *models.User, cadreID int64, p models.Page) ([]Review, int64, error) {
-	return cadreRows(ctx, s, viewer, cadreID, &models.DossierReview{}, p, s.readReviews(ctx))
+	return cadreRows(ctx, s, viewer, cadreID, p, s.withFindings(ctx))
 }
 
 // GetReview reads one dossier review of a cadre the reviewer may vet.
 func (s *Service) GetReview(ctx context.Context, viewer *models.User, cadreID, id int64) (*Review, error) {
-	return cadreRow(ctx, s, viewer, cadreID, id, &models.DossierReview{}, s.readReviews(ctx), ErrReviewNotFound)
+	return cadreRow(ctx, s, viewer, cadreID, id, s.withFindings(ctx), ErrReviewNotFound)
 }
 
-// readReviews is reviews as a reader of one query.
-func (s *Service) readReviews(ctx context.Context) func(*gorm.DB) ([]Review, error) {
-	return func(q *gorm.DB) ([]Review, error) { return s.reviews(ctx, q) }
-}
-
-// reviews runs q (a query on dossier_reviews) and reads the findings of the
-// reviews found in one more query.
-func (s *Service) reviews(ctx context.Context, q *gorm.DB) ([]Review, error) {
-	var rows []models.DossierReview
-	if err := q.Find(&rows).Error; err != nil {
-		return nil, err
-	}
-	out := make([]Review, len(rows))
-	if len(rows) == 0 {
+// withFindings dresses stored reviews with their findings, read in one
+// query for all of them.
+func (s *Service) withFindings(ctx context.Context) func([]models.DossierReview) ([]Review, error) {
+	return func(rows []models.DossierReview) ([]Review, error) {
+		out := make([]Review, len(rows))
+		if len(rows) == 0 {
+			return out, nil
+		}
+		ids := make([]int64, len(rows))
+		for i, r := range rows {
+			ids[i] = r.ID
+		}
+		var fs []models.DossierFinding
+		if err := models.Get(ctx, s.db).Where("review_id IN ?", ids).Find(&fs).Error; err != nil {
+			return nil, err
+		}
+		by := map[int64][]models.DossierFinding{}
+		for _, f := range fs {
+			by[f.ReviewID] = append(by[f.ReviewID], f)
+		}
+		for i := range rows {
+			out[i] = *s.review(&rows[i], by[rows[i].ID])
+		}
 		return out, nil
 	}
-	ids := make([]int64, len(rows))
-	for i, r := range rows {
-		ids[i] = r.ID
-	}
-	var fs []models.DossierFinding
-	if err := models.Get(ctx, s.db).Where("review_id IN ?", ids).Find(&fs).Error; err != nil {
-		return nil, err
-	}
-	by := map[int64][]models.DossierFinding{}
-	for _, f := range fs {
-		by[f.ReviewID] = append(by[f.ReviewID], f)
-	}
-	for i := range rows {
-		out[i] = *s.review(&rows[i], by[rows[i].ID])
-	}
-	return out, nil
 }
 
 // review dresses a stored review: findings in the items' order, and the

@@ -10,6 +10,7 @@ import (
 
 	"efile/models"
 	"efile/services/accesslog"
+	"efile/services/authz"
 	"efile/services/cadre"
 	"efile/services/checks"
 	"efile/services/datakey"
@@ -43,8 +44,9 @@ func TestRepliesByTheDayInEFileTZ(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cadres := cadre.New(db, log, keys, clk.Now, zone)
-	svc := checks.New(db, log, cadres, zone, clk.Now, checks.Config{})
+	az := authz.New(db)
+	cadres := cadre.New(db, log, az, keys, clk.Now, zone)
+	svc := checks.New(db, log, az, cadres, zone, clk.Now, checks.Config{})
 	if w := svc.Windows(); w.CheckValidDays != 180 || w.OpinionValidDays != 90 {
 		t.Fatalf("default windows %+v", w)
 	}

@@ -4,11 +4,8 @@ import (
 	"context"
 
 	"efile/models"
-	"efile/services/cadre"
+	"efile/services/authz"
 	"efile/services/errs"
-	"efile/services/text"
-
-	"gorm.io/gorm"
 )
 
 // NewMattersCheck is a personal-matters check to record. FamilyEmigrated is
@@ -37,13 +34,13 @@ func (s *Service) CreateMattersCheck(ctx context.Context, viewer *models.User, c
 	oneOf(v, "kind", in.Kind, mattersKinds)
 	date(v, "checked_on", in.CheckedOn, s.cadres.Today())
 	oneOf(v, "result", in.Result, mattersResults)
-	in.Note = text.Clean(v, "note", in.Note, 0, MaxNote, true)
+	in.Note = length(v, "note", in.Note, 0, MaxNote)
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
 	var out *MattersCheck
 	err := s.log.Tx(ctx, func(ctx context.Context) error {
-		c, err := s.cadres.Find(ctx, viewer, cadre.Vet, cadreID)
+		c, err := s.cadres.Find(ctx, viewer, authz.CadreVet, cadreID)
 		if err != nil {
 			return err
 		}
@@ -65,20 +62,17 @@ func (s *Service) CreateMattersCheck(ctx context.Context, viewer *models.User, c
 // ListMattersChecks lists a cadre's personal-matters checks, newest first
 // (404 when the reviewer may not vet the cadre).
 func (s *Service) ListMattersChecks(ctx context.Context, viewer *models.User, cadreID int64, p models.Page) ([]MattersCheck, int64, error) {
-	return cadreRows(ctx, s, viewer, cadreID, &models.PersonalMattersCheck{}, p, s.mattersRows)
+	return cadreRows(ctx, s, viewer, cadreID, p, s.dressMatters)
 }
 
 // GetMattersCheck reads one personal-matters check of a cadre the reviewer
 // may vet.
 func (s *Service) GetMattersCheck(ctx context.Context, viewer *models.User, cadreID, id int64) (*MattersCheck, error) {
-	return cadreRow(ctx, s, viewer, cadreID, id, &models.PersonalMattersCheck{}, s.mattersRows, ErrCheckNotFound)
+	return cadreRow(ctx, s, viewer, cadreID, id, s.dressMatters, ErrCheckNotFound)
 }
 
-func (s *Service) mattersRows(q *gorm.DB) ([]MattersCheck, error) {
-	var rows []models.PersonalMattersCheck
-	if err := q.Find(&rows).Error; err != nil {
-		return nil, err
-	}
+// dressMatters gives stored checks the last day they count.
+func (s *Service) dressMatters(rows []models.PersonalMattersCheck) ([]MattersCheck, error) {
 	out := make([]MattersCheck, len(rows))
 	for i := range rows {
 		out[i] = *s.matters(&rows[i])

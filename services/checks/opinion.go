@@ -7,9 +7,9 @@ import (
 
 	"efile/models"
 	"efile/services/accesslog"
+	"efile/services/authz"
 	"efile/services/cadre"
 	"efile/services/errs"
-	"efile/services/text"
 	"efile/services/vocab"
 )
 
@@ -58,13 +58,13 @@ func (s *Service) RequestOpinion(ctx context.Context, viewer *models.User, cadre
 	case in.DueOn < today || in.DueOn > last:
 		v.Add("due_on", "must be from today (%s) to %d days ahead (%s)", today, MaxDueDays, last)
 	}
-	in.Note = text.Clean(v, "note", in.Note, 0, MaxNote, true)
+	in.Note = length(v, "note", in.Note, 0, MaxNote)
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
 	var out *Opinion
 	err := s.log.Tx(ctx, func(ctx context.Context) error {
-		if err := s.cadres.CheckPath(ctx, viewer, cadre.Vet, cadreID); err != nil {
+		if err := s.az.CheckPath(ctx, viewer, authz.CadreVet, cadreID); err != nil {
 			return err
 		}
 		pending := cadreID
@@ -88,8 +88,8 @@ func (s *Service) RequestOpinion(ctx context.Context, viewer *models.User, cadre
 func checkReply(r *Reply) error {
 	v := &errs.Validation{}
 	oneOf(v, "conclusion", r.Conclusion, opinionConclusions)
-	r.Text = text.Clean(v, "text", r.Text, 1, MaxText, true)
-	r.SignedBy = text.Clean(v, "signed_by", r.SignedBy, 1, MaxSignedBy, false)
+	r.Text = length(v, "text", r.Text, 1, MaxText)
+	r.SignedBy = length(v, "signed_by", r.SignedBy, 1, MaxSignedBy)
 	if len(r.FlagIDs) > MaxFlagIDs {
 		v.Add("flag_ids", "must list at most %d flags", MaxFlagIDs)
 	}
@@ -109,7 +109,7 @@ func checkReply(r *Reply) error {
 
 // ReplyOpinion answers a pending request, once: the body (400), the request
 // in the viewer's scope (404: only the discipline department answers), the
-// flags named being the cadre's flags of the discipline department (400 per
+// flags named being flags of the viewer's department on the cadre (400 per
 // id), then the state (409: a reply is final, a withdrawn request takes
 // none). The update is conditional on the request still pending, so two
 // concurrent replies end in one 200 and one 409.
@@ -119,11 +119,11 @@ func (s *Service) ReplyOpinion(ctx context.Context, viewer *models.User, id int6
 	}
 	var out *Opinion
 	err := s.log.Tx(ctx, func(ctx context.Context) error {
-		o, err := s.find(ctx, viewer, opinionReply, id)
+		o, err := s.find(ctx, viewer, authz.OpinionReply, id)
 		if err != nil {
 			return err
 		}
-		if err := s.disciplineFlags(ctx, o.CadreID, r.FlagIDs); err != nil {
+		if err := s.ownFlags(ctx, viewer, o.CadreID, r.FlagIDs); err != nil {
 			return err
 		}
 		if err := stateAllowsChange(o); err != nil {
@@ -162,7 +162,7 @@ func (s *Service) ReplyOpinion(ctx context.Context, viewer *models.User, id int6
 func (s *Service) WithdrawOpinion(ctx context.Context, viewer *models.User, id int64) (*Opinion, error) {
 	var out *Opinion
 	err := s.log.Tx(ctx, func(ctx context.Context) error {
-		o, err := s.find(ctx, viewer, opinionWithdraw, id)
+		o, err := s.find(ctx, viewer, authz.OpinionWithdraw, id)
 		if err != nil {
 			return err
 		}
@@ -184,25 +184,16 @@ func (s *Service) WithdrawOpinion(ctx context.Context, viewer *models.User, id i
 	return out, err
 }
 
-// find reads request id in viewer's scope for act, 404 otherwise, and names
-// its cadre in the access log (the path names the request only).
-func (s *Service) find(ctx context.Context, viewer *models.User, act opinionAction, id int64) (*models.IntegrityOpinion, error) {
-	q, ok, err := s.opinionScope(ctx, viewer, act)
-	if err != nil {
+// find reads request id in viewer's scope for p (authz: the kind's 404
+// otherwise) and names its cadre in the access log (the path names the
+// request only).
+func (s *Service) find(ctx context.Context, viewer *models.User, p authz.Purpose, id int64) (*models.IntegrityOpinion, error) {
+	var o models.IntegrityOpinion
+	if err := s.az.Find(ctx, viewer, p, id, &o); err != nil {
 		return nil, err
 	}
-	if !ok {
-		return nil, ErrOpinionNotFound
-	}
-	var rows []models.IntegrityOpinion
-	if err := q.Where("integrity_opinions.id = ?", id).Limit(1).Find(&rows).Error; err != nil {
-		return nil, err
-	}
-	if len(rows) == 0 {
-		return nil, ErrOpinionNotFound
-	}
-	accesslog.SetCadre(ctx, rows[0].CadreID)
-	return &rows[0], nil
+	accesslog.SetCadre(ctx, o.CadreID)
+	return &o, nil
 }
 
 // stateAllowsChange is 409 for a request no longer pending.
@@ -216,17 +207,20 @@ func stateAllowsChange(o *models.IntegrityOpinion) error {
 	return nil
 }
 
-// disciplineFlags checks in one query that ids are flags of the discipline
-// department on the cadre: a 400 per id that is not.
-func (s *Service) disciplineFlags(ctx context.Context, cadreID int64, ids []int64) error {
+// ownFlags checks in one query that ids are flags the replier reads
+// (authz.FlagRead: those of their own department, the discipline
+// department's) on the request's cadre: a 400 per id that is not.
+func (s *Service) ownFlags(ctx context.Context, viewer *models.User, cadreID int64, ids []int64) error {
 	if len(ids) == 0 {
 		return nil
 	}
+	q, err := s.az.Scope(ctx, viewer, authz.FlagRead)
+	if err != nil {
+		return err
+	}
 	var found []int64
-	err := models.Get(ctx, s.db).Model(&models.Flag{}).
-		Where("id IN ? AND cadre_id = ? AND source = ?", ids, cadreID, disciplineDept).Pluck("id", &found)
-	if err.Error != nil {
-		return err.Error
+	if err := q.Where("flags.id IN ? AND flags.cadre_id = ?", ids, cadreID).Pluck("flags.id", &found).Error; err != nil {
+		return err
 	}
 	v := &errs.Validation{}
 	for i, id := range ids {

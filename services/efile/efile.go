@@ -14,6 +14,7 @@ import (
 	"efile/services/cadre"
 	"efile/services/checks"
 	"efile/services/flag"
+	"efile/services/profile"
 	"efile/services/record"
 	"efile/services/vetting"
 
@@ -25,19 +26,19 @@ const RecentLimit = 20
 
 // Appraisal is one final grade of the cadre in a finalized cycle.
 type Appraisal struct {
-	CycleID   int64   `json:"cycle_id"`
-	CycleName string  `json:"cycle_name"`
-	Kind      string  `json:"kind"`
-	Year      int     `json:"year"`
-	Score     float64 `json:"score"`
-	Grade     string  `json:"grade"`
+	CycleID   int64
+	CycleName string
+	Kind      string
+	Year      int
+	Score     float64
+	Grade     string
 }
 
 // FlagSummary summarises the flags of the source departments.
 type FlagSummary struct {
-	Open           int64            `json:"open"`
-	BySource       map[string]int64 `json:"by_source"`
-	ActiveSanction bool             `json:"active_sanction"`
+	Open           int64
+	BySource       map[string]int64
+	ActiveSanction bool
 }
 
 // VettingLimit is how many vettings the e-file shows, newest first.
@@ -45,31 +46,32 @@ const VettingLimit = 5
 
 // Flag is one flag as the e-file shows it: never with its reporter.
 type Flag struct {
-	ID             int64  `json:"id"`
-	Source         string `json:"source"`
-	Kind           string `json:"kind"`
-	Severity       string `json:"severity"`
-	Status         string `json:"status"`
-	Summary        string `json:"summary"`
-	OccurredOn     string `json:"occurred_on"`
-	Sanction       string `json:"sanction,omitempty"`
-	DecidedOn      string `json:"decided_on,omitempty"`
-	InfluenceUntil string `json:"influence_until,omitempty"`
+	ID             int64
+	Source         string
+	Kind           string
+	Severity       string
+	Status         string
+	Summary        string
+	OccurredOn     string
+	Sanction       string
+	DecidedOn      string
+	InfluenceUntil string
 }
 
 // Vetting is one stored pre-promotion vetting, as the vetting routes show
 // it, with the reviewer's name for the workbook.
 type Vetting struct {
-	ID            int64            `json:"id"`
-	CadreID       int64            `json:"cadre_id"`
-	Purpose       string           `json:"purpose"`
-	AsOf          string           `json:"as_of"`
-	Verdict       string           `json:"verdict"`
-	Reasons       []vetting.Reason `json:"reasons"`
-	CheckedBy     int64            `json:"checked_by"`
-	CheckedByName string           `json:"checked_by_name"`
-	CheckedAt     time.Time        `json:"checked_at"`
-	// What it relied on (SPEC 9); routes shows them.
+	ID            int64
+	CadreID       int64
+	Purpose       string
+	AsOf          string
+	Verdict       string
+	Reasons       []vetting.Reason
+	CadreName     string
+	CheckedBy     int64
+	CheckedByName string
+	CheckedAt     time.Time
+	// What it relied on (SPEC 9).
 	BecomesReportingSubject bool
 	Basis                   vetting.Basis
 }
@@ -78,6 +80,7 @@ type Vetting struct {
 type File struct {
 	Cadre         *models.Cadre
 	IDNumber      string // whole or masked, as the viewer may see it
+	Profile       *profile.Profile
 	RecordCounts  map[string]int64
 	RecentRecords []models.Record
 	Appraisals    []Appraisal
@@ -99,6 +102,8 @@ type Service struct {
 	// leaves them empty.
 	flags    *flag.Service
 	vettings *vetting.Service
+	// profiles fills the profile (SPEC 16); nil leaves it empty.
+	profiles *profile.Service
 	// checks fills the four checks (SPEC 13); nil leaves them empty.
 	checks *checks.Service
 }
@@ -119,6 +124,13 @@ func New(db *gorm.DB, cadres *cadre.Service, records *record.Service, grades *ap
 // its vettings (审核记录), and returns s.
 func (s *Service) WithIntegrity(flags *flag.Service, vettings *vetting.Service) *Service {
 	s.flags, s.vettings = flags, vettings
+	return s
+}
+
+// WithProfiles gives the e-file the cadre's profile, resume and family
+// (SPEC 16), and returns s.
+func (s *Service) WithProfiles(p *profile.Service) *Service {
+	s.profiles = p
 	return s
 }
 
@@ -147,8 +159,13 @@ func (s *Service) build(ctx context.Context, viewer *models.User, id int64, late
 	if err != nil {
 		return nil, err
 	}
-	f := &File{Cadre: c, IDNumber: idn, Appraisals: []Appraisal{}, Vettings: []Vetting{},
+	f := &File{Cadre: c, IDNumber: idn, Profile: profile.Empty(), Appraisals: []Appraisal{}, Vettings: []Vetting{},
 		FlagSummary: FlagSummary{BySource: map[string]int64{}}}
+	if s.profiles != nil {
+		if f.Profile, err = s.profiles.Load(ctx, id); err != nil {
+			return nil, err
+		}
+	}
 	for _, src := range account.Departments() {
 		f.FlagSummary.BySource[src] = 0
 	}
@@ -195,7 +212,7 @@ func (s *Service) integrity(ctx context.Context, f *File, id int64) error {
 			return err
 		}
 		for _, r := range rs {
-			f.Vettings = append(f.Vettings, Vetting{ID: r.ID, CadreID: r.CadreID, Purpose: r.Purpose, AsOf: r.AsOf,
+			f.Vettings = append(f.Vettings, Vetting{ID: r.ID, CadreID: r.CadreID, CadreName: f.Cadre.Name, Purpose: r.Purpose, AsOf: r.AsOf,
 				Verdict: r.Verdict, Reasons: r.Reasons, CheckedBy: r.CheckedBy, CheckedByName: r.CheckedByName,
 				CheckedAt: r.CheckedAt.UTC(), BecomesReportingSubject: r.BecomesReportingSubject,
 				Basis: vetting.Basis{DossierReviewID: r.BasisDossierReviewID,

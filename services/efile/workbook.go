@@ -2,11 +2,11 @@ package efile
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 
 	"efile/models"
-	"efile/services/record"
 	"efile/services/sheet"
 	"efile/services/vetting"
 	"efile/services/vocab"
@@ -61,8 +61,7 @@ func (s *Service) Workbook(ctx context.Context, viewer *models.User, id int64) (
 		return nil, err
 	}
 	if err := s.writeWorkbook(ctx, b, ef, unitName, flags); err != nil {
-		_ = b.Close()
-		return nil, err
+		return nil, errors.Join(err, b.Close())
 	}
 	return b, nil
 }
@@ -81,8 +80,7 @@ func joinNonEmpty(sep string, parts ...string) string {
 // width of the sheet's page (sheet.PortraitWidth, sheet.LandscapeWidth), so
 // every sheet prints at full size; TestWorkbookPrints checks the sums.
 var (
-	profileColumns = []sheet.Column{{Width: 16}, {Width: 29}, {Width: 16}, {Width: 29}}
-	recordColumns  = []sheet.Column{{Header: "记录编号", Width: 10}, {Header: "发生日期", Width: 13},
+	recordColumns = []sheet.Column{{Header: "记录编号", Width: 10}, {Header: "发生日期", Width: 13},
 		{Header: "类别", Width: 13}, {Header: "内容", Width: 40}, {Header: "记录人", Width: 9},
 		{Header: "记录时间", Width: 20}, {Header: "更正原因", Width: 14}, {Header: "更正记录编号", Width: 8},
 		{Header: "是否已被更正", Width: 8}}
@@ -95,46 +93,13 @@ var (
 
 func (s *Service) writeWorkbook(ctx context.Context, b *sheet.Book, ef *File, unitName string, flags []Flag) error {
 	c := ef.Cadre
-	// 基本信息: a form of two pairs a line, as the printed 干部任免审批表 is.
-	t, err := b.Table(SheetProfile, sheet.Portrait, profileColumns...)
-	if err != nil {
-		return err
-	}
-	pairs := [][2]any{
-		{sheet.Label("姓名"), c.Name}, {sheet.Label("性别"), vocab.Label(vocab.Genders, c.Gender)},
-		{sheet.Label("出生日期"), b.Day(c.BirthDate)}, {sheet.Label("身份证号"), ef.IDNumber},
-		{sheet.Label("单位"), unitName}, {sheet.Label("职务"), c.Position},
-		{sheet.Label("职级"), c.Rank}, {sheet.Label("是否一把手"), sheet.YesNo(c.IsTopLeader)},
-		{sheet.Label("任职时间"), b.Day(c.AppointedOn)}, {sheet.Label("状态"), vocab.Label(vocab.CadreStatuses, c.Status)},
-	}
-	if err := formRows(t, pairs); err != nil {
-		return err
-	}
-	if err := t.Section("现实表现记录数"); err != nil {
-		return err
-	}
-	pairs = pairs[:0]
-	var total int64
-	for _, cat := range record.Categories() {
-		pairs = append(pairs, [2]any{sheet.Label(vocab.Label(vocab.RecordCategories, cat)), count(b, ef.RecordCounts[cat])})
-		total += ef.RecordCounts[cat]
-	}
-	pairs = append(pairs, [2]any{sheet.Label("合计"), count(b, total)})
-	if err := formRows(t, pairs); err != nil {
-		return err
-	}
-	if err := t.Section("廉政情况"); err != nil {
-		return err
-	}
-	if err := formRows(t, [][2]any{{sheet.Label("未办结问题"), count(b, ef.FlagSummary.Open)},
-		{sheet.Label("处分影响期内"), sheet.YesNo(ef.FlagSummary.ActiveSanction)}}); err != nil {
-		return err
-	}
-	if err := t.Close(); err != nil {
+	// 基本信息: the form of form.go.
+	if err := writeProfileSheet(b, ef, unitName); err != nil {
 		return err
 	}
 
-	if t, err = b.Table(SheetRecords, sheet.Landscape, recordColumns...); err != nil {
+	t, err := b.Table(SheetRecords, sheet.Landscape, recordColumns...)
+	if err != nil {
 		return err
 	}
 	if err := s.records.Each(ctx, c.ID, func(r *models.Record) error {
@@ -213,20 +178,6 @@ func reasonsCell(rs []vetting.Reason) any {
 		lines[i] = vocab.Label(vocab.VettingRules, r.Rule) + "：" + r.Message
 	}
 	return strings.Join(lines, "\n")
-}
-
-// formRows writes label–value pairs two to a line.
-func formRows(t *sheet.Table, pairs [][2]any) error {
-	for i := 0; i < len(pairs); i += 2 {
-		row := []any{pairs[i][0], pairs[i][1]}
-		if i+1 < len(pairs) {
-			row = append(row, pairs[i+1][0], pairs[i+1][1])
-		}
-		if err := t.Row(row...); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // count is a number in a form's value column: left, as the text beside it.

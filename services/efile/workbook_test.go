@@ -14,6 +14,7 @@ import (
 	"efile/models"
 	"efile/services/accesslog"
 	"efile/services/appraisal"
+	"efile/services/authz"
 	"efile/services/cadre"
 	"efile/services/datakey"
 	"efile/services/efile"
@@ -29,6 +30,7 @@ import (
 type fixture struct {
 	db      *gorm.DB
 	svc     *efile.Service
+	cadres  *cadre.Service
 	rec     *record.Service
 	unit    *models.Unit
 	other   *models.Unit
@@ -46,11 +48,12 @@ func setup(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cad := cadre.New(db, log, keys, nil, time.UTC)
+	az := authz.New(db)
+	cad := cadre.New(db, log, az, keys, nil, time.UTC)
 	// Recorded at 2025-01-02 03:04:05 UTC, which is 11:04 in China.
-	rec := record.New(db, log, cad, func() time.Time { return time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC) })
+	rec := record.New(db, log, az, cad, func() time.Time { return time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC) })
 	// Exported at 2025-03-04 02:00 UTC, 10:00 in China.
-	fx := &fixture{db: db, svc: efile.New(db, cad, rec, appraisal.New(db, log, cad, nil, nil), shanghaiZone(t), func() time.Time { return exportedAt }), rec: rec}
+	fx := &fixture{db: db, svc: efile.New(db, cad, rec, appraisal.New(db, log, az, cad, nil, nil), shanghaiZone(t), func() time.Time { return exportedAt }), rec: rec, cadres: cad}
 	units := unit.New(db, log)
 	if fx.unit, err = units.Create(ctx, unit.NewUnit{Name: "区委办", Code: "QWB"}); err != nil {
 		t.Fatal(err)
@@ -116,14 +119,18 @@ var exportedAt = time.Date(2025, 3, 4, 2, 0, 0, 0, time.UTC)
 
 const heading = "干部现实表现电子档案 — 张三（区委办，科长）"
 
-// profile maps 基本信息's labels to their values: the form has two
-// label–value pairs a line, under the title row.
+// profile maps 基本信息's labels to their values: the form's value is in
+// the cell right after its label (merged with more cells when wide); the
+// first of two cells with one text wins (姓名 of the cadre, not of the
+// family header).
 func profile(t *testing.T, f *excelize.File, opts ...excelize.Options) map[string]string {
 	t.Helper()
 	m := map[string]string{}
 	for _, r := range rows(t, f, efile.SheetProfile, opts...)[1:] {
-		for i := 0; i+1 < len(r); i += 2 {
-			m[r[i]] = r[i+1]
+		for i := 0; i+1 < len(r); i++ {
+			if _, seen := m[r[i]]; !seen && r[i] != "" {
+				m[r[i]] = r[i+1]
+			}
 		}
 	}
 	return m

@@ -11,6 +11,7 @@ package errs
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Kinds. Each maps to one HTTP status; some 409s carry a more specific code.
@@ -48,6 +49,9 @@ type Coded struct {
 	Kind error
 	Code string
 	Msg  Msg
+	// RetryAfter is, for a rate_limited error, how long until the caller
+	// may try again (the Retry-After header every 429 carries, SPEC 3).
+	RetryAfter time.Duration
 }
 
 func (e *Coded) Error() string { return e.Msg.String() }
@@ -57,6 +61,11 @@ func (e *Coded) Unwrap() error { return e.Kind }
 // wraps one) with a message for people.
 func New(kind error, format string, a ...any) error {
 	return &Coded{Kind: kind, Msg: M(format, a...)}
+}
+
+// RateLimited returns a 429 error: the caller may try again after retry.
+func RateLimited(retry time.Duration, format string, a ...any) error {
+	return &Coded{Kind: ErrRateLimited, Code: "rate_limited", Msg: M(format, a...), RetryAfter: retry}
 }
 
 // Conflict returns a 409 error with the given wire code.
@@ -69,9 +78,9 @@ var ErrVersionConflict = &Coded{Kind: ErrConflict, Code: "version_conflict", Msg
 
 // FieldError names one field and the rule it broke.
 type FieldError struct {
-	Field   string `json:"field"`
-	Message string `json:"message"`
-	Msg     Msg    `json:"-"`
+	Field   string
+	Message string
+	Msg     Msg
 }
 
 // Validation is a 400 validation_failed error with one detail per field.

@@ -7,7 +7,7 @@ import (
 
 	"efile/models"
 	"efile/services/accesslog"
-	"efile/services/account"
+	"efile/services/authz"
 	"efile/services/cadre"
 	"efile/services/datakey"
 	"efile/services/errs"
@@ -19,32 +19,50 @@ import (
 // ErrNotFound is a flag that does not exist or that the viewer may not see:
 // the two answer alike, so an auditor learns nothing of another
 // department's flags, not even that they exist.
-var ErrNotFound = errs.NotFound("flag")
+var ErrNotFound = authz.NotFound(authz.KindFlag)
 
 // Service keeps flags on the database.
 type Service struct {
 	db     *gorm.DB
 	log    *accesslog.Service
+	az     *authz.Service
 	cadres *cadre.Service
 	keys   *datakey.Keys
 	now    func() time.Time
 }
 
 // NewService builds the service (New is the body of a new flag, in rules.go).
-func NewService(db *gorm.DB, log *accesslog.Service, cadres *cadre.Service, keys *datakey.Keys, now func() time.Time) *Service {
+func NewService(db *gorm.DB, log *accesslog.Service, az *authz.Service, cadres *cadre.Service, keys *datakey.Keys, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{db: db, log: log, cadres: cadres, keys: keys, now: now}
+	return &Service{db: db, log: log, az: az, cadres: cadres, keys: keys, now: now}
 }
 
-// View is a flag as one viewer may see it. Reporter is set only for an
-// auditor of the flag's source department (SPEC section 8: never for
-// reviewers, exports or logs); History only where one flag is read.
+// View is a flag as one viewer may see it. Detail and Reporter (the case
+// file) are set only for the flag's source department (authz.SeesCaseFile;
+// SPEC section 8: never for other readers, exports or logs), and the
+// embedded flag's Detail is then empty; History only where one flag is read.
 type View struct {
 	models.Flag
+	Detail   *string
 	Reporter *string
 	History  []Event
+	// Cadre names the flag's cadre for people: name and unit.
+	Cadre models.CadreLabel
+}
+
+// label names the cadres of views, in one query for all of them.
+func (s *Service) label(ctx context.Context, views ...*View) error {
+	ids := make([]int64, len(views))
+	for i, v := range views {
+		ids[i] = v.CadreID
+	}
+	labels, err := models.CadreLabels(ctx, s.db, ids)
+	for _, v := range views {
+		v.Cadre = labels[v.CadreID]
+	}
+	return err
 }
 
 // Event is one status change in a flag's history.
@@ -64,20 +82,11 @@ type Change struct {
 	Version int
 }
 
-// department is the source department viewer files and changes flags for,
-// or "" when viewer is no auditor of one.
-func department(viewer *models.User) string {
-	if viewer.HasRole(account.RoleAuditor) && viewer.Department != nil {
-		return *viewer.Department
-	}
-	return ""
-}
-
 // Create files a flag whose source is the viewer's department (never the
 // body's). The order of checks is SPEC section 3's: the body (400), then the
 // cadre in the body (403, recusal included).
 func (s *Service) Create(ctx context.Context, viewer *models.User, in New) (*View, error) {
-	dept := department(viewer)
+	dept := authz.Department(viewer)
 	if dept == "" {
 		return nil, errs.Forbidden("only an auditor of a source department files flags")
 	}
@@ -86,7 +95,7 @@ func (s *Service) Create(ctx context.Context, viewer *models.User, in New) (*Vie
 	}
 	var out *View
 	err := s.log.Tx(ctx, func(ctx context.Context) error {
-		if err := s.cadres.CheckBody(ctx, viewer, cadre.Flag, in.CadreID); err != nil {
+		if err := s.az.CheckBody(ctx, viewer, authz.CadreFlag, in.CadreID); err != nil {
 			return err
 		}
 		accesslog.SetCadre(ctx, in.CadreID)
@@ -114,12 +123,12 @@ func (s *Service) Create(ctx context.Context, viewer *models.User, in New) (*Vie
 				return err
 			}
 		}
-		out = &View{Flag: *f, History: []Event{}}
-		if in.Reporter != nil {
-			r := *in.Reporter
-			out.Reporter = &r
+		var err error
+		if out, err = s.view(ctx, viewer, f, false); err != nil {
+			return err
 		}
-		return nil
+		out.History = []Event{}
+		return s.label(ctx, out)
 	})
 	if err != nil {
 		return nil, err
@@ -148,15 +157,8 @@ func (s *Service) Update(ctx context.Context, viewer *models.User, id int64, ch 
 	}
 	var out *View
 	err := s.log.Tx(ctx, func(ctx context.Context) error {
-		q, err := s.changeScoped(ctx, viewer)
-		if err != nil {
-			return err
-		}
 		var f models.Flag
-		if err := q.Where("flags.id = ?", id).Take(&f).Error; err != nil {
-			if models.IsNotFound(err) {
-				return ErrNotFound
-			}
+		if err := s.az.Find(ctx, viewer, authz.FlagChange, id, &f); err != nil {
 			return err
 		}
 		accesslog.SetCadre(ctx, f.CadreID)
@@ -183,8 +185,11 @@ func (s *Service) Update(ctx context.Context, viewer *models.User, id int64, ch 
 			return err
 		}
 		f.Status, f.Version, f.UpdatedAt = ch.Status, f.Version+1, now
-		out, err = s.view(ctx, viewer, &f, true)
-		return err
+		var err error
+		if out, err = s.view(ctx, viewer, &f, true); err != nil {
+			return err
+		}
+		return s.label(ctx, out)
 	})
 	if err != nil {
 		return nil, err
@@ -192,43 +197,17 @@ func (s *Service) Update(ctx context.Context, viewer *models.User, id int64, ch 
 	return out, nil
 }
 
-// changeScoped is the query of the flags viewer may change: those of their
-// own department, on cadres they may flag (recusal applied). A reviewer
-// changes none, whatever else they may read.
-func (s *Service) changeScoped(ctx context.Context, viewer *models.User) (*gorm.DB, error) {
-	sub, err := s.cadres.Visible(ctx, viewer, cadre.Flag)
-	if err != nil {
-		return nil, err
-	}
-	return models.Get(ctx, s.db).Model(&models.Flag{}).
-		Where("flags.source = ? AND flags.cadre_id IN (?)", department(viewer), sub), nil
-}
-
-// scoped is the query of the flags viewer may read: a reviewer every
-// department's, an auditor only their own department's (another
-// department's are filtered out in the query, so they are never loaded);
-// on cadres the visibility API lets them read flags of (recusal applied).
-func (s *Service) scoped(ctx context.Context, viewer *models.User) (*gorm.DB, error) {
-	sub, err := s.cadres.Scoped(ctx, viewer, cadre.ReadFlags)
-	if err != nil {
-		return nil, err
-	}
-	// EXISTS, not cadre_id IN (SELECT id FROM cadres …): SQLite would use
-	// the IN list to drive idx_flags_cadre_status, visiting every cadre of
-	// the city for a list filtered by status alone (routes/plan_test.go).
-	q := models.Get(ctx, s.db).Model(&models.Flag{}).Where("EXISTS (?)", sub.Select("1").Where("cadres.id = flags.cadre_id"))
-	if !viewer.HasRole(account.RoleOrgReviewer) {
-		// An auditor without a department ("") matches no flag.
-		q = q.Where("flags.source = ?", department(viewer))
-	}
-	return q, nil
-}
-
-// view dresses a flag for viewer: the reporter opened only for an auditor
-// of its source department, and its history when asked for.
+// view dresses a flag for viewer: the case file (detail, and the reporter
+// opened) only for its source department, and its history when asked for.
 func (s *Service) view(ctx context.Context, viewer *models.User, f *models.Flag, history bool) (*View, error) {
 	out := &View{Flag: *f}
-	if len(f.ReporterEnc) > 0 && department(viewer) == f.Source {
+	out.Flag.Detail, out.Flag.ReporterEnc = "", nil
+	if !authz.SeesCaseFile(viewer, f.Source) {
+		return out, s.history(ctx, out, history)
+	}
+	detail := f.Detail
+	out.Detail = &detail
+	if len(f.ReporterEnc) > 0 {
 		plain, _, err := s.keys.OpenReporterFor(f.ReporterEnc, f.ID)
 		if err != nil {
 			// Never the sealed bytes or the text in the error.
@@ -237,8 +216,13 @@ func (s *Service) view(ctx context.Context, viewer *models.User, f *models.Flag,
 		r := string(plain)
 		out.Reporter = &r
 	}
-	if !history {
-		return out, nil
+	return out, s.history(ctx, out, history)
+}
+
+// history reads a flag's status changes into out, oldest first, when want.
+func (s *Service) history(ctx context.Context, out *View, want bool) error {
+	if !want {
+		return nil
 	}
 	var rows []struct {
 		models.FlagEvent
@@ -247,13 +231,13 @@ func (s *Service) view(ctx context.Context, viewer *models.User, f *models.Flag,
 	err := models.Get(ctx, s.db).Model(&models.FlagEvent{}).
 		Select("flag_events.*, COALESCE(users.username, '') AS actor").
 		Joins("LEFT JOIN users ON users.id = flag_events.actor_id").
-		Where("flag_events.flag_id = ?", f.ID).Order("flag_events.id").Scan(&rows).Error
+		Where("flag_events.flag_id = ?", out.ID).Order("flag_events.id").Scan(&rows).Error
 	if err != nil {
-		return nil, err
+		return err
 	}
 	out.History = make([]Event, len(rows))
 	for i, r := range rows {
 		out.History[i] = Event{ActorID: r.ActorID, Actor: r.Actor, At: r.At, From: r.FromStatus, To: r.ToStatus, Note: r.Note}
 	}
-	return out, nil
+	return nil
 }

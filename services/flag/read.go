@@ -7,7 +7,7 @@ import (
 
 	"efile/models"
 	"efile/services/accesslog"
-	"efile/services/cadre"
+	"efile/services/authz"
 	"efile/services/errs"
 )
 
@@ -15,19 +15,16 @@ import (
 // did not exist), with its history. The read is logged with the flag's
 // cadre, set here because the path names the flag, not the cadre.
 func (s *Service) Get(ctx context.Context, viewer *models.User, id int64) (*View, error) {
-	q, err := s.scoped(ctx, viewer)
-	if err != nil {
-		return nil, err
-	}
 	var f models.Flag
-	if err := q.Where("flags.id = ?", id).Take(&f).Error; err != nil {
-		if models.IsNotFound(err) {
-			return nil, ErrNotFound
-		}
+	if err := s.az.Find(ctx, viewer, authz.FlagRead, id, &f); err != nil {
 		return nil, err
 	}
 	accesslog.SetCadre(ctx, f.CadreID)
-	return s.view(ctx, viewer, &f, true)
+	v, err := s.view(ctx, viewer, &f, true)
+	if err != nil {
+		return nil, err
+	}
+	return v, s.label(ctx, v)
 }
 
 // Filter selects flags for List. Empty strings and a nil CadreID select all.
@@ -57,7 +54,7 @@ func (s *Service) List(ctx context.Context, viewer *models.User, f Filter) ([]Vi
 	if err := v.Err(); err != nil {
 		return nil, 0, err
 	}
-	q, err := s.scoped(ctx, viewer)
+	q, err := s.az.Scope(ctx, viewer, authz.FlagRead)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -70,23 +67,21 @@ func (s *Service) List(ctx context.Context, viewer *models.User, f Filter) ([]Vi
 			q = q.Where(w[0]+" = ?", w[1])
 		}
 	}
-	var total int64
-	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, err
-	}
-	var rows []models.Flag
-	if err := q.Order("flags.id DESC").Offset(f.Page.Offset()).Limit(f.Page.Size).Find(&rows).Error; err != nil {
+	rows, total, err := models.Paged[models.Flag](q, f.Page, "flags.id DESC")
+	if err != nil {
 		return nil, 0, err
 	}
 	out := make([]View, len(rows))
+	views := make([]*View, len(rows))
 	for i := range rows {
 		w, err := s.view(ctx, viewer, &rows[i], false)
 		if err != nil {
 			return nil, 0, err
 		}
 		out[i] = *w
+		views[i] = &out[i]
 	}
-	return out, total, nil
+	return out, total, s.label(ctx, views...)
 }
 
 // Summary is what a reviewer learns of a cadre's flags: counts only.
@@ -104,7 +99,7 @@ type Summary struct {
 // Summary is the flag summary of a cadre the viewer may read (404
 // otherwise): counts only, never a flag's content.
 func (s *Service) Summary(ctx context.Context, viewer *models.User, cadreID int64) (*Summary, error) {
-	if err := s.cadres.CheckPath(ctx, viewer, cadre.Read, cadreID); err != nil {
+	if err := s.az.CheckPath(ctx, viewer, authz.CadreRead, cadreID); err != nil {
 		return nil, err
 	}
 	return s.Counts(ctx, cadreID)

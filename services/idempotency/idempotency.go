@@ -8,21 +8,24 @@
 // the row's unique index: the loser's transaction rolls back, its object
 // with it, and it answers with the winner's response. Stored responses are
 // encrypted with the data key. A replay re-checks that the caller may still
-// see the cadre the response shows: what a user may no longer see is never
-// shown again from the store.
+// read what the kept response shows (the objects it names, as the route
+// reads them from the body: Key.Shows), with that kind's read scope in
+// authz: what a user may no longer see is never shown again from the store,
+// and what they may see always is, whatever purpose the request itself
+// served (an auditor files a flag on a cadre they may not read, and reads
+// the flag).
 package idempotency
 
 import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"time"
 
 	"efile/models"
 	"efile/services/accesslog"
-	"efile/services/cadre"
+	"efile/services/authz"
 	"efile/services/datakey"
 	"efile/services/errs"
 
@@ -39,36 +42,48 @@ const MaxKey = 255
 var ErrKeyReused = errs.Conflict("conflict", "this Idempotency-Key was used for a different request")
 
 // Key names one request: whose, on which route, the client's key and a
-// fingerprint of the body.
+// fingerprint of the body; and how to tell what a kept response of the
+// route shows (its body read back as the route's answer), for a replay to
+// re-check.
 type Key struct {
 	UserID      int64
 	Route       string
 	Key         string
 	Fingerprint string
+	Shows       func(body []byte) (Shows, error)
 }
 
 // Response is what a request answered.
 type Response struct {
-	Status  int
-	Body    []byte
-	CadreID *int64 // the cadre the body shows, if any
+	Status int
+	Body   []byte
+	// CadreID is the cadre the request's access-log entry named, if any:
+	// a replay's entry names it too.
+	CadreID *int64
+}
+
+// Shows is what a response shows: objects of one kind, by id (none: an
+// answer that shows no stored object).
+type Shows struct {
+	Kind authz.Kind
+	IDs  []int64
 }
 
 // Service stores and replays responses.
 type Service struct {
-	db     *gorm.DB
-	log    *accesslog.Service
-	keys   *datakey.Keys
-	cadres *cadre.Service
-	now    func() time.Time
+	db   *gorm.DB
+	log  *accesslog.Service
+	keys *datakey.Keys
+	az   *authz.Service
+	now  func() time.Time
 }
 
 // New builds the service.
-func New(db *gorm.DB, log *accesslog.Service, keys *datakey.Keys, cadres *cadre.Service, now func() time.Time) *Service {
+func New(db *gorm.DB, log *accesslog.Service, keys *datakey.Keys, az *authz.Service, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{db: db, log: log, keys: keys, cadres: cadres, now: now}
+	return &Service{db: db, log: log, keys: keys, az: az, now: now}
 }
 
 // CheckKey validates a client's key.
@@ -137,21 +152,43 @@ func (s *Service) replay(ctx context.Context, viewer *models.User, k Key) (Respo
 	if row.RequestHash != k.Fingerprint {
 		return Response{}, false, ErrKeyReused
 	}
-	if row.CadreID != nil {
-		// The caller may have lost sight of the cadre since (a new link
-		// that recuses them, a move to another unit).
-		if err := s.cadres.CheckPath(ctx, viewer, cadre.Read, *row.CadreID); err != nil {
-			if errors.Is(err, errs.ErrNotFound) {
-				return Response{}, false, errs.Forbidden("this request's result shows a cadre you may no longer see")
-			}
-			return Response{}, false, err
-		}
-	}
 	// Bound to the row's user, route and key hash: a response copied from
 	// another row does not open.
 	body, _, err := s.keys.OpenResponseFor(row.Response, row.UserID, row.Route, row.Key)
 	if err != nil {
 		return Response{}, false, fmt.Errorf("decrypt stored response %d: %w", row.ID, err)
 	}
+	if k.Shows == nil {
+		return Response{}, false, fmt.Errorf("route %s: no way to tell what its responses show", k.Route)
+	}
+	shows, err := k.Shows(body)
+	if err != nil {
+		return Response{}, false, fmt.Errorf("stored response %d: %w", row.ID, err)
+	}
+	if err := s.mayStillRead(ctx, viewer, shows); err != nil {
+		return Response{}, false, err
+	}
 	return Response{Status: row.Status, Body: body, CadreID: row.CadreID}, true, nil
+}
+
+// mayStillRead checks that viewer may still read every object a response
+// shows (they may have lost sight of it since: a new link that recuses
+// them, a move to another unit or department), with the read scope of its
+// kind.
+func (s *Service) mayStillRead(ctx context.Context, viewer *models.User, sh Shows) error {
+	if len(sh.IDs) == 0 {
+		return nil
+	}
+	p, ok := authz.Read(sh.Kind)
+	if !ok {
+		return fmt.Errorf("stored response shows objects of an unknown kind %q", sh.Kind)
+	}
+	ok, err := s.az.CheckAll(ctx, viewer, p, sh.IDs)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errs.Forbidden("this request's result shows what you may no longer see")
+	}
+	return nil
 }

@@ -1,7 +1,8 @@
 // Package keyrotate re-encrypts what efile keeps under the data key after a
 // rotation (`efile keys rotate`): ID numbers (and their lookup hashes, which
 // are keyed by the data key), flag reporters, stored idempotent responses,
-// and the MACs of access-log entries. It also binds rows written before
+// and the MACs of access-log entries with the keyed record of where they
+// start. It also binds rows written before
 // values were bound to their row (datakey.Unbound).
 //
 // It works in batches, one transaction each, and is idempotent per row: a
@@ -179,11 +180,22 @@ func (r *Rotator) responses(ctx context.Context, p Progress) (int64, error) {
 		})
 }
 
-// entries re-MACs access-log entries under the current key. Entries from
-// before MACs existed (no MAC) are left alone; the hash chain covers them.
+// entries re-MACs access-log entries under the current key: first the
+// keyed record of where MAC checking starts (adopting, as the sealer would,
+// a chain an earlier version sealed), then every entry from there on and
+// every pending one. Entries sealed before the record (a MAC of an earlier
+// version, or none) are bound by it and left alone.
 func (r *Rotator) entries(ctx context.Context, p Progress) (int64, error) {
+	from, rewritten, err := r.audit.RetagStart(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("access-log record: %w", err)
+	}
+	p("access-log record", 1, 1, b2i(rewritten))
 	return walk(ctx, r, "access_entries", "mac IS NOT NULL", p, func(e *models.AccessEntry) int64 { return e.ID },
 		func(ctx context.Context, db *gorm.DB, e *models.AccessEntry) (bool, error) {
+			if e.Seq != nil && *e.Seq < from {
+				return false, nil
+			}
 			ok, st := r.audit.MACState(e)
 			if !ok {
 				return false, fmt.Errorf("access-log entry %d has a MAC valid under neither key: run efile audit verify", e.ID)
@@ -193,4 +205,11 @@ func (r *Rotator) entries(ctx context.Context, p Progress) (int64, error) {
 			}
 			return true, db.Model(&models.AccessEntry{}).Where("id = ?", e.ID).Update("mac", r.audit.ReMAC(e)).Error
 		})
+}
+
+func b2i(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -12,6 +12,7 @@ import (
 
 	"efile/models"
 	"efile/services/accesslog"
+	"efile/services/authz"
 	"efile/services/cadre"
 	"efile/services/errs"
 
@@ -26,7 +27,7 @@ func Categories() []string { return slices.Clone(categories) }
 
 // Errors of this domain.
 var (
-	ErrNotFound        = errs.NotFound("record")
+	ErrNotFound        = authz.NotFound(authz.KindRecord)
 	ErrAlreadyAmended  = errs.Conflict("conflict", "this record has already been amended; amend the newest version")
 	ErrContentRequired = errs.Invalid("content", "must be 1 to 5000 characters long")
 )
@@ -35,16 +36,17 @@ var (
 type Service struct {
 	db     *gorm.DB
 	log    *accesslog.Service
+	az     *authz.Service
 	cadres *cadre.Service
 	now    func() time.Time
 }
 
 // New builds the service.
-func New(db *gorm.DB, log *accesslog.Service, cadres *cadre.Service, now func() time.Time) *Service {
+func New(db *gorm.DB, log *accesslog.Service, az *authz.Service, cadres *cadre.Service, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{db: db, log: log, cadres: cadres, now: now}
+	return &Service{db: db, log: log, az: az, cadres: cadres, now: now}
 }
 
 // New is a record to add.
@@ -86,7 +88,7 @@ func (s *Service) Create(ctx context.Context, viewer *models.User, cadreID int64
 	rec := &models.Record{CadreID: cadreID, OccurredOn: in.OccurredOn, Category: in.Category, Content: in.Content,
 		RecordedBy: viewer.ID, RecordedByName: viewer.DisplayName, RecordedAt: s.now().UTC().Truncate(time.Microsecond)}
 	err := s.log.Tx(ctx, func(ctx context.Context) error {
-		c, err := s.cadres.Find(ctx, viewer, cadre.Record, cadreID)
+		c, err := s.cadres.Find(ctx, viewer, authz.CadreRecord, cadreID)
 		if err != nil {
 			return err
 		}
@@ -119,7 +121,7 @@ func (s *Service) Amend(ctx context.Context, viewer *models.User, cadreID, rid i
 	}
 	var rec *models.Record
 	err := s.log.Tx(ctx, func(ctx context.Context) error {
-		c, err := s.cadres.Find(ctx, viewer, cadre.Record, cadreID)
+		c, err := s.cadres.Find(ctx, viewer, authz.CadreRecord, cadreID)
 		if err != nil {
 			return err
 		}
@@ -171,7 +173,7 @@ func notBeforeBirth(c *models.Cadre, occurredOn string) error {
 
 // Get reads one record of a cadre the viewer may read.
 func (s *Service) Get(ctx context.Context, viewer *models.User, cadreID, rid int64) (*models.Record, error) {
-	if err := s.cadres.CheckPath(ctx, viewer, cadre.Read, cadreID); err != nil {
+	if err := s.az.CheckPath(ctx, viewer, authz.CadreRead, cadreID); err != nil {
 		return nil, err
 	}
 	return s.get(ctx, cadreID, rid)
@@ -213,7 +215,7 @@ func (s *Service) List(ctx context.Context, viewer *models.User, cadreID int64, 
 	if err := v.Err(); err != nil {
 		return nil, 0, err
 	}
-	if err := s.cadres.CheckPath(ctx, viewer, cadre.Read, cadreID); err != nil {
+	if err := s.az.CheckPath(ctx, viewer, authz.CadreRead, cadreID); err != nil {
 		return nil, 0, err
 	}
 	db := models.Get(ctx, s.db)
@@ -252,7 +254,7 @@ func (s *Service) List(ctx context.Context, viewer *models.User, cadreID int64, 
 		q = withSuperseded(q)
 	}
 	var out []models.Record
-	err := q.Order("records.occurred_on DESC, records.id DESC").Offset(f.Page.Offset()).Limit(f.Page.Size).Find(&out).Error
+	err := f.Page.Of(q, "records.occurred_on DESC, records.id DESC").Find(&out).Error
 	return out, total - gone, err
 }
 

@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"efile/services/errs"
+	"efile/services/roster/rostertest"
 )
 
 // checkParse holds what every roster read must: no panic; an error is a
@@ -53,7 +54,13 @@ func FuzzParseCSV(f *testing.F) {
 }
 
 // FuzzParseXLSX fuzzes the workbook reader from real workbooks (the seeds)
-// whose bytes the fuzzer changes.
+// whose bytes the fuzzer changes, and from the hostile shapes that are
+// small just past the reader's bounds.
 func FuzzParseXLSX(f *testing.F) {
+	for _, s := range rostertest.Shapes {
+		if s.Small > 0 {
+			f.Add(s.Build(f, s.Small))
+		}
+	}
 	f.Fuzz(func(t *testing.T, data []byte) { checkParse(t, data, "roster.xlsx") })
 }

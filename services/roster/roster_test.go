@@ -1,7 +1,6 @@
 package roster
 
 import (
-	"archive/zip"
 	"bytes"
 	"errors"
 	"fmt"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"efile/services/errs"
+	"efile/services/roster/rostertest"
 
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
@@ -393,35 +393,15 @@ func TestHeader(t *testing.T) {
 // rewriteSheet replaces the first match of old with new in the XML of the
 // first worksheet, to make cells excelize does not write itself.
 func rewriteSheet(t *testing.T, data []byte, old, new string) []byte {
-	re := regexp.MustCompile(old)
 	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	must(t, err)
-	var out bytes.Buffer
-	zw := zip.NewWriter(&out)
-	replaced := false
-	for _, zf := range zr.File {
-		rc, err := zf.Open()
-		must(t, err)
-		body, err := io.ReadAll(rc)
-		must(t, err)
-		rc.Close()
-		if zf.Name == "xl/worksheets/sheet1.xml" {
-			if loc := re.FindIndex(body); loc != nil {
-				replaced = true
-				body = slices.Concat(body[:loc[0]], []byte(new), body[loc[1]:])
-			}
+	re := regexp.MustCompile(old)
+	return rostertest.Rewrite(t, data, rostertest.Sheet, func(w io.Writer, body []byte) {
+		loc := re.FindIndex(body)
+		if loc == nil {
+			t.Fatalf("%q not found in the sheet", old)
 		}
-		w, err := zw.Create(zf.Name)
-		must(t, err)
-		_, err = w.Write(body)
-		must(t, err)
-	}
-	must(t, zw.Close())
-	if !replaced {
-		t.Fatalf("%q not found in the sheet", old)
-	}
-	return out.Bytes()
+		w.Write(slices.Concat(body[:loc[0]], []byte(new), body[loc[1]:]))
+	})
 }
 
 func TestParseXLSXTitleAndISODateCell(t *testing.T) {

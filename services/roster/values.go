@@ -7,6 +7,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/width"
 )
 
@@ -19,9 +20,12 @@ func clean(s string) string {
 // trimCell trims white space, including the ideographic space U+3000, and the
 // invisible characters that Excel and web pages leave around values.
 func trimCell(s string) string {
-	return strings.TrimFunc(s, func(r rune) bool {
-		return unicode.IsSpace(r) || r == '\ufeff' || r == '\u200b'
-	})
+	return strings.TrimFunc(s, blankRune)
+}
+
+// blankRune tells whether trimCell trims r.
+func blankRune(r rune) bool {
+	return unicode.IsSpace(r) || r == '\ufeff' || r == '\u200b'
 }
 
 // NormalizeGender maps 男/男性/male/M to "male" and 女/女性/female/F to
@@ -99,4 +103,36 @@ func makeDate(ys, ms, ds string) (string, bool) {
 		return "", false
 	}
 	return t.Format(time.DateOnly), true
+}
+
+// serial is an Excel date serial number with five digits before the point:
+// 1927-05-18 to 2173-10-14. Shorter numbers are more likely a year (1985)
+// and longer ones a date typed as digits (19850701, left to NormalizeDate).
+var serial = regexp.MustCompile(`^\d{5}(\.\d+)?$`)
+
+// xlsxDate turns the raw value of a cell in a date column into a date: a
+// date cell holds a serial number, or an ISO 8601 date-time when written
+// with t="d". Text such as "1985/7/1" is returned unchanged.
+func xlsxDate(v string, date1904 bool) string {
+	s := strings.TrimSpace(v)
+	if serial.MatchString(s) {
+		num, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			return v
+		}
+		t, err := excelize.ExcelDateToTime(num, date1904)
+		if err != nil {
+			return v
+		}
+		return t.Format(time.DateOnly)
+	}
+	if strings.Contains(s, "T") {
+		s = strings.ReplaceAll(s, ",", ".")
+		for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "20060102T150405Z", "20060102T150405.999"} {
+			if t, err := time.Parse(layout, s); err == nil {
+				return t.Format(time.DateOnly)
+			}
+		}
+	}
+	return v
 }

@@ -30,6 +30,7 @@
 package sheet
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -105,8 +106,7 @@ func New(d Doc) (*Book, error) {
 	b := &Book{File: f, doc: d}
 	err := b.init()
 	if err != nil {
-		_ = f.Close()
-		return nil, err
+		return nil, errors.Join(err, f.Close())
 	}
 	return b, nil
 }

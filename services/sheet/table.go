@@ -21,10 +21,11 @@ type Table struct {
 	name    string
 	cols    []Column
 	sw      *excelize.StreamWriter
-	row     int  // the last row written
-	header  bool // the columns have headers
-	written int  // rows written after the title (header, sections, data)
-	data    int  // data rows written
+	row     int   // the last row written
+	header  bool  // the columns have headers
+	written int   // rows written after the title (header, sections, data)
+	data    int   // data rows written
+	covered []int // rows each column is still covered by a form cell above (Spans)
 }
 
 // None is what an empty section shows under its title; Continued marks the
@@ -40,6 +41,13 @@ const (
 // wider than the printable width is refused: fit-to-width would shrink its
 // text below what a reader can read.
 func (b *Book) Table(name string, o Orientation, cols ...Column) (*Table, error) {
+	return b.TableWith(name, o, nil, cols...)
+}
+
+// TableWith is Table with pictures placed on the sheet before its rows are
+// streamed (the stream writer takes the sheet over, so they must come
+// first).
+func (b *Book) TableWith(name string, o Orientation, pics []Picture, cols ...Column) (*Table, error) {
 	var total float64
 	t := &Table{b: b, name: name, cols: cols}
 	for _, c := range cols {
@@ -60,8 +68,13 @@ func (b *Book) Table(name string, o Orientation, cols ...Column) (*Table, error)
 	if err := b.setup(name, o); err != nil {
 		return nil, err
 	}
-	// The page setup above lives in the worksheet that the stream writer
-	// takes over, so it must come first.
+	for _, p := range pics {
+		if err := b.place(name, p); err != nil {
+			return nil, err
+		}
+	}
+	// The page setup and the pictures above live in the worksheet that the
+	// stream writer takes over, so they must come first.
 	sw, err := b.NewStreamWriter(name)
 	if err != nil {
 		return nil, err
@@ -141,22 +154,11 @@ func (t *Table) Row(values ...any) error {
 		if i < len(values) {
 			v = values[i]
 		}
-		switch x := v.(type) {
-		case nil:
-			cells[i] = excelize.Cell{StyleID: st.Text}
-		case string:
-			cells[i] = excelize.Cell{StyleID: st.Text, Value: x}
-		case Label:
-			cells[i] = excelize.Cell{StyleID: st.Label, Value: string(x)}
-		case bool:
-			cells[i] = excelize.Cell{StyleID: st.Center, Value: YesNo(x)}
-		case excelize.Cell:
-			cells[i] = x
-		case int, int64, int32, uint, uint32, uint64, float64, float32:
-			cells[i] = excelize.Cell{StyleID: st.Center, Value: x}
-		default:
-			return fmt.Errorf("sheet %s: column %d: a %T cannot be written", t.name, i+1, v)
+		c, err := t.cell(i, v)
+		if err != nil {
+			return err
 		}
+		cells[i] = c
 		if s, ok := textOf(cells[i]); ok && s != "" {
 			parts[i] = wrap(s, t.cols[i].Width, BodySize)
 			rows = max(rows, (len(parts[i])+MaxLines-1)/MaxLines)
@@ -200,6 +202,27 @@ func (t *Table) Row(values ...any) error {
 		}
 	}
 	return nil
+}
+
+// cell is the styled cell of a value of column i (nil, string, Label,
+// bool, number, or an excelize.Cell that keeps its own style).
+func (t *Table) cell(i int, v any) (excelize.Cell, error) {
+	st := t.b.Styles
+	switch x := v.(type) {
+	case nil:
+		return excelize.Cell{StyleID: st.Text}, nil
+	case string:
+		return excelize.Cell{StyleID: st.Text, Value: x}, nil
+	case Label:
+		return excelize.Cell{StyleID: st.Label, Value: string(x)}, nil
+	case bool:
+		return excelize.Cell{StyleID: st.Center, Value: YesNo(x)}, nil
+	case excelize.Cell:
+		return x, nil
+	case int, int64, int32, uint, uint32, uint64, float64, float32:
+		return excelize.Cell{StyleID: st.Center, Value: x}, nil
+	}
+	return excelize.Cell{}, fmt.Errorf("sheet %s: column %d: a %T cannot be written", t.name, i+1, v)
 }
 
 // cellValue is a cell's value as the caller gave it.
@@ -268,8 +291,14 @@ func (t *Table) merged(text string, style int, size, extra float64) error {
 	if len(t.cols) == 1 {
 		return nil
 	}
-	first, _ := excelize.CoordinatesToCellName(1, t.row)
-	last, _ := excelize.CoordinatesToCellName(len(t.cols), t.row)
+	first, err := excelize.CoordinatesToCellName(1, t.row)
+	if err != nil {
+		return err
+	}
+	last, err := excelize.CoordinatesToCellName(len(t.cols), t.row)
+	if err != nil {
+		return err
+	}
 	return t.sw.MergeCell(first, last)
 }
 

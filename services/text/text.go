@@ -1,10 +1,14 @@
-// Package text cleans the free text people type into the registry: names,
-// positions, ranks, record contents. SPEC section 5 stores text in Unicode
-// NFC, so that one name typed on two keyboards (a precomposed or a combining
-// accent, full-width or not) is one name to search, sort and compare, and it
-// refuses control and format characters: a zero-width space or a bidi
-// override makes two different names look identical on screen, or makes a
-// name display as something it is not.
+// Package text holds the one rule every text of the API and of imports
+// obeys (SPEC section 3, "Text"): valid UTF-8, never stored with replacement
+// characters; stored in Unicode NFC, so that one name typed on two keyboards
+// (a precomposed or a combining accent) is one name to search, sort and
+// compare; no control characters (line breaks and tabs only in multi-line
+// fields) and no format characters: a zero-width space or a bidi override
+// makes two different texts look identical on screen, or makes a text
+// display as something it is not. The API's decoder applies it to every
+// text field of every request (routes), the importers to every cell
+// (services/roster, services/cadre), and the services add lengths with
+// Check.
 package text
 
 import (
@@ -36,19 +40,49 @@ const (
 	BadBytes
 )
 
-// Check trims s, brings it to NFC and checks its length in characters
-// (counted after NFC) and its characters. Control characters (Unicode Cc)
-// are refused except \n and \t when multiline; format characters (Cf: zero
-// width spaces, bidi marks and overrides, the BOM) always.
-func Check(s string, min, max int, multiline bool) (string, Fault) {
-	if !utf8.ValidString(s) || strings.ContainsRune(s, utf8.RuneError) {
+// Normalize applies the rule to s: it returns s in NFC, or the fault. Bytes
+// that are not UTF-8, and the replacement character U+FFFD that a decoder
+// put in their place (Go's JSON decoder does so for invalid bytes and lone
+// surrogates), are BadBytes. Control characters (Unicode Cc) are BadChar,
+// except line breaks and tabs when multiline (a CRLF line break is stored
+// as LF); format characters (Cf: zero-width spaces, bidi marks and
+// overrides, the BOM) always.
+func Normalize(s string, multiline bool) (string, Fault) {
+	if Undecodable(s) {
 		return s, Fault{Kind: BadBytes}
 	}
-	s = norm.NFC.String(strings.TrimSpace(s))
+	if multiline {
+		s = strings.ReplaceAll(s, "\r\n", "\n")
+	}
+	s = norm.NFC.String(s)
 	for _, r := range s {
 		if unicode.Is(unicode.Cf, r) || (unicode.Is(unicode.Cc, r) && !(multiline && (r == '\n' || r == '\t'))) {
 			return s, Fault{Kind: BadChar, Rune: r}
 		}
+	}
+	return s, Fault{}
+}
+
+// Undecodable tells whether s holds bytes that are not UTF-8, or the
+// replacement character a decoder left in their place.
+func Undecodable(s string) bool {
+	return !utf8.ValidString(s) || strings.ContainsRune(s, utf8.RuneError)
+}
+
+// multilineFields are the fields whose text may hold line breaks and tabs
+// (SPEC section 3).
+var multilineFields = map[string]bool{"content": true, "detail": true, "comment": true, "note": true,
+	"text": true, "reason": true, "basis": true}
+
+// Multiline tells whether a field of this name holds multi-line text.
+func Multiline(field string) bool { return multilineFields[field] }
+
+// Check trims s, applies the rule (Normalize) and checks its length in
+// characters, counted after NFC.
+func Check(s string, min, max int, multiline bool) (string, Fault) {
+	s, f := Normalize(strings.TrimSpace(s), multiline)
+	if f.Kind != OK {
+		return s, f
 	}
 	if n := utf8.RuneCountInString(s); n < min || n > max {
 		return s, Fault{Kind: Length, Min: min, Max: max}

@@ -30,6 +30,12 @@ func TestCheck(t *testing.T) {
 		{"bad_empty", "   ", false, "", Length},
 		{"bad_invalidUTF8", "张\xff", false, "", BadBytes},
 		{"bad_replacementChar", "张\ufffd", false, "", BadBytes},
+		{"bad_nul", "张\x00三", true, "", BadChar},
+		{"bad_escape", "张\x1b[31m三", true, "", BadChar},
+		{"bad_zeroWidthOnly", "\u200b", false, "", BadChar},
+		{"ok_crlfMultilineStoredLF", "张\r\n三", true, "张\n三", OK},
+		{"bad_loneCR", "张\r三", true, "", BadChar},
+		{"bad_crlfSingleLine", "张\r\n三", false, "", BadChar},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

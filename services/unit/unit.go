@@ -1,5 +1,7 @@
 // Package unit manages the tree of units (organisations). Each unit keeps a
 // materialised path of ids, so a subtree is one indexed prefix query.
+// Units change with institutional reforms (机构改革): they are renamed,
+// moved with their sub-units and disabled, never deleted (change.go).
 package unit
 
 import (
@@ -7,14 +9,15 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"strings"
-	"unicode/utf8"
+	"time"
 
 	"efile/models"
 	"efile/services/accesslog"
 	"efile/services/errs"
+	"efile/services/text"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // ErrNotFound is returned for an unknown unit id.
@@ -24,12 +27,23 @@ var ErrNotFound = errs.NotFound("unit")
 type Service struct {
 	db  *gorm.DB
 	log *accesslog.Service
+	now func() time.Time
 }
 
 // New builds the service.
-func New(db *gorm.DB, log *accesslog.Service) *Service { return &Service{db: db, log: log} }
+func New(db *gorm.DB, log *accesslog.Service) *Service {
+	return &Service{db: db, log: log, now: time.Now}
+}
 
-// New is what an administrator gives to create a unit.
+// WithClock sets the clock that dates the history of changes.
+func (s *Service) WithClock(now func() time.Time) *Service {
+	if now != nil {
+		s.now = now
+	}
+	return s
+}
+
+// NewUnit is what an administrator gives to create a unit.
 type NewUnit struct {
 	Name     string
 	Code     string
@@ -38,34 +52,49 @@ type NewUnit struct {
 
 var codeRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
 
-// Create adds a unit under its parent (or at the root).
+// maxPath is the longest materialised path the column holds.
+const maxPath = 512
+
+// treeLock is the lock every change of the tree's shape or states takes.
+const treeLock = "unit_tree"
+
+// Create adds a unit under its parent (or at the root). A disabled parent
+// takes no new sub-units.
 func (s *Service) Create(ctx context.Context, in NewUnit) (*models.Unit, error) {
 	v := &errs.Validation{}
-	in.Name = strings.TrimSpace(in.Name)
-	if n := utf8.RuneCountInString(in.Name); n < 1 || n > 100 {
-		v.Add("name", "must be 1 to 100 characters long")
-	}
+	in.Name = text.Clean(v, "name", in.Name, 1, 100, false)
 	if !codeRe.MatchString(in.Code) {
 		v.Add("code", "must be 1 to 64 letters, digits, '.', '_' or '-'")
 	}
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	u := &models.Unit{Name: in.Name, Code: in.Code, ParentID: in.ParentID, Version: 1, Path: "/"}
+	var u *models.Unit
 	err := s.log.Tx(ctx, func(ctx context.Context) error {
+		u = &models.Unit{Name: in.Name, Code: in.Code, ParentID: in.ParentID, Version: 1, Path: "/"}
 		db := models.Get(ctx, s.db)
 		parentPath := "/"
 		if in.ParentID != nil {
-			p, err := models.FindUnit(ctx, s.db, *in.ParentID)
-			if models.IsNotFound(err) {
-				return errs.Invalid("parent_id", "no unit has id %d", *in.ParentID)
+			// Under the tree's lock (change.go), so that a move of the
+			// parent waits for this unit to be written under the
+			// parent's current path, or this waits for the move and
+			// reads the new one.
+			if err := models.TakeLock(ctx, s.db, treeLock); err != nil {
+				return err
 			}
+			p, err := s.locked(ctx, *in.ParentID)
 			if err != nil {
 				return err
 			}
+			if p == nil {
+				return errs.Invalid("parent_id", "no unit has id %d", *in.ParentID)
+			}
+			if p.Disabled {
+				return errs.Invalid("parent_id", "unit %d is disabled and takes no new sub-units", p.ID)
+			}
 			parentPath = p.Path
 		}
-		if len(parentPath) > 480 {
+		if len(parentPath) > maxPath-32 {
 			return errs.Invalid("parent_id", "the unit tree is too deep under this parent")
 		}
 		if err := db.Create(u).Error; err != nil {
@@ -80,6 +109,18 @@ func (s *Service) Create(ctx context.Context, in NewUnit) (*models.Unit, error) 
 	return u, err
 }
 
+// locked reads unit id as it is now, locking its row until the transaction
+// ends (MySQL; SQLite's writers are serialized already); nil when there is
+// none.
+func (s *Service) locked(ctx context.Context, id int64) (*models.Unit, error) {
+	var u models.Unit
+	err := models.Get(ctx, s.db).Clauses(clause.Locking{Strength: "UPDATE"}).Where("id = ?", id).First(&u).Error
+	if models.IsNotFound(err) {
+		return nil, nil
+	}
+	return &u, err
+}
+
 // Get loads one unit.
 func (s *Service) Get(ctx context.Context, id int64) (*models.Unit, error) {
 	u, err := models.FindUnit(ctx, s.db, id)
@@ -89,24 +130,49 @@ func (s *Service) Get(ctx context.Context, id int64) (*models.Unit, error) {
 	return u, err
 }
 
-// List lists units, newest first; with parentID, only that unit's subtree.
-func (s *Service) List(ctx context.Context, parentID *int64, p models.Page) ([]models.Unit, int64, error) {
+// Filter selects units for List.
+type Filter struct {
+	ParentID *int64 // this unit and every unit under it
+	Disabled *bool  // only disabled units, or only the others
+	Page     models.Page
+}
+
+// List lists units, newest first, disabled ones included unless the
+// filter says otherwise: cadres and evaluators of a disabled unit are
+// still shown with its name.
+func (s *Service) List(ctx context.Context, f Filter) ([]models.Unit, int64, error) {
 	q := s.db.WithContext(ctx).Model(&models.Unit{})
-	if parentID != nil {
-		root, err := s.Get(ctx, *parentID)
+	if f.ParentID != nil {
+		root, err := s.Get(ctx, *f.ParentID)
 		if errors.Is(err, errs.ErrNotFound) {
-			return nil, 0, errs.Invalid("parent_id", "no unit has id %d", *parentID)
+			return nil, 0, errs.Invalid("parent_id", "no unit has id %d", *f.ParentID)
 		}
 		if err != nil {
 			return nil, 0, err
 		}
 		q = q.Where("path LIKE ?", root.Path+"%")
 	}
-	var total int64
-	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, err
+	if f.Disabled != nil {
+		q = q.Where("disabled = ?", *f.Disabled)
 	}
-	var out []models.Unit
-	err := q.Order("id DESC").Offset(p.Offset()).Limit(p.Size).Find(&out).Error
-	return out, total, err
+	return models.Paged[models.Unit](q, f.Page, "id DESC")
+}
+
+// Admits checks a unit id given for a new member of the unit, a cadre or
+// an evaluator (SPEC section 5): the unit must exist and not be disabled.
+// A fault is added to v on field; only a failing query is returned. A
+// member already in a disabled unit stays there with its history; this is
+// asked only when one joins it.
+func Admits(ctx context.Context, db *gorm.DB, v *errs.Validation, field string, id int64) error {
+	var u models.Unit
+	err := models.Get(ctx, db).Select("id", "disabled").Where("id = ?", id).First(&u).Error
+	switch {
+	case models.IsNotFound(err):
+		v.Add(field, "no unit has id %d", id)
+	case err != nil:
+		return err
+	case u.Disabled:
+		v.Add(field, "unit %d is disabled and takes no new cadres or evaluators", id)
+	}
+	return nil
 }

@@ -120,11 +120,11 @@ type Grade struct {
 
 // Reason is one finding, as stored and shown.
 type Reason struct {
-	Rule    string `json:"rule"`
-	Message string `json:"message"`
-	FlagID  *int64 `json:"flag_id,omitempty"`
-	CycleID *int64 `json:"cycle_id,omitempty"`
-	CheckID *int64 `json:"check_id,omitempty"` // a dossier review, a personal-matters check or an opinion request
+	Rule    string
+	Message string
+	FlagID  *int64
+	CycleID *int64
+	CheckID *int64 // a dossier review, a personal-matters check or an opinion request
 }
 
 // CheckRequest validates what a reviewer asks for: a known purpose and an

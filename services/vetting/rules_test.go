@@ -1,13 +1,13 @@
 package vetting
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"testing"
 
+	"efile/models"
 	"efile/services/errs"
 	"efile/services/sanction"
 )
@@ -249,8 +249,8 @@ func TestEvaluateMessages(t *testing.T) {
 		}
 	}
 	// Stored as JSON: ids only where they apply.
-	b, err := json.Marshal(rs[2])
-	if err != nil || string(b) != `{"rule":"recent_low_grade","message":"2024年度考核结果为基本称职","cycle_id":3}` {
+	b, err := models.EncodeReasons(toStored(rs[2:3]))
+	if err != nil || b != `[{"rule":"recent_low_grade","message":"2024年度考核结果为基本称职","cycle_id":3}]` {
 		t.Errorf("json %s %v", b, err)
 	}
 }

@@ -2,13 +2,13 @@ package vetting
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"time"
 
 	"efile/models"
 	"efile/services/accesslog"
+	"efile/services/authz"
 	"efile/services/cadre"
 	"efile/services/checks"
 	"efile/services/errs"
@@ -26,6 +26,7 @@ const MaxBatch = 1000
 type Service struct {
 	db     *gorm.DB
 	log    *accesslog.Service
+	az     *authz.Service
 	cadres *cadre.Service
 	now    func() time.Time
 	// checks reads the four checks of SPEC 13 for a promotion or an
@@ -35,11 +36,11 @@ type Service struct {
 
 // New builds the service; "today" (the default as_of) is the cadre
 // service's, in EFILE_TZ.
-func New(db *gorm.DB, log *accesslog.Service, cadres *cadre.Service, now func() time.Time) *Service {
+func New(db *gorm.DB, log *accesslog.Service, az *authz.Service, cadres *cadre.Service, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{db: db, log: log, cadres: cadres, now: now}
+	return &Service{db: db, log: log, az: az, cadres: cadres, now: now}
 }
 
 // WithChecks gives vetting the four checks of SPEC section 13 to read, and
@@ -64,8 +65,24 @@ type Request struct {
 type Result struct {
 	models.Vetting
 	Reasons []Reason
+	// CadreName is the vetted cadre's name (not read by Recent: the e-file
+	// that reads it names its cadre itself).
+	CadreName string
 	// CheckedByName is the reviewer's display name; only Recent reads it.
 	CheckedByName string
+}
+
+// named fills the cadres' names of rs, in one query.
+func (s *Service) named(ctx context.Context, rs []Result) error {
+	ids := make([]int64, len(rs))
+	for i := range rs {
+		ids[i] = rs[i].CadreID
+	}
+	labels, err := models.CadreLabels(ctx, s.db, ids)
+	for i := range rs {
+		rs[i].CadreName = labels[rs[i].CadreID].Name
+	}
+	return err
 }
 
 // check validates a request into v and returns its as_of.
@@ -93,7 +110,7 @@ func (s *Service) Vet(ctx context.Context, viewer *models.User, cadreID int64, r
 	}
 	var out []Result
 	err := s.log.Tx(ctx, func(ctx context.Context) error {
-		if err := s.cadres.CheckPath(ctx, viewer, cadre.Vet, cadreID); err != nil {
+		if err := s.az.CheckPath(ctx, viewer, authz.CadreVet, cadreID); err != nil {
 			return err
 		}
 		var err error
@@ -136,7 +153,7 @@ func (s *Service) Batch(ctx context.Context, viewer *models.User, ids []int64, r
 	}
 	var out []Result
 	err := s.log.Tx(ctx, func(ctx context.Context) error {
-		bad, err := s.cadres.Unseen(ctx, viewer, cadre.Vet, ids)
+		bad, err := s.az.Unseen(ctx, viewer, authz.CadreVet, ids)
 		if err != nil {
 			return err
 		}
@@ -172,7 +189,10 @@ func (s *Service) run(ctx context.Context, viewer *models.User, ids []int64, r R
 			return nil, err
 		}
 	}
-	year, _ := strconv.Atoi(asOf[:4])
+	year, err := strconv.Atoi(asOf[:4])
+	if err != nil {
+		return nil, fmt.Errorf("as_of %q: %w", asOf, err) // checked before: a date
+	}
 	grades, err := s.grades(ctx, ids, year-1)
 	if err != nil {
 		return nil, err
@@ -186,11 +206,11 @@ func (s *Service) run(ctx context.Context, viewer *models.User, ids []int64, r R
 			in.Checks = &Checks{Evidence: *e, BecomesReportingSubject: r.BecomesReportingSubject, Windows: s.checks.Windows()}
 		}
 		verdict, reasons, basis := Assess(in)
-		b, err := json.Marshal(reasons)
+		stored, err := models.EncodeReasons(toStored(reasons))
 		if err != nil {
 			return nil, err
 		}
-		rows[i] = models.Vetting{CadreID: id, Purpose: purpose, AsOf: asOf, Verdict: verdict, Reasons: string(b),
+		rows[i] = models.Vetting{CadreID: id, Purpose: purpose, AsOf: asOf, Verdict: verdict, Reasons: stored,
 			CheckedBy: viewer.ID, CheckedAt: at, BecomesReportingSubject: r.BecomesReportingSubject,
 			BasisDossierReviewID: basis.DossierReviewID, BasisPersonalMattersCheckID: basis.PersonalMattersCheckID,
 			BasisIntegrityOpinionID: basis.IntegrityOpinionID}
@@ -204,7 +224,7 @@ func (s *Service) run(ctx context.Context, viewer *models.User, ids []int64, r R
 	for i := range rows {
 		out[i].Vetting = rows[i]
 	}
-	return out, nil
+	return out, s.named(ctx, out)
 }
 
 // flags reads what vetting looks at of the flags of ids, in their current
@@ -261,20 +281,19 @@ func (s *Service) grades(ctx context.Context, ids []int64, from int) (map[int64]
 // List lists a cadre's vettings, newest first (404 when the reviewer may
 // not vet the cadre).
 func (s *Service) List(ctx context.Context, viewer *models.User, cadreID int64, p models.Page) ([]Result, int64, error) {
-	if err := s.cadres.CheckPath(ctx, viewer, cadre.Vet, cadreID); err != nil {
+	if err := s.az.CheckPath(ctx, viewer, authz.CadreVet, cadreID); err != nil {
 		return nil, 0, err
 	}
 	q := models.Get(ctx, s.db).Model(&models.Vetting{}).Where("cadre_id = ?", cadreID)
-	var total int64
-	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, err
-	}
-	var rows []models.Vetting
-	if err := q.Order("id DESC").Offset(p.Offset()).Limit(p.Size).Find(&rows).Error; err != nil {
+	rows, total, err := models.Paged[models.Vetting](q, p, "id DESC")
+	if err != nil {
 		return nil, 0, err
 	}
 	out, err := decode(rows)
-	return out, total, err
+	if err != nil {
+		return nil, 0, err
+	}
+	return out, total, s.named(ctx, out)
 }
 
 // Recent returns the newest n vettings of a cadre whose scope the caller
@@ -306,14 +325,25 @@ func decode(rows []models.Vetting) ([]Result, error) {
 	out := make([]Result, len(rows))
 	for i, r := range rows {
 		out[i].Vetting = r
-		if err := json.Unmarshal([]byte(r.Reasons), &out[i].Reasons); err != nil {
+		stored, err := models.DecodeReasons(r.Reasons)
+		if err != nil {
 			return nil, fmt.Errorf("vetting %d: stored reasons: %w", r.ID, err)
 		}
-		if out[i].Reasons == nil {
-			out[i].Reasons = []Reason{}
+		out[i].Reasons = make([]Reason, len(stored))
+		for j, sr := range stored {
+			out[i].Reasons[j] = Reason(sr)
 		}
 	}
 	return out, nil
+}
+
+// toStored is reasons in the layout of the vettings table's column.
+func toStored(reasons []Reason) []models.VettingReason {
+	out := make([]models.VettingReason, len(reasons))
+	for i, r := range reasons {
+		out[i] = models.VettingReason(r)
+	}
+	return out
 }
 
 func deref(s *string) string {

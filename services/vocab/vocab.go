@@ -51,6 +51,12 @@ const (
 	PersonalMattersResults = "personal_matters_results"
 	OpinionConclusions     = "opinion_conclusions"
 	OpinionStatuses        = "opinion_statuses"
+
+	// SPEC section 16: the profile's fields (the form's labels, for the
+	// console and the workbook) and the elements of an LRMX file (for the
+	// import's report).
+	ProfileFields = "profile_fields"
+	LRMXElements  = "lrmx_elements"
 )
 
 var tables = map[string][]Entry{
@@ -206,6 +212,81 @@ var tables = map[string][]Entry{
 		{"not_recommended", "不宜提拔"},
 	},
 	OpinionStatuses: {{"pending", "待回复"}, {"replied", "已回复"}, {"withdrawn", "已撤回"}},
+	// SPEC section 16: the labels of the 干部任免审批表. A nested field is
+	// named by its path without the index (resume.from, family.name).
+	ProfileFields: {
+		{"ethnicity", "民族"},
+		{"native_place", "籍贯"},
+		{"birthplace", "出生地"},
+		{"party_joined_on", "入党时间"},
+		{"other_party", "民主党派"},
+		{"work_started_on", "参加工作时间"},
+		{"health", "健康状况"},
+		{"professional_title", "专业技术职务"},
+		{"expertise", "熟悉专业有何专长"},
+		{"full_time_education", "全日制教育"},
+		{"in_service_education", "在职教育"},
+		{"education.level", "学历"},
+		{"education.degree", "学位"},
+		{"education.school", "毕业院校系及专业"},
+		{"resume", "简历"},
+		{"resume.from", "起始年月"},
+		{"resume.to", "截止年月"},
+		{"resume.text", "经历"},
+		{"family", "家庭主要成员及重要社会关系"},
+		{"family.relation", "称谓"},
+		{"family.name", "姓名"},
+		{"family.born_on", "出生年月"},
+		{"family.political_status", "政治面貌"},
+		{"family.work", "工作单位及职务"},
+		{"photo", "照片"},
+	},
+	// SPEC section 16: the elements of an LRMX file, as the form labels
+	// them (Item is one family member; XingMing is a name in both places).
+	LRMXElements: {
+		{"Person", "干部任免审批表"},
+		{"XingMing", "姓名"},
+		{"XingBie", "性别"},
+		{"ChuShengNianYue", "出生年月"},
+		{"MinZu", "民族"},
+		{"JiGuan", "籍贯"},
+		{"ChuShengDi", "出生地"},
+		{"RuDangShiJian", "入党时间"},
+		{"CanJiaGongZuoShiJian", "参加工作时间"},
+		{"JianKangZhuangKuang", "健康状况"},
+		{"ZhuanYeJiShuZhiWu", "专业技术职务"},
+		{"ShuXiZhuanYeYouHeZhuanChang", "熟悉专业有何专长"},
+		{"QuanRiZhiJiaoYu_XueLi", "全日制教育学历"},
+		{"QuanRiZhiJiaoYu_XueWei", "全日制教育学位"},
+		{"QuanRiZhiJiaoYu_XueLi_BiYeYuanXiaoXi", "全日制教育毕业院校系及专业（学历）"},
+		{"QuanRiZhiJiaoYu_XueWei_BiYeYuanXiaoXi", "全日制教育毕业院校系及专业（学位）"},
+		{"ZaiZhiJiaoYu_XueLi", "在职教育学历"},
+		{"ZaiZhiJiaoYu_XueWei", "在职教育学位"},
+		{"ZaiZhiJiaoYu_XueLi_BiYeYuanXiaoXi", "在职教育毕业院校系及专业（学历）"},
+		{"ZaiZhiJiaoYu_XueWei_BiYeYuanXiaoXi", "在职教育毕业院校系及专业（学位）"},
+		{"XianRenZhiWu", "现任职务"},
+		{"NiRenZhiWu", "拟任职务"},
+		{"NiMianZhiWu", "拟免职务"},
+		{"JianLi", "简历"},
+		{"JiangChengQingKuang", "奖惩情况"},
+		{"NianDuKaoHeJieGuo", "年度考核结果"},
+		{"RenMianLiYou", "任免理由"},
+		{"JiaTingChengYuan", "家庭主要成员及重要社会关系"},
+		{"ChengBaoDanWei", "呈报单位"},
+		{"JiSuanNianLingShiJian", "计算年龄时间"},
+		{"TianBiaoShiJian", "填表时间"},
+		{"TianBiaoRen", "填表人"},
+		{"ShenFenZheng", "身份证号"},
+		{"ZhaoPian", "照片"},
+		{"Version", "表格版本"},
+		{"Item", "家庭成员"},
+		{"ChengWei", "称谓"},
+		{"ChuShengRiQi", "家庭成员出生年月"},
+		{"ZhengZhiMianMao", "政治面貌"},
+		{"GongZuoDanWeiJiZhiWu", "工作单位及职务"},
+		{"DaoLingNianYue", "到龄年月"},
+		{"GaiGeQianRenZhiNianLingJieXian", "改革前任职年龄界限"},
+	},
 	// SPEC section 7: 德能勤绩廉.
 	Scores: {
 		{"morality", "德"},

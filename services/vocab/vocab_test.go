@@ -6,6 +6,8 @@ import (
 	"efile/services/account"
 	"efile/services/checks"
 	"efile/services/flag"
+	"efile/services/lrmx"
+	"efile/services/profile"
 	"efile/services/record"
 	"efile/services/vetting"
 	"efile/services/vocab"
@@ -43,6 +45,9 @@ var specCodes = map[string][]string{
 	vocab.PersonalMattersResults: checks.MattersResults(),
 	vocab.OpinionConclusions:     checks.OpinionConclusions(),
 	vocab.OpinionStatuses:        checks.OpinionStatuses(),
+
+	vocab.ProfileFields: profile.FieldNames(),
+	vocab.LRMXElements:  lrmx.Elements(),
 }
 
 func TestEveryCodeLabelled(t *testing.T) {

@@ -597,9 +597,9 @@ func TestReplicasOnGalera(t *testing.T) {
 		})
 	})
 
-	// Conflicts between the two replicas' sealers are normal contention on
-	// Galera: retried, and never logged as an error by the replica whose
-	// node stayed up.
+	// Contention between the replicas on Galera (for a job's lease, or a
+	// verify's seal beside the sealer's) is normal: retried, and never
+	// logged as an error by the replica whose node stayed up.
 	for _, line := range strings.Split(a.log.String(), "\n") {
 		if strings.Contains(line, `"level":"ERROR"`) {
 			t.Errorf("replica A logged an error: %s", line)

@@ -34,9 +34,8 @@ func flagAppraisalVettingJourneys(t *testing.T, s *server, b *browser) {
 			chromedp.Click(chromedp.CSS(`[data-test=lookup]`)),
 			chromedp.Click(chromedp.CSS(`[data-test=file-flag]`), chromedp.NodeVisible),
 			chromedp.WaitVisible(chromedp.CSS(`[data-test=save-flag]`)))
-		if got := get(t, p, "cadre id", chromedp.Value(chromedp.CSS(`input[name=cadre_id]`))); got != fmt.Sprint(s.ids["liu"]) {
-			t.Fatalf("cadre_id field %q, want %d", got, s.ids["liu"])
-		}
+		// The cadre comes from the look-up, named, not as a number to type.
+		p.run(t, "the cadre named", chromedp.WaitVisible(chromedp.Search(`//*[@data-test="flag-cadre"]//*[contains(@class,"el-select__selected-item")][normalize-space(.)="刘芳"]`)))
 		// The fields follow the kind: a petition asks its type, a sanction
 		// its type, decision date and period, and shows influence_until.
 		p.run(t, "petition fields",
@@ -71,8 +70,14 @@ func flagAppraisalVettingJourneys(t *testing.T, s *server, b *browser) {
 			chromedp.WaitVisible(chromedp.Search(`//*[@data-test="history"][contains(.,"待核查 → 核查中")][contains(.,"已立案核查")][contains(.,"aud")]`)))
 		p.run(t, "the department's list",
 			chromedp.Navigate(s.url+"/#/flags"),
+			chromedp.WaitNotVisible(chromedp.CSS(`[data-test=flag-detail]`)),
+			chromedp.WaitNotVisible(chromedp.CSS(`.el-overlay`)),
 			chromedp.WaitVisible(chromedp.Search(`//div[@data-test="flags"]//td[contains(.,"核查中")]`)))
 		p.shot(t, "auditor-flags")
+		// Filtered by a cadre picked by name (the look-up), not by a number nobody knows.
+		p.run(t, "filter by a cadre's name",
+			pickByName(`[data-test=flag-cadre]`, "张伟", "张伟"),
+			chromedp.WaitVisible(chromedp.Search(`//div[@data-test="flags"]//*[contains(@class,"el-table__empty-text")]`)))
 	})
 
 	rev := b.tab(t)
@@ -208,6 +213,9 @@ func flagAppraisalVettingJourneys(t *testing.T, s *server, b *browser) {
 			chromedp.WaitVisible(chromedp.Search(`//div[@data-test="flag-summary"]//td[contains(.,"违规接受宴请")]`)),
 			chromedp.Click(chromedp.CSS(`[data-test=vet]`)),
 			chromedp.WaitVisible(chromedp.Search(fmt.Sprintf(`//div[@data-test="vettings"]//a[contains(.,"问题 #%d")]`, flagID))))
+		// 考核评价: a table beside the chart, scores with two decimals (issue 23).
+		rev.run(t, "the appraisal table", shows(`[data-test=appraisal-table]`, fmt.Sprintf("%d 年度考核", time.Now().Year())),
+			shows(`[data-test=appraisal-table]`, "65.00"), shows(`[data-test=appraisal-table]`, "基本称职"))
 		if got := rev.text(t, `[data-test=vettings]`); !strings.Contains(got, "暂缓/不宜") || !strings.Contains(got, "有未办结的问题线索") || !strings.Contains(got, "基本称职") {
 			t.Fatalf("vettings %q: want blocked, for the flag being verified and the 基本称职 grade", got)
 		}
@@ -229,6 +237,7 @@ func flagAppraisalVettingJourneys(t *testing.T, s *server, b *browser) {
 		if !strings.Contains(got, "张伟") || !strings.Contains(got, "基本称职") || !strings.Contains(got, "刘芳") {
 			t.Fatalf("batch %q: want Zhang's low grade and Liu's sanction", got)
 		}
+		batchLinksAndNames(t, rev)
 		rev.shot(t, "org_reviewer-vetting")
 		rev.run(t, "the cycle behind a reason",
 			chromedp.Click(chromedp.Search(fmt.Sprintf(`//div[@data-test="batch"]//a[contains(.,"考核周期 #%d")]`, cycleID))),

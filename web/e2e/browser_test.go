@@ -198,9 +198,18 @@ func choose(sel, text string) chromedp.Action[chromedp.Void] {
 		chromedp.WaitVisible(chromedp.Search(`//*[contains(@class,"el-select__selected-item")][normalize-space(.)="`+text+`"]`)))
 }
 
-// confirm clicks the button labelled text in the message box that is showing.
+// confirm clicks the button labelled text in the message box that is
+// showing. The button gets its click event directly: the box is still
+// zooming in when it becomes visible, and a click at the button's box
+// could land beside it (as choose does for a dropdown's option).
 func confirm(text string) chromedp.Action[chromedp.Void] {
-	return chromedp.Click(chromedp.Search(`//div[contains(@class,"el-message-box")]//button[contains(.,"`+text+`")]`), chromedp.NodeVisible)
+	button := `//div[contains(@class,"el-message-box")]//button[contains(.,"` + text + `")]`
+	return chromedp.Steps(
+		chromedp.WaitVisible(chromedp.Search(button)),
+		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := chromedp.Evaluate[bool](`document.evaluate(`+strconv.Quote(button)+`, document, null, XPathResult.FIRST_ORDERED_NODE_TYPE, null).singleNodeValue.click() ?? true`)(ctx, tg)
+			return err
+		}))
 }
 
 // download runs the actions that start a download and waits for the browser

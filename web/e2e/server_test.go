@@ -45,8 +45,13 @@ type server struct {
 func startServer(t *testing.T) *server {
 	t.Helper()
 	db, _, _ := testenv.DB(t)
+	// The district's zone, as EFILE_TZ sets it by default: the lockout names 北京时间.
+	shanghai, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		t.Fatal(err)
+	}
 	svc, err := services.New(db, services.Config{JWTSecret: []byte(strings.Repeat("k", 32)), DataKey: bytes.Repeat([]byte{9}, 32),
-		BcryptCost: bcrypt.MinCost, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		BcryptCost: bcrypt.MinCost, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Location: shanghai})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,18 +2,36 @@
 // (so a reload of the tab keeps it, and closing the tab forgets it), never
 // in localStorage, which outlives the browser session and is shared by
 // every tab. After 30 idle minutes the console signs the user out.
+//
+// What the user may do is the server's answer, GET /api/v1/me's
+// permissions (SPEC section 12): route keys such as
+// "GET /api/v1/cadres/:id". The menus and route guards ask can(); the
+// console names no role to decide anything.
 import { reactive } from 'vue'
 import type { SessionUser } from './api/types'
+import type { paths } from './api/schema'
 
 const KEY = 'efile.session'
 export const IDLE_MS = 30 * 60 * 1000
 
-interface Stored { token: string; expires_at: string; user: SessionUser; last: number }
+type Colon<S extends string> = S extends `${infer A}{${infer P}}${infer B}` ? `${A}:${P}${Colon<B>}` : S
+type KeysOf<P extends keyof paths> = {
+  [M in 'get' | 'post' | 'patch' | 'put']: paths[P] extends { [K in M]: object } ? `${Uppercase<M>} ${Colon<P & string>}` : never
+}['get' | 'post' | 'patch' | 'put']
+/** A route key as /me lists it: the method and the route's template; only the API's routes compile. */
+export type RouteKey = { [P in keyof paths]: KeysOf<P> }[keyof paths]
+
+interface Stored { token: string; expires_at: string; user: SessionUser; permissions: string[]; last: number }
 
 export const session = reactive({
   token: '',
   expiresAt: '',
   user: null as SessionUser | null,
+  permissions: [] as string[],
+  /** When permissions were last read from /me (ms); 0: not in this page load. */
+  checked: 0,
+  /** Grows at every sign-in and sign-out: an answer to an older one is dropped. */
+  epoch: 0,
   last: Date.now(),
   notice: '', // why the user was signed out, shown on the sign-in page
   touch() { this.last = Date.now(); save() },
@@ -21,7 +39,7 @@ export const session = reactive({
 
 function save() {
   if (!session.token || !session.user) return
-  const s: Stored = { token: session.token, expires_at: session.expiresAt, user: session.user, last: session.last }
+  const s: Stored = { token: session.token, expires_at: session.expiresAt, user: session.user, permissions: session.permissions, last: session.last }
   sessionStorage.setItem(KEY, JSON.stringify(s))
 }
 
@@ -34,30 +52,36 @@ export function restore() {
       session.notice = '长时间未操作，已自动退出，请重新登录'
       return
     }
-    Object.assign(session, { token: s.token, expiresAt: s.expires_at, user: s.user, last: s.last })
+    Object.assign(session, { token: s.token, expiresAt: s.expires_at, user: s.user, permissions: s.permissions ?? [], last: s.last, checked: 0 })
   } catch {
     sessionStorage.removeItem(KEY)
   }
 }
 
 export function signIn(token: string, expiresAt: string, user: SessionUser) {
-  Object.assign(session, { token, expiresAt, user, last: Date.now(), notice: '' })
+  Object.assign(session, { token, expiresAt, user, permissions: [], checked: 0, last: Date.now(), notice: '', epoch: session.epoch + 1 })
   save()
 }
 
-let onSignOut: (() => void) | null = null
-export function whenSignedOut(fn: () => void) { onSignOut = fn }
-
-export function signOut(notice = '') {
-  session.token = ''
-  session.user = null
-  session.notice = notice
-  sessionStorage.removeItem(KEY)
-  onSignOut?.()
+/** The signed-in user's own record and permissions, as /me answered them. */
+export function setMe(user: SessionUser, permissions: string[]) {
+  Object.assign(session, { user, permissions, checked: Date.now() })
+  save()
 }
 
-export function hasRole(...roles: string[]): boolean {
-  return !!session.user && session.user.roles.some((r) => roles.includes(r))
+const onSignOut: (() => void)[] = []
+/** fn runs at every sign-out: caches of what the last user could read are dropped. */
+export function whenSignedOut(fn: () => void) { onSignOut.push(fn) }
+
+export function signOut(notice = '') {
+  Object.assign(session, { token: '', user: null, permissions: [], checked: 0, notice, epoch: session.epoch + 1 })
+  sessionStorage.removeItem(KEY)
+  for (const fn of onSignOut) fn()
+}
+
+/** Whether the user may use every route named. */
+export function can(...keys: RouteKey[]): boolean {
+  return !!session.user && keys.every((k) => session.permissions.includes(k))
 }
 
 /** Watches for activity; signs out after IDLE_MS without any, or when the token expires. */

@@ -3,14 +3,18 @@
 // Chinese label for a code of its own.
 import { reactive } from 'vue'
 import { get } from './api/client'
+import { session, whenSignedOut } from './session'
 
 export const vocab = reactive<{ loaded: boolean; kinds: Record<string, Record<string, string>> }>({ loaded: false, kinds: {} })
 
 export async function loadVocab(): Promise<void> {
   if (vocab.loaded) return
-  vocab.kinds = (await get('/api/v1/vocabulary')) as Record<string, Record<string, string>>
-  vocab.loaded = true
+  const epoch = session.epoch
+  const kinds = (await get('/api/v1/vocabulary')) as Record<string, Record<string, string>>
+  if (epoch !== session.epoch) return // signed out meanwhile
+  Object.assign(vocab, { kinds, loaded: true })
 }
+whenSignedOut(() => Object.assign(vocab, { kinds: {}, loaded: false }))
 
 /** The label of code in kind, or the code itself while none is known. */
 export function label(kind: string, code: string | null | undefined): string {

@@ -32,6 +32,10 @@ export type PathWith<M extends Method> = { [P in keyof paths]: paths[P] extends 
 export type Response<P extends keyof paths, M extends Method> = Ok<Op<P, M>>
 export type Body<P extends keyof paths, M extends Method> = BodyOf<Op<P, M>>
 
+let forbidden: (() => void) | null = null
+/** fn runs when the API refuses a request with 403: the user's roles may have changed. */
+export function onForbidden(fn: () => void) { forbidden = fn }
+
 export type Query = Record<string, string | number | boolean | null | undefined>
 export interface Options { params?: Record<string, string | number>; query?: Query; headers?: Record<string, string> }
 
@@ -80,6 +84,7 @@ export async function raw<T>(method: string, path: string, o: Options & { body?:
     const err = new ApiError(res.status, e?.code ?? 'http_' + res.status, e?.message ?? '服务器返回 ' + res.status, e?.details ?? [])
     // A token that is no longer valid (expired, revoked, user disabled) ends the session.
     if (res.status === 401 && session.token && path !== '/api/v1/auth/login') signOut('登录已失效，请重新登录')
+    if (res.status === 403 && path !== '/api/v1/me') forbidden?.()
     throw err
   }
   return data as T
@@ -105,9 +110,10 @@ export function upload<P extends PathWith<'post'>>(path: P, form: FormData, o: O
 export async function download(path: PathWith<'get'>, o: Options = {}, fallbackName = 'download.xlsx'): Promise<void> {
   const res = await fetch(url(path, o), { headers: { Authorization: 'Bearer ' + session.token, 'Accept-Language': 'zh-CN' }, cache: 'no-store' })
   if (!res.ok) {
-    let msg = '下载失败（' + res.status + '）'
-    try { msg = (await res.json()).error.message } catch { /* not JSON */ }
-    throw new ApiError(res.status, 'download', msg)
+    // The error envelope, when there is one: its code and details put a 400 on the fields of the form that asked.
+    let e: { code?: string; message?: string; details?: FieldError[] } | undefined
+    try { e = (await res.json()).error } catch { /* not JSON */ }
+    throw new ApiError(res.status, e?.code ?? 'download', e?.message ?? '下载失败（' + res.status + '）', e?.details ?? [])
   }
   const blob = await res.blob()
   const cd = res.headers.get('Content-Disposition') ?? ''

@@ -380,6 +380,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cadres/import-lrmx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import appointment forms (an .lrmx file or a .zip of up to 500): every file checked first, then all written in one transaction (Idempotency-Key accepted)
+         * @description Who may use it: org_reviewer. Nobody: their own cadre record (recusal). The file's NianDuKaoHeJieGuo and JiangChengQingKuang are never taken: efile's own records are.
+         */
+        post: operations["postCadresImportLrmx"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cadres/{id}": {
         parameters: {
             query?: never;
@@ -402,6 +422,26 @@ export interface paths {
          * @description Who may use it: org_reviewer. Evaluators: cadres of their own unit and the units under it. Nobody: their own cadre record (recusal).
          */
         patch: operations["patchCadresById"];
+        trace?: never;
+    };
+    "/api/v1/cadres/{id}/appointment-form.lrmx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The cadre's appointment form (干部任免审批表) as an LRMX file
+         * @description Who may use it: org_reviewer. Nobody: their own cadre record (recusal).
+         */
+        get: operations["getCadresByIdAppointmentFormLrmx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/cadres/{id}/efile": {
@@ -457,6 +497,30 @@ export interface paths {
          */
         get: operations["getCadresByIdFlagSummary"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cadres/{id}/profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The cadre's profile for the appointment form (version 0: never written)
+         * @description Who may use it: org_reviewer. Nobody: their own cadre record (recusal).
+         */
+        get: operations["getCadresByIdProfile"];
+        /**
+         * Replace the cadre's profile (with version; 0 for the first write)
+         * @description Who may use it: org_reviewer. Nobody: their own cadre record (recusal).
+         */
+        put: operations["putCadresByIdProfile"];
         post?: never;
         delete?: never;
         options?: never;
@@ -701,6 +765,30 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
+        /**
+         * Rename, move (with its sub-units; parent_id null: to the root) or disable a unit (with version)
+         * @description Who may use it: admin.
+         */
+        patch: operations["patchUnitsById"];
+        trace?: never;
+    };
+    "/api/v1/units/{id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A unit's changes, newest first: who, when, name, parent and state before and after
+         * @description Who may use it: admin, org_reviewer.
+         */
+        get: operations["getUnitsByIdHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
         patch?: never;
         trace?: never;
     };
@@ -905,6 +993,7 @@ export interface components {
             assigned: number;
             /** Format: int64 */
             evaluator_id: number;
+            evaluator_name: string;
             /** Format: int64 */
             submitted: number;
         };
@@ -962,26 +1051,33 @@ export interface components {
             submitted: number;
             /** Format: int64 */
             unit_id: number;
+            unit_name: string;
         };
         Verdict: {
             /** Format: int64 */
             checked: number;
             /** Format: int64 */
             first_bad_id?: number | null;
+            /** Format: int64 */
+            first_bad_seq?: number | null;
             head: string;
             head_hash: string;
             /** Format: int64 */
             head_seq: number;
             macs_checked: boolean;
+            /** Format: int64 */
+            macs_from: number;
             ok: boolean;
             /** Format: int64 */
             pending: number;
+            problem?: string;
             reason?: string;
         };
         Vetting: {
             as_of: string;
             /** Format: int64 */
             cadre_id: number;
+            cadre_name: string;
             /** Format: date-time */
             checked_at: string;
             /** Format: int64 */
@@ -1029,11 +1125,13 @@ export interface components {
             assignment_id: number;
             /** Format: int64 */
             cadre_id: number;
+            cadre_name: string;
             comment: string;
             /** Format: int64 */
             cycle_id: number;
             /** Format: int64 */
             evaluator_id: number;
+            evaluator_name: string;
             /** Format: int64 */
             id: number;
             rater_type: string;
@@ -1054,6 +1152,7 @@ export interface components {
         assignmentResponse: {
             /** Format: int64 */
             cadre_id: number;
+            cadre_name: string;
             /** Format: date-time */
             created_at: string;
             /** Format: int64 */
@@ -1062,6 +1161,7 @@ export interface components {
             cycle_id: number;
             /** Format: int64 */
             evaluator_id: number;
+            evaluator_name: string;
             /** Format: int64 */
             id: number;
             rater_type: string;
@@ -1199,10 +1299,16 @@ export interface components {
             /** Format: int64 */
             total: number;
         };
+        educationDTO: {
+            degree: string;
+            level: string;
+            school: string;
+        };
         efileResponse: {
             appraisals: components["schemas"]["Appraisal"][];
             cadre: components["schemas"]["cadreResponse"];
             flag_summary: components["schemas"]["FlagSummary"];
+            profile: components["schemas"]["profileResponse"];
             recent_records: components["schemas"]["recordResponse"][];
             record_counts: {
                 [key: string]: number;
@@ -1224,17 +1330,25 @@ export interface components {
             /** Format: int64 */
             total: number;
         };
+        familyMemberDTO: {
+            born_on?: string | null;
+            name: string;
+            political_status: string;
+            relation: string;
+            work: string;
+        };
         finalizeRequest: {
             overrides: components["schemas"]["overrideRequest"][];
         };
         flagDetailResponse: {
             /** Format: int64 */
             cadre_id: number;
+            cadre_name: string;
             /** Format: date-time */
             created_at: string;
             /** Format: int64 */
             created_by: number;
-            detail: string;
+            detail?: string | null;
             history: components["schemas"]["flagEventResponse"][];
             /** Format: int64 */
             id: number;
@@ -1248,6 +1362,7 @@ export interface components {
             source: string;
             status: string;
             summary: string;
+            unit_name: string;
             /** Format: date-time */
             updated_at: string;
             version: number;
@@ -1265,11 +1380,12 @@ export interface components {
         flagResponse: {
             /** Format: int64 */
             cadre_id: number;
+            cadre_name: string;
             /** Format: date-time */
             created_at: string;
             /** Format: int64 */
             created_by: number;
-            detail: string;
+            detail?: string | null;
             /** Format: int64 */
             id: number;
             influence_until?: string | null;
@@ -1282,6 +1398,7 @@ export interface components {
             source: string;
             status: string;
             summary: string;
+            unit_name: string;
             /** Format: date-time */
             updated_at: string;
             version: number;
@@ -1314,6 +1431,33 @@ export interface components {
             token: string;
             user: components["schemas"]["sessionUser"];
         };
+        lrmxImportResponse: {
+            created: number;
+            rows: components["schemas"]["lrmxImportRow"][];
+            unchanged: number;
+            updated: number;
+        };
+        lrmxImportRow: {
+            action: string;
+            /** Format: int64 */
+            cadre_id?: number | null;
+            changed: string[];
+            line: string;
+            unknown_elements: string[];
+        };
+        meResponse: {
+            /** Format: int64 */
+            cadre_id?: number | null;
+            department?: string | null;
+            display_name: string;
+            /** Format: int64 */
+            id: number;
+            permissions: string[];
+            roles: string[];
+            /** Format: int64 */
+            unit_id?: number | null;
+            username: string;
+        };
         overrideRequest: {
             /** Format: int64 */
             cadre_id: number;
@@ -1323,6 +1467,40 @@ export interface components {
         passwordRequest: {
             current_password: string;
             new_password: string;
+        };
+        profileRequest: {
+            birthplace: string;
+            ethnicity: string;
+            expertise: string;
+            family: components["schemas"]["familyMemberDTO"][];
+            full_time_education: components["schemas"]["educationDTO"];
+            health: string;
+            in_service_education: components["schemas"]["educationDTO"];
+            native_place: string;
+            other_party: string;
+            party_joined_on?: string | null;
+            photo?: string | null;
+            professional_title: string;
+            resume: components["schemas"]["resumeLineDTO"][];
+            version?: number | null;
+            work_started_on?: string | null;
+        };
+        profileResponse: {
+            birthplace: string;
+            ethnicity: string;
+            expertise: string;
+            family: components["schemas"]["familyMemberDTO"][];
+            full_time_education: components["schemas"]["educationDTO"];
+            health: string;
+            in_service_education: components["schemas"]["educationDTO"];
+            native_place: string;
+            other_party: string;
+            party_joined_on?: string | null;
+            photo?: string | null;
+            professional_title: string;
+            resume: components["schemas"]["resumeLineDTO"][];
+            version: number;
+            work_started_on?: string | null;
         };
         ratersResponse: {
             peer: number;
@@ -1357,12 +1535,16 @@ export interface components {
         resultResponse: {
             /** Format: int64 */
             cadre_id: number;
+            cadre_name: string;
             grade: string;
             override?: components["schemas"]["OverrideInfo"] | null;
             proposed_grade: string;
             raters: components["schemas"]["ratersResponse"];
             reasons: string[];
             score: number;
+            /** Format: int64 */
+            unit_id: number;
+            unit_name: string;
         };
         resultsResponse: {
             /** Format: int64 */
@@ -1370,6 +1552,11 @@ export interface components {
             items: components["schemas"]["resultResponse"][];
             missing: number[];
             status: string;
+        };
+        resumeLineDTO: {
+            from: string;
+            text: string;
+            to?: string | null;
         };
         reviseAppraisalRequest: {
             comment: string;
@@ -1422,15 +1609,45 @@ export interface components {
             comment: string;
             scores: components["schemas"]["scoresBody"];
         };
+        unitChangeResponse: {
+            actor: string;
+            /** Format: int64 */
+            actor_id: number;
+            /** Format: date-time */
+            at: string;
+            /** Format: int64 */
+            id: number;
+            new_disabled: boolean;
+            new_name: string;
+            /** Format: int64 */
+            new_parent_id?: number | null;
+            old_disabled: boolean;
+            old_name: string;
+            /** Format: int64 */
+            old_parent_id?: number | null;
+            /** Format: int64 */
+            unit_id: number;
+            version: number;
+        };
+        unitChangeResponseList: {
+            items: components["schemas"]["unitChangeResponse"][];
+            page: number;
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
         unitResponse: {
             code: string;
             /** Format: date-time */
             created_at: string;
+            disabled: boolean;
             /** Format: int64 */
             id: number;
             name: string;
             /** Format: int64 */
             parent_id?: number | null;
+            /** Format: date-time */
+            updated_at: string;
             version: number;
         };
         unitResponseList: {
@@ -1461,6 +1678,13 @@ export interface components {
         updateFlagRequest: {
             note: string;
             status: string;
+            version: number;
+        };
+        updateUnitRequest: {
+            disabled?: boolean | null;
+            name?: string | null;
+            /** Format: int64 */
+            parent_id?: number | null;
             version: number;
         };
         updateUserRequest: {
@@ -1515,6 +1739,7 @@ export interface components {
             as_of: string;
             /** Format: int64 */
             cadre_id: number;
+            cadre_name: string;
             /** Format: date-time */
             checked_at: string;
             /** Format: int64 */
@@ -1991,7 +2216,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["BulkResult"] | null;
+                    "application/json": components["schemas"]["BulkResult"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -2109,7 +2334,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Progress"] | null;
+                    "application/json": components["schemas"]["Progress"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -2348,6 +2573,57 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    postCadresImportLrmx: {
+        parameters: {
+            query?: {
+                /** @description true: check and answer the report without writing anything (also a form field) */
+                dry_run?: boolean;
+                /** @description the unit of cadres not yet on file (also a form field) */
+                unit_id?: number;
+            };
+            header?: {
+                /** @description A retry with the same key and body within 24 h returns the first response and creates nothing; another body is 409 conflict. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** @description true: check and answer the report without writing anything */
+                    dry_run?: boolean;
+                    /**
+                     * Format: binary
+                     * @description an .lrmx file, or a .zip of at most 500 (each at most 2 MiB inflated); at most 10 MiB
+                     */
+                    file: string;
+                    /**
+                     * Format: int64
+                     * @description the unit of the cadres not yet on file (required when a file is of one)
+                     */
+                    unit_id?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["lrmxImportResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     getCadresById: {
         parameters: {
             query?: never;
@@ -2406,6 +2682,41 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getCadresByIdAppointmentFormLrmx: {
+        parameters: {
+            query?: {
+                /** @description 拟任职务: the post proposed (at most 200 characters) */
+                proposed_post?: string;
+                /** @description 拟免职务: the post to be removed from (at most 200 characters) */
+                proposed_removal?: string;
+                /** @description 任免理由: the reason (at most 1000 characters) */
+                reason?: string;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/xml": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
@@ -2491,6 +2802,68 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getCadresByIdProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["profileResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    putCadresByIdProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["profileRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["profileResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
@@ -2893,7 +3266,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["sessionUser"];
+                    "application/json": components["schemas"]["meResponse"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -2943,6 +3316,8 @@ export interface operations {
                 page_size?: number;
                 /** @description only this unit and every unit under it */
                 parent_id?: number;
+                /** @description only disabled units, or only the others (default: both) */
+                disabled?: boolean;
             };
             header?: never;
             path?: never;
@@ -3018,6 +3393,73 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["unitResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    patchUnitsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["updateUnitRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["unitResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getUnitsByIdHistory: {
+        parameters: {
+            query?: {
+                /** @description page number, from 1 (default 1) */
+                page?: number;
+                /** @description items per page (default 50; above 200 is clamped to 200) */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["unitChangeResponseList"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -14,3 +14,11 @@ export type Verdict = S['Verdict']
 export type ImportReport = S['ImportReport']
 export type CreateUser = S['createUserRequest']
 export type UpdateUser = S['updateUserRequest']
+/** A cadre as a picker or a list names it: the look-up's few fields. */
+export interface Picked { id: number; name: string; unit_id?: number | null; position?: string; id_number?: string }
+export type Profile = S['profileResponse']
+export type ProfileBody = S['profileRequest']
+export type ResumeLine = S['resumeLineDTO']
+export type FamilyMember = S['familyMemberDTO']
+export type Education = S['educationDTO']
+export type LrmxReport = S['lrmxImportResponse']
