@@ -20,8 +20,9 @@ type createCadreRequest struct {
 	Rank        string `json:"rank"`
 	IsTopLeader bool   `json:"is_top_leader"`
 	AppointedOn string `json:"appointed_on"`
-	// Optional, false when absent (SPEC 5).
-	ReportsPersonalMatters bool `json:"reports_personal_matters"`
+	// Optional, false when absent (SPEC 5): omitzero marks it optional in
+	// the document.
+	ReportsPersonalMatters bool `json:"reports_personal_matters,omitzero"`
 }
 
 type updateCadreRequest struct {

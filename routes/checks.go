@@ -29,7 +29,7 @@ type createMattersRequest struct {
 	Kind            string  `json:"kind"`
 	CheckedOn       string  `json:"checked_on"`
 	Result          string  `json:"result"`
-	FamilyEmigrated bool    `json:"family_emigrated"` // default false
+	FamilyEmigrated bool    `json:"family_emigrated,omitzero"` // optional, false when absent
 	Note            *string `json:"note"`
 }
 

@@ -12,15 +12,16 @@ type vetRequest struct {
 	CadreID int64   `path:"id" json:"-"`
 	Purpose string  `json:"purpose"`
 	AsOf    *string `json:"as_of"` // absent or null: today in EFILE_TZ
-	// A promotion into a post whose holders report personal matters (SPEC 9).
-	BecomesReportingSubject bool `json:"becomes_reporting_subject"`
+	// A promotion into a post whose holders report personal matters (SPEC 9);
+	// optional, false when absent.
+	BecomesReportingSubject bool `json:"becomes_reporting_subject,omitzero"`
 }
 
 type vetBatchRequest struct {
 	CadreIDs                []int64 `json:"cadre_ids"`
 	Purpose                 string  `json:"purpose"`
 	AsOf                    *string `json:"as_of"`
-	BecomesReportingSubject bool    `json:"becomes_reporting_subject"`
+	BecomesReportingSubject bool    `json:"becomes_reporting_subject,omitzero"` // optional, false when absent
 }
 
 // basisResponse is the check records of SPEC 13 a vetting relied on (null
