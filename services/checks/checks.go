@@ -262,9 +262,10 @@ func (s *Service) stamp() time.Time { return s.now().UTC().Truncate(time.Microse
 // dayOf is the day an instant falls on in EFILE_TZ.
 func (s *Service) dayOf(t time.Time) string { return t.In(s.loc).Format(time.DateOnly) }
 
-// cadreRows lists a cadre's records of model's table, newest first, after
-// the path's check (404 when the reviewer may not vet the cadre): the count
-// and one page (models.Paged), then dress (the findings of the reviews).
+// cadreRows lists a cadre's records of M (a review or a check), newest
+// first, after the path's check (authz.CadreVet: 404 when the reviewer may
+// not vet the cadre): the count and one page (models.Paged), then dress
+// (the findings of the reviews).
 func cadreRows[M, T any](ctx context.Context, s *Service, viewer *models.User, cadreID int64, p models.Page,
 	dress func([]M) ([]T, error)) ([]T, int64, error) {
 	if err := s.az.CheckPath(ctx, viewer, authz.CadreVet, cadreID); err != nil {
@@ -279,8 +280,8 @@ func cadreRows[M, T any](ctx context.Context, s *Service, viewer *models.User, c
 	return out, total, err
 }
 
-// cadreRow reads record id of a cadre (notFound when it is another
-// cadre's or none), after the path's check.
+// cadreRow reads record id of M of a cadre (notFound when it is another
+// cadre's or none), after the path's check, as records are read.
 func cadreRow[M, T any](ctx context.Context, s *Service, viewer *models.User, cadreID, id int64,
 	dress func([]M) ([]T, error), notFound error) (*T, error) {
 	if err := s.az.CheckPath(ctx, viewer, authz.CadreVet, cadreID); err != nil {
