@@ -288,6 +288,30 @@ func TestReplayAfterLosingSight(t *testing.T) {
 			t.Fatalf("the replay shows the flag: %s", again.Body)
 		}
 	})
+	// The four checks' kinds (authz: DossierReviewRead, OpinionRead): a
+	// reviewer linked to the cadre afterwards (recusal) sees neither again.
+	t.Run("403_reviewerLinkedToTheCadre", func(t *testing.T) {
+		uid, tok := w.user("rev_linked", []string{"org_reviewer"}, nil, nil)
+		review := replayRequest{path: fmt.Sprintf("/api/v1/cadres/%d/dossier-reviews", w.b), tok: tok,
+			body: map[string]any{"reviewed_on": "2024-05-01", "findings": sixFindings(), "note": "回避前的审核"}}
+		want(t, w.send(review, "link-review"), 201)
+		id := w.cadre("郑十", idFor("19860101", 600), w.unitA)
+		ask := replayRequest{path: fmt.Sprintf("/api/v1/cadres/%d/integrity-opinions", id), tok: tok,
+			body: map[string]any{"purpose": "promotion", "due_on": w.clock.Now().UTC().Format(time.DateOnly), "note": "回避前的征求"}}
+		want(t, w.send(ask, "link-ask"), 201)
+		w.linkUser(uid, w.b)
+		again := w.send(review, "link-review")
+		want(t, again, 403, "forbidden")
+		if bytes.Contains(again.Body, []byte("回避前的审核")) {
+			t.Fatalf("the replay shows the review: %s", again.Body)
+		}
+		w.linkUser(uid, id)
+		again = w.send(ask, "link-ask")
+		want(t, again, 403, "forbidden")
+		if bytes.Contains(again.Body, []byte("回避前的征求")) {
+			t.Fatalf("the replay shows the request: %s", again.Body)
+		}
+	})
 	t.Run("403_evaluatorLinkedToTheCadre", func(t *testing.T) {
 		c := w.newCycle("annual", 20)
 		w.assign(c, w.evalBID, w.b, "peer")
