@@ -27,6 +27,10 @@ type Cadre struct {
 	Version      int    `gorm:"not null;default:1"`
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
+
+	// ReportsPersonalMatters: the cadre is a subject of the personal-matters
+	// reporting rules (县处级副职 and above, SPEC 5 and 9).
+	ReportsPersonalMatters bool `gorm:"not null;default:false"`
 }
 
 // CadreExists tells whether a cadre with id exists.

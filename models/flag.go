@@ -22,6 +22,7 @@ type Flag struct {
 	Detail         string    `gorm:"type:text;not null"`
 	OccurredOn     string    `gorm:"type:char(10);not null"`
 	PetitionType   *string   `gorm:"size:20"`
+	Specific       bool      `gorm:"column:is_specific;not null;default:false"` // a report naming concrete facts (凡提必查); report petitions only
 	ReporterEnc    []byte    `gorm:"type:blob"`
 	SanctionType   *string   `gorm:"size:30"`
 	DecidedOn      *string   `gorm:"type:char(10)"`

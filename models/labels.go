@@ -11,12 +11,14 @@ import (
 // cadre's name and unit, the evaluator's name), looked up for a whole page
 // in one query each, never one per row.
 
-// CadreLabel is what a list shows of a cadre beside its id.
+// CadreLabel is what a list shows of a cadre beside its id (the position
+// for those that show it: an integrity-opinion request).
 type CadreLabel struct {
 	ID       int64
 	Name     string
 	UnitID   int64
 	UnitName string
+	Position string
 }
 
 // labelChunk bounds the ids of one look-up: the largest set a request
@@ -35,7 +37,7 @@ func CadreLabels(ctx context.Context, db *gorm.DB, ids []int64) (map[int64]Cadre
 	for len(ids) > 0 {
 		n := min(len(ids), labelChunk)
 		var rows []CadreLabel
-		err := Get(ctx, db).Table("cadres").Select("cadres.id, cadres.name, cadres.unit_id, COALESCE(units.name, '') AS unit_name").
+		err := Get(ctx, db).Table("cadres").Select("cadres.id, cadres.name, cadres.unit_id, COALESCE(units.name, '') AS unit_name, cadres.position").
 			Joins("LEFT JOIN units ON units.id = cadres.unit_id").Where("cadres.id IN ?", ids[:n]).Scan(&rows).Error
 		if err != nil {
 			return nil, err

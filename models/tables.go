@@ -13,5 +13,7 @@ func Tables() []any {
 		&Flag{}, &FlagEvent{}, &Vetting{},
 		&Profile{}, &ResumeEntry{}, &FamilyMember{},
 		&JobLease{},
+		// The four checks before a promotion (SPEC 13).
+		&DossierReview{}, &DossierFinding{}, &PersonalMattersCheck{}, &IntegrityOpinion{}, &IntegrityOpinionFlag{},
 	}
 }

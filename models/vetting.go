@@ -7,7 +7,9 @@ import (
 
 // Vetting is one pre-promotion vetting (SPEC section 9), stored as it was
 // given and never changed. Reasons is the JSON array of reasons
-// ([{rule, message, flag_id?, cycle_id?}]) exactly as answered.
+// ([{rule, message, flag_id?, cycle_id?, check_id?}]) exactly as answered.
+// The Basis columns are the check records of SPEC section 13 the vetting
+// relied on (nil where none, and for purposes that need no checks).
 type Vetting struct {
 	ID        int64     `gorm:"primaryKey;index:idx_vettings_cadre,priority:2"`
 	CadreID   int64     `gorm:"not null;index:idx_vettings_cadre,priority:1"`
@@ -17,6 +19,11 @@ type Vetting struct {
 	Reasons   string    `gorm:"type:text;not null"`
 	CheckedBy int64     `gorm:"not null"`
 	CheckedAt time.Time `gorm:"precision:6;not null"`
+
+	BecomesReportingSubject     bool `gorm:"not null;default:false"`
+	BasisDossierReviewID        *int64
+	BasisPersonalMattersCheckID *int64
+	BasisIntegrityOpinionID     *int64
 }
 
 // VettingReason is one reason as Vetting.Reasons stores it: the layout of
@@ -28,6 +35,7 @@ type VettingReason struct {
 	Message string `json:"message"`
 	FlagID  *int64 `json:"flag_id,omitempty"`
 	CycleID *int64 `json:"cycle_id,omitempty"`
+	CheckID *int64 `json:"check_id,omitempty"` // a dossier review, a personal-matters check or an opinion request
 }
 
 // EncodeReasons is the column value of reasons.

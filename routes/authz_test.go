@@ -39,7 +39,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 		var unit *int64
 		switch role {
 		case account.RoleAuditor:
-			dept = ptr("audit")
+			// The discipline department, whose auditors alone read the
+			// integrity-opinion inbox: the route's role; the others' 403
+			// is the service's scope (opinions_test.go).
+			dept = ptr("discipline")
 		case account.RoleEvaluator:
 			unit = &uid
 		}
@@ -326,6 +329,13 @@ func TestObjectLevelAuthorization(t *testing.T) {
 // administrator and the security auditor.
 func TestNoFieldLeaks(t *testing.T) {
 	w := newScopeWorld(t)
+	// An integrity opinion on b whose reply names the flag with a reporter.
+	r := w.do("POST", fmt.Sprintf("/api/v1/cadres/%d/integrity-opinions", w.b), w.rev,
+		map[string]any{"purpose": "promotion", "due_on": w.clock.Now().UTC().Format(time.DateOnly)})
+	want(t, r, 201)
+	opinion := fmt.Sprintf("/api/v1/integrity-opinions/%d", r.ID())
+	want(t, w.do("POST", opinion+"/reply", w.disciplineToken, map[string]any{"conclusion": "clue_under_verification",
+		"text": "有问题线索正在核查", "signed_by": "纪委书记", "flag_ids": []int64{w.flagB}}), 200)
 	reads := func(tok string) string {
 		t.Helper()
 		var all strings.Builder
@@ -339,6 +349,7 @@ func TestNoFieldLeaks(t *testing.T) {
 			"/api/v1/flags", fmt.Sprintf("/api/v1/flags/%d", w.flagB), fmt.Sprintf("/api/v1/flags?cadre_id=%d", w.b),
 			"/api/v1/appraisal-cycles", w.cycle, w.cycle + "/assignments", w.cycle + "/appraisals",
 			"/api/v1/access-log?page_size=200",
+			"/api/v1/integrity-opinions", opinion, fmt.Sprintf("/api/v1/cadres/%d/checks", w.b),
 		} {
 			r := w.do("GET", path, tok, nil)
 			if r.Status >= 500 {

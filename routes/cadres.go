@@ -20,6 +20,9 @@ type createCadreRequest struct {
 	Rank        string `json:"rank"`
 	IsTopLeader bool   `json:"is_top_leader"`
 	AppointedOn string `json:"appointed_on"`
+	// Optional, false when absent (SPEC 5): omitzero marks it optional in
+	// the document.
+	ReportsPersonalMatters bool `json:"reports_personal_matters,omitzero"`
 }
 
 type updateCadreRequest struct {
@@ -35,6 +38,8 @@ type updateCadreRequest struct {
 	AppointedOn *string `json:"appointed_on"`
 	Status      *string `json:"status"`
 	Version     int     `json:"version"`
+
+	ReportsPersonalMatters *bool `json:"reports_personal_matters"`
 }
 
 type cadreResponse struct {
@@ -52,6 +57,8 @@ type cadreResponse struct {
 	Version     int       `json:"version"`
 	CreatedAt   time.Time `json:"created_at"`
 	UpdatedAt   time.Time `json:"updated_at"`
+
+	ReportsPersonalMatters bool `json:"reports_personal_matters"`
 }
 
 // cadreLookupResponse is all an auditor learns of a cadre.
@@ -73,7 +80,7 @@ func (h *handlers) toCadreResponse(viewer *models.User, c *models.Cadre) (cadreR
 	return cadreResponse{ID: c.ID, Name: c.Name, Gender: c.Gender, BirthDate: c.BirthDate,
 		IDNumber: idn, UnitID: c.UnitID, Position: c.Position, Rank: c.Rank,
 		IsTopLeader: c.IsTopLeader, AppointedOn: c.AppointedOn, Status: c.Status, Version: c.Version,
-		CreatedAt: c.CreatedAt.UTC(), UpdatedAt: c.UpdatedAt.UTC()}, nil
+		CreatedAt: c.CreatedAt.UTC(), UpdatedAt: c.UpdatedAt.UTC(), ReportsPersonalMatters: c.ReportsPersonalMatters}, nil
 }
 
 func toCadreLookup(c *models.Cadre) cadreLookupResponse {
@@ -99,7 +106,7 @@ func (h *handlers) getCadre(c *gin.Context, in *byID) (cadreResponse, error) {
 func (h *handlers) updateCadre(c *gin.Context, in *updateCadreRequest) (cadreResponse, error) {
 	cd, err := h.s.Cadres.Update(ctx(c), me(c), in.ID, cadre.Patch{Name: in.Name, Gender: in.Gender, BirthDate: in.BirthDate,
 		IDNumber: in.IDNumber, UnitID: in.UnitID, Position: in.Position, Rank: in.Rank, IsTopLeader: in.IsTopLeader,
-		AppointedOn: in.AppointedOn, Status: in.Status, Version: in.Version})
+		AppointedOn: in.AppointedOn, Status: in.Status, Version: in.Version, ReportsPersonalMatters: in.ReportsPersonalMatters})
 	if err != nil {
 		return cadreResponse{}, err
 	}

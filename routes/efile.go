@@ -1,6 +1,7 @@
 package routes
 
 import (
+	"efile/services/checks"
 	"efile/services/efile"
 	"efile/services/sheet"
 
@@ -15,6 +16,32 @@ type efileResponse struct {
 	Appraisals    []efileAppraisalResponse `json:"appraisals"`
 	FlagSummary   efileFlagSummary         `json:"flag_summary"`
 	Vettings      []efileVettingResponse   `json:"vettings"`
+	Checks        efileChecks              `json:"checks"`
+}
+
+// efileChecks is the newest record of each of the four checks (SPEC 10),
+// null where there is none.
+type efileChecks struct {
+	DossierReview        *reviewResponse  `json:"dossier_review"`
+	PersonalMattersCheck *mattersResponse `json:"personal_matters_check"`
+	IntegrityOpinion     *opinionResponse `json:"integrity_opinion"`
+}
+
+func toEFileChecks(l *checks.Latest) efileChecks {
+	var out efileChecks
+	if l.Review != nil {
+		r := toReviewResponse(l.Review)
+		out.DossierReview = &r
+	}
+	if l.Matters != nil {
+		m := toMattersResponse(l.Matters)
+		out.PersonalMattersCheck = &m
+	}
+	if l.Opinion != nil {
+		o := toOpinionResponse(l.Opinion)
+		out.IntegrityOpinion = &o
+	}
+	return out
 }
 
 // efileAppraisalResponse is one final grade of the cadre in a finalized cycle.
@@ -49,9 +76,12 @@ func toEFileResponse(f *efile.File, cd cadreResponse) efileResponse {
 	}
 	for i, v := range f.Vettings {
 		out.Vettings[i] = efileVettingResponse{vettingResponse: vettingResponse{ID: v.ID, CadreID: v.CadreID, CadreName: v.CadreName, Purpose: v.Purpose,
-			AsOf: v.AsOf, Verdict: v.Verdict, Reasons: toReasonResponses(v.Reasons), CheckedBy: v.CheckedBy, CheckedAt: v.CheckedAt.UTC()},
+			AsOf: v.AsOf, Verdict: v.Verdict, Reasons: toReasonResponses(v.Reasons), CheckedBy: v.CheckedBy, CheckedAt: v.CheckedAt.UTC(),
+			BecomesReportingSubject: v.BecomesReportingSubject, Basis: toBasisResponse(v.Basis.DossierReviewID,
+				v.Basis.PersonalMattersCheckID, v.Basis.IntegrityOpinionID)},
 			CheckedByName: v.CheckedByName}
 	}
+	out.Checks = toEFileChecks(&f.Checks)
 	return out
 }
 

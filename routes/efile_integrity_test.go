@@ -48,6 +48,7 @@ func TestEFileIntegrity(t *testing.T) {
 	san := w.fileFlag(w.auditor, with(clueBody(w.a), "kind", "sanction", "summary", "违规发放津贴",
 		"sanction", map[string]any{"type": "demerit", "decided_on": decided.Format(time.DateOnly)}))
 	until := w.do("GET", fmt.Sprintf("/api/v1/flags/%d", san), w.rev, nil).JSON()["influence_until"].(string)
+	allChecked(t, w.db, w.a, w.clock.Now().UTC().Format(time.DateOnly))
 	w.patchFlag(w.auditor, san, "verifying", 1, "")
 	w.patchFlag(w.auditor, san, "substantiated", 2, "")
 	for i := 0; i < 6; i++ {

@@ -90,7 +90,9 @@ func TestEFile(t *testing.T) {
 		few := n.Swap(0)
 		want(t, w.do("GET", fmt.Sprintf("/api/v1/cadres/%d/efile", big), w.rev, nil), 200)
 		many := n.Swap(0)
-		if few != many || many > 12 {
+		// 15: main's 12, and the newest of each of the four checks' three
+		// kinds (SPEC 13: services/checks.Latest, one query each).
+		if few != many || many > 15 {
 			t.Fatalf("queries: %d for 10 records, %d for 10,000", few, many)
 		}
 		t.Logf("e-file: %d queries whatever the number of records", many)
@@ -98,7 +100,9 @@ func TestEFile(t *testing.T) {
 		few = n.Swap(0)
 		want(t, w.do("GET", fmt.Sprintf("/api/v1/cadres/%d/efile.xlsx", big), w.rev, nil), 200)
 		many = n.Swap(0)
-		if few != many || many > 14 {
+		// 17: main's 14, and every record of the four checks' three kinds
+		// for 审核记录 (services/checks.All, one query each).
+		if few != many || many > 17 {
 			t.Fatalf("workbook queries: %d for 10 records, %d for 10,000", few, many)
 		}
 		t.Logf("e-file workbook: %d queries whatever the number of records", many)

@@ -84,6 +84,26 @@ var allowed = map[string][]string{
 	"GET /api/v1/cadres/:id/vettings":  {"org_reviewer"},
 	"POST /api/v1/vettings/batch":      {"org_reviewer"},
 
+	// SPEC 13: the check records, the requests and the checklist are the
+	// reviewer's (reading one record by id, and a cadre's requests, beyond
+	// the SPEC: docs/decisions.md); the inbox is read by reviewers and by
+	// auditors (of the discipline department only: the others' 403 is
+	// authz's, pinned in opinions_test.go), and replied to by auditors (of
+	// the discipline department: others 404).
+	"POST /api/v1/cadres/:id/dossier-reviews":             {"org_reviewer"},
+	"GET /api/v1/cadres/:id/dossier-reviews":              {"org_reviewer"},
+	"GET /api/v1/cadres/:id/dossier-reviews/:rid":         {"org_reviewer"},
+	"POST /api/v1/cadres/:id/personal-matters-checks":     {"org_reviewer"},
+	"GET /api/v1/cadres/:id/personal-matters-checks":      {"org_reviewer"},
+	"GET /api/v1/cadres/:id/personal-matters-checks/:rid": {"org_reviewer"},
+	"POST /api/v1/cadres/:id/integrity-opinions":          {"org_reviewer"},
+	"GET /api/v1/cadres/:id/integrity-opinions":           {"org_reviewer"},
+	"GET /api/v1/integrity-opinions":                      {"org_reviewer", "auditor"},
+	"GET /api/v1/integrity-opinions/:id":                  {"org_reviewer", "auditor"},
+	"POST /api/v1/integrity-opinions/:id/reply":           {"auditor"},
+	"POST /api/v1/integrity-opinions/:id/withdraw":        {"org_reviewer"},
+	"GET /api/v1/cadres/:id/checks":                       {"org_reviewer"},
+
 	// SPEC 7: the reviewer runs cycles; an evaluator reads the cycles and
 	// assignments they have, and submits and revises their appraisals.
 	"POST /api/v1/appraisal-cycles":                      {"org_reviewer"},

@@ -20,6 +20,7 @@ type createFlagRequest struct {
 	PetitionType *string          `json:"petition_type"`
 	Reporter     *string          `json:"reporter"`
 	Sanction     *sanctionRequest `json:"sanction"`
+	Specific     *bool            `json:"specific"` // report petitions only; default false
 }
 
 type sanctionRequest struct {
@@ -56,6 +57,7 @@ type flagResponse struct {
 	Detail         *string           `json:"detail,omitempty"`
 	OccurredOn     string            `json:"occurred_on"`
 	PetitionType   *string           `json:"petition_type"`
+	Specific       bool              `json:"specific"`
 	Reporter       *string           `json:"reporter,omitempty"`
 	Sanction       *sanctionResponse `json:"sanction"`
 	InfluenceUntil *string           `json:"influence_until"`
@@ -91,7 +93,7 @@ func toFlagResponse(v *flag.View) flagResponse {
 	f := &v.Flag
 	out := flagResponse{ID: f.ID, CadreID: f.CadreID, CadreName: v.Cadre.Name, UnitName: v.Cadre.UnitName, Source: f.Source, Kind: f.Kind, Severity: f.Severity,
 		Summary: f.Summary, Detail: v.Detail, OccurredOn: f.OccurredOn, PetitionType: f.PetitionType,
-		Reporter: v.Reporter, InfluenceUntil: f.InfluenceUntil, Status: f.Status, Version: f.Version,
+		Specific: f.Specific, Reporter: v.Reporter, InfluenceUntil: f.InfluenceUntil, Status: f.Status, Version: f.Version,
 		CreatedBy: f.CreatedBy, CreatedAt: f.CreatedAt.UTC(), UpdatedAt: f.UpdatedAt.UTC()}
 	if f.SanctionType != nil {
 		out.Sanction = &sanctionResponse{Type: *f.SanctionType, PeriodMonths: f.PeriodMonths, InfluenceUntil: f.InfluenceUntil}
@@ -112,7 +114,7 @@ func toFlagDetailResponse(v *flag.View) flagDetailResponse {
 
 func (h *handlers) createFlag(c *gin.Context, in *createFlagRequest) (flagDetailResponse, error) {
 	n := flag.New{CadreID: in.CadreID, Kind: in.Kind, Severity: in.Severity, Summary: in.Summary, Detail: in.Detail,
-		OccurredOn: in.OccurredOn, PetitionType: in.PetitionType, Reporter: in.Reporter}
+		OccurredOn: in.OccurredOn, PetitionType: in.PetitionType, Reporter: in.Reporter, Specific: in.Specific}
 	if in.Sanction != nil {
 		n.Sanction = &flag.NewSanction{Type: in.Sanction.Type, DecidedOn: in.Sanction.DecidedOn, PeriodMonths: in.Sanction.PeriodMonths}
 	}

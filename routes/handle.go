@@ -226,6 +226,9 @@ func (r vettingResponse) shows() idempotency.Shows    { return showsOne(authz.Ki
 func (r cycleResponse) shows() idempotency.Shows      { return showsOne(authz.KindCycle, r.ID) }
 func (r assignmentResponse) shows() idempotency.Shows { return showsOne(authz.KindAssignment, r.ID) }
 func (r appraisalResponse) shows() idempotency.Shows  { return showsOne(authz.KindAppraisal, r.ID) }
+func (r reviewResponse) shows() idempotency.Shows     { return showsOne(authz.KindDossierReview, r.ID) }
+func (r mattersResponse) shows() idempotency.Shows    { return showsOne(authz.KindMattersCheck, r.ID) }
+func (r opinionResponse) shows() idempotency.Shows    { return showsOne(authz.KindOpinion, r.ID) }
 
 func (r vetBatchResponse) shows() idempotency.Shows {
 	out := idempotency.Shows{Kind: authz.KindVetting, IDs: make([]int64, len(r.Items))}

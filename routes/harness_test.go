@@ -64,6 +64,8 @@ const testPassword = "correct-horse-battery"
 type appConfig struct {
 	rates routes.RateLimits // zero: the SPEC's defaults; the clock is always the app's
 	loc   *time.Location    // EFILE_TZ; nil: UTC
+	// EFILE_CHECK_VALID_DAYS, EFILE_OPINION_VALID_DAYS; 0: the defaults.
+	checkDays, opinionDays int
 	// enforceFails, when set, makes every casbin Enforce call fail while
 	// it holds true.
 	enforceFails *atomic.Bool
@@ -100,7 +102,8 @@ func newApp(t testing.TB, opts ...func(*appConfig)) *app {
 	}
 	logs := &bytes.Buffer{}
 	svc, err := services.New(db, services.Config{JWTSecret: []byte(strings.Repeat("s", 32)), DataKey: bytes.Repeat([]byte{7}, 32),
-		Location: cfg.loc, Now: clk.Now, BcryptCost: bcrypt.MinCost, Logger: slog.New(slog.NewJSONHandler(logs, nil))})
+		Location: cfg.loc, Now: clk.Now, BcryptCost: bcrypt.MinCost, Logger: slog.New(slog.NewJSONHandler(logs, nil)),
+		CheckValidDays: cfg.checkDays, OpinionValidDays: cfg.opinionDays})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,12 +3,13 @@ package routes_test
 import (
 	"fmt"
 	"testing"
+	"time"
 )
 
 // TestListsCarryNames: the lists and answers a person reads name the
 // cadres, units and evaluators beside their ids (flags, assignments,
-// appraisals, progress, results, vettings), in a fixed number of queries
-// whatever the number of rows.
+// appraisals, progress, results, vettings, integrity-opinion requests), in
+// a fixed number of queries whatever the number of rows.
 func TestListsCarryNames(t *testing.T) {
 	w := newFlagWorld(t)
 	small, big := w.unit("S", nil), w.unit("BIG", nil)
@@ -101,6 +102,24 @@ func TestListsCarryNames(t *testing.T) {
 		}
 		if n2, _ := queries("GET", "/api/v1/flags?page_size=200", w.rev, nil); n2 != n1 {
 			t.Fatalf("%d statements for 3 flags, %d for 23", n1, n2)
+		}
+	})
+	t.Run("integrityOpinions", func(t *testing.T) {
+		ask := func(ids []int64) {
+			for _, id := range ids {
+				want(t, w.do("POST", fmt.Sprintf("/api/v1/cadres/%d/integrity-opinions", id), w.rev,
+					map[string]any{"purpose": "promotion", "due_on": w.clock.Now().UTC().Format(time.DateOnly)}), 201)
+			}
+		}
+		ask(smallCadres)
+		n1, r := queries("GET", "/api/v1/integrity-opinions?page_size=200", w.auditor, nil)
+		if it := item(r, 0); it["cadre_name"] != fmt.Sprintf("干部%d", int64(it["cadre_id"].(float64))) || it["unit_name"] != "Unit S" ||
+			int64(it["unit_id"].(float64)) != small || it["position"] == "" {
+			t.Fatalf("a request without names: %v", it)
+		}
+		ask(bigCadres)
+		if n2, _ := queries("GET", "/api/v1/integrity-opinions?page_size=200", w.auditor, nil); n2 != n1 {
+			t.Fatalf("%d statements for 3 requests, %d for 23", n1, n2)
 		}
 	})
 	t.Run("vettings", func(t *testing.T) {

@@ -20,7 +20,9 @@ import (
 var bigTables = map[string]bool{
 	"cadres": true, "records": true, "flags": true, "flag_events": true, "access_entries": true,
 	"appraisal_assignments": true, "appraisals": true, "appraisal_results": true, "vettings": true,
-	"idempotencies": true,
+	"idempotencies":   true,
+	"dossier_reviews": true, "dossier_findings": true, "personal_matters_checks": true, "integrity_opinions": true,
+	"integrity_opinion_flags": true,
 }
 
 type capturedSQL struct {
@@ -198,6 +200,7 @@ func TestQueryPlans(t *testing.T) {
 	rawInsert(t, w.db, "vettings", "cadre_id, purpose, as_of, verdict, reasons, checked_by, checked_at", 6000, func(i int) []any {
 		return []any{ids[i%len(ids)], "promotion", "2025-01-01", "clear", "[]", w.revID, now}
 	})
+	seedChecks(t, w.db, ids, now)
 	var cycles []int64
 	for y := 2020; y < 2024; y++ {
 		status := "finalized"
@@ -273,6 +276,15 @@ func TestQueryPlans(t *testing.T) {
 		{"assignmentsByEvaluator", w.rev, "GET", fmt.Sprintf("/api/v1/appraisal-cycles/%d/assignments?evaluator_id=%d", open, evalID), nil},
 		{"appraisalsEvaluator", w.evalA, "GET", fmt.Sprintf("/api/v1/appraisal-cycles/%d/appraisals", open), nil},
 		{"results", w.rev, "GET", fmt.Sprintf("/api/v1/appraisal-cycles/%d/results", done), nil},
+		{"dossierReviews", w.rev, "GET", fmt.Sprintf("/api/v1/cadres/%d/dossier-reviews", c), nil},
+		{"mattersChecks", w.rev, "GET", fmt.Sprintf("/api/v1/cadres/%d/personal-matters-checks", c), nil},
+		{"cadreOpinions", w.rev, "GET", fmt.Sprintf("/api/v1/cadres/%d/integrity-opinions", c), nil},
+		{"checklist", w.rev, "GET", fmt.Sprintf("/api/v1/cadres/%d/checks", c), nil},
+		// The inbox by the statuses that stay few (pending, overdue); the
+		// replied requests are most of the table, and counting them reads
+		// it whatever the index.
+		{"inboxPending", w.auditor, "GET", "/api/v1/integrity-opinions?status=pending", nil},
+		{"inboxOverdue", w.rev, "GET", "/api/v1/integrity-opinions?overdue=true", nil},
 	}
 	capture := &sqlCapture{}
 	if err := w.db.Callback().Query().After("gorm:query").Register("plan:capture", capture.hook); err != nil {
@@ -361,4 +373,39 @@ func userID(t *testing.T, db *gorm.DB, username string) int64 {
 		t.Fatal(err)
 	}
 	return u.ID
+}
+
+// seedChecks writes the four checks of SPEC 13 for the plan test: two
+// dossier reviews with their findings and a personal-matters check for
+// every cadre, and 6,000 integrity-opinion requests (a pending one for a
+// third of the cadres, the rest replied or withdrawn) with the flags the
+// replies name.
+func seedChecks(t *testing.T, db *gorm.DB, ids []int64, now time.Time) {
+	t.Helper()
+	rawInsert(t, db, "dossier_reviews", "cadre_id, reviewed_on, conclusion, note, recorded_by, recorded_by_name, recorded_at",
+		2*len(ids), func(i int) []any { return []any{ids[i%len(ids)], "2025-05-01", "pass", "", 1, "rev", now} })
+	var first int64
+	db.Model(&models.DossierReview{}).Select("MIN(id)").Scan(&first)
+	items := []string{"birth_date", "work_start", "party_join", "education", "career", "identity"}
+	rawInsert(t, db, "dossier_findings", "review_id, item, result, note", 6*2*len(ids), func(i int) []any {
+		return []any{first + int64(i/6), items[i%6], "consistent", ""}
+	})
+	rawInsert(t, db, "personal_matters_checks", "cadre_id, kind, checked_on, result, family_emigrated, note, recorded_by, recorded_by_name, recorded_at",
+		len(ids), func(i int) []any {
+			return []any{ids[i], "random", "2025-05-01", "consistent", false, "", 1, "rev", now}
+		})
+	rawInsert(t, db, "integrity_opinions", "cadre_id, pending_cadre_id, purpose, note, due_on, status, requested_by, requested_by_name, requested_at, conclusion, replied_at, late, text, signed_by",
+		6000, func(i int) []any {
+			c := ids[i%len(ids)]
+			switch {
+			case i < len(ids) && i%3 == 0:
+				return []any{c, c, "promotion", "", "2025-06-01", "pending", 1, "rev", now, nil, nil, false, "", ""}
+			case i%2 == 0:
+				return []any{c, nil, "promotion", "", "2025-06-01", "replied", 1, "rev", now, "no_issue", now, false, "无问题", "纪委书记"}
+			}
+			return []any{c, nil, "promotion", "", "2025-06-01", "withdrawn", 1, "rev", now, nil, nil, false, "", ""}
+		})
+	var replied []int64
+	db.Model(&models.IntegrityOpinion{}).Where("status = ?", "replied").Limit(2000).Pluck("id", &replied)
+	rawInsert(t, db, "integrity_opinion_flags", "opinion_id, flag_id", len(replied), func(i int) []any { return []any{replied[i], 1 + i} })
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"efile/models"
 	"efile/services/lrmx/lrmxtest"
@@ -116,6 +117,21 @@ var replayCases = map[string]func(w *replayWorld, role string) []replayRequest{
 	},
 	"POST /api/v1/vettings/batch": func(w *replayWorld, role string) []replayRequest {
 		return []replayRequest{{path: "/api/v1/vettings/batch", tok: w.rev, body: map[string]any{"cadre_ids": []int64{w.a, w.b}, "purpose": "transfer"}}}
+	},
+	// The check records of SPEC 13: a record each time.
+	"POST /api/v1/cadres/:id/dossier-reviews": func(w *replayWorld, role string) []replayRequest {
+		return []replayRequest{{path: fmt.Sprintf("/api/v1/cadres/%d/dossier-reviews", w.b), tok: w.rev,
+			body: map[string]any{"reviewed_on": "2024-05-01", "findings": sixFindings(), "note": fmt.Sprintf("审核%d", w.next())}}}
+	},
+	"POST /api/v1/cadres/:id/personal-matters-checks": func(w *replayWorld, role string) []replayRequest {
+		return []replayRequest{{path: fmt.Sprintf("/api/v1/cadres/%d/personal-matters-checks", w.b), tok: w.rev,
+			body: map[string]any{"kind": "random", "checked_on": "2024-05-01", "result": "consistent", "note": fmt.Sprintf("查核%d", w.next())}}}
+	},
+	// One pending request per cadre: each case asks about a cadre of its own.
+	"POST /api/v1/cadres/:id/integrity-opinions": func(w *replayWorld, role string) []replayRequest {
+		id := w.cadre("孙七", idFor("19840101", 400+w.next()), w.unitA)
+		return []replayRequest{{path: fmt.Sprintf("/api/v1/cadres/%d/integrity-opinions", id), tok: w.rev,
+			body: map[string]any{"purpose": "promotion", "due_on": w.clock.Now().UTC().Format(time.DateOnly)}}}
 	},
 	"POST /api/v1/appraisal-cycles": func(w *replayWorld, role string) []replayRequest {
 		return []replayRequest{{path: cycles, tok: w.rev, body: with(cycleBody("annual", 20), "name", fmt.Sprintf("考核%d", w.next()))}}
@@ -270,6 +286,30 @@ func TestReplayAfterLosingSight(t *testing.T) {
 		want(t, again, 403, "forbidden")
 		if bytes.Contains(again.Body, []byte("部门调整前的线索")) {
 			t.Fatalf("the replay shows the flag: %s", again.Body)
+		}
+	})
+	// The four checks' kinds (authz: DossierReviewRead, OpinionRead): a
+	// reviewer linked to the cadre afterwards (recusal) sees neither again.
+	t.Run("403_reviewerLinkedToTheCadre", func(t *testing.T) {
+		uid, tok := w.user("rev_linked", []string{"org_reviewer"}, nil, nil)
+		review := replayRequest{path: fmt.Sprintf("/api/v1/cadres/%d/dossier-reviews", w.b), tok: tok,
+			body: map[string]any{"reviewed_on": "2024-05-01", "findings": sixFindings(), "note": "回避前的审核"}}
+		want(t, w.send(review, "link-review"), 201)
+		id := w.cadre("郑十", idFor("19860101", 600), w.unitA)
+		ask := replayRequest{path: fmt.Sprintf("/api/v1/cadres/%d/integrity-opinions", id), tok: tok,
+			body: map[string]any{"purpose": "promotion", "due_on": w.clock.Now().UTC().Format(time.DateOnly), "note": "回避前的征求"}}
+		want(t, w.send(ask, "link-ask"), 201)
+		w.linkUser(uid, w.b)
+		again := w.send(review, "link-review")
+		want(t, again, 403, "forbidden")
+		if bytes.Contains(again.Body, []byte("回避前的审核")) {
+			t.Fatalf("the replay shows the review: %s", again.Body)
+		}
+		w.linkUser(uid, id)
+		again = w.send(ask, "link-ask")
+		want(t, again, 403, "forbidden")
+		if bytes.Contains(again.Body, []byte("回避前的征求")) {
+			t.Fatalf("the replay shows the request: %s", again.Body)
 		}
 	})
 	t.Run("403_evaluatorLinkedToTheCadre", func(t *testing.T) {

@@ -55,7 +55,7 @@ const inScope = "Evaluators: cadres of their own unit and the units under it. No
 
 // table is every route of the application.
 func (h *handlers) table() []route {
-	return []route{
+	rows := []route{
 		{Method: "GET", Path: "/healthz", Summary: "The process is up", Op: readOp(h.healthz), Public: true},
 		{Method: "GET", Path: "/readyz", Summary: "The database is reachable", Op: rawOp(readyz, healthResponse{}), Public: true,
 			Other: map[int]any{503: unreadyResponse{}}},
@@ -158,4 +158,6 @@ func (h *handlers) table() []route {
 		{Method: "GET", Path: "/api/v1/appraisal-cycles/:id/results.xlsx", Summary: "A closed cycle's results as a workbook (results and grade distribution per unit)",
 			Op: workbookOp(h.getResultsXLSX), Limit: limitExport, Errors: []int{429}},
 	}
+	// The four checks before a promotion (SPEC 13): routes/checks_routes.go.
+	return append(rows, h.checkRoutes()...)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+	"time"
 	"unicode/utf8"
 )
 
@@ -135,6 +136,7 @@ func TestTextRules(t *testing.T) {
 				return map[string]any{"username": fmt.Sprintf("text%d", next()), "password": testPassword, "display_name": placeholder, "roles": []string{"org_reviewer"}}
 			}, stored: str("display_name")},
 	}
+	fields = append(fields, checkTextFields(w, next, str)...)
 	for _, f := range fields {
 		name := f.method + " " + f.path() + " " + f.field
 		for what, lit := range refused {
@@ -183,6 +185,53 @@ func TestTextRules(t *testing.T) {
 			}
 		}
 	})
+}
+
+// checkTextFields are the text fields of the four checks (SPEC 13): the
+// notes of a dossier review, of its findings, of a personal-matters check
+// and of an integrity-opinion request, and a reply's text and signature
+// (each reply to a request of its own: a reply is final).
+func checkTextFields(w *flagWorld, next func() int, str func(string) func(*testing.T, *resp) string) []textField {
+	base := func(id int64, what string) string { return fmt.Sprintf("/api/v1/cadres/%d/%s", id, what) }
+	today := w.clock.Now().UTC().Format(time.DateOnly)
+	pending := func() string {
+		id := w.cadre("周八", idFor("19850101", 500+next()), w.unitA)
+		r := w.do("POST", base(id, "integrity-opinions"), w.rev, map[string]any{"purpose": "promotion", "due_on": today})
+		want(w.t, r, 201)
+		return fmt.Sprintf("/api/v1/integrity-opinions/%d/reply", r.ID())
+	}
+	replyText, replySigned := pending(), pending()
+	asker := w.cadre("吴九", idFor("19850102", 500+next()), w.unitA)
+	reply := func(kv ...any) map[string]any {
+		return with(map[string]any{"conclusion": "no_issue", "text": "未发现问题", "signed_by": "纪委书记"}, kv...)
+	}
+	return []textField{
+		{field: "note", multiline: true, method: "POST", path: func() string { return base(w.a, "dossier-reviews") }, tok: w.rev,
+			body: func() any {
+				return map[string]any{"reviewed_on": "2024-05-01", "findings": sixFindings(), "note": placeholder}
+			},
+			stored: str("note")},
+		{field: "findings[0].note", multiline: true, method: "POST", path: func() string { return base(w.a, "dossier-reviews") }, tok: w.rev,
+			body: func() any {
+				fs := sixFindings()
+				fs[0]["note"] = placeholder
+				return map[string]any{"reviewed_on": "2024-05-01", "findings": fs}
+			},
+			stored: func(t *testing.T, r *resp) string {
+				s, _ := r.JSON()["findings"].([]any)[0].(map[string]any)["note"].(string)
+				return s
+			}},
+		{field: "note", multiline: true, method: "POST", path: func() string { return base(w.a, "personal-matters-checks") }, tok: w.rev,
+			body: func() any {
+				return map[string]any{"kind": "random", "checked_on": "2024-05-01", "result": "consistent", "note": placeholder}
+			}, stored: str("note")},
+		{field: "note", multiline: true, method: "POST", path: func() string { return base(asker, "integrity-opinions") }, tok: w.rev,
+			body: func() any { return map[string]any{"purpose": "promotion", "due_on": today, "note": placeholder} }, stored: str("note")},
+		{field: "text", multiline: true, method: "POST", path: func() string { return replyText }, tok: w.auditor,
+			body: func() any { return reply("text", placeholder) }, stored: str("text")},
+		{field: "signed_by", method: "POST", path: func() string { return replySigned }, tok: w.auditor,
+			body: func() any { return reply("signed_by", placeholder) }, stored: str("signed_by")},
+	}
 }
 
 // userID finds a user's id by username, as the administrator.

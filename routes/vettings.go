@@ -12,12 +12,24 @@ type vetRequest struct {
 	CadreID int64   `path:"id" json:"-"`
 	Purpose string  `json:"purpose"`
 	AsOf    *string `json:"as_of"` // absent or null: today in EFILE_TZ
+	// A promotion into a post whose holders report personal matters (SPEC 9);
+	// optional, false when absent.
+	BecomesReportingSubject bool `json:"becomes_reporting_subject,omitzero"`
 }
 
 type vetBatchRequest struct {
-	CadreIDs []int64 `json:"cadre_ids"`
-	Purpose  string  `json:"purpose"`
-	AsOf     *string `json:"as_of"`
+	CadreIDs                []int64 `json:"cadre_ids"`
+	Purpose                 string  `json:"purpose"`
+	AsOf                    *string `json:"as_of"`
+	BecomesReportingSubject bool    `json:"becomes_reporting_subject,omitzero"` // optional, false when absent
+}
+
+// basisResponse is the check records of SPEC 13 a vetting relied on (null
+// where none).
+type basisResponse struct {
+	DossierReviewID        *int64 `json:"dossier_review_id"`
+	PersonalMattersCheckID *int64 `json:"personal_matters_check_id"`
+	IntegrityOpinionID     *int64 `json:"integrity_opinion_id"`
 }
 
 type vettingResponse struct {
@@ -30,15 +42,19 @@ type vettingResponse struct {
 	Reasons   []reasonResponse `json:"reasons"`
 	CheckedBy int64            `json:"checked_by"`
 	CheckedAt time.Time        `json:"checked_at"`
+
+	BecomesReportingSubject bool          `json:"becomes_reporting_subject"`
+	Basis                   basisResponse `json:"basis"`
 }
 
 // reasonResponse is one finding of a vetting: the rule, its message, and
-// the flag or cycle it is about.
+// the flag, cycle or check record it is about.
 type reasonResponse struct {
 	Rule    string `json:"rule"`
 	Message string `json:"message"`
 	FlagID  *int64 `json:"flag_id,omitempty"`
 	CycleID *int64 `json:"cycle_id,omitempty"`
+	CheckID *int64 `json:"check_id,omitempty"` // a dossier review, a personal-matters check or an opinion request
 }
 
 func toReasonResponses(rs []vetting.Reason) []reasonResponse {
@@ -55,11 +71,19 @@ type vetBatchResponse struct {
 
 func toVettingResponse(r *vetting.Result) vettingResponse {
 	return vettingResponse{ID: r.ID, CadreID: r.CadreID, CadreName: r.CadreName, Purpose: r.Purpose, AsOf: r.AsOf, Verdict: r.Verdict,
-		Reasons: toReasonResponses(r.Reasons), CheckedBy: r.CheckedBy, CheckedAt: r.CheckedAt.UTC()}
+		Reasons: toReasonResponses(r.Reasons), CheckedBy: r.CheckedBy, CheckedAt: r.CheckedAt.UTC(),
+		BecomesReportingSubject: r.BecomesReportingSubject, Basis: toBasisResponse(r.BasisDossierReviewID,
+			r.BasisPersonalMattersCheckID, r.BasisIntegrityOpinionID)}
+}
+
+// toBasisResponse is the basis columns of a vetting.
+func toBasisResponse(review, matters, opinion *int64) basisResponse {
+	return basisResponse{DossierReviewID: review, PersonalMattersCheckID: matters, IntegrityOpinionID: opinion}
 }
 
 func (h *handlers) createVetting(c *gin.Context, in *vetRequest) (vettingResponse, error) {
-	r, err := h.s.Vettings.Vet(ctx(c), me(c), in.CadreID, vetting.Request{Purpose: in.Purpose, AsOf: in.AsOf})
+	r, err := h.s.Vettings.Vet(ctx(c), me(c), in.CadreID, vetting.Request{Purpose: in.Purpose, AsOf: in.AsOf,
+		BecomesReportingSubject: in.BecomesReportingSubject})
 	if err != nil {
 		return vettingResponse{}, err
 	}
@@ -77,7 +101,8 @@ func (h *handlers) listVettings(c *gin.Context, in *listVettingsQuery) (list[vet
 }
 
 func (h *handlers) batchVetting(c *gin.Context, in *vetBatchRequest) (vetBatchResponse, error) {
-	rows, err := h.s.Vettings.Batch(ctx(c), me(c), in.CadreIDs, vetting.Request{Purpose: in.Purpose, AsOf: in.AsOf})
+	rows, err := h.s.Vettings.Batch(ctx(c), me(c), in.CadreIDs, vetting.Request{Purpose: in.Purpose, AsOf: in.AsOf,
+		BecomesReportingSubject: in.BecomesReportingSubject})
 	if err != nil {
 		return vetBatchResponse{}, err
 	}

@@ -49,6 +49,29 @@ func grade(t testing.TB, db *gorm.DB, cadreID int64, kind, status string, year i
 
 func sp(s string) *string { return &s }
 
+// allChecked writes what a promotion needs of the four checks (SPEC 13) on
+// day on: a dossier review that passed and a reply without issue (the cadre
+// is no reporting subject, so no personal-matters check), so that a test of
+// the other rules sees only them.
+func allChecked(t testing.TB, db *gorm.DB, cadreID int64, on string) {
+	t.Helper()
+	at, err := time.Parse(time.DateOnly, on)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at = at.Add(12 * time.Hour)
+	r := models.DossierReview{CadreID: cadreID, ReviewedOn: on, Conclusion: "pass", RecordedBy: 1, RecordedByName: "rev", RecordedAt: at}
+	o := models.IntegrityOpinion{CadreID: cadreID, Purpose: "appointment", DueOn: on, Status: "replied", RequestedBy: 1,
+		RequestedByName: "rev", RequestedAt: at, Conclusion: sp("no_issue"), Text: "未发现问题", SignedBy: "纪委书记",
+		RepliedAt: &at}
+	if err := db.Create(&r).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Create(&o).Error; err != nil {
+		t.Fatal(err)
+	}
+}
+
 type vetCase struct {
 	name    string
 	purpose string
@@ -127,6 +150,7 @@ func TestVettingRules(t *testing.T) {
 	for i, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			id := w.cadre("干部", idFor("19700101", 100+i), w.unitA)
+			allChecked(t, w.db, id, asOf) // the four checks' own rules: checks_test.go
 			named := c.seed(t, w.db, id)
 			r := w.do("POST", fmt.Sprintf("/api/v1/cadres/%d/vettings", id), w.rev, map[string]any{"purpose": c.purpose, "as_of": asOf})
 			want(t, r, 201)
@@ -166,6 +190,7 @@ func TestVetting(t *testing.T) {
 	path := fmt.Sprintf("/api/v1/cadres/%d/vettings", w.a)
 	today := w.clock.Now().UTC().Format(time.DateOnly)
 	tomorrow := w.clock.Now().UTC().AddDate(0, 0, 1).Format(time.DateOnly)
+	allChecked(t, w.db, w.a, today)
 	t.Run("201_asOfDefaultsToToday", func(t *testing.T) {
 		r := w.do("POST", path, w.rev, map[string]any{"purpose": "promotion"})
 		want(t, r, 201)
@@ -220,7 +245,9 @@ func TestVetting(t *testing.T) {
 			t.Fatalf("list %s", r.Body)
 		}
 		first := items[0].(map[string]any)
-		if int64(first["id"].(float64)) != last.ID() || first["verdict"] != "caution" || first["as_of"] != "2025-01-02" ||
+		// Caution for the open clue, and incomplete: the checks of today
+		// came after as_of.
+		if int64(first["id"].(float64)) != last.ID() || first["verdict"] != "incomplete" || first["as_of"] != "2025-01-02" ||
 			first["reasons"].([]any)[0].(map[string]any)["rule"] != "open_flag" {
 			t.Fatalf("newest %v", first)
 		}
@@ -302,6 +329,9 @@ func TestVettingBatch(t *testing.T) {
 	// Cadre ids[1] under investigation, ids[2] with an open clue.
 	rawFlag(t, w.db, models.Flag{CadreID: ids[1], Kind: "investigation", Status: "open"})
 	rawFlag(t, w.db, models.Flag{CadreID: ids[2], Kind: "clue", Status: "open"})
+	for _, id := range append(slices.Clone(ids), w.a) {
+		allChecked(t, w.db, id, "2025-06-01")
+	}
 	stored := func() int64 {
 		var n int64
 		w.db.Model(&models.Vetting{}).Count(&n)
@@ -384,13 +414,35 @@ func TestVettingBatch(t *testing.T) {
 			rawFlag(t, w.db, models.Flag{CadreID: ids[i], Kind: "clue", Status: "verifying"})
 		}
 		grade(t, w.db, ids[0], "annual", "finalized", 2024, "basic_competent")
+		// And checks of SPEC 13 (every cadre has a review and a reply):
+		// personal-matters checks, reporting subjects.
+		rawInsert(t, w.db, "personal_matters_checks", "cadre_id, kind, checked_on, result, family_emigrated, note, recorded_by, recorded_by_name, recorded_at",
+			500, func(i int) []any {
+				return []any{ids[i*2], "random", "2025-05-01", []string{"consistent", "omission", "concealment"}[i%3], i%7 == 0, "", 1, "rev", time.Now().UTC()}
+			})
+		w.db.Model(&models.Cadre{}).Where("id IN ?", ids[:500]).Update("reports_personal_matters", true)
 		n := countStatements(t, w.db)
 		want(t, batch(w.rev, ids[:3]), 200)
 		few := n.Swap(0)
-		want(t, batch(w.rev, ids), 200)
+		r := batch(w.rev, ids, "becomes_reporting_subject", true)
+		want(t, r, 200)
 		many := n.Swap(0)
-		if few != many || many > 12 {
+		// 16: main's 12, and the four reads of the checks of SPEC 13 for a
+		// promotion (services/checks.Evidence: reporting subjects, reviews,
+		// personal-matters checks, replies).
+		if few != many || many > 16 {
 			t.Fatalf("statements: %d for 3 cadres, %d for 1,000", few, many)
+		}
+		blocked := 0
+		for _, it := range r.JSON()["items"].([]any) {
+			if m := it.(map[string]any); m["becomes_reporting_subject"] != true || m["basis"].(map[string]any)["dossier_review_id"] == nil {
+				t.Fatalf("item %v", m)
+			} else if m["verdict"] == "blocked" {
+				blocked++
+			}
+		}
+		if blocked < 100 {
+			t.Fatalf("%d blocked: the checks were not read", blocked)
 		}
 		t.Logf("batch vetting: %d statements whatever the size (authentication included)", many)
 	})

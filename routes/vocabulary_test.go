@@ -86,6 +86,19 @@ func TestVocabularyOrder(t *testing.T) {
 		"record_categories": {"political", "duty", "major_task", "conduct", "integrity", "commendation", "shortcoming"},
 		"severities":        {"info", "warning", "serious"},
 		"rater_types":       {"superior", "peer", "subordinate"},
+		// SPEC 9 and 13.
+		"verdicts": {"clear", "caution", "incomplete", "blocked"},
+		"vetting_rules": {"under_investigation", "open_serious_flag", "sanction_influence", "recent_low_grade",
+			"unchecked_specific_report", "open_flag", "dossier_unreviewed", "dossier_discrepancy", "personal_matters_unchecked",
+			"personal_matters_concealment", "personal_matters_omission", "family_emigrated", "integrity_opinion_missing",
+			"integrity_opinion_negative"},
+		"dossier_items":            {"birth_date", "work_start", "party_join", "education", "career", "identity"},
+		"dossier_finding_results":  {"consistent", "determined", "discrepancy"},
+		"dossier_conclusions":      {"pass", "discrepancy"},
+		"personal_matters_kinds":   {"pre_promotion", "random", "targeted"},
+		"personal_matters_results": {"consistent", "omission", "concealment"},
+		"opinion_conclusions":      {"no_issue", "clue_closed", "clue_under_verification", "sanction_in_period", "not_recommended"},
+		"opinion_statuses":         {"pending", "replied", "withdrawn"},
 	} {
 		if !slices.Equal(order[k], w) {
 			t.Errorf("%s in order %v, want %v", k, order[k], w)

@@ -12,6 +12,7 @@ import (
 	"efile/services/appraisal"
 	"efile/services/authz"
 	"efile/services/cadre"
+	"efile/services/checks"
 	"efile/services/datakey"
 	"efile/services/efile"
 	"efile/services/flag"
@@ -38,6 +39,10 @@ type Config struct {
 	Now               func() time.Time // nil: time.Now
 	BcryptCost        int              // 0: bcrypt's default
 	Logger            *slog.Logger     // nil: slog.Default()
+	// How long a check of SPEC 13 counts for vetting, in days
+	// (EFILE_CHECK_VALID_DAYS, EFILE_OPINION_VALID_DAYS); 0: 180 and 90.
+	CheckValidDays   int
+	OpinionValidDays int
 }
 
 // Set holds every service.
@@ -58,6 +63,7 @@ type Set struct {
 	Appraisals  *appraisal.Service
 	Profiles    *profile.Service
 	LRMX        *lrmx.Service
+	Checks      *checks.Service
 }
 
 // New builds the services on db.
@@ -84,20 +90,24 @@ func New(db *gorm.DB, c Config) (*Set, error) {
 	cadres := cadre.New(db, audit, az, keys, c.Now, c.Location)
 	records := record.New(db, audit, az, cadres, c.Now)
 	flags := flag.NewService(db, audit, az, cadres, keys, c.Now)
-	vettings := vetting.New(db, audit, az, cadres, c.Now)
+	chk := checks.New(db, audit, az, cadres, c.Location, c.Now,
+		checks.Config{CheckValidDays: c.CheckValidDays, OpinionValidDays: c.OpinionValidDays})
+	vettings := vetting.New(db, audit, az, cadres, c.Now).WithChecks(chk)
 	appraisals := appraisal.New(db, audit, az, cadres, c.Now, c.Location)
 	profiles := profile.New(db, audit, az, cadres, c.Now)
 	return &Set{
 		DB: db, Logger: c.Logger, Keys: keys, Authz: az, Audit: audit, Accounts: acc,
-		Units:       unit.New(db, audit).WithClock(c.Now),
-		Cadres:      cadres,
-		Records:     records,
-		EFiles:      efile.New(db, cadres, records, appraisals, c.Location, c.Now).WithIntegrity(flags, vettings).WithProfiles(profiles),
+		Units:   unit.New(db, audit).WithClock(c.Now),
+		Cadres:  cadres,
+		Records: records,
+		EFiles: efile.New(db, cadres, records, appraisals, c.Location, c.Now).WithIntegrity(flags, vettings).
+			WithProfiles(profiles).WithChecks(chk),
 		Idempotency: idempotency.New(db, audit, keys, az, c.Now),
 		Flags:       flags,
 		Vettings:    vettings,
 		Appraisals:  appraisals,
 		Profiles:    profiles,
 		LRMX:        lrmx.New(db, audit, az, cadres, profiles, appraisals, c.Now, c.Location),
+		Checks:      chk,
 	}, nil
 }

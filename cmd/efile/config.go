@@ -30,6 +30,9 @@ type config struct {
 	JWTSecretPrevious []byte
 	DataKeyPrevious   []byte
 	Rates             routes.RateLimits
+	// How long a check of SPEC 13 counts for vetting, in days.
+	CheckValidDays   int // EFILE_CHECK_VALID_DAYS
+	OpinionValidDays int // EFILE_OPINION_VALID_DAYS
 }
 
 func env(name, def string) string {
@@ -84,6 +87,10 @@ func parseConfig(fs *flag.FlagSet, args []string) (*config, error) {
 		r := &rates[i]
 		r.val = fs.String(r.flag, env(r.env, r.def), r.what+" ("+r.env+")")
 	}
+	checkDays := fs.String("check-valid-days", env("EFILE_CHECK_VALID_DAYS", "180"),
+		"days a dossier review or a personal-matters check counts for vetting (EFILE_CHECK_VALID_DAYS)")
+	opinionDays := fs.String("opinion-valid-days", env("EFILE_OPINION_VALID_DAYS", "90"),
+		"days a reply to an integrity-opinion request counts for vetting (EFILE_OPINION_VALID_DAYS)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -96,6 +103,16 @@ func parseConfig(fs *flag.FlagSet, args []string) (*config, error) {
 		*dst = n
 	}
 	c := &config{Addr: *addr, Driver: *driver, DSN: *dsn, AdminPassword: os.Getenv("EFILE_ADMIN_PASSWORD"), Rates: rl}
+	for _, d := range []struct {
+		env, val string
+		dst      *int
+	}{{"EFILE_CHECK_VALID_DAYS", *checkDays, &c.CheckValidDays}, {"EFILE_OPINION_VALID_DAYS", *opinionDays, &c.OpinionValidDays}} {
+		n, err := strconv.Atoi(strings.TrimSpace(d.val))
+		if err != nil || n < 1 || n > 3650 {
+			return nil, fmt.Errorf("%s must be a whole number of days from 1 to 3650, not %q", d.env, d.val)
+		}
+		*d.dst = n
+	}
 	if c.Driver != "sqlite" && c.Driver != "mysql" {
 		return nil, fmt.Errorf("EFILE_DB_DRIVER must be sqlite or mysql, not %q", c.Driver)
 	}

@@ -170,7 +170,8 @@ func serve(ctx context.Context, args []string) error {
 		return err
 	}
 	svc, err := services.New(db, services.Config{JWTSecret: c.JWTSecret, DataKey: c.DataKey, Location: c.TZ, Logger: log,
-		JWTSecretPrevious: c.JWTSecretPrevious, DataKeyPrevious: c.DataKeyPrevious})
+		JWTSecretPrevious: c.JWTSecretPrevious, DataKeyPrevious: c.DataKeyPrevious,
+		CheckValidDays: c.CheckValidDays, OpinionValidDays: c.OpinionValidDays})
 	if err != nil {
 		return err
 	}

@@ -104,7 +104,8 @@ func TestAuditVerifyTruncated(t *testing.T) {
 func TestConfig(t *testing.T) {
 	dir := t.TempDir()
 	for _, k := range []string{"EFILE_ADDR", "EFILE_DB_DRIVER", "EFILE_DB_DSN", "EFILE_TZ", "EFILE_JWT_SECRET", "EFILE_DATA_KEY", "EFILE_TRUSTED_PROXIES",
-		"EFILE_RATE_LOGIN", "EFILE_RATE_ID_LOOKUP", "EFILE_RATE_EXPORT", "EFILE_RATE_IMPORT"} {
+		"EFILE_RATE_LOGIN", "EFILE_RATE_ID_LOOKUP", "EFILE_RATE_EXPORT", "EFILE_RATE_IMPORT",
+		"EFILE_CHECK_VALID_DAYS", "EFILE_OPINION_VALID_DAYS"} {
 		t.Setenv(k, "")
 	}
 	load := func(args ...string) (*config, error) {
@@ -135,6 +136,24 @@ func TestConfig(t *testing.T) {
 			t.Setenv("EFILE_RATE_IMPORT", bad)
 			if _, err := load("--db-dsn", dsn); err == nil || !strings.Contains(err.Error(), "EFILE_RATE_IMPORT") {
 				t.Fatalf("EFILE_RATE_IMPORT=%s: %v", bad, err)
+			}
+		}
+	})
+	t.Run("checkWindows", func(t *testing.T) {
+		dsn := filepath.Join(dir, "windows.db")
+		c, err := load("--db-dsn", dsn)
+		if err != nil || c.CheckValidDays != 180 || c.OpinionValidDays != 90 {
+			t.Fatalf("defaults %+v, %v", c, err)
+		}
+		t.Setenv("EFILE_CHECK_VALID_DAYS", "365")
+		c, err = load("--db-dsn", dsn, "--opinion-valid-days", "30")
+		if err != nil || c.CheckValidDays != 365 || c.OpinionValidDays != 30 {
+			t.Fatalf("env and flag: %+v, %v", c, err)
+		}
+		for _, bad := range []string{"0", "-5", "half", "3651"} {
+			t.Setenv("EFILE_OPINION_VALID_DAYS", bad)
+			if _, err := load("--db-dsn", dsn); err == nil || !strings.Contains(err.Error(), "EFILE_OPINION_VALID_DAYS") {
+				t.Fatalf("EFILE_OPINION_VALID_DAYS=%s: %v", bad, err)
 			}
 		}
 	})

@@ -24,6 +24,7 @@ type kindWorld struct {
 	appBa, appAa1                int64
 	vetA, vetB                   int64
 	recA, recB                   int64
+	revA, revB, pmA, pmB         int64 // dossier reviews, personal-matters checks
 	opA, opB                     int64
 }
 
@@ -81,15 +82,21 @@ func newKindWorld(t *testing.T) *kindWorld {
 		return r.ID
 	}
 	w.recA, w.recB = record(w.a), record(w.b)
-	// The integrity-opinion requests of SPEC 13 (their domain is not built
-	// yet): the table as the rule reads it, an id and a cadre.
-	if err := db.Exec("CREATE TABLE IF NOT EXISTS integrity_opinions (id BIGINT PRIMARY KEY, cadre_id BIGINT NOT NULL)").Error; err != nil {
-		t.Fatal(err)
+	// The four checks of SPEC 13: a dossier review, a personal-matters
+	// check and an integrity-opinion request per cadre.
+	check := func(cadreID int64) (review, matters, opinion int64) {
+		r := &models.DossierReview{CadreID: cadreID, ReviewedOn: "2025-01-01", Conclusion: "pass", RecordedBy: 1, RecordedByName: "r", RecordedAt: now}
+		create(r)
+		m := &models.PersonalMattersCheck{CadreID: cadreID, Kind: "random", CheckedOn: "2025-01-01", Result: "consistent",
+			RecordedBy: 1, RecordedByName: "r", RecordedAt: now}
+		create(m)
+		o := &models.IntegrityOpinion{CadreID: cadreID, Purpose: "promotion", DueOn: "2025-02-01", Status: "pending",
+			RequestedBy: 1, RequestedByName: "r", RequestedAt: now}
+		create(o)
+		return r.ID, m.ID, o.ID
 	}
-	w.opA, w.opB = 1, 2
-	if err := db.Exec("INSERT INTO integrity_opinions (id, cadre_id) VALUES (?, ?), (?, ?)", w.opA, w.a, w.opB, w.b).Error; err != nil {
-		t.Fatal(err)
-	}
+	w.revA, w.pmA, w.opA = check(w.a)
+	w.revB, w.pmB, w.opB = check(w.b)
 	return w
 }
 
@@ -138,6 +145,7 @@ func TestScopesByKind(t *testing.T) {
 	vets := []int64{w.vetA, w.vetB}
 	recs := []int64{w.recA, w.recB}
 	ops := []int64{w.opA, w.opB}
+	reviews, pms := []int64{w.revA, w.revB}, []int64{w.pmA, w.pmB}
 	results := []int64{w.a, w.a1, w.b} // named by their cadre
 	users := []int64{1}
 	for _, tc := range []struct {
@@ -188,6 +196,17 @@ func TestScopesByKind(t *testing.T) {
 		{"opinionRead_recused", w.self, authz.OpinionRead, ops, []int64{w.opB}},
 		{"opinionReply_discipline", w.disc, authz.OpinionReply, ops, ops},
 		{"opinionReply_reviewerNone", w.rev, authz.OpinionReply, ops, nil},
+		{"opinionReply_reviewerAndAuditNone", w.both, authz.OpinionReply, ops, nil},
+		{"opinionWithdraw_reviewer", w.rev, authz.OpinionWithdraw, ops, ops},
+		{"opinionWithdraw_recused", w.self, authz.OpinionWithdraw, ops, []int64{w.opB}},
+		{"opinionWithdraw_disciplineNone", w.disc, authz.OpinionWithdraw, ops, nil},
+		{"dossierReviewRead_reviewer", w.rev, authz.DossierReviewRead, reviews, reviews},
+		{"dossierReviewRead_recused", w.self, authz.DossierReviewRead, reviews, []int64{w.revB}},
+		{"dossierReviewRead_disciplineNone", w.disc, authz.DossierReviewRead, reviews, nil},
+		{"dossierReviewRead_evaluatorNone", w.evalA, authz.DossierReviewRead, reviews, nil},
+		{"mattersCheckRead_reviewer", w.rev, authz.MattersCheckRead, pms, pms},
+		{"mattersCheckRead_recused", w.self, authz.MattersCheckRead, pms, []int64{w.pmB}},
+		{"mattersCheckRead_auditorNone", w.aud, authz.MattersCheckRead, pms, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.purpose.Kind() == authz.KindUser {
@@ -217,6 +236,9 @@ func TestPathErrorsByKind(t *testing.T) {
 		{authz.CycleRead, w.cycle2, authz.NotFound(authz.KindCycle)},
 		{authz.AppraisalRead, w.appBa, authz.NotFound(authz.KindAppraisal)},
 		{authz.AssignmentRead, w.asgBa, authz.NotFound(authz.KindAssignment)},
+		{authz.OpinionRead, w.opA, authz.NotFound(authz.KindOpinion)},
+		{authz.DossierReviewRead, w.revA, authz.NotFound(authz.KindDossierReview)},
+		{authz.MattersCheckRead, w.pmA, authz.NotFound(authz.KindMattersCheck)},
 	} {
 		if err := w.az.CheckPath(ctx, w.evalA, c.p, c.id); !errors.Is(err, c.want) {
 			t.Errorf("%v: %v, want %v", c.p, err, c.want)

@@ -26,9 +26,13 @@ const (
 	KindVetting    Kind = "vetting"
 	KindUser       Kind = "user"
 	KindUnit       Kind = "unit"
-	// KindOpinion is an integrity-opinion request (SPEC section 13), asked
-	// by the organization department and answered by the discipline one.
-	KindOpinion Kind = "integrity_opinion"
+	// The four checks before a promotion (SPEC section 13): a dossier
+	// review and a personal-matters check, records of the organization
+	// department; an integrity-opinion request, asked by the organization
+	// department and answered by the discipline one.
+	KindDossierReview Kind = "dossier_review"
+	KindMattersCheck  Kind = "personal_matters_check"
+	KindOpinion       Kind = "integrity_opinion"
 )
 
 // NotFound is the error of an id of kind k out of scope (the kind's 404);
@@ -67,8 +71,12 @@ var kinds = map[Kind]*kindDef{
 		notFound: errs.NotFound("vetting"), forbidden: forbidObject},
 	KindUser: {table: "users", model: func() any { return &models.User{} }, notFound: errs.NotFound("user"), forbidden: forbidObject},
 	KindUnit: {table: "units", model: func() any { return &models.Unit{} }, notFound: errs.NotFound("unit"), forbidden: forbidObject},
-	KindOpinion: {table: "integrity_opinions", cadreColumn: "integrity_opinions.cadre_id",
-		notFound: errs.NotFound("integrity opinion request"), forbidden: forbidObject},
+	KindDossierReview: {table: "dossier_reviews", model: func() any { return &models.DossierReview{} },
+		cadreColumn: "dossier_reviews.cadre_id", notFound: errs.NotFound("dossier review"), forbidden: forbidObject},
+	KindMattersCheck: {table: "personal_matters_checks", model: func() any { return &models.PersonalMattersCheck{} },
+		cadreColumn: "personal_matters_checks.cadre_id", notFound: errs.NotFound("personal-matters check"), forbidden: forbidObject},
+	KindOpinion: {table: "integrity_opinions", model: func() any { return &models.IntegrityOpinion{} },
+		cadreColumn: "integrity_opinions.cadre_id", notFound: errs.NotFound("integrity-opinion request"), forbidden: forbidObject},
 }
 
 // Purpose is what a viewer wants to do with objects of one kind.
@@ -121,9 +129,14 @@ var (
 	VettingRead, UserRead, UnitRead = Purpose{name: "vetting.read", kind: KindVetting},
 		Purpose{name: "user.read", kind: KindUser}, Purpose{name: "unit.read", kind: KindUnit}
 
-	// Integrity-opinion requests: read them, answer them.
+	// The check records of SPEC 13: read them (a replay of their creation).
+	DossierReviewRead, MattersCheckRead = Purpose{name: "dossierReview.read", kind: KindDossierReview},
+		Purpose{name: "mattersCheck.read", kind: KindMattersCheck}
+
+	// Integrity-opinion requests: read them, answer them, withdraw them.
 	OpinionRead, OpinionReply = Purpose{name: "opinion.read", kind: KindOpinion},
 		Purpose{name: "opinion.reply", kind: KindOpinion}
+	OpinionWithdraw = Purpose{name: "opinion.withdraw", kind: KindOpinion}
 )
 
 // CadreAppraise is appraising cadres in cycle id: the assignment, not the
@@ -142,7 +155,8 @@ func Read(k Kind) (Purpose, bool) {
 var reads = map[Kind]Purpose{
 	KindCadre: CadreRead, KindRecord: RecordRead, KindFlag: FlagRead, KindCycle: CycleRead,
 	KindAssignment: AssignmentRead, KindAppraisal: AppraisalRead, KindResult: ResultRead,
-	KindVetting: VettingRead, KindUser: UserRead, KindUnit: UnitRead, KindOpinion: OpinionRead,
+	KindVetting: VettingRead, KindUser: UserRead, KindUnit: UnitRead,
+	KindDossierReview: DossierReviewRead, KindMattersCheck: MattersCheckRead, KindOpinion: OpinionRead,
 }
 
 // rule is a purpose's rule: who may have any scope at all, and where (nil:
@@ -232,10 +246,20 @@ func ruleTable() map[string]rule {
 		UserRead.name: {who: admin},
 		UnitRead.name: {who: anyOf(admin, reviewer, evaluator, auditor)},
 
-		// Integrity-opinion requests: the organization department reads every
-		// request it asked; the discipline department reads and answers them.
-		OpinionRead.name:  {who: anyOf(reviewer, inDepartment(Discipline))},
-		OpinionReply.name: {who: func(v *models.User) bool { return v.HasRole(account.RoleAuditor) && Department(v) == Discipline }},
+		// The check records of SPEC 13 are the organization department's,
+		// as vetting is: a reviewer reads every one (but their own record's).
+		DossierReviewRead.name: {who: reviewer},
+		MattersCheckRead.name:  {who: reviewer},
+
+		// Integrity-opinion requests (SPEC 13): the organization department
+		// reads every request and withdraws a pending one; the discipline
+		// department reads every request (what it shows of the cadre is what
+		// a look-up shows: id, name, unit, position) and alone answers them.
+		// Any other auditor reads none: the inbox answers 403 (Grants), a
+		// request's id 404.
+		OpinionRead.name:     {who: anyOf(reviewer, inDepartment(Discipline))},
+		OpinionReply.name:    {who: func(v *models.User) bool { return v.HasRole(account.RoleAuditor) && Department(v) == Discipline }},
+		OpinionWithdraw.name: {who: reviewer},
 	}
 }
 

@@ -71,6 +71,9 @@ type Fields struct {
 	Rank        string
 	IsTopLeader bool
 	AppointedOn string
+	// ReportsPersonalMatters: a subject of the personal-matters reporting
+	// rules (SPEC 5; vetting asks for their check, SPEC 9).
+	ReportsPersonalMatters bool
 }
 
 // Patch is a partial update; nil fields are unchanged.
@@ -86,6 +89,8 @@ type Patch struct {
 	AppointedOn *string
 	Status      *string
 	Version     int
+
+	ReportsPersonalMatters *bool
 }
 
 // ValidDate tells whether s is a real calendar date written YYYY-MM-DD.
@@ -161,6 +166,7 @@ func (s *Service) apply(c *models.Cadre, f *Fields) {
 	c.IDNumberMask = idnumber.Mask(f.IDNumber)
 	c.UnitID, c.Position, c.Rank = f.UnitID, f.Position, f.Rank
 	c.IsTopLeader, c.AppointedOn = f.IsTopLeader, f.AppointedOn
+	c.ReportsPersonalMatters = f.ReportsPersonalMatters
 }
 
 // Create registers a cadre (org_reviewer, by route policy).
@@ -231,7 +237,8 @@ func (s *Service) Update(ctx context.Context, viewer *models.User, id int64, p P
 			return fmt.Errorf("decrypt the ID number of cadre %d: %w", c.ID, err)
 		}
 		f := Fields{Name: c.Name, Gender: c.Gender, BirthDate: c.BirthDate, IDNumber: string(plainID), UnitID: c.UnitID,
-			Position: c.Position, Rank: c.Rank, IsTopLeader: c.IsTopLeader, AppointedOn: c.AppointedOn}
+			Position: c.Position, Rank: c.Rank, IsTopLeader: c.IsTopLeader, AppointedOn: c.AppointedOn,
+			ReportsPersonalMatters: c.ReportsPersonalMatters}
 		set(&f.Name, p.Name)
 		set(&f.Gender, p.Gender)
 		set(&f.BirthDate, p.BirthDate)
@@ -241,6 +248,7 @@ func (s *Service) Update(ctx context.Context, viewer *models.User, id int64, p P
 		set(&f.Rank, p.Rank)
 		set(&f.IsTopLeader, p.IsTopLeader)
 		set(&f.AppointedOn, p.AppointedOn)
+		set(&f.ReportsPersonalMatters, p.ReportsPersonalMatters)
 		s.check(v, &f, plain)
 		if err := v.Err(); err != nil {
 			return err
@@ -267,6 +275,7 @@ func (s *Service) Update(ctx context.Context, viewer *models.User, id int64, p P
 			"id_number_hash": c.IDNumberHash, "id_number_mask": c.IDNumberMask, "unit_id": c.UnitID,
 			"position": c.Position, "rank": c.Rank, "is_top_leader": c.IsTopLeader, "appointed_on": c.AppointedOn,
 			"status": c.Status, "version": gorm.Expr("version + 1"), "updated_at": s.now().UTC(),
+			"reports_personal_matters": c.ReportsPersonalMatters,
 		})
 		if res.Error != nil {
 			if models.IsDuplicate(res.Error) {

@@ -12,6 +12,7 @@ import (
 	"efile/services/account"
 	"efile/services/appraisal"
 	"efile/services/cadre"
+	"efile/services/checks"
 	"efile/services/flag"
 	"efile/services/profile"
 	"efile/services/record"
@@ -70,6 +71,9 @@ type Vetting struct {
 	CheckedBy     int64
 	CheckedByName string
 	CheckedAt     time.Time
+	// What it relied on (SPEC 9).
+	BecomesReportingSubject bool
+	Basis                   vetting.Basis
 }
 
 // File is a cadre's e-file.
@@ -82,6 +86,8 @@ type File struct {
 	Appraisals    []Appraisal
 	FlagSummary   FlagSummary
 	Vettings      []Vetting
+	// Checks is the newest record of each of the four checks (SPEC 10, 13).
+	Checks checks.Latest
 }
 
 // Service builds e-files.
@@ -98,6 +104,8 @@ type Service struct {
 	vettings *vetting.Service
 	// profiles fills the profile (SPEC 16); nil leaves it empty.
 	profiles *profile.Service
+	// checks fills the four checks (SPEC 13); nil leaves them empty.
+	checks *checks.Service
 }
 
 // New builds the service; times in workbooks are shown in zone (EFILE_TZ),
@@ -126,9 +134,22 @@ func (s *Service) WithProfiles(p *profile.Service) *Service {
 	return s
 }
 
+// WithChecks gives the e-file the four checks of SPEC 13 (the newest of
+// each, and all of them in 审核记录), and returns s.
+func (s *Service) WithChecks(c *checks.Service) *Service {
+	s.checks = c
+	return s
+}
+
 // Build assembles the e-file of a cadre in the viewer's scope (404
 // otherwise) in a fixed number of queries, whatever the number of records.
 func (s *Service) Build(ctx context.Context, viewer *models.User, id int64) (*File, error) {
+	return s.build(ctx, viewer, id, true)
+}
+
+// build is Build; latest false leaves Checks empty (the workbook lists
+// every check instead).
+func (s *Service) build(ctx context.Context, viewer *models.User, id int64, latest bool) (*File, error) {
 	accesslog.SetCadre(ctx, id)
 	c, err := s.cadres.Get(ctx, viewer, id)
 	if err != nil {
@@ -165,6 +186,13 @@ func (s *Service) Build(ctx context.Context, viewer *models.User, id int64) (*Fi
 	if err := s.integrity(ctx, f, id); err != nil {
 		return nil, err
 	}
+	if s.checks != nil && latest {
+		l, err := s.checks.Latest(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		f.Checks = *l
+	}
 	return f, nil
 }
 
@@ -186,7 +214,9 @@ func (s *Service) integrity(ctx context.Context, f *File, id int64) error {
 		for _, r := range rs {
 			f.Vettings = append(f.Vettings, Vetting{ID: r.ID, CadreID: r.CadreID, CadreName: f.Cadre.Name, Purpose: r.Purpose, AsOf: r.AsOf,
 				Verdict: r.Verdict, Reasons: r.Reasons, CheckedBy: r.CheckedBy, CheckedByName: r.CheckedByName,
-				CheckedAt: r.CheckedAt.UTC()})
+				CheckedAt: r.CheckedAt.UTC(), BecomesReportingSubject: r.BecomesReportingSubject,
+				Basis: vetting.Basis{DossierReviewID: r.BasisDossierReviewID,
+					PersonalMattersCheckID: r.BasisPersonalMattersCheckID, IntegrityOpinionID: r.BasisIntegrityOpinionID}})
 		}
 	}
 	return nil

@@ -85,7 +85,7 @@ func TestWorkbookPrints(t *testing.T) {
 		{efile.SheetRecords, sheet.Landscape, "'现实表现'!$1:$2"}, // the title and the header row
 		{efile.SheetAppraisals, sheet.Portrait, "'考核评价'!$1:$1"},
 		{efile.SheetFlags, sheet.Landscape, "'廉政情况'!$1:$1"},
-		{efile.SheetVettings, sheet.Portrait, "'审核记录'!$1:$1"},
+		{efile.SheetVettings, sheet.Landscape, "'审核记录'!$1:$1"},
 	} {
 		t.Run(tc.sheet, func(t *testing.T) {
 			pl, err := f.GetPageLayout(tc.sheet)

@@ -31,13 +31,14 @@ const Title = "干部现实表现电子档案"
 
 // Workbook writes the cadre's e-file as an Excel workbook (SPEC section 10),
 // laid out to be printed and filed (package sheet): sheets 基本信息 (a form
-// on A4 portrait), 现实表现 (landscape), 考核评价, 廉政情况 and 审核记录,
+// on A4 portrait), 现实表现 (landscape), 考核评价, 廉政情况 and 审核记录
+// (the four checks and the vettings, checks_sheet.go),
 // with the labels of package vocab. A cadre out of the viewer's scope is
 // Build's error (404), before anything is written. Records are streamed row
 // by row, so memory stays bounded whatever their number. The caller writes
 // the book (its ContentDisposition names the download) and closes it.
 func (s *Service) Workbook(ctx context.Context, viewer *models.User, id int64) (*sheet.Book, error) {
-	ef, err := s.Build(ctx, viewer, id)
+	ef, err := s.build(ctx, viewer, id, false)
 	if err != nil {
 		return nil, err
 	}
@@ -88,8 +89,6 @@ var (
 	flagColumns = []sheet.Column{{Header: "编号", Width: 8}, {Header: "来源部门", Width: 11}, {Header: "类别", Width: 14},
 		{Header: "严重程度", Width: 10}, {Header: "状态", Width: 10}, {Header: "概要", Width: 50},
 		{Header: "发生日期", Width: 12}, {Header: "处分", Width: 20}}
-	vettingColumns = []sheet.Column{{Header: "用途", Width: 8}, {Header: "基准日期", Width: 12},
-		{Header: "结论", Width: 8}, {Header: "理由", Width: 32}, {Header: "审核人", Width: 12}, {Header: "审核时间", Width: 18}}
 )
 
 func (s *Service) writeWorkbook(ctx context.Context, b *sheet.Book, ef *File, unitName string, flags []Flag) error {
@@ -147,16 +146,7 @@ func (s *Service) writeWorkbook(ctx context.Context, b *sheet.Book, ef *File, un
 		return err
 	}
 
-	if t, err = b.Table(SheetVettings, sheet.Portrait, vettingColumns...); err != nil {
-		return err
-	}
-	for _, v := range ef.Vettings {
-		if err := t.Row(vocab.Label(vocab.Purposes, v.Purpose), b.Day(v.AsOf), vocab.Label(vocab.Verdicts, v.Verdict),
-			reasonsCell(v.Reasons), v.CheckedByName, b.Time(v.CheckedAt)); err != nil {
-			return err
-		}
-	}
-	if err := t.Close(); err != nil {
+	if err := s.writeChecks(ctx, b, ef); err != nil {
 		return err
 	}
 	b.SetActiveSheet(0)

@@ -102,7 +102,8 @@ func (s *Service) Create(ctx context.Context, viewer *models.User, in New) (*Vie
 		now := s.now().UTC().Truncate(time.Microsecond)
 		f := &models.Flag{CadreID: in.CadreID, Source: dept, Kind: in.Kind, Severity: in.Severity,
 			Summary: in.Summary, Detail: in.Detail, OccurredOn: in.OccurredOn, PetitionType: in.PetitionType,
-			Status: StatusOpen, Version: 1, CreatedBy: viewer.ID, CreatedAt: now, UpdatedAt: now}
+			Status: StatusOpen, Version: 1, CreatedBy: viewer.ID, CreatedAt: now, UpdatedAt: now,
+			Specific: in.Specific != nil && *in.Specific}
 		if sn := in.Sanction; sn != nil {
 			t, d := sn.Type, sn.DecidedOn
 			f.SanctionType, f.DecidedOn, f.PeriodMonths = &t, &d, sn.PeriodMonths

@@ -81,7 +81,13 @@ func Sources() []string { return account.Departments() }
 
 // IsOpen tells whether a flag in status s is still being handled; SPEC
 // sections 8 and 9 count these as open.
-func IsOpen(s string) bool { return s == StatusOpen || s == StatusVerifying }
+func IsOpen(s string) bool { return slices.Contains(openStatuses, s) }
+
+// openStatuses are those IsOpen counts; OpenStatuses gives them to queries.
+var openStatuses = []string{StatusOpen, StatusVerifying}
+
+// OpenStatuses lists the statuses that count as open, for queries.
+func OpenStatuses() []string { return slices.Clone(openStatuses) }
 
 // IsEstablished tells whether a flag in status s stands as fact: only the
 // sanctions on such flags act on grades and vetting (SPEC sections 7, 9).
@@ -99,6 +105,9 @@ type New struct {
 	PetitionType *string
 	Reporter     *string
 	Sanction     *NewSanction
+	// Specific: a report naming concrete facts (线索具体), checked before any
+	// promotion (凡提必查, SPEC 8 and 13); report petitions only.
+	Specific *bool
 }
 
 // NewSanction is the decision a flag of kind sanction records.
@@ -138,6 +147,13 @@ func Check(in *New, today string) error {
 		oneOf(v, "petition_type", *in.PetitionType, petitionTypes)
 	case in.PetitionType != nil:
 		v.Add("petition_type", "is only for flags of kind petition")
+	}
+	// 党政领导干部选拔任用工作条例 (2019) art. 31: 对反映问题线索具体、有可查性
+	// 的信访举报进行核查. Only a report (检举控告) names facts to check; false
+	// is the default and says nothing, so it is accepted on any flag.
+	if in.Specific != nil && *in.Specific &&
+		(in.Kind != KindPetition || in.PetitionType == nil || *in.PetitionType != PetitionReport) {
+		v.Add("specific", "is only for petitions of type report (a report naming concrete facts to check)")
 	}
 
 	if in.Reporter != nil {

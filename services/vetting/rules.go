@@ -1,6 +1,8 @@
 // Package vetting is the pre-promotion vetting of SPEC section 9 (防止带病提拔):
-// from a cadre's flags and final annual grades it gives a verdict of clear,
-// caution or blocked with its reasons. The verdict is a pre-screen for the
+// from a cadre's flags, final annual grades and, for a promotion or an
+// appointment, the four checks of SPEC section 13 (凡提四必: rules_checks.go),
+// it gives a verdict of clear, caution, incomplete or blocked with its
+// reasons. The verdict is a pre-screen for the
 // reviewer; it does not replace the discipline body's written opinion
 // (党风廉政意见) that 党政领导干部选拔任用工作条例 requires before a promotion.
 //
@@ -28,11 +30,13 @@ const (
 	PurposeTransfer     = "transfer"
 )
 
-// Verdicts, from best to worst.
+// Verdicts, from best to worst. Incomplete: a check that a promotion
+// needs is missing (SPEC 9).
 const (
-	Clear   = "clear"
-	Caution = "caution"
-	Blocked = "blocked"
+	Clear      = "clear"
+	Caution    = "caution"
+	Incomplete = "incomplete"
+	Blocked    = "blocked"
 )
 
 // Rules, in the order SPEC section 9 lists them, which is also the order of
@@ -42,7 +46,19 @@ const (
 	RuleOpenSeriousFlag    = "open_serious_flag"
 	RuleSanctionInfluence  = "sanction_influence"
 	RuleRecentLowGrade     = "recent_low_grade"
-	RuleOpenFlag           = "open_flag"
+	// RuleUncheckedSpecificReport: a specific report not yet checked (凡提必查).
+	RuleUncheckedSpecificReport = "unchecked_specific_report"
+	RuleOpenFlag                = "open_flag"
+	// The rules of the four checks (rules_checks.go), for promotion and
+	// appointment only.
+	RuleDossierUnreviewed          = "dossier_unreviewed"
+	RuleDossierDiscrepancy         = "dossier_discrepancy"
+	RulePersonalMattersUnchecked   = "personal_matters_unchecked"
+	RulePersonalMattersConcealment = "personal_matters_concealment"
+	RulePersonalMattersOmission    = "personal_matters_omission"
+	RuleFamilyEmigrated            = "family_emigrated"
+	RuleIntegrityOpinionMissing    = "integrity_opinion_missing"
+	RuleIntegrityOpinionNegative   = "integrity_opinion_negative"
 )
 
 // The final grades that matter here (SPEC section 7).
@@ -53,7 +69,12 @@ const (
 
 var (
 	purposes = []string{PurposePromotion, PurposeAppointment, PurposeCommendation, PurposeTransfer}
-	rules    = []string{RuleUnderInvestigation, RuleOpenSeriousFlag, RuleSanctionInfluence, RuleRecentLowGrade, RuleOpenFlag}
+	// rules is the one table of the rules, in the SPEC's order, which is
+	// the order of the reasons.
+	rules = []string{RuleUnderInvestigation, RuleOpenSeriousFlag, RuleSanctionInfluence, RuleRecentLowGrade,
+		RuleUncheckedSpecificReport, RuleOpenFlag,
+		RuleDossierUnreviewed, RuleDossierDiscrepancy, RulePersonalMattersUnchecked, RulePersonalMattersConcealment,
+		RulePersonalMattersOmission, RuleFamilyEmigrated, RuleIntegrityOpinionMissing, RuleIntegrityOpinionNegative}
 )
 
 // Purposes lists the purposes (a new slice on each call).
@@ -70,6 +91,10 @@ type Input struct {
 	// Grades are the cadre's final grades in finalized annual cycles, in any
 	// order; cycles in which the cadre has no grade are left out.
 	Grades []Grade
+	// Checks are the records of SPEC section 13, read for a promotion or an
+	// appointment; nil applies none of their rules (the tests of the other
+	// rules leave it out).
+	Checks *Checks
 }
 
 // Flag is what vetting reads of a flag.
@@ -79,6 +104,7 @@ type Flag struct {
 	Severity     string
 	Status       string
 	PetitionType string // "" unless a petition
+	Specific     bool   // a report naming concrete facts (凡提必查)
 	// The sanction, for kind sanction.
 	SanctionType   string
 	DecidedOn      string
@@ -98,6 +124,7 @@ type Reason struct {
 	Message string
 	FlagID  *int64
 	CycleID *int64
+	CheckID *int64 // a dossier review, a personal-matters check or an opinion request
 }
 
 // CheckRequest validates what a reviewer asks for: a known purpose and an
@@ -120,18 +147,26 @@ type finding struct {
 	Reason
 	verdict string
 	rule    int   // index in rules
-	id      int64 // flag or cycle id
+	id      int64 // flag, cycle or check id
 }
 
-// Evaluate applies the rules of SPEC section 9 to in. The verdict is the
+// Evaluate applies the rules of SPEC section 9 to in: Assess without the
+// basis.
+func Evaluate(in Input) (verdict string, reasons []Reason) {
+	verdict, reasons, _ = Assess(in)
+	return verdict, reasons
+}
+
+// Assess applies the rules of SPEC section 9 to in. The verdict is the
 // worst of the reasons (clear when there are none). Each flag gives at most
 // one reason and so does the cycle looked at. Reasons come in the order of
-// rules, then by flag or cycle id, so the same input always gives the same
-// output.
-func Evaluate(in Input) (verdict string, reasons []Reason) {
+// rules, then by flag, cycle or check id, so the same input always gives
+// the same output. The basis is the check records the verdict relied on.
+func Assess(in Input) (verdict string, reasons []Reason, basis Basis) {
 	var found []finding
-	add := func(rule int, v string, id int64, r Reason) {
-		found = append(found, finding{Reason: r, verdict: v, rule: rule, id: id})
+	add := func(rule string, v string, id int64, r Reason) {
+		r.Rule = rule
+		found = append(found, finding{Reason: r, verdict: v, rule: slices.Index(rules, rule), id: id})
 	}
 	for _, f := range in.Flags {
 		id := f.ID
@@ -148,13 +183,13 @@ func Evaluate(in Input) (verdict string, reasons []Reason) {
 		// (党风廉政意见): a cadre under 立案审查调查 is not promoted or used
 		// until it concludes.
 		case f.Kind == flag.KindInvestigation && flag.IsOpen(f.Status):
-			add(0, Blocked, id, Reason{Rule: RuleUnderInvestigation, FlagID: &id,
+			add(RuleUnderInvestigation, Blocked, id, Reason{FlagID: &id,
 				Message: "正在接受立案审查调查，尚未办结"})
 
 		// Same source: serious problems reported and not yet cleared up
 		// (问题线索反映严重且尚未查清) rule a cadre out for now.
 		case f.Severity == flag.SeveritySerious && flag.IsOpen(f.Status):
-			add(1, Blocked, id, Reason{Rule: RuleOpenSeriousFlag, FlagID: &id,
+			add(RuleOpenSeriousFlag, Blocked, id, Reason{FlagID: &id,
 				Message: "有反映严重的问题尚未查结（" + statusLabel(f.Status) + "）"})
 
 		// 公职人员政务处分法 arts. 8 and 19 (no promotion while a government
@@ -165,13 +200,21 @@ func Evaluate(in Input) (verdict string, reasons []Reason) {
 		// the first free day.
 		case f.Kind == flag.KindSanction && flag.IsEstablished(f.Status) && f.DecidedOn != "" &&
 			f.DecidedOn <= in.AsOf && (f.InfluenceUntil == nil || in.AsOf < *f.InfluenceUntil):
-			add(2, Blocked, id, Reason{Rule: RuleSanctionInfluence, FlagID: &id,
+			add(RuleSanctionInfluence, Blocked, id, Reason{FlagID: &id,
 				Message: sanctionMessage(f)})
+
+		// 任用条例 (2019) art. 31 (凡提必查: regulations rows 45, 47): a
+		// report naming concrete facts is checked before a promotion or an
+		// appointment; until it is closed, they wait.
+		case f.Kind == flag.KindPetition && f.PetitionType == flag.PetitionReport && f.Specific &&
+			flag.IsOpen(f.Status) && needsChecks(in.Purpose):
+			add(RuleUncheckedSpecificReport, Blocked, id, Reason{FlagID: &id,
+				Message: "有反映问题线索具体的检举控告尚未核查（" + statusLabel(f.Status) + "）"})
 
 		// Anything else still being handled: the reviewer should know, and
 		// may ask the source department before going on.
 		case flag.IsOpen(f.Status):
-			add(4, Caution, id, Reason{Rule: RuleOpenFlag, FlagID: &id,
+			add(RuleOpenFlag, Caution, id, Reason{FlagID: &id,
 				Message: "有问题线索或反映尚在办理（" + statusLabel(f.Status) + "）"})
 		}
 	}
@@ -192,9 +235,12 @@ func Evaluate(in Input) (verdict string, reasons []Reason) {
 		}
 		if v != "" {
 			id := g.CycleID
-			add(3, v, id, Reason{Rule: RuleRecentLowGrade, CycleID: &id,
+			add(RuleRecentLowGrade, v, id, Reason{CycleID: &id,
 				Message: strconv.Itoa(g.Year) + "年度考核结果为" + gradeLabel(g.Grade)})
 		}
+	}
+	if in.Checks != nil && needsChecks(in.Purpose) {
+		basis = checkRules(in.AsOf, in.Checks, add)
 	}
 
 	slices.SortStableFunc(found, func(a, b finding) int {
@@ -208,7 +254,7 @@ func Evaluate(in Input) (verdict string, reasons []Reason) {
 			verdict = f.verdict
 		}
 	}
-	return verdict, reasons
+	return verdict, reasons, basis
 }
 
 // recentGrade is the grade of the newest finalized annual cycle of year
@@ -238,6 +284,8 @@ func recentGrade(in Input) (Grade, bool) {
 func rank(verdict string) int {
 	switch verdict {
 	case Blocked:
+		return 3
+	case Incomplete:
 		return 2
 	case Caution:
 		return 1

@@ -10,6 +10,7 @@ import (
 	"efile/services/accesslog"
 	"efile/services/authz"
 	"efile/services/cadre"
+	"efile/services/checks"
 	"efile/services/errs"
 	"efile/services/flag"
 
@@ -28,6 +29,9 @@ type Service struct {
 	az     *authz.Service
 	cadres *cadre.Service
 	now    func() time.Time
+	// checks reads the four checks of SPEC 13 for a promotion or an
+	// appointment (WithChecks); nil reads none.
+	checks *checks.Service
 }
 
 // New builds the service; "today" (the default as_of) is the cadre
@@ -39,11 +43,22 @@ func New(db *gorm.DB, log *accesslog.Service, az *authz.Service, cadres *cadre.S
 	return &Service{db: db, log: log, az: az, cadres: cadres, now: now}
 }
 
+// WithChecks gives vetting the four checks of SPEC section 13 to read, and
+// returns s.
+func (s *Service) WithChecks(c *checks.Service) *Service {
+	s.checks = c
+	return s
+}
+
 // Request is what a reviewer asks: a purpose and the day to vet on (nil:
 // today in EFILE_TZ).
 type Request struct {
 	Purpose string
 	AsOf    *string
+	// BecomesReportingSubject: the promotion puts the cadre into a post whose
+	// holders report personal matters (SPEC 9); no effect for the purposes
+	// that need no checks.
+	BecomesReportingSubject bool
 }
 
 // Result is a stored vetting with its reasons decoded.
@@ -99,7 +114,7 @@ func (s *Service) Vet(ctx context.Context, viewer *models.User, cadreID int64, r
 			return err
 		}
 		var err error
-		out, err = s.run(ctx, viewer, []int64{cadreID}, r.Purpose, asOf)
+		out, err = s.run(ctx, viewer, []int64{cadreID}, r, asOf)
 		return err
 	})
 	if err != nil {
@@ -149,7 +164,7 @@ func (s *Service) Batch(ctx context.Context, viewer *models.User, ids []int64, r
 			}
 			return v
 		}
-		out, err = s.run(ctx, viewer, ids, r.Purpose, asOf)
+		out, err = s.run(ctx, viewer, ids, r, asOf)
 		return err
 	})
 	if err != nil {
@@ -159,12 +174,20 @@ func (s *Service) Batch(ctx context.Context, viewer *models.User, ids []int64, r
 }
 
 // run evaluates and stores the vettings of ids, whose scope the caller has
-// checked: one query for all their flags, one for all their grades, one
-// insert. The results are in the order of ids.
-func (s *Service) run(ctx context.Context, viewer *models.User, ids []int64, purpose, asOf string) ([]Result, error) {
+// checked: one query for all their flags, one for all their grades, four for
+// their checks (a promotion or an appointment only), one insert. The results
+// are in the order of ids.
+func (s *Service) run(ctx context.Context, viewer *models.User, ids []int64, r Request, asOf string) ([]Result, error) {
+	purpose := r.Purpose
 	flags, err := s.flags(ctx, ids)
 	if err != nil {
 		return nil, err
+	}
+	var evidence map[int64]*checks.Evidence
+	if s.checks != nil && needsChecks(purpose) {
+		if evidence, err = s.checks.Evidence(ctx, ids, asOf); err != nil {
+			return nil, err
+		}
 	}
 	year, err := strconv.Atoi(asOf[:4])
 	if err != nil {
@@ -178,17 +201,23 @@ func (s *Service) run(ctx context.Context, viewer *models.User, ids []int64, pur
 	out := make([]Result, len(ids))
 	rows := make([]models.Vetting, len(ids))
 	for i, id := range ids {
-		verdict, reasons := Evaluate(Input{Purpose: purpose, AsOf: asOf, Flags: flags[id], Grades: grades[id]})
+		in := Input{Purpose: purpose, AsOf: asOf, Flags: flags[id], Grades: grades[id]}
+		if e := evidence[id]; e != nil {
+			in.Checks = &Checks{Evidence: *e, BecomesReportingSubject: r.BecomesReportingSubject, Windows: s.checks.Windows()}
+		}
+		verdict, reasons, basis := Assess(in)
 		stored, err := models.EncodeReasons(toStored(reasons))
 		if err != nil {
 			return nil, err
 		}
 		rows[i] = models.Vetting{CadreID: id, Purpose: purpose, AsOf: asOf, Verdict: verdict, Reasons: stored,
-			CheckedBy: viewer.ID, CheckedAt: at}
+			CheckedBy: viewer.ID, CheckedAt: at, BecomesReportingSubject: r.BecomesReportingSubject,
+			BasisDossierReviewID: basis.DossierReviewID, BasisPersonalMattersCheckID: basis.PersonalMattersCheckID,
+			BasisIntegrityOpinionID: basis.IntegrityOpinionID}
 		out[i].Reasons = reasons
 	}
-	// One multi-row INSERT (8 values a row: 8,000 for a full batch, well
-	// within SQLite's and MySQL's limits on placeholders).
+	// One multi-row INSERT (12 values a row: 12,000 for a full batch, well
+	// within SQLite's 32,766 and MySQL's 65,535 placeholders).
 	if err := models.Get(ctx, s.db).Create(&rows).Error; err != nil {
 		return nil, err
 	}
@@ -204,7 +233,7 @@ func (s *Service) run(ctx context.Context, viewer *models.User, ids []int64, pur
 func (s *Service) flags(ctx context.Context, ids []int64) (map[int64][]Flag, error) {
 	var rows []models.Flag
 	err := models.Get(ctx, s.db).Model(&models.Flag{}).
-		Select("id, cadre_id, kind, severity, status, petition_type, sanction_type, decided_on, influence_until").
+		Select("id, cadre_id, kind, severity, status, petition_type, is_specific, sanction_type, decided_on, influence_until").
 		Where("cadre_id IN ?", ids).
 		Where("(status IN ? OR (kind = ? AND status IN ?))",
 			[]string{flag.StatusOpen, flag.StatusVerifying}, flag.KindSanction,
@@ -216,7 +245,7 @@ func (s *Service) flags(ctx context.Context, ids []int64) (map[int64][]Flag, err
 	out := make(map[int64][]Flag, len(ids))
 	for _, f := range rows {
 		out[f.CadreID] = append(out[f.CadreID], Flag{ID: f.ID, Kind: f.Kind, Severity: f.Severity, Status: f.Status,
-			PetitionType: deref(f.PetitionType), SanctionType: deref(f.SanctionType), DecidedOn: deref(f.DecidedOn),
+			PetitionType: deref(f.PetitionType), Specific: f.Specific, SanctionType: deref(f.SanctionType), DecidedOn: deref(f.DecidedOn),
 			InfluenceUntil: f.InfluenceUntil})
 	}
 	return out, nil

@@ -43,6 +43,15 @@ const (
 	CycleStatuses = "cycle_statuses"
 	ImportActions = "import_actions"
 
+	// The four checks before a promotion (SPEC section 13).
+	DossierItems           = "dossier_items"
+	DossierFindingResults  = "dossier_finding_results"
+	DossierConclusions     = "dossier_conclusions"
+	PersonalMattersKinds   = "personal_matters_kinds"
+	PersonalMattersResults = "personal_matters_results"
+	OpinionConclusions     = "opinion_conclusions"
+	OpinionStatuses        = "opinion_statuses"
+
 	// SPEC section 16: the profile's fields (the form's labels, for the
 	// console and the workbook) and the elements of an LRMX file (for the
 	// import's report).
@@ -138,6 +147,7 @@ var tables = map[string][]Entry{
 	Verdicts: {
 		{"clear", "通过"},
 		{"caution", "提示关注"},
+		{"incomplete", "审核事项未齐"},
 		{"blocked", "暂缓/不宜"},
 	},
 	// SPEC section 9: what each rule of the pre-promotion vetting found.
@@ -146,7 +156,16 @@ var tables = map[string][]Entry{
 		{"open_serious_flag", "有未办结的严重问题"},
 		{"sanction_influence", "处于处分/处理影响期内"},
 		{"recent_low_grade", "近一年年度考核结果为基本称职以下"},
+		{"unchecked_specific_report", "反映问题具体的检举控告尚未核查"},
 		{"open_flag", "有未办结的问题线索或检举控告"},
+		{"dossier_unreviewed", "未审核干部人事档案"},
+		{"dossier_discrepancy", "干部人事档案信息不一致"},
+		{"personal_matters_unchecked", "未查核个人有关事项报告"},
+		{"personal_matters_concealment", "个人有关事项隐瞒不报"},
+		{"personal_matters_omission", "个人有关事项漏报"},
+		{"family_emigrated", "配偶子女均已移居国（境）外"},
+		{"integrity_opinion_missing", "未听取党风廉政意见"},
+		{"integrity_opinion_negative", "党风廉政意见为暂缓或不宜提拔"},
 	},
 
 	Genders:       {{"male", "男"}, {"female", "女"}},
@@ -169,6 +188,30 @@ var tables = map[string][]Entry{
 	CycleStatuses: {{"draft", "草稿"}, {"open", "进行中"}, {"closed", "已关闭"}, {"finalized", "已定等次"}},
 	// SPEC section 5: what an import did with each row.
 	ImportActions: {{"created", "新增"}, {"updated", "更新"}, {"unchanged", "无变化"}},
+	// SPEC section 13: 三龄二历一身份 (干部人事档案造假问题处理办法 art. 5).
+	DossierItems: {
+		{"birth_date", "出生日期"},
+		{"work_start", "参加工作时间"},
+		{"party_join", "入党时间"},
+		{"education", "学历学位"},
+		{"career", "工作经历"},
+		{"identity", "干部身份"},
+	},
+	// SPEC section 13: 组织认定 settles a discrepancy.
+	DossierFindingResults: {{"consistent", "一致"}, {"determined", "组织认定"}, {"discrepancy", "不一致"}},
+	DossierConclusions:    {{"pass", "审核通过"}, {"discrepancy", "存在不一致"}},
+	// SPEC section 13 (领导干部个人有关事项报告查核: 漏报, 隐瞒不报).
+	PersonalMattersKinds:   {{"pre_promotion", "提拔前查核"}, {"random", "随机抽查"}, {"targeted", "重点查核"}},
+	PersonalMattersResults: {{"consistent", "如实报告"}, {"omission", "漏报"}, {"concealment", "隐瞒不报"}},
+	// SPEC section 13: the discipline body's integrity opinion.
+	OpinionConclusions: {
+		{"no_issue", "无问题"},
+		{"clue_closed", "线索已了结"},
+		{"clue_under_verification", "有问题线索正在核查"},
+		{"sanction_in_period", "处分影响期内"},
+		{"not_recommended", "不宜提拔"},
+	},
+	OpinionStatuses: {{"pending", "待回复"}, {"replied", "已回复"}, {"withdrawn", "已撤回"}},
 	// SPEC section 16: the labels of the 干部任免审批表. A nested field is
 	// named by its path without the index (resume.from, family.name).
 	ProfileFields: {

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"efile/services/account"
+	"efile/services/checks"
 	"efile/services/flag"
 	"efile/services/lrmx"
 	"efile/services/profile"
@@ -25,7 +26,7 @@ var specCodes = map[string][]string{
 	vocab.PetitionTypes: {"report", "appeal", "suggestion"},
 	vocab.Roles:         account.Roles(),
 	vocab.Departments:   account.Departments(),
-	vocab.Verdicts:      {"clear", "caution", "blocked"},
+	vocab.Verdicts:      {"clear", "caution", "incomplete", "blocked"},
 	vocab.VettingRules:  vetting.Rules(),
 	vocab.Genders:       {"male", "female"},
 	vocab.CadreStatuses: {"active", "retired", "left"},
@@ -36,6 +37,15 @@ var specCodes = map[string][]string{
 	vocab.Scores:        {"morality", "ability", "diligence", "achievement", "integrity"},
 	vocab.CycleStatuses: {"draft", "open", "closed", "finalized"},
 	vocab.ImportActions: {"created", "updated", "unchanged"},
+
+	vocab.DossierItems:           checks.DossierItems(),
+	vocab.DossierFindingResults:  checks.FindingResults(),
+	vocab.DossierConclusions:     checks.DossierConclusions(),
+	vocab.PersonalMattersKinds:   checks.MattersKinds(),
+	vocab.PersonalMattersResults: checks.MattersResults(),
+	vocab.OpinionConclusions:     checks.OpinionConclusions(),
+	vocab.OpinionStatuses:        checks.OpinionStatuses(),
+
 	vocab.ProfileFields: profile.FieldNames(),
 	vocab.LRMXElements:  lrmx.Elements(),
 }

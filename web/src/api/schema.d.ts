@@ -444,6 +444,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cadres/{id}/checks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The checklist before a promotion: reviews, checks, opinion requests, open specific reports
+         * @description Who may use it: org_reviewer. Nobody: their own cadre record (recusal).
+         */
+        get: operations["getCadresByIdChecks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cadres/{id}/dossier-reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a cadre's dossier reviews, newest first
+         * @description Who may use it: org_reviewer. Nobody: their own cadre record (recusal).
+         */
+        get: operations["getCadresByIdDossierReviews"];
+        put?: never;
+        /**
+         * Record a dossier review (凡提必审): six findings, conclusion computed; never changed, a correction is a new record (Idempotency-Key accepted)
+         * @description Who may use it: org_reviewer. Nobody: their own cadre record (recusal).
+         */
+        post: operations["postCadresByIdDossierReviews"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cadres/{id}/dossier-reviews/{rid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read one dossier review
+         * @description Who may use it: org_reviewer. Nobody: their own cadre record (recusal).
+         */
+        get: operations["getCadresByIdDossierReviewsByRid"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cadres/{id}/efile": {
         parameters: {
             query?: never;
@@ -496,6 +560,74 @@ export interface paths {
          * @description Who may use it: org_reviewer. Nobody: their own cadre record (recusal).
          */
         get: operations["getCadresByIdFlagSummary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cadres/{id}/integrity-opinions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the integrity-opinion requests about a cadre, newest first
+         * @description Who may use it: org_reviewer. Nobody: their own cadre record (recusal).
+         */
+        get: operations["getCadresByIdIntegrityOpinions"];
+        put?: never;
+        /**
+         * Ask the discipline body for its integrity opinion (凡提必听); one pending request per cadre (Idempotency-Key accepted)
+         * @description Who may use it: org_reviewer. Nobody: their own cadre record (recusal).
+         */
+        post: operations["postCadresByIdIntegrityOpinions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cadres/{id}/personal-matters-checks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a cadre's personal-matters checks, newest first
+         * @description Who may use it: org_reviewer. Nobody: their own cadre record (recusal).
+         */
+        get: operations["getCadresByIdPersonalMattersChecks"];
+        put?: never;
+        /**
+         * Record a personal-matters check (凡提必核); never changed, a correction is a new record (Idempotency-Key accepted)
+         * @description Who may use it: org_reviewer. Nobody: their own cadre record (recusal).
+         */
+        post: operations["postCadresByIdPersonalMattersChecks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cadres/{id}/personal-matters-checks/{rid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read one personal-matters check
+         * @description Who may use it: org_reviewer. Nobody: their own cadre record (recusal).
+         */
+        get: operations["getCadresByIdPersonalMattersChecksByRid"];
         put?: never;
         post?: never;
         delete?: never;
@@ -682,6 +814,86 @@ export interface paths {
          * @description Who may use it: auditor. Auditors: their own department's flags only. Nobody: flags on their own cadre record (recusal).
          */
         patch: operations["patchFlagsById"];
+        trace?: never;
+    };
+    "/api/v1/integrity-opinions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The discipline department's inbox of integrity-opinion requests, newest first
+         * @description Who may use it: org_reviewer, auditor. Reviewers and auditors of the discipline department: every request (other auditors: 403 on the list, 404 on a request). Nobody: requests about their own cadre record (recusal).
+         */
+        get: operations["getIntegrityOpinions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrity-opinions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read one integrity-opinion request and its reply
+         * @description Who may use it: org_reviewer, auditor. Reviewers and auditors of the discipline department: every request (other auditors: 403 on the list, 404 on a request). Nobody: requests about their own cadre record (recusal).
+         */
+        get: operations["getIntegrityOpinionsById"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrity-opinions/{id}/reply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reply to a pending request, once (the discipline department)
+         * @description Who may use it: auditor. Auditors of the discipline department only (others answer 404). Nobody: their own cadre record (recusal).
+         */
+        post: operations["postIntegrityOpinionsByIdReply"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrity-opinions/{id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw a pending request
+         * @description Who may use it: org_reviewer. Nobody: their own cadre record (recusal).
+         */
+        post: operations["postIntegrityOpinionsByIdWithdraw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/me": {
@@ -1036,6 +1248,8 @@ export interface components {
         };
         Reason: {
             /** Format: int64 */
+            check_id?: number | null;
+            /** Format: int64 */
             cycle_id?: number | null;
             /** Format: int64 */
             flag_id?: number | null;
@@ -1075,6 +1289,8 @@ export interface components {
         };
         Vetting: {
             as_of: string;
+            basis: components["schemas"]["basisResponse"];
+            becomes_reporting_subject: boolean;
             /** Format: int64 */
             cadre_id: number;
             cadre_name: string;
@@ -1173,6 +1389,14 @@ export interface components {
             /** Format: int64 */
             total: number;
         };
+        basisResponse: {
+            /** Format: int64 */
+            dossier_review_id?: number | null;
+            /** Format: int64 */
+            integrity_opinion_id?: number | null;
+            /** Format: int64 */
+            personal_matters_check_id?: number | null;
+        };
         bulkAssignRequest: {
             evaluator_ids: number[];
             rater_type: string;
@@ -1192,6 +1416,7 @@ export interface components {
             name: string;
             position: string;
             rank: string;
+            reports_personal_matters: boolean;
             status: string;
             /** Format: int64 */
             unit_id: number;
@@ -1209,6 +1434,17 @@ export interface components {
         changedResponse: {
             changed: boolean;
         };
+        checklistResponse: {
+            /** Format: int64 */
+            cadre_id: number;
+            check_valid_days: number;
+            dossier_reviews: components["schemas"]["reviewResponse"][];
+            integrity_opinions: components["schemas"]["opinionResponse"][];
+            open_specific_reports: components["schemas"]["specificReportResponse"][];
+            opinion_valid_days: number;
+            personal_matters_checks: components["schemas"]["mattersResponse"][];
+            reports_personal_matters: boolean;
+        };
         createAssignmentRequest: {
             /** Format: int64 */
             cadre_id: number;
@@ -1225,6 +1461,7 @@ export interface components {
             name: string;
             position: string;
             rank: string;
+            reports_personal_matters?: boolean;
             /** Format: int64 */
             unit_id: number;
         };
@@ -1246,12 +1483,30 @@ export interface components {
             reporter?: string | null;
             sanction?: components["schemas"]["sanctionRequest"] | null;
             severity: string;
+            specific?: boolean | null;
             summary: string;
+        };
+        createMattersRequest: {
+            checked_on: string;
+            family_emigrated?: boolean;
+            kind: string;
+            note?: string | null;
+            result: string;
+        };
+        createOpinionRequest: {
+            due_on: string;
+            note?: string | null;
+            purpose: string;
         };
         createRecordRequest: {
             category: string;
             content: string;
             occurred_on: string;
+        };
+        createReviewRequest: {
+            findings: components["schemas"]["findingRequest"][];
+            note?: string | null;
+            reviewed_on: string;
         };
         createUnitRequest: {
             code: string;
@@ -1304,9 +1559,15 @@ export interface components {
             level: string;
             school: string;
         };
+        efileChecks: {
+            dossier_review?: components["schemas"]["reviewResponse"] | null;
+            integrity_opinion?: components["schemas"]["opinionResponse"] | null;
+            personal_matters_check?: components["schemas"]["mattersResponse"] | null;
+        };
         efileResponse: {
             appraisals: components["schemas"]["Appraisal"][];
             cadre: components["schemas"]["cadreResponse"];
+            checks: components["schemas"]["efileChecks"];
             flag_summary: components["schemas"]["FlagSummary"];
             profile: components["schemas"]["profileResponse"];
             recent_records: components["schemas"]["recordResponse"][];
@@ -1340,6 +1601,16 @@ export interface components {
         finalizeRequest: {
             overrides: components["schemas"]["overrideRequest"][];
         };
+        findingRequest: {
+            item: string;
+            note?: string | null;
+            result: string;
+        };
+        findingResponse: {
+            item: string;
+            note?: string | null;
+            result: string;
+        };
         flagDetailResponse: {
             /** Format: int64 */
             cadre_id: number;
@@ -1360,6 +1631,7 @@ export interface components {
             sanction?: components["schemas"]["sanctionResponse"] | null;
             severity: string;
             source: string;
+            specific: boolean;
             status: string;
             summary: string;
             unit_name: string;
@@ -1396,6 +1668,7 @@ export interface components {
             sanction?: components["schemas"]["sanctionResponse"] | null;
             severity: string;
             source: string;
+            specific: boolean;
             status: string;
             summary: string;
             unit_name: string;
@@ -1445,6 +1718,30 @@ export interface components {
             line: string;
             unknown_elements: string[];
         };
+        mattersResponse: {
+            /** Format: int64 */
+            cadre_id: number;
+            checked_on: string;
+            family_emigrated: boolean;
+            /** Format: int64 */
+            id: number;
+            kind: string;
+            note?: string | null;
+            /** Format: date-time */
+            recorded_at: string;
+            /** Format: int64 */
+            recorded_by: number;
+            recorded_by_name: string;
+            result: string;
+            valid_until: string;
+        };
+        mattersResponseList: {
+            items: components["schemas"]["mattersResponse"][];
+            page: number;
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
         meResponse: {
             /** Format: int64 */
             cadre_id?: number | null;
@@ -1457,6 +1754,56 @@ export interface components {
             /** Format: int64 */
             unit_id?: number | null;
             username: string;
+        };
+        opinionFlagResponse: {
+            /** Format: int64 */
+            id: number;
+            kind: string;
+            status: string;
+        };
+        opinionResponse: {
+            /** Format: int64 */
+            cadre_id: number;
+            cadre_name: string;
+            conclusion?: string | null;
+            due_on: string;
+            flag_ids: number[];
+            flags: components["schemas"]["opinionFlagResponse"][];
+            /** Format: int64 */
+            id: number;
+            late?: boolean | null;
+            note?: string | null;
+            overdue: boolean;
+            position: string;
+            purpose: string;
+            /** Format: date-time */
+            replied_at?: string | null;
+            /** Format: int64 */
+            replied_by?: number | null;
+            replied_by_name?: string | null;
+            /** Format: date-time */
+            requested_at: string;
+            /** Format: int64 */
+            requested_by: number;
+            requested_by_name: string;
+            signed_by?: string | null;
+            status: string;
+            text?: string | null;
+            /** Format: int64 */
+            unit_id: number;
+            unit_name: string;
+            valid_until?: string | null;
+            /** Format: date-time */
+            withdrawn_at?: string | null;
+            /** Format: int64 */
+            withdrawn_by?: number | null;
+        };
+        opinionResponseList: {
+            items: components["schemas"]["opinionResponse"][];
+            page: number;
+            page_size: number;
+            /** Format: int64 */
+            total: number;
         };
         overrideRequest: {
             /** Format: int64 */
@@ -1532,6 +1879,12 @@ export interface components {
             /** Format: int64 */
             total: number;
         };
+        replyOpinionRequest: {
+            conclusion: string;
+            flag_ids: number[];
+            signed_by: string;
+            text: string;
+        };
         resultResponse: {
             /** Format: int64 */
             cadre_id: number;
@@ -1557,6 +1910,29 @@ export interface components {
             from: string;
             text: string;
             to?: string | null;
+        };
+        reviewResponse: {
+            /** Format: int64 */
+            cadre_id: number;
+            conclusion: string;
+            findings: components["schemas"]["findingResponse"][];
+            /** Format: int64 */
+            id: number;
+            note?: string | null;
+            /** Format: date-time */
+            recorded_at: string;
+            /** Format: int64 */
+            recorded_by: number;
+            recorded_by_name: string;
+            reviewed_on: string;
+            valid_until: string;
+        };
+        reviewResponseList: {
+            items: components["schemas"]["reviewResponse"][];
+            page: number;
+            page_size: number;
+            /** Format: int64 */
+            total: number;
         };
         reviseAppraisalRequest: {
             comment: string;
@@ -1602,6 +1978,13 @@ export interface components {
             /** Format: int64 */
             unit_id?: number | null;
             username: string;
+        };
+        specificReportResponse: {
+            /** Format: int64 */
+            flag_id: number;
+            occurred_on: string;
+            source: string;
+            status: string;
         };
         submitAppraisalRequest: {
             /** Format: int64 */
@@ -1670,6 +2053,7 @@ export interface components {
             name?: string | null;
             position?: string | null;
             rank?: string | null;
+            reports_personal_matters?: boolean | null;
             status?: string | null;
             /** Format: int64 */
             unit_id?: number | null;
@@ -1725,6 +2109,7 @@ export interface components {
         };
         vetBatchRequest: {
             as_of?: string | null;
+            becomes_reporting_subject?: boolean;
             cadre_ids: number[];
             purpose: string;
         };
@@ -1733,10 +2118,13 @@ export interface components {
         };
         vetRequest: {
             as_of?: string | null;
+            becomes_reporting_subject?: boolean;
             purpose: string;
         };
         vettingResponse: {
             as_of: string;
+            basis: components["schemas"]["basisResponse"];
+            becomes_reporting_subject: boolean;
             /** Format: int64 */
             cadre_id: number;
             cadre_name: string;
@@ -2721,6 +3109,133 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    getCadresByIdChecks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["checklistResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getCadresByIdDossierReviews: {
+        parameters: {
+            query?: {
+                /** @description page number, from 1 (default 1) */
+                page?: number;
+                /** @description items per page (default 50; above 200 is clamped to 200) */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["reviewResponseList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    postCadresByIdDossierReviews: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retry with the same key and body within 24 h returns the first response and creates nothing; another body is 409 conflict. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["createReviewRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["reviewResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getCadresByIdDossierReviewsByRid: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                rid: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["reviewResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     getCadresByIdEfile: {
         parameters: {
             query?: never;
@@ -2796,6 +3311,175 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["flagSummaryResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getCadresByIdIntegrityOpinions: {
+        parameters: {
+            query?: {
+                /** @description page number, from 1 (default 1) */
+                page?: number;
+                /** @description items per page (default 50; above 200 is clamped to 200) */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["opinionResponseList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    postCadresByIdIntegrityOpinions: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retry with the same key and body within 24 h returns the first response and creates nothing; another body is 409 conflict. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["createOpinionRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["opinionResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getCadresByIdPersonalMattersChecks: {
+        parameters: {
+            query?: {
+                /** @description page number, from 1 (default 1) */
+                page?: number;
+                /** @description items per page (default 50; above 200 is clamped to 200) */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["mattersResponseList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    postCadresByIdPersonalMattersChecks: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retry with the same key and body within 24 h returns the first response and creates nothing; another body is 409 conflict. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["createMattersRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["mattersResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getCadresByIdPersonalMattersChecksByRid: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                rid: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["mattersResponse"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -3247,6 +3931,129 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getIntegrityOpinions: {
+        parameters: {
+            query?: {
+                /** @description page number, from 1 (default 1) */
+                page?: number;
+                /** @description items per page (default 50; above 200 is clamped to 200) */
+                page_size?: number;
+                /** @description pending, replied or withdrawn */
+                status?: string;
+                /** @description true: pending requests past due_on; false: the others */
+                overdue?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["opinionResponseList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getIntegrityOpinionsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["opinionResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    postIntegrityOpinionsByIdReply: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["replyOpinionRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["opinionResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    postIntegrityOpinionsByIdWithdraw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["opinionResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
