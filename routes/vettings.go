@@ -10,17 +10,17 @@ import (
 
 type vetRequest struct {
 	CadreID int64   `path:"id" json:"-"`
-	Purpose string  `json:"purpose"`
-	AsOf    *string `json:"as_of"` // absent or null: today in EFILE_TZ
+	Purpose string  `json:"purpose" enum:"purposes"`
+	AsOf    *string `json:"as_of" format:"date"` // absent or null: today in EFILE_TZ
 	// A promotion into a post whose holders report personal matters (SPEC 9);
 	// optional, false when absent.
 	BecomesReportingSubject bool `json:"becomes_reporting_subject,omitzero"`
 }
 
 type vetBatchRequest struct {
-	CadreIDs                []int64 `json:"cadre_ids"`
-	Purpose                 string  `json:"purpose"`
-	AsOf                    *string `json:"as_of"`
+	CadreIDs                []int64 `json:"cadre_ids" len:"1,1000"`
+	Purpose                 string  `json:"purpose" enum:"purposes"`
+	AsOf                    *string `json:"as_of" format:"date"`
 	BecomesReportingSubject bool    `json:"becomes_reporting_subject,omitzero"` // optional, false when absent
 }
 
@@ -36,9 +36,9 @@ type vettingResponse struct {
 	ID        int64            `json:"id"`
 	CadreID   int64            `json:"cadre_id"`
 	CadreName string           `json:"cadre_name"`
-	Purpose   string           `json:"purpose"`
-	AsOf      string           `json:"as_of"`
-	Verdict   string           `json:"verdict"`
+	Purpose   string           `json:"purpose" enum:"purposes"`
+	AsOf      string           `json:"as_of" format:"date"`
+	Verdict   string           `json:"verdict" enum:"verdicts"`
 	Reasons   []reasonResponse `json:"reasons"`
 	CheckedBy int64            `json:"checked_by"`
 	CheckedAt time.Time        `json:"checked_at"`
@@ -50,7 +50,7 @@ type vettingResponse struct {
 // reasonResponse is one finding of a vetting: the rule, its message, and
 // the flag, cycle or check record it is about.
 type reasonResponse struct {
-	Rule    string `json:"rule"`
+	Rule    string `json:"rule" enum:"vetting_rules"`
 	Message string `json:"message"`
 	FlagID  *int64 `json:"flag_id,omitempty"`
 	CycleID *int64 `json:"cycle_id,omitempty"`
