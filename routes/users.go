@@ -24,7 +24,7 @@ type updateUserRequest struct {
 	Roles      *[]string        `json:"roles" enum:"roles" len:"1,"`
 	Disabled   *bool            `json:"disabled"`
 	UnitID     optional[int64]  `json:"unit_id"`
-	Department optional[string] `json:"department"`
+	Department optional[string] `json:"department" enum:"departments"`
 	CadreID    optional[int64]  `json:"cadre_id"`
 	Password   *string          `json:"password" text:"-" len:"12,64"`
 	Version    int              `json:"version" min:"1"`
