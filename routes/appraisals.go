@@ -35,6 +35,24 @@ type cycleResponse struct {
 	ClosedAt          *time.Time `json:"closed_at"`
 	FinalizedAt       *time.Time `json:"finalized_at"`
 	FinalizedBy       *int64     `json:"finalized_by"`
+	// ScoreWeights are the weights of the five marks in percent (SPEC 7),
+	// for the console's labels and its preview of a total.
+	ScoreWeights scoreWeights `json:"score_weights"`
+}
+
+// scoreWeights are the weights of 德能勤绩廉 in percent.
+type scoreWeights struct {
+	Morality    int `json:"morality" min:"0" max:"100"`
+	Ability     int `json:"ability" min:"0" max:"100"`
+	Diligence   int `json:"diligence" min:"0" max:"100"`
+	Achievement int `json:"achievement" min:"0" max:"100"`
+	Integrity   int `json:"integrity" min:"0" max:"100"`
+}
+
+func markWeights() scoreWeights {
+	w := appraisal.MarkWeights()
+	return scoreWeights{Morality: w["morality"], Ability: w["ability"], Diligence: w["diligence"],
+		Achievement: w["achievement"], Integrity: w["integrity"]}
 }
 
 func utc(t *time.Time) *time.Time {
@@ -48,7 +66,8 @@ func utc(t *time.Time) *time.Time {
 func toCycleResponse(c *models.AppraisalCycle) cycleResponse {
 	return cycleResponse{ID: c.ID, Name: c.Name, Kind: c.Kind, Year: c.Year, PeriodStart: c.PeriodStart, PeriodEnd: c.PeriodEnd,
 		ExcellentQuotaPct: c.ExcellentQuotaPct, Status: c.Status, Version: c.Version, CreatedBy: c.CreatedBy,
-		CreatedAt: c.CreatedAt.UTC(), ClosedAt: utc(c.ClosedAt), FinalizedAt: utc(c.FinalizedAt), FinalizedBy: c.FinalizedBy}
+		CreatedAt: c.CreatedAt.UTC(), ClosedAt: utc(c.ClosedAt), FinalizedAt: utc(c.FinalizedAt), FinalizedBy: c.FinalizedBy,
+		ScoreWeights: markWeights()}
 }
 
 func (h *handlers) createCycle(c *gin.Context, in *createCycleRequest) (cycleResponse, error) {

@@ -26,7 +26,7 @@ type createFlagRequest struct {
 type sanctionRequest struct {
 	Type         string `json:"type" enum:"sanctions"`
 	DecidedOn    string `json:"decided_on"`
-	PeriodMonths *int   `json:"period_months" min:"1" max:"1200"`
+	PeriodMonths *int   `json:"period_months" min:"1" max:"120"`
 }
 
 type updateFlagRequest struct {
@@ -78,9 +78,12 @@ type flagEventResponse struct {
 }
 
 // flagDetailResponse is one flag with its history, oldest change first.
+// NextStatuses are the statuses it may move to (SPEC 8), for the console
+// to offer: the transitions are the server's, never copied.
 type flagDetailResponse struct {
 	flagResponse
-	History []flagEventResponse `json:"history"`
+	History      []flagEventResponse `json:"history"`
+	NextStatuses []string            `json:"next_statuses" enum:"flag_statuses"`
 }
 
 type flagSummaryResponse struct {
@@ -105,7 +108,8 @@ func toFlagResponse(v *flag.View) flagResponse {
 }
 
 func toFlagDetailResponse(v *flag.View) flagDetailResponse {
-	out := flagDetailResponse{flagResponse: toFlagResponse(v), History: make([]flagEventResponse, len(v.History))}
+	out := flagDetailResponse{flagResponse: toFlagResponse(v), History: make([]flagEventResponse, len(v.History)),
+		NextStatuses: flag.Next(v.Flag.Status)}
 	for i, e := range v.History {
 		out.History[i] = flagEventResponse{ActorID: e.ActorID, Actor: e.Actor, At: e.At.UTC(), From: e.From, To: e.To, Note: e.Note}
 	}
