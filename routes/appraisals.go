@@ -111,7 +111,7 @@ type overrideRequest struct {
 
 type finalizeRequest struct {
 	ID        int64             `path:"id" json:"-"`
-	Overrides []overrideRequest `json:"overrides"`
+	Overrides []overrideRequest `json:"overrides,omitempty"`
 }
 
 func (h *handlers) finalizeCycle(c *gin.Context, in *finalizeRequest) (cycleResponse, error) {

@@ -18,7 +18,7 @@ type createCadreRequest struct {
 	UnitID      int64  `json:"unit_id" min:"1"`
 	Position    string `json:"position" len:"1,100"`
 	Rank        string `json:"rank" len:"1,50"`
-	IsTopLeader bool   `json:"is_top_leader"`
+	IsTopLeader bool   `json:"is_top_leader,omitzero"` // optional, false when absent
 	AppointedOn string `json:"appointed_on"`
 	// Optional, false when absent (SPEC 5): omitzero marks it optional in
 	// the document.

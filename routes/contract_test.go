@@ -285,3 +285,35 @@ func TestContractCatchesDrift(t *testing.T) {
 		})
 	}
 }
+
+// TestContractOptionalFields sends, for each field the server takes as
+// optional, a body without it: the server accepts it, and so must the
+// document (the harness's contract fails the test otherwise). These are the
+// fields the document once required (issue 16 item 7).
+func TestContractOptionalFields(t *testing.T) {
+	w := newFlagWorld(t)
+	t.Run("flagWithoutDetail", func(t *testing.T) {
+		w.fileFlag(w.auditor, with(clueBody(w.a), "detail", nil))
+	})
+	t.Run("flagPatchWithoutNote", func(t *testing.T) {
+		id := w.fileFlag(w.auditor, clueBody(w.a))
+		want(t, w.do("PATCH", fmt.Sprintf("/api/v1/flags/%d", id), w.auditor, map[string]any{"status": "verifying", "version": 1}), 200)
+	})
+	t.Run("amendmentWithoutCategoryAndDate", func(t *testing.T) {
+		base := fmt.Sprintf("/api/v1/cadres/%d/records", w.a)
+		r := w.do("POST", base, w.rev, map[string]any{"occurred_on": "2024-03-01", "category": "duty", "content": "x"})
+		want(t, r, 201)
+		want(t, w.do("POST", fmt.Sprintf("%s/%d/amendments", base, r.ID()), w.rev, map[string]any{"content": "y", "reason": "笔误"}), 201)
+	})
+	t.Run("cadreWithoutTopLeader", func(t *testing.T) {
+		b := cadreBody("王五", idFor("19810203", 3), w.unitA)
+		delete(b, "is_top_leader")
+		want(t, w.do("POST", "/api/v1/cadres", w.rev, b), 201)
+	})
+	t.Run("finalizeWithoutOverrides", func(t *testing.T) {
+		path := w.newCycle("annual", nil)
+		w.move(path, "open")
+		w.move(path, "close")
+		want(t, w.do("POST", path+"/finalize", w.rev, map[string]any{}), 200)
+	})
+}

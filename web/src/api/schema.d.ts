@@ -1495,7 +1495,7 @@ export interface components {
             /** @enum {string} */
             gender: "male" | "female";
             id_number: string;
-            is_top_leader: boolean;
+            is_top_leader?: boolean;
             name: string;
             position: string;
             rank: string;
@@ -1672,7 +1672,7 @@ export interface components {
             work?: string;
         };
         finalizeRequest: {
-            overrides: components["schemas"]["overrideRequest"][];
+            overrides?: components["schemas"]["overrideRequest"][];
         };
         findingRequest: {
             /** @enum {string} */
