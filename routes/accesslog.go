@@ -13,7 +13,7 @@ import (
 type accessEntryResponse struct {
 	ID       int64   `json:"id"`
 	Seq      *int64  `json:"seq"`
-	At       string  `json:"at"`
+	At       string  `json:"at" format:"date-time"`
 	ActorID  int64   `json:"actor_id"`
 	Actor    string  `json:"actor"`
 	IP       string  `json:"ip"`

@@ -13,29 +13,47 @@ import (
 )
 
 type createCycleRequest struct {
-	Name              string     `json:"name"`
-	Kind              string     `json:"kind"`
+	Name              string     `json:"name" len:"1,100"`
+	Kind              string     `json:"kind" enum:"cycle_kinds"`
 	Year              int        `json:"year"`
 	PeriodStart       civil.Date `json:"period_start"`
 	PeriodEnd         civil.Date `json:"period_end"`
-	ExcellentQuotaPct *int       `json:"excellent_quota_pct"`
+	ExcellentQuotaPct *int       `json:"excellent_quota_pct" min:"0" max:"100"`
 }
 
 type cycleResponse struct {
 	ID                int64      `json:"id"`
 	Name              string     `json:"name"`
-	Kind              string     `json:"kind"`
+	Kind              string     `json:"kind" enum:"cycle_kinds"`
 	Year              int        `json:"year"`
-	PeriodStart       string     `json:"period_start"`
-	PeriodEnd         string     `json:"period_end"`
-	ExcellentQuotaPct int        `json:"excellent_quota_pct"`
-	Status            string     `json:"status"`
+	PeriodStart       string     `json:"period_start" format:"date"`
+	PeriodEnd         string     `json:"period_end" format:"date"`
+	ExcellentQuotaPct int        `json:"excellent_quota_pct" min:"0" max:"100"`
+	Status            string     `json:"status" enum:"cycle_statuses"`
 	Version           int        `json:"version"`
 	CreatedBy         int64      `json:"created_by"`
 	CreatedAt         time.Time  `json:"created_at"`
 	ClosedAt          *time.Time `json:"closed_at"`
 	FinalizedAt       *time.Time `json:"finalized_at"`
 	FinalizedBy       *int64     `json:"finalized_by"`
+	// ScoreWeights are the weights of the five marks in percent (SPEC 7),
+	// for the console's labels and its preview of a total.
+	ScoreWeights scoreWeights `json:"score_weights"`
+}
+
+// scoreWeights are the weights of 德能勤绩廉 in percent.
+type scoreWeights struct {
+	Morality    int `json:"morality" min:"0" max:"100"`
+	Ability     int `json:"ability" min:"0" max:"100"`
+	Diligence   int `json:"diligence" min:"0" max:"100"`
+	Achievement int `json:"achievement" min:"0" max:"100"`
+	Integrity   int `json:"integrity" min:"0" max:"100"`
+}
+
+func markWeights() scoreWeights {
+	w := appraisal.MarkWeights()
+	return scoreWeights{Morality: w["morality"], Ability: w["ability"], Diligence: w["diligence"],
+		Achievement: w["achievement"], Integrity: w["integrity"]}
 }
 
 func utc(t *time.Time) *time.Time {
@@ -49,7 +67,8 @@ func utc(t *time.Time) *time.Time {
 func toCycleResponse(c *models.AppraisalCycle) cycleResponse {
 	return cycleResponse{ID: c.ID, Name: c.Name, Kind: c.Kind, Year: c.Year, PeriodStart: c.PeriodStart, PeriodEnd: c.PeriodEnd,
 		ExcellentQuotaPct: c.ExcellentQuotaPct, Status: c.Status, Version: c.Version, CreatedBy: c.CreatedBy,
-		CreatedAt: c.CreatedAt.UTC(), ClosedAt: utc(c.ClosedAt), FinalizedAt: utc(c.FinalizedAt), FinalizedBy: c.FinalizedBy}
+		CreatedAt: c.CreatedAt.UTC(), ClosedAt: utc(c.ClosedAt), FinalizedAt: utc(c.FinalizedAt), FinalizedBy: c.FinalizedBy,
+		ScoreWeights: markWeights()}
 }
 
 func (h *handlers) createCycle(c *gin.Context, in *createCycleRequest) (cycleResponse, error) {
@@ -63,8 +82,8 @@ func (h *handlers) createCycle(c *gin.Context, in *createCycleRequest) (cycleRes
 
 type listCyclesQuery struct {
 	paging
-	Status string `query:"status" doc:"draft, open, closed or finalized"`
-	Kind   string `query:"kind" doc:"ordinary, annual, special or term"`
+	Status string `query:"status" doc:"draft, open, closed or finalized" enum:"cycle_statuses"`
+	Kind   string `query:"kind" doc:"ordinary, annual, special or term" enum:"cycle_kinds"`
 	Year   *int   `query:"year" doc:"cycles of this year"`
 }
 
@@ -87,13 +106,13 @@ func cycleOp(fn func(ctx context.Context, viewer *models.User, id int64) (*model
 
 type overrideRequest struct {
 	CadreID int64  `json:"cadre_id"`
-	Grade   string `json:"grade"`
-	Reason  string `json:"reason"`
+	Grade   string `json:"grade" enum:"grades"`
+	Reason  string `json:"reason" len:"1,"`
 }
 
 type finalizeRequest struct {
 	ID        int64             `path:"id" json:"-"`
-	Overrides []overrideRequest `json:"overrides"`
+	Overrides []overrideRequest `json:"overrides,omitempty"`
 }
 
 func (h *handlers) finalizeCycle(c *gin.Context, in *finalizeRequest) (cycleResponse, error) {
@@ -112,7 +131,7 @@ type createAssignmentRequest struct {
 	CycleID     int64  `path:"id" json:"-"`
 	EvaluatorID int64  `json:"evaluator_id"`
 	CadreID     int64  `json:"cadre_id"`
-	RaterType   string `json:"rater_type"`
+	RaterType   string `json:"rater_type" enum:"rater_types"`
 }
 
 type assignmentResponse struct {
@@ -122,7 +141,7 @@ type assignmentResponse struct {
 	EvaluatorName string    `json:"evaluator_name"`
 	CadreID       int64     `json:"cadre_id"`
 	CadreName     string    `json:"cadre_name"`
-	RaterType     string    `json:"rater_type"`
+	RaterType     string    `json:"rater_type" enum:"rater_types"`
 	CreatedBy     int64     `json:"created_by"`
 	CreatedAt     time.Time `json:"created_at"`
 }
@@ -146,7 +165,7 @@ type bulkAssignRequest struct {
 	CycleID      int64   `path:"id" json:"-"`
 	EvaluatorIDs []int64 `json:"evaluator_ids"`
 	UnitID       int64   `json:"unit_id"`
-	RaterType    string  `json:"rater_type"`
+	RaterType    string  `json:"rater_type" enum:"rater_types"`
 }
 
 // bulkResponse counts the pairs a bulk assignment created and skipped
@@ -221,34 +240,34 @@ func (h *handlers) getProgress(c *gin.Context, in *byID) (progressResponse, erro
 
 // scoresBody holds the five marks; a mark left out is 400 on its field.
 type scoresBody struct {
-	Morality    *int `json:"morality"`
-	Ability     *int `json:"ability"`
-	Diligence   *int `json:"diligence"`
-	Achievement *int `json:"achievement"`
-	Integrity   *int `json:"integrity"`
+	Morality    *int `json:"morality" presence:"required" min:"0" max:"100"`
+	Ability     *int `json:"ability" presence:"required" min:"0" max:"100"`
+	Diligence   *int `json:"diligence" presence:"required" min:"0" max:"100"`
+	Achievement *int `json:"achievement" presence:"required" min:"0" max:"100"`
+	Integrity   *int `json:"integrity" presence:"required" min:"0" max:"100"`
 }
 
 type submitAppraisalRequest struct {
 	CycleID int64      `path:"id" json:"-"`
 	CadreID int64      `json:"cadre_id"`
 	Scores  scoresBody `json:"scores"`
-	Comment string     `json:"comment"`
+	Comment string     `json:"comment,omitempty" len:",2000"`
 }
 
 type reviseAppraisalRequest struct {
 	CycleID     int64      `path:"id" json:"-"`
 	AppraisalID int64      `path:"aid" json:"-"`
 	Scores      scoresBody `json:"scores"`
-	Comment     string     `json:"comment"`
-	Version     int        `json:"version"`
+	Comment     string     `json:"comment,omitempty" len:",2000"`
+	Version     int        `json:"version" min:"1"`
 }
 
 type scoresResponse struct {
-	Morality    int `json:"morality"`
-	Ability     int `json:"ability"`
-	Diligence   int `json:"diligence"`
-	Achievement int `json:"achievement"`
-	Integrity   int `json:"integrity"`
+	Morality    int `json:"morality" min:"0" max:"100"`
+	Ability     int `json:"ability" min:"0" max:"100"`
+	Diligence   int `json:"diligence" min:"0" max:"100"`
+	Achievement int `json:"achievement" min:"0" max:"100"`
+	Integrity   int `json:"integrity" min:"0" max:"100"`
 }
 
 type appraisalResponse struct {
@@ -259,7 +278,7 @@ type appraisalResponse struct {
 	EvaluatorName string         `json:"evaluator_name"`
 	CadreID       int64          `json:"cadre_id"`
 	CadreName     string         `json:"cadre_name"`
-	RaterType     string         `json:"rater_type"`
+	RaterType     string         `json:"rater_type" enum:"rater_types"`
 	Scores        scoresResponse `json:"scores"`
 	Comment       string         `json:"comment"`
 	Version       int            `json:"version"`
@@ -321,8 +340,8 @@ type resultResponse struct {
 	UnitID        int64             `json:"unit_id"` // the cadre's unit
 	UnitName      string            `json:"unit_name"`
 	Score         score             `json:"score"`
-	Grade         string            `json:"grade"`
-	ProposedGrade string            `json:"proposed_grade"`
+	Grade         string            `json:"grade" enum:"grades"`
+	ProposedGrade string            `json:"proposed_grade" enum:"grades"`
 	Reasons       []string          `json:"reasons"`
 	Raters        ratersResponse    `json:"raters"`
 	Override      *overrideResponse `json:"override,omitempty"`
@@ -331,7 +350,7 @@ type resultResponse struct {
 // overrideResponse is a reviewer's override of one result: the grade, why,
 // who and when.
 type overrideResponse struct {
-	Grade  string    `json:"grade"`
+	Grade  string    `json:"grade" enum:"grades"`
 	Reason string    `json:"reason"`
 	By     int64     `json:"by"`
 	At     time.Time `json:"at"`
@@ -346,7 +365,7 @@ func (s score) MarshalJSON() ([]byte, error) { return []byte(appraisal.Score(s).
 
 type resultsResponse struct {
 	CycleID int64            `json:"cycle_id"`
-	Status  string           `json:"status"`
+	Status  string           `json:"status" enum:"cycle_statuses"`
 	Items   []resultResponse `json:"items"`
 	Missing []int64          `json:"missing"`
 }

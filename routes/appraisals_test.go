@@ -151,6 +151,15 @@ func TestAppraisalCycleCreate(t *testing.T) {
 		want(t, w.do("GET", path, evTok, nil), 200)
 		want(t, w.do("GET", fmt.Sprintf("%s/%d", cycles, 1), evTok, nil), 404, "not_found")
 	})
+	// SPEC 7's weights of 德能勤绩廉 come with the cycle: the console shows
+	// them and previews a total with them, never with a copy of its own.
+	t.Run("200_scoreWeights", func(t *testing.T) {
+		got := w.do("GET", w.newCycle("annual", nil), w.rev, nil).JSON()["score_weights"]
+		want := map[string]any{"morality": 20.0, "ability": 20.0, "diligence": 15.0, "achievement": 30.0, "integrity": 15.0}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("score_weights %v, want %v", got, want)
+		}
+	})
 }
 
 func TestAppraisalTransitions(t *testing.T) {

@@ -26,9 +26,9 @@ type sessionUser struct {
 	ID          int64    `json:"id"`
 	Username    string   `json:"username"`
 	DisplayName string   `json:"display_name"`
-	Roles       []string `json:"roles"`
+	Roles       []string `json:"roles" enum:"roles"`
 	UnitID      *int64   `json:"unit_id"`
-	Department  *string  `json:"department"`
+	Department  *string  `json:"department" enum:"departments"`
 	CadreID     *int64   `json:"cadre_id"`
 }
 
@@ -111,7 +111,7 @@ func (h *handlers) permissions(roles []string) ([]string, error) {
 
 type passwordRequest struct {
 	CurrentPassword string `json:"current_password" text:"-"`
-	NewPassword     string `json:"new_password" text:"-"`
+	NewPassword     string `json:"new_password" text:"-" len:"12,64"`
 }
 
 func (h *handlers) changePassword(c *gin.Context, in *passwordRequest) (changedResponse, error) {

@@ -36,6 +36,7 @@ type binding struct {
 	index       []int
 	path, query string
 	doc         string
+	tag         reflect.StructTag // for the document: enum, format, len
 	kind        reflect.Type
 	min, max    *int64
 }
@@ -56,7 +57,7 @@ func bindings(t reflect.Type) []binding {
 				walk(f.Type, idx)
 				continue
 			}
-			b := binding{index: idx, path: f.Tag.Get("path"), query: f.Tag.Get("query"), doc: f.Tag.Get("doc"), kind: f.Type}
+			b := binding{index: idx, path: f.Tag.Get("path"), query: f.Tag.Get("query"), doc: f.Tag.Get("doc"), tag: f.Tag, kind: f.Type}
 			if b.path == "" && b.query == "" {
 				continue
 			}
@@ -187,9 +188,10 @@ type byID struct {
 // noInput is the input of a handler that reads nothing of the request.
 type noInput struct{}
 
-// param is a query parameter as the document shows it: a JSON Schema type.
+// param is a query parameter as the document shows it.
 type param struct {
-	Name, Type, Description string
+	Name, Description string
+	Schema            map[string]any
 }
 
 // queryParams are the query parameters of an input struct, for the document.
@@ -202,14 +204,7 @@ func queryParams(input any) []param {
 		if b.query == "" {
 			continue
 		}
-		typ := "string"
-		switch b.kind {
-		case typeBool:
-			typ = "boolean"
-		case typeID, typeInt:
-			typ = "integer"
-		}
-		out = append(out, param{Name: b.query, Type: typ, Description: b.doc})
+		out = append(out, param{Name: b.query, Description: b.doc, Schema: queryParamSchema(&b)})
 	}
 	return out
 }

@@ -12,14 +12,14 @@ import (
 )
 
 type createCadreRequest struct {
-	Name        string     `json:"name"`
-	Gender      string     `json:"gender"`
+	Name        string     `json:"name" len:"1,50"`
+	Gender      string     `json:"gender" enum:"genders"`
 	BirthDate   civil.Date `json:"birth_date" date:"birth"`
 	IDNumber    string     `json:"id_number"`
-	UnitID      int64      `json:"unit_id"`
-	Position    string     `json:"position"`
-	Rank        string     `json:"rank"`
-	IsTopLeader bool       `json:"is_top_leader"`
+	UnitID      int64      `json:"unit_id" min:"1"`
+	Position    string     `json:"position" len:"1,100"`
+	Rank        string     `json:"rank" len:"1,50"`
+	IsTopLeader bool       `json:"is_top_leader,omitzero"` // optional, false when absent
 	AppointedOn civil.Date `json:"appointed_on"`
 	// Optional, false when absent (SPEC 5): omitzero marks it optional in
 	// the document.
@@ -28,17 +28,17 @@ type createCadreRequest struct {
 
 type updateCadreRequest struct {
 	ID          int64       `path:"id" json:"-"`
-	Name        *string     `json:"name"`
-	Gender      *string     `json:"gender"`
+	Name        *string     `json:"name" len:"1,50"`
+	Gender      *string     `json:"gender" enum:"genders"`
 	BirthDate   *civil.Date `json:"birth_date" date:"birth"`
 	IDNumber    *string     `json:"id_number"`
-	UnitID      *int64      `json:"unit_id"`
-	Position    *string     `json:"position"`
-	Rank        *string     `json:"rank"`
+	UnitID      *int64      `json:"unit_id" min:"1"`
+	Position    *string     `json:"position" len:"1,100"`
+	Rank        *string     `json:"rank" len:"1,50"`
 	IsTopLeader *bool       `json:"is_top_leader"`
 	AppointedOn *civil.Date `json:"appointed_on"`
-	Status      *string     `json:"status"`
-	Version     int         `json:"version"`
+	Status      *string     `json:"status" enum:"cadre_statuses"`
+	Version     int         `json:"version" min:"1"`
 
 	ReportsPersonalMatters *bool `json:"reports_personal_matters"`
 }
@@ -46,7 +46,7 @@ type updateCadreRequest struct {
 type cadreResponse struct {
 	ID          int64     `json:"id"`
 	Name        string    `json:"name"`
-	Gender      string    `json:"gender"`
+	Gender      string    `json:"gender" enum:"genders"`
 	BirthDate   string    `json:"birth_date"`
 	IDNumber    string    `json:"id_number"`
 	UnitID      int64     `json:"unit_id"`
@@ -54,7 +54,7 @@ type cadreResponse struct {
 	Rank        string    `json:"rank"`
 	IsTopLeader bool      `json:"is_top_leader"`
 	AppointedOn string    `json:"appointed_on"`
-	Status      string    `json:"status"`
+	Status      string    `json:"status" enum:"cadre_statuses"`
 	Version     int       `json:"version"`
 	CreatedAt   time.Time `json:"created_at"`
 	UpdatedAt   time.Time `json:"updated_at"`
@@ -121,7 +121,7 @@ type listCadresQuery struct {
 	UnitID      *int64 `query:"unit_id" doc:"cadres of this unit and its sub-units"`
 	Q           string `query:"q" doc:"part of a name, or a whole ID number; required for auditors (at least two characters)"`
 	IsTopLeader *bool  `query:"is_top_leader" doc:"only top leaders (一把手), or only the others"`
-	Status      string `query:"status" doc:"active, retired or left"`
+	Status      string `query:"status" doc:"active, retired or left" enum:"cadre_statuses"`
 }
 
 // listCadres answers a page of cadres, or an auditor's look-up with its few
@@ -166,7 +166,7 @@ type importResponse struct {
 
 type importRowResponse struct {
 	Line    int      `json:"line"`
-	Action  string   `json:"action"`
+	Action  string   `json:"action" enum:"import_actions"`
 	CadreID *int64   `json:"cadre_id"`
 	Changed []string `json:"changed"`
 }

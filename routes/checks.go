@@ -13,40 +13,40 @@ import (
 // personal-matters checks, integrity opinions and the checklist.
 
 type findingRequest struct {
-	Item   string  `json:"item"`
-	Result string  `json:"result"`
-	Note   *string `json:"note"`
+	Item   string  `json:"item" enum:"dossier_items"`
+	Result string  `json:"result" enum:"dossier_finding_results"`
+	Note   *string `json:"note" len:",500"`
 }
 
 type createReviewRequest struct {
 	CadreID    int64            `path:"id" json:"-"`
 	ReviewedOn civil.Date       `json:"reviewed_on"`
-	Findings   []findingRequest `json:"findings"`
-	Note       *string          `json:"note"`
+	Findings   []findingRequest `json:"findings" len:"6,6"`
+	Note       *string          `json:"note" len:",2000"`
 }
 
 type createMattersRequest struct {
 	CadreID         int64      `path:"id" json:"-"`
-	Kind            string     `json:"kind"`
+	Kind            string     `json:"kind" enum:"personal_matters_kinds"`
 	CheckedOn       civil.Date `json:"checked_on"`
-	Result          string     `json:"result"`
+	Result          string     `json:"result" enum:"personal_matters_results"`
 	FamilyEmigrated bool       `json:"family_emigrated,omitzero"` // optional, false when absent
-	Note            *string    `json:"note"`
+	Note            *string    `json:"note" len:",2000"`
 }
 
 type createOpinionRequest struct {
 	CadreID int64      `path:"id" json:"-"`
-	Purpose string     `json:"purpose"`
+	Purpose string     `json:"purpose" enum:"purposes"`
 	DueOn   civil.Date `json:"due_on"`
-	Note    *string    `json:"note"`
+	Note    *string    `json:"note" len:",2000"`
 }
 
 type replyOpinionRequest struct {
 	ID         int64   `path:"id" json:"-"`
-	Conclusion string  `json:"conclusion"`
-	Text       string  `json:"text"`
-	SignedBy   string  `json:"signed_by"`
-	FlagIDs    []int64 `json:"flag_ids"`
+	Conclusion string  `json:"conclusion" enum:"opinion_conclusions"`
+	Text       string  `json:"text" len:",2000"`
+	SignedBy   string  `json:"signed_by" len:",50"`
+	FlagIDs    []int64 `json:"flag_ids,omitempty" len:",50"`
 }
 
 // recorded is who wrote a review or a check, and when; ValidUntil is the
@@ -59,8 +59,8 @@ type recorded struct {
 }
 
 type findingResponse struct {
-	Item   string  `json:"item"`
-	Result string  `json:"result"`
+	Item   string  `json:"item" enum:"dossier_items"`
+	Result string  `json:"result" enum:"dossier_finding_results"`
 	Note   *string `json:"note"`
 }
 
@@ -69,7 +69,7 @@ type reviewResponse struct {
 	CadreID    int64             `json:"cadre_id"`
 	ReviewedOn string            `json:"reviewed_on"`
 	Findings   []findingResponse `json:"findings"` // the six items, in the SPEC's order
-	Conclusion string            `json:"conclusion"`
+	Conclusion string            `json:"conclusion" enum:"dossier_conclusions"`
 	Note       *string           `json:"note"`
 	recorded
 }
@@ -77,9 +77,9 @@ type reviewResponse struct {
 type mattersResponse struct {
 	ID              int64   `json:"id"`
 	CadreID         int64   `json:"cadre_id"`
-	Kind            string  `json:"kind"`
+	Kind            string  `json:"kind" enum:"personal_matters_kinds"`
 	CheckedOn       string  `json:"checked_on"`
-	Result          string  `json:"result"`
+	Result          string  `json:"result" enum:"personal_matters_results"`
 	FamilyEmigrated bool    `json:"family_emigrated"`
 	Note            *string `json:"note"`
 	recorded
@@ -88,8 +88,8 @@ type mattersResponse struct {
 // opinionFlagResponse is all a reply shows of a flag it names.
 type opinionFlagResponse struct {
 	ID     int64  `json:"id"`
-	Kind   string `json:"kind"`
-	Status string `json:"status"`
+	Kind   string `json:"kind" enum:"flag_kinds"`
+	Status string `json:"status" enum:"flag_statuses"`
 }
 
 // opinionResponse is a request, with the cadre it is about and, once
@@ -101,16 +101,16 @@ type opinionResponse struct {
 	UnitID          int64     `json:"unit_id"`
 	UnitName        string    `json:"unit_name"`
 	Position        string    `json:"position"`
-	Purpose         string    `json:"purpose"`
+	Purpose         string    `json:"purpose" enum:"purposes"`
 	Note            *string   `json:"note"`
-	Status          string    `json:"status"`
+	Status          string    `json:"status" enum:"opinion_statuses"`
 	DueOn           string    `json:"due_on"`
 	Overdue         bool      `json:"overdue"` // pending past due_on
 	RequestedBy     int64     `json:"requested_by"`
 	RequestedByName string    `json:"requested_by_name"`
 	RequestedAt     time.Time `json:"requested_at"`
 
-	Conclusion    *string               `json:"conclusion"`
+	Conclusion    *string               `json:"conclusion" enum:"opinion_conclusions"`
 	Text          *string               `json:"text"`
 	SignedBy      *string               `json:"signed_by"`
 	FlagIDs       []int64               `json:"flag_ids"`
@@ -127,8 +127,8 @@ type opinionResponse struct {
 
 type specificReportResponse struct {
 	FlagID     int64  `json:"flag_id"`
-	Source     string `json:"source"`
-	Status     string `json:"status"`
+	Source     string `json:"source" enum:"departments"`
+	Status     string `json:"status" enum:"flag_statuses"`
 	OccurredOn string `json:"occurred_on"`
 }
 
@@ -263,7 +263,7 @@ func (h *handlers) listCadreOpinions(c *gin.Context, in *cadrePaging) (list[opin
 
 type listOpinionsQuery struct {
 	paging
-	Status  string `query:"status" doc:"pending, replied or withdrawn"`
+	Status  string `query:"status" doc:"pending, replied or withdrawn" enum:"opinion_statuses"`
 	Overdue *bool  `query:"overdue" doc:"true: pending requests past due_on; false: the others"`
 }
 

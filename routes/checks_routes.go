@@ -38,9 +38,9 @@ func (h *handlers) checkRoutes() []route {
 		route{Method: "GET", Path: "/api/v1/integrity-opinions/:id", Summary: "Read one integrity-opinion request and its reply",
 			Op: readOp(h.getOpinion), Scope: opinionReaders},
 		route{Method: "POST", Path: "/api/v1/integrity-opinions/:id/reply", Summary: "Reply to a pending request, once (the discipline department)",
-			Op: jsonOp(h.replyOpinion), Scope: "Auditors of the discipline department only (others answer 404). Nobody: their own cadre record (recusal)."},
+			Op: jsonOp(h.replyOpinion), Scope: "Auditors of the discipline department only (others answer 404). Nobody: their own cadre record (recusal).", Errors: []int{409}},
 		route{Method: "POST", Path: "/api/v1/integrity-opinions/:id/withdraw", Summary: "Withdraw a pending request",
-			Op: readOp(h.withdrawOpinion), Scope: recusal},
+			Op: readOp(h.withdrawOpinion), Scope: recusal, Errors: []int{409}},
 		route{Method: "GET", Path: "/api/v1/cadres/:id/checks", Summary: "The checklist before a promotion: reviews, checks, opinion requests, open specific reports",
 			Op: readOp(h.getChecklist), Scope: recusal},
 	)

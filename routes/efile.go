@@ -48,10 +48,10 @@ func toEFileChecks(l *checks.Latest) efileChecks {
 type efileAppraisalResponse struct {
 	CycleID   int64   `json:"cycle_id"`
 	CycleName string  `json:"cycle_name"`
-	Kind      string  `json:"kind"`
+	Kind      string  `json:"kind" enum:"cycle_kinds"`
 	Year      int     `json:"year"`
 	Score     float64 `json:"score"`
-	Grade     string  `json:"grade"`
+	Grade     string  `json:"grade" enum:"grades"`
 }
 
 // efileFlagSummary is the flag summary inside the e-file.

@@ -12,33 +12,33 @@ import (
 // createFlagRequest has no source: it is the filer's department, and a
 // body naming one is refused as an unknown field.
 type createFlagRequest struct {
-	CadreID      int64            `json:"cadre_id"`
-	Kind         string           `json:"kind"`
-	Severity     string           `json:"severity"`
-	Summary      string           `json:"summary"`
-	Detail       string           `json:"detail"`
+	CadreID      int64            `json:"cadre_id" min:"1"`
+	Kind         string           `json:"kind" enum:"flag_kinds"`
+	Severity     string           `json:"severity" enum:"severities"`
+	Summary      string           `json:"summary" len:"1,200"`
+	Detail       string           `json:"detail,omitempty" len:",5000"`
 	OccurredOn   civil.Date       `json:"occurred_on"`
-	PetitionType *string          `json:"petition_type"`
-	Reporter     *string          `json:"reporter"`
+	PetitionType *string          `json:"petition_type" enum:"petition_types"`
+	Reporter     *string          `json:"reporter" len:"1,200"`
 	Sanction     *sanctionRequest `json:"sanction"`
 	Specific     *bool            `json:"specific"` // report petitions only; default false
 }
 
 type sanctionRequest struct {
-	Type         string     `json:"type"`
+	Type         string     `json:"type" enum:"sanctions"`
 	DecidedOn    civil.Date `json:"decided_on"`
-	PeriodMonths *int       `json:"period_months"`
+	PeriodMonths *int       `json:"period_months" min:"1" max:"120"`
 }
 
 type updateFlagRequest struct {
 	ID      int64  `path:"id" json:"-"`
-	Status  string `json:"status"`
-	Note    string `json:"note"`
-	Version int    `json:"version"`
+	Status  string `json:"status" enum:"flag_statuses"`
+	Note    string `json:"note,omitempty" len:",1000"`
+	Version int    `json:"version" min:"1"`
 }
 
 type sanctionResponse struct {
-	Type           string  `json:"type"`
+	Type           string  `json:"type" enum:"sanctions"`
 	DecidedOn      string  `json:"decided_on"`
 	PeriodMonths   *int    `json:"period_months"` // as the decision states it; null: the type's default
 	InfluenceUntil *string `json:"influence_until"`
@@ -51,18 +51,18 @@ type flagResponse struct {
 	CadreID        int64             `json:"cadre_id"`
 	CadreName      string            `json:"cadre_name"`
 	UnitName       string            `json:"unit_name"` // the cadre's unit
-	Source         string            `json:"source"`
-	Kind           string            `json:"kind"`
-	Severity       string            `json:"severity"`
+	Source         string            `json:"source" enum:"departments"`
+	Kind           string            `json:"kind" enum:"flag_kinds"`
+	Severity       string            `json:"severity" enum:"severities"`
 	Summary        string            `json:"summary"`
 	Detail         *string           `json:"detail,omitempty"`
 	OccurredOn     string            `json:"occurred_on"`
-	PetitionType   *string           `json:"petition_type"`
+	PetitionType   *string           `json:"petition_type" enum:"petition_types"`
 	Specific       bool              `json:"specific"`
 	Reporter       *string           `json:"reporter,omitempty"`
 	Sanction       *sanctionResponse `json:"sanction"`
 	InfluenceUntil *string           `json:"influence_until"`
-	Status         string            `json:"status"`
+	Status         string            `json:"status" enum:"flag_statuses"`
 	Version        int               `json:"version"`
 	CreatedBy      int64             `json:"created_by"`
 	CreatedAt      time.Time         `json:"created_at"`
@@ -74,14 +74,17 @@ type flagEventResponse struct {
 	Actor   string    `json:"actor"`
 	At      time.Time `json:"at"`
 	From    string    `json:"from"`
-	To      string    `json:"to"`
+	To      string    `json:"to" enum:"flag_statuses"`
 	Note    string    `json:"note"`
 }
 
 // flagDetailResponse is one flag with its history, oldest change first.
+// NextStatuses are the statuses it may move to (SPEC 8), for the console
+// to offer: the transitions are the server's, never copied.
 type flagDetailResponse struct {
 	flagResponse
-	History []flagEventResponse `json:"history"`
+	History      []flagEventResponse `json:"history"`
+	NextStatuses []string            `json:"next_statuses" enum:"flag_statuses"`
 }
 
 type flagSummaryResponse struct {
@@ -106,7 +109,8 @@ func toFlagResponse(v *flag.View) flagResponse {
 }
 
 func toFlagDetailResponse(v *flag.View) flagDetailResponse {
-	out := flagDetailResponse{flagResponse: toFlagResponse(v), History: make([]flagEventResponse, len(v.History))}
+	out := flagDetailResponse{flagResponse: toFlagResponse(v), History: make([]flagEventResponse, len(v.History)),
+		NextStatuses: flag.Next(v.Flag.Status)}
 	for i, e := range v.History {
 		out.History[i] = flagEventResponse{ActorID: e.ActorID, Actor: e.Actor, At: e.At.UTC(), From: e.From, To: e.To, Note: e.Note}
 	}
@@ -145,9 +149,9 @@ func (h *handlers) updateFlag(c *gin.Context, in *updateFlagRequest) (flagDetail
 type listFlagsQuery struct {
 	paging
 	CadreID *int64 `query:"cadre_id" doc:"flags of this cadre"`
-	Status  string `query:"status" doc:"open, verifying, substantiated, unsubstantiated or resolved"`
-	Source  string `query:"source" doc:"discipline, audit, petition or inspection (an auditor naming another department gets an empty list)"`
-	Kind    string `query:"kind" doc:"clue, investigation, sanction, audit_finding, petition or inquiry"`
+	Status  string `query:"status" doc:"open, verifying, substantiated, unsubstantiated or resolved" enum:"flag_statuses"`
+	Source  string `query:"source" doc:"discipline, audit, petition or inspection (an auditor naming another department gets an empty list)" enum:"departments"`
+	Kind    string `query:"kind" doc:"clue, investigation, sanction, audit_finding, petition or inquiry" enum:"flag_kinds"`
 }
 
 func (h *handlers) listFlags(c *gin.Context, in *listFlagsQuery) (list[flagResponse], error) {

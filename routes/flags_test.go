@@ -373,6 +373,23 @@ func TestFlagTransitions(t *testing.T) {
 			})
 		}
 	}
+	// The console offers the moves the server lists (next_statuses), so
+	// they are SPEC 8's, from every status.
+	for _, from := range all {
+		t.Run("nextStatuses_"+from, func(t *testing.T) {
+			id := walk(t, reach[from]...)
+			got := fmt.Sprint(w.do("GET", fmt.Sprintf("/api/v1/flags/%d", id), w.auditor, nil).JSON()["next_statuses"])
+			var next []any
+			for _, to := range all {
+				if ok[from+">"+to] {
+					next = append(next, to)
+				}
+			}
+			if got != fmt.Sprint(next) {
+				t.Fatalf("next_statuses %s, want %v", got, next)
+			}
+		})
+	}
 	t.Run("409_staleVersion", func(t *testing.T) {
 		id := walk(t, "verifying")
 		want(t, w.patchFlag(w.auditor, id, "substantiated", 1, ""), 409, "version_conflict")

@@ -177,9 +177,7 @@ func (a *app) raw(method, path, token string, body io.Reader, hdr map[string]str
 	for k, v := range hdr {
 		req.Header.Set(k, v)
 	}
-	w := httptest.NewRecorder()
-	a.r.ServeHTTP(w, req)
-	return &resp{Status: w.Code, Header: w.Header(), Body: w.Body.Bytes()}
+	return a.serve(req)
 }
 
 // do sends a request with body encoded as JSON (a string is sent as is).
@@ -266,7 +264,5 @@ func (a *app) rawFrom(remote, body string) *resp {
 	a.t.Helper()
 	req := httptest.NewRequest("POST", "/api/v1/auth/login", strings.NewReader(body))
 	req.RemoteAddr = remote
-	w := httptest.NewRecorder()
-	a.r.ServeHTTP(w, req)
-	return &resp{Status: w.Code, Header: w.Header(), Body: w.Body.Bytes()}
+	return a.serve(req)
 }

@@ -19,7 +19,7 @@ import (
 // its import.
 
 var docLRMX = rawBody{"application/xml", map[string]any{"type": "string", "format": "binary",
-	"description": "an LRMX file: UTF-8 XML, root <Person>, the elements of SPEC 16, no DTD, no namespace"}}
+	"description": "an LRMX file: UTF-8 XML, root <Person>, the elements of SPEC 16, no DTD, no namespace"}, true}
 
 // lrmxFileOp serves the download of an LRMX file under its own name. The
 // access-log entry (naming the cadre of the path) is written before its
@@ -56,7 +56,7 @@ func (h *handlers) getAppointmentForm(c *gin.Context, in *appointmentFormQuery) 
 		Removal: in.ProposedRemoval, Reason: in.Reason})
 }
 
-var docLRMXUpload = rawBody{"multipart/form-data", map[string]any{"type": "object", "required": []string{"file"},
+var docLRMXUpload = rawBody{MediaType: "multipart/form-data", Schema: map[string]any{"type": "object", "required": []string{"file"},
 	"properties": map[string]any{
 		"file": map[string]any{"type": "string", "format": "binary",
 			"description": "an .lrmx file, or a .zip of at most 500 (each at most 2 MiB inflated); at most 10 MiB"},
@@ -75,7 +75,7 @@ type lrmxUpload struct {
 
 type lrmxImportRow struct {
 	Line            string   `json:"line"` // the file's name
-	Action          string   `json:"action"`
+	Action          string   `json:"action" enum:"import_actions"`
 	CadreID         *int64   `json:"cadre_id"`
 	Changed         []string `json:"changed"`
 	UnknownElements []string `json:"unknown_elements"` // elements efile does not know, ignored

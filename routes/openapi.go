@@ -17,17 +17,22 @@ import (
 
 // rawBody is a body that is not JSON: an upload, a workbook, metrics text.
 type rawBody struct {
-	MediaType string
-	Schema    map[string]any
+	MediaType  string
+	Schema     map[string]any
+	Attachment bool // a download: the answer names its file in Content-Disposition
 }
+
+// anyOf documents an answer of one of several shapes (the cadre list: full
+// items, or an auditor's look-up with few fields).
+type anyOf []any
 
 var (
 	docXLSX = rawBody{"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-		map[string]any{"type": "string", "format": "binary"}}
-	docUpload = rawBody{"multipart/form-data", map[string]any{"type": "object", "required": []string{"file"},
+		map[string]any{"type": "string", "format": "binary"}, true}
+	docUpload = rawBody{MediaType: "multipart/form-data", Schema: map[string]any{"type": "object", "required": []string{"file"},
 		"properties": map[string]any{"file": map[string]any{"type": "string", "format": "binary",
 			"description": "CSV (UTF-8 or GB18030) or XLSX, at most 10 MiB"}}}}
-	docText = rawBody{"text/plain", map[string]any{"type": "string"}}
+	docText = rawBody{MediaType: "text/plain", Schema: map[string]any{"type": "string"}}
 )
 
 // openAPIDoc builds the OpenAPI 3 document of every route (once, when the
@@ -53,7 +58,9 @@ func (r *route) errorStatuses() []int {
 	if strings.Contains(r.Path, "/:") {
 		out = append(out, 404)
 	}
-	if r.status() == http.StatusCreated || hasJSONField(r.Op.request, "version") {
+	// A create may clash; an Idempotency-Key reused with another body is
+	// 409 conflict; a stale version is 409 version_conflict.
+	if r.status() == http.StatusCreated || r.Idempotent || hasJSONField(r.Op.request, "version") {
 		out = append(out, 409)
 	}
 	out = append(out, r.Errors...)
@@ -71,6 +78,7 @@ var errorResponses = map[int]struct{ name, codes string }{
 	403: {"Forbidden", "forbidden: the role may not use this route, or an id in the body is out of scope"},
 	404: {"NotFound", "not_found: the object does not exist or is out of the caller's scope"},
 	409: {"Conflict", "conflict, version_conflict, invalid_transition, cycle_not_open, already_submitted or quota_exceeded"},
+	405: {"MethodNotAllowed", "method_not_allowed: the path does not take this method (any method a path does not list)"},
 	413: {"PayloadTooLarge", "payload_too_large: body over 1 MiB, upload over 10 MiB"},
 	429: {"RateLimited", "rate_limited: too many failed logins, or too many requests of this kind; see Retry-After"},
 	500: {"Internal", "internal: quote the X-Request-ID to the administrator"},
@@ -123,18 +131,20 @@ func buildDoc(routes []route, rolesOf func(*route) ([]string, error)) (map[strin
 		paths[p][strings.ToLower(r.Method)] = s.operation(r, roles)
 	}
 	responses := map[string]any{}
-	for _, e := range errorResponses {
-		responses[e.name] = map[string]any{"description": e.codes, "content": jsonContent(schemaRef("Error"))}
+	for status, e := range errorResponses {
+		responses[e.name] = map[string]any{"description": e.codes, "content": jsonContent(schemaRef("Error")),
+			"headers": errorHeaders(status)}
 	}
 	return map[string]any{
 		"openapi": "3.0.3",
 		"info": map[string]any{"title": "efile: cadre e-file and evaluation system", "version": "1",
-			"description": "JSON in and out; times RFC 3339 UTC, dates YYYY-MM-DD. Every response carries X-Request-ID, X-Content-Type-Options: nosniff and Referrer-Policy: no-referrer; those under /api/v1 carry Cache-Control: no-store."},
+			"description": "JSON in and out; times RFC 3339 UTC, dates YYYY-MM-DD. Every response carries X-Request-ID, X-Content-Type-Options: nosniff and Referrer-Policy: no-referrer; those under /api/v1 carry Cache-Control: no-store. A method that a path does not list answers 405 (components/responses/MethodNotAllowed); every 429 carries Retry-After."},
 		"servers": []any{map[string]any{"url": "/"}},
 		"paths":   paths,
 		"components": map[string]any{
 			"schemas":         s.comps,
 			"responses":       responses,
+			"headers":         docHeaders,
 			"securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
 		},
 	}, nil
@@ -172,17 +182,13 @@ func (s *schemas) operation(r *route, roles []string) map[string]any {
 		}
 	}
 	for _, q := range r.query() {
-		sch := map[string]any{"type": q.Type}
-		if q.Type == "date" || q.Type == "date-time" {
-			sch = map[string]any{"type": "string", "format": q.Type}
-		}
-		params = append(params, map[string]any{"name": q.Name, "in": "query", "description": q.Description, "schema": sch})
+		params = append(params, map[string]any{"name": q.Name, "in": "query", "description": q.Description, "schema": q.Schema})
 	}
 	if params != nil {
 		op["parameters"] = params
 	}
 	if r.Op.request != nil {
-		op["requestBody"] = map[string]any{"required": true, "content": s.content(r.Op.request)}
+		op["requestBody"] = map[string]any{"required": true, "content": s.request().content(r.Op.request)}
 	}
 	status := r.status()
 	resp := r.Op.response
@@ -190,10 +196,12 @@ func (s *schemas) operation(r *route, roles []string) map[string]any {
 		resp = r.Doc
 	}
 	responses := map[string]any{
-		strconv.Itoa(status): map[string]any{"description": http.StatusText(status), "content": s.content(resp)},
+		strconv.Itoa(status): map[string]any{"description": http.StatusText(status), "content": s.content(resp),
+			"headers": successHeaders(r, resp)},
 	}
 	for code, body := range r.Other {
-		responses[strconv.Itoa(code)] = map[string]any{"description": http.StatusText(code), "content": s.content(body)}
+		responses[strconv.Itoa(code)] = map[string]any{"description": http.StatusText(code), "content": s.content(body),
+			"headers": successHeaders(r, body)}
 	}
 	for _, code := range r.errorStatuses() {
 		responses[strconv.Itoa(code)] = map[string]any{"$ref": "#/components/responses/" + errorResponses[code].name}
@@ -203,8 +211,15 @@ func (s *schemas) operation(r *route, roles []string) map[string]any {
 }
 
 func (s *schemas) content(body any) map[string]any {
-	if rb, ok := body.(rawBody); ok {
-		return map[string]any{rb.MediaType: map[string]any{"schema": rb.Schema}}
+	switch b := body.(type) {
+	case rawBody:
+		return map[string]any{b.MediaType: map[string]any{"schema": b.Schema}}
+	case anyOf:
+		var alts []any
+		for _, alt := range b {
+			alts = append(alts, s.of(reflect.TypeOf(alt)))
+		}
+		return jsonContent(map[string]any{"anyOf": alts})
 	}
 	return jsonContent(s.of(reflect.TypeOf(body)))
 }

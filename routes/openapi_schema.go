@@ -19,14 +19,33 @@ func schemaRef(name string) map[string]any {
 
 // schemas reflects Go types into JSON Schemas, collecting struct types as
 // named components.
+//
+// A struct is reflected twice over when a request and an answer share it:
+// what a request may leave out (a pointer, an optional) an answer always
+// writes (perhaps as null). Request components are named for the request
+// (fooRequest as is, else fooInput).
 type schemas struct {
 	comps map[string]map[string]any
-	names map[reflect.Type]string
+	names map[reflect.Type]string // of the current direction
 	taken map[string]reflect.Type
+	in    bool // reflecting a request body
+	other *schemas
 }
 
 func newSchemas() *schemas {
-	return &schemas{comps: map[string]map[string]any{}, names: map[reflect.Type]string{}, taken: map[string]reflect.Type{}}
+	comps, taken := map[string]map[string]any{}, map[string]reflect.Type{}
+	out := &schemas{comps: comps, names: map[reflect.Type]string{}, taken: taken}
+	in := &schemas{comps: comps, names: map[reflect.Type]string{}, taken: taken, in: true, other: out}
+	out.other = in
+	return out
+}
+
+// request is the reflector of request bodies.
+func (s *schemas) request() *schemas {
+	if s.in {
+		return s
+	}
+	return s.other
 }
 
 // fixedSchemas are types whose JSON is not what their Go kind suggests.
@@ -35,7 +54,8 @@ var fixedSchemas = map[reflect.Type]map[string]any{
 	reflect.TypeFor[civil.Date](): {"type": "string", "format": "date"},
 	// A score is kept in hundredths and written as a number with at most
 	// two decimals (79.69), not as the integer it is held in.
-	reflect.TypeFor[score](): {"type": "number", "multipleOf": 0.01},
+	// A double, so that a generated client does not hold it in a float32.
+	reflect.TypeFor[score](): {"type": "number", "format": "double", "multipleOf": 0.01},
 }
 
 var thisPackage = reflect.TypeFor[route]().PkgPath()
@@ -86,6 +106,9 @@ func (s *schemas) component(t reflect.Type) string {
 	}
 	if !ok {
 		name = typeName(t)
+		if s.in && !strings.HasSuffix(name, "Request") {
+			name += "Input"
+		}
 		if other, clash := s.taken[name]; clash && other != t {
 			pkg := t.PkgPath()
 			name = pkg[strings.LastIndex(pkg, "/")+1:] + docUpper(name)
@@ -103,15 +126,21 @@ func (s *schemas) object(t reflect.Type) map[string]any {
 	props := map[string]any{}
 	var required []string
 	s.fields(t, props, &required)
-	obj := map[string]any{"type": "object", "properties": props}
+	// The decoder refuses a field it does not know, and every answer is
+	// written from its struct: neither has other properties.
+	obj := map[string]any{"type": "object", "properties": props, "additionalProperties": false}
 	if len(required) > 0 {
 		obj["required"] = required
 	}
 	return obj
 }
 
-// fields adds the JSON fields of struct t as encoding/json sees them. A field
-// is required unless it is omitempty, a pointer or an optional.
+// fields adds the JSON fields of struct t as encoding/json sees them, with
+// the constraints of their tags (openapi_rules.go). In an answer a field is
+// required unless omitempty (or omitzero); in a request, unless also a
+// pointer or an optional, which the decoder leaves unset when absent. A
+// presence:"required" or presence:"optional" tag says otherwise where the
+// server does (a score is a pointer only so that its absence is named).
 func (s *schemas) fields(t reflect.Type, props map[string]any, required *[]string) {
 	for f := range t.Fields() {
 		tagv := f.Tag.Get("json")
@@ -135,10 +164,8 @@ func (s *schemas) fields(t reflect.Type, props map[string]any, required *[]strin
 		if name == "" {
 			name = f.Name
 		}
-		props[name] = s.of(f.Type)
-		optionalField := f.Type.Kind() == reflect.Pointer ||
-			(f.Type.PkgPath() == thisPackage && strings.HasPrefix(f.Type.Name(), "optional["))
-		if !strings.Contains(opts, "omitempty") && !strings.Contains(opts, "omitzero") && !optionalField {
+		props[name] = s.field(f, name)
+		if s.requiredField(f, opts) {
 			*required = append(*required, name)
 		}
 	}

@@ -14,47 +14,47 @@ import (
 // and written, so what a GET answers can be sent back with a PUT.
 
 type educationDTO struct {
-	Level  string `json:"level"`  // 学历
-	Degree string `json:"degree"` // 学位
-	School string `json:"school"` // 毕业院校系及专业
+	Level  string `json:"level" presence:"optional" len:",200"`  // 学历
+	Degree string `json:"degree" presence:"optional" len:",200"` // 学位
+	School string `json:"school" presence:"optional" len:",200"` // 毕业院校系及专业
 }
 
 type resumeLineDTO struct {
-	From string  `json:"from"` // YYYY-MM
-	To   *string `json:"to"`   // YYYY-MM; null only on the last line
-	Text string  `json:"text"`
+	From string  `json:"from" format:"month"` // YYYY-MM
+	To   *string `json:"to" format:"month"`   // YYYY-MM; null only on the last line
+	Text string  `json:"text" len:"1,500"`
 }
 
 type familyMemberDTO struct {
-	Relation        string  `json:"relation"`
-	Name            string  `json:"name"`
-	BornOn          *string `json:"born_on"` // YYYY-MM or null
-	PoliticalStatus string  `json:"political_status"`
-	Work            string  `json:"work"`
+	Relation        string  `json:"relation" len:"1,200"`
+	Name            string  `json:"name" len:"1,200"`
+	BornOn          *string `json:"born_on" format:"month"` // YYYY-MM or null
+	PoliticalStatus string  `json:"political_status" presence:"optional" len:",200"`
+	Work            string  `json:"work" presence:"optional" len:",200"`
 }
 
 // profileFields are the fields of a profile, without its version.
 type profileFields struct {
-	Ethnicity          string            `json:"ethnicity"`
-	NativePlace        string            `json:"native_place"`
-	Birthplace         string            `json:"birthplace"`
-	PartyJoinedOn      *string           `json:"party_joined_on"` // YYYY-MM or null
-	OtherParty         string            `json:"other_party"`
-	WorkStartedOn      *string           `json:"work_started_on"` // YYYY-MM; null only on a profile never written
-	Health             string            `json:"health"`
-	ProfessionalTitle  string            `json:"professional_title"`
-	Expertise          string            `json:"expertise"`
-	FullTimeEducation  educationDTO      `json:"full_time_education"`
-	InServiceEducation educationDTO      `json:"in_service_education"`
-	Resume             []resumeLineDTO   `json:"resume"`
-	Family             []familyMemberDTO `json:"family"`
+	Ethnicity          string            `json:"ethnicity" presence:"optional" len:",200"`
+	NativePlace        string            `json:"native_place" presence:"optional" len:",200"`
+	Birthplace         string            `json:"birthplace" presence:"optional" len:",200"`
+	PartyJoinedOn      *string           `json:"party_joined_on" format:"month"` // YYYY-MM or null
+	OtherParty         string            `json:"other_party" presence:"optional" len:",200"`
+	WorkStartedOn      *string           `json:"work_started_on" format:"month" presence:"required"` // YYYY-MM; null only on a profile never written
+	Health             string            `json:"health" presence:"optional" len:",200"`
+	ProfessionalTitle  string            `json:"professional_title" presence:"optional" len:",200"`
+	Expertise          string            `json:"expertise" presence:"optional" len:",200"`
+	FullTimeEducation  educationDTO      `json:"full_time_education" presence:"optional"`
+	InServiceEducation educationDTO      `json:"in_service_education" presence:"optional"`
+	Resume             []resumeLineDTO   `json:"resume" presence:"optional" len:",60"`
+	Family             []familyMemberDTO `json:"family" presence:"optional" len:",10"`
 	Photo              *string           `json:"photo"` // base64 of a JPEG or PNG, at most 512 KiB decoded; null: none
 }
 
 type profileRequest struct {
 	CadreID int64 `path:"id" json:"-"`
 	profileFields
-	Version *int `json:"version"` // 0 for a profile never written
+	Version *int `json:"version" presence:"required" min:"0"` // 0 for a profile never written
 }
 
 type profileResponse struct {

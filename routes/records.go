@@ -13,24 +13,24 @@ import (
 type createRecordRequest struct {
 	CadreID    int64      `path:"id" json:"-"`
 	OccurredOn civil.Date `json:"occurred_on"`
-	Category   string     `json:"category"`
-	Content    string     `json:"content"`
+	Category   string     `json:"category" enum:"record_categories"`
+	Content    string     `json:"content" len:"1,5000"`
 }
 
 type amendRecordRequest struct {
 	CadreID    int64      `path:"id" json:"-"`
 	RecordID   int64      `path:"rid" json:"-"`
-	Content    string     `json:"content"`
-	Reason     string     `json:"reason"`
-	Category   string     `json:"category"`
-	OccurredOn civil.Date `json:"occurred_on"`
+	Content    string     `json:"content" len:"1,5000"`
+	Reason     string     `json:"reason" len:"1,1000"`
+	Category   string     `json:"category,omitempty" enum:"record_categories"`
+	OccurredOn civil.Date `json:"occurred_on,omitempty"`
 }
 
 type recordResponse struct {
 	ID             int64     `json:"id"`
 	CadreID        int64     `json:"cadre_id"`
 	OccurredOn     string    `json:"occurred_on"`
-	Category       string    `json:"category"`
+	Category       string    `json:"category" enum:"record_categories"`
 	Content        string    `json:"content"`
 	Reason         *string   `json:"reason"`
 	RecordedBy     int64     `json:"recorded_by"`
@@ -80,9 +80,9 @@ func (h *handlers) getRecord(c *gin.Context, in *recordPath) (recordResponse, er
 type listRecordsQuery struct {
 	CadreID int64 `path:"id"`
 	paging
-	Category          string `query:"category" doc:"one category"`
-	From              string `query:"from" doc:"occurred on or after this date (YYYY-MM-DD)"`
-	To                string `query:"to" doc:"occurred on or before this date (YYYY-MM-DD)"`
+	Category          string `query:"category" doc:"one category" enum:"record_categories"`
+	From              string `query:"from" doc:"occurred on or after this date (YYYY-MM-DD)" format:"date"`
+	To                string `query:"to" doc:"occurred on or before this date (YYYY-MM-DD)" format:"date"`
 	IncludeSuperseded *bool  `query:"include_superseded" doc:"also list records that an amendment superseded"`
 }
 

@@ -10,8 +10,8 @@ import (
 )
 
 type createUnitRequest struct {
-	Name     string `json:"name"`
-	Code     string `json:"code"`
+	Name     string `json:"name" len:"1,100"`
+	Code     string `json:"code" len:"1,64" pattern:"unit_code"`
 	ParentID *int64 `json:"parent_id"`
 }
 
@@ -19,10 +19,10 @@ type createUnitRequest struct {
 // disables a unit.
 type updateUnitRequest struct {
 	ID       int64           `path:"id" json:"-"`
-	Name     *string         `json:"name"`
+	Name     *string         `json:"name" len:"1,100"`
 	ParentID optional[int64] `json:"parent_id"`
 	Disabled *bool           `json:"disabled"`
-	Version  int             `json:"version"`
+	Version  int             `json:"version" min:"1"`
 }
 
 type unitResponse struct {

@@ -10,33 +10,33 @@ import (
 )
 
 type createUserRequest struct {
-	Username    string   `json:"username"`
-	Password    string   `json:"password" text:"-"`
-	DisplayName string   `json:"display_name"`
-	Roles       []string `json:"roles"`
+	Username    string   `json:"username" len:"2,64" pattern:"username"`
+	Password    string   `json:"password" text:"-" len:"12,64"`
+	DisplayName string   `json:"display_name" len:"1,100"`
+	Roles       []string `json:"roles" enum:"roles" len:"1,"`
 	UnitID      *int64   `json:"unit_id"`
-	Department  *string  `json:"department"`
+	Department  *string  `json:"department" enum:"departments"`
 	CadreID     *int64   `json:"cadre_id"`
 }
 
 type updateUserRequest struct {
 	ID         int64            `path:"id" json:"-"`
-	Roles      *[]string        `json:"roles"`
+	Roles      *[]string        `json:"roles" enum:"roles" len:"1,"`
 	Disabled   *bool            `json:"disabled"`
 	UnitID     optional[int64]  `json:"unit_id"`
-	Department optional[string] `json:"department"`
+	Department optional[string] `json:"department" enum:"departments"`
 	CadreID    optional[int64]  `json:"cadre_id"`
-	Password   *string          `json:"password" text:"-"`
-	Version    int              `json:"version"`
+	Password   *string          `json:"password" text:"-" len:"12,64"`
+	Version    int              `json:"version" min:"1"`
 }
 
 type userResponse struct {
 	ID          int64     `json:"id"`
 	Username    string    `json:"username"`
 	DisplayName string    `json:"display_name"`
-	Roles       []string  `json:"roles"`
+	Roles       []string  `json:"roles" enum:"roles"`
 	UnitID      *int64    `json:"unit_id"`
-	Department  *string   `json:"department"`
+	Department  *string   `json:"department" enum:"departments"`
 	CadreID     *int64    `json:"cadre_id"`
 	Disabled    bool      `json:"disabled"`
 	Version     int       `json:"version"`

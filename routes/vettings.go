@@ -11,7 +11,7 @@ import (
 
 type vetRequest struct {
 	CadreID int64       `path:"id" json:"-"`
-	Purpose string      `json:"purpose"`
+	Purpose string      `json:"purpose" enum:"purposes"`
 	AsOf    *civil.Date `json:"as_of"` // absent or null: today in EFILE_TZ
 	// A promotion into a post whose holders report personal matters (SPEC 9);
 	// optional, false when absent.
@@ -19,8 +19,8 @@ type vetRequest struct {
 }
 
 type vetBatchRequest struct {
-	CadreIDs                []int64     `json:"cadre_ids"`
-	Purpose                 string      `json:"purpose"`
+	CadreIDs                []int64     `json:"cadre_ids" len:"1,1000"`
+	Purpose                 string      `json:"purpose" enum:"purposes"`
 	AsOf                    *civil.Date `json:"as_of"`
 	BecomesReportingSubject bool        `json:"becomes_reporting_subject,omitzero"` // optional, false when absent
 }
@@ -37,9 +37,9 @@ type vettingResponse struct {
 	ID        int64            `json:"id"`
 	CadreID   int64            `json:"cadre_id"`
 	CadreName string           `json:"cadre_name"`
-	Purpose   string           `json:"purpose"`
-	AsOf      string           `json:"as_of"`
-	Verdict   string           `json:"verdict"`
+	Purpose   string           `json:"purpose" enum:"purposes"`
+	AsOf      string           `json:"as_of" format:"date"`
+	Verdict   string           `json:"verdict" enum:"verdicts"`
 	Reasons   []reasonResponse `json:"reasons"`
 	CheckedBy int64            `json:"checked_by"`
 	CheckedAt time.Time        `json:"checked_at"`
@@ -51,7 +51,7 @@ type vettingResponse struct {
 // reasonResponse is one finding of a vetting: the rule, its message, and
 // the flag, cycle or check record it is about.
 type reasonResponse struct {
-	Rule    string `json:"rule"`
+	Rule    string `json:"rule" enum:"vetting_rules"`
 	Message string `json:"message"`
 	FlagID  *int64 `json:"flag_id,omitempty"`
 	CycleID *int64 `json:"cycle_id,omitempty"`

@@ -47,8 +47,11 @@ type UserPatch struct {
 	Version    int
 }
 
-// usernameRe: 2 to 64 characters (a two-letter name such as "li" is real).
-var usernameRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$`)
+// UsernamePattern: 2 to 64 characters (a two-letter name such as "li" is
+// real); the API document says it too.
+const UsernamePattern = `^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$`
+
+var usernameRe = regexp.MustCompile(UsernamePattern)
 
 // checkRoles applies the role rules of SPEC section 4 to a user's final state.
 func checkRoles(v *errs.Validation, roles []string, unitID *int64, dept *string) {

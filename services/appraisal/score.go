@@ -58,6 +58,17 @@ var raterWeights = [3]int64{5, 3, 2}
 // 0.15, 0.30, 0.15, SPEC 7); they add up to 100.
 var markWeights = [5]int64{20, 20, 15, 30, 15}
 
+// MarkWeights are the weights of 德能勤绩廉 in percent, by mark: what the
+// console shows beside each mark and weighs its preview of a total with.
+func MarkWeights() map[string]int {
+	names := [5]string{"morality", "ability", "diligence", "achievement", "integrity"}
+	out := make(map[string]int, len(names))
+	for i, n := range names {
+		out[n] = int(markWeights[i])
+	}
+	return out
+}
+
 // Appraisal is one evaluator's marks for one cadre, integers 0–100.
 type Appraisal struct {
 	CadreID     int64

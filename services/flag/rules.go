@@ -218,6 +218,18 @@ var moves = map[[2]string]bool{
 	{StatusSubstantiated, StatusResolved}:    true,
 }
 
+// Next lists the statuses a flag in status from may move to, in the order
+// a flag moves through them (the console offers these, and no others).
+func Next(from string) []string {
+	out := []string{}
+	for _, to := range statuses {
+		if moves[[2]string{from, to}] {
+			out = append(out, to)
+		}
+	}
+	return out
+}
+
 // Transition allows a move from one status to another, or answers 409
 // invalid_transition (also for staying put: a change that changes nothing
 // would only add noise to the history).

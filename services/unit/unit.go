@@ -50,7 +50,10 @@ type NewUnit struct {
 	ParentID *int64
 }
 
-var codeRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
+// CodePattern is what a unit code looks like (the API document says it too).
+const CodePattern = `^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`
+
+var codeRe = regexp.MustCompile(CodePattern)
 
 // maxPath is the longest materialised path the column holds.
 const maxPath = 512

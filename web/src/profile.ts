@@ -61,7 +61,7 @@ export function body(p: Profile & { resume: EditLine[]; family: EditMember[] }):
   const month = (m: string | null | undefined) => m || null
   return {
     ethnicity: p.ethnicity, native_place: p.native_place, birthplace: p.birthplace,
-    party_joined_on: month(p.party_joined_on), other_party: p.other_party, work_started_on: month(p.work_started_on),
+    party_joined_on: month(p.party_joined_on), other_party: p.other_party, work_started_on: p.work_started_on || '',
     health: p.health, professional_title: p.professional_title, expertise: p.expertise,
     full_time_education: { ...p.full_time_education }, in_service_education: { ...p.in_service_education },
     resume: p.resume.map((l): ResumeLine => ({ from: l.from ?? '', to: month(l.to), text: l.text })),

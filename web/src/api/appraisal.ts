@@ -4,8 +4,8 @@ import { get, post, put, download } from './client'
 import type { components } from './schema'
 
 type S = components['schemas']
-export type CycleKind = 'ordinary' | 'annual' | 'special' | 'term'
-export type RaterType = 'superior' | 'peer' | 'subordinate'
+export type CycleKind = S['cycleResponse']['kind']
+export type RaterType = S['assignmentResponse']['rater_type']
 export type ScoreKey = 'morality' | 'ability' | 'diligence' | 'achievement' | 'integrity'
 export type Scores = S['scoresResponse']
 
@@ -19,15 +19,15 @@ export type Results = S['resultsResponse']
 export type Override = S['overrideRequest']
 export type Evaluator = S['evaluatorResponse']
 
-/** SPEC section 7: the weights of 德能勤绩廉 in an appraisal's total. */
-export const weights: Scores = { morality: 0.2, ability: 0.2, diligence: 0.15, achievement: 0.3, integrity: 0.15 }
+/** The weights of 德能勤绩廉 in percent: the cycle's score_weights, from the server (SPEC 7). */
+export type Weights = S['cycleResponse']['score_weights']
 export const scoreKeys: ScoreKey[] = ['morality', 'ability', 'diligence', 'achievement', 'integrity']
 
-/** The weighted total as the evaluator types, to 2 decimals (the server computes the official one). */
-export function weightedTotal(s: Partial<Scores>): number {
+/** The weighted total with the server's weights, to 2 decimals (the server computes the official one). */
+export function weightedTotal(w: Weights, s: Partial<Scores>): number {
   // Integer hundredths avoid binary rounding: weights are whole percents.
   let hundredths = 0
-  for (const k of scoreKeys) hundredths += Math.round(weights[k] * 100) * (s[k] ?? 0)
+  for (const k of scoreKeys) hundredths += w[k] * (s[k] ?? 0)
   return hundredths / 100
 }
 

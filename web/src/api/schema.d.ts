@@ -1180,8 +1180,10 @@ export interface components {
             /** Format: int64 */
             cycle_id: number;
             cycle_name: string;
-            grade: string;
-            kind: string;
+            /** @enum {string} */
+            grade: "excellent" | "competent" | "basic_competent" | "incompetent" | "good" | "fairly_good" | "average" | "poor" | "ungraded";
+            /** @enum {string} */
+            kind: "ordinary" | "annual" | "special" | "term";
             score: number;
             year: number;
         };
@@ -1228,9 +1230,10 @@ export interface components {
             updated: number;
         };
         ImportRow: {
-            action: string;
+            /** @enum {string} */
+            action: "created" | "updated" | "unchanged";
             /** Format: int64 */
-            cadre_id?: number | null;
+            cadre_id: number | null;
             changed: string[];
             line: number;
         };
@@ -1239,7 +1242,8 @@ export interface components {
             at: string;
             /** Format: int64 */
             by: number;
-            grade: string;
+            /** @enum {string} */
+            grade: "excellent" | "competent" | "basic_competent" | "incompetent" | "good" | "fairly_good" | "average" | "poor" | "ungraded";
             reason: string;
         };
         Progress: {
@@ -1254,7 +1258,8 @@ export interface components {
             /** Format: int64 */
             flag_id?: number | null;
             message: string;
-            rule: string;
+            /** @enum {string} */
+            rule: "under_investigation" | "open_serious_flag" | "sanction_influence" | "recent_low_grade" | "unchecked_specific_report" | "open_flag" | "dossier_unreviewed" | "dossier_discrepancy" | "personal_matters_unchecked" | "personal_matters_concealment" | "personal_matters_omission" | "family_emigrated" | "integrity_opinion_missing" | "integrity_opinion_negative";
         };
         UnitProgress: {
             /** Format: int64 */
@@ -1271,9 +1276,9 @@ export interface components {
             /** Format: int64 */
             checked: number;
             /** Format: int64 */
-            first_bad_id?: number | null;
+            first_bad_id: number | null;
             /** Format: int64 */
-            first_bad_seq?: number | null;
+            first_bad_seq: number | null;
             head: string;
             head_hash: string;
             /** Format: int64 */
@@ -1288,6 +1293,7 @@ export interface components {
             reason?: string;
         };
         Vetting: {
+            /** Format: date */
             as_of: string;
             basis: components["schemas"]["basisResponse"];
             becomes_reporting_subject: boolean;
@@ -1301,26 +1307,29 @@ export interface components {
             checked_by_name: string;
             /** Format: int64 */
             id: number;
-            purpose: string;
+            /** @enum {string} */
+            purpose: "promotion" | "appointment" | "commendation" | "transfer";
             reasons: components["schemas"]["Reason"][];
-            verdict: string;
+            /** @enum {string} */
+            verdict: "clear" | "caution" | "incomplete" | "blocked";
         };
         accessEntryResponse: {
             actor: string;
             /** Format: int64 */
             actor_id: number;
+            /** Format: date-time */
             at: string;
             /** Format: int64 */
-            cadre_id?: number | null;
-            hash?: string | null;
+            cadre_id: number | null;
+            hash: string | null;
             /** Format: int64 */
             id: number;
             ip: string;
             method: string;
             path: string;
-            prev_hash?: string | null;
+            prev_hash: string | null;
             /** Format: int64 */
-            seq?: number | null;
+            seq: number | null;
             status: number;
         };
         accessEntryResponseList: {
@@ -1331,9 +1340,11 @@ export interface components {
             total: number;
         };
         amendRecordRequest: {
-            category: string;
+            /** @enum {string} */
+            category?: "political" | "duty" | "major_task" | "conduct" | "integrity" | "commendation" | "shortcoming";
             content: string;
-            occurred_on: string;
+            /** Format: date */
+            occurred_on?: string;
             reason: string;
         };
         appraisalResponse: {
@@ -1350,7 +1361,8 @@ export interface components {
             evaluator_name: string;
             /** Format: int64 */
             id: number;
-            rater_type: string;
+            /** @enum {string} */
+            rater_type: "superior" | "peer" | "subordinate";
             scores: components["schemas"]["scoresResponse"];
             /** Format: date-time */
             submitted_at: string;
@@ -1380,7 +1392,8 @@ export interface components {
             evaluator_name: string;
             /** Format: int64 */
             id: number;
-            rater_type: string;
+            /** @enum {string} */
+            rater_type: "superior" | "peer" | "subordinate";
         };
         assignmentResponseList: {
             items: components["schemas"]["assignmentResponse"][];
@@ -1391,24 +1404,44 @@ export interface components {
         };
         basisResponse: {
             /** Format: int64 */
-            dossier_review_id?: number | null;
+            dossier_review_id: number | null;
             /** Format: int64 */
-            integrity_opinion_id?: number | null;
+            integrity_opinion_id: number | null;
             /** Format: int64 */
-            personal_matters_check_id?: number | null;
+            personal_matters_check_id: number | null;
         };
         bulkAssignRequest: {
             evaluator_ids: number[];
-            rater_type: string;
+            /** @enum {string} */
+            rater_type: "superior" | "peer" | "subordinate";
             /** Format: int64 */
             unit_id: number;
         };
+        cadreLookupResponse: {
+            /** Format: int64 */
+            id: number;
+            id_number: string;
+            name: string;
+            position: string;
+            /** Format: int64 */
+            unit_id: number;
+        };
+        cadreLookupResponseList: {
+            items: components["schemas"]["cadreLookupResponse"][];
+            page: number;
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
         cadreResponse: {
+            /** Format: date */
             appointed_on: string;
+            /** Format: date */
             birth_date: string;
             /** Format: date-time */
             created_at: string;
-            gender: string;
+            /** @enum {string} */
+            gender: "male" | "female";
             /** Format: int64 */
             id: number;
             id_number: string;
@@ -1417,7 +1450,8 @@ export interface components {
             position: string;
             rank: string;
             reports_personal_matters: boolean;
-            status: string;
+            /** @enum {string} */
+            status: "active" | "retired" | "left";
             /** Format: int64 */
             unit_id: number;
             /** Format: date-time */
@@ -1450,14 +1484,18 @@ export interface components {
             cadre_id: number;
             /** Format: int64 */
             evaluator_id: number;
-            rater_type: string;
+            /** @enum {string} */
+            rater_type: "superior" | "peer" | "subordinate";
         };
         createCadreRequest: {
+            /** Format: date */
             appointed_on: string;
+            /** Format: date */
             birth_date: string;
-            gender: string;
+            /** @enum {string} */
+            gender: "male" | "female";
             id_number: string;
-            is_top_leader: boolean;
+            is_top_leader?: boolean;
             name: string;
             position: string;
             rank: string;
@@ -1467,45 +1505,60 @@ export interface components {
         };
         createCycleRequest: {
             excellent_quota_pct?: number | null;
-            kind: string;
+            /** @enum {string} */
+            kind: "ordinary" | "annual" | "special" | "term";
             name: string;
+            /** Format: date */
             period_end: string;
+            /** Format: date */
             period_start: string;
             year: number;
         };
         createFlagRequest: {
             /** Format: int64 */
             cadre_id: number;
-            detail: string;
-            kind: string;
+            detail?: string;
+            /** @enum {string} */
+            kind: "clue" | "investigation" | "sanction" | "audit_finding" | "petition" | "inquiry";
+            /** Format: date */
             occurred_on: string;
-            petition_type?: string | null;
+            /** @enum {string|null} */
+            petition_type?: "report" | "appeal" | "suggestion" | null;
             reporter?: string | null;
             sanction?: components["schemas"]["sanctionRequest"] | null;
-            severity: string;
+            /** @enum {string} */
+            severity: "info" | "warning" | "serious";
             specific?: boolean | null;
             summary: string;
         };
         createMattersRequest: {
+            /** Format: date */
             checked_on: string;
             family_emigrated?: boolean;
-            kind: string;
+            /** @enum {string} */
+            kind: "pre_promotion" | "random" | "targeted";
             note?: string | null;
-            result: string;
+            /** @enum {string} */
+            result: "consistent" | "omission" | "concealment";
         };
         createOpinionRequest: {
+            /** Format: date */
             due_on: string;
             note?: string | null;
-            purpose: string;
+            /** @enum {string} */
+            purpose: "promotion" | "appointment" | "commendation" | "transfer";
         };
         createRecordRequest: {
-            category: string;
+            /** @enum {string} */
+            category: "political" | "duty" | "major_task" | "conduct" | "integrity" | "commendation" | "shortcoming";
             content: string;
+            /** Format: date */
             occurred_on: string;
         };
         createReviewRequest: {
             findings: components["schemas"]["findingRequest"][];
             note?: string | null;
+            /** Format: date */
             reviewed_on: string;
         };
         createUnitRequest: {
@@ -1517,33 +1570,39 @@ export interface components {
         createUserRequest: {
             /** Format: int64 */
             cadre_id?: number | null;
-            department?: string | null;
+            /** @enum {string|null} */
+            department?: "discipline" | "audit" | "petition" | "inspection" | null;
             display_name: string;
             password: string;
-            roles: string[];
+            roles: ("admin" | "org_reviewer" | "evaluator" | "auditor" | "security_auditor")[];
             /** Format: int64 */
             unit_id?: number | null;
             username: string;
         };
         cycleResponse: {
             /** Format: date-time */
-            closed_at?: string | null;
+            closed_at: string | null;
             /** Format: date-time */
             created_at: string;
             /** Format: int64 */
             created_by: number;
             excellent_quota_pct: number;
             /** Format: date-time */
-            finalized_at?: string | null;
+            finalized_at: string | null;
             /** Format: int64 */
-            finalized_by?: number | null;
+            finalized_by: number | null;
             /** Format: int64 */
             id: number;
-            kind: string;
+            /** @enum {string} */
+            kind: "ordinary" | "annual" | "special" | "term";
             name: string;
+            /** Format: date */
             period_end: string;
+            /** Format: date */
             period_start: string;
-            status: string;
+            score_weights: components["schemas"]["scoreWeights"];
+            /** @enum {string} */
+            status: "draft" | "open" | "closed" | "finalized";
             version: number;
             year: number;
         };
@@ -1559,10 +1618,15 @@ export interface components {
             level: string;
             school: string;
         };
+        educationDTOInput: {
+            degree?: string;
+            level?: string;
+            school?: string;
+        };
         efileChecks: {
-            dossier_review?: components["schemas"]["reviewResponse"] | null;
-            integrity_opinion?: components["schemas"]["opinionResponse"] | null;
-            personal_matters_check?: components["schemas"]["mattersResponse"] | null;
+            dossier_review: components["schemas"]["reviewResponse"] | null;
+            integrity_opinion: components["schemas"]["opinionResponse"] | null;
+            personal_matters_check: components["schemas"]["mattersResponse"] | null;
         };
         efileResponse: {
             appraisals: components["schemas"]["Appraisal"][];
@@ -1581,7 +1645,7 @@ export interface components {
             /** Format: int64 */
             id: number;
             /** Format: int64 */
-            unit_id?: number | null;
+            unit_id: number | null;
             username: string;
         };
         evaluatorResponseList: {
@@ -1592,24 +1656,37 @@ export interface components {
             total: number;
         };
         familyMemberDTO: {
-            born_on?: string | null;
+            /** @description YYYY-MM */
+            born_on: string | null;
             name: string;
             political_status: string;
             relation: string;
             work: string;
         };
+        familyMemberDTOInput: {
+            /** @description YYYY-MM */
+            born_on?: string | null;
+            name: string;
+            political_status?: string;
+            relation: string;
+            work?: string;
+        };
         finalizeRequest: {
-            overrides: components["schemas"]["overrideRequest"][];
+            overrides?: components["schemas"]["overrideRequest"][];
         };
         findingRequest: {
-            item: string;
+            /** @enum {string} */
+            item: "birth_date" | "work_start" | "party_join" | "education" | "career" | "identity";
             note?: string | null;
-            result: string;
+            /** @enum {string} */
+            result: "consistent" | "determined" | "discrepancy";
         };
         findingResponse: {
-            item: string;
-            note?: string | null;
-            result: string;
+            /** @enum {string} */
+            item: "birth_date" | "work_start" | "party_join" | "education" | "career" | "identity";
+            note: string | null;
+            /** @enum {string} */
+            result: "consistent" | "determined" | "discrepancy";
         };
         flagDetailResponse: {
             /** Format: int64 */
@@ -1623,16 +1700,24 @@ export interface components {
             history: components["schemas"]["flagEventResponse"][];
             /** Format: int64 */
             id: number;
-            influence_until?: string | null;
-            kind: string;
+            /** Format: date */
+            influence_until: string | null;
+            /** @enum {string} */
+            kind: "clue" | "investigation" | "sanction" | "audit_finding" | "petition" | "inquiry";
+            next_statuses: ("open" | "verifying" | "substantiated" | "unsubstantiated" | "resolved")[];
+            /** Format: date */
             occurred_on: string;
-            petition_type?: string | null;
+            /** @enum {string|null} */
+            petition_type: "report" | "appeal" | "suggestion" | null;
             reporter?: string | null;
-            sanction?: components["schemas"]["sanctionResponse"] | null;
-            severity: string;
-            source: string;
+            sanction: components["schemas"]["sanctionResponse"] | null;
+            /** @enum {string} */
+            severity: "info" | "warning" | "serious";
+            /** @enum {string} */
+            source: "discipline" | "audit" | "petition" | "inspection";
             specific: boolean;
-            status: string;
+            /** @enum {string} */
+            status: "open" | "verifying" | "substantiated" | "unsubstantiated" | "resolved";
             summary: string;
             unit_name: string;
             /** Format: date-time */
@@ -1647,7 +1732,8 @@ export interface components {
             at: string;
             from: string;
             note: string;
-            to: string;
+            /** @enum {string} */
+            to: "open" | "verifying" | "substantiated" | "unsubstantiated" | "resolved";
         };
         flagResponse: {
             /** Format: int64 */
@@ -1660,16 +1746,23 @@ export interface components {
             detail?: string | null;
             /** Format: int64 */
             id: number;
-            influence_until?: string | null;
-            kind: string;
+            /** Format: date */
+            influence_until: string | null;
+            /** @enum {string} */
+            kind: "clue" | "investigation" | "sanction" | "audit_finding" | "petition" | "inquiry";
+            /** Format: date */
             occurred_on: string;
-            petition_type?: string | null;
+            /** @enum {string|null} */
+            petition_type: "report" | "appeal" | "suggestion" | null;
             reporter?: string | null;
-            sanction?: components["schemas"]["sanctionResponse"] | null;
-            severity: string;
-            source: string;
+            sanction: components["schemas"]["sanctionResponse"] | null;
+            /** @enum {string} */
+            severity: "info" | "warning" | "serious";
+            /** @enum {string} */
+            source: "discipline" | "audit" | "petition" | "inspection";
             specific: boolean;
-            status: string;
+            /** @enum {string} */
+            status: "open" | "verifying" | "substantiated" | "unsubstantiated" | "resolved";
             summary: string;
             unit_name: string;
             /** Format: date-time */
@@ -1711,9 +1804,10 @@ export interface components {
             updated: number;
         };
         lrmxImportRow: {
-            action: string;
+            /** @enum {string} */
+            action: "created" | "updated" | "unchanged";
             /** Format: int64 */
-            cadre_id?: number | null;
+            cadre_id: number | null;
             changed: string[];
             line: string;
             unknown_elements: string[];
@@ -1721,18 +1815,22 @@ export interface components {
         mattersResponse: {
             /** Format: int64 */
             cadre_id: number;
+            /** Format: date */
             checked_on: string;
             family_emigrated: boolean;
             /** Format: int64 */
             id: number;
-            kind: string;
-            note?: string | null;
+            /** @enum {string} */
+            kind: "pre_promotion" | "random" | "targeted";
+            note: string | null;
             /** Format: date-time */
             recorded_at: string;
             /** Format: int64 */
             recorded_by: number;
             recorded_by_name: string;
-            result: string;
+            /** @enum {string} */
+            result: "consistent" | "omission" | "concealment";
+            /** Format: date */
             valid_until: string;
         };
         mattersResponseList: {
@@ -1744,59 +1842,67 @@ export interface components {
         };
         meResponse: {
             /** Format: int64 */
-            cadre_id?: number | null;
-            department?: string | null;
+            cadre_id: number | null;
+            /** @enum {string|null} */
+            department: "discipline" | "audit" | "petition" | "inspection" | null;
             display_name: string;
             /** Format: int64 */
             id: number;
             permissions: string[];
-            roles: string[];
+            roles: ("admin" | "org_reviewer" | "evaluator" | "auditor" | "security_auditor")[];
             /** Format: int64 */
-            unit_id?: number | null;
+            unit_id: number | null;
             username: string;
         };
         opinionFlagResponse: {
             /** Format: int64 */
             id: number;
-            kind: string;
-            status: string;
+            /** @enum {string} */
+            kind: "clue" | "investigation" | "sanction" | "audit_finding" | "petition" | "inquiry";
+            /** @enum {string} */
+            status: "open" | "verifying" | "substantiated" | "unsubstantiated" | "resolved";
         };
         opinionResponse: {
             /** Format: int64 */
             cadre_id: number;
             cadre_name: string;
-            conclusion?: string | null;
+            /** @enum {string|null} */
+            conclusion: "no_issue" | "clue_closed" | "clue_under_verification" | "sanction_in_period" | "not_recommended" | null;
+            /** Format: date */
             due_on: string;
             flag_ids: number[];
             flags: components["schemas"]["opinionFlagResponse"][];
             /** Format: int64 */
             id: number;
-            late?: boolean | null;
-            note?: string | null;
+            late: boolean | null;
+            note: string | null;
             overdue: boolean;
             position: string;
-            purpose: string;
+            /** @enum {string} */
+            purpose: "promotion" | "appointment" | "commendation" | "transfer";
             /** Format: date-time */
-            replied_at?: string | null;
+            replied_at: string | null;
             /** Format: int64 */
-            replied_by?: number | null;
-            replied_by_name?: string | null;
+            replied_by: number | null;
+            replied_by_name: string | null;
             /** Format: date-time */
             requested_at: string;
             /** Format: int64 */
             requested_by: number;
             requested_by_name: string;
-            signed_by?: string | null;
-            status: string;
-            text?: string | null;
+            signed_by: string | null;
+            /** @enum {string} */
+            status: "pending" | "replied" | "withdrawn";
+            text: string | null;
             /** Format: int64 */
             unit_id: number;
             unit_name: string;
-            valid_until?: string | null;
+            /** Format: date */
+            valid_until: string | null;
             /** Format: date-time */
-            withdrawn_at?: string | null;
+            withdrawn_at: string | null;
             /** Format: int64 */
-            withdrawn_by?: number | null;
+            withdrawn_by: number | null;
         };
         opinionResponseList: {
             items: components["schemas"]["opinionResponse"][];
@@ -1808,7 +1914,8 @@ export interface components {
         overrideRequest: {
             /** Format: int64 */
             cadre_id: number;
-            grade: string;
+            /** @enum {string} */
+            grade: "excellent" | "competent" | "basic_competent" | "incompetent" | "good" | "fairly_good" | "average" | "poor" | "ungraded";
             reason: string;
         };
         passwordRequest: {
@@ -1816,21 +1923,23 @@ export interface components {
             new_password: string;
         };
         profileRequest: {
-            birthplace: string;
-            ethnicity: string;
-            expertise: string;
-            family: components["schemas"]["familyMemberDTO"][];
-            full_time_education: components["schemas"]["educationDTO"];
-            health: string;
-            in_service_education: components["schemas"]["educationDTO"];
-            native_place: string;
-            other_party: string;
+            birthplace?: string;
+            ethnicity?: string;
+            expertise?: string;
+            family?: components["schemas"]["familyMemberDTOInput"][];
+            full_time_education?: components["schemas"]["educationDTOInput"];
+            health?: string;
+            in_service_education?: components["schemas"]["educationDTOInput"];
+            native_place?: string;
+            other_party?: string;
+            /** @description YYYY-MM */
             party_joined_on?: string | null;
             photo?: string | null;
-            professional_title: string;
-            resume: components["schemas"]["resumeLineDTO"][];
-            version?: number | null;
-            work_started_on?: string | null;
+            professional_title?: string;
+            resume?: components["schemas"]["resumeLineDTOInput"][];
+            version: number;
+            /** @description YYYY-MM */
+            work_started_on: string;
         };
         profileResponse: {
             birthplace: string;
@@ -1842,12 +1951,14 @@ export interface components {
             in_service_education: components["schemas"]["educationDTO"];
             native_place: string;
             other_party: string;
-            party_joined_on?: string | null;
-            photo?: string | null;
+            /** @description YYYY-MM */
+            party_joined_on: string | null;
+            photo: string | null;
             professional_title: string;
             resume: components["schemas"]["resumeLineDTO"][];
             version: number;
-            work_started_on?: string | null;
+            /** @description YYYY-MM */
+            work_started_on: string | null;
         };
         ratersResponse: {
             peer: number;
@@ -1857,12 +1968,14 @@ export interface components {
         recordResponse: {
             /** Format: int64 */
             cadre_id: number;
-            category: string;
+            /** @enum {string} */
+            category: "political" | "duty" | "major_task" | "conduct" | "integrity" | "commendation" | "shortcoming";
             content: string;
             /** Format: int64 */
             id: number;
+            /** Format: date */
             occurred_on: string;
-            reason?: string | null;
+            reason: string | null;
             /** Format: date-time */
             recorded_at: string;
             /** Format: int64 */
@@ -1870,7 +1983,7 @@ export interface components {
             recorded_by_name: string;
             superseded: boolean;
             /** Format: int64 */
-            supersedes_id?: number | null;
+            supersedes_id: number | null;
         };
         recordResponseList: {
             items: components["schemas"]["recordResponse"][];
@@ -1880,8 +1993,9 @@ export interface components {
             total: number;
         };
         replyOpinionRequest: {
-            conclusion: string;
-            flag_ids: number[];
+            /** @enum {string} */
+            conclusion: "no_issue" | "clue_closed" | "clue_under_verification" | "sanction_in_period" | "not_recommended";
+            flag_ids?: number[];
             signed_by: string;
             text: string;
         };
@@ -1889,11 +2003,14 @@ export interface components {
             /** Format: int64 */
             cadre_id: number;
             cadre_name: string;
-            grade: string;
+            /** @enum {string} */
+            grade: "excellent" | "competent" | "basic_competent" | "incompetent" | "good" | "fairly_good" | "average" | "poor" | "ungraded";
             override?: components["schemas"]["OverrideInfo"] | null;
-            proposed_grade: string;
+            /** @enum {string} */
+            proposed_grade: "excellent" | "competent" | "basic_competent" | "incompetent" | "good" | "fairly_good" | "average" | "poor" | "ungraded";
             raters: components["schemas"]["ratersResponse"];
             reasons: string[];
+            /** Format: double */
             score: number;
             /** Format: int64 */
             unit_id: number;
@@ -1904,27 +2021,40 @@ export interface components {
             cycle_id: number;
             items: components["schemas"]["resultResponse"][];
             missing: number[];
-            status: string;
+            /** @enum {string} */
+            status: "draft" | "open" | "closed" | "finalized";
         };
         resumeLineDTO: {
+            /** @description YYYY-MM */
             from: string;
             text: string;
+            /** @description YYYY-MM */
+            to: string | null;
+        };
+        resumeLineDTOInput: {
+            /** @description YYYY-MM */
+            from: string;
+            text: string;
+            /** @description YYYY-MM */
             to?: string | null;
         };
         reviewResponse: {
             /** Format: int64 */
             cadre_id: number;
-            conclusion: string;
+            /** @enum {string} */
+            conclusion: "pass" | "discrepancy";
             findings: components["schemas"]["findingResponse"][];
             /** Format: int64 */
             id: number;
-            note?: string | null;
+            note: string | null;
             /** Format: date-time */
             recorded_at: string;
             /** Format: int64 */
             recorded_by: number;
             recorded_by_name: string;
+            /** Format: date */
             reviewed_on: string;
+            /** Format: date */
             valid_until: string;
         };
         reviewResponseList: {
@@ -1935,30 +2065,42 @@ export interface components {
             total: number;
         };
         reviseAppraisalRequest: {
-            comment: string;
-            scores: components["schemas"]["scoresBody"];
+            comment?: string;
+            scores: components["schemas"]["scoresBodyInput"];
             version: number;
         };
         revokedResponse: {
             revoked: boolean;
         };
         sanctionRequest: {
+            /** Format: date */
             decided_on: string;
             period_months?: number | null;
-            type: string;
+            /** @enum {string} */
+            type: "gov_warning" | "demerit" | "major_demerit" | "demotion" | "dismissal" | "gov_expulsion" | "party_warning" | "party_serious_warning" | "party_removal" | "party_probation_1y" | "party_probation_2y" | "party_expulsion" | "admonishment" | "org_adjustment" | "org_removal" | "org_demotion";
         };
         sanctionResponse: {
+            /** Format: date */
             decided_on: string;
-            influence_until?: string | null;
-            period_months?: number | null;
-            type: string;
+            /** Format: date */
+            influence_until: string | null;
+            period_months: number | null;
+            /** @enum {string} */
+            type: "gov_warning" | "demerit" | "major_demerit" | "demotion" | "dismissal" | "gov_expulsion" | "party_warning" | "party_serious_warning" | "party_removal" | "party_probation_1y" | "party_probation_2y" | "party_expulsion" | "admonishment" | "org_adjustment" | "org_removal" | "org_demotion";
         };
-        scoresBody: {
-            ability?: number | null;
-            achievement?: number | null;
-            diligence?: number | null;
-            integrity?: number | null;
-            morality?: number | null;
+        scoreWeights: {
+            ability: number;
+            achievement: number;
+            diligence: number;
+            integrity: number;
+            morality: number;
+        };
+        scoresBodyInput: {
+            ability: number;
+            achievement: number;
+            diligence: number;
+            integrity: number;
+            morality: number;
         };
         scoresResponse: {
             ability: number;
@@ -1969,28 +2111,32 @@ export interface components {
         };
         sessionUser: {
             /** Format: int64 */
-            cadre_id?: number | null;
-            department?: string | null;
+            cadre_id: number | null;
+            /** @enum {string|null} */
+            department: "discipline" | "audit" | "petition" | "inspection" | null;
             display_name: string;
             /** Format: int64 */
             id: number;
-            roles: string[];
+            roles: ("admin" | "org_reviewer" | "evaluator" | "auditor" | "security_auditor")[];
             /** Format: int64 */
-            unit_id?: number | null;
+            unit_id: number | null;
             username: string;
         };
         specificReportResponse: {
             /** Format: int64 */
             flag_id: number;
+            /** Format: date */
             occurred_on: string;
-            source: string;
-            status: string;
+            /** @enum {string} */
+            source: "discipline" | "audit" | "petition" | "inspection";
+            /** @enum {string} */
+            status: "open" | "verifying" | "substantiated" | "unsubstantiated" | "resolved";
         };
         submitAppraisalRequest: {
             /** Format: int64 */
             cadre_id: number;
-            comment: string;
-            scores: components["schemas"]["scoresBody"];
+            comment?: string;
+            scores: components["schemas"]["scoresBodyInput"];
         };
         unitChangeResponse: {
             actor: string;
@@ -2003,11 +2149,11 @@ export interface components {
             new_disabled: boolean;
             new_name: string;
             /** Format: int64 */
-            new_parent_id?: number | null;
+            new_parent_id: number | null;
             old_disabled: boolean;
             old_name: string;
             /** Format: int64 */
-            old_parent_id?: number | null;
+            old_parent_id: number | null;
             /** Format: int64 */
             unit_id: number;
             version: number;
@@ -2028,7 +2174,7 @@ export interface components {
             id: number;
             name: string;
             /** Format: int64 */
-            parent_id?: number | null;
+            parent_id: number | null;
             /** Format: date-time */
             updated_at: string;
             version: number;
@@ -2045,23 +2191,28 @@ export interface components {
             status: string;
         };
         updateCadreRequest: {
+            /** Format: date */
             appointed_on?: string | null;
+            /** Format: date */
             birth_date?: string | null;
-            gender?: string | null;
+            /** @enum {string|null} */
+            gender?: "male" | "female" | null;
             id_number?: string | null;
             is_top_leader?: boolean | null;
             name?: string | null;
             position?: string | null;
             rank?: string | null;
             reports_personal_matters?: boolean | null;
-            status?: string | null;
+            /** @enum {string|null} */
+            status?: "active" | "retired" | "left" | null;
             /** Format: int64 */
             unit_id?: number | null;
             version: number;
         };
         updateFlagRequest: {
-            note: string;
-            status: string;
+            note?: string;
+            /** @enum {string} */
+            status: "open" | "verifying" | "substantiated" | "unsubstantiated" | "resolved";
             version: number;
         };
         updateUnitRequest: {
@@ -2074,27 +2225,29 @@ export interface components {
         updateUserRequest: {
             /** Format: int64 */
             cadre_id?: number | null;
-            department?: string | null;
+            /** @enum {string|null} */
+            department?: "discipline" | "audit" | "petition" | "inspection" | null;
             disabled?: boolean | null;
             password?: string | null;
-            roles?: string[] | null;
+            roles?: ("admin" | "org_reviewer" | "evaluator" | "auditor" | "security_auditor")[] | null;
             /** Format: int64 */
             unit_id?: number | null;
             version: number;
         };
         userResponse: {
             /** Format: int64 */
-            cadre_id?: number | null;
+            cadre_id: number | null;
             /** Format: date-time */
             created_at: string;
-            department?: string | null;
+            /** @enum {string|null} */
+            department: "discipline" | "audit" | "petition" | "inspection" | null;
             disabled: boolean;
             display_name: string;
             /** Format: int64 */
             id: number;
-            roles: string[];
+            roles: ("admin" | "org_reviewer" | "evaluator" | "auditor" | "security_auditor")[];
             /** Format: int64 */
-            unit_id?: number | null;
+            unit_id: number | null;
             /** Format: date-time */
             updated_at: string;
             username: string;
@@ -2108,20 +2261,25 @@ export interface components {
             total: number;
         };
         vetBatchRequest: {
+            /** Format: date */
             as_of?: string | null;
             becomes_reporting_subject?: boolean;
             cadre_ids: number[];
-            purpose: string;
+            /** @enum {string} */
+            purpose: "promotion" | "appointment" | "commendation" | "transfer";
         };
         vetBatchResponse: {
             items: components["schemas"]["vettingResponse"][];
         };
         vetRequest: {
+            /** Format: date */
             as_of?: string | null;
             becomes_reporting_subject?: boolean;
-            purpose: string;
+            /** @enum {string} */
+            purpose: "promotion" | "appointment" | "commendation" | "transfer";
         };
         vettingResponse: {
+            /** Format: date */
             as_of: string;
             basis: components["schemas"]["basisResponse"];
             becomes_reporting_subject: boolean;
@@ -2134,9 +2292,11 @@ export interface components {
             checked_by: number;
             /** Format: int64 */
             id: number;
-            purpose: string;
+            /** @enum {string} */
+            purpose: "promotion" | "appointment" | "commendation" | "transfer";
             reasons: components["schemas"]["Reason"][];
-            verdict: string;
+            /** @enum {string} */
+            verdict: "clear" | "caution" | "incomplete" | "blocked";
         };
         vettingResponseList: {
             items: components["schemas"]["vettingResponse"][];
@@ -2150,6 +2310,7 @@ export interface components {
         /** @description invalid_json (malformed body, unknown field, wrong JSON type) or validation_failed */
         BadRequest: {
             headers: {
+                "X-Request-ID": components["headers"]["X-Request-ID"];
                 [name: string]: unknown;
             };
             content: {
@@ -2159,6 +2320,7 @@ export interface components {
         /** @description conflict, version_conflict, invalid_transition, cycle_not_open, already_submitted or quota_exceeded */
         Conflict: {
             headers: {
+                "X-Request-ID": components["headers"]["X-Request-ID"];
                 [name: string]: unknown;
             };
             content: {
@@ -2168,6 +2330,7 @@ export interface components {
         /** @description forbidden: the role may not use this route, or an id in the body is out of scope */
         Forbidden: {
             headers: {
+                "X-Request-ID": components["headers"]["X-Request-ID"];
                 [name: string]: unknown;
             };
             content: {
@@ -2177,6 +2340,17 @@ export interface components {
         /** @description internal: quote the X-Request-ID to the administrator */
         Internal: {
             headers: {
+                "X-Request-ID": components["headers"]["X-Request-ID"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description method_not_allowed: the path does not take this method (any method a path does not list) */
+        MethodNotAllowed: {
+            headers: {
+                "X-Request-ID": components["headers"]["X-Request-ID"];
                 [name: string]: unknown;
             };
             content: {
@@ -2186,6 +2360,7 @@ export interface components {
         /** @description not_found: the object does not exist or is out of the caller's scope */
         NotFound: {
             headers: {
+                "X-Request-ID": components["headers"]["X-Request-ID"];
                 [name: string]: unknown;
             };
             content: {
@@ -2195,6 +2370,7 @@ export interface components {
         /** @description payload_too_large: body over 1 MiB, upload over 10 MiB */
         PayloadTooLarge: {
             headers: {
+                "X-Request-ID": components["headers"]["X-Request-ID"];
                 [name: string]: unknown;
             };
             content: {
@@ -2204,6 +2380,8 @@ export interface components {
         /** @description rate_limited: too many failed logins, or too many requests of this kind; see Retry-After */
         RateLimited: {
             headers: {
+                "Retry-After": components["headers"]["Retry-After"];
+                "X-Request-ID": components["headers"]["X-Request-ID"];
                 [name: string]: unknown;
             };
             content: {
@@ -2213,6 +2391,7 @@ export interface components {
         /** @description unauthenticated: no valid token, or wrong credentials */
         Unauthenticated: {
             headers: {
+                "X-Request-ID": components["headers"]["X-Request-ID"];
                 [name: string]: unknown;
             };
             content: {
@@ -2222,6 +2401,7 @@ export interface components {
         /** @description unavailable: the database did not answer in time; retry shortly */
         Unavailable: {
             headers: {
+                "X-Request-ID": components["headers"]["X-Request-ID"];
                 [name: string]: unknown;
             };
             content: {
@@ -2231,7 +2411,16 @@ export interface components {
     };
     parameters: never;
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description attachment, with the file's name (filename* in UTF-8 and an ASCII filename fallback, RFC 6266). */
+        "Content-Disposition": string;
+        /** @description Present (true) when the answer is the stored first answer to a request with this Idempotency-Key. */
+        "Idempotent-Replayed": "true";
+        /** @description Seconds until the caller may try again. */
+        "Retry-After": number;
+        /** @description The caller's X-Request-ID when it was sane (at most 128 printable ASCII characters), else a generated one; the logs carry it. */
+        "X-Request-ID": string;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -2261,6 +2450,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2289,6 +2479,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2310,9 +2501,9 @@ export interface operations {
                 /** @description items per page (default 50; above 200 is clamped to 200) */
                 page_size?: number;
                 /** @description draft, open, closed or finalized */
-                status?: string;
+                status?: "draft" | "open" | "closed" | "finalized";
                 /** @description ordinary, annual, special or term */
-                kind?: string;
+                kind?: "ordinary" | "annual" | "special" | "term";
                 /** @description cycles of this year */
                 year?: number;
             };
@@ -2325,6 +2516,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2357,6 +2549,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2386,6 +2580,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2423,6 +2618,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2458,6 +2654,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2493,6 +2691,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2532,6 +2731,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2567,6 +2767,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2601,6 +2803,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2611,6 +2814,7 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
@@ -2630,6 +2834,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2640,6 +2845,7 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
@@ -2662,6 +2868,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2672,6 +2879,7 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
@@ -2691,6 +2899,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2701,6 +2910,7 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
@@ -2719,6 +2929,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2747,6 +2958,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2757,6 +2969,7 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
@@ -2775,6 +2988,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "Content-Disposition": components["headers"]["Content-Disposition"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2785,6 +3000,7 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
@@ -2806,6 +3022,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2832,6 +3049,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2859,7 +3077,7 @@ export interface operations {
                 /** @description only top leaders (一把手), or only the others */
                 is_top_leader?: boolean;
                 /** @description active, retired or left */
-                status?: string;
+                status?: "active" | "retired" | "left";
             };
             header?: never;
             path?: never;
@@ -2870,10 +3088,11 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["cadreResponseList"];
+                    "application/json": components["schemas"]["cadreResponseList"] | components["schemas"]["cadreLookupResponseList"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -2903,6 +3122,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2946,6 +3167,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2955,6 +3178,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["Internal"];
@@ -2998,6 +3222,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3007,6 +3233,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
@@ -3026,6 +3253,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3058,6 +3286,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3095,6 +3324,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "Content-Disposition": components["headers"]["Content-Disposition"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3123,6 +3354,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3156,6 +3388,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3191,6 +3424,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3222,6 +3457,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3250,6 +3486,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3278,6 +3515,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "Content-Disposition": components["headers"]["Content-Disposition"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3307,6 +3546,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3340,6 +3580,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3375,6 +3616,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3410,6 +3653,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3445,6 +3689,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3476,6 +3722,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3504,6 +3751,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3536,6 +3784,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3560,7 +3809,7 @@ export interface operations {
                 /** @description items per page (default 50; above 200 is clamped to 200) */
                 page_size?: number;
                 /** @description one category */
-                category?: string;
+                category?: "political" | "duty" | "major_task" | "conduct" | "integrity" | "commendation" | "shortcoming";
                 /** @description occurred on or after this date (YYYY-MM-DD) */
                 from?: string;
                 /** @description occurred on or before this date (YYYY-MM-DD) */
@@ -3579,6 +3828,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3614,6 +3864,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3645,6 +3897,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3681,6 +3934,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3716,6 +3971,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3751,6 +4007,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3788,6 +4046,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3811,11 +4070,11 @@ export interface operations {
                 /** @description flags of this cadre */
                 cadre_id?: number;
                 /** @description open, verifying, substantiated, unsubstantiated or resolved */
-                status?: string;
+                status?: "open" | "verifying" | "substantiated" | "unsubstantiated" | "resolved";
                 /** @description discipline, audit, petition or inspection (an auditor naming another department gets an empty list) */
-                source?: string;
+                source?: "discipline" | "audit" | "petition" | "inspection";
                 /** @description clue, investigation, sanction, audit_finding, petition or inquiry */
-                kind?: string;
+                kind?: "clue" | "investigation" | "sanction" | "audit_finding" | "petition" | "inquiry";
             };
             header?: never;
             path?: never;
@@ -3826,6 +4085,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3858,6 +4118,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3887,6 +4149,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3919,6 +4182,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3943,7 +4207,7 @@ export interface operations {
                 /** @description items per page (default 50; above 200 is clamped to 200) */
                 page_size?: number;
                 /** @description pending, replied or withdrawn */
-                status?: string;
+                status?: "pending" | "replied" | "withdrawn";
                 /** @description true: pending requests past due_on; false: the others */
                 overdue?: boolean;
             };
@@ -3956,6 +4220,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3983,6 +4248,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4015,6 +4281,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4025,6 +4292,7 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
@@ -4044,6 +4312,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4054,6 +4323,7 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
@@ -4070,6 +4340,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4099,6 +4370,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4135,6 +4407,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4167,6 +4440,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4196,6 +4471,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4228,6 +4504,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4263,6 +4540,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4294,6 +4572,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4326,6 +4605,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4355,6 +4636,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4387,6 +4669,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4422,6 +4705,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4431,6 +4716,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["Internal"];
@@ -4449,6 +4735,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4478,6 +4765,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4499,6 +4787,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4520,6 +4809,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4543,6 +4833,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4553,6 +4844,7 @@ export interface operations {
             /** @description Service Unavailable */
             503: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {

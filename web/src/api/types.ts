@@ -22,3 +22,11 @@ export type ResumeLine = S['resumeLineDTO']
 export type FamilyMember = S['familyMemberDTO']
 export type Education = S['educationDTO']
 export type LrmxReport = S['lrmxImportResponse']
+/** Codes of the API's enums, as the document lists them (SPEC 12). */
+export type Gender = S['cadreResponse']['gender']
+export type RecordCategory = S['recordResponse']['category']
+export type Grade = S['resultResponse']['grade']
+export type Role = S['userResponse']['roles'][number]
+export type Department = NonNullable<S['userResponse']['department']>
+export type PetitionType = NonNullable<S['flagResponse']['petition_type']>
+export type SanctionType = S['sanctionRequest']['type']
