@@ -29,24 +29,3 @@ export const replyOpinion = (id: number, body: Reply, key: string) =>
   post('/api/v1/integrity-opinions/{id}/reply', body, { params: { id }, headers: keyed(key) })
 export const listOpinions = (query: { status?: string; overdue?: boolean; page?: number; page_size?: number }) =>
   get('/api/v1/integrity-opinions', { query })
-
-/** Today in the browser's calendar, YYYY-MM-DD. */
-export function today(): string {
-  const d = new Date()
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
-}
-
-/** A day plus n days, YYYY-MM-DD. */
-export function plusDays(day: string, n: number): string {
-  const [y, m, d] = day.split('-').map(Number)
-  const t = new Date(Date.UTC(y, m - 1, d + n))
-  return t.toISOString().slice(0, 10)
-}
-
-/** A time as people here read it: 2026-12-06 12:30. */
-export function when(iso: string | null | undefined): string {
-  if (!iso) return ''
-  const d = new Date(iso)
-  const p = (n: number) => String(n).padStart(2, '0')
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`
-}

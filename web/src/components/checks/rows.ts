@@ -3,7 +3,7 @@
 // for vetting (valid_until, computed by the server from
 // EFILE_CHECK_VALID_DAYS and EFILE_OPINION_VALID_DAYS).
 import type { Checklist } from '../../api/checks'
-import { when } from '../../api/checks'
+import { when } from '../../format'
 import { label } from '../../vocab'
 
 export interface CheckRow {
