@@ -8,8 +8,12 @@ import (
 	"gorm.io/gorm"
 )
 
-// User is an account. Its roles are rows of UserRole, read with the user on
-// every request, so a change holds at once on every replica.
+// User is an account. Its roles are rows of UserRole. Every change to a
+// user, its roles, disabled state, password or tokens raises Version in the
+// same transaction: authentication reads the version on every request and
+// loads the user with its roles again when it is not the one the process
+// holds (services/account/usercache.go), so a change holds at once on every
+// replica.
 type User struct {
 	ID           int64   `gorm:"primaryKey"`
 	Username     string  `gorm:"size:64;not null;uniqueIndex"`

@@ -6,18 +6,19 @@ import (
 
 	"efile/models"
 	"efile/services/appraisal"
+	"efile/services/civil"
 	"efile/services/sheet"
 
 	"github.com/gin-gonic/gin"
 )
 
 type createCycleRequest struct {
-	Name              string `json:"name"`
-	Kind              string `json:"kind"`
-	Year              int    `json:"year"`
-	PeriodStart       string `json:"period_start"`
-	PeriodEnd         string `json:"period_end"`
-	ExcellentQuotaPct *int   `json:"excellent_quota_pct"`
+	Name              string     `json:"name"`
+	Kind              string     `json:"kind"`
+	Year              int        `json:"year"`
+	PeriodStart       civil.Date `json:"period_start"`
+	PeriodEnd         civil.Date `json:"period_end"`
+	ExcellentQuotaPct *int       `json:"excellent_quota_pct"`
 }
 
 type cycleResponse struct {
@@ -53,7 +54,7 @@ func toCycleResponse(c *models.AppraisalCycle) cycleResponse {
 
 func (h *handlers) createCycle(c *gin.Context, in *createCycleRequest) (cycleResponse, error) {
 	cy, err := h.s.Appraisals.CreateCycle(ctx(c), me(c), appraisal.NewCycle{Name: in.Name, Kind: in.Kind, Year: in.Year,
-		PeriodStart: in.PeriodStart, PeriodEnd: in.PeriodEnd, QuotaPct: in.ExcellentQuotaPct})
+		PeriodStart: in.PeriodStart.String(), PeriodEnd: in.PeriodEnd.String(), QuotaPct: in.ExcellentQuotaPct})
 	if err != nil {
 		return cycleResponse{}, err
 	}

@@ -71,9 +71,12 @@ func (w *world) evaluators(prefix string, n int, u int64) ([]int64, []string) {
 	return ids, toks
 }
 
+// linkUser links a user to a cadre behind the API's back, raising the
+// user's version as every change of a user must (models.User), so that
+// authentication loads the user again on its next request.
 func (w *world) linkUser(userID, cadreID int64) {
 	w.t.Helper()
-	if err := w.db.Model(&models.User{}).Where("id = ?", userID).Update("cadre_id", cadreID).Error; err != nil {
+	if err := w.db.Model(&models.User{}).Where("id = ?", userID).Updates(map[string]any{"cadre_id": cadreID, "version": gorm.Expr("version + 1")}).Error; err != nil {
 		w.t.Fatal(err)
 	}
 }

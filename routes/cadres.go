@@ -6,38 +6,39 @@ import (
 
 	"efile/models"
 	"efile/services/cadre"
+	"efile/services/civil"
 
 	"github.com/gin-gonic/gin"
 )
 
 type createCadreRequest struct {
-	Name        string `json:"name"`
-	Gender      string `json:"gender"`
-	BirthDate   string `json:"birth_date"`
-	IDNumber    string `json:"id_number"`
-	UnitID      int64  `json:"unit_id"`
-	Position    string `json:"position"`
-	Rank        string `json:"rank"`
-	IsTopLeader bool   `json:"is_top_leader"`
-	AppointedOn string `json:"appointed_on"`
+	Name        string     `json:"name"`
+	Gender      string     `json:"gender"`
+	BirthDate   civil.Date `json:"birth_date" date:"birth"`
+	IDNumber    string     `json:"id_number"`
+	UnitID      int64      `json:"unit_id"`
+	Position    string     `json:"position"`
+	Rank        string     `json:"rank"`
+	IsTopLeader bool       `json:"is_top_leader"`
+	AppointedOn civil.Date `json:"appointed_on"`
 	// Optional, false when absent (SPEC 5): omitzero marks it optional in
 	// the document.
 	ReportsPersonalMatters bool `json:"reports_personal_matters,omitzero"`
 }
 
 type updateCadreRequest struct {
-	ID          int64   `path:"id" json:"-"`
-	Name        *string `json:"name"`
-	Gender      *string `json:"gender"`
-	BirthDate   *string `json:"birth_date"`
-	IDNumber    *string `json:"id_number"`
-	UnitID      *int64  `json:"unit_id"`
-	Position    *string `json:"position"`
-	Rank        *string `json:"rank"`
-	IsTopLeader *bool   `json:"is_top_leader"`
-	AppointedOn *string `json:"appointed_on"`
-	Status      *string `json:"status"`
-	Version     int     `json:"version"`
+	ID          int64       `path:"id" json:"-"`
+	Name        *string     `json:"name"`
+	Gender      *string     `json:"gender"`
+	BirthDate   *civil.Date `json:"birth_date" date:"birth"`
+	IDNumber    *string     `json:"id_number"`
+	UnitID      *int64      `json:"unit_id"`
+	Position    *string     `json:"position"`
+	Rank        *string     `json:"rank"`
+	IsTopLeader *bool       `json:"is_top_leader"`
+	AppointedOn *civil.Date `json:"appointed_on"`
+	Status      *string     `json:"status"`
+	Version     int         `json:"version"`
 
 	ReportsPersonalMatters *bool `json:"reports_personal_matters"`
 }
@@ -88,7 +89,9 @@ func toCadreLookup(c *models.Cadre) cadreLookupResponse {
 }
 
 func (h *handlers) createCadre(c *gin.Context, in *createCadreRequest) (cadreResponse, error) {
-	cd, err := h.s.Cadres.Create(ctx(c), me(c), cadre.Fields(*in))
+	cd, err := h.s.Cadres.Create(ctx(c), me(c), cadre.Fields{Name: in.Name, Gender: in.Gender,
+		BirthDate: in.BirthDate.String(), IDNumber: in.IDNumber, UnitID: in.UnitID, Position: in.Position, Rank: in.Rank,
+		IsTopLeader: in.IsTopLeader, AppointedOn: in.AppointedOn.String(), ReportsPersonalMatters: in.ReportsPersonalMatters})
 	if err != nil {
 		return cadreResponse{}, err
 	}
@@ -104,9 +107,9 @@ func (h *handlers) getCadre(c *gin.Context, in *byID) (cadreResponse, error) {
 }
 
 func (h *handlers) updateCadre(c *gin.Context, in *updateCadreRequest) (cadreResponse, error) {
-	cd, err := h.s.Cadres.Update(ctx(c), me(c), in.ID, cadre.Patch{Name: in.Name, Gender: in.Gender, BirthDate: in.BirthDate,
+	cd, err := h.s.Cadres.Update(ctx(c), me(c), in.ID, cadre.Patch{Name: in.Name, Gender: in.Gender, BirthDate: dateText(in.BirthDate),
 		IDNumber: in.IDNumber, UnitID: in.UnitID, Position: in.Position, Rank: in.Rank, IsTopLeader: in.IsTopLeader,
-		AppointedOn: in.AppointedOn, Status: in.Status, Version: in.Version, ReportsPersonalMatters: in.ReportsPersonalMatters})
+		AppointedOn: dateText(in.AppointedOn), Status: in.Status, Version: in.Version, ReportsPersonalMatters: in.ReportsPersonalMatters})
 	if err != nil {
 		return cadreResponse{}, err
 	}

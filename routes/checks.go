@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"efile/services/checks"
+	"efile/services/civil"
 
 	"github.com/gin-gonic/gin"
 )
@@ -19,25 +20,25 @@ type findingRequest struct {
 
 type createReviewRequest struct {
 	CadreID    int64            `path:"id" json:"-"`
-	ReviewedOn string           `json:"reviewed_on"`
+	ReviewedOn civil.Date       `json:"reviewed_on"`
 	Findings   []findingRequest `json:"findings"`
 	Note       *string          `json:"note"`
 }
 
 type createMattersRequest struct {
-	CadreID         int64   `path:"id" json:"-"`
-	Kind            string  `json:"kind"`
-	CheckedOn       string  `json:"checked_on"`
-	Result          string  `json:"result"`
-	FamilyEmigrated bool    `json:"family_emigrated,omitzero"` // optional, false when absent
-	Note            *string `json:"note"`
+	CadreID         int64      `path:"id" json:"-"`
+	Kind            string     `json:"kind"`
+	CheckedOn       civil.Date `json:"checked_on"`
+	Result          string     `json:"result"`
+	FamilyEmigrated bool       `json:"family_emigrated,omitzero"` // optional, false when absent
+	Note            *string    `json:"note"`
 }
 
 type createOpinionRequest struct {
-	CadreID int64   `path:"id" json:"-"`
-	Purpose string  `json:"purpose"`
-	DueOn   string  `json:"due_on"`
-	Note    *string `json:"note"`
+	CadreID int64      `path:"id" json:"-"`
+	Purpose string     `json:"purpose"`
+	DueOn   civil.Date `json:"due_on"`
+	Note    *string    `json:"note"`
 }
 
 type replyOpinionRequest struct {
@@ -203,7 +204,7 @@ type cadrePaging struct {
 }
 
 func (h *handlers) createDossierReview(c *gin.Context, in *createReviewRequest) (reviewResponse, error) {
-	nr := checks.NewReview{ReviewedOn: in.ReviewedOn, Note: textOf(in.Note), Findings: make([]checks.Finding, len(in.Findings))}
+	nr := checks.NewReview{ReviewedOn: in.ReviewedOn.String(), Note: textOf(in.Note), Findings: make([]checks.Finding, len(in.Findings))}
 	for i, f := range in.Findings {
 		nr.Findings[i] = checks.Finding{Item: f.Item, Result: f.Result, Note: textOf(f.Note)}
 	}
@@ -228,7 +229,7 @@ func (h *handlers) getDossierReview(c *gin.Context, in *recordPath) (reviewRespo
 }
 
 func (h *handlers) createMattersCheck(c *gin.Context, in *createMattersRequest) (mattersResponse, error) {
-	nm := checks.NewMattersCheck{Kind: in.Kind, CheckedOn: in.CheckedOn, Result: in.Result,
+	nm := checks.NewMattersCheck{Kind: in.Kind, CheckedOn: in.CheckedOn.String(), Result: in.Result,
 		FamilyEmigrated: in.FamilyEmigrated, Note: textOf(in.Note)}
 	m, err := h.s.Checks.CreateMattersCheck(ctx(c), me(c), in.CadreID, nm)
 	if err != nil {
@@ -251,7 +252,7 @@ func (h *handlers) getMattersCheck(c *gin.Context, in *recordPath) (mattersRespo
 }
 
 func (h *handlers) requestOpinion(c *gin.Context, in *createOpinionRequest) (opinionResponse, error) {
-	no := checks.NewOpinion{Purpose: in.Purpose, DueOn: in.DueOn, Note: textOf(in.Note)}
+	no := checks.NewOpinion{Purpose: in.Purpose, DueOn: in.DueOn.String(), Note: textOf(in.Note)}
 	return opinionAnswer(h.s.Checks.RequestOpinion(ctx(c), me(c), in.CadreID, no))
 }
 

@@ -3,6 +3,7 @@ package routes
 import (
 	"time"
 
+	"efile/services/civil"
 	"efile/services/flag"
 
 	"github.com/gin-gonic/gin"
@@ -16,7 +17,7 @@ type createFlagRequest struct {
 	Severity     string           `json:"severity"`
 	Summary      string           `json:"summary"`
 	Detail       string           `json:"detail"`
-	OccurredOn   string           `json:"occurred_on"`
+	OccurredOn   civil.Date       `json:"occurred_on"`
 	PetitionType *string          `json:"petition_type"`
 	Reporter     *string          `json:"reporter"`
 	Sanction     *sanctionRequest `json:"sanction"`
@@ -24,9 +25,9 @@ type createFlagRequest struct {
 }
 
 type sanctionRequest struct {
-	Type         string `json:"type"`
-	DecidedOn    string `json:"decided_on"`
-	PeriodMonths *int   `json:"period_months"`
+	Type         string     `json:"type"`
+	DecidedOn    civil.Date `json:"decided_on"`
+	PeriodMonths *int       `json:"period_months"`
 }
 
 type updateFlagRequest struct {
@@ -114,9 +115,9 @@ func toFlagDetailResponse(v *flag.View) flagDetailResponse {
 
 func (h *handlers) createFlag(c *gin.Context, in *createFlagRequest) (flagDetailResponse, error) {
 	n := flag.New{CadreID: in.CadreID, Kind: in.Kind, Severity: in.Severity, Summary: in.Summary, Detail: in.Detail,
-		OccurredOn: in.OccurredOn, PetitionType: in.PetitionType, Reporter: in.Reporter, Specific: in.Specific}
+		OccurredOn: in.OccurredOn.String(), PetitionType: in.PetitionType, Reporter: in.Reporter, Specific: in.Specific}
 	if in.Sanction != nil {
-		n.Sanction = &flag.NewSanction{Type: in.Sanction.Type, DecidedOn: in.Sanction.DecidedOn, PeriodMonths: in.Sanction.PeriodMonths}
+		n.Sanction = &flag.NewSanction{Type: in.Sanction.Type, DecidedOn: in.Sanction.DecidedOn.String(), PeriodMonths: in.Sanction.PeriodMonths}
 	}
 	v, err := h.s.Flags.Create(ctx(c), me(c), n)
 	if err != nil {

@@ -59,6 +59,8 @@ func FuzzCreateJSON(f *testing.F) {
 	f.Add(uint8(4), []byte(`[1,2,3]`))
 	f.Add(uint8(5), []byte(`{"roles":[null],"unit_id":-1e400}`))
 	f.Add(uint8(6), []byte("{\"name\":\"\xff\xfe\"}"))
+	f.Add(uint8(7), []byte(`{"occurred_on":"0000-02-30","birth_date":"1899-12-31","sanction":{"decided_on":"9999-99-99"},"as_of":20240101}`))
+	f.Add(uint8(8), []byte(`{"period_start":"2024-02-29","period_end":"+2024-01-01","due_on":"","reviewed_on":null}`))
 	w := newWorld(f)
 	id := w.cadre("模糊", idFor("19800101", 901), w.unitA)
 	rec := w.do("POST", fmt.Sprintf("/api/v1/cadres/%d/records", id), w.rev,

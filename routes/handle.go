@@ -53,7 +53,7 @@ func jsonOp[In, Out any](fn func(c *gin.Context, in *In) (Out, error)) endpoint 
 				abort(c, err)
 				return
 			}
-			if err := cleanText(&in); err != nil {
+			if err := cleanInput(&in, h.s.Today()); err != nil {
 				abort(c, err)
 				return
 			}

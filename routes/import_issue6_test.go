@@ -11,6 +11,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
+	"gorm.io/gorm"
 )
 
 // TestImportReport pins SPEC section 5's import answer and the review's
@@ -197,7 +198,7 @@ func TestImportRecusal(t *testing.T) {
 	id := idFor("19800101", 1)
 	c := w.cadre("张三", id, w.unitA)
 	uid, _ := w.user("selfrev", []string{"org_reviewer"}, nil, nil)
-	if err := w.db.Model(&models.User{}).Where("id = ?", uid).Update("cadre_id", c).Error; err != nil {
+	if err := w.db.Model(&models.User{}).Where("id = ?", uid).Updates(map[string]any{"cadre_id": c, "version": gorm.Expr("version + 1")}).Error; err != nil {
 		t.Fatal(err)
 	}
 	tok := w.login("selfrev", testPassword)

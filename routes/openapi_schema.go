@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"efile/services/civil"
 )
 
 func schemaRef(name string) map[string]any {
@@ -29,7 +31,8 @@ func newSchemas() *schemas {
 
 // fixedSchemas are types whose JSON is not what their Go kind suggests.
 var fixedSchemas = map[reflect.Type]map[string]any{
-	reflect.TypeFor[time.Time](): {"type": "string", "format": "date-time"},
+	reflect.TypeFor[time.Time]():  {"type": "string", "format": "date-time"},
+	reflect.TypeFor[civil.Date](): {"type": "string", "format": "date"},
 	// A score is kept in hundredths and written as a number with at most
 	// two decimals (79.69), not as the integer it is held in.
 	reflect.TypeFor[score](): {"type": "number", "multipleOf": 0.01},

@@ -4,25 +4,26 @@ import (
 	"time"
 
 	"efile/models"
+	"efile/services/civil"
 	"efile/services/record"
 
 	"github.com/gin-gonic/gin"
 )
 
 type createRecordRequest struct {
-	CadreID    int64  `path:"id" json:"-"`
-	OccurredOn string `json:"occurred_on"`
-	Category   string `json:"category"`
-	Content    string `json:"content"`
+	CadreID    int64      `path:"id" json:"-"`
+	OccurredOn civil.Date `json:"occurred_on"`
+	Category   string     `json:"category"`
+	Content    string     `json:"content"`
 }
 
 type amendRecordRequest struct {
-	CadreID    int64  `path:"id" json:"-"`
-	RecordID   int64  `path:"rid" json:"-"`
-	Content    string `json:"content"`
-	Reason     string `json:"reason"`
-	Category   string `json:"category"`
-	OccurredOn string `json:"occurred_on"`
+	CadreID    int64      `path:"id" json:"-"`
+	RecordID   int64      `path:"rid" json:"-"`
+	Content    string     `json:"content"`
+	Reason     string     `json:"reason"`
+	Category   string     `json:"category"`
+	OccurredOn civil.Date `json:"occurred_on"`
 }
 
 type recordResponse struct {
@@ -46,7 +47,7 @@ func toRecordResponse(r *models.Record) recordResponse {
 }
 
 func (h *handlers) createRecord(c *gin.Context, in *createRecordRequest) (recordResponse, error) {
-	r, err := h.s.Records.Create(ctx(c), me(c), in.CadreID, record.NewRecord{OccurredOn: in.OccurredOn, Category: in.Category, Content: in.Content})
+	r, err := h.s.Records.Create(ctx(c), me(c), in.CadreID, record.NewRecord{OccurredOn: in.OccurredOn.String(), Category: in.Category, Content: in.Content})
 	if err != nil {
 		return recordResponse{}, err
 	}
@@ -55,7 +56,7 @@ func (h *handlers) createRecord(c *gin.Context, in *createRecordRequest) (record
 
 func (h *handlers) amendRecord(c *gin.Context, in *amendRecordRequest) (recordResponse, error) {
 	r, err := h.s.Records.Amend(ctx(c), me(c), in.CadreID, in.RecordID, record.Amendment{Content: in.Content, Reason: in.Reason,
-		Category: in.Category, OccurredOn: in.OccurredOn})
+		Category: in.Category, OccurredOn: in.OccurredOn.String()})
 	if err != nil {
 		return recordResponse{}, err
 	}

@@ -3,25 +3,26 @@ package routes
 import (
 	"time"
 
+	"efile/services/civil"
 	"efile/services/vetting"
 
 	"github.com/gin-gonic/gin"
 )
 
 type vetRequest struct {
-	CadreID int64   `path:"id" json:"-"`
-	Purpose string  `json:"purpose"`
-	AsOf    *string `json:"as_of"` // absent or null: today in EFILE_TZ
+	CadreID int64       `path:"id" json:"-"`
+	Purpose string      `json:"purpose"`
+	AsOf    *civil.Date `json:"as_of"` // absent or null: today in EFILE_TZ
 	// A promotion into a post whose holders report personal matters (SPEC 9);
 	// optional, false when absent.
 	BecomesReportingSubject bool `json:"becomes_reporting_subject,omitzero"`
 }
 
 type vetBatchRequest struct {
-	CadreIDs                []int64 `json:"cadre_ids"`
-	Purpose                 string  `json:"purpose"`
-	AsOf                    *string `json:"as_of"`
-	BecomesReportingSubject bool    `json:"becomes_reporting_subject,omitzero"` // optional, false when absent
+	CadreIDs                []int64     `json:"cadre_ids"`
+	Purpose                 string      `json:"purpose"`
+	AsOf                    *civil.Date `json:"as_of"`
+	BecomesReportingSubject bool        `json:"becomes_reporting_subject,omitzero"` // optional, false when absent
 }
 
 // basisResponse is the check records of SPEC 13 a vetting relied on (null
@@ -82,7 +83,7 @@ func toBasisResponse(review, matters, opinion *int64) basisResponse {
 }
 
 func (h *handlers) createVetting(c *gin.Context, in *vetRequest) (vettingResponse, error) {
-	r, err := h.s.Vettings.Vet(ctx(c), me(c), in.CadreID, vetting.Request{Purpose: in.Purpose, AsOf: in.AsOf,
+	r, err := h.s.Vettings.Vet(ctx(c), me(c), in.CadreID, vetting.Request{Purpose: in.Purpose, AsOf: dateText(in.AsOf),
 		BecomesReportingSubject: in.BecomesReportingSubject})
 	if err != nil {
 		return vettingResponse{}, err
@@ -101,7 +102,7 @@ func (h *handlers) listVettings(c *gin.Context, in *listVettingsQuery) (list[vet
 }
 
 func (h *handlers) batchVetting(c *gin.Context, in *vetBatchRequest) (vetBatchResponse, error) {
-	rows, err := h.s.Vettings.Batch(ctx(c), me(c), in.CadreIDs, vetting.Request{Purpose: in.Purpose, AsOf: in.AsOf,
+	rows, err := h.s.Vettings.Batch(ctx(c), me(c), in.CadreIDs, vetting.Request{Purpose: in.Purpose, AsOf: dateText(in.AsOf),
 		BecomesReportingSubject: in.BecomesReportingSubject})
 	if err != nil {
 		return vetBatchResponse{}, err

@@ -13,6 +13,7 @@ import (
 	"efile/services/authz"
 	"efile/services/cadre"
 	"efile/services/checks"
+	"efile/services/civil"
 	"efile/services/datakey"
 	"efile/services/efile"
 	"efile/services/flag"
@@ -111,3 +112,7 @@ func New(db *gorm.DB, c Config) (*Set, error) {
 		Checks:      chk,
 	}, nil
 }
+
+// Today is the current day in EFILE_TZ, what the date rule of SPEC 3
+// measures a birth date's age and the latest event against.
+func (s *Set) Today() civil.Date { return civil.MustParse(s.Cadres.Today()) }

@@ -324,6 +324,9 @@ func (s *seeder) run(cadres, perCadre, flags, cycles int) error {
 		return err
 	}
 
+	if err := s.seedChecks(cadres); err != nil {
+		return err
+	}
 	return s.seedCycles(cycles)
 }
 

@@ -250,3 +250,53 @@ func resultsOf(t *testing.T, db *gorm.DB, cycle int64) []models.AppraisalResult 
 	}
 	return rs
 }
+
+// The seed writes the four checks' records as the application reads them:
+// the checklist of a cadre with a seeded review shows it with its six
+// items, reporting subjects are the cadres of 副处级 and above, and every
+// seeded opinion is either pending (holding its cadre's pending slot) or
+// replied with a conclusion.
+func TestSeedChecks(t *testing.T) {
+	db, err := seedInto(t, "--cadres", "200", "--records-per-cadre", "1", "--flags", "10", "--cycles", "1", "--seed", "7")
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := base64.StdEncoding.DecodeString(testDataKey)
+	svc, err := services.New(db, services.Config{JWTSecret: []byte(strings.Repeat("j", 32)), DataKey: raw})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var reviewed, opinions, matters int64
+	db.Model(&models.DossierReview{}).Count(&reviewed)
+	db.Model(&models.IntegrityOpinion{}).Count(&opinions)
+	db.Model(&models.PersonalMattersCheck{}).Count(&matters)
+	if reviewed < 30 || opinions < 5 || matters < 5 {
+		t.Fatalf("%d reviews, %d opinions, %d personal-matters checks: want some of each among 200 cadres", reviewed, opinions, matters)
+	}
+	var wrong int64
+	db.Model(&models.Cadre{}).Where("reports_personal_matters = ? AND `rank` NOT IN ?", true, []string{"正处级", "副处级"}).Count(&wrong)
+	if wrong != 0 {
+		t.Fatalf("%d reporting subjects below 副处级", wrong)
+	}
+	db.Model(&models.PersonalMattersCheck{}).Where("cadre_id NOT IN (SELECT id FROM cadres WHERE reports_personal_matters = ?)", true).Count(&wrong)
+	if wrong != 0 {
+		t.Fatalf("%d personal-matters checks of cadres who report none", wrong)
+	}
+	db.Model(&models.IntegrityOpinion{}).Where("(status = 'pending' AND (pending_cadre_id IS NULL OR pending_cadre_id <> cadre_id OR conclusion IS NOT NULL))"+
+		" OR (status = 'replied' AND (pending_cadre_id IS NOT NULL OR conclusion IS NULL OR replied_at IS NULL))").Count(&wrong)
+	if wrong != 0 {
+		t.Fatalf("%d opinions neither cleanly pending nor replied", wrong)
+	}
+	var r models.DossierReview
+	if err := db.Order("id").First(&r).Error; err != nil {
+		t.Fatal(err)
+	}
+	reviewer := &models.User{ID: 1, Roles: []models.UserRole{{UserID: 1, Role: "org_reviewer"}}}
+	list, err := svc.Checks.Checklist(context.Background(), reviewer, r.CadreID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list.Reviews) != 1 || list.Reviews[0].ID != r.ID || len(list.Reviews[0].Findings) != 6 || list.Reviews[0].Conclusion != "pass" {
+		t.Fatalf("the checklist of cadre %d shows %+v, want the seeded review %d with six items, passed", r.CadreID, list.Reviews, r.ID)
+	}
+}

@@ -101,7 +101,7 @@ func SetCadre(ctx context.Context, id int64) { ReqFrom(ctx).SetCadre(id) }
 type Service struct {
 	db    *gorm.DB
 	now   func() time.Time
-	kick  chan struct{}
+	batch *batcher
 	sealM sync.Mutex
 	keys  *datakey.Keys // nil: no MACs (see WithKeys)
 }
@@ -111,7 +111,7 @@ func New(db *gorm.DB, now func() time.Time, opts ...Option) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	s := &Service{db: db, now: now, kick: make(chan struct{}, 1)}
+	s := &Service{db: db, now: now, batch: newBatcher(db)}
 	for _, o := range opts {
 		o(s)
 	}
@@ -167,7 +167,6 @@ func (s *Service) Tx(ctx context.Context, fn func(ctx context.Context) error) er
 	})
 	if err == nil && r != nil {
 		r.logged.Store(true)
-		s.Kick()
 	}
 	return err
 }
@@ -179,57 +178,13 @@ func (s *Service) Log(ctx context.Context, r *Req, status int) error {
 	if r == nil || r.logged.Load() {
 		return nil
 	}
-	e := s.entry(r, status)
-	// On SQLite the entry joins the writer's next group commit with the
-	// entries of other requests; Log returns once it is committed.
-	err := models.WithWrite(context.WithoutCancel(ctx), s.db, func(ctx context.Context) error {
-		return models.Get(ctx, s.db).Create(e).Error
-	})
-	if err != nil {
+	// The entry is inserted with those of concurrent requests, in one
+	// statement (batch.go); Log returns once it is committed.
+	if err := s.batch.add(s.entry(r, status)); err != nil {
 		return fmt.Errorf("write access-log entry: %w", err)
 	}
 	r.logged.Store(true)
-	s.Kick()
 	return nil
-}
-
-// Kick asks the sealer to run soon; kicks coalesce.
-func (s *Service) Kick() {
-	select {
-	case s.kick <- struct{}{}:
-	default:
-	}
-}
-
-// Run seals pending entries whenever kicked, and every interval anyway
-// (entries written by another process), until ctx ends; then seals once more.
-func (s *Service) Run(ctx context.Context, interval time.Duration, onErr func(error)) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	var lastRefusal string
-	var lastRefusalAt time.Time
-	for {
-		select {
-		case <-ctx.Done():
-			if _, err := s.Seal(context.WithoutCancel(ctx)); err != nil && onErr != nil {
-				onErr(err)
-			}
-			return
-		case <-s.kick:
-		case <-t.C:
-		}
-		_, err := s.Seal(ctx)
-		if Refused(err) {
-			// The same refusal is reported once a minute, not every second.
-			if err.Error() == lastRefusal && time.Since(lastRefusalAt) < time.Minute {
-				continue
-			}
-			lastRefusal, lastRefusalAt = err.Error(), time.Now()
-		}
-		if err != nil && onErr != nil && ctx.Err() == nil {
-			onErr(err)
-		}
-	}
 }
 
 const sealBatch = 500

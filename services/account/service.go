@@ -29,6 +29,7 @@ type Service struct {
 	loc    *time.Location // EFILE_TZ, for times shown to people
 	cost   int
 	dummy  []byte // a hash to compare against when the user does not exist
+	users  userCache
 }
 
 // Config holds what the service needs beyond the database.

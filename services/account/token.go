@@ -109,18 +109,8 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Session, err
 	if err != nil || exp == nil {
 		return nil, ErrBadToken
 	}
-	var revoked int64
-	if err := s.db.WithContext(ctx).Model(&models.RevokedToken{}).Where("jti = ?", jti).Count(&revoked).Error; err != nil {
-		return nil, err
-	}
-	if revoked > 0 {
-		return nil, ErrBadToken
-	}
-	u, err := models.FindUser(ctx, s.db, id)
+	u, err := s.currentUser(ctx, id, jti)
 	if err != nil {
-		if models.IsNotFound(err) {
-			return nil, ErrBadToken
-		}
 		return nil, err
 	}
 	if u.Disabled {

@@ -13,6 +13,7 @@ import (
 	"efile/models"
 	"efile/services/accesslog"
 	"efile/services/authz"
+	"efile/services/civil"
 	"efile/services/datakey"
 	"efile/services/errs"
 	"efile/services/idnumber"
@@ -94,10 +95,7 @@ type Patch struct {
 }
 
 // ValidDate tells whether s is a real calendar date written YYYY-MM-DD.
-func ValidDate(s string) bool {
-	t, err := time.Parse(time.DateOnly, s)
-	return err == nil && t.Format(time.DateOnly) == s
-}
+func ValidDate(s string) bool { return civil.Valid(s) }
 
 // check validates a cadre's fields and brings its text to NFC; field names
 // the fields (inside an import row, for instance).
@@ -114,13 +112,12 @@ func (s *Service) check(v *errs.Validation, f *Fields, field func(string) string
 	if !slices.Contains(genders, f.Gender) {
 		v.Add(field("gender"), "must be male or female")
 	}
-	today := s.today()
+	today := civil.MustParse(s.today())
 	birthOK := ValidDate(f.BirthDate)
-	switch {
-	case !birthOK:
+	if !birthOK {
 		v.Add(field("birth_date"), "must be a date YYYY-MM-DD")
-	case f.BirthDate > today:
-		v.Add(field("birth_date"), "must not be in the future")
+	} else {
+		civil.CheckString(v, field("birth_date"), f.BirthDate, civil.Birth, today)
 	}
 	idErr := idnumber.Check(f.IDNumber, "")
 	switch {
@@ -145,10 +142,12 @@ func (s *Service) check(v *errs.Validation, f *Fields, field func(string) string
 	switch {
 	case !ValidDate(f.AppointedOn):
 		v.Add(field("appointed_on"), "must be a date YYYY-MM-DD")
-	case f.AppointedOn > today:
+	case f.AppointedOn > today.String():
 		v.Add(field("appointed_on"), "must not be in the future")
-	case birthOK && f.AppointedOn < f.BirthDate:
-		v.Add(field("appointed_on"), "must not be before birth_date")
+	default:
+		if civil.CheckString(v, field("appointed_on"), f.AppointedOn, civil.Event, today) {
+			civil.BeforeBirth(v, field("appointed_on"), f.AppointedOn, f.BirthDate)
+		}
 	}
 	if f.UnitID < 1 {
 		v.Add(field("unit_id"), "is required")
@@ -212,6 +211,18 @@ func (s *Service) Find(ctx context.Context, viewer *models.User, p authz.Purpose
 		return nil, err
 	}
 	return &c, nil
+}
+
+// NotBeforeBirth refuses, with a 400 naming each field, the days of cadre
+// id's life that are before the cadre's birth date (SPEC 3): fieldDays are
+// pairs of a field's name and its day (civil.NotBeforeBirth). The caller
+// has checked the cadre is in scope; an unknown cadre has no birth date.
+func (s *Service) NotBeforeBirth(ctx context.Context, id int64, fieldDays ...string) error {
+	var birth []string
+	if err := models.Get(ctx, s.db).Model(&models.Cadre{}).Where("id = ?", id).Pluck("birth_date", &birth).Error; err != nil || len(birth) == 0 {
+		return err
+	}
+	return civil.NotBeforeBirth(birth[0], fieldDays...)
 }
 
 // Update applies a patch with an optimistic version (org_reviewer).

@@ -28,6 +28,7 @@ import (
 	"efile/services/accesslog"
 	"efile/services/authz"
 	"efile/services/cadre"
+	"efile/services/civil"
 	"efile/services/errs"
 
 	"gorm.io/gorm"
@@ -130,7 +131,6 @@ const (
 	MaxSignedBy    = 50
 	MaxFlagIDs     = 50 // flags one reply may name
 	MaxDueDays     = 60 // due_on from today to 60 days ahead (SPEC 13; local)
-	earliestDate   = "1949-10-01"
 )
 
 // Config is how long a check record counts for vetting (SPEC 2 and 9): local
@@ -208,25 +208,18 @@ var (
 	ErrNotPending = errs.Conflict("conflict", "this request is no longer pending: it was replied to or withdrawn meanwhile")
 )
 
-// date checks a day of a check (SPEC 3: a real date, from 1949-10-01, not in
-// the future); the cadre's birth date is checked once the cadre is found.
+// date checks a day of a check (SPEC 3: a real date in the range of
+// civil.Event, not in the future); the cadre's birth date is checked once
+// the cadre is found.
 func date(v *errs.Validation, field, s, today string) {
 	switch {
 	case !cadre.ValidDate(s):
 		v.Add(field, "must be a date YYYY-MM-DD")
-	case s < earliestDate:
-		v.Add(field, "must not be before %s", earliestDate)
 	case s > today:
 		v.Add(field, "must not be in the future")
+	default:
+		civil.CheckString(v, field, s, civil.Event, civil.MustParse(today))
 	}
-}
-
-// notBeforeBirth refuses a day before the cadre was born.
-func notBeforeBirth(c *models.Cadre, field, day string) error {
-	if day < c.BirthDate {
-		return errs.Invalid(field, "must not be before the cadre's birth date (%s)", c.BirthDate)
-	}
-	return nil
 }
 
 // length trims s and checks its length in characters, adding a detail on

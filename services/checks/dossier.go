@@ -8,6 +8,7 @@ import (
 
 	"efile/models"
 	"efile/services/authz"
+	"efile/services/civil"
 	"efile/services/errs"
 )
 
@@ -87,7 +88,7 @@ func (s *Service) CreateReview(ctx context.Context, viewer *models.User, cadreID
 		if err != nil {
 			return err
 		}
-		if err := notBeforeBirth(c, "reviewed_on", in.ReviewedOn); err != nil {
+		if err := civil.NotBeforeBirth(c.BirthDate, "reviewed_on", in.ReviewedOn); err != nil {
 			return err
 		}
 		r := &models.DossierReview{CadreID: cadreID, ReviewedOn: in.ReviewedOn, Conclusion: conclusion, Note: in.Note,

@@ -5,6 +5,7 @@ import (
 
 	"efile/models"
 	"efile/services/authz"
+	"efile/services/civil"
 	"efile/services/errs"
 )
 
@@ -44,7 +45,7 @@ func (s *Service) CreateMattersCheck(ctx context.Context, viewer *models.User, c
 		if err != nil {
 			return err
 		}
-		if err := notBeforeBirth(c, "checked_on", in.CheckedOn); err != nil {
+		if err := civil.NotBeforeBirth(c.BirthDate, "checked_on", in.CheckedOn); err != nil {
 			return err
 		}
 		m := &models.PersonalMattersCheck{CadreID: cadreID, Kind: in.Kind, CheckedOn: in.CheckedOn, Result: in.Result,

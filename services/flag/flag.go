@@ -82,6 +82,16 @@ type Change struct {
 	Version int
 }
 
+// days are the flag's days of the cadre's life, by field (SPEC 3: none
+// before the cadre's birth).
+func (in *New) days() []string {
+	out := []string{"occurred_on", in.OccurredOn}
+	if in.Sanction != nil {
+		out = append(out, "sanction.decided_on", in.Sanction.DecidedOn)
+	}
+	return out
+}
+
 // Create files a flag whose source is the viewer's department (never the
 // body's). The order of checks is SPEC section 3's: the body (400), then the
 // cadre in the body (403, recusal included).
@@ -99,6 +109,9 @@ func (s *Service) Create(ctx context.Context, viewer *models.User, in New) (*Vie
 			return err
 		}
 		accesslog.SetCadre(ctx, in.CadreID)
+		if err := s.cadres.NotBeforeBirth(ctx, in.CadreID, in.days()...); err != nil {
+			return err
+		}
 		now := s.now().UTC().Truncate(time.Microsecond)
 		f := &models.Flag{CadreID: in.CadreID, Source: dept, Kind: in.Kind, Severity: in.Severity,
 			Summary: in.Summary, Detail: in.Detail, OccurredOn: in.OccurredOn, PetitionType: in.PetitionType,

@@ -14,6 +14,7 @@ import (
 	"efile/services/accesslog"
 	"efile/services/authz"
 	"efile/services/cadre"
+	"efile/services/civil"
 	"efile/services/errs"
 
 	"gorm.io/gorm"
@@ -92,7 +93,7 @@ func (s *Service) Create(ctx context.Context, viewer *models.User, cadreID int64
 		if err != nil {
 			return err
 		}
-		if err := notBeforeBirth(c, in.OccurredOn); err != nil {
+		if err := civil.NotBeforeBirth(c.BirthDate, "occurred_on", in.OccurredOn); err != nil {
 			return err
 		}
 		rec.ID = 0
@@ -130,7 +131,7 @@ func (s *Service) Amend(ctx context.Context, viewer *models.User, cadreID, rid i
 			return err
 		}
 		if a.OccurredOn != "" {
-			if err := notBeforeBirth(c, a.OccurredOn); err != nil {
+			if err := civil.NotBeforeBirth(c.BirthDate, "occurred_on", a.OccurredOn); err != nil {
 				return err
 			}
 		}
@@ -164,13 +165,6 @@ func withSuperseded(q *gorm.DB) *gorm.DB {
 }
 
 // notBeforeBirth refuses a record dated before the cadre was born.
-func notBeforeBirth(c *models.Cadre, occurredOn string) error {
-	if occurredOn < c.BirthDate {
-		return errs.Invalid("occurred_on", "must not be before the cadre's birth date (%s)", c.BirthDate)
-	}
-	return nil
-}
-
 // Get reads one record of a cadre the viewer may read.
 func (s *Service) Get(ctx context.Context, viewer *models.User, cadreID, rid int64) (*models.Record, error) {
 	if err := s.az.CheckPath(ctx, viewer, authz.CadreRead, cadreID); err != nil {

@@ -92,11 +92,17 @@ const toastsJS = `(() => {
   }).observe(document, { childList: true, subtree: true, characterData: true });
 })()`
 
-// run performs actions within 30 seconds; on failure it saves a
+// stepTimeout bounds one step of a journey. It is generous: CI runs the
+// browser tests under -race beside the other packages on two cores, where a
+// step of a few clicks, a message box and a reload has taken over 30 s; a
+// step that hangs still fails, only later.
+const stepTimeout = 60 * time.Second
+
+// run performs actions within stepTimeout; on failure it saves a
 // screenshot of the page and fails the test naming the file.
 func (p *tab) run(t *testing.T, what string, actions ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(p.ctx, 30*time.Second)
+	ctx, cancel := context.WithTimeout(p.ctx, stepTimeout)
 	defer cancel()
 	if err := chromedp.Do(ctx, actions...); err != nil {
 		p.fail(t, what, err)
@@ -106,7 +112,7 @@ func (p *tab) run(t *testing.T, what string, actions ...chromedp.Action[chromedp
 // get runs one action that answers a value, failing like run.
 func get[T any](t *testing.T, p *tab, what string, a chromedp.Action[T]) T {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(p.ctx, 30*time.Second)
+	ctx, cancel := context.WithTimeout(p.ctx, stepTimeout)
 	defer cancel()
 	v, err := chromedp.Run(ctx, a)
 	if err != nil {
@@ -123,6 +129,11 @@ func (p *tab) fail(t *testing.T, what string, err error) {
 		defer scancel()
 		loc, _ := chromedp.Run(sctx, chromedp.Location())
 		png, _ := chromedp.Run(sctx, chromedp.CaptureScreenshot())
+		// The messages the page showed (a step waiting for one is the
+		// likeliest to time out) say what the screenshot cannot.
+		if toasts, err := chromedp.Run(sctx, chromedp.Evaluate[[]string](`window.__toasts || []`)); err == nil {
+			t.Logf("messages not yet taken by a step: %q", toasts)
+		}
 		name := "failure-" + strings.NewReplacer("/", "_", " ", "_").Replace(t.Name()) + ".png"
 		dir := os.Getenv("EFILE_TEST_ARTIFACTS")
 		if dir == "" {
@@ -235,7 +246,7 @@ func confirm(text string) chromedp.Action[chromedp.Void] {
 func (p *tab) download(t *testing.T, what string, actions ...chromedp.Action[chromedp.Void]) []byte {
 	t.Helper()
 	dir := t.TempDir()
-	ctx, cancel := context.WithTimeout(p.ctx, 30*time.Second)
+	ctx, cancel := context.WithTimeout(p.ctx, stepTimeout)
 	defer cancel()
 	progress := chromedp.BrowserEvents(ctx, cdpbrowser.DownloadProgress)
 	setup := chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {

@@ -60,7 +60,7 @@ func (p *tab) fastFromCadreToCadre(t *testing.T, s *server, fromID int64, fromNa
 	var held *fetch.EventRequestPaused
 	select {
 	case held = <-paused:
-	case <-time.After(30 * time.Second):
+	case <-time.After(stepTimeout):
 		t.Fatal("the first e-file was never asked for")
 	}
 	p.run(t, "then the second", chromedp.Navigate(fmt.Sprintf("%s/#/cadres/%d", s.url, toID)),

@@ -122,7 +122,7 @@ func (p *tab) keysOf(t *testing.T, pattern string, n int, actions ...chromedp.Ac
 	defer stop()
 	done := make(chan error, 1)
 	go func() {
-		ctx, cancel := context.WithTimeout(p.ctx, 30*time.Second)
+		ctx, cancel := context.WithTimeout(p.ctx, stepTimeout)
 		defer cancel()
 		done <- chromedp.Do(ctx, actions...)
 	}()

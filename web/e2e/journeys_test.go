@@ -175,11 +175,11 @@ func TestJourneys(t *testing.T) {
 			chromedp.WaitVisible(chromedp.Search(`//div[contains(@class,"el-form-item__error")]`)),
 			chromedp.SendKeys(chromedp.CSS(`input[name=unit_name]`), "区审计局"),
 			chromedp.Click(chromedp.CSS(`[data-test=save-unit]`)),
-			chromedp.WaitVisible(chromedp.Search(`//span[contains(@class,"el-tree-node__label")][.="区审计局"]`)),
+			chromedp.WaitVisible(chromedp.Search(`//*[@data-test="unit-tree"]//span[contains(@class,"el-tree-node__label")][.="区审计局"]`)),
 			chromedp.SendKeys(chromedp.CSS(`input[name=unit_name]`), "区统计局"),
 			chromedp.SendKeys(chromedp.CSS(`input[name=unit_code]`), "Q0104"),
 			chromedp.Click(chromedp.CSS(`[data-test=save-unit]`)),
-			chromedp.WaitVisible(chromedp.Search(`//span[contains(@class,"el-tree-node__label")][.="区统计局"]`)))
+			chromedp.WaitVisible(chromedp.Search(`//*[@data-test="unit-tree"]//span[contains(@class,"el-tree-node__label")][.="区统计局"]`)))
 		if keys[0] == "" || keys[0] != keys[1] || keys[2] == keys[1] {
 			t.Fatalf("Idempotency-Keys %q: want the refused submission's key again for its retry, a new one for the next unit", keys)
 		}

@@ -14,7 +14,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
@@ -73,7 +72,7 @@ func photoPNG(t *testing.T) string {
 // Content-Disposition says).
 func (p *tab) downloadNamed(t *testing.T, what string, actions ...chromedp.Action[chromedp.Void]) (string, []byte) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(p.ctx, 30*time.Second)
+	ctx, cancel := context.WithTimeout(p.ctx, stepTimeout)
 	defer cancel()
 	begins := chromedp.BrowserEvents(ctx, cdpbrowser.DownloadWillBegin) // subscribed now, read after
 	data := p.download(t, what, actions...)

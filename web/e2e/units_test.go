@@ -52,10 +52,13 @@ func TestUnitReforms(t *testing.T) {
 	})
 
 	t.Run("admin_movesAUnitAndTheNewParentsEvaluatorSeesItsCadres", func(t *testing.T) {
-		admin.run(t, "move 区国库支付中心 under 区财政局", pickUnit("区国库支付中心"), choose(`[data-test=edit-parent]`, "区财政局"),
-			chromedp.Click(chromedp.CSS(`[data-test=save-edit]`)), shows(`.el-message-box`, "评价人员即可看到"), confirmed("调整"),
-			message("已调整上级单位"),
-			chromedp.WaitVisible(chromedp.Search(`//div[contains(@class,"el-tree-node")][./div//span[.="区财政局"]]//span[.="区国库支付中心"]`)))
+		admin.run(t, "choose 区财政局 as the new parent of 区国库支付中心", pickUnit("区国库支付中心"), choose(`[data-test=edit-parent]`, "区财政局"))
+		admin.run(t, "save the move", chromedp.Click(chromedp.CSS(`[data-test=save-edit]`)), shows(`.el-message-box`, "评价人员即可看到"), confirmed("调整"))
+		// In the tree on the left: the parent picker's own tree (hidden
+		// until opened) holds the same names, and WaitVisible waits for
+		// every node its query matches.
+		admin.run(t, "the move is done", message("已调整上级单位"),
+			chromedp.WaitVisible(chromedp.Search(`//*[@data-test="unit-tree"]//div[contains(@class,"el-tree-node")][./div//span[.="区财政局"]]//span[.="区国库支付中心"]`)))
 		ev.run(t, "the evaluator's roster", chromedp.Reload(), shows(`[data-test=roster]`, "陈静"))
 	})
 
