@@ -1333,6 +1333,7 @@ export interface components {
         amendRecordRequest: {
             category: string;
             content: string;
+            /** Format: date */
             occurred_on: string;
             reason: string;
         };
@@ -1453,7 +1454,9 @@ export interface components {
             rater_type: string;
         };
         createCadreRequest: {
+            /** Format: date */
             appointed_on: string;
+            /** Format: date */
             birth_date: string;
             gender: string;
             id_number: string;
@@ -1469,7 +1472,9 @@ export interface components {
             excellent_quota_pct?: number | null;
             kind: string;
             name: string;
+            /** Format: date */
             period_end: string;
+            /** Format: date */
             period_start: string;
             year: number;
         };
@@ -1478,6 +1483,7 @@ export interface components {
             cadre_id: number;
             detail: string;
             kind: string;
+            /** Format: date */
             occurred_on: string;
             petition_type?: string | null;
             reporter?: string | null;
@@ -1487,6 +1493,7 @@ export interface components {
             summary: string;
         };
         createMattersRequest: {
+            /** Format: date */
             checked_on: string;
             family_emigrated?: boolean;
             kind: string;
@@ -1494,6 +1501,7 @@ export interface components {
             result: string;
         };
         createOpinionRequest: {
+            /** Format: date */
             due_on: string;
             note?: string | null;
             purpose: string;
@@ -1501,11 +1509,13 @@ export interface components {
         createRecordRequest: {
             category: string;
             content: string;
+            /** Format: date */
             occurred_on: string;
         };
         createReviewRequest: {
             findings: components["schemas"]["findingRequest"][];
             note?: string | null;
+            /** Format: date */
             reviewed_on: string;
         };
         createUnitRequest: {
@@ -1943,6 +1953,7 @@ export interface components {
             revoked: boolean;
         };
         sanctionRequest: {
+            /** Format: date */
             decided_on: string;
             period_months?: number | null;
             type: string;
@@ -2045,7 +2056,9 @@ export interface components {
             status: string;
         };
         updateCadreRequest: {
+            /** Format: date */
             appointed_on?: string | null;
+            /** Format: date */
             birth_date?: string | null;
             gender?: string | null;
             id_number?: string | null;
@@ -2108,6 +2121,7 @@ export interface components {
             total: number;
         };
         vetBatchRequest: {
+            /** Format: date */
             as_of?: string | null;
             becomes_reporting_subject?: boolean;
             cadre_ids: number[];
@@ -2117,6 +2131,7 @@ export interface components {
             items: components["schemas"]["vettingResponse"][];
         };
         vetRequest: {
+            /** Format: date */
             as_of?: string | null;
             becomes_reporting_subject?: boolean;
             purpose: string;
