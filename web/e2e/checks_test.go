@@ -112,7 +112,11 @@ func TestFourChecks(t *testing.T) {
 			chromedp.WaitVisible(chromedp.Search(`//textarea[@name="reply_text"]/ancestor::div[contains(@class,"el-form-item")][1]//div[contains(@class,"el-form-item__error")]`)),
 			chromedp.WaitVisible(chromedp.Search(`//input[@name="signed_by"]/ancestor::div[contains(@class,"el-form-item")][1]//div[contains(@class,"el-form-item__error")]`)),
 			chromedp.WaitVisible(chromedp.Search(`//*[@data-test="conclusion"]/ancestor::div[contains(@class,"el-form-item")][1]//div[contains(@class,"el-form-item__error")]`)))
+		// Closed and opened again: a fresh form, no complaints left from the refusal.
 		aud.run(t, "the reply",
+			clickXPath(`//div[@data-test="reply-dialog"]//button[contains(.,"取消")]`), noOverlay(),
+			clickXPath(`//div[@data-test="inbox"]//tr[contains(.,"张伟")]//button[@data-test="reply"]`),
+			chromedp.WaitVisible(chromedp.CSS(`[data-test=save-reply]`)), chromedp.WaitNotPresent(chromedp.CSS(`[data-test=reply-error]`)),
 			clickXPath(`//*[@data-test="conclusion-no_issue"]`),
 			chromedp.SendKeys(chromedp.CSS(`textarea[name=reply_text]`), "经查，未发现该同志有违反党纪政纪的问题。"),
 			chromedp.SendKeys(chromedp.CSS(`input[name=signed_by]`), "区纪委监委 李明"),
@@ -131,7 +135,9 @@ func TestFourChecks(t *testing.T) {
 		if got := rev.text(t, `[data-test=opinion-history]`); strings.Contains(got, "经初核") {
 			t.Fatalf("the reply shows a flag's detail to the reviewer: %q", got)
 		}
-		rev.run(t, "vet again", clickXPath(`//*[@data-test="becomes-subject"]`), chromedp.Click(chromedp.CSS(`[data-test=vet]`)),
+		// The button gets its click event directly: the fold just opened is
+		// still growing, and moves the card below it.
+		rev.run(t, "vet again", clickXPath(`//*[@data-test="becomes-subject"]`), clickXPath(`//button[@data-test="vet"]`),
 			message("审核结论：通过"), chromedp.WaitVisible(chromedp.CSS(`[data-test=vettings] tbody tr:first-child [data-verdict=clear]`)),
 			shows(`[data-test=vettings] tbody tr:first-child [data-test=basis]`, "档案审核（"),
 			shows(`[data-test=vettings] tbody tr:first-child [data-test=basis]`, "事项查核（"),
