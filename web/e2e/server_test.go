@@ -39,7 +39,7 @@ type server struct {
 	t    *testing.T
 	url  string
 	svc  *services.Set
-	db   *gorm.DB // for what no API may do: a request's due date in the past
+	db   *gorm.DB         // for what no API may do: a request's due date in the past
 	ids  map[string]int64 // seeded objects by name
 	tokn map[string]string
 }
