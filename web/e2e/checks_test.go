@@ -76,22 +76,29 @@ func TestFourChecks(t *testing.T) {
 	t.Run("reviewer_asksWithdrawsAndAsksAgain", func(t *testing.T) {
 		far := time.Now().AddDate(0, 0, 90).Format(time.DateOnly)
 		due := time.Now().AddDate(0, 0, 10).Format(time.DateOnly)
-		rev.run(t, "a due date too far, refused on its field",
+		// The refused submission and its retry are one submission: one Idempotency-Key.
+		keys := rev.keysOf(t, "*/integrity-opinions", 2,
 			chromedp.Click(chromedp.CSS(`[data-test=new-opinion]`)), chromedp.WaitVisible(chromedp.CSS(`input[name=due_on]`)),
 			retype(`input[name=due_on]`, far+kb.Enter),
 			chromedp.SendKeys(chromedp.CSS(`textarea[name=opinion_note]`), "拟提拔为区财政局党组书记"),
 			chromedp.Click(chromedp.CSS(`[data-test=save-opinion]`)),
-			chromedp.WaitVisible(chromedp.Search(`//input[@name="due_on"]/ancestor::div[contains(@class,"el-form-item")][1]//div[contains(@class,"el-form-item__error")]`)))
-		rev.run(t, "fixed and sent", retype(`input[name=due_on]`, due+kb.Enter), chromedp.Click(chromedp.CSS(`[data-test=save-opinion]`)),
+			chromedp.WaitVisible(chromedp.Search(`//input[@name="due_on"]/ancestor::div[contains(@class,"el-form-item")][1]//div[contains(@class,"el-form-item__error")]`)),
+			retype(`input[name=due_on]`, due+kb.Enter), chromedp.Click(chromedp.CSS(`[data-test=save-opinion]`)),
 			message("已向纪检监察机关征求党风廉政意见"), noOverlay())
+		if keys[0] == "" || keys[0] != keys[1] {
+			t.Fatalf("a refused request and its retry sent keys %q, want one key", keys)
+		}
 		rev.run(t, "pending", shows(`[data-test=state-opinion]`, "待回复"))
 		rev.run(t, "its due date", shows(`[data-test=checklist]`, "应于 "+due+" 前答复"))
 		rev.run(t, "withdrawn", chromedp.Click(chromedp.CSS(`[data-test=withdraw-opinion]`)), shows(`.el-message-box`, due), confirmed("撤回"),
 			message("已撤回征求意见"), shows(`[data-test=state-opinion]`, "已撤回"))
-		rev.run(t, "asked again", chromedp.Click(chromedp.CSS(`[data-test=new-opinion]`), chromedp.NodeVisible),
+		again := rev.keysOf(t, "*/integrity-opinions", 1, chromedp.Click(chromedp.CSS(`[data-test=new-opinion]`), chromedp.NodeVisible),
 			chromedp.WaitVisible(chromedp.CSS(`input[name=due_on]`)), retype(`input[name=due_on]`, due+kb.Enter),
-			chromedp.Click(chromedp.CSS(`[data-test=save-opinion]`)), message("已向纪检监察机关征求党风廉政意见"), noOverlay(),
-			shows(`[data-test=state-opinion]`, "待回复"), chromedp.WaitVisible(chromedp.CSS(`[data-test=withdraw-opinion]`)))
+			chromedp.Click(chromedp.CSS(`[data-test=save-opinion]`)), message("已向纪检监察机关征求党风廉政意见"), noOverlay())
+		if again[0] == "" || again[0] == keys[0] {
+			t.Fatalf("a new request sent key %q after %q, want a new one", again[0], keys[0])
+		}
+		rev.run(t, "asked again", shows(`[data-test=state-opinion]`, "待回复"), chromedp.WaitVisible(chromedp.CSS(`[data-test=withdraw-opinion]`)))
 		rev.picture(t, "org_reviewer-checklist")
 	})
 
