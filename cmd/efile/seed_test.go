@@ -282,7 +282,7 @@ func TestSeedChecks(t *testing.T) {
 	if wrong != 0 {
 		t.Fatalf("%d personal-matters checks of cadres who report none", wrong)
 	}
-	db.Model(&models.IntegrityOpinion{}).Where("(status = 'pending' AND (pending_cadre_id IS NULL OR pending_cadre_id <> cadre_id OR conclusion IS NOT NULL))"+
+	db.Model(&models.IntegrityOpinion{}).Where("(status = 'pending' AND (pending_cadre_id IS NULL OR pending_cadre_id <> cadre_id OR conclusion IS NOT NULL))" +
 		" OR (status = 'replied' AND (pending_cadre_id IS NOT NULL OR conclusion IS NULL OR replied_at IS NULL))").Count(&wrong)
 	if wrong != 0 {
 		t.Fatalf("%d opinions neither cleanly pending nor replied", wrong)

@@ -18,7 +18,7 @@ import (
 // kind) and moves a flag; a reviewer runs an appraisal cycle from creation to
 // the results workbook while the evaluator scores in the console; then the
 // reviewer vets one cadre and a roster selection, and each reason links to
-// the flag or cycle behind it. Run by TestJourneys, before the password
+// the flag or cycle behind it, named by its summary or name (issue 23). Run by TestJourneys, before the password
 // journey changes the reviewer's password.
 func flagAppraisalVettingJourneys(t *testing.T, s *server, b *browser) {
 	var flagID, cycleID int64
@@ -213,7 +213,7 @@ func flagAppraisalVettingJourneys(t *testing.T, s *server, b *browser) {
 			chromedp.Navigate(fmt.Sprintf("%s/#/cadres/%d", s.url, s.ids["liu"])),
 			chromedp.WaitVisible(chromedp.Search(`//div[@data-test="flag-summary"]//td[contains(.,"违规接受宴请")]`)),
 			chromedp.Click(chromedp.CSS(`[data-test=vet]`)),
-			chromedp.WaitVisible(chromedp.Search(fmt.Sprintf(`//div[@data-test="vettings"]//a[contains(.,"问题 #%d")]`, flagID))))
+			chromedp.WaitVisible(chromedp.Search(`//div[@data-test="vettings"]//a[@data-test="reason-flag"][contains(.,"违规接受宴请")]`)))
 		// 考核评价: a table beside the chart, scores with two decimals (issue 23).
 		rev.run(t, "the appraisal table", shows(`[data-test=appraisal-table]`, fmt.Sprintf("%d 年度考核", time.Now().Year())),
 			shows(`[data-test=appraisal-table]`, "65.00"), shows(`[data-test=appraisal-table]`, "基本称职"))
@@ -221,7 +221,7 @@ func flagAppraisalVettingJourneys(t *testing.T, s *server, b *browser) {
 			t.Fatalf("vettings %q: want blocked, for the flag being verified and the 基本称职 grade", got)
 		}
 		// Reload, so that the picture shows no fading message.
-		rev.run(t, "reload", chromedp.Reload(), chromedp.WaitVisible(chromedp.Search(`//div[@data-test="vettings"]//a[contains(.,"问题 #")]`)))
+		rev.run(t, "reload", chromedp.Reload(), chromedp.WaitVisible(chromedp.Search(`//div[@data-test="vettings"]//a[@data-test="reason-flag"][contains(.,"违规接受宴请")]`)))
 		rev.shot(t, "org_reviewer-efile")
 
 		// A selection of the roster.
@@ -232,8 +232,8 @@ func flagAppraisalVettingJourneys(t *testing.T, s *server, b *browser) {
 			chromedp.Click(chromedp.Search(`//div[@data-test="roster"]//tr[contains(.,"刘芳")]//label[contains(@class,"el-checkbox")]`), chromedp.NodeVisible),
 			chromedp.Click(chromedp.Search(`//button[@data-test="vet-selected"][contains(.,"（2）")]`), chromedp.NodeVisible),
 			chromedp.Click(chromedp.CSS(`[data-test=vet-batch]`), chromedp.NodeVisible),
-			chromedp.WaitVisible(chromedp.Search(fmt.Sprintf(`//div[@data-test="batch"]//a[contains(.,"考核周期 #%d")]`, cycleID))),
-			chromedp.WaitVisible(chromedp.Search(fmt.Sprintf(`//div[@data-test="batch"]//a[contains(.,"问题 #%d")]`, flagID))))
+			chromedp.WaitVisible(chromedp.Search(fmt.Sprintf(`//div[@data-test="batch"]//a[@data-test="reason-cycle"][contains(.,"%d 年度考核")]`, time.Now().Year()))),
+			chromedp.WaitVisible(chromedp.Search(`//div[@data-test="batch"]//a[@data-test="reason-flag"][contains(.,"违规接受宴请")]`)))
 		got := rev.text(t, `[data-test=batch]`)
 		if !strings.Contains(got, "张伟") || !strings.Contains(got, "基本称职") || !strings.Contains(got, "刘芳") {
 			t.Fatalf("batch %q: want Zhang's low grade and Liu's sanction", got)
@@ -241,7 +241,7 @@ func flagAppraisalVettingJourneys(t *testing.T, s *server, b *browser) {
 		batchLinksAndNames(t, rev)
 		rev.shot(t, "org_reviewer-vetting")
 		rev.run(t, "the cycle behind a reason",
-			chromedp.Click(chromedp.Search(fmt.Sprintf(`//div[@data-test="batch"]//a[contains(.,"考核周期 #%d")]`, cycleID))),
+			chromedp.Click(chromedp.Search(fmt.Sprintf(`//div[@data-test="batch"]//a[@data-test="reason-cycle"][contains(.,"%d 年度考核")]`, time.Now().Year()))),
 			chromedp.WaitVisible(chromedp.Search(`//*[@data-test="cycle-status"][.="已定等次"]`)))
 	})
 }

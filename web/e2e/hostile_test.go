@@ -60,6 +60,11 @@ func TestHostileTextShownAsText(t *testing.T) {
 		"scores": map[string]int{"morality": 80, "ability": 80, "diligence": 80, "achievement": 84, "integrity": 80}}, 201)
 	s.api("rev", "POST", c+"/close", nil, 200)
 	s.api("rev", "POST", c+"/finalize", map[string]any{"overrides": []any{}}, 200)
+	// An integrity opinion asked and answered in such texts (SPEC 13).
+	op := s.api("rev", "POST", fmt.Sprintf("/api/v1/cadres/%d/integrity-opinions", cadre), map[string]any{"purpose": "promotion",
+		"due_on": time.Now().AddDate(0, 0, 5).Format(time.DateOnly), "note": "说明" + styleHide}, 201)
+	s.api("aud", "POST", fmt.Sprintf("/api/v1/integrity-opinions/%d/reply", id(op)), map[string]any{"conclusion": "no_issue",
+		"text": "意见" + imgOnerror, "signed_by": "签发" + imgOnerror, "flag_ids": []any{}}, 200)
 
 	rev := b.tab(t)
 	rev.guard(t)
@@ -78,8 +83,13 @@ func TestHostileTextShownAsText(t *testing.T) {
 		rev.run(t, "the chart's tooltip", shows(`[data-test=appraisal-chart] div`, cycleName))
 		rev.clean(t, "the e-file's chart tooltip")
 		rev.shot(t, "org_reviewer-efile-text-not-html")
-		rev.run(t, "vet", chromedp.Click(chromedp.CSS(`[data-test=vet]`)), chromedp.WaitVisible(chromedp.CSS(`[data-test=vettings] [data-test=reasons]`)))
-		rev.clean(t, "a vetting's reasons")
+		rev.run(t, "vet", chromedp.Click(chromedp.CSS(`[data-test=vet]`)), chromedp.WaitVisible(chromedp.CSS(`[data-test=vettings] [data-test=reasons]`)),
+			shows(`[data-test=vettings] [data-test=reason-flag]`, summary))
+		rev.clean(t, "a vetting's reasons, naming the flag by its summary")
+		rev.run(t, "the opinion on the checklist",
+			clickXPath(`//div[@data-test="check-history"]//*[contains(@class,"el-collapse-item__header")][contains(.,"党风廉政意见")]`),
+			shows(`[data-test=opinion-history]`, "意见"+imgOnerror), shows(`[data-test=opinion-history]`, "签发"+imgOnerror))
+		rev.clean(t, "the checklist's opinion")
 	})
 	t.Run("reviewer_cyclesProgressGradeChart", func(t *testing.T) {
 		rev.run(t, "cycles", chromedp.Navigate(s.url+"/#/cycles"), shows(`[data-test=cycles]`, cycleName))
@@ -137,6 +147,14 @@ func TestHostileTextShownAsText(t *testing.T) {
 			shows(`[data-test=unit-history]`, formerName), shows(`[data-test=unit-history]`, renamed),
 			chromedp.Click(chromedp.CSS(`[data-test=toggle-unit]`)), shows(`.el-message-box`, "「"+renamed+"」"), confirmed("取消"))
 		adm.clean(t, "a unit's editor, history and confirmation")
+		aud := b.tab(t)
+		aud.guard(t)
+		aud.signIn(t, "aud", password)
+		aud.markAlive(t)
+		aud.run(t, "the inbox", chromedp.Navigate(s.url+"/#/opinions"), choose(`[data-test=opinion-status]`, "已回复"),
+			shows(`[data-test=inbox]`, unitName), clickXPath(`//div[@data-test="inbox"]//*[contains(@class,"el-table__expand-icon")]`),
+			shows(`[data-test=inbox]`, "说明"+styleHide), shows(`[data-test=inbox]`, "意见"+imgOnerror))
+		aud.clean(t, "the discipline department's inbox")
 		ev := b.tab(t)
 		ev.guard(t)
 		ev.signIn(t, "heval", password)

@@ -29,6 +29,7 @@ import (
 	"efile/testenv"
 
 	"golang.org/x/crypto/bcrypt"
+	"gorm.io/gorm"
 )
 
 const password = "correct-horse-battery"
@@ -38,6 +39,7 @@ type server struct {
 	t    *testing.T
 	url  string
 	svc  *services.Set
+	db   *gorm.DB         // for what no API may do: a request's due date in the past
 	ids  map[string]int64 // seeded objects by name
 	tokn map[string]string
 }
@@ -73,7 +75,7 @@ func startServer(t *testing.T) *server {
 	srv := &http.Server{Handler: r, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
 	t.Cleanup(func() { _ = srv.Close() })
-	return &server{t: t, url: "http://" + ln.Addr().String(), svc: svc, ids: map[string]int64{}, tokn: map[string]string{}}
+	return &server{t: t, url: "http://" + ln.Addr().String(), svc: svc, db: db, ids: map[string]int64{}, tokn: map[string]string{}}
 }
 
 // api calls the API as user (logging in once), failing the test on an

@@ -2,11 +2,14 @@
 // route keys as GET /api/v1/me lists them); the guard and the menu show a
 // page to whoever may use them, and name no role. The API refuses anyway:
 // the menu only spares people dead ends.
-import type { RouteRecordRaw } from 'vue-router'
-import { can, type RouteKey } from './session'
+import type { RouteMeta, RouteRecordRaw } from 'vue-router'
+import { can, session, type RouteKey } from './session'
 
 declare module 'vue-router' {
-  interface RouteMeta { needs?: RouteKey[]; personal?: boolean; title?: string; menu?: string }
+  // department: a user of another department may not use the page, though
+  // their role may use its routes (the server's rule, copied here until /me
+  // says so: the discipline department's inbox, SPEC 13).
+  interface RouteMeta { needs?: RouteKey[]; department?: string; personal?: boolean; title?: string; menu?: string }
 }
 
 export const pages: RouteRecordRaw[] = [
@@ -22,6 +25,7 @@ export const pages: RouteRecordRaw[] = [
   { path: 'lookup', component: () => import('./views/Lookup.vue'), meta: { needs: ['GET /api/v1/cadres', 'POST /api/v1/flags'], personal: true, title: '干部查询', menu: '干部查询' } },
   { path: 'flags/new', component: () => import('./views/FlagNew.vue'), meta: { needs: ['POST /api/v1/flags'], personal: true, title: '报送问题', menu: '报送问题' } },
   { path: 'flags', component: () => import('./views/Flags.vue'), meta: { needs: ['GET /api/v1/flags'], personal: true, title: '问题线索', menu: '问题线索' } },
+  { path: 'opinions', component: () => import('./views/Opinions.vue'), meta: { needs: ['GET /api/v1/integrity-opinions'], department: 'discipline', personal: true, title: '廉政意见', menu: '廉政意见' } },
   { path: 'users', component: () => import('./views/Users.vue'), meta: { needs: ['GET /api/v1/users'], title: '用户管理', menu: '用户管理' } },
   { path: 'units', component: () => import('./views/Units.vue'), meta: { needs: ['POST /api/v1/units'], title: '单位管理', menu: '单位管理' } },
   { path: 'unit-history', component: () => import('./views/UnitChanges.vue'), meta: { needs: ['GET /api/v1/units', 'GET /api/v1/units/:id/history'], title: '单位沿革', menu: '单位沿革' } },
@@ -30,11 +34,12 @@ export const pages: RouteRecordRaw[] = [
   { path: ':rest(.*)*', component: () => import('./views/NotFound.vue'), meta: { title: '未找到' } },
 ]
 
-export const allowed = (needs: RouteKey[] | undefined) => !needs || can(...needs)
+export const allowed = (meta: RouteMeta | undefined) =>
+  (!meta?.needs || can(...meta.needs)) && (!meta?.department || !session.user?.department || session.user.department === meta.department)
 
 /** The pages of the menu the user may use, in the menu's order. */
 export function menu(): { path: string; title: string }[] {
-  return pages.filter((r) => r.meta?.menu && allowed(r.meta.needs)).map((r) => ({ path: '/' + r.path, title: r.meta?.menu as string }))
+  return pages.filter((r) => r.meta?.menu && allowed(r.meta)).map((r) => ({ path: '/' + r.path, title: r.meta?.menu as string }))
 }
 
 /** The first page of the menu the user may use. */

@@ -28,7 +28,7 @@ router.beforeEach(async (to) => {
   }
   if (!session.token) return { path: '/login' }
   if (to.path === '/') return home()
-  if (!allowed(to.meta.needs)) return { path: '/not-found', query: { from: to.fullPath } }
+  if (!allowed(to.meta)) return { path: '/not-found', query: { from: to.fullPath } }
   return true
 })
 
