@@ -207,7 +207,7 @@ func TestSanctionChanges(t *testing.T) {
 		want(t, change(w.auditor, id, with(ok, "basis", strings.Repeat("据", 501))), 400, "validation_failed")
 		want(t, change(w.auditor, id, with(ok, "action", "cancel")), 400, "validation_failed")
 		want(t, change(w.auditor, id, with(ok, "decided_on", "2025-01-01")), 400, "validation_failed") // before the sanction
-		want(t, change(w.auditor, id, with(ok, "type", "demerit")), 400, "validation_failed")         // revoke takes no type
+		want(t, change(w.auditor, id, with(ok, "type", "demerit")), 400, "validation_failed")          // revoke takes no type
 		want(t, change(w.auditor, id, map[string]any{"action": "modify", "decided_on": "2025-05-01", "basis": "x"}), 400, "validation_failed")
 		want(t, change(w.auditor, id, map[string]any{"action": "modify", "type": "org_removal", "decided_on": "2025-05-01", "basis": "x"}), 403, "forbidden")
 		want(t, change(w.auditor, clue, ok), 409, "conflict")
