@@ -345,6 +345,7 @@ type resultResponse struct {
 	Reasons       []string          `json:"reasons"`
 	Raters        ratersResponse    `json:"raters"`
 	Override      *overrideResponse `json:"override,omitempty"`
+	Regraded      *regradedResponse `json:"regraded,omitempty"` // 补定等次, where made
 }
 
 // overrideResponse is a reviewer's override of one result: the grade, why,
@@ -378,6 +379,7 @@ func toResultsResponse(r *appraisal.CycleResults) resultsResponse {
 		if o := it.Override; o != nil {
 			out.Items[i].Override = &overrideResponse{Grade: o.Grade, Reason: o.Reason, By: o.By, At: o.At.UTC()}
 		}
+		out.Items[i].Regraded = toRegradedResponse(it.Regraded)
 	}
 	return out
 }

@@ -68,7 +68,15 @@ func TestDateRules(t *testing.T) {
 		askOpinion  = "POST /api/v1/cadres/{id}/integrity-opinions"
 		vet         = "POST /api/v1/cadres/{id}/vettings"
 		vetBatch    = "POST /api/v1/vettings/batch"
+		patchFlag   = "PATCH /api/v1/flags/{id}"
+		reviewFlag  = "POST /api/v1/flags/{id}/sanction-changes"
 	)
+	filed := w.do("POST", "/api/v1/flags", w.auditor, sanction("2020-01-01"))
+	want(t, filed, 201)
+	flagPath := fmt.Sprintf("/api/v1/flags/%d", filed.ID())
+	measure := func(on string) map[string]any {
+		return with(clueBody(w.a), "kind", "measure", "measure", map[string]any{"type": "reminder_talk", "decided_on": on})
+	}
 	cases := []dateCase{
 		// A birth date: from 1900-01-01, at least 16 years before today.
 		{createCadre, "birth_date", "/api/v1/cadres", w.rev, with(newCadre("1985-06-07", 101), "birth_date", "0000-01-01"), 400},
@@ -89,6 +97,11 @@ func TestDateRules(t *testing.T) {
 		{fileFlag, "occurred_on", "/api/v1/flags", w.auditor, with(clueBody(old), "occurred_on", "1949-09-30"), 400},
 		{fileFlag, "sanction.decided_on", "/api/v1/flags", w.auditor, oldSanction("0001-01-01"), 400},
 		{fileFlag, "sanction.decided_on", "/api/v1/flags", w.auditor, oldSanction("1949-09-30"), 400},
+		{fileFlag, "measure.decided_on", "/api/v1/flags", w.auditor, measure("1949-09-30"), 400},
+		{fileFlag, "measure.decided_on", "/api/v1/flags", w.auditor, measure("1979-12-31"), 400},
+		{fileFlag, "feedback_on", "/api/v1/flags", w.auditor, with(clueBody(w.a), "feedback_on", "0001-01-01"), 400},
+		{patchFlag, "rectified_on", flagPath, w.auditor, map[string]any{"status": "resolved", "version": 1, "rectified_on": "0001-01-01"}, 400},
+		{reviewFlag, "decided_on", flagPath + "/sanction-changes", w.auditor, map[string]any{"action": "revoke", "decided_on": "1949-09-30", "basis": "复核"}, 400},
 		{newCycle, "period_start", cycles, w.rev, with(cycleBody("annual", 20), "period_start", "0001-01-01"), 400},
 		{newCycle, "period_end", cycles, w.rev, with(cycleBody("annual", 20), "period_end", "9999-12-31"), 400},
 		{addReview, "reviewed_on", oldPath + "/dossier-reviews", w.rev, review("0001-01-01"), 400},

@@ -2,6 +2,7 @@ package appraisal
 
 import (
 	"errors"
+	"fmt"
 	"reflect"
 	"slices"
 	"strings"
@@ -14,8 +15,9 @@ func TestFinalize(t *testing.T) {
 	// Five cadres at 20%: one place. 1 is excellent; 2 scores 92 but is
 	// barred by a sanction; 3 is under investigation; 4 and 5 are competent.
 	in := cycle(KindAnnual, 20, 95, 92, 91, 90, 75)
-	in.Bars[2] = []Bar{{NoTop: true, Reason: ReasonSanctionInPeriod}}
-	in.Bars[3] = []Bar{{Grade: GradeUngraded, Reason: ReasonUnderInvestigation}}
+	in.Bars[2] = []Bar{{NoTop: true, Reason: ReasonSanctionInPeriod, FlagID: 12}}
+	in.Bars[3] = []Bar{{Grade: GradeUngraded, Reason: ReasonUnderInvestigation, FlagID: 13}}
+	bars := in.Bars
 	proposed := propose(t, in).Items
 	if got := graded(proposed); got != "1:excellent 2:competent[sanction_in_period] 3:ungraded[under_investigation] 4:competent 5:competent" {
 		t.Fatalf("setup: %s", got)
@@ -41,9 +43,9 @@ func TestFinalize(t *testing.T) {
 			{CadreID: 5, Grade: GradeExcellent, Reason: "突出贡献"},
 			{CadreID: 1, Grade: GradeBasicCompetent, Reason: "复核"}},
 			"1:basic_competent 2:competent[sanction_in_period] 3:ungraded[under_investigation] 4:competent 5:excellent"},
-		// A forced grade may be changed to anything but the top.
-		{"ungradedToCompetent_ok", proposed, KindAnnual, []Override{{CadreID: 3, Grade: GradeCompetent, Reason: "审查结束，未发现问题"}},
-			"1:excellent 2:competent[sanction_in_period] 3:competent[under_investigation] 4:competent 5:competent"},
+		// A grade barred only from the top may go down.
+		{"barredToBasic_ok", proposed, KindAnnual, []Override{{CadreID: 2, Grade: GradeBasicCompetent, Reason: "复核"}},
+			"1:excellent 2:basic_competent[sanction_in_period] 3:ungraded[under_investigation] 4:competent 5:competent"},
 		{"toUngraded_ok", proposed, KindAnnual, []Override{{CadreID: 5, Grade: GradeUngraded, Reason: "病假超过半年"}},
 			"1:excellent 2:competent[sanction_in_period] 3:ungraded[under_investigation] 4:competent 5:ungraded"},
 		{"ordinary_downgradeFreesGood", ordinary, KindOrdinary, []Override{
@@ -52,7 +54,11 @@ func TestFinalize(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			before := clone(tc.results)
-			got, err := Finalize(tc.results, tc.overrides, 20, tc.kind)
+			b := bars
+			if tc.kind == KindOrdinary {
+				b = nil // the ordinary cycle's cadres carry no bar
+			}
+			got, err := Finalize(tc.results, tc.overrides, 20, tc.kind, b)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -75,13 +81,13 @@ func TestFinalize(t *testing.T) {
 	}
 
 	t.Run("proposedKept_besideFinal", func(t *testing.T) {
-		got, _ := Finalize(proposed, []Override{{CadreID: 1, Grade: GradeCompetent, Reason: "复核"}}, 20, KindAnnual)
+		got, _ := Finalize(proposed, []Override{{CadreID: 1, Grade: GradeCompetent, Reason: "复核"}}, 20, KindAnnual, bars)
 		if got[0].CadreID != 1 || got[0].ProposedGrade != GradeExcellent || got[0].FinalGrade != GradeCompetent || got[0].Score != 9500 {
 			t.Fatalf("%+v", got[0])
 		}
 	})
 	t.Run("reasonTrimmed", func(t *testing.T) {
-		got, _ := Finalize(proposed, []Override{{CadreID: 5, Grade: GradeBasicCompetent, Reason: "  复核 \n"}}, 20, KindAnnual)
+		got, _ := Finalize(proposed, []Override{{CadreID: 5, Grade: GradeBasicCompetent, Reason: "  复核 \n"}}, 20, KindAnnual, bars)
 		if got[4].OverrideReason != "复核" {
 			t.Fatalf("%q", got[4].OverrideReason)
 		}
@@ -99,31 +105,37 @@ func TestFinalize(t *testing.T) {
 			{CadreID: 4, Grade: GradeExcellent, Reason: "复核"},
 			{CadreID: 5, Grade: GradeExcellent, Reason: "复核"}}, "quota_exceeded"},
 		// Barred even when a place is free.
-		{"sanctionedToExcellent_conflict", []Override{
+		{"sanctionedToExcellent_gradeForced", []Override{
 			{CadreID: 1, Grade: GradeCompetent, Reason: "复核"},
-			{CadreID: 2, Grade: GradeExcellent, Reason: "复核"}}, "conflict"},
-		{"investigatedToExcellent_conflict", []Override{
+			{CadreID: 2, Grade: GradeExcellent, Reason: "复核"}}, "grade_forced"},
+		{"investigatedToExcellent_gradeForced", []Override{
 			{CadreID: 1, Grade: GradeCompetent, Reason: "复核"},
-			{CadreID: 3, Grade: GradeExcellent, Reason: "复核"}}, "conflict"},
+			{CadreID: 3, Grade: GradeExcellent, Reason: "复核"}}, "grade_forced"},
+		// 不定等次 forced by an investigation is not discretionary.
+		{"ungradedToCompetent_gradeForced", []Override{{CadreID: 3, Grade: GradeCompetent, Reason: "审查结束"}}, "grade_forced"},
 	}
 	for _, tc := range conflicts {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := Finalize(proposed, tc.overrides, 20, KindAnnual)
+			_, err := Finalize(proposed, tc.overrides, 20, KindAnnual, bars)
 			var c *errs.Coded
 			if !errors.As(err, &c) || c.Code != tc.code || !errors.Is(err, errs.ErrConflict) {
 				t.Fatalf("err %v, want 409 %s", err, tc.code)
 			}
+			if tc.code == "grade_forced" && (len(c.Details) != 1 || c.Details[0].Field != "flag_id" ||
+				!strings.Contains(c.Error(), "flag 1")) {
+				t.Fatalf("grade_forced without the flag: %v %+v", err, c.Details)
+			}
 		})
 	}
 	t.Run("ordinaryGoodOverQuota_quotaExceeded", func(t *testing.T) {
-		_, err := Finalize(ordinary, []Override{{CadreID: 2, Grade: GradeGood, Reason: "复核"}}, 20, KindOrdinary)
+		_, err := Finalize(ordinary, []Override{{CadreID: 2, Grade: GradeGood, Reason: "复核"}}, 20, KindOrdinary, nil)
 		var c *errs.Coded
 		if !errors.As(err, &c) || c.Code != "quota_exceeded" {
 			t.Fatalf("err %v", err)
 		}
 	})
 	t.Run("quotaZero_anyExcellent_quotaExceeded", func(t *testing.T) {
-		_, err := Finalize(proposed, nil, 0, KindAnnual) // 1 was proposed under 20%
+		_, err := Finalize(proposed, nil, 0, KindAnnual, bars) // 1 was proposed under 20%
 		var c *errs.Coded
 		if !errors.As(err, &c) || c.Code != "quota_exceeded" {
 			t.Fatalf("err %v", err)
@@ -158,7 +170,7 @@ func TestFinalize(t *testing.T) {
 			if tc.kind == KindOrdinary {
 				results = ordinary
 			}
-			_, err := Finalize(results, tc.overrides, 20, tc.kind)
+			_, err := Finalize(results, tc.overrides, 20, tc.kind, bars)
 			var v *errs.Validation
 			if !errors.As(err, &v) || !errors.Is(err, errs.ErrInvalid) {
 				t.Fatalf("err %v, want 400", err)
@@ -176,7 +188,7 @@ func TestFinalize(t *testing.T) {
 		})
 	}
 	t.Run("unknownKind_error", func(t *testing.T) {
-		if _, err := Finalize(proposed, nil, 20, "weekly"); err == nil || errors.Is(err, errs.ErrInvalid) {
+		if _, err := Finalize(proposed, nil, 20, "weekly", bars); err == nil || errors.Is(err, errs.ErrInvalid) {
 			t.Fatalf("err %v", err)
 		}
 	})
@@ -188,4 +200,45 @@ func clone(rs []Result) []Result {
 		out[i].Reasons = slices.Clone(rs[i].Reasons)
 	}
 	return out
+}
+
+// Forced: the heaviest bar decides, and its flag is named.
+func TestForced(t *testing.T) {
+	noTop := Bar{NoTop: true, Reason: ReasonSanctionInPeriod, FlagID: 1}
+	ungraded := Bar{Grade: GradeUngraded, NoTop: true, Reason: ReasonUnderInvestigation, FlagID: 2}
+	incompetent := Bar{Grade: GradeIncompetent, NoTop: true, Reason: ReasonSanctionInPeriod, FlagID: 3}
+	cases := []struct {
+		name, kind, grade string
+		bars              []Bar
+		flag              int64 // 0: allowed
+	}{
+		{"noBars_anything", KindAnnual, GradeExcellent, nil, 0},
+		{"noTop_competentOK", KindAnnual, GradeCompetent, []Bar{noTop}, 0},
+		{"noTop_excellent", KindAnnual, GradeExcellent, []Bar{noTop}, 1},
+		{"ungraded_competent", KindAnnual, GradeCompetent, []Bar{noTop, ungraded}, 2},
+		{"ungraded_itself", KindAnnual, GradeUngraded, []Bar{ungraded}, 0},
+		{"heaviestWins_ungradedRefused", KindAnnual, GradeUngraded, []Bar{ungraded, incompetent, noTop}, 3},
+		{"heaviestWins_incompetentOK", KindAnnual, GradeIncompetent, []Bar{ungraded, incompetent}, 0},
+		{"ordinary_poorIsTheBottom", KindOrdinary, GradePoor, []Bar{incompetent}, 0},
+		{"ordinary_averageRefused", KindOrdinary, GradeAverage, []Bar{incompetent}, 3},
+		{"ordinary_good", KindOrdinary, GradeGood, []Bar{noTop}, 1},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			err := Forced(c.kind, 7, c.grade, c.bars)
+			if c.flag == 0 {
+				if err != nil {
+					t.Fatalf("refused: %v", err)
+				}
+				return
+			}
+			var e *errs.Coded
+			if !errors.As(err, &e) || e.Code != "grade_forced" || len(e.Details) != 1 || e.Details[0].Field != "flag_id" {
+				t.Fatalf("err %v", err)
+			}
+			if want := fmt.Sprintf("flag %d ", c.flag); !strings.Contains(e.Error(), want) {
+				t.Fatalf("%q does not name %s", e.Error(), want)
+			}
+		})
+	}
 }

@@ -48,6 +48,9 @@ type View struct {
 	Detail   *string
 	Reporter *string
 	History  []Event
+	// SanctionChanges are a sanction's reviews, oldest first, where one
+	// sanction is read.
+	SanctionChanges []SanctionChange
 	// Cadre names the flag's cadre for people: name and unit.
 	Cadre models.CadreLabel
 }
@@ -75,19 +78,18 @@ type Event struct {
 	Note    string
 }
 
-// Change is the body of a status change.
-type Change struct {
-	Status  string
-	Note    string
-	Version int
-}
-
 // days are the flag's days of the cadre's life, by field (SPEC 3: none
 // before the cadre's birth).
 func (in *New) days() []string {
 	out := []string{"occurred_on", in.OccurredOn}
 	if in.Sanction != nil {
 		out = append(out, "sanction.decided_on", in.Sanction.DecidedOn)
+	}
+	if in.Measure != nil {
+		out = append(out, "measure.decided_on", in.Measure.DecidedOn)
+	}
+	if in.FeedbackOn != nil {
+		out = append(out, "feedback_on", *in.FeedbackOn)
 	}
 	return out
 }
@@ -98,9 +100,12 @@ func (in *New) days() []string {
 func (s *Service) Create(ctx context.Context, viewer *models.User, in New) (*View, error) {
 	dept := authz.Department(viewer)
 	if dept == "" {
-		return nil, errs.Forbidden("only an auditor of a source department files flags")
+		return nil, errs.Forbidden("only a source department or the organization department files flags")
 	}
 	if err := Check(&in, s.cadres.Today()); err != nil {
+		return nil, err
+	}
+	if err := CheckFiling(dept, &in); err != nil {
 		return nil, err
 	}
 	var out *View
@@ -115,11 +120,16 @@ func (s *Service) Create(ctx context.Context, viewer *models.User, in New) (*Vie
 		now := s.now().UTC().Truncate(time.Microsecond)
 		f := &models.Flag{CadreID: in.CadreID, Source: dept, Kind: in.Kind, Severity: in.Severity,
 			Summary: in.Summary, Detail: in.Detail, OccurredOn: in.OccurredOn, PetitionType: in.PetitionType,
-			Status: StatusOpen, Version: 1, CreatedBy: viewer.ID, CreatedAt: now, UpdatedAt: now,
-			Specific: in.Specific != nil && *in.Specific}
+			Status: initialStatus(in.Kind), Version: 1, CreatedBy: viewer.ID, CreatedAt: now, UpdatedAt: now,
+			Specific: in.Specific != nil && *in.Specific, Responsibility: in.Responsibility, AuditType: in.AuditType,
+			FeedbackOn: in.FeedbackOn}
+		if m := in.Measure; m != nil {
+			t, d := m.Type, m.DecidedOn
+			f.MeasureType, f.MeasureDecidedOn = &t, &d
+		}
 		if sn := in.Sanction; sn != nil {
 			t, d := sn.Type, sn.DecidedOn
-			f.SanctionType, f.DecidedOn, f.PeriodMonths = &t, &d, sn.PeriodMonths
+			f.SanctionType, f.DecidedOn, f.PeriodMonths, f.SanctionBasis = &t, &d, sn.PeriodMonths, sn.Basis
 			// Computed once and stored: a later change of the table does
 			// not move old decisions (docs/decisions.md).
 			f.InfluenceUntil = sanction.Until(sanction.Type(t), d, sn.PeriodMonths)
@@ -154,20 +164,44 @@ func (s *Service) Create(ctx context.Context, viewer *models.User, in New) (*Vie
 // (409 version_conflict), the move (409 invalid_transition); the new status
 // and its history event commit together with the access-log entry.
 func (s *Service) Update(ctx context.Context, viewer *models.User, id int64, ch Change) (*View, error) {
-	v := &errs.Validation{}
-	if err := CheckUpdate(ch.Status, &ch.Note); err != nil {
-		var fv *errs.Validation
-		if !errors.As(err, &fv) {
-			return nil, err
-		}
-		v.Details = append(v.Details, fv.Details...)
-	}
-	if ch.Version < 1 {
-		v.Add("version", "is required: the version of the flag you read (a positive integer)")
-	}
-	if err := v.Err(); err != nil {
+	if err := CheckUpdate(&ch, s.cadres.Today()); err != nil {
 		return nil, err
 	}
+	return s.change(ctx, viewer, id, func(ctx context.Context, f *models.Flag, now time.Time) (string, string, map[string]any, error) {
+		if f.Version != ch.Version {
+			return "", "", nil, errs.ErrVersionConflict
+		}
+		if err := Transition(f.Status, ch.Status); err != nil {
+			return "", "", nil, err
+		}
+		if err := CheckChangeFor(f.Kind, f.OccurredOn, f.FeedbackOn, &ch); err != nil {
+			return "", "", nil, err
+		}
+		set := map[string]any{}
+		if ch.OutcomeForm != nil {
+			set["outcome_form"], f.OutcomeForm = *ch.OutcomeForm, ch.OutcomeForm
+		}
+		if isFinding(f.Kind) && ch.Status == StatusResolved {
+			// Resolving a finding records when it was rectified: the day
+			// stated, else today.
+			day := s.cadres.Today()
+			if ch.RectifiedOn != nil {
+				day = *ch.RectifiedOn
+			}
+			set["rectified_on"], f.RectifiedOn = day, &day
+		}
+		return ch.Status, ch.Note, set, nil
+	})
+}
+
+// change applies a change to a flag of the viewer's own department (404
+// otherwise): apply checks it against the flag (and sets the flag's changed
+// fields) and returns the new status, the note of its history event and the
+// columns to set besides; the update (on the version read, so two
+// concurrent changes end in one success and one version_conflict), the
+// event and the access-log entry commit together.
+func (s *Service) change(ctx context.Context, viewer *models.User, id int64,
+	apply func(ctx context.Context, f *models.Flag, now time.Time) (to, note string, set map[string]any, err error)) (*View, error) {
 	var out *View
 	err := s.log.Tx(ctx, func(ctx context.Context) error {
 		var f models.Flag
@@ -175,30 +209,25 @@ func (s *Service) Update(ctx context.Context, viewer *models.User, id int64, ch 
 			return err
 		}
 		accesslog.SetCadre(ctx, f.CadreID)
-		if f.Version != ch.Version {
-			return errs.ErrVersionConflict
-		}
-		if err := Transition(f.Status, ch.Status); err != nil {
+		now := s.now().UTC().Truncate(time.Microsecond)
+		to, note, set, err := apply(ctx, &f, now)
+		if err != nil {
 			return err
 		}
-		now := s.now().UTC().Truncate(time.Microsecond)
+		set["status"], set["version"], set["updated_at"] = to, gorm.Expr("version + 1"), now
 		db := models.Get(ctx, s.db)
-		// The version in the WHERE makes two concurrent changes end in one
-		// success and one version_conflict, on either database.
-		res := db.Model(&models.Flag{}).Where("id = ? AND version = ?", f.ID, f.Version).
-			Updates(map[string]any{"status": ch.Status, "version": gorm.Expr("version + 1"), "updated_at": now})
+		res := db.Model(&models.Flag{}).Where("id = ? AND version = ?", f.ID, f.Version).Updates(set)
 		if res.Error != nil {
 			return res.Error
 		}
 		if res.RowsAffected != 1 {
 			return errs.ErrVersionConflict
 		}
-		ev := &models.FlagEvent{FlagID: f.ID, ActorID: viewer.ID, At: now, FromStatus: f.Status, ToStatus: ch.Status, Note: ch.Note}
+		ev := &models.FlagEvent{FlagID: f.ID, ActorID: viewer.ID, At: now, FromStatus: f.Status, ToStatus: to, Note: note}
 		if err := db.Create(ev).Error; err != nil {
 			return err
 		}
-		f.Status, f.Version, f.UpdatedAt = ch.Status, f.Version+1, now
-		var err error
+		f.Status, f.Version, f.UpdatedAt = to, f.Version+1, now
 		if out, err = s.view(ctx, viewer, &f, true); err != nil {
 			return err
 		}
@@ -252,5 +281,8 @@ func (s *Service) history(ctx context.Context, out *View, want bool) error {
 	for i, r := range rows {
 		out.History[i] = Event{ActorID: r.ActorID, Actor: r.Actor, At: r.At, From: r.FromStatus, To: r.ToStatus, Note: r.Note}
 	}
-	return nil
+	if out.Kind != KindSanction {
+		return nil
+	}
+	return s.changes(ctx, out)
 }
