@@ -70,8 +70,10 @@ func (b *batcher) add(e *models.AccessEntry) error {
 		case err := <-it.done:
 			return err
 		case b.tok <- struct{}{}:
-			b.flushOnce()
-			<-b.tok
+			func() {
+				defer func() { <-b.tok }()
+				b.flushOnce()
+			}()
 		}
 	}
 }
@@ -107,6 +109,14 @@ const entryColumns = "INSERT INTO access_entries (at, actor_id, actor, ip, metho
 
 // insert writes the entries in one statement, committed before it returns.
 func (b *batcher) insert(batch []*queued) error {
+	q, args := insertEntries(batch)
+	return models.WithWrite(context.Background(), b.db, func(ctx context.Context) error {
+		return models.Get(ctx, b.db).Exec(q, args...).Error
+	})
+}
+
+// insertEntries is the multi-row INSERT of the entries.
+func insertEntries(batch []*queued) (string, []any) {
 	var sb strings.Builder
 	sb.Grow(len(entryColumns) + len(batch)*24)
 	sb.WriteString(entryColumns)
@@ -119,8 +129,5 @@ func (b *batcher) insert(batch []*queued) error {
 		e := it.e
 		args = append(args, e.At, e.ActorID, e.Actor, e.IP, e.Method, e.Path, e.CadreID, e.Status, e.Nonce, e.MAC)
 	}
-	q := sb.String()
-	return models.WithWrite(context.Background(), b.db, func(ctx context.Context) error {
-		return models.Get(ctx, b.db).Exec(q, args...).Error
-	})
+	return sb.String(), args
 }

@@ -3,6 +3,7 @@ package accesslog_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"testing"
@@ -64,3 +65,39 @@ func TestLogBatched(t *testing.T) {
 		t.Fatalf("verify: %+v, %v", v, err)
 	}
 }
+
+// TestLogInTx: an entry logged inside a transaction joins it (on SQLite
+// a batch would wait for the writer that transaction holds): it commits
+// with the transaction, and is gone with it when it rolls back.
+func TestLogInTx(t *testing.T) {
+	db, _, _ := testenv.DB(t)
+	svc := accesslog.New(db, nil)
+	count := func(path string) int64 {
+		var n int64
+		if err := db.Model(&models.AccessEntry{}).Where("path = ?", path).Count(&n).Error; err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	for _, commit := range []bool{true, false} {
+		path := fmt.Sprintf("/api/v1/in-tx/%v", commit)
+		req := &accesslog.Req{Method: "GET", Path: path, IP: "127.0.0.1"}
+		err := models.WithTx(context.Background(), db, func(ctx context.Context) error {
+			if err := svc.Log(ctx, req, 200); err != nil {
+				return err
+			}
+			if !commit {
+				return errRollback
+			}
+			return nil
+		})
+		if commit && err != nil || !commit && err != errRollback {
+			t.Fatalf("commit %v: %v", commit, err)
+		}
+		if want := map[bool]int64{true: 1, false: 0}[commit]; count(path) != want {
+			t.Fatalf("commit %v: %d entries, want %d", commit, count(path), want)
+		}
+	}
+}
+
+var errRollback = errors.New("roll back")

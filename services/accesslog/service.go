@@ -179,8 +179,18 @@ func (s *Service) Log(ctx context.Context, r *Req, status int) error {
 		return nil
 	}
 	// The entry is inserted with those of concurrent requests, in one
-	// statement (batch.go); Log returns once it is committed.
-	if err := s.batch.add(s.entry(r, status)); err != nil {
+	// statement (batch.go); Log returns once it is committed. Inside a
+	// transaction (which on SQLite holds the writer a batch would wait
+	// for) it joins that transaction, as before.
+	e := s.entry(r, status)
+	var err error
+	if models.InTx(ctx) {
+		q, args := insertEntries([]*queued{{e: e}})
+		err = models.Get(ctx, s.db).Exec(q, args...).Error
+	} else {
+		err = s.batch.add(e)
+	}
+	if err != nil {
 		return fmt.Errorf("write access-log entry: %w", err)
 	}
 	r.logged.Store(true)
