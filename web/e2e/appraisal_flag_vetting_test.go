@@ -15,7 +15,7 @@ import (
 
 // flagAppraisalVettingJourneys follows issue 12's journeys on the routes of
 // SPEC sections 7–9: an auditor files a sanction (its fields following the
-// kind) and moves a flag; a reviewer runs an appraisal cycle from creation to
+// kind; in effect at once, its influence period the server's) and moves a clue; a reviewer runs an appraisal cycle from creation to
 // the results workbook while the evaluator scores in the console; then the
 // reviewer vets one cadre and a roster selection, and each reason links to
 // the flag or cycle behind it. Run by TestJourneys, before the password
@@ -37,7 +37,8 @@ func flagAppraisalVettingJourneys(t *testing.T, s *server, b *browser) {
 		// The cadre comes from the look-up, named, not as a number to type.
 		p.run(t, "the cadre named", chromedp.WaitVisible(chromedp.Search(`//*[@data-test="flag-cadre"]//*[contains(@class,"el-select__selected-item")][normalize-space(.)="刘芳"]`)))
 		// The fields follow the kind: a petition asks its type, a sanction
-		// its type, decision date and period, and shows influence_until.
+		// its type, decision date, period and basis; the influence period is
+		// the server's, shown once filed.
 		p.run(t, "petition fields",
 			chromedp.Click(chromedp.CSS(`[data-test=kind-petition]`)),
 			chromedp.WaitVisible(chromedp.CSS(`[data-test=petition-type]`)),
@@ -47,8 +48,7 @@ func flagAppraisalVettingJourneys(t *testing.T, s *server, b *browser) {
 			chromedp.WaitVisible(chromedp.CSS(`[data-test=sanction-type]`)),
 			chromedp.WaitNotPresent(chromedp.CSS(`[data-test=petition-type]`)),
 			choose(`[data-test=sanction-type]`, "党内警告"),
-			chromedp.SendKeys(chromedp.CSS(`input[name=decided_on]`), decided+kb.Enter),
-			chromedp.WaitVisible(chromedp.Search(`//*[@data-test="influence-until"][.="`+wantUntil+`"]`)))
+			chromedp.SendKeys(chromedp.CSS(`input[name=decided_on]`), decided+kb.Enter))
 		p.shot(t, "auditor-flag-form")
 		p.run(t, "file it",
 			chromedp.SendKeys(chromedp.CSS(`input[name=occurred_on]`), decided+kb.Enter),
@@ -61,9 +61,14 @@ func flagAppraisalVettingJourneys(t *testing.T, s *server, b *browser) {
 		if !strings.Contains(detail, "党内警告") || !strings.Contains(detail, wantUntil) || !strings.Contains(detail, "匿名群众") {
 			t.Fatalf("filed flag %q: want the sanction, influence until %s and the reporter", detail, wantUntil)
 		}
-		l := s.api("aud", "GET", fmt.Sprintf("/api/v1/flags?cadre_id=%d", s.ids["liu"]), nil, 200)
+		l := s.api("aud", "GET", fmt.Sprintf("/api/v1/flags?cadre_id=%d&kind=sanction", s.ids["liu"]), nil, 200)
 		flagID = int64(l["items"].([]any)[0].(map[string]any)["id"].(float64))
-		p.run(t, "move to verifying",
+		// A sanction is in effect and moves only on review; a clue moves.
+		clue := id(s.api("aud", "POST", "/api/v1/flags", map[string]any{"cadre_id": s.ids["liu"], "kind": "clue", "severity": "warning",
+			"summary": "反映其亲属经营企业承揽本单位业务", "detail": "群众来信。", "occurred_on": decided}, 201))
+		p.run(t, "move a clue to verifying",
+			chromedp.Navigate(fmt.Sprintf("%s/#/flags?id=%d", s.url, clue)),
+			shows(`[data-test=flag-detail]`, "承揽本单位业务"),
 			choose(`[data-test=move-status]`, "核查中"),
 			chromedp.SendKeys(chromedp.CSS(`input[name=note]`), "已立案核查"),
 			chromedp.Click(chromedp.CSS(`[data-test=move]`)),

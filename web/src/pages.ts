@@ -6,7 +6,7 @@ import type { RouteRecordRaw } from 'vue-router'
 import { can, type RouteKey } from './session'
 
 declare module 'vue-router' {
-  interface RouteMeta { needs?: RouteKey[]; personal?: boolean; title?: string; menu?: string }
+  interface RouteMeta { needs?: RouteKey[]; personal?: boolean; title?: string; menu?: string; menuUnless?: RouteKey[] }
 }
 
 export const pages: RouteRecordRaw[] = [
@@ -19,7 +19,7 @@ export const pages: RouteRecordRaw[] = [
   { path: 'cycles/:id(\\d+)', component: () => import('./views/CycleDetail.vue'), meta: { needs: ['GET /api/v1/appraisal-cycles/:id', 'GET /api/v1/appraisal-cycles/:id/progress'], personal: true, title: '考核周期' } },
   { path: 'vetting', component: () => import('./views/VetBatch.vue'), meta: { needs: ['POST /api/v1/vettings/batch'], personal: true, title: '批量审核', menu: '任前审核' } },
   { path: 'appraisals', component: () => import('./views/MyAppraisals.vue'), meta: { needs: ['GET /api/v1/appraisal-cycles', 'POST /api/v1/appraisal-cycles/:id/appraisals'], personal: true, title: '我的考核评价', menu: '我的考核评价' } },
-  { path: 'lookup', component: () => import('./views/Lookup.vue'), meta: { needs: ['GET /api/v1/cadres', 'POST /api/v1/flags'], personal: true, title: '干部查询', menu: '干部查询' } },
+  { path: 'lookup', component: () => import('./views/Lookup.vue'), meta: { needs: ['GET /api/v1/cadres', 'POST /api/v1/flags'], personal: true, title: '干部查询', menu: '干部查询', menuUnless: ['GET /api/v1/cadres/:id'] } },
   { path: 'flags/new', component: () => import('./views/FlagNew.vue'), meta: { needs: ['POST /api/v1/flags'], personal: true, title: '报送问题', menu: '报送问题' } },
   { path: 'flags', component: () => import('./views/Flags.vue'), meta: { needs: ['GET /api/v1/flags'], personal: true, title: '问题线索', menu: '问题线索' } },
   { path: 'users', component: () => import('./views/Users.vue'), meta: { needs: ['GET /api/v1/users'], title: '用户管理', menu: '用户管理' } },
@@ -32,9 +32,13 @@ export const pages: RouteRecordRaw[] = [
 
 export const allowed = (needs: RouteKey[] | undefined) => !needs || can(...needs)
 
-/** The pages of the menu the user may use, in the menu's order. */
+/**
+ * The pages of the menu the user may use, in the menu's order; a page with
+ * menuUnless is left out for whoever may use those routes (the look-up is for
+ * those who cannot open the roster's e-files).
+ */
 export function menu(): { path: string; title: string }[] {
-  return pages.filter((r) => r.meta?.menu && allowed(r.meta.needs)).map((r) => ({ path: '/' + r.path, title: r.meta?.menu as string }))
+  return pages.filter((r) => r.meta?.menu && allowed(r.meta.needs) && !(r.meta.menuUnless && can(...r.meta.menuUnless))).map((r) => ({ path: '/' + r.path, title: r.meta?.menu as string }))
 }
 
 /** The first page of the menu the user may use. */

@@ -792,6 +792,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/flags/{id}/sanction-changes": {
+        parameters: { query?: never; header?: never; path?: never; cookie?: never; };
+        get?: never;
+        put?: never;
+        post: operations["postFlagsByIdSanctionChanges"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/appraisal-cycles/{id}/regrades": {
+        parameters: { query?: never; header?: never; path?: never; cookie?: never; };
+        get?: never;
+        put?: never;
+        post: operations["postAppraisalCyclesByIdRegrades"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/flags/{id}": {
         parameters: {
             query?: never;
@@ -1474,6 +1496,10 @@ export interface components {
             year: number;
         };
         createFlagRequest: {
+            measure?: components["schemas"]["measureDTO"] | null;
+            responsibility?: string | null;
+            audit_type?: string | null;
+            feedback_on?: string | null;
             /** Format: int64 */
             cadre_id: number;
             detail: string;
@@ -1612,6 +1638,13 @@ export interface components {
             result: string;
         };
         flagDetailResponse: {
+            measure?: components["schemas"]["measureDTO"] | null;
+            responsibility?: string | null;
+            audit_type?: string | null;
+            feedback_on?: string | null;
+            rectified_on?: string | null;
+            outcome_form?: number | null;
+            sanction_changes?: components["schemas"]["sanctionChangeResponse"][];
             /** Format: int64 */
             cadre_id: number;
             cadre_name: string;
@@ -1650,6 +1683,12 @@ export interface components {
             to: string;
         };
         flagResponse: {
+            measure?: components["schemas"]["measureDTO"] | null;
+            responsibility?: string | null;
+            audit_type?: string | null;
+            feedback_on?: string | null;
+            rectified_on?: string | null;
+            outcome_form?: number | null;
             /** Format: int64 */
             cadre_id: number;
             cadre_name: string;
@@ -1886,6 +1925,7 @@ export interface components {
             text: string;
         };
         resultResponse: {
+            regraded?: components["schemas"]["regradeInfo"] | null;
             /** Format: int64 */
             cadre_id: number;
             cadre_name: string;
@@ -1943,11 +1983,13 @@ export interface components {
             revoked: boolean;
         };
         sanctionRequest: {
+            basis?: string | null;
             decided_on: string;
             period_months?: number | null;
             type: string;
         };
         sanctionResponse: {
+            basis?: string | null;
             decided_on: string;
             influence_until?: string | null;
             period_months?: number | null;
@@ -2060,10 +2102,18 @@ export interface components {
             version: number;
         };
         updateFlagRequest: {
+            outcome_form?: number | null;
+            rectified_on?: string | null;
             note: string;
             status: string;
             version: number;
         };
+        sanctionChangeRequest: { action: string; basis: string; decided_on: string; period_months?: number | null; type?: string | null; };
+        sanctionChangeResponse: { action: string; actor: string; actor_id: number; at: string; basis: string; decided_on: string; from_influence_until?: string | null; from_period_months?: number | null; from_type: string; to_influence_until?: string | null; to_period_months?: number | null; to_type: string; };
+        regradeRequest: { cadre_id: number; grade: string; reason: string; };
+        regradeResponse: { cadre_id: number; from: string; to: string; reason: string; by: number; by_name?: string; at: string; };
+        regradeInfo: { from: string; reason: string; by: number; by_name?: string; at: string; };
+        measureDTO: { type: string; decided_on: string; };
         updateUnitRequest: {
             disabled?: boolean | null;
             name?: string | null;
@@ -2643,6 +2693,16 @@ export interface operations {
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
+    };
+    postFlagsByIdSanctionChanges: {
+        parameters: { query?: never; header?: never; path: { id: number; }; cookie?: never; };
+        requestBody: { content: { "application/json": components["schemas"]["sanctionChangeRequest"]; }; };
+        responses: { 201: { headers: { [name: string]: unknown; }; content: { "application/json": components["schemas"]["sanctionChangeResponse"]; }; }; };
+    };
+    postAppraisalCyclesByIdRegrades: {
+        parameters: { query?: never; header?: never; path: { id: number; }; cookie?: never; };
+        requestBody: { content: { "application/json": components["schemas"]["regradeRequest"]; }; };
+        responses: { 201: { headers: { [name: string]: unknown; }; content: { "application/json": components["schemas"]["regradeResponse"]; }; }; };
     };
     postAppraisalCyclesByIdFinalize: {
         parameters: {
