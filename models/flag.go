@@ -28,6 +28,7 @@ type Flag struct {
 	DecidedOn      *string `gorm:"type:char(10)"`
 	PeriodMonths   *int    // as the decision states it; nil: the type's default
 	InfluenceUntil *string `gorm:"type:char(10)"` // nil: no end, or no sanction
+	SanctionBasis  *string `gorm:"type:text"`     // the decision's basis, as filed
 	Status         string  `gorm:"size:20;not null;index:idx_flags_cadre_status,priority:2;index:idx_flags_source_status,priority:2;index:idx_flags_status_id,priority:1"`
 	// Responsibility: direct, leadership or none, for audit and inspection
 	// findings; AuditType for audit findings only (SPEC 8).

@@ -550,14 +550,14 @@ func TestAppraisalGrades(t *testing.T) {
 	for i := range c {
 		c[i] = w.cadre(fmt.Sprintf("干部%c", '甲'+rune(i)), idFor("19800101", i+1), w.unitA1)
 	}
-	w.flagOn(c[4], "sanction", "substantiated", "gov_warning", "2024-05-01")   // not excellent in 2024
-	w.flagOn(c[5], "investigation", "verifying", "", "")                       // ungraded
-	w.flagOn(c[6], "sanction", "unsubstantiated", "demerit", "2024-03-01")     // not established: no effect
-	w.flagOn(c[6], "sanction", "resolved", "gov_warning", "2023-03-01")        // the year before: no effect
-	w.flagOn(c[7], "sanction", "resolved", "major_demerit", "2023-06-30")      // ungraded the year after
-	w.flagOn(c[9], "sanction", "substantiated", "party_removal", "2024-01-15") // incompetent
-	w.flagOn(c[3], "investigation", "unsubstantiated", "", "")                 // closed case: no effect
-	path := w.newCycle("annual", 20)                                           // 10 appraised: 2 places
+	w.flagOn(c[4], "sanction", "in_effect", "gov_warning", "2024-05-01")   // not excellent in 2024
+	w.flagOn(c[5], "investigation", "verifying", "", "")                   // ungraded
+	w.flagOn(c[6], "sanction", "revoked", "demerit", "2024-03-01")         // revoked: no effect
+	w.flagOn(c[6], "sanction", "in_effect", "gov_warning", "2023-03-01")   // the year before: no effect
+	w.flagOn(c[7], "sanction", "in_effect", "major_demerit", "2023-06-30") // ungraded the year after
+	w.flagOn(c[9], "sanction", "in_effect", "party_removal", "2024-01-15") // incompetent
+	w.flagOn(c[3], "investigation", "unsubstantiated", "", "")             // closed case: no effect
+	path := w.newCycle("annual", 20)                                       // 10 appraised: 2 places
 	r := w.do("POST", path+"/assignments/bulk", w.rev, map[string]any{"evaluator_ids": evs, "unit_id": w.unitA, "rater_type": "superior"})
 	want(t, r, 200)
 	w.move(path, "open")
@@ -627,8 +627,8 @@ func TestAppraisalGrades(t *testing.T) {
 		}
 		want(t, fin(ov(c[1], "good", "x")), 400, "validation_failed")
 		want(t, fin(ov(c[10], "competent", "未参评")), 400, "validation_failed")
-		want(t, fin(ov(c[4], "excellent", "表现突出")), 409, "conflict")
-		want(t, fin(ov(c[5], "excellent", "表现突出")), 409, "conflict")
+		want(t, fin(ov(c[4], "excellent", "表现突出")), 409, "grade_forced")
+		want(t, fin(ov(c[5], "excellent", "表现突出")), 409, "grade_forced")
 		want(t, fin(ov(c[1], "excellent", "综合研判"), ov(c[2], "excellent", "综合研判")), 409, "quota_exceeded")
 		// A downgrade frees a place: c0 down, c1 and c2 up is two excellent.
 		r = fin(ov(c[0], "competent", "群众反映"), ov(c[1], "excellent", "综合研判"), ov(c[2], "excellent", "综合研判"))

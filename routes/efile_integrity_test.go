@@ -49,8 +49,6 @@ func TestEFileIntegrity(t *testing.T) {
 		"sanction", map[string]any{"type": "demerit", "decided_on": decided.Format(time.DateOnly)}))
 	until := w.do("GET", fmt.Sprintf("/api/v1/flags/%d", san), w.rev, nil).JSON()["influence_until"].(string)
 	allChecked(t, w.db, w.a, w.clock.Now().UTC().Format(time.DateOnly))
-	w.patchFlag(w.auditor, san, "verifying", 1, "")
-	w.patchFlag(w.auditor, san, "substantiated", 2, "")
 	for i := 0; i < 6; i++ {
 		want(t, w.do("POST", fmt.Sprintf("/api/v1/cadres/%d/vettings", w.a), w.rev, map[string]any{"purpose": "promotion"}), 201)
 	}
@@ -93,7 +91,7 @@ func TestEFileIntegrity(t *testing.T) {
 			}
 		}
 		flags := text["廉政情况"]
-		for _, s := range []string{"信访|信访举报|", "反映其违规兼职", "纪检监察|处分/处理", "属实", "记过（" + decided.Format(time.DateOnly) + "决定，影响期至" + until + "）", "待核查"} {
+		for _, s := range []string{"信访|信访举报|", "反映其违规兼职", "纪检监察|处分/处理", "生效", "记过（" + decided.Format(time.DateOnly) + "决定，影响期至" + until + "）", "待核查"} {
 			if !strings.Contains(flags, s) {
 				t.Fatalf("廉政情况 lacks %q:\n%s", s, flags)
 			}

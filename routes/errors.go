@@ -121,7 +121,11 @@ func classify(err error, p *message.Printer) (int, errorBody) {
 				if code == "" {
 					code = k.code
 				}
-				return statusOf(k.kind), errorBody{errorDetail{Code: code, Message: localize(p, cd.Msg)}}
+				var details []fieldError
+				for _, d := range cd.Details {
+					details = append(details, fieldError{Field: d.Field, Message: localize(p, d.Msg)})
+				}
+				return statusOf(k.kind), errorBody{errorDetail{Code: code, Message: localize(p, cd.Msg), Details: details}}
 			}
 		}
 	case models.IsUnavailable(err):

@@ -69,15 +69,15 @@ var allowed = map[string][]string{
 	"GET /api/v1/cadres/:id/appointment-form.lrmx": {"org_reviewer"},
 	"POST /api/v1/cadres/import-lrmx":              {"org_reviewer"},
 
-	// SPEC 8: the source departments file and change their flags; the
-	// reviewer reads every flag and the summary. (The organization
-	// department's own filing, SPEC 8's org_reviewer row, comes with the
-	// per-department kinds of issue 17; until then the reviewer files none.)
-	"POST /api/v1/flags":                  {"auditor"},
-	"GET /api/v1/flags":                   {"auditor", "org_reviewer"},
-	"GET /api/v1/flags/:id":               {"auditor", "org_reviewer"},
-	"PATCH /api/v1/flags/:id":             {"auditor"},
-	"GET /api/v1/cadres/:id/flag-summary": {"org_reviewer"},
+	// SPEC 8: the source departments file and change their flags, and the
+	// organization department (org_reviewer) its own; a sanction's reviews
+	// by its department; the reviewer reads every flag and the summary.
+	"POST /api/v1/flags":                      {"auditor", "org_reviewer"},
+	"GET /api/v1/flags":                       {"auditor", "org_reviewer"},
+	"GET /api/v1/flags/:id":                   {"auditor", "org_reviewer"},
+	"PATCH /api/v1/flags/:id":                 {"auditor", "org_reviewer"},
+	"POST /api/v1/flags/:id/sanction-changes": {"auditor", "org_reviewer"},
+	"GET /api/v1/cadres/:id/flag-summary":     {"org_reviewer"},
 
 	// SPEC 9: vetting is the reviewer's.
 	"POST /api/v1/cadres/:id/vettings": {"org_reviewer"},

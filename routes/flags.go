@@ -21,19 +21,42 @@ type createFlagRequest struct {
 	Reporter     *string          `json:"reporter"`
 	Sanction     *sanctionRequest `json:"sanction"`
 	Specific     *bool            `json:"specific"` // report petitions only; default false
+	Measure      *measureRequest  `json:"measure"`  // kind measure only
+	// Audit and inspection findings only; audit_type audit findings only.
+	Responsibility *string `json:"responsibility"`
+	AuditType      *string `json:"audit_type"`
+	FeedbackOn     *string `json:"feedback_on"`
 }
 
 type sanctionRequest struct {
-	Type         string `json:"type"`
-	DecidedOn    string `json:"decided_on"`
-	PeriodMonths *int   `json:"period_months"`
+	Type         string  `json:"type"`
+	DecidedOn    string  `json:"decided_on"`
+	PeriodMonths *int    `json:"period_months"`
+	Basis        *string `json:"basis"`
+}
+
+type measureRequest struct {
+	Type      string `json:"type"`
+	DecidedOn string `json:"decided_on"`
 }
 
 type updateFlagRequest struct {
-	ID      int64  `path:"id" json:"-"`
-	Status  string `json:"status"`
-	Note    string `json:"note"`
-	Version int    `json:"version"`
+	ID          int64   `path:"id" json:"-"`
+	Status      string  `json:"status"`
+	Note        string  `json:"note"`
+	Version     int     `json:"version"`
+	OutcomeForm *int    `json:"outcome_form"` // 1–4, closing a clue or an investigation
+	RectifiedOn *string `json:"rectified_on"` // resolving a finding; default today
+}
+
+// sanctionChangeRequest is a review of a sanction (复审、复核、申诉).
+type sanctionChangeRequest struct {
+	ID           int64   `path:"id" json:"-"`
+	Action       string  `json:"action"`
+	Type         *string `json:"type"`
+	PeriodMonths *int    `json:"period_months"`
+	DecidedOn    string  `json:"decided_on"`
+	Basis        string  `json:"basis"`
 }
 
 type sanctionResponse struct {
@@ -41,6 +64,28 @@ type sanctionResponse struct {
 	DecidedOn      string  `json:"decided_on"`
 	PeriodMonths   *int    `json:"period_months"` // as the decision states it; null: the type's default
 	InfluenceUntil *string `json:"influence_until"`
+	Basis          *string `json:"basis"`
+}
+
+type measureResponse struct {
+	Type      string `json:"type"`
+	DecidedOn string `json:"decided_on"`
+}
+
+// sanctionChangeResponse is one review of a sanction, as its history keeps it.
+type sanctionChangeResponse struct {
+	Action             string    `json:"action"`
+	DecidedOn          string    `json:"decided_on"`
+	Basis              string    `json:"basis"`
+	FromType           string    `json:"from_type"`
+	ToType             string    `json:"to_type"`
+	FromPeriodMonths   *int      `json:"from_period_months"`
+	ToPeriodMonths     *int      `json:"to_period_months"`
+	FromInfluenceUntil *string   `json:"from_influence_until"`
+	ToInfluenceUntil   *string   `json:"to_influence_until"`
+	ActorID            int64     `json:"actor_id"`
+	Actor              string    `json:"actor"`
+	At                 time.Time `json:"at"`
 }
 
 // flagResponse is a flag as the viewer may see it. Detail and reporter (the
@@ -61,6 +106,12 @@ type flagResponse struct {
 	Reporter       *string           `json:"reporter,omitempty"`
 	Sanction       *sanctionResponse `json:"sanction"`
 	InfluenceUntil *string           `json:"influence_until"`
+	Measure        *measureResponse  `json:"measure"`
+	Responsibility *string           `json:"responsibility"`
+	AuditType      *string           `json:"audit_type"`
+	FeedbackOn     *string           `json:"feedback_on"`
+	RectifiedOn    *string           `json:"rectified_on"`
+	OutcomeForm    *int              `json:"outcome_form"`
 	Status         string            `json:"status"`
 	Version        int               `json:"version"`
 	CreatedBy      int64             `json:"created_by"`
@@ -77,10 +128,12 @@ type flagEventResponse struct {
 	Note    string    `json:"note"`
 }
 
-// flagDetailResponse is one flag with its history, oldest change first.
+// flagDetailResponse is one flag with its history, oldest change first,
+// and a sanction's reviews (sanction flags only).
 type flagDetailResponse struct {
 	flagResponse
-	History []flagEventResponse `json:"history"`
+	History         []flagEventResponse       `json:"history"`
+	SanctionChanges *[]sanctionChangeResponse `json:"sanction_changes,omitempty"`
 }
 
 type flagSummaryResponse struct {
@@ -94,12 +147,17 @@ func toFlagResponse(v *flag.View) flagResponse {
 	out := flagResponse{ID: f.ID, CadreID: f.CadreID, CadreName: v.Cadre.Name, UnitName: v.Cadre.UnitName, Source: f.Source, Kind: f.Kind, Severity: f.Severity,
 		Summary: f.Summary, Detail: v.Detail, OccurredOn: f.OccurredOn, PetitionType: f.PetitionType,
 		Specific: f.Specific, Reporter: v.Reporter, InfluenceUntil: f.InfluenceUntil, Status: f.Status, Version: f.Version,
-		CreatedBy: f.CreatedBy, CreatedAt: f.CreatedAt.UTC(), UpdatedAt: f.UpdatedAt.UTC()}
+		Responsibility: f.Responsibility, AuditType: f.AuditType, FeedbackOn: f.FeedbackOn, RectifiedOn: f.RectifiedOn,
+		OutcomeForm: f.OutcomeForm, CreatedBy: f.CreatedBy, CreatedAt: f.CreatedAt.UTC(), UpdatedAt: f.UpdatedAt.UTC()}
 	if f.SanctionType != nil {
-		out.Sanction = &sanctionResponse{Type: *f.SanctionType, PeriodMonths: f.PeriodMonths, InfluenceUntil: f.InfluenceUntil}
+		out.Sanction = &sanctionResponse{Type: *f.SanctionType, PeriodMonths: f.PeriodMonths, InfluenceUntil: f.InfluenceUntil,
+			Basis: f.SanctionBasis}
 		if f.DecidedOn != nil {
 			out.Sanction.DecidedOn = *f.DecidedOn
 		}
+	}
+	if f.MeasureType != nil && f.MeasureDecidedOn != nil {
+		out.Measure = &measureResponse{Type: *f.MeasureType, DecidedOn: *f.MeasureDecidedOn}
 	}
 	return out
 }
@@ -109,14 +167,29 @@ func toFlagDetailResponse(v *flag.View) flagDetailResponse {
 	for i, e := range v.History {
 		out.History[i] = flagEventResponse{ActorID: e.ActorID, Actor: e.Actor, At: e.At.UTC(), From: e.From, To: e.To, Note: e.Note}
 	}
+	if v.Kind == flag.KindSanction {
+		changes := make([]sanctionChangeResponse, len(v.SanctionChanges))
+		for i, c := range v.SanctionChanges {
+			changes[i] = sanctionChangeResponse{Action: c.Action, DecidedOn: c.DecidedOn, Basis: c.Basis, FromType: c.FromType,
+				ToType: c.ToType, FromPeriodMonths: c.FromPeriodMonths, ToPeriodMonths: c.ToPeriodMonths,
+				FromInfluenceUntil: c.FromInfluenceUntil, ToInfluenceUntil: c.ToInfluenceUntil, ActorID: c.ActorID,
+				Actor: c.Actor, At: c.At.UTC()}
+		}
+		out.SanctionChanges = &changes
+	}
 	return out
 }
 
 func (h *handlers) createFlag(c *gin.Context, in *createFlagRequest) (flagDetailResponse, error) {
 	n := flag.New{CadreID: in.CadreID, Kind: in.Kind, Severity: in.Severity, Summary: in.Summary, Detail: in.Detail,
-		OccurredOn: in.OccurredOn, PetitionType: in.PetitionType, Reporter: in.Reporter, Specific: in.Specific}
+		OccurredOn: in.OccurredOn, PetitionType: in.PetitionType, Reporter: in.Reporter, Specific: in.Specific,
+		Responsibility: in.Responsibility, AuditType: in.AuditType, FeedbackOn: in.FeedbackOn}
 	if in.Sanction != nil {
-		n.Sanction = &flag.NewSanction{Type: in.Sanction.Type, DecidedOn: in.Sanction.DecidedOn, PeriodMonths: in.Sanction.PeriodMonths}
+		n.Sanction = &flag.NewSanction{Type: in.Sanction.Type, DecidedOn: in.Sanction.DecidedOn, PeriodMonths: in.Sanction.PeriodMonths,
+			Basis: in.Sanction.Basis}
+	}
+	if in.Measure != nil {
+		n.Measure = &flag.NewMeasure{Type: in.Measure.Type, DecidedOn: in.Measure.DecidedOn}
 	}
 	v, err := h.s.Flags.Create(ctx(c), me(c), n)
 	if err != nil {
@@ -134,7 +207,17 @@ func (h *handlers) getFlag(c *gin.Context, in *byID) (flagDetailResponse, error)
 }
 
 func (h *handlers) updateFlag(c *gin.Context, in *updateFlagRequest) (flagDetailResponse, error) {
-	v, err := h.s.Flags.Update(ctx(c), me(c), in.ID, flag.Change{Status: in.Status, Note: in.Note, Version: in.Version})
+	v, err := h.s.Flags.Update(ctx(c), me(c), in.ID, flag.Change{Status: in.Status, Note: in.Note, Version: in.Version,
+		OutcomeForm: in.OutcomeForm, RectifiedOn: in.RectifiedOn})
+	if err != nil {
+		return flagDetailResponse{}, err
+	}
+	return toFlagDetailResponse(v), nil
+}
+
+func (h *handlers) changeSanction(c *gin.Context, in *sanctionChangeRequest) (flagDetailResponse, error) {
+	v, err := h.s.Flags.ChangeSanction(ctx(c), me(c), in.ID, flag.Review{Action: in.Action, Type: in.Type,
+		PeriodMonths: in.PeriodMonths, DecidedOn: in.DecidedOn, Basis: in.Basis})
 	if err != nil {
 		return flagDetailResponse{}, err
 	}
@@ -144,9 +227,9 @@ func (h *handlers) updateFlag(c *gin.Context, in *updateFlagRequest) (flagDetail
 type listFlagsQuery struct {
 	paging
 	CadreID *int64 `query:"cadre_id" doc:"flags of this cadre"`
-	Status  string `query:"status" doc:"open, verifying, substantiated, unsubstantiated or resolved"`
-	Source  string `query:"source" doc:"discipline, audit, petition or inspection (an auditor naming another department gets an empty list)"`
-	Kind    string `query:"kind" doc:"clue, investigation, sanction, audit_finding, petition or inquiry"`
+	Status  string `query:"status" doc:"open, verifying, on_hold, substantiated, unsubstantiated, resolved, in_effect, revoked or recorded"`
+	Source  string `query:"source" doc:"discipline, audit, petition, inspection or organization (an auditor naming another department gets an empty list)"`
+	Kind    string `query:"kind" doc:"clue, investigation, sanction, audit_finding, inspection_finding, petition, inquiry or measure"`
 }
 
 func (h *handlers) listFlags(c *gin.Context, in *listFlagsQuery) (list[flagResponse], error) {

@@ -121,9 +121,11 @@ func TestCreateFlag(t *testing.T) {
 		{"403_ownCadreRecusal", w.selfAuditor, clueBody(w.a), 403, "forbidden", nil},
 	}
 	t.Run("policy", func(t *testing.T) {
-		for role, tok := range map[string]string{"org_reviewer": w.rev, "evaluator": w.evalA, "admin": w.admin} {
+		for role, tok := range map[string]string{"evaluator": w.evalA, "admin": w.admin} {
 			wantPolicy(t, w.do("POST", "/api/v1/flags", tok, clueBody(w.a)), "POST /api/v1/flags", role)
 		}
+		// The reviewer files the organization department's own decisions.
+		wantPolicy(t, w.do("POST", "/api/v1/flags", w.rev, sanction("admonishment", "2025-06-01")), "POST /api/v1/flags", "org_reviewer")
 	})
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -137,7 +139,11 @@ func TestCreateFlag(t *testing.T) {
 			}
 			m := r.JSON()
 			body := c.body.(map[string]any)
-			if m["status"] != "open" || m["version"].(float64) != 1 || m["kind"] != body["kind"] ||
+			status := "open"
+			if body["kind"] == "sanction" {
+				status = "in_effect" // a decision, in effect when filed
+			}
+			if m["status"] != status || m["version"].(float64) != 1 || m["kind"] != body["kind"] ||
 				m["cadre_id"].(float64) != float64(body["cadre_id"].(int64)) || len(m["history"].([]any)) != 0 {
 				t.Fatalf("body %s", r.Body)
 			}
@@ -199,7 +205,11 @@ func TestFlagInfluencePeriods(t *testing.T) {
 			if c.period != nil {
 				s["period_months"] = c.period
 			}
-			r := w.do("POST", "/api/v1/flags", w.auditor, with(clueBody(w.a), "kind", "sanction", "sanction", s))
+			tok := w.auditor
+			if strings.HasPrefix(c.ty, "org_") {
+				tok = w.rev // the organization department decides its own
+			}
+			r := w.do("POST", "/api/v1/flags", tok, with(clueBody(w.a), "kind", "sanction", "sanction", s))
 			want(t, r, 201)
 			if got := r.JSON()["influence_until"]; got != c.want {
 				t.Fatalf("influence_until %v, want %v", got, c.want)
@@ -436,18 +446,15 @@ func TestFlagTransitions(t *testing.T) {
 
 func TestFlagListAndSummary(t *testing.T) {
 	w := newFlagWorld(t)
-	// On cadre a: discipline's open clue, a substantiated sanction in
-	// period, an expired resolved one, and an open sanction; audit's
-	// verifying finding; petition's unsubstantiated appeal.
+	// On cadre a: discipline's open clue, a sanction in effect and in
+	// period, an expired one, and one revoked on review; audit's verifying
+	// finding; petition's unsubstantiated appeal.
 	clue := w.fileFlag(w.auditor, clueBody(w.a))
-	active := w.fileFlag(w.auditor, with(clueBody(w.a), "kind", "sanction", "sanction", map[string]any{"type": "gov_expulsion", "decided_on": "2024-01-01"}))
-	w.patchFlag(w.auditor, active, "verifying", 1, "")
-	w.patchFlag(w.auditor, active, "substantiated", 2, "")
-	expired := w.fileFlag(w.auditor, with(clueBody(w.a), "kind", "sanction", "sanction", map[string]any{"type": "gov_warning", "decided_on": "2020-01-01"}))
-	w.patchFlag(w.auditor, expired, "verifying", 1, "")
-	w.patchFlag(w.auditor, expired, "substantiated", 2, "")
-	w.patchFlag(w.auditor, expired, "resolved", 3, "")
-	w.fileFlag(w.auditor, with(clueBody(w.a), "kind", "sanction", "sanction", map[string]any{"type": "demerit", "decided_on": "2024-01-01"}))
+	w.fileFlag(w.auditor, with(clueBody(w.a), "kind", "sanction", "sanction", map[string]any{"type": "gov_expulsion", "decided_on": "2024-01-01"}))
+	w.fileFlag(w.auditor, with(clueBody(w.a), "kind", "sanction", "sanction", map[string]any{"type": "gov_warning", "decided_on": "2020-01-01"}))
+	revoked := w.fileFlag(w.auditor, with(clueBody(w.a), "kind", "sanction", "sanction", map[string]any{"type": "demerit", "decided_on": "2024-01-01"}))
+	want(t, w.do("POST", fmt.Sprintf("/api/v1/flags/%d/sanction-changes", revoked), w.auditor,
+		map[string]any{"action": "revoke", "decided_on": "2024-06-01", "basis": "复核撤销"}), 201)
 	finding := w.fileFlag(w.audAudit, with(clueBody(w.a), "kind", "audit_finding"))
 	w.patchFlag(w.audAudit, finding, "verifying", 1, "")
 	appeal := w.fileFlag(w.audPetition, with(clueBody(w.a), "kind", "petition", "petition_type", "appeal"))
@@ -461,24 +468,28 @@ func TestFlagListAndSummary(t *testing.T) {
 	}
 	t.Run("countsOnly", func(t *testing.T) {
 		m := summary(w.a)
-		if len(m) != 3 || m["open"].(float64) != 3 || m["active_sanction"] != true {
+		if len(m) != 3 || m["open"].(float64) != 2 || m["active_sanction"] != true {
 			t.Fatalf("summary %v", m)
 		}
+		// The revoked sanction counts nowhere.
 		bs := m["by_source"].(map[string]any)
-		if len(bs) != 4 || bs["discipline"].(float64) != 4 || bs["audit"].(float64) != 1 || bs["petition"].(float64) != 1 || bs["inspection"].(float64) != 0 {
+		if len(bs) != 5 || bs["discipline"].(float64) != 3 || bs["audit"].(float64) != 1 || bs["petition"].(float64) != 1 ||
+			bs["inspection"].(float64) != 0 || bs["organization"].(float64) != 0 {
 			t.Fatalf("by_source %v", bs)
 		}
 		if m := summary(w.b); m["open"].(float64) != 1 || m["active_sanction"] != false {
 			t.Fatalf("summary of b %v", m)
 		}
 	})
-	t.Run("activeSanctionNeedsEstablishedFlagInPeriod", func(t *testing.T) {
+	t.Run("activeSanctionNeedsInEffectInPeriod", func(t *testing.T) {
 		c := w.cadre("王五", idFor("19800103", 3), w.unitA)
-		// Open sanction in period, and a substantiated one long expired: not active.
-		w.fileFlag(w.auditor, with(clueBody(c), "kind", "sanction", "sanction", map[string]any{"type": "gov_expulsion", "decided_on": "2024-01-01"}))
-		old := w.fileFlag(w.auditor, with(clueBody(c), "kind", "sanction", "sanction", map[string]any{"type": "demerit", "decided_on": "2020-01-01"}))
-		w.patchFlag(w.auditor, old, "verifying", 1, "")
-		w.patchFlag(w.auditor, old, "substantiated", 2, "")
+		// A sanction without end, revoked; one long expired; an on-hold clue.
+		gone := w.fileFlag(w.auditor, with(clueBody(c), "kind", "sanction", "sanction", map[string]any{"type": "gov_expulsion", "decided_on": "2024-01-01"}))
+		want(t, w.do("POST", fmt.Sprintf("/api/v1/flags/%d/sanction-changes", gone), w.auditor,
+			map[string]any{"action": "revoke", "decided_on": "2024-03-01", "basis": "申诉撤销"}), 201)
+		w.fileFlag(w.auditor, with(clueBody(c), "kind", "sanction", "sanction", map[string]any{"type": "demerit", "decided_on": "2020-01-01"}))
+		held := w.fileFlag(w.auditor, clueBody(c))
+		want(t, w.patchFlag(w.auditor, held, "on_hold", 1, "暂存待查"), 200)
 		if m := summary(c); m["active_sanction"] != false || m["open"].(float64) != 1 {
 			t.Fatalf("summary %v", m)
 		}

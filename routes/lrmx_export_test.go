@@ -136,13 +136,13 @@ func TestAppointmentFormExport(t *testing.T) {
 	// three years ago, one ended six years ago (left out), one revoked and
 	// one found not so (left out), an organizational measure.
 	inEffect := day(0, -2)
-	addSanction(t, w.db, a, sanction.Demerit, inEffect, "open")
+	addSanction(t, w.db, a, sanction.Demerit, inEffect, "in_effect")
 	addSanction(t, w.db, a, sanction.Dismissal, day(0, -4), "revoked")
 	endedRecently := day(-4, 0) // 记过 12 months: ended three years ago
-	addSanction(t, w.db, a, sanction.Demerit, endedRecently, "resolved")
-	addSanction(t, w.db, a, sanction.GovWarning, day(-7, 0), "resolved")
+	addSanction(t, w.db, a, sanction.Demerit, endedRecently, "in_effect")
+	addSanction(t, w.db, a, sanction.GovWarning, day(-7, 0), "in_effect")
 	addSanction(t, w.db, a, sanction.MajorDemerit, day(0, -1), "unsubstantiated")
-	addSanction(t, w.db, a, sanction.Admonishment, day(0, -3), "substantiated")
+	addSanction(t, w.db, a, sanction.Admonishment, day(0, -3), "in_effect")
 	// Commendations: one amended (only the amendment shows), and a record
 	// of another category.
 	r := w.do("POST", fmt.Sprintf("/api/v1/cadres/%d/records", a), w.rev, map[string]any{"occurred_on": "2024-05-10", "category": "commendation", "content": "被评为优秀共产党员（初稿）"})

@@ -87,6 +87,8 @@ func messageFormats(t *testing.T) map[string]string {
 					add(lit(0))
 				case pkg == "errs" && (sel.Sel.Name == "New" || sel.Sel.Name == "Invalid" || sel.Sel.Name == "Conflict" || sel.Sel.Name == "RateLimited"):
 					add(lit(1))
+				case pkg == "errs" && sel.Sel.Name == "ConflictAbout":
+					add(lit(3))
 				case pkg == "errs" && sel.Sel.Name == "NotFound":
 					if s, ok := lit(0); ok {
 						out[s+" not found"] = at

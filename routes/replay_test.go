@@ -105,12 +105,28 @@ var replayCases = map[string]func(w *replayWorld, role string) []replayRequest{
 			body: map[string]any{"content": "更正后的记录", "reason": "笔误"}}}
 	},
 	"POST /api/v1/flags": func(w *replayWorld, role string) []replayRequest {
+		if role == "org_reviewer" {
+			body := with(clueBody(w.b), "kind", "sanction", "summary", fmt.Sprintf("诫勉%d", w.next()),
+				"sanction", map[string]any{"type": "admonishment", "decided_on": "2025-01-01"})
+			return []replayRequest{{path: "/api/v1/flags", tok: w.rev, body: body}}
+		}
 		var out []replayRequest
 		for _, d := range []string{"discipline", "audit", "petition", "inspection"} {
 			body := with(clueBody(w.b), "summary", fmt.Sprintf("反映问题%d", w.next()), "reporter", "举报人")
 			out = append(out, replayRequest{name: d, path: "/api/v1/flags", tok: w.auditors[d], body: body})
 		}
 		return out
+	},
+	// A sanction of the role's department, revoked (discipline) or modified
+	// (the organization department's own).
+	"POST /api/v1/flags/:id/sanction-changes": func(w *replayWorld, role string) []replayRequest {
+		tok, ty, change := w.auditor, "demerit", map[string]any{"action": "revoke", "decided_on": "2025-03-01", "basis": "复核撤销"}
+		if role == "org_reviewer" {
+			tok, ty, change = w.rev, "admonishment", map[string]any{"action": "modify", "period_months": 3, "decided_on": "2025-03-01", "basis": "申诉变更"}
+		}
+		r := w.do("POST", "/api/v1/flags", tok, with(clueBody(w.b), "kind", "sanction", "sanction", map[string]any{"type": ty, "decided_on": "2025-01-01"}))
+		want(w.t, r, 201)
+		return []replayRequest{{path: fmt.Sprintf("/api/v1/flags/%d/sanction-changes", r.ID()), tok: tok, body: change}}
 	},
 	"POST /api/v1/cadres/:id/vettings": func(w *replayWorld, role string) []replayRequest {
 		return []replayRequest{{path: fmt.Sprintf("/api/v1/cadres/%d/vettings", w.b), tok: w.rev, body: map[string]any{"purpose": "promotion"}}}

@@ -45,7 +45,10 @@ func (r *route) status() int {
 func (r *route) query() []param { return queryParams(r.Op.input) }
 
 // flagScope is who sees which flags (SPEC section 8).
-const flagScope = "Auditors: their own department's flags only (others answer 404, lists leave them out). Reviewers: every flag, never its reporter. Nobody: flags on their own cadre record (recusal)."
+const flagScope = "Auditors: their own department's flags only (others answer 404, lists leave them out). Reviewers: every flag, never its reporter, and the detail only of the organization's own. Nobody: flags on their own cadre record (recusal)."
+
+// flagChangeScope is who changes which flags (SPEC section 8).
+const flagChangeScope = "The flag's own department only: an auditor's department, the organization for reviewers (others answer 404). Nobody: flags on their own cadre record (recusal)."
 const cycleScope = "Evaluators: the cycles they have assignments in."
 
 // profileScope is who reads and writes a profile (SPEC section 16).
@@ -115,12 +118,14 @@ func (h *handlers) table() []route {
 		{Method: "GET", Path: "/api/v1/cadres/:id/efile.xlsx", Summary: "The cadre's e-file as an Excel workbook",
 			Op: workbookOp(h.getEFileXLSX), Scope: inScope, Limit: limitExport, Errors: []int{429}},
 
-		{Method: "POST", Path: "/api/v1/flags", Summary: "File a flag; its source is the filer's department (Idempotency-Key accepted)",
+		{Method: "POST", Path: "/api/v1/flags", Summary: "File a flag; its source is the filer's department, which files only what it decides (Idempotency-Key accepted)",
 			Op: jsonOp(h.createFlag), Status: 201, Idempotent: true, Scope: flagScope},
 		{Method: "GET", Path: "/api/v1/flags", Summary: "List flags, newest first (no history)", Op: readOp(h.listFlags), Scope: flagScope},
 		{Method: "GET", Path: "/api/v1/flags/:id", Summary: "Read a flag with its history", Op: readOp(h.getFlag), Scope: flagScope},
 		{Method: "PATCH", Path: "/api/v1/flags/:id", Summary: "Move a flag to another status (with version and a note)",
-			Op: jsonOp(h.updateFlag), Scope: "Auditors: their own department's flags only. Nobody: flags on their own cadre record (recusal)."},
+			Op: jsonOp(h.updateFlag), Scope: flagChangeScope},
+		{Method: "POST", Path: "/api/v1/flags/:id/sanction-changes", Summary: "Revoke or modify a sanction on review (复审、复核、申诉), with a basis (Idempotency-Key accepted)",
+			Op: jsonOp(h.changeSanction), Status: 201, Idempotent: true, Scope: flagChangeScope},
 		{Method: "GET", Path: "/api/v1/cadres/:id/flag-summary", Summary: "Counts of a cadre's flags (open, by source, active sanction)",
 			Op: readOp(h.flagSummary), Scope: "Nobody: their own cadre record (recusal)."},
 		{Method: "POST", Path: "/api/v1/cadres/:id/vettings", Summary: "Vet a cadre before promotion; stored and never changed (Idempotency-Key accepted)",

@@ -106,26 +106,32 @@ func TestVettingRules(t *testing.T) {
 		{"blocked_openSeriousFlag", "transfer", flagOf(models.Flag{Kind: "clue", Severity: "serious", Status: "open"}), "blocked", []string{"open_serious_flag"}},
 		{"blocked_serousAuditFindingVerifying", "transfer", flagOf(models.Flag{Kind: "audit_finding", Source: "audit", Severity: "serious", Status: "verifying"}), "blocked", []string{"open_serious_flag"}},
 		{"clear_seriousSubstantiatedClue", "promotion", flagOf(models.Flag{Kind: "clue", Severity: "serious", Status: "substantiated"}), "clear", nil},
-		{"blocked_sanctionInfluence", "transfer", flagOf(sanction("demerit", "substantiated", "2025-01-01", sp("2026-01-01"))), "blocked", []string{"sanction_influence"}},
-		{"blocked_sanctionResolvedStillInPeriod", "transfer", flagOf(sanction("demerit", "resolved", "2025-01-01", sp("2026-01-01"))), "blocked", []string{"sanction_influence"}},
-		{"clear_sanctionEndsOnFirstFreeDay", "promotion", flagOf(sanction("gov_warning", "substantiated", "2024-12-01", sp(asOf))), "clear", nil},
-		{"clear_sanctionDecidedAfterAsOf", "promotion", flagOf(sanction("demerit", "substantiated", "2025-07-01", sp("2026-07-01"))), "clear", nil},
-		{"blocked_sanctionWithoutEnd", "transfer", flagOf(sanction("gov_expulsion", "resolved", "2010-01-01", nil)), "blocked", []string{"sanction_influence"}},
-		{"clear_sanctionUnsubstantiated", "promotion", flagOf(sanction("demerit", "unsubstantiated", "2025-01-01", sp("2026-01-01"))), "clear", nil},
+		{"blocked_sanctionInfluence", "promotion", flagOf(sanction("demerit", "in_effect", "2025-01-01", sp("2026-01-01"))), "blocked", []string{"sanction_influence"}},
+		{"blocked_sanctionAppointmentIsFurtherUse", "appointment", flagOf(sanction("party_warning", "in_effect", "2025-01-01", sp("2026-01-01"))), "blocked", []string{"sanction_influence"}},
+		{"blocked_sanctionCommendation", "commendation", flagOf(sanction("admonishment", "in_effect", "2025-01-01", sp("2025-07-01"))), "blocked", []string{"sanction_influence"}},
+		{"caution_sanctionTransfer", "transfer", flagOf(sanction("dismissal", "in_effect", "2025-01-01", sp("2027-01-01"))), "caution", []string{"sanction_influence"}},
+		{"blocked_orgRemovalTransferFirst12Months", "transfer", flagOf(sanction("org_removal", "in_effect", "2024-06-02", sp("2026-06-02"))), "blocked", []string{"sanction_influence"}},
+		{"caution_orgRemovalTransferAfter12Months", "transfer", flagOf(sanction("org_removal", "in_effect", "2024-06-01", sp("2026-06-01"))), "caution", []string{"sanction_influence"}},
+		{"clear_sanctionEndsOnFirstFreeDay", "promotion", flagOf(sanction("gov_warning", "in_effect", "2024-12-01", sp(asOf))), "clear", nil},
+		{"clear_sanctionDecidedAfterAsOf", "promotion", flagOf(sanction("demerit", "in_effect", "2025-07-01", sp("2026-07-01"))), "clear", nil},
+		{"blocked_sanctionWithoutEnd", "appointment", flagOf(sanction("gov_expulsion", "in_effect", "2010-01-01", nil)), "blocked", []string{"sanction_influence"}},
+		{"clear_sanctionRevoked", "promotion", flagOf(sanction("demerit", "revoked", "2025-01-01", sp("2026-01-01"))), "clear", nil},
+		{"blocked_investigationOnHold", "transfer", flagOf(models.Flag{Kind: "investigation", Status: "on_hold"}), "blocked", []string{"under_investigation"}},
 		{"caution_openSanctionIsAnOpenFlag", "transfer", flagOf(sanction("demerit", "open", "2025-01-01", sp("2026-01-01"))), "caution", []string{"open_flag"}},
 		{"blocked_incompetentAnyPurpose", "transfer", gradeOf("annual", "finalized", 2024, "incompetent"), "blocked", []string{"recent_low_grade"}},
 		{"blocked_basicCompetentPromotion", "promotion", gradeOf("annual", "finalized", 2024, "basic_competent"), "blocked", []string{"recent_low_grade"}},
-		{"blocked_basicCompetentCommendation", "commendation", gradeOf("annual", "finalized", 2025, "basic_competent"), "blocked", []string{"recent_low_grade"}},
-		{"caution_basicCompetentAppointment", "appointment", gradeOf("annual", "finalized", 2024, "basic_competent"), "caution", []string{"recent_low_grade"}},
+		{"blocked_basicCompetentCommendation", "commendation", gradeOf("annual", "finalized", 2024, "basic_competent"), "blocked", []string{"recent_low_grade"}},
+		{"blocked_basicCompetentAppointment", "appointment", gradeOf("annual", "finalized", 2024, "basic_competent"), "blocked", []string{"recent_low_grade"}},
+		{"clear_thisYearsCycleIsNotLastYears", "promotion", gradeOf("annual", "finalized", 2025, "incompetent"), "clear", nil},
 		{"caution_basicCompetentTransfer", "transfer", gradeOf("annual", "finalized", 2024, "basic_competent"), "caution", []string{"recent_low_grade"}},
 		{"clear_lowGradeTwoYearsBack", "promotion", gradeOf("annual", "finalized", 2023, "incompetent"), "clear", nil},
 		{"clear_lowGradeCycleNotFinalized", "promotion", gradeOf("annual", "closed", 2024, "incompetent"), "clear", nil},
 		{"clear_lowGradeNotAnnual", "promotion", gradeOf("ordinary", "finalized", 2024, "incompetent"), "clear", nil},
-		{"clear_newestCycleWins", "promotion", func(t *testing.T, db *gorm.DB, c int64) []int64 {
-			grade(t, db, c, "annual", "finalized", 2024, "basic_competent")
+		{"blocked_lastYearsCycleNotThisYears", "promotion", func(t *testing.T, db *gorm.DB, c int64) []int64 {
+			last := grade(t, db, c, "annual", "finalized", 2024, "basic_competent")
 			grade(t, db, c, "annual", "finalized", 2025, "competent")
-			return nil
-		}, "clear", nil},
+			return []int64{last}
+		}, "blocked", []string{"recent_low_grade"}},
 		{"caution_openFlag", "promotion", flagOf(models.Flag{Kind: "clue", Status: "verifying"}), "caution", []string{"open_flag"}},
 		{"caution_openReportPetition", "promotion", flagOf(models.Flag{Kind: "petition", Source: "petition", PetitionType: sp("report"), Status: "open"}), "caution", []string{"open_flag"}},
 		{"clear_openAppealPetitionEvenSerious", "promotion", flagOf(models.Flag{Kind: "petition", Source: "petition", Severity: "serious", PetitionType: sp("appeal"), Status: "open"}), "clear", nil},
@@ -134,13 +140,13 @@ func TestVettingRules(t *testing.T) {
 		{"blocked_combinedInOrder", "transfer", func(t *testing.T, db *gorm.DB, c int64) []int64 {
 			open := rawFlag(t, db, models.Flag{CadreID: c, Kind: "clue", Status: "open"})
 			inv := rawFlag(t, db, models.Flag{CadreID: c, Kind: "investigation", Status: "verifying"})
-			s := sanction("admonishment", "substantiated", "2025-03-01", sp("2025-09-01"))
+			s := sanction("admonishment", "in_effect", "2025-03-01", sp("2025-09-01"))
 			s.CadreID = c
 			san := rawFlag(t, db, s)
 			cyc := grade(t, db, c, "annual", "finalized", 2024, "basic_competent")
 			return []int64{inv, san, cyc, open}
 		}, "blocked", []string{"under_investigation", "sanction_influence", "recent_low_grade", "open_flag"}},
-		{"caution_combined", "appointment", func(t *testing.T, db *gorm.DB, c int64) []int64 {
+		{"caution_combined", "transfer", func(t *testing.T, db *gorm.DB, c int64) []int64 {
 			cyc := grade(t, db, c, "annual", "finalized", 2024, "basic_competent")
 			f2 := rawFlag(t, db, models.Flag{CadreID: c, Kind: "audit_finding", Source: "audit", Status: "open"})
 			f1 := rawFlag(t, db, models.Flag{CadreID: c, Kind: "clue", Status: "verifying"})
@@ -182,6 +188,36 @@ func TestVettingRules(t *testing.T) {
 				t.Fatalf("reasons name %v, want %v", ids, named)
 			}
 		})
+	}
+}
+
+// recent_low_grade reads year − 2 while no annual cycle of year − 1 is
+// finalized, and year − 1 once one is (for any cadre): SPEC 9, a 2024
+// 基本称职 on 2026-01-15.
+func TestVettingRecentGradeFallback(t *testing.T) {
+	w := newFlagWorld(t)
+	const asOf = "2026-01-15"
+	allChecked(t, w.db, w.a, asOf)
+	vet := func() map[string]any {
+		r := w.do("POST", fmt.Sprintf("/api/v1/cadres/%d/vettings", w.a), w.rev, map[string]any{"purpose": "promotion", "as_of": asOf})
+		want(t, r, 201)
+		return r.JSON()
+	}
+	cyc := grade(t, w.db, w.a, "annual", "finalized", 2024, "basic_competent")
+	m := vet()
+	rs := m["reasons"].([]any)
+	if m["verdict"] != "blocked" || len(rs) != 1 || rs[0].(map[string]any)["cycle_id"].(float64) != float64(cyc) {
+		t.Fatalf("while 2025 has no finalized cycle: %v", m)
+	}
+	// A 2025 cycle of another cadre, still closed: 2024 still counts.
+	grade(t, w.db, w.b, "annual", "closed", 2025, "competent")
+	if m := vet(); m["verdict"] != "blocked" {
+		t.Fatalf("with 2025 only closed: %v", m)
+	}
+	// Finalized, even without this cadre: 2025 is "last year", 2024 no more.
+	grade(t, w.db, w.b, "annual", "finalized", 2025, "competent")
+	if m := vet(); m["verdict"] != "clear" {
+		t.Fatalf("once 2025 is finalized: %v", m)
 	}
 }
 

@@ -39,7 +39,7 @@ func TestVocabulary(t *testing.T) {
 					}
 				}
 			}
-			if v["record_categories"]["political"] != "政治表现" || len(v["sanctions"]) != 16 {
+			if v["record_categories"]["political"] != "政治表现" || len(v["sanctions"]) != 17 {
 				t.Errorf("record_categories %v, %d sanctions", v["record_categories"], len(v["sanctions"]))
 			}
 		})
@@ -104,7 +104,7 @@ func TestVocabularyOrder(t *testing.T) {
 			t.Errorf("%s in order %v, want %v", k, order[k], w)
 		}
 	}
-	if got := order["sanctions"]; len(got) != 16 || got[0] != "gov_warning" || got[6] != "party_warning" || got[12] != "admonishment" {
+	if got := order["sanctions"]; len(got) != 17 || got[0] != "gov_warning" || got[6] != "party_warning" || got[12] != "admonishment" {
 		t.Errorf("sanctions in order %v", got)
 	}
 }

@@ -14,8 +14,8 @@ import (
 
 	"efile/models"
 	"efile/services"
-	"efile/services/account"
 	"efile/services/datakey"
+	flagrules "efile/services/flag"
 	"efile/services/idnumber"
 	"efile/services/record"
 	"efile/services/sanction"
@@ -283,33 +283,46 @@ func (s *seeder) run(cadres, perCadre, flags, cycles int) error {
 	s.records += int64(len(rows))
 	s.recordTime = time.Since(t0)
 
-	// Flags of every kind from every department; sanctions with periods.
-	kinds := []string{"clue", "investigation", "sanction", "audit_finding", "petition", "inquiry"}
-	sources := account.Departments()
-	statuses := []string{"open", "verifying", "substantiated", "unsubstantiated", "resolved"}
+	// Flags of every kind from every department, each filing only what it
+	// decides (SPEC 8: flagrules.MayFile); sanctions in effect with periods,
+	// measures recorded, the other kinds in any status of theirs.
+	sources := flagrules.Sources()
+	statuses := []string{"open", "verifying", "on_hold", "substantiated", "unsubstantiated", "resolved"}
 	sevs := []string{"info", "warning", "serious"}
 	petitions := []string{"report", "appeal", "suggestion"}
-	types := sanction.Types()
+	measures := flagrules.MeasureTypes()
 	rows = rows[:0]
 	for i := 0; i < flags; i++ {
 		cadre := maxCadre + 1 + int64(s.rng.IntN(cadres))
-		kind := kinds[i%len(kinds)]
+		source := sources[i%len(sources)]
+		kinds, types := flagrules.MayFile(source)
+		kind := kinds[(i/len(sources))%len(kinds)]
 		on := now.AddDate(0, 0, -s.rng.IntN(3650)).Format("2006-01-02")
-		var pet, st, decided, until *string
+		var pet, st, decided, until, measure, measureOn *string
+		var period *int
 		status := statuses[s.rng.IntN(len(statuses))]
 		switch kind {
 		case "petition":
 			p := petitions[s.rng.IntN(len(petitions))]
+			if source == flagrules.SourceOrganization {
+				p = "report"
+			}
 			pet = &p
 		case "sanction":
-			t := types[s.rng.IntN(len(types))]
+			t := sanction.Type(types[s.rng.IntN(len(types))])
 			ts := string(t)
 			st, decided = &ts, &on
-			until = sanction.Until(t, on, nil)
-			status = "substantiated"
+			if sanction.MustStatePeriod(t) {
+				period = new(3)
+			}
+			until = sanction.Until(t, on, period)
+			status = flagrules.StatusInEffect
+		case "measure":
+			m := measures[s.rng.IntN(len(measures))]
+			measure, measureOn, status = &m, &on, flagrules.StatusRecorded
 		}
-		rows = append(rows, []any{cadre, sources[i%len(sources)], kind, sevs[s.rng.IntN(len(sevs))], "种子数据：" + deeds[s.rng.IntN(len(deeds))],
-			"（合成数据，仅用于性能测试）", on, pet, st, decided, until, status, 1, 1, now, now})
+		rows = append(rows, []any{cadre, source, kind, sevs[s.rng.IntN(len(sevs))], "种子数据：" + deeds[s.rng.IntN(len(deeds))],
+			"（合成数据，仅用于性能测试）", on, pet, st, decided, period, until, measure, measureOn, status, 1, 1, now, now})
 		if kind == "sanction" || kind == "investigation" {
 			s.flags = append(s.flags, models.Flag{CadreID: cadre, Kind: kind, Status: status, SanctionType: st, DecidedOn: decided})
 		}
@@ -332,7 +345,7 @@ var (
 		"is_top_leader", "appointed_on", "status", "version", "created_at", "updated_at"}
 	recordCols = []string{"cadre_id", "occurred_on", "category", "content", "recorded_by", "recorded_by_name", "recorded_at"}
 	flagCols   = []string{"cadre_id", "source", "kind", "severity", "summary", "detail", "occurred_on", "petition_type", "sanction_type",
-		"decided_on", "influence_until", "status", "version", "created_by", "created_at", "updated_at"}
+		"decided_on", "period_months", "influence_until", "measure_type", "measure_decided_on", "status", "version", "created_by", "created_at", "updated_at"}
 )
 
 // insert writes rows with multi-row INSERTs in one transaction, as many rows

@@ -201,7 +201,7 @@ func (s *seeder) seedResults(c *models.AppraisalCycle, assigned []int64, apps []
 	if err != nil {
 		return fmt.Errorf("seed: results of cycle %d: %w", c.ID, err)
 	}
-	final, err := appraisal.Finalize(proposed.Items, nil, c.ExcellentQuotaPct, c.Kind)
+	final, err := appraisal.Finalize(proposed.Items, nil, c.ExcellentQuotaPct, c.Kind, nil)
 	if err != nil {
 		return fmt.Errorf("seed: finalize cycle %d: %w", c.ID, err)
 	}

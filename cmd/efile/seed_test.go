@@ -13,6 +13,7 @@ import (
 	"efile/services"
 	"efile/services/appraisal"
 	"efile/services/datakey"
+	"efile/services/flag"
 	"efile/services/idnumber"
 	"efile/services/record"
 	"efile/testenv"
@@ -98,12 +99,24 @@ func TestSeed(t *testing.T) {
 	var cats, kinds []string
 	a.Model(&models.Record{}).Distinct("category").Pluck("category", &cats)
 	a.Model(&models.Flag{}).Distinct("kind").Pluck("kind", &kinds)
-	if len(cats) != len(record.Categories()) || len(kinds) != 6 {
+	if len(cats) != len(record.Categories()) || len(kinds) != len(flag.Kinds()) {
 		t.Fatalf("categories %v, kinds %v", cats, kinds)
 	}
-	a.Model(&models.Flag{}).Where("kind = 'sanction' AND (sanction_type IS NULL OR decided_on IS NULL)").Count(&n)
+	a.Model(&models.Flag{}).Where("kind = 'sanction' AND (sanction_type IS NULL OR decided_on IS NULL OR status <> 'in_effect')").Count(&n)
 	if n != 0 {
-		t.Fatalf("%d sanctions without a type or decision date", n)
+		t.Fatalf("%d sanctions without a type or decision date, or not in effect", n)
+	}
+	// Each department filed only what it decides (SPEC 8).
+	var filed []models.Flag
+	a.Model(&models.Flag{}).Select("source, kind, sanction_type, petition_type").Find(&filed)
+	for _, f := range filed {
+		in := flag.New{Kind: f.Kind, PetitionType: f.PetitionType}
+		if f.SanctionType != nil {
+			in.Sanction = &flag.NewSanction{Type: *f.SanctionType}
+		}
+		if err := flag.CheckFiling(f.Source, &in); err != nil {
+			t.Fatalf("seeded flag: %v", err)
+		}
 	}
 	a.Model(&models.AppraisalResult{}).Count(&n)
 	if n != 240 {

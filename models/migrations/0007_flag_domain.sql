@@ -16,6 +16,7 @@ ALTER TABLE `flags` ADD `measure_type` text;
 ALTER TABLE `flags` ADD `outcome_form` integer;
 ALTER TABLE `flags` ADD `rectified_on` char(10);
 ALTER TABLE `flags` ADD `responsibility` text;
+ALTER TABLE `flags` ADD `sanction_basis` text;
 -- mysql
 CREATE TABLE `sanction_changes` (`id` bigint AUTO_INCREMENT,`flag_id` bigint NOT NULL,`action` varchar(10) NOT NULL,`decided_on` char(10) NOT NULL,`basis` text NOT NULL,`from_type` varchar(30) NOT NULL,`to_type` varchar(30) NOT NULL,`from_period_months` bigint,`to_period_months` bigint,`from_influence_until` char(10),`to_influence_until` char(10),`actor_id` bigint NOT NULL,`at` datetime(6) NOT NULL,PRIMARY KEY (`id`),INDEX `idx_sanction_changes_flag` (`flag_id`,`id`))ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 ALTER TABLE `flags` ADD `audit_type` varchar(30);
@@ -25,3 +26,4 @@ ALTER TABLE `flags` ADD `measure_type` varchar(30);
 ALTER TABLE `flags` ADD `outcome_form` bigint;
 ALTER TABLE `flags` ADD `rectified_on` char(10);
 ALTER TABLE `flags` ADD `responsibility` varchar(20);
+ALTER TABLE `flags` ADD `sanction_basis` text;

@@ -61,15 +61,7 @@ func (s *Service) propose(ctx context.Context, c *models.AppraisalCycle) (Result
 	if err != nil {
 		return Results{}, err
 	}
-	// The flags that may bear on a grade: established sanctions and open
-	// investigations of the cycle's cadres.
-	var flags []models.Flag
-	err = db.Select("cadre_id, kind, status, sanction_type, decided_on").
-		Where("cadre_id IN (?)", db.Model(&models.AppraisalAssignment{}).Select("cadre_id").Where("cycle_id = ?", c.ID)).
-		Where("(sanction_type IS NOT NULL AND decided_on IS NOT NULL AND status IN ?) OR (kind = ? AND status IN ?)",
-			[]string{flag.StatusSubstantiated, flag.StatusResolved},
-			flag.KindInvestigation, []string{flag.StatusOpen, flag.StatusVerifying}).
-		Find(&flags).Error
+	flags, err := s.barringFlags(ctx, db.Model(&models.AppraisalAssignment{}).Select("cadre_id").Where("cycle_id = ?", c.ID))
 	if err != nil {
 		return Results{}, err
 	}
@@ -81,21 +73,34 @@ func (s *Service) propose(ctx context.Context, c *models.AppraisalCycle) (Result
 	return res, nil
 }
 
+// barringFlags reads the flags that may bear on the grades of the cadres
+// (a subquery or a list of ids): sanctions in effect (never revoked ones)
+// and investigations still open (open, verifying, on_hold).
+func (s *Service) barringFlags(ctx context.Context, cadres any) ([]models.Flag, error) {
+	var flags []models.Flag
+	err := models.Get(ctx, s.db).Select("id, cadre_id, kind, status, sanction_type, decided_on").
+		Where("cadre_id IN (?)", cadres).
+		Where("(kind = ? AND sanction_type IS NOT NULL AND decided_on IS NOT NULL AND status = ?) OR (kind = ? AND status IN ?)",
+			flag.KindSanction, flag.StatusInEffect, flag.KindInvestigation, flag.OpenStatuses()).
+		Order("id").Find(&flags).Error
+	return flags, err
+}
+
 // Bars turns the flags of a cycle's cadres into bars on their grades (SPEC
 // 7, the table in services/sanction):
-//   - a sanction on a substantiated or resolved flag: in an annual cycle by
+//   - a sanction in effect (never a revoked one): in an annual cycle by
 //     the calendar year of decided_on against the cycle's year
 //     (sanction.GradeEffect); in a cycle of another kind, decided inside the
 //     cycle's period bars the top grade (sanction.PeriodEffect);
-//   - an investigation open or verifying at close leaves the cadre ungraded
-//     (under_investigation).
+//   - an investigation open, verifying or on hold at close leaves the cadre
+//     ungraded (under_investigation: 公务员考核规定 (2020) art. 28).
 func Bars(c *models.AppraisalCycle, flags []models.Flag) map[int64][]Bar {
 	out := map[int64][]Bar{}
 	for _, f := range flags {
 		switch {
 		case f.Kind == flag.KindInvestigation && flag.IsOpen(f.Status):
-			out[f.CadreID] = append(out[f.CadreID], Bar{Grade: GradeUngraded, NoTop: true, Reason: ReasonUnderInvestigation})
-		case f.SanctionType != nil && f.DecidedOn != nil && flag.IsEstablished(f.Status):
+			out[f.CadreID] = append(out[f.CadreID], Bar{Grade: GradeUngraded, NoTop: true, Reason: ReasonUnderInvestigation, FlagID: f.ID})
+		case f.Kind == flag.KindSanction && f.SanctionType != nil && f.DecidedOn != nil && flag.InEffect(f.Status):
 			t, on := sanction.Type(*f.SanctionType), *f.DecidedOn
 			var e sanction.Effect
 			if c.Kind == KindAnnual {
@@ -108,7 +113,7 @@ func Bars(c *models.AppraisalCycle, flags []models.Flag) map[int64][]Bar {
 				e = sanction.PeriodEffect(t, on, c.PeriodStart, c.PeriodEnd)
 			}
 			if !e.None() {
-				out[f.CadreID] = append(out[f.CadreID], Bar{Grade: e.Grade, NoTop: true, Reason: ReasonSanctionInPeriod})
+				out[f.CadreID] = append(out[f.CadreID], Bar{Grade: e.Grade, NoTop: true, Reason: ReasonSanctionInPeriod, FlagID: f.ID})
 			}
 		}
 	}
@@ -147,7 +152,17 @@ func (s *Service) Finalize(ctx context.Context, viewer *models.User, id int64, o
 		if err := db.Where("cycle_id = ? AND missing = ?", c.ID, false).Find(&rows).Error; err != nil {
 			return err
 		}
-		final, err := Finalize(FromRows(rows).Items, overrides, c.ExcellentQuotaPct, c.Kind)
+		// The bars as they stand now: a sanction revoked since close no
+		// longer forces a grade; one filed since does.
+		var bars map[int64][]Bar
+		if len(ids) > 0 {
+			flags, err := s.barringFlags(ctx, ids)
+			if err != nil {
+				return err
+			}
+			bars = Bars(c, flags)
+		}
+		final, err := Finalize(FromRows(rows).Items, overrides, c.ExcellentQuotaPct, c.Kind, bars)
 		if err != nil {
 			return err
 		}

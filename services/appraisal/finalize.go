@@ -52,11 +52,11 @@ func CheckOverrides(overrides []Override, kind string) error {
 // The overrides are checked in SPEC order. First each on its own (400,
 // every bad field named): a cadre among the results (one override each), a
 // grade of the cycle's kind, a reason of 1–1000 characters. Then against
-// the rules (409): the top grade for a cadre that a sanction or an
-// investigation bars is a conflict; and the quota counts the final grades,
+// the rules (409): a grade that a sanction or an investigation forces (bars,
+// as they stand at finalize) is not discretionary: grade_forced (Forced); and the quota counts the final grades,
 // so a downgrade frees a place, and more top grades than the quota allows
 // is quota_exceeded.
-func Finalize(results []Result, overrides []Override, quotaPct int, kind string) ([]Result, error) {
+func Finalize(results []Result, overrides []Override, quotaPct int, kind string, bars map[int64][]Bar) ([]Result, error) {
 	if !ValidKind(kind) {
 		return nil, fmt.Errorf("cycle kind %q", kind)
 	}
@@ -91,9 +91,8 @@ func Finalize(results []Result, overrides []Override, quotaPct int, kind string)
 		r.Reasons = append([]string{}, r.Reasons...)
 		r.FinalGrade, r.OverrideReason = r.ProposedGrade, ""
 		if o, ok := byCadre[r.CadreID]; ok {
-			if o.Grade == top && r.Barred() {
-				return nil, errs.Conflict("conflict", "cadre %d cannot be graded %s: a sanction or an investigation bars it (%s)",
-					r.CadreID, top, strings.Join(r.Reasons, ", "))
+			if err := Forced(kind, r.CadreID, o.Grade, bars[r.CadreID]); err != nil {
+				return nil, err
 			}
 			r.FinalGrade, r.OverrideReason = o.Grade, strings.TrimSpace(o.Reason)
 		}
@@ -108,4 +107,36 @@ func Finalize(results []Result, overrides []Override, quotaPct int, kind string)
 	}
 	sortResults(out)
 	return out, nil
+}
+
+// Forced answers 409 grade_forced, naming the flag (detail flag_id), when
+// grade is better than the bars on a cadre allow (SPEC 7): the top grade
+// where the bar is "not excellent"; anything but the forced grade where a
+// bar forces ungraded or incompetent. The heaviest bar decides.
+func Forced(kind string, cadreID int64, grade string, bars []Bar) error {
+	forced, noTop, _, err := combine(cadreID, bars)
+	if err != nil {
+		return err
+	}
+	want := forced
+	if forced == GradeIncompetent {
+		want = scaleOf(kind).bottom
+	}
+	switch {
+	case forced != "" && grade != want:
+	case forced == "" && noTop && grade == TopGrade(kind):
+		want = "not " + grade
+	default:
+		return nil
+	}
+	// The bar that decides: the first forcing the grade, else the first.
+	by := bars[0]
+	for _, b := range bars {
+		if forced != "" && b.Grade == forced {
+			by = b
+			break
+		}
+	}
+	return errs.ConflictAbout("grade_forced", "flag_id", errs.M("flag %d forces this grade (%s)", by.FlagID, by.Reason),
+		"cadre %d cannot be graded %s: flag %d (%s) forces %s", cadreID, grade, by.FlagID, by.Reason, want)
 }

@@ -14,8 +14,9 @@ func TestFinalize(t *testing.T) {
 	// Five cadres at 20%: one place. 1 is excellent; 2 scores 92 but is
 	// barred by a sanction; 3 is under investigation; 4 and 5 are competent.
 	in := cycle(KindAnnual, 20, 95, 92, 91, 90, 75)
-	in.Bars[2] = []Bar{{NoTop: true, Reason: ReasonSanctionInPeriod}}
-	in.Bars[3] = []Bar{{Grade: GradeUngraded, Reason: ReasonUnderInvestigation}}
+	in.Bars[2] = []Bar{{NoTop: true, Reason: ReasonSanctionInPeriod, FlagID: 12}}
+	in.Bars[3] = []Bar{{Grade: GradeUngraded, Reason: ReasonUnderInvestigation, FlagID: 13}}
+	bars := in.Bars
 	proposed := propose(t, in).Items
 	if got := graded(proposed); got != "1:excellent 2:competent[sanction_in_period] 3:ungraded[under_investigation] 4:competent 5:competent" {
 		t.Fatalf("setup: %s", got)
@@ -41,9 +42,9 @@ func TestFinalize(t *testing.T) {
 			{CadreID: 5, Grade: GradeExcellent, Reason: "突出贡献"},
 			{CadreID: 1, Grade: GradeBasicCompetent, Reason: "复核"}},
 			"1:basic_competent 2:competent[sanction_in_period] 3:ungraded[under_investigation] 4:competent 5:excellent"},
-		// A forced grade may be changed to anything but the top.
-		{"ungradedToCompetent_ok", proposed, KindAnnual, []Override{{CadreID: 3, Grade: GradeCompetent, Reason: "审查结束，未发现问题"}},
-			"1:excellent 2:competent[sanction_in_period] 3:competent[under_investigation] 4:competent 5:competent"},
+		// A grade barred only from the top may go down.
+		{"barredToBasic_ok", proposed, KindAnnual, []Override{{CadreID: 2, Grade: GradeBasicCompetent, Reason: "复核"}},
+			"1:excellent 2:basic_competent[sanction_in_period] 3:ungraded[under_investigation] 4:competent 5:competent"},
 		{"toUngraded_ok", proposed, KindAnnual, []Override{{CadreID: 5, Grade: GradeUngraded, Reason: "病假超过半年"}},
 			"1:excellent 2:competent[sanction_in_period] 3:ungraded[under_investigation] 4:competent 5:ungraded"},
 		{"ordinary_downgradeFreesGood", ordinary, KindOrdinary, []Override{
@@ -52,7 +53,11 @@ func TestFinalize(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			before := clone(tc.results)
-			got, err := Finalize(tc.results, tc.overrides, 20, tc.kind)
+			b := bars
+			if tc.kind == KindOrdinary {
+				b = nil // the ordinary cycle's cadres carry no bar
+			}
+			got, err := Finalize(tc.results, tc.overrides, 20, tc.kind, b)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -75,13 +80,13 @@ func TestFinalize(t *testing.T) {
 	}
 
 	t.Run("proposedKept_besideFinal", func(t *testing.T) {
-		got, _ := Finalize(proposed, []Override{{CadreID: 1, Grade: GradeCompetent, Reason: "复核"}}, 20, KindAnnual)
+		got, _ := Finalize(proposed, []Override{{CadreID: 1, Grade: GradeCompetent, Reason: "复核"}}, 20, KindAnnual, bars)
 		if got[0].CadreID != 1 || got[0].ProposedGrade != GradeExcellent || got[0].FinalGrade != GradeCompetent || got[0].Score != 9500 {
 			t.Fatalf("%+v", got[0])
 		}
 	})
 	t.Run("reasonTrimmed", func(t *testing.T) {
-		got, _ := Finalize(proposed, []Override{{CadreID: 5, Grade: GradeBasicCompetent, Reason: "  复核 \n"}}, 20, KindAnnual)
+		got, _ := Finalize(proposed, []Override{{CadreID: 5, Grade: GradeBasicCompetent, Reason: "  复核 \n"}}, 20, KindAnnual, bars)
 		if got[4].OverrideReason != "复核" {
 			t.Fatalf("%q", got[4].OverrideReason)
 		}
@@ -99,31 +104,37 @@ func TestFinalize(t *testing.T) {
 			{CadreID: 4, Grade: GradeExcellent, Reason: "复核"},
 			{CadreID: 5, Grade: GradeExcellent, Reason: "复核"}}, "quota_exceeded"},
 		// Barred even when a place is free.
-		{"sanctionedToExcellent_conflict", []Override{
+		{"sanctionedToExcellent_gradeForced", []Override{
 			{CadreID: 1, Grade: GradeCompetent, Reason: "复核"},
-			{CadreID: 2, Grade: GradeExcellent, Reason: "复核"}}, "conflict"},
-		{"investigatedToExcellent_conflict", []Override{
+			{CadreID: 2, Grade: GradeExcellent, Reason: "复核"}}, "grade_forced"},
+		{"investigatedToExcellent_gradeForced", []Override{
 			{CadreID: 1, Grade: GradeCompetent, Reason: "复核"},
-			{CadreID: 3, Grade: GradeExcellent, Reason: "复核"}}, "conflict"},
+			{CadreID: 3, Grade: GradeExcellent, Reason: "复核"}}, "grade_forced"},
+		// 不定等次 forced by an investigation is not discretionary.
+		{"ungradedToCompetent_gradeForced", []Override{{CadreID: 3, Grade: GradeCompetent, Reason: "审查结束"}}, "grade_forced"},
 	}
 	for _, tc := range conflicts {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := Finalize(proposed, tc.overrides, 20, KindAnnual)
+			_, err := Finalize(proposed, tc.overrides, 20, KindAnnual, bars)
 			var c *errs.Coded
 			if !errors.As(err, &c) || c.Code != tc.code || !errors.Is(err, errs.ErrConflict) {
 				t.Fatalf("err %v, want 409 %s", err, tc.code)
 			}
+			if tc.code == "grade_forced" && (len(c.Details) != 1 || c.Details[0].Field != "flag_id" ||
+				!strings.Contains(c.Error(), "flag 1")) {
+				t.Fatalf("grade_forced without the flag: %v %+v", err, c.Details)
+			}
 		})
 	}
 	t.Run("ordinaryGoodOverQuota_quotaExceeded", func(t *testing.T) {
-		_, err := Finalize(ordinary, []Override{{CadreID: 2, Grade: GradeGood, Reason: "复核"}}, 20, KindOrdinary)
+		_, err := Finalize(ordinary, []Override{{CadreID: 2, Grade: GradeGood, Reason: "复核"}}, 20, KindOrdinary, nil)
 		var c *errs.Coded
 		if !errors.As(err, &c) || c.Code != "quota_exceeded" {
 			t.Fatalf("err %v", err)
 		}
 	})
 	t.Run("quotaZero_anyExcellent_quotaExceeded", func(t *testing.T) {
-		_, err := Finalize(proposed, nil, 0, KindAnnual) // 1 was proposed under 20%
+		_, err := Finalize(proposed, nil, 0, KindAnnual, bars) // 1 was proposed under 20%
 		var c *errs.Coded
 		if !errors.As(err, &c) || c.Code != "quota_exceeded" {
 			t.Fatalf("err %v", err)
@@ -158,7 +169,7 @@ func TestFinalize(t *testing.T) {
 			if tc.kind == KindOrdinary {
 				results = ordinary
 			}
-			_, err := Finalize(results, tc.overrides, 20, tc.kind)
+			_, err := Finalize(results, tc.overrides, 20, tc.kind, bars)
 			var v *errs.Validation
 			if !errors.As(err, &v) || !errors.Is(err, errs.ErrInvalid) {
 				t.Fatalf("err %v, want 400", err)
@@ -176,7 +187,7 @@ func TestFinalize(t *testing.T) {
 		})
 	}
 	t.Run("unknownKind_error", func(t *testing.T) {
-		if _, err := Finalize(proposed, nil, 20, "weekly"); err == nil || errors.Is(err, errs.ErrInvalid) {
+		if _, err := Finalize(proposed, nil, 20, "weekly", bars); err == nil || errors.Is(err, errs.ErrInvalid) {
 			t.Fatalf("err %v", err)
 		}
 	})

@@ -102,6 +102,8 @@ type Bar struct {
 	NoTop bool
 	// Reason is sanction_in_period or under_investigation.
 	Reason string
+	// FlagID is the flag that bars: a 409 grade_forced names it.
+	FlagID int64
 }
 
 func (b Bar) check(id int64) error {

@@ -19,7 +19,7 @@ func TestRowsRoundTrip(t *testing.T) {
 	in.Bars[5] = []Bar{{NoTop: true, Reason: ReasonSanctionInPeriod}, {Grade: GradeUngraded, Reason: ReasonUnderInvestigation}}
 	in.Assigned = append(in.Assigned, 40, 30)
 	proposed := propose(t, in)
-	final, err := Finalize(proposed.Items, []Override{{CadreID: 2, Grade: GradeCompetent, Reason: "复核：材料不实"}}, 20, KindAnnual)
+	final, err := Finalize(proposed.Items, []Override{{CadreID: 2, Grade: GradeCompetent, Reason: "复核：材料不实"}}, 20, KindAnnual, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -52,6 +52,8 @@ type Coded struct {
 	// RetryAfter is, for a rate_limited error, how long until the caller
 	// may try again (the Retry-After header every 429 carries, SPEC 3).
 	RetryAfter time.Duration
+	// Details name what a 409 is about (grade_forced: the flag_id).
+	Details []FieldError
 }
 
 func (e *Coded) Error() string { return e.Msg.String() }
@@ -71,6 +73,13 @@ func RateLimited(retry time.Duration, format string, a ...any) error {
 // Conflict returns a 409 error with the given wire code.
 func Conflict(code, format string, a ...any) error {
 	return &Coded{Kind: ErrConflict, Code: code, Msg: M(format, a...)}
+}
+
+// ConflictAbout returns a 409 error with the given wire code and one
+// detail naming what it is about: field, and a message saying why.
+func ConflictAbout(code, field string, detail Msg, format string, a ...any) error {
+	return &Coded{Kind: ErrConflict, Code: code, Msg: M(format, a...),
+		Details: []FieldError{{Field: field, Message: detail.String(), Msg: detail}}}
 }
 
 // ErrVersionConflict is the error for a stale optimistic version.

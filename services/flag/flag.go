@@ -48,6 +48,9 @@ type View struct {
 	Detail   *string
 	Reporter *string
 	History  []Event
+	// SanctionChanges are a sanction's reviews, oldest first, where one
+	// sanction is read.
+	SanctionChanges []SanctionChange
 	// Cadre names the flag's cadre for people: name and unit.
 	Cadre models.CadreLabel
 }
@@ -75,22 +78,18 @@ type Event struct {
 	Note    string
 }
 
-// Change is the body of a status change.
-type Change struct {
-	Status  string
-	Note    string
-	Version int
-}
-
 // Create files a flag whose source is the viewer's department (never the
 // body's). The order of checks is SPEC section 3's: the body (400), then the
 // cadre in the body (403, recusal included).
 func (s *Service) Create(ctx context.Context, viewer *models.User, in New) (*View, error) {
 	dept := authz.Department(viewer)
 	if dept == "" {
-		return nil, errs.Forbidden("only an auditor of a source department files flags")
+		return nil, errs.Forbidden("only a source department or the organization department files flags")
 	}
 	if err := Check(&in, s.cadres.Today()); err != nil {
+		return nil, err
+	}
+	if err := CheckFiling(dept, &in); err != nil {
 		return nil, err
 	}
 	var out *View
@@ -102,11 +101,16 @@ func (s *Service) Create(ctx context.Context, viewer *models.User, in New) (*Vie
 		now := s.now().UTC().Truncate(time.Microsecond)
 		f := &models.Flag{CadreID: in.CadreID, Source: dept, Kind: in.Kind, Severity: in.Severity,
 			Summary: in.Summary, Detail: in.Detail, OccurredOn: in.OccurredOn, PetitionType: in.PetitionType,
-			Status: StatusOpen, Version: 1, CreatedBy: viewer.ID, CreatedAt: now, UpdatedAt: now,
-			Specific: in.Specific != nil && *in.Specific}
+			Status: initialStatus(in.Kind), Version: 1, CreatedBy: viewer.ID, CreatedAt: now, UpdatedAt: now,
+			Specific: in.Specific != nil && *in.Specific, Responsibility: in.Responsibility, AuditType: in.AuditType,
+			FeedbackOn: in.FeedbackOn}
+		if m := in.Measure; m != nil {
+			t, d := m.Type, m.DecidedOn
+			f.MeasureType, f.MeasureDecidedOn = &t, &d
+		}
 		if sn := in.Sanction; sn != nil {
 			t, d := sn.Type, sn.DecidedOn
-			f.SanctionType, f.DecidedOn, f.PeriodMonths = &t, &d, sn.PeriodMonths
+			f.SanctionType, f.DecidedOn, f.PeriodMonths, f.SanctionBasis = &t, &d, sn.PeriodMonths, sn.Basis
 			// Computed once and stored: a later change of the table does
 			// not move old decisions (docs/decisions.md).
 			f.InfluenceUntil = sanction.Until(sanction.Type(t), d, sn.PeriodMonths)
@@ -141,18 +145,7 @@ func (s *Service) Create(ctx context.Context, viewer *models.User, in New) (*Vie
 // (409 version_conflict), the move (409 invalid_transition); the new status
 // and its history event commit together with the access-log entry.
 func (s *Service) Update(ctx context.Context, viewer *models.User, id int64, ch Change) (*View, error) {
-	v := &errs.Validation{}
-	if err := CheckUpdate(ch.Status, &ch.Note); err != nil {
-		var fv *errs.Validation
-		if !errors.As(err, &fv) {
-			return nil, err
-		}
-		v.Details = append(v.Details, fv.Details...)
-	}
-	if ch.Version < 1 {
-		v.Add("version", "is required: the version of the flag you read (a positive integer)")
-	}
-	if err := v.Err(); err != nil {
+	if err := CheckUpdate(&ch, s.cadres.Today()); err != nil {
 		return nil, err
 	}
 	var out *View
@@ -168,12 +161,27 @@ func (s *Service) Update(ctx context.Context, viewer *models.User, id int64, ch 
 		if err := Transition(f.Status, ch.Status); err != nil {
 			return err
 		}
+		if err := CheckChangeFor(f.Kind, f.OccurredOn, f.FeedbackOn, &ch); err != nil {
+			return err
+		}
 		now := s.now().UTC().Truncate(time.Microsecond)
+		set := map[string]any{"status": ch.Status, "version": gorm.Expr("version + 1"), "updated_at": now}
+		if ch.OutcomeForm != nil {
+			set["outcome_form"], f.OutcomeForm = *ch.OutcomeForm, ch.OutcomeForm
+		}
+		if isFinding(f.Kind) && ch.Status == StatusResolved {
+			// Resolving a finding records when it was rectified: the day
+			// stated, else today.
+			day := s.cadres.Today()
+			if ch.RectifiedOn != nil {
+				day = *ch.RectifiedOn
+			}
+			set["rectified_on"], f.RectifiedOn = day, &day
+		}
 		db := models.Get(ctx, s.db)
 		// The version in the WHERE makes two concurrent changes end in one
 		// success and one version_conflict, on either database.
-		res := db.Model(&models.Flag{}).Where("id = ? AND version = ?", f.ID, f.Version).
-			Updates(map[string]any{"status": ch.Status, "version": gorm.Expr("version + 1"), "updated_at": now})
+		res := db.Model(&models.Flag{}).Where("id = ? AND version = ?", f.ID, f.Version).Updates(set)
 		if res.Error != nil {
 			return res.Error
 		}
@@ -239,5 +247,8 @@ func (s *Service) history(ctx context.Context, out *View, want bool) error {
 	for i, r := range rows {
 		out.History[i] = Event{ActorID: r.ActorID, Actor: r.Actor, At: r.At, From: r.FromStatus, To: r.ToStatus, Note: r.Note}
 	}
-	return nil
+	if out.Kind != KindSanction {
+		return nil
+	}
+	return s.changes(ctx, out)
 }

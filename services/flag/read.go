@@ -86,12 +86,13 @@ func (s *Service) List(ctx context.Context, viewer *models.User, f Filter) ([]Vi
 
 // Summary is what a reviewer learns of a cadre's flags: counts only.
 type Summary struct {
-	// Open counts the flags open or verifying.
+	// Open counts the flags open, verifying or on hold.
 	Open int64
-	// BySource counts every flag of each source department, in any status;
+	// BySource counts every flag of each source department, in any status
+	// but revoked (a revoked sanction counts nowhere);
 	// every department is present.
 	BySource map[string]int64
-	// ActiveSanction: a sanction on a substantiated or resolved flag whose
+	// ActiveSanction: a sanction in effect (never a revoked one) whose
 	// influence period covers today.
 	ActiveSanction bool
 }
@@ -118,15 +119,15 @@ func (s *Service) Counts(ctx context.Context, cadreID int64) (*Summary, error) {
 	// Dates are YYYY-MM-DD and compare as strings; influence_until is the
 	// first free day, so the period covers today while today < it.
 	err := models.Get(ctx, s.db).Model(&models.Flag{}).Select(`source, COUNT(*) AS total,
-		SUM(CASE WHEN status IN (?, ?) THEN 1 ELSE 0 END) AS open,
-		MAX(CASE WHEN kind = ? AND status IN (?, ?) AND decided_on <= ?
+		SUM(CASE WHEN status IN ? THEN 1 ELSE 0 END) AS open,
+		MAX(CASE WHEN kind = ? AND status = ? AND decided_on <= ?
 			AND (influence_until IS NULL OR influence_until > ?) THEN 1 ELSE 0 END) AS active`,
-		StatusOpen, StatusVerifying, KindSanction, StatusSubstantiated, StatusResolved, today, today).
-		Where("cadre_id = ?", cadreID).Group("source").Scan(&rows).Error
+		openStatuses, KindSanction, StatusInEffect, today, today).
+		Where("cadre_id = ? AND status <> ?", cadreID, StatusRevoked).Group("source").Scan(&rows).Error
 	if err != nil {
 		return nil, err
 	}
-	out := &Summary{BySource: make(map[string]int64, 4)}
+	out := &Summary{BySource: make(map[string]int64, 5)}
 	for _, src := range Sources() {
 		out.BySource[src] = 0
 	}

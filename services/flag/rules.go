@@ -9,7 +9,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"efile/services/account"
 	"efile/services/cadre"
 	"efile/services/errs"
 	"efile/services/sanction"
@@ -67,13 +66,16 @@ const (
 	MaxDetail   = 5000
 	MaxReporter = 200
 	MaxNote     = 1000
+	MaxBasis    = 500
 )
 
 var (
-	kinds         = []string{KindClue, KindInvestigation, KindSanction, KindAuditFinding, KindPetition, KindInquiry}
+	kinds = []string{KindClue, KindInvestigation, KindSanction, KindAuditFinding, KindInspectionFinding,
+		KindPetition, KindInquiry, KindMeasure}
 	severities    = []string{SeverityInfo, SeverityWarning, SeveritySerious}
 	petitionTypes = []string{PetitionReport, PetitionAppeal, PetitionSuggestion}
-	statuses      = []string{StatusOpen, StatusVerifying, StatusSubstantiated, StatusUnsubstantiated, StatusResolved}
+	statuses      = []string{StatusOpen, StatusVerifying, StatusOnHold, StatusSubstantiated, StatusUnsubstantiated,
+		StatusResolved, StatusInEffect, StatusRevoked, StatusRecorded}
 )
 
 // Kinds lists the flag kinds (a new slice on each call; so do the others).
@@ -89,22 +91,36 @@ func PetitionTypes() []string { return slices.Clone(petitionTypes) }
 func Statuses() []string { return slices.Clone(statuses) }
 
 // Sources lists the departments that raise flags: an auditor's department
-// is the source of every flag they file, so the list is account's.
-func Sources() []string { return account.Departments() }
+// is the source of every flag they file, an org_reviewer's is organization.
+func Sources() []string { return sources() }
 
 // IsOpen tells whether a flag in status s is still being handled; SPEC
 // sections 8 and 9 count these as open.
 func IsOpen(s string) bool { return slices.Contains(openStatuses, s) }
 
 // openStatuses are those IsOpen counts; OpenStatuses gives them to queries.
-var openStatuses = []string{StatusOpen, StatusVerifying}
+// 暂存待查 (on_hold) is open everywhere (SPEC 8).
+var openStatuses = []string{StatusOpen, StatusVerifying, StatusOnHold}
 
 // OpenStatuses lists the statuses that count as open, for queries.
 func OpenStatuses() []string { return slices.Clone(openStatuses) }
 
-// IsEstablished tells whether a flag in status s stands as fact: only the
-// sanctions on such flags act on grades and vetting (SPEC sections 7, 9).
-func IsEstablished(s string) bool { return s == StatusSubstantiated || s == StatusResolved }
+// InEffect tells whether a sanction flag in status s acts: a sanction is in
+// effect from its decided_on the moment it is filed, until a review revokes
+// it; a revoked one counts nowhere (SPEC sections 7, 8, 9).
+func InEffect(s string) bool { return s == StatusInEffect }
+
+// initialStatus is a new flag's status: a sanction is a decision in effect,
+// a measure is recorded and does not move, anything else is open.
+func initialStatus(kind string) string {
+	switch kind {
+	case KindSanction:
+		return StatusInEffect
+	case KindMeasure:
+		return StatusRecorded
+	}
+	return StatusOpen
+}
 
 // New is the body of a new flag; the source is the filer's department and is
 // not part of it.
@@ -121,6 +137,17 @@ type New struct {
 	// Specific: a report naming concrete facts (线索具体), checked before any
 	// promotion (凡提必查, SPEC 8 and 13); report petitions only.
 	Specific *bool
+	Measure  *NewMeasure
+	// Responsibility, AuditType and FeedbackOn are a finding's (rules_kinds.go).
+	Responsibility *string
+	AuditType      *string
+	FeedbackOn     *string
+}
+
+// NewMeasure is what a flag of kind measure records (提醒谈话 and the like).
+type NewMeasure struct {
+	Type      string
+	DecidedOn string
 }
 
 // NewSanction is the decision a flag of kind sanction records.
@@ -128,6 +155,7 @@ type NewSanction struct {
 	Type         string
 	DecidedOn    string
 	PeriodMonths *int
+	Basis        *string // the decision's basis (文号 and the like), optional
 }
 
 // Check validates a new flag against SPEC section 8, with today's date
@@ -185,6 +213,7 @@ func Check(in *New, today string) error {
 	case in.Sanction != nil:
 		v.Add("sanction", "is only for flags of kind sanction")
 	}
+	checkKindFields(v, in, today)
 	return v.Err()
 }
 
@@ -198,34 +227,63 @@ func checkSanction(v *errs.Validation, s *NewSanction, today string) {
 		v.Add("sanction.type", "must be one of: %s", strings.Join(names, ", "))
 	}
 	date(v, "sanction.decided_on", s.DecidedOn, today)
-	if s.PeriodMonths == nil {
+	if s.Basis != nil {
+		b := strings.TrimSpace(*s.Basis)
+		s.Basis = &b
+		if n := utf8.RuneCountInString(b); n < 1 || n > MaxBasis {
+			v.Add("sanction.basis", "must be 1 to %d characters long (leave it out when unknown)", MaxBasis)
+		}
+	}
+	checkPeriod(v, "sanction.period_months", s.Type, s.PeriodMonths)
+}
+
+// checkPeriod checks a sanction's period_months against its type: required
+// where the type has no default (停职检查), refused where it has no end.
+func checkPeriod(v *errs.Validation, field, t string, months *int) {
+	known := sanction.Valid(t)
+	if months == nil {
+		if known && sanction.MustStatePeriod(sanction.Type(t)) {
+			v.Add(field, "is required for %s: the decision states its period (%d to %d calendar months)", t, sanction.MinPeriodMonths, sanction.MaxPeriodMonths)
+		}
 		return
 	}
 	switch {
-	case known && !sanction.MayStatePeriod(sanction.Type(s.Type)):
-		v.Add("sanction.period_months", "must be left out: %s has no end", s.Type)
-	case *s.PeriodMonths < sanction.MinPeriodMonths || *s.PeriodMonths > sanction.MaxPeriodMonths:
-		v.Add("sanction.period_months", "must be %d to %d (calendar months)", sanction.MinPeriodMonths, sanction.MaxPeriodMonths)
+	case known && !sanction.MayStatePeriod(sanction.Type(t)):
+		v.Add(field, "must be left out: %s has no end", t)
+	case *months < sanction.MinPeriodMonths || *months > sanction.MaxPeriodMonths:
+		v.Add(field, "must be %d to %d (calendar months)", sanction.MinPeriodMonths, sanction.MaxPeriodMonths)
 	}
 }
 
-// CheckUpdate validates the body of a status change (PATCH): a known status
-// and a note of at most MaxNote characters (trimmed in place). Whether the
-// move is allowed is Transition's question, answered after scope.
-func CheckUpdate(status string, note *string) error {
+// CheckUpdate validates the body of a status change (PATCH) as far as it
+// can without the flag: a known status, a note of at most MaxNote
+// characters (trimmed in place), outcome_form 1–4, rectified_on a date.
+// Whether the move is allowed is Transition's question, answered after
+// scope, and the kind's fields CheckChangeFor's.
+func CheckUpdate(ch *Change, today string) error {
 	v := &errs.Validation{}
-	oneOf(v, "status", status, statuses)
-	*note = strings.TrimSpace(*note)
-	if utf8.RuneCountInString(*note) > MaxNote {
+	oneOf(v, "status", ch.Status, statuses)
+	ch.Note = strings.TrimSpace(ch.Note)
+	if utf8.RuneCountInString(ch.Note) > MaxNote {
 		v.Add("note", "must be at most %d characters long", MaxNote)
+	}
+	checkChangeFields(v, ch, today)
+	if ch.Version < 1 {
+		v.Add("version", "is required: the version of the flag you read (a positive integer)")
 	}
 	return v.Err()
 }
 
-// moves are the allowed status changes of SPEC section 8.
+// moves are the allowed status changes of SPEC section 8. A sanction
+// (in_effect, revoked) changes only through a review (sanction-changes); a
+// measure is recorded and does not move.
 var moves = map[[2]string]bool{
 	{StatusOpen, StatusVerifying}:            true,
 	{StatusOpen, StatusUnsubstantiated}:      true,
+	{StatusOpen, StatusOnHold}:               true,
+	{StatusVerifying, StatusOnHold}:          true,
+	{StatusOnHold, StatusVerifying}:          true,
+	{StatusOnHold, StatusUnsubstantiated}:    true,
 	{StatusVerifying, StatusSubstantiated}:   true,
 	{StatusVerifying, StatusUnsubstantiated}: true,
 	{StatusSubstantiated, StatusResolved}:    true,
@@ -238,6 +296,9 @@ func Transition(from, to string) error {
 	if moves[[2]string{from, to}] {
 		return nil
 	}
+	if from == StatusInEffect || from == StatusRevoked {
+		return errs.Conflict("invalid_transition", "a sanction changes only through a review (POST /api/v1/flags/{id}/sanction-changes)")
+	}
 	return errs.Conflict("invalid_transition", "a flag that is %s cannot become %s", from, to)
 }
 
@@ -247,10 +308,19 @@ func oneOf(v *errs.Validation, field, s string, allowed []string) {
 	}
 }
 
+// cadreDate: s is a date (for comparisons that need two valid dates).
+func cadreDate(s string) bool { return cadre.ValidDate(s) }
+
+// earliestDate is the first plausible day of a flag's dates (SPEC 3).
+const earliestDate = "1949-10-01"
+
 func date(v *errs.Validation, field, s, today string) {
-	if !cadre.ValidDate(s) {
+	switch {
+	case !cadre.ValidDate(s):
 		v.Add(field, "must be a date YYYY-MM-DD")
-	} else if s > today {
+	case s > today:
 		v.Add(field, "must not be in the future")
+	case s < earliestDate:
+		v.Add(field, "must not be before %s", earliestDate)
 	}
 }

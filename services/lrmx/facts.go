@@ -20,9 +20,8 @@ import (
 //   - formGrades: final grades (when regrades, 补定等次, land: the
 //     regrade-aware final grade);
 //   - formSanctions: sanctions in effect or ended within five years, every
-//     sanction flag but a revoked one (SPEC 8: a sanction is in effect from
-//     the moment it is filed; until the statuses in_effect / revoked land,
-//     one found unsubstantiated is left out as well);
+//     sanction flag in effect, never a revoked one (SPEC 8: a sanction is in
+//     effect from the moment it is filed);
 //   - formCommendations: current commendation records.
 
 // Limits of what the form repeats.
@@ -37,10 +36,6 @@ const (
 	// categoryCommendation is the record category 表彰奖励 (SPEC 6).
 	categoryCommendation = "commendation"
 )
-
-// notInEffect are the statuses of a sanction flag that is not a sanction in
-// effect: revoked on review (SPEC 8), or found not so.
-var notInEffect = []string{"revoked", flag.StatusUnsubstantiated}
 
 // formGrades is the cadre's final grade in each of the last three finalized
 // annual cycles that graded them (不定等次 included), oldest first.
@@ -62,9 +57,8 @@ func (s *Service) formGrades(ctx context.Context, cadreID int64) ([]appraisal.Fi
 // formSanctions lists the cadre's sanctions decided by today that are in
 // effect, or whose influence period ended within the last five years,
 // oldest decision first. A sanction is a decision in effect from the day it
-// is filed (SPEC 8), so every sanction flag counts but a revoked one, and
-// one whose status says it was not so (unsubstantiated, in the statuses of
-// the other kinds that sanction flags still have).
+// is filed (SPEC 8), so every sanction flag in effect counts, never a
+// revoked one.
 func (s *Service) formSanctions(ctx context.Context, cadreID int64, today string) ([]models.Flag, error) {
 	t, err := time.Parse(time.DateOnly, today)
 	if err != nil {
@@ -74,8 +68,8 @@ func (s *Service) formSanctions(ctx context.Context, cadreID int64, today string
 	var out []models.Flag
 	err = models.Get(ctx, s.db).Model(&models.Flag{}).
 		Select("id, cadre_id, kind, status, sanction_type, decided_on, influence_until").
-		Where("cadre_id = ? AND kind = ? AND status NOT IN ? AND sanction_type IS NOT NULL AND decided_on IS NOT NULL AND decided_on <= ?",
-			cadreID, flag.KindSanction, notInEffect, today).
+		Where("cadre_id = ? AND kind = ? AND status = ? AND sanction_type IS NOT NULL AND decided_on IS NOT NULL AND decided_on <= ?",
+			cadreID, flag.KindSanction, flag.StatusInEffect, today).
 		Where("influence_until IS NULL OR influence_until > ?", cutoff).
 		Order("decided_on, id").Find(&out).Error
 	return out, err

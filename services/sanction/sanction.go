@@ -29,6 +29,7 @@ const (
 	PartyProbation2y    Type = "party_probation_2y"
 	PartyExpulsion      Type = "party_expulsion"
 	Admonishment        Type = "admonishment"
+	OrgSuspension       Type = "org_suspension"
 	OrgAdjustment       Type = "org_adjustment"
 	OrgRemoval          Type = "org_removal"
 	OrgDemotion         Type = "org_demotion"
@@ -57,11 +58,12 @@ const (
 type tier int
 
 const (
-	noTopThatYear           tier = iota + 1 // not excellent that year
-	ungradedThatYear                        // 不定等次 that year
-	ungradedTwoYears                        // 不定等次 that year and the next
-	incompetentThatYear                     // 不称职 that year
-	incompetentThenUngraded                 // 不称职 that year, 不定等次 the next
+	noTopThatYear              tier = iota + 1 // not excellent that year
+	ungradedThatYear                           // 不定等次 that year
+	ungradedTwoYears                           // 不定等次 that year and the next
+	incompetentThatYear                        // 不称职 that year
+	incompetentThenUngraded                    // 不称职 that year, 不定等次 the next
+	incompetentThenTwoUngraded                 // 不称职 that year, 不定等次 the next two
 )
 
 // Rule is one row of the table. It holds only values, so a Rule handed out
@@ -74,7 +76,10 @@ type Rule struct {
 	// NoEnd when the sanction has no end.
 	Months int
 	NoEnd  bool
-	tier   tier
+	// StatesPeriod: the type has no default period; every decision states
+	// its own (停职检查).
+	StatesPeriod bool
+	tier         tier
 }
 
 // table is THE table. Order: government, party, organizational, as SPEC
@@ -84,8 +89,8 @@ var table = [...]Rule{
 	// 警告 6 months, 记过 12, 记大过 18, 降级 and 撤职 24, counted from the
 	// day the decision takes effect); 开除 has no period. Art. 19 is what
 	// the period means: no promotion of post, rank or grade while it runs.
-	// Grade effects: 公务员考核规定 (2020) and the rules on appraising
-	// sanctioned civil servants, as SPEC section 7 tabulates them.
+	// The same types and periods for the sanctions an appointing body decides
+	// (任免机关处分): 公务员法 arts. 62, 64. Grade effects: grade.go.
 	{Type: GovWarning, Family: Government, Label: "警告", Months: 6, tier: noTopThatYear},
 	{Type: Demerit, Family: Government, Label: "记过", Months: 12, tier: ungradedThatYear},
 	{Type: MajorDemerit, Family: Government, Label: "记大过", Months: 18, tier: ungradedTwoYears},
@@ -96,7 +101,9 @@ var table = [...]Rule{
 	// is ungraded and there is no "next year" to speak of (docs/decisions.md).
 	{Type: GovExpulsion, Family: Government, Label: "开除", NoEnd: true, tier: ungradedThatYear},
 
-	// 中国共产党纪律处分条例 arts. 10–13: no promotion in the party (nor
+	// 中国共产党纪律处分条例 (2023 revision, in force 2024-01-01) arts. 10–13
+	// (art. 10 checked, arts. 11–13 secondary: docs/regulations.md rows
+	// 8–14): no promotion in the party (nor
 	// recommendation to a higher post outside it) for one year after 警告,
 	// a year and a half after 严重警告, two years after 撤销党内职务; 留党察看
 	// runs one or two years and is followed by two more years before a post
@@ -106,16 +113,22 @@ var table = [...]Rule{
 	{Type: PartySeriousWarning, Family: Party, Label: "党内严重警告", Months: 18, tier: ungradedThatYear},
 	{Type: PartyRemoval, Family: Party, Label: "撤销党内职务", Months: 24, tier: incompetentThatYear},
 	{Type: PartyProbation1y, Family: Party, Label: "留党察看一年", Months: 36, tier: incompetentThenUngraded},
-	{Type: PartyProbation2y, Family: Party, Label: "留党察看二年", Months: 48, tier: incompetentThenUngraded},
-	{Type: PartyExpulsion, Family: Party, Label: "开除党籍", Months: 60, tier: incompetentThenUngraded},
+	{Type: PartyProbation2y, Family: Party, Label: "留党察看二年", Months: 48, tier: incompetentThenTwoUngraded},
+	{Type: PartyExpulsion, Family: Party, Label: "开除党籍", Months: 60, tier: incompetentThenTwoUngraded},
 
-	// 党政领导干部选拔任用工作条例 (2019) art. 24(6): not considered for
-	// promotion while the influence period of 诫勉, an organizational measure
-	// or a sanction runs; 组织处理规定（试行）(2021) sets the periods: 诫勉
-	// 6 months (local rules differ; a decision states its own period then),
-	// 调整职务 one year without promotion, 免职/责令辞职 no leadership post
-	// for one year and no promotion for two, 降职 two years.
+	// The organization department's own decisions (SPEC 8). 党政领导干部选拔
+	// 任用工作条例 (2019) art. 24(6) is what their periods mean: not considered
+	// for promotion while the influence period of 诫勉, 组织处理 or a sanction
+	// runs (docs/regulations.md rows 41, 19–23). 诫勉 is not 组织处理 (公务员法
+	// art. 57 lists it apart; 问责条例 makes it an accountability method the
+	// discipline body or the organization department decides): its 6 months
+	// are a local setting, no national text fixes them (row 19). 停职检查 has
+	// no default: the decision states its period (问责条例 (2019) art. 8, not
+	// checked; row 20). 组织处理规定（试行）(2021), not checked against its
+	// text: 调整职务 one year without promotion, 免职/责令辞职 no leadership post
+	// for one year and no promotion for two, 降职 two years (rows 21–23).
 	{Type: Admonishment, Family: Organizational, Label: "诫勉", Months: 6, tier: noTopThatYear},
+	{Type: OrgSuspension, Family: Organizational, Label: "停职检查", StatesPeriod: true, tier: noTopThatYear},
 	{Type: OrgAdjustment, Family: Organizational, Label: "调整职务", Months: 12, tier: noTopThatYear},
 	{Type: OrgRemoval, Family: Organizational, Label: "免职/责令辞职", Months: 24, tier: ungradedThatYear},
 	{Type: OrgDemotion, Family: Organizational, Label: "降职", Months: 24, tier: ungradedThatYear},
@@ -150,6 +163,14 @@ func Valid(s string) bool {
 // MayStatePeriod tells whether a decision of type t may state its own
 // period_months: every type with an end may; those without (开除, and
 // anything unknown) may not.
+
+// MustStatePeriod tells whether a decision of type t must state its
+// period_months: those without a default (停职检查).
+func MustStatePeriod(t Type) bool {
+	r, ok := Lookup(t)
+	return ok && r.StatesPeriod
+}
+
 func MayStatePeriod(t Type) bool {
 	r, ok := Lookup(t)
 	return ok && !r.NoEnd
@@ -166,6 +187,8 @@ func Until(t Type, decidedOn string, periodMonths *int) *string {
 	months := r.Months
 	if periodMonths != nil {
 		months = *periodMonths
+	} else if r.StatesPeriod {
+		return nil // validate first: the period is required
 	}
 	u := InfluenceUntil(decidedOn, months)
 	if u == "" {

@@ -24,6 +24,7 @@ var wantDefaults = []struct {
 	{PartyProbation2y, Party, 48},
 	{PartyExpulsion, Party, 60},
 	{Admonishment, Organizational, 6},
+	{OrgSuspension, Organizational, -1},
 	{OrgAdjustment, Organizational, 12},
 	{OrgRemoval, Organizational, 24},
 	{OrgDemotion, Organizational, 24},
@@ -44,6 +45,21 @@ func TestDefaults(t *testing.T) {
 			}
 			if r.Family != w.family || r.Label == "" {
 				t.Errorf("family %q label %q", r.Family, r.Label)
+			}
+			if w.months == -1 {
+				if r.NoEnd || !r.StatesPeriod || !MayStatePeriod(w.t) || !MustStatePeriod(w.t) {
+					t.Errorf("want a period the decision states: %+v", r)
+				}
+				if u := Until(w.t, "2025-01-15", nil); u != nil {
+					t.Errorf("Until without a period = %s, want nil", *u)
+				}
+				if u := Until(w.t, "2025-01-15", new(3)); u == nil || *u != "2025-04-15" {
+					t.Errorf("Until with 3 months = %v", u)
+				}
+				return
+			}
+			if MustStatePeriod(w.t) {
+				t.Error("a type with a default period must not require one")
 			}
 			if w.months == 0 {
 				if !r.NoEnd || r.Months != 0 || MayStatePeriod(w.t) {
@@ -134,25 +150,26 @@ func TestGradeEffect(t *testing.T) {
 	incompetent := Effect{Grade: GradeIncompetent, NoTop: true}
 	none := Effect{}
 	rows := []struct {
-		t              Type
-		thisYear, next Effect
+		t                     Type
+		thisYear, next, after Effect
 	}{
-		{GovWarning, noTop, none},
-		{PartyWarning, noTop, none},
-		{Admonishment, noTop, none},
-		{OrgAdjustment, noTop, none},
-		{Demerit, ungraded, none},
-		{PartySeriousWarning, ungraded, none},
-		{OrgRemoval, ungraded, none},
-		{OrgDemotion, ungraded, none},
-		{MajorDemerit, ungraded, ungraded},
-		{Demotion, ungraded, ungraded},
-		{Dismissal, ungraded, ungraded},
-		{PartyRemoval, incompetent, none},
-		{PartyProbation1y, incompetent, ungraded},
-		{PartyProbation2y, incompetent, ungraded},
-		{PartyExpulsion, incompetent, ungraded},
-		{GovExpulsion, ungraded, none}, // our choice, docs/decisions.md
+		{GovWarning, noTop, none, none},
+		{PartyWarning, noTop, none, none},
+		{Admonishment, noTop, none, none},
+		{OrgSuspension, noTop, none, none},
+		{OrgAdjustment, noTop, none, none},
+		{Demerit, ungraded, none, none},
+		{PartySeriousWarning, ungraded, none, none},
+		{OrgRemoval, ungraded, none, none},
+		{OrgDemotion, ungraded, none, none},
+		{MajorDemerit, ungraded, ungraded, none},
+		{Demotion, ungraded, ungraded, none},
+		{Dismissal, ungraded, ungraded, none},
+		{PartyRemoval, incompetent, none, none},
+		{PartyProbation1y, incompetent, ungraded, none},
+		{PartyProbation2y, incompetent, ungraded, ungraded},
+		{PartyExpulsion, incompetent, ungraded, ungraded},
+		{GovExpulsion, ungraded, none, none}, // our choice, docs/decisions.md
 	}
 	if len(rows) != len(Types()) {
 		t.Fatalf("%d rows for %d types", len(rows), len(Types()))
@@ -165,7 +182,10 @@ func TestGradeEffect(t *testing.T) {
 			if got := GradeEffect(r.t, 2024, 2025); got != r.next {
 				t.Errorf("year after: %+v, want %+v", got, r.next)
 			}
-			for _, y := range []int{2023, 2026, 2030} {
+			if got := GradeEffect(r.t, 2024, 2026); got != r.after {
+				t.Errorf("second year after: %+v, want %+v", got, r.after)
+			}
+			for _, y := range []int{2023, 2027, 2030} {
 				if got := GradeEffect(r.t, 2024, y); !got.None() {
 					t.Errorf("cycle year %d: %+v, want none", y, got)
 				}

@@ -91,6 +91,9 @@ type Input struct {
 	// Grades are the cadre's final grades in finalized annual cycles, in any
 	// order; cycles in which the cadre has no grade are left out.
 	Grades []Grade
+	// LastYearFinalized: an annual cycle of as_of's year − 1 is finalized
+	// (for any cadre); while none is, recent_low_grade reads year − 2.
+	LastYearFinalized bool
 	// Checks are the records of SPEC section 13, read for a promotion or an
 	// appointment; nil applies none of their rules (the tests of the other
 	// rules leave it out).
@@ -194,13 +197,17 @@ func Assess(in Input) (verdict string, reasons []Reason, basis Basis) {
 
 		// 公职人员政务处分法 arts. 8 and 19 (no promotion while a government
 		// sanction's period runs; 开除 never ends), 中国共产党纪律处分条例
-		// (no party promotion within the periods of arts. 10–13), 选拔任用
-		// 工作条例 art. 24(6) with 组织处理规定 (诫勉 and organizational
-		// measures): blocked from the decision day until influence_until,
-		// the first free day.
-		case f.Kind == flag.KindSanction && flag.IsEstablished(f.Status) && f.DecidedOn != "" &&
+		// (2023) art. 10 (不得在党内提拔职务或者进一步使用 within the periods
+		// of arts. 10–13), 任用条例 (2019) art. 24(6) (诫勉, 组织处理 and
+		// sanctions): from the decision day until influence_until, the first
+		// free day, no promotion nor further use (进一步使用: an appointment,
+		// docs/regulations.md row 44) nor commendation; a transfer at the same
+		// level only cautions, but 免职 bars a leadership post for its first
+		// 12 months (row 22), so it blocks a transfer then. A revoked
+		// sanction counts nowhere.
+		case f.Kind == flag.KindSanction && flag.InEffect(f.Status) && f.DecidedOn != "" &&
 			f.DecidedOn <= in.AsOf && (f.InfluenceUntil == nil || in.AsOf < *f.InfluenceUntil):
-			add(RuleSanctionInfluence, Blocked, id, Reason{FlagID: &id,
+			add(RuleSanctionInfluence, sanctionVerdict(in.Purpose, f, in.AsOf), id, Reason{FlagID: &id,
 				Message: sanctionMessage(f)})
 
 		// 任用条例 (2019) art. 31 (凡提必查: regulations rows 45, 47): a
@@ -219,16 +226,17 @@ func Assess(in Input) (verdict string, reasons []Reason, basis Basis) {
 		}
 	}
 	if g, ok := recentGrade(in); ok {
-		// 党政领导干部选拔任用工作条例 art. 24(3): not considered for
-		// promotion when last year's annual grade is 基本称职 or below. 党政
-		// 领导干部考核工作条例 (2019): 不称职 leads to adjustment or removal,
-		// so it bars every use; 基本称职 bars promotion and, by the rules on
-		// commendation, a commendation, and is a caution for the rest.
+		// 任用条例 (2019) art. 24(3) (docs/regulations.md row 42): not
+		// considered for promotion or further use (an appointment) when last
+		// year's annual grade is 基本称职 or below; 基本称职 bars a
+		// commendation too and only cautions a transfer. 不称职 brings a
+		// demotion (公务员法 art. 50 ¶2, row 40), so it blocks every purpose
+		// (efile's reading).
 		v := ""
 		switch {
 		case g.Grade == gradeIncompetent:
 			v = Blocked
-		case g.Grade == gradeBasicCompetent && (in.Purpose == PurposePromotion || in.Purpose == PurposeCommendation):
+		case g.Grade == gradeBasicCompetent && in.Purpose != PurposeTransfer:
 			v = Blocked
 		case g.Grade == gradeBasicCompetent:
 			v = Caution
@@ -257,9 +265,10 @@ func Assess(in Input) (verdict string, reasons []Reason, basis Basis) {
 	return verdict, reasons, basis
 }
 
-// recentGrade is the grade of the newest finalized annual cycle of year
-// as_of.year − 1 or later (the highest year; among cycles of one year, the
-// highest id, the one created last).
+// recentGrade is the grade of the finalized annual cycle of as_of's year − 1
+// or, while no annual cycle of that year is finalized, of year − 2 (SPEC 9;
+// the fall-back is efile's rule, docs/regulations.md section 4); among
+// cycles of one year, the highest id, the one created last.
 func recentGrade(in Input) (Grade, bool) {
 	if len(in.AsOf) < 4 {
 		return Grade{}, false
@@ -268,18 +277,36 @@ func recentGrade(in Input) (Grade, bool) {
 	if err != nil {
 		return Grade{}, false
 	}
+	want := year - 2
+	if in.LastYearFinalized {
+		want = year - 1
+	}
 	var best Grade
 	found := false
 	for _, g := range in.Grades {
-		if g.Year < year-1 {
-			continue
-		}
-		if !found || g.Year > best.Year || (g.Year == best.Year && g.CycleID > best.CycleID) {
+		if g.Year == want && (!found || g.CycleID > best.CycleID) {
 			best, found = g, true
 		}
 	}
 	return best, found
 }
+
+// sanctionVerdict: a sanction in its period blocks a promotion, an
+// appointment and a commendation, and cautions a transfer, but for 免职 in
+// its first 12 months, which blocks a transfer too.
+func sanctionVerdict(purpose string, f Flag, asOf string) string {
+	if purpose != PurposeTransfer {
+		return Blocked
+	}
+	if f.SanctionType == string(sanction.OrgRemoval) && asOf < sanction.InfluenceUntil(f.DecidedOn, orgRemovalNoPostMonths) {
+		return Blocked
+	}
+	return Caution
+}
+
+// orgRemovalNoPostMonths: after 免职/责令辞职, no leadership post for 12
+// months (组织处理规定（试行）2021, not checked: docs/regulations.md row 22).
+const orgRemovalNoPostMonths = 12
 
 func rank(verdict string) int {
 	switch verdict {
@@ -305,8 +332,11 @@ func sanctionMessage(f Flag) string {
 }
 
 func statusLabel(s string) string {
-	if s == flag.StatusVerifying {
+	switch s {
+	case flag.StatusVerifying:
 		return "核查中"
+	case flag.StatusOnHold:
+		return "暂存待查"
 	}
 	return "待处理"
 }

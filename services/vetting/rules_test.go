@@ -86,21 +86,43 @@ func TestEvaluateEachRuleAlone(t *testing.T) {
 			Blocked, []string{"open_serious_flag#f2"}},
 		{"clear_seriousClueSubstantiated", "promotion", "2025-06-30", []Flag{clue(2, "serious", "substantiated")}, nil, Clear, []string{}},
 
-		{"blocked_sanctionSubstantiated", "transfer", "2025-06-30",
-			[]Flag{sanctioned(3, sanction.GovWarning, "2025-06-01", "substantiated")}, nil,
+		{"blocked_sanctionInEffectPromotion", "promotion", "2025-06-30",
+			[]Flag{sanctioned(3, sanction.GovWarning, "2025-06-01", "in_effect")}, nil,
 			Blocked, []string{"sanction_influence#f3"}},
-		{"blocked_sanctionResolved", "transfer", "2025-06-30",
-			[]Flag{sanctioned(3, sanction.GovWarning, "2025-06-01", "resolved")}, nil,
+		{"blocked_sanctionAppointmentIsFurtherUse", "appointment", "2025-06-30",
+			[]Flag{sanctioned(3, sanction.PartyWarning, "2025-06-01", "in_effect")}, nil,
 			Blocked, []string{"sanction_influence#f3"}},
-		{"blocked_sanctionNoEndYearsLater", "transfer", "2045-06-30",
-			[]Flag{sanctioned(3, sanction.GovExpulsion, "2025-06-01", "resolved")}, nil,
+		{"blocked_sanctionCommendation", "commendation", "2025-06-30",
+			[]Flag{sanctioned(3, sanction.Admonishment, "2025-06-01", "in_effect")}, nil,
 			Blocked, []string{"sanction_influence#f3"}},
-		{"clear_sanctionUnsubstantiated", "promotion", "2025-06-30",
-			[]Flag{sanctioned(3, sanction.GovWarning, "2025-06-01", "unsubstantiated")}, nil, Clear, []string{}},
+		{"caution_sanctionTransfer", "transfer", "2025-06-30",
+			[]Flag{sanctioned(3, sanction.Dismissal, "2025-06-01", "in_effect")}, nil,
+			Caution, []string{"sanction_influence#f3"}},
+		{"blocked_orgRemovalTransferFirst12Months", "transfer", "2026-05-31",
+			[]Flag{sanctioned(3, sanction.OrgRemoval, "2025-06-01", "in_effect")}, nil,
+			Blocked, []string{"sanction_influence#f3"}},
+		{"caution_orgRemovalTransferAfter12Months", "transfer", "2026-06-01",
+			[]Flag{sanctioned(3, sanction.OrgRemoval, "2025-06-01", "in_effect")}, nil,
+			Caution, []string{"sanction_influence#f3"}},
+		{"blocked_sanctionNoEndYearsLater", "promotion", "2045-06-30",
+			[]Flag{sanctioned(3, sanction.GovExpulsion, "2025-06-01", "in_effect")}, nil,
+			Blocked, []string{"sanction_influence#f3"}},
+		{"clear_sanctionRevoked", "promotion", "2025-06-30",
+			[]Flag{sanctioned(3, sanction.GovWarning, "2025-06-01", "revoked")}, nil, Clear, []string{}},
 		{"clear_sanctionDecidedAfterAsOf", "promotion", "2025-05-31",
-			[]Flag{sanctioned(3, sanction.GovExpulsion, "2025-06-01", "substantiated")}, nil, Clear, []string{}},
+			[]Flag{sanctioned(3, sanction.GovExpulsion, "2025-06-01", "in_effect")}, nil, Clear, []string{}},
 		{"clear_sanctionPeriodOver", "promotion", "2025-12-01",
-			[]Flag{sanctioned(3, sanction.GovWarning, "2025-06-01", "resolved")}, nil, Clear, []string{}},
+			[]Flag{sanctioned(3, sanction.GovWarning, "2025-06-01", "in_effect")}, nil, Clear, []string{}},
+		{"blocked_investigationOnHold", "transfer", "2025-06-30", []Flag{investigation(1, "on_hold")}, nil,
+			Blocked, []string{"under_investigation#f1"}},
+		{"blocked_specificReportOnHold", "appointment", "2025-06-30",
+			[]Flag{{ID: 7, Kind: "petition", Severity: "info", Status: "on_hold", PetitionType: "report", Specific: true}}, nil,
+			Blocked, []string{"unchecked_specific_report#f7"}},
+		{"caution_specificReportTransfer", "transfer", "2025-06-30",
+			[]Flag{{ID: 7, Kind: "petition", Severity: "info", Status: "open", PetitionType: "report", Specific: true}}, nil,
+			Caution, []string{"open_flag#f7"}},
+		{"clear_measureRecorded", "promotion", "2025-06-30",
+			[]Flag{{ID: 8, Kind: "measure", Severity: "warning", Status: "recorded"}}, nil, Clear, []string{}},
 
 		{"blocked_incompetentTransfer", "transfer", "2025-06-30", nil, []Grade{{CycleID: 9, Year: 2024, Grade: "incompetent"}},
 			Blocked, []string{"recent_low_grade#c9"}},
@@ -110,15 +132,16 @@ func TestEvaluateEachRuleAlone(t *testing.T) {
 			Blocked, []string{"recent_low_grade#c9"}},
 		{"blocked_basicCompetentCommendation", "commendation", "2025-06-30", nil, []Grade{{CycleID: 9, Year: 2024, Grade: "basic_competent"}},
 			Blocked, []string{"recent_low_grade#c9"}},
-		{"caution_basicCompetentAppointment", "appointment", "2025-06-30", nil, []Grade{{CycleID: 9, Year: 2024, Grade: "basic_competent"}},
-			Caution, []string{"recent_low_grade#c9"}},
+		{"blocked_basicCompetentAppointment", "appointment", "2025-06-30", nil, []Grade{{CycleID: 9, Year: 2024, Grade: "basic_competent"}},
+			Blocked, []string{"recent_low_grade#c9"}},
 		{"caution_basicCompetentTransfer", "transfer", "2025-06-30", nil, []Grade{{CycleID: 9, Year: 2024, Grade: "basic_competent"}},
 			Caution, []string{"recent_low_grade#c9"}},
-		{"blocked_sameYearCycleCounts", "promotion", "2025-06-30", nil, []Grade{{CycleID: 9, Year: 2025, Grade: "incompetent"}},
-			Blocked, []string{"recent_low_grade#c9"}},
+		{"clear_sameYearCycleIsNotLastYear", "promotion", "2025-06-30", nil, []Grade{{CycleID: 9, Year: 2025, Grade: "incompetent"}},
+			Clear, []string{}},
 		{"clear_gradeTwoYearsOld", "promotion", "2025-06-30", nil, []Grade{{CycleID: 9, Year: 2023, Grade: "incompetent"}}, Clear, []string{}},
-		{"clear_newestCycleCompetent", "promotion", "2025-06-30", nil, []Grade{
-			{CycleID: 9, Year: 2024, Grade: "incompetent"}, {CycleID: 12, Year: 2025, Grade: "competent"}}, Clear, []string{}},
+		{"blocked_lastYearNotThisYear", "promotion", "2025-06-30", nil, []Grade{
+			{CycleID: 9, Year: 2024, Grade: "incompetent"}, {CycleID: 12, Year: 2025, Grade: "competent"}},
+			Blocked, []string{"recent_low_grade#c9"}},
 		{"blocked_newestOfOneYearByID", "promotion", "2025-06-30", nil, []Grade{
 			{CycleID: 12, Year: 2024, Grade: "basic_competent"}, {CycleID: 9, Year: 2024, Grade: "competent"}},
 			Blocked, []string{"recent_low_grade#c12"}},
@@ -141,7 +164,9 @@ func TestEvaluateEachRuleAlone(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			verdict, reasons := Evaluate(Input{Purpose: c.purpose, AsOf: c.asOf, Flags: c.flags, Grades: c.grades})
+			// An annual cycle of the year before as_of is finalized: the
+			// fall-back to year − 2 has a test of its own.
+			verdict, reasons := Evaluate(Input{Purpose: c.purpose, AsOf: c.asOf, Flags: c.flags, Grades: c.grades, LastYearFinalized: true})
 			if verdict != c.verdict {
 				t.Errorf("verdict %s, want %s", verdict, c.verdict)
 			}
@@ -154,11 +179,11 @@ func TestEvaluateEachRuleAlone(t *testing.T) {
 
 // influence_until is the first free day: the day before is still blocked.
 func TestEvaluateSanctionBoundaries(t *testing.T) {
-	f := sanctioned(5, sanction.GovWarning, "2025-08-31", "substantiated") // until 2026-02-28
+	f := sanctioned(5, sanction.GovWarning, "2025-08-31", "in_effect") // until 2026-02-28
 	if *f.InfluenceUntil != "2026-02-28" {
 		t.Fatalf("influence_until %s", *f.InfluenceUntil)
 	}
-	stated := Flag{ID: 6, Kind: "sanction", Severity: "warning", Status: "resolved", SanctionType: "admonishment",
+	stated := Flag{ID: 6, Kind: "sanction", Severity: "warning", Status: "in_effect", SanctionType: "admonishment",
 		DecidedOn: "2024-02-29", InfluenceUntil: sanction.Until(sanction.Admonishment, "2024-02-29", ptr(12))} // 2025-02-28
 	cases := []struct {
 		name    string
@@ -188,13 +213,13 @@ func TestEvaluateSanctionBoundaries(t *testing.T) {
 func TestEvaluateCombined(t *testing.T) {
 	flags := []Flag{
 		clue(40, "warning", "open"),
-		sanctioned(31, sanction.Demerit, "2025-01-10", "resolved"),
+		sanctioned(31, sanction.Demerit, "2025-01-10", "in_effect"),
 		investigation(20, "verifying"),
 		clue(12, "serious", "open"),
 		petition(41, "report", "info", "verifying"),
 		investigation(3, "open"),
 		petition(5, "appeal", "serious", "open"),
-		sanctioned(30, sanction.PartyExpulsion, "2024-03-01", "substantiated"),
+		sanctioned(30, sanction.PartyExpulsion, "2024-03-01", "in_effect"),
 		clue(11, "serious", "verifying"),
 		clue(2, "info", "unsubstantiated"),
 	}
@@ -207,7 +232,7 @@ func TestEvaluateCombined(t *testing.T) {
 		"open_flag#f40", "open_flag#f41",
 	}
 	for _, purpose := range Purposes() {
-		verdict, reasons := Evaluate(Input{Purpose: purpose, AsOf: "2025-06-30", Flags: flags, Grades: grades})
+		verdict, reasons := Evaluate(Input{Purpose: purpose, AsOf: "2025-06-30", Flags: flags, Grades: grades, LastYearFinalized: true})
 		if verdict != Blocked {
 			t.Errorf("%s: verdict %s", purpose, verdict)
 		}
@@ -227,7 +252,7 @@ func TestEvaluateCombined(t *testing.T) {
 	}
 	// Two cautions stay a caution.
 	v, rs := Evaluate(Input{Purpose: "transfer", AsOf: "2025-06-30", Flags: []Flag{clue(1, "info", "open")},
-		Grades: []Grade{{CycleID: 1, Year: 2024, Grade: "basic_competent"}}})
+		Grades: []Grade{{CycleID: 1, Year: 2024, Grade: "basic_competent"}}, LastYearFinalized: true})
 	if v != Caution || !slices.Equal(brief(rs), []string{"recent_low_grade#c1", "open_flag#f1"}) {
 		t.Errorf("two cautions: %s %v", v, brief(rs))
 	}
@@ -235,9 +260,9 @@ func TestEvaluateCombined(t *testing.T) {
 
 func TestEvaluateMessages(t *testing.T) {
 	_, rs := Evaluate(Input{Purpose: "promotion", AsOf: "2025-06-30", Flags: []Flag{
-		sanctioned(1, sanction.GovWarning, "2025-06-01", "resolved"),
-		sanctioned(2, sanction.GovExpulsion, "2025-06-01", "resolved"),
-	}, Grades: []Grade{{CycleID: 3, Year: 2024, Grade: "basic_competent"}}})
+		sanctioned(1, sanction.GovWarning, "2025-06-01", "in_effect"),
+		sanctioned(2, sanction.GovExpulsion, "2025-06-01", "in_effect"),
+	}, Grades: []Grade{{CycleID: 3, Year: 2024, Grade: "basic_competent"}}, LastYearFinalized: true})
 	want := []string{
 		"受到警告（2025-06-01决定），影响期未满，2025-12-01起解除",
 		"受到开除（2025-06-01决定），无影响期限",
@@ -252,6 +277,33 @@ func TestEvaluateMessages(t *testing.T) {
 	b, err := models.EncodeReasons(toStored(rs[2:3]))
 	if err != nil || b != `[{"rule":"recent_low_grade","message":"2024年度考核结果为基本称职","cycle_id":3}]` {
 		t.Errorf("json %s %v", b, err)
+	}
+}
+
+// recent_low_grade reads year − 1, or year − 2 while no annual cycle of
+// year − 1 is finalized (SPEC 9: a 2024 基本称职 counts on 2026-01-15 until
+// the 2025 cycle is finalized).
+func TestRecentLowGradeFallback(t *testing.T) {
+	grades := []Grade{{CycleID: 4, Year: 2024, Grade: "basic_competent"}}
+	cases := []struct {
+		name      string
+		lastYear  bool
+		grades    []Grade
+		want      string
+		wantCycle []string
+	}{
+		{"blocked_yearMinus2_whileNoneFinalized", false, grades, Blocked, []string{"recent_low_grade#c4"}},
+		{"clear_yearMinus2_onceLastYearFinalized", true, grades, Clear, []string{}},
+		{"clear_lastYearCompetent", true, append(slices.Clone(grades), Grade{CycleID: 7, Year: 2025, Grade: "competent"}), Clear, []string{}},
+		{"clear_yearMinus3", false, []Grade{{CycleID: 2, Year: 2023, Grade: "incompetent"}}, Clear, []string{}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			v, rs := Evaluate(Input{Purpose: "promotion", AsOf: "2026-01-15", Grades: c.grades, LastYearFinalized: c.lastYear})
+			if v != c.want || !slices.Equal(brief(rs), c.wantCycle) {
+				t.Errorf("%s %v, want %s %v", v, brief(rs), c.want, c.wantCycle)
+			}
+		})
 	}
 }
 

@@ -193,7 +193,7 @@ func (s *Service) run(ctx context.Context, viewer *models.User, ids []int64, r R
 	if err != nil {
 		return nil, fmt.Errorf("as_of %q: %w", asOf, err) // checked before: a date
 	}
-	grades, err := s.grades(ctx, ids, year-1)
+	grades, lastYear, err := s.grades(ctx, ids, year)
 	if err != nil {
 		return nil, err
 	}
@@ -201,7 +201,7 @@ func (s *Service) run(ctx context.Context, viewer *models.User, ids []int64, r R
 	out := make([]Result, len(ids))
 	rows := make([]models.Vetting, len(ids))
 	for i, id := range ids {
-		in := Input{Purpose: purpose, AsOf: asOf, Flags: flags[id], Grades: grades[id]}
+		in := Input{Purpose: purpose, AsOf: asOf, Flags: flags[id], Grades: grades[id], LastYearFinalized: lastYear}
 		if e := evidence[id]; e != nil {
 			in.Checks = &Checks{Evidence: *e, BecomesReportingSubject: r.BecomesReportingSubject, Windows: s.checks.Windows()}
 		}
@@ -228,16 +228,15 @@ func (s *Service) run(ctx context.Context, viewer *models.User, ids []int64, r R
 }
 
 // flags reads what vetting looks at of the flags of ids, in their current
-// state: only those some rule can fire on (open or verifying, and
-// established sanctions), whatever their source department.
+// state: only those some rule can fire on (open, verifying or on hold, and
+// sanctions in effect), whatever their source department.
 func (s *Service) flags(ctx context.Context, ids []int64) (map[int64][]Flag, error) {
 	var rows []models.Flag
 	err := models.Get(ctx, s.db).Model(&models.Flag{}).
 		Select("id, cadre_id, kind, severity, status, petition_type, is_specific, sanction_type, decided_on, influence_until").
 		Where("cadre_id IN ?", ids).
-		Where("(status IN ? OR (kind = ? AND status IN ?))",
-			[]string{flag.StatusOpen, flag.StatusVerifying}, flag.KindSanction,
-			[]string{flag.StatusSubstantiated, flag.StatusResolved}).
+		Where("(status IN ? OR (kind = ? AND status = ?))",
+			flag.OpenStatuses(), flag.KindSanction, flag.StatusInEffect).
 		Order("id").Find(&rows).Error
 	if err != nil {
 		return nil, err
@@ -251,31 +250,38 @@ func (s *Service) flags(ctx context.Context, ids []int64) (map[int64][]Flag, err
 	return out, nil
 }
 
-// grades reads the final grades of ids in finalized annual cycles of year
-// from or later, read from the appraisal tables directly (SPEC section 7:
-// final grades are what vetting uses). Results without a final grade (a
-// cadre assigned but never appraised) are left out.
-func (s *Service) grades(ctx context.Context, ids []int64, from int) (map[int64][]Grade, error) {
+// grades reads the final grades of ids in finalized annual cycles of the
+// two years before asOfYear, read from the appraisal tables directly (SPEC
+// section 7: final grades, regraded ones included, are what vetting uses),
+// and whether any annual cycle of the year before is finalized (SPEC 9:
+// while none is, the year before that counts), in the same query. Results
+// without a final grade (a cadre assigned but never appraised) are left out.
+func (s *Service) grades(ctx context.Context, ids []int64, asOfYear int) (map[int64][]Grade, bool, error) {
 	var rows []struct {
 		CadreID    int64
 		CycleID    int64
 		Year       int
 		FinalGrade string
+		LastYear   int64
 	}
 	err := models.Get(ctx, s.db).Table("appraisal_results").
-		Select("appraisal_results.cadre_id, appraisal_results.cycle_id, appraisal_cycles.year, appraisal_results.final_grade").
+		Select("appraisal_results.cadre_id, appraisal_results.cycle_id, appraisal_cycles.year, appraisal_results.final_grade, "+
+			"(SELECT COUNT(*) FROM appraisal_cycles last WHERE last.kind = ? AND last.status = ? AND last.year = ?) AS last_year",
+			"annual", "finalized", asOfYear-1).
 		Joins("JOIN appraisal_cycles ON appraisal_cycles.id = appraisal_results.cycle_id").
-		Where("appraisal_results.cadre_id IN ? AND appraisal_cycles.kind = ? AND appraisal_cycles.status = ? AND appraisal_cycles.year >= ? AND appraisal_results.final_grade <> ''",
-			ids, "annual", "finalized", from).
+		Where("appraisal_results.cadre_id IN ? AND appraisal_cycles.kind = ? AND appraisal_cycles.status = ? AND appraisal_cycles.year IN ? AND appraisal_results.final_grade <> ''",
+			ids, "annual", "finalized", []int{asOfYear - 1, asOfYear - 2}).
 		Scan(&rows).Error
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	out := make(map[int64][]Grade, len(rows))
+	lastYear := false
 	for _, r := range rows {
 		out[r.CadreID] = append(out[r.CadreID], Grade{CycleID: r.CycleID, Year: r.Year, Grade: r.FinalGrade})
+		lastYear = lastYear || r.LastYear > 0
 	}
-	return out, nil
+	return out, lastYear, nil
 }
 
 // List lists a cadre's vettings, newest first (404 when the reviewer may

@@ -57,6 +57,17 @@ const (
 	// import's report).
 	ProfileFields = "profile_fields"
 	LRMXElements  = "lrmx_elements"
+
+	// SPEC section 8 (issue 17): every source of flags (the four departments
+	// and the organization department), a measure's types, a finding's
+	// responsibility and audit type, the 四种形态 of a closed case, and the
+	// actions of a sanction's review.
+	FlagSources           = "flag_sources"
+	MeasureTypes          = "measure_types"
+	Responsibilities      = "responsibilities"
+	AuditTypes            = "audit_types"
+	OutcomeForms          = "outcome_forms"
+	SanctionChangeActions = "sanction_change_actions"
 )
 
 var tables = map[string][]Entry{
@@ -92,14 +103,20 @@ var tables = map[string][]Entry{
 		{"audit_finding", "审计发现问题"},
 		{"petition", "信访举报"},
 		{"inquiry", "函询"},
+		{"inspection_finding", "巡察发现问题"},
+		{"measure", "提醒谈话/批评教育/责令检查/通报批评"},
 	},
 	// SPEC section 8: a clue is checked (核查) before it is found true or not.
 	FlagStatuses: {
 		{"open", "待核查"},
 		{"verifying", "核查中"},
+		{"on_hold", "暂存待查"},
 		{"substantiated", "属实"},
 		{"unsubstantiated", "不属实"},
 		{"resolved", "已办结"},
+		{"in_effect", "生效"},
+		{"revoked", "已撤销"},
+		{"recorded", "已记录"},
 	},
 	// SPEC section 8: government sanctions (公职人员政务处分法 art. 8), party
 	// sanctions (中国共产党纪律处分条例 arts. 10–13) and organizational measures
@@ -118,6 +135,7 @@ var tables = map[string][]Entry{
 		{"party_probation_2y", "留党察看二年"},
 		{"party_expulsion", "开除党籍"},
 		{"admonishment", "诫勉"},
+		{"org_suspension", "停职检查"},
 		{"org_adjustment", "调整职务"},
 		{"org_removal", "免职/责令辞职"},
 		{"org_demotion", "降职"},
@@ -143,6 +161,30 @@ var tables = map[string][]Entry{
 		{"petition", "信访"},
 		{"inspection", "巡察"},
 	},
+	FlagSources: {
+		{"discipline", "纪检监察"},
+		{"audit", "审计"},
+		{"petition", "信访"},
+		{"inspection", "巡察"},
+		{"organization", "组织部"},
+	},
+	MeasureTypes: {
+		{"reminder_talk", "提醒谈话"},
+		{"criticism", "批评教育"},
+		{"self_examination", "责令检查"},
+		{"circulated_criticism", "通报批评"},
+		{"other", "其他"},
+	},
+	Responsibilities: {{"direct", "直接责任"}, {"leadership", "领导责任"}, {"none", "无责任"}},
+	AuditTypes:       {{"economic_responsibility", "经济责任审计"}, {"special", "专项审计"}, {"other", "其他审计"}},
+	// 监督执纪"四种形态".
+	OutcomeForms: {
+		{"1", "第一种形态（批评教育、谈话提醒）"},
+		{"2", "第二种形态（轻处分、组织调整）"},
+		{"3", "第三种形态（重处分、重大职务调整）"},
+		{"4", "第四种形态（严重违纪涉嫌违法立案审查）"},
+	},
+	SanctionChangeActions: {{"revoke", "撤销"}, {"modify", "变更"}},
 	// SPEC section 9.
 	Verdicts: {
 		{"clear", "通过"},

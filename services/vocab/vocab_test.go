@@ -22,7 +22,7 @@ var specCodes = map[string][]string{
 	vocab.FlagStatuses: flag.Statuses(),
 	vocab.Sanctions: {"gov_warning", "demerit", "major_demerit", "demotion", "dismissal", "gov_expulsion",
 		"party_warning", "party_serious_warning", "party_removal", "party_probation_1y", "party_probation_2y",
-		"party_expulsion", "admonishment", "org_adjustment", "org_removal", "org_demotion"},
+		"party_expulsion", "admonishment", "org_suspension", "org_adjustment", "org_removal", "org_demotion"},
 	vocab.PetitionTypes: {"report", "appeal", "suggestion"},
 	vocab.Roles:         account.Roles(),
 	vocab.Departments:   account.Departments(),
@@ -45,6 +45,13 @@ var specCodes = map[string][]string{
 	vocab.PersonalMattersResults: checks.MattersResults(),
 	vocab.OpinionConclusions:     checks.OpinionConclusions(),
 	vocab.OpinionStatuses:        checks.OpinionStatuses(),
+
+	vocab.FlagSources:           flag.Sources(),
+	vocab.MeasureTypes:          flag.MeasureTypes(),
+	vocab.Responsibilities:      flag.Responsibilities(),
+	vocab.AuditTypes:            flag.AuditTypes(),
+	vocab.OutcomeForms:          {"1", "2", "3", "4"},
+	vocab.SanctionChangeActions: flag.Actions(),
 
 	vocab.ProfileFields: profile.FieldNames(),
 	vocab.LRMXElements:  lrmx.Elements(),
