@@ -777,26 +777,15 @@ export interface paths {
         };
         /**
          * List flags, newest first (no history)
-         * @description Who may use it: org_reviewer, auditor. Auditors: their own department's flags only (others answer 404, lists leave them out). Reviewers: every flag, never its reporter. Nobody: flags on their own cadre record (recusal).
+         * @description Who may use it: org_reviewer, auditor. Auditors: their own department's flags only (others answer 404, lists leave them out). Reviewers: every flag, never its reporter, and the detail only of the organization's own. Nobody: flags on their own cadre record (recusal).
          */
         get: operations["getFlags"];
         put?: never;
         /**
-         * File a flag; its source is the filer's department (Idempotency-Key accepted)
-         * @description Who may use it: auditor. Auditors: their own department's flags only (others answer 404, lists leave them out). Reviewers: every flag, never its reporter. Nobody: flags on their own cadre record (recusal).
+         * File a flag; its source is the filer's department, which files only what it decides (Idempotency-Key accepted)
+         * @description Who may use it: org_reviewer, auditor. Auditors: their own department's flags only (others answer 404, lists leave them out). Reviewers: every flag, never its reporter, and the detail only of the organization's own. Nobody: flags on their own cadre record (recusal).
          */
         post: operations["postFlags"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/flags/{id}/sanction-changes": {
-        parameters: { query?: never; header?: never; path?: never; cookie?: never; };
-        get?: never;
-        put?: never;
-        post: operations["postFlagsByIdSanctionChanges"];
         delete?: never;
         options?: never;
         head?: never;
@@ -823,7 +812,7 @@ export interface paths {
         };
         /**
          * Read a flag with its history
-         * @description Who may use it: org_reviewer, auditor. Auditors: their own department's flags only (others answer 404, lists leave them out). Reviewers: every flag, never its reporter. Nobody: flags on their own cadre record (recusal).
+         * @description Who may use it: org_reviewer, auditor. Auditors: their own department's flags only (others answer 404, lists leave them out). Reviewers: every flag, never its reporter, and the detail only of the organization's own. Nobody: flags on their own cadre record (recusal).
          */
         get: operations["getFlagsById"];
         put?: never;
@@ -833,9 +822,29 @@ export interface paths {
         head?: never;
         /**
          * Move a flag to another status (with version and a note)
-         * @description Who may use it: auditor. Auditors: their own department's flags only. Nobody: flags on their own cadre record (recusal).
+         * @description Who may use it: org_reviewer, auditor. The flag's own department only: an auditor's department, the organization for reviewers (others answer 404). Nobody: flags on their own cadre record (recusal).
          */
         patch: operations["patchFlagsById"];
+        trace?: never;
+    };
+    "/api/v1/flags/{id}/sanction-changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke or modify a sanction on review (复审、复核、申诉), with a basis (Idempotency-Key accepted)
+         * @description Who may use it: org_reviewer, auditor. The flag's own department only: an auditor's department, the organization for reviewers (others answer 404). Nobody: flags on their own cadre record (recusal).
+         */
+        post: operations["postFlagsByIdSanctionChanges"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/integrity-opinions": {
@@ -1496,17 +1505,17 @@ export interface components {
             year: number;
         };
         createFlagRequest: {
-            measure?: components["schemas"]["measureDTO"] | null;
-            responsibility?: string | null;
             audit_type?: string | null;
-            feedback_on?: string | null;
             /** Format: int64 */
             cadre_id: number;
             detail: string;
+            feedback_on?: string | null;
             kind: string;
+            measure?: components["schemas"]["measureRequest"] | null;
             occurred_on: string;
             petition_type?: string | null;
             reporter?: string | null;
+            responsibility?: string | null;
             sanction?: components["schemas"]["sanctionRequest"] | null;
             severity: string;
             specific?: boolean | null;
@@ -1638,13 +1647,7 @@ export interface components {
             result: string;
         };
         flagDetailResponse: {
-            measure?: components["schemas"]["measureDTO"] | null;
-            responsibility?: string | null;
             audit_type?: string | null;
-            feedback_on?: string | null;
-            rectified_on?: string | null;
-            outcome_form?: number | null;
-            sanction_changes?: components["schemas"]["sanctionChangeResponse"][];
             /** Format: int64 */
             cadre_id: number;
             cadre_name: string;
@@ -1653,15 +1656,21 @@ export interface components {
             /** Format: int64 */
             created_by: number;
             detail?: string | null;
+            feedback_on?: string | null;
             history: components["schemas"]["flagEventResponse"][];
             /** Format: int64 */
             id: number;
             influence_until?: string | null;
             kind: string;
+            measure?: components["schemas"]["measureResponse"] | null;
             occurred_on: string;
+            outcome_form?: number | null;
             petition_type?: string | null;
+            rectified_on?: string | null;
             reporter?: string | null;
+            responsibility?: string | null;
             sanction?: components["schemas"]["sanctionResponse"] | null;
+            sanction_changes?: components["schemas"]["sanctionChangeResponse"][] | null;
             severity: string;
             source: string;
             specific: boolean;
@@ -1683,12 +1692,7 @@ export interface components {
             to: string;
         };
         flagResponse: {
-            measure?: components["schemas"]["measureDTO"] | null;
-            responsibility?: string | null;
             audit_type?: string | null;
-            feedback_on?: string | null;
-            rectified_on?: string | null;
-            outcome_form?: number | null;
             /** Format: int64 */
             cadre_id: number;
             cadre_name: string;
@@ -1697,13 +1701,18 @@ export interface components {
             /** Format: int64 */
             created_by: number;
             detail?: string | null;
+            feedback_on?: string | null;
             /** Format: int64 */
             id: number;
             influence_until?: string | null;
             kind: string;
+            measure?: components["schemas"]["measureResponse"] | null;
             occurred_on: string;
+            outcome_form?: number | null;
             petition_type?: string | null;
+            rectified_on?: string | null;
             reporter?: string | null;
+            responsibility?: string | null;
             sanction?: components["schemas"]["sanctionResponse"] | null;
             severity: string;
             source: string;
@@ -1793,6 +1802,14 @@ export interface components {
             /** Format: int64 */
             unit_id?: number | null;
             username: string;
+        };
+        measureRequest: {
+            decided_on: string;
+            type: string;
+        };
+        measureResponse: {
+            decided_on: string;
+            type: string;
         };
         opinionFlagResponse: {
             /** Format: int64 */
@@ -1982,6 +1999,29 @@ export interface components {
         revokedResponse: {
             revoked: boolean;
         };
+        sanctionChangeRequest: {
+            action: string;
+            basis: string;
+            decided_on: string;
+            period_months?: number | null;
+            type?: string | null;
+        };
+        sanctionChangeResponse: {
+            action: string;
+            actor: string;
+            /** Format: int64 */
+            actor_id: number;
+            /** Format: date-time */
+            at: string;
+            basis: string;
+            decided_on: string;
+            from_influence_until?: string | null;
+            from_period_months?: number | null;
+            from_type: string;
+            to_influence_until?: string | null;
+            to_period_months?: number | null;
+            to_type: string;
+        };
         sanctionRequest: {
             basis?: string | null;
             decided_on: string;
@@ -2102,18 +2142,15 @@ export interface components {
             version: number;
         };
         updateFlagRequest: {
+            note: string;
             outcome_form?: number | null;
             rectified_on?: string | null;
-            note: string;
             status: string;
             version: number;
         };
-        sanctionChangeRequest: { action: string; basis: string; decided_on: string; period_months?: number | null; type?: string | null; };
-        sanctionChangeResponse: { action: string; actor: string; actor_id: number; at: string; basis: string; decided_on: string; from_influence_until?: string | null; from_period_months?: number | null; from_type: string; to_influence_until?: string | null; to_period_months?: number | null; to_type: string; };
         regradeRequest: { cadre_id: number; grade: string; reason: string; };
-        regradeResponse: { cadre_id: number; from: string; to: string; reason: string; by: number; by_name?: string; at: string; };
-        regradeInfo: { from: string; reason: string; by: number; by_name?: string; at: string; };
-        measureDTO: { type: string; decided_on: string; };
+        regradeResponse: { cadre_id: number; from: string; to: string; reason: string; by: number; at: string; };
+        regradeInfo: { from: string; reason: string; by: number; at: string; };
         updateUnitRequest: {
             disabled?: boolean | null;
             name?: string | null;
@@ -2693,11 +2730,6 @@ export interface operations {
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
-    };
-    postFlagsByIdSanctionChanges: {
-        parameters: { query?: never; header?: never; path: { id: number; }; cookie?: never; };
-        requestBody: { content: { "application/json": components["schemas"]["sanctionChangeRequest"]; }; };
-        responses: { 201: { headers: { [name: string]: unknown; }; content: { "application/json": components["schemas"]["sanctionChangeResponse"]; }; }; };
     };
     postAppraisalCyclesByIdRegrades: {
         parameters: { query?: never; header?: never; path: { id: number; }; cookie?: never; };
@@ -3870,11 +3902,11 @@ export interface operations {
                 page_size?: number;
                 /** @description flags of this cadre */
                 cadre_id?: number;
-                /** @description open, verifying, substantiated, unsubstantiated or resolved */
+                /** @description open, verifying, on_hold, substantiated, unsubstantiated, resolved, in_effect, revoked or recorded */
                 status?: string;
-                /** @description discipline, audit, petition or inspection (an auditor naming another department gets an empty list) */
+                /** @description discipline, audit, petition, inspection or organization (an auditor naming another department gets an empty list) */
                 source?: string;
-                /** @description clue, investigation, sanction, audit_finding, petition or inquiry */
+                /** @description clue, investigation, sanction, audit_finding, inspection_finding, petition, inquiry or measure */
                 kind?: string;
             };
             header?: never;
@@ -3978,6 +4010,43 @@ export interface operations {
         responses: {
             /** @description OK */
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["flagDetailResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    postFlagsByIdSanctionChanges: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retry with the same key and body within 24 h returns the first response and creates nothing; another body is 409 conflict. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["sanctionChangeRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
