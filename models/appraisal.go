@@ -90,4 +90,10 @@ type AppraisalResult struct {
 	OverrideReason   string `gorm:"type:text;not null"`
 	OverriddenBy     *int64
 	OverriddenAt     *time.Time `gorm:"precision:6"`
+	// A regrade (补定等次, SPEC 7): the grade the cadre had (ungraded) before
+	// FinalGrade was set once their investigation ended, why, who and when.
+	RegradedFrom  *string `gorm:"size:20"`
+	RegradeReason *string `gorm:"type:text"`
+	RegradedBy    *int64
+	RegradedAt    *time.Time `gorm:"precision:6"`
 }

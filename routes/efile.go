@@ -52,6 +52,8 @@ type efileAppraisalResponse struct {
 	Year      int     `json:"year"`
 	Score     float64 `json:"score"`
 	Grade     string  `json:"grade"`
+	// Regraded is present where the grade was given by a regrade (补定等次).
+	Regraded *regradedResponse `json:"regraded,omitempty"`
 }
 
 // efileFlagSummary is the flag summary inside the e-file.
@@ -72,7 +74,8 @@ func toEFileResponse(f *efile.File, cd cadreResponse) efileResponse {
 		out.RecentRecords[i] = toRecordResponse(&f.RecentRecords[i])
 	}
 	for i, a := range f.Appraisals {
-		out.Appraisals[i] = efileAppraisalResponse(a)
+		out.Appraisals[i] = efileAppraisalResponse{CycleID: a.CycleID, CycleName: a.CycleName, Kind: a.Kind, Year: a.Year,
+			Score: a.Score, Grade: a.Grade, Regraded: toRegradedResponse(a.Regraded)}
 	}
 	for i, v := range f.Vettings {
 		out.Vettings[i] = efileVettingResponse{vettingResponse: vettingResponse{ID: v.ID, CadreID: v.CadreID, CadreName: v.CadreName, Purpose: v.Purpose,

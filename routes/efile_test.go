@@ -69,7 +69,7 @@ func TestEFile(t *testing.T) {
 			t.Fatalf("body %s", r.Body)
 		}
 		fs := m["flag_summary"].(map[string]any)
-		if fs["open"].(float64) != 0 || fs["active_sanction"] != false || len(fs["by_source"].(map[string]any)) != 4 {
+		if fs["open"].(float64) != 0 || fs["active_sanction"] != false || len(fs["by_source"].(map[string]any)) != 5 {
 			t.Fatalf("flag_summary %v", fs)
 		}
 	})

@@ -112,6 +112,7 @@ var allowed = map[string][]string{
 	"POST /api/v1/appraisal-cycles/:id/open":             {"org_reviewer"},
 	"POST /api/v1/appraisal-cycles/:id/close":            {"org_reviewer"},
 	"POST /api/v1/appraisal-cycles/:id/finalize":         {"org_reviewer"},
+	"POST /api/v1/appraisal-cycles/:id/regrades":         {"org_reviewer"},
 	"POST /api/v1/appraisal-cycles/:id/assignments":      {"org_reviewer"},
 	"GET /api/v1/appraisal-cycles/:id/assignments":       {"org_reviewer", "evaluator"},
 	"POST /api/v1/appraisal-cycles/:id/assignments/bulk": {"org_reviewer"},

@@ -227,6 +227,7 @@ func (r cycleResponse) shows() idempotency.Shows      { return showsOne(authz.Ki
 func (r assignmentResponse) shows() idempotency.Shows { return showsOne(authz.KindAssignment, r.ID) }
 func (r appraisalResponse) shows() idempotency.Shows  { return showsOne(authz.KindAppraisal, r.ID) }
 func (r reviewResponse) shows() idempotency.Shows     { return showsOne(authz.KindDossierReview, r.ID) }
+func (r regradeResponse) shows() idempotency.Shows    { return showsOne(authz.KindResult, r.CadreID) }
 func (r mattersResponse) shows() idempotency.Shows    { return showsOne(authz.KindMattersCheck, r.ID) }
 func (r opinionResponse) shows() idempotency.Shows    { return showsOne(authz.KindOpinion, r.ID) }
 

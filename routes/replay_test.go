@@ -117,6 +117,12 @@ var replayCases = map[string]func(w *replayWorld, role string) []replayRequest{
 		}
 		return out
 	},
+	// A regrade of a cadre an ended investigation left ungraded.
+	"POST /api/v1/appraisal-cycles/:id/regrades": func(w *replayWorld, role string) []replayRequest {
+		c := w.cadre("补定", idFor("19850101", 400+w.next()), w.unitA)
+		path := ungradedByInvestigation(w.world, c)
+		return []replayRequest{{path: path + "/regrades", tok: w.rev, body: map[string]any{"cadre_id": c, "grade": "competent", "reason": "审查结束，未予处分"}}}
+	},
 	// A sanction of the role's department, revoked (discipline) or modified
 	// (the organization department's own).
 	"POST /api/v1/flags/:id/sanction-changes": func(w *replayWorld, role string) []replayRequest {

@@ -144,6 +144,8 @@ func (h *handlers) table() []route {
 			Op: readOp(cycleOp(h.s.Appraisals.Close))},
 		{Method: "POST", Path: "/api/v1/appraisal-cycles/:id/finalize", Summary: "Finalize a closed cycle, with overrides (each with a reason)",
 			Op: jsonOp(h.finalizeCycle)},
+		{Method: "POST", Path: "/api/v1/appraisal-cycles/:id/regrades", Summary: "Regrade (补定等次) a cadre left ungraded by an investigation that has ended, in a finalized cycle (Idempotency-Key accepted)",
+			Op: jsonOp(h.regrade), Status: 201, Idempotent: true, Scope: "Nobody: their own cadre record (recusal)."},
 		{Method: "POST", Path: "/api/v1/appraisal-cycles/:id/assignments", Summary: "Assign an evaluator to appraise a cadre (Idempotency-Key accepted)",
 			Op: jsonOp(h.createAssignment), Status: 201, Idempotent: true, Scope: "Any cadre but one's own record; the evaluator not linked to the cadre (recusal)."},
 		{Method: "GET", Path: "/api/v1/appraisal-cycles/:id/assignments", Summary: "List a cycle's assignments, newest first",

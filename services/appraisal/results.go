@@ -25,6 +25,7 @@ type ResultItem struct {
 	Result
 	Grade    string
 	Override *OverrideInfo
+	Regraded *Regraded         // 补定等次, where made
 	Cadre    models.CadreLabel // the cadre's name and unit
 }
 
@@ -101,9 +102,11 @@ func readResults(c *models.AppraisalCycle, rows []models.AppraisalResult) *Cycle
 		if c.Status == StatusFinalized {
 			it.Grade = r.FinalGrade
 		}
-		if m := byCadre[r.CadreID]; m.OverriddenBy != nil && m.OverriddenAt != nil {
+		m := byCadre[r.CadreID]
+		if m.OverriddenBy != nil && m.OverriddenAt != nil {
 			it.Override = &OverrideInfo{Grade: m.FinalGrade, Reason: m.OverrideReason, By: *m.OverriddenBy, At: m.OverriddenAt.UTC()}
 		}
+		it.Regraded = regradedOf(m.CadreID, m.FinalGrade, m.RegradedFrom, m.RegradeReason, m.RegradedBy, m.RegradedAt)
 		out.Items[i] = it
 	}
 	return out
@@ -171,6 +174,24 @@ type FinalGrade struct {
 	Year      int
 	Score     Score
 	Grade     string
+	// The regrade (补定等次) that gave Grade, where one did.
+	RegradedFrom  *string
+	RegradeReason *string
+	RegradedBy    *int64
+	RegradedAt    *time.Time
+}
+
+// regradedOf is a stored regrade, or nil where none was made.
+func regradedOf(cadreID int64, to string, from, reason *string, by *int64, at *time.Time) *Regraded {
+	if from == nil || reason == nil || by == nil || at == nil {
+		return nil
+	}
+	return &Regraded{CadreID: cadreID, From: *from, To: to, Reason: *reason, By: *by, At: at.UTC()}
+}
+
+// Regrade is the regrade that gave the grade, or nil.
+func (g FinalGrade) Regrade() *Regraded {
+	return regradedOf(g.CadreID, g.Grade, g.RegradedFrom, g.RegradeReason, g.RegradedBy, g.RegradedAt)
 }
 
 // finalGrades is the query of final grades: finalized cycles, appraised
@@ -178,7 +199,8 @@ type FinalGrade struct {
 func (s *Service) finalGrades(ctx context.Context) *gorm.DB {
 	return models.Get(ctx, s.db).Table("appraisal_results AS r").
 		Joins("JOIN appraisal_cycles AS c ON c.id = r.cycle_id").
-		Select("r.cadre_id AS cadre_id, c.id AS cycle_id, c.name AS cycle_name, c.kind AS kind, c.year AS year, r.score AS score, r.final_grade AS grade").
+		Select("r.cadre_id AS cadre_id, c.id AS cycle_id, c.name AS cycle_name, c.kind AS kind, c.year AS year, r.score AS score, r.final_grade AS grade, "+
+			"r.regraded_from AS regraded_from, r.regrade_reason AS regrade_reason, r.regraded_by AS regraded_by, r.regraded_at AS regraded_at").
 		Where("c.status = ? AND r.missing = ?", StatusFinalized, false).
 		Order("c.year DESC, c.id DESC")
 }

@@ -8,6 +8,7 @@ package appraisal
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -108,6 +109,18 @@ func (s *Service) CreateCycle(ctx context.Context, viewer *models.User, in NewCy
 	}
 	if okStart && okEnd && in.PeriodStart > in.PeriodEnd {
 		v.Add("period_end", "must not be before period_start (%s)", in.PeriodStart)
+	}
+	// An annual cycle appraises its year: its period lies inside it (SPEC
+	// 3; issue 22; docs/decisions.md).
+	if y := strconv.Itoa(in.Year); in.Kind == KindAnnual && in.Year >= minYear && in.Year <= maxYear {
+		for _, f := range []struct {
+			field, day string
+			ok         bool
+		}{{"period_start", in.PeriodStart, okStart}, {"period_end", in.PeriodEnd, okEnd}} {
+			if f.ok && f.day[:4] != y {
+				v.Add(f.field, "must lie inside the year %d of an annual cycle", in.Year)
+			}
+		}
 	}
 	pct := DefaultQuotaPct
 	if in.QuotaPct != nil {

@@ -32,6 +32,8 @@ type Appraisal struct {
 	Year      int
 	Score     float64
 	Grade     string
+	// Regraded is the regrade (补定等次) that gave Grade, or nil.
+	Regraded *appraisal.Regraded
 }
 
 // FlagSummary summarises the flags of the source departments.
@@ -181,7 +183,7 @@ func (s *Service) build(ctx context.Context, viewer *models.User, id int64, late
 	}
 	for _, g := range grades {
 		f.Appraisals = append(f.Appraisals, Appraisal{CycleID: g.CycleID, CycleName: g.CycleName, Kind: g.Kind,
-			Year: g.Year, Score: g.Score.Float64(), Grade: g.Grade})
+			Year: g.Year, Score: g.Score.Float64(), Grade: g.Grade, Regraded: g.Regrade()})
 	}
 	if err := s.integrity(ctx, f, id); err != nil {
 		return nil, err

@@ -181,10 +181,10 @@ func Assess(in Input) (verdict string, reasons []Reason, basis Basis) {
 		case f.Kind == flag.KindPetition && f.PetitionType != flag.PetitionReport,
 			f.Kind == flag.KindInquiry:
 
-		// 党政领导干部选拔任用工作条例 (art. 24: not considered while there are
-		// unresolved problems) and the discipline body's pre-promotion opinion
-		// (党风廉政意见): a cadre under 立案审查调查 is not promoted or used
-		// until it concludes.
+		// A cadre under 立案审查调查 is not promoted or used until it
+		// concludes: the discipline body's integrity opinion answers 暂缓
+		// (任用条例 (2019) art. 31, docs/regulations.md row 45); no article
+		// of art. 24 says so itself, so the rule is efile's reading (row 53).
 		case f.Kind == flag.KindInvestigation && flag.IsOpen(f.Status):
 			add(RuleUnderInvestigation, Blocked, id, Reason{FlagID: &id,
 				Message: "正在接受立案审查调查，尚未办结"})
