@@ -211,6 +211,11 @@ func flagAppraisalVettingJourneys(t *testing.T, s *server, b *browser) {
 		if !finalized || flagID == 0 {
 			t.Skip("skipped: needs the flag and the finalized cycle")
 		}
+		// Vetting looks at last year's annual grade (SPEC 9: year −1), so
+		// last year's cycle, through the API: 张伟 and 刘芳 基本称职.
+		last := time.Now().Year() - 1
+		lastCycle := s.cycle(t, last, map[string]int{"zhang": 65, "liu": 65, "li": 80}, func() {})
+		s.api("rev", "POST", fmt.Sprintf("/api/v1/appraisal-cycles/%d/finalize", lastCycle), map[string]any{"overrides": []any{}}, 200)
 		// One cadre, from the e-file: the flag box lists the auditor's flag,
 		// and the verdict's reason links to it.
 		rev.run(t, "e-file of Liu",
@@ -220,6 +225,7 @@ func flagAppraisalVettingJourneys(t *testing.T, s *server, b *browser) {
 			chromedp.WaitVisible(chromedp.Search(fmt.Sprintf(`//div[@data-test="vettings"]//a[contains(.,"问题 #%d")]`, flagID))))
 		// 考核评价: a table beside the chart, scores with two decimals (issue 23).
 		rev.run(t, "the appraisal table", shows(`[data-test=appraisal-table]`, fmt.Sprintf("%d 年度考核", time.Now().Year())),
+			shows(`[data-test=appraisal-table]`, fmt.Sprintf("%d 年度考核", last)),
 			shows(`[data-test=appraisal-table]`, "65.00"), shows(`[data-test=appraisal-table]`, "基本称职"))
 		if got := rev.text(t, `[data-test=vettings]`); !strings.Contains(got, "暂缓/不宜") || !strings.Contains(got, "有未办结的问题线索") || !strings.Contains(got, "基本称职") {
 			t.Fatalf("vettings %q: want blocked, for the flag being verified and the 基本称职 grade", got)
@@ -236,7 +242,7 @@ func flagAppraisalVettingJourneys(t *testing.T, s *server, b *browser) {
 			chromedp.Click(chromedp.Search(`//div[@data-test="roster"]//tr[contains(.,"刘芳")]//label[contains(@class,"el-checkbox")]`), chromedp.NodeVisible),
 			chromedp.Click(chromedp.Search(`//button[@data-test="vet-selected"][contains(.,"（2）")]`), chromedp.NodeVisible),
 			chromedp.Click(chromedp.CSS(`[data-test=vet-batch]`), chromedp.NodeVisible),
-			chromedp.WaitVisible(chromedp.Search(fmt.Sprintf(`//div[@data-test="batch"]//a[contains(.,"考核周期 #%d")]`, cycleID))),
+			chromedp.WaitVisible(chromedp.Search(fmt.Sprintf(`//div[@data-test="batch"]//a[contains(.,"考核周期 #%d")]`, lastCycle))),
 			chromedp.WaitVisible(chromedp.Search(fmt.Sprintf(`//div[@data-test="batch"]//a[contains(.,"问题 #%d")]`, flagID))))
 		got := rev.text(t, `[data-test=batch]`)
 		if !strings.Contains(got, "张伟") || !strings.Contains(got, "基本称职") || !strings.Contains(got, "刘芳") {
@@ -245,7 +251,7 @@ func flagAppraisalVettingJourneys(t *testing.T, s *server, b *browser) {
 		batchLinksAndNames(t, rev)
 		rev.shot(t, "org_reviewer-vetting")
 		rev.run(t, "the cycle behind a reason",
-			chromedp.Click(chromedp.Search(fmt.Sprintf(`//div[@data-test="batch"]//a[contains(.,"考核周期 #%d")]`, cycleID))),
+			chromedp.Click(chromedp.Search(fmt.Sprintf(`//div[@data-test="batch"]//a[contains(.,"考核周期 #%d")]`, lastCycle))),
 			chromedp.WaitVisible(chromedp.Search(`//*[@data-test="cycle-status"][.="已定等次"]`)))
 	})
 }

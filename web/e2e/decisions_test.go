@@ -178,22 +178,11 @@ func TestDepartmentsDecide(t *testing.T) {
 // the discipline department opened; closed. It answers the cycle's id.
 func (s *server) closedCycle(t *testing.T, year int) int64 {
 	t.Helper()
-	c := id(s.api("rev", "POST", "/api/v1/appraisal-cycles", map[string]any{"name": fmt.Sprintf("%d 年度考核", year), "kind": "annual", "year": year,
-		"period_start": fmt.Sprintf("%d-01-01", year), "period_end": fmt.Sprintf("%d-12-31", year), "excellent_quota_pct": 40}, 201))
-	base := fmt.Sprintf("/api/v1/appraisal-cycles/%d", c)
-	for _, k := range []string{"zhang", "liu", "li"} {
-		s.api("rev", "POST", base+"/assignments", map[string]any{"evaluator_id": s.ids["user:eval"], "cadre_id": s.ids[k], "rater_type": "superior"}, 201)
-	}
-	s.api("rev", "POST", base+"/open", nil, 200)
-	for k, m := range map[string]int{"zhang": 95, "liu": 85, "li": 88} {
-		s.api("eval", "POST", base+"/appraisals", map[string]any{"cadre_id": s.ids[k],
-			"scores": map[string]int{"morality": m, "ability": m, "diligence": m, "achievement": m, "integrity": m}, "comment": ""}, 201)
-	}
-	on := fmt.Sprintf("%d-01-15", year)
-	s.api("aud", "POST", "/api/v1/flags", map[string]any{"cadre_id": s.ids["li"], "kind": "investigation", "severity": "serious",
-		"summary": "涉嫌违规插手工程项目", "detail": "立案审查调查。", "occurred_on": on}, 201)
-	s.api("rev", "POST", base+"/close", nil, 200)
-	res := s.api("rev", "GET", base+"/results", nil, 200)
+	c := s.cycle(t, year, map[string]int{"zhang": 95, "liu": 85, "li": 88}, func() {
+		s.api("aud", "POST", "/api/v1/flags", map[string]any{"cadre_id": s.ids["li"], "kind": "investigation", "severity": "serious",
+			"summary": "涉嫌违规插手工程项目", "detail": "立案审查调查。", "occurred_on": fmt.Sprintf("%d-01-15", year)}, 201)
+	})
+	res := s.api("rev", "GET", fmt.Sprintf("/api/v1/appraisal-cycles/%d/results", c), nil, 200)
 	for _, it := range res["items"].([]any) {
 		r := it.(map[string]any)
 		// The revoked 记过 counts nowhere: 刘芳 keeps her grade.
@@ -204,5 +193,26 @@ func (s *server) closedCycle(t *testing.T, year int) int64 {
 			t.Errorf("李娜 under investigation: %v", r)
 		}
 	}
+	return c
+}
+
+// cycle makes an annual cycle of year through the API, the seeded evaluator
+// giving each cadre named in scores that score on every count; then
+// beforeClose runs, and the cycle is closed. It answers the cycle's id.
+func (s *server) cycle(t *testing.T, year int, scores map[string]int, beforeClose func()) int64 {
+	t.Helper()
+	c := id(s.api("rev", "POST", "/api/v1/appraisal-cycles", map[string]any{"name": fmt.Sprintf("%d 年度考核", year), "kind": "annual", "year": year,
+		"period_start": fmt.Sprintf("%d-01-01", year), "period_end": fmt.Sprintf("%d-12-31", year), "excellent_quota_pct": 40}, 201))
+	base := fmt.Sprintf("/api/v1/appraisal-cycles/%d", c)
+	for k := range scores {
+		s.api("rev", "POST", base+"/assignments", map[string]any{"evaluator_id": s.ids["user:eval"], "cadre_id": s.ids[k], "rater_type": "superior"}, 201)
+	}
+	s.api("rev", "POST", base+"/open", nil, 200)
+	for k, m := range scores {
+		s.api("eval", "POST", base+"/appraisals", map[string]any{"cadre_id": s.ids[k],
+			"scores": map[string]int{"morality": m, "ability": m, "diligence": m, "achievement": m, "integrity": m}, "comment": ""}, 201)
+	}
+	beforeClose()
+	s.api("rev", "POST", base+"/close", nil, 200)
 	return c
 }

@@ -256,6 +256,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/appraisal-cycles/{id}/regrades": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Regrade (补定等次) a cadre left ungraded by an investigation that has ended, in a finalized cycle (Idempotency-Key accepted)
+         * @description Who may use it: org_reviewer. Nobody: their own cadre record (recusal).
+         */
+        post: operations["postAppraisalCyclesByIdRegrades"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/appraisal-cycles/{id}/results": {
         parameters: {
             query?: never;
@@ -792,17 +812,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/appraisal-cycles/{id}/regrades": {
-        parameters: { query?: never; header?: never; path?: never; cookie?: never; };
-        get?: never;
-        put?: never;
-        post: operations["postAppraisalCyclesByIdRegrades"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/flags/{id}": {
         parameters: {
             query?: never;
@@ -1213,6 +1222,7 @@ export interface components {
             cycle_name: string;
             grade: string;
             kind: string;
+            regraded?: components["schemas"]["regradedResponse"] | null;
             score: number;
             year: number;
         };
@@ -1935,6 +1945,31 @@ export interface components {
             /** Format: int64 */
             total: number;
         };
+        regradeRequest: {
+            /** Format: int64 */
+            cadre_id: number;
+            grade: string;
+            reason: string;
+        };
+        regradeResponse: {
+            /** Format: date-time */
+            at: string;
+            /** Format: int64 */
+            by: number;
+            /** Format: int64 */
+            cadre_id: number;
+            from: string;
+            reason: string;
+            to: string;
+        };
+        regradedResponse: {
+            /** Format: date-time */
+            at: string;
+            /** Format: int64 */
+            by: number;
+            from: string;
+            reason: string;
+        };
         replyOpinionRequest: {
             conclusion: string;
             flag_ids: number[];
@@ -1942,7 +1977,6 @@ export interface components {
             text: string;
         };
         resultResponse: {
-            regraded?: components["schemas"]["regradeInfo"] | null;
             /** Format: int64 */
             cadre_id: number;
             cadre_name: string;
@@ -1951,6 +1985,7 @@ export interface components {
             proposed_grade: string;
             raters: components["schemas"]["ratersResponse"];
             reasons: string[];
+            regraded?: components["schemas"]["regradedResponse"] | null;
             score: number;
             /** Format: int64 */
             unit_id: number;
@@ -2148,9 +2183,6 @@ export interface components {
             status: string;
             version: number;
         };
-        regradeRequest: { cadre_id: number; grade: string; reason: string; };
-        regradeResponse: { cadre_id: number; from: string; to: string; reason: string; by: number; at: string; };
-        regradeInfo: { from: string; reason: string; by: number; at: string; };
         updateUnitRequest: {
             disabled?: boolean | null;
             name?: string | null;
@@ -2731,11 +2763,6 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
-    postAppraisalCyclesByIdRegrades: {
-        parameters: { query?: never; header?: never; path: { id: number; }; cookie?: never; };
-        requestBody: { content: { "application/json": components["schemas"]["regradeRequest"]; }; };
-        responses: { 201: { headers: { [name: string]: unknown; }; content: { "application/json": components["schemas"]["regradeResponse"]; }; }; };
-    };
     postAppraisalCyclesByIdFinalize: {
         parameters: {
             query?: never;
@@ -2821,6 +2848,43 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    postAppraisalCyclesByIdRegrades: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retry with the same key and body within 24 h returns the first response and creates nothing; another body is 409 conflict. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["regradeRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["regradeResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
