@@ -79,7 +79,7 @@ var errorResponses = map[int]struct{ name, codes string }{
 
 var errorCodes = []string{"invalid_json", "validation_failed", "unauthenticated", "forbidden", "not_found",
 	"method_not_allowed", "conflict", "version_conflict", "invalid_transition", "cycle_not_open",
-	"already_submitted", "quota_exceeded", "payload_too_large", "rate_limited", "internal", "unavailable"}
+	"already_submitted", "quota_exceeded", "grade_forced", "payload_too_large", "rate_limited", "internal", "unavailable"}
 
 // componentNames are the published names of components whose Go type is
 // named otherwise (clients are typed by them, web/src/api/types.ts).

@@ -2,6 +2,7 @@ package appraisal
 
 import (
 	"errors"
+	"fmt"
 	"reflect"
 	"slices"
 	"strings"
@@ -199,4 +200,45 @@ func clone(rs []Result) []Result {
 		out[i].Reasons = slices.Clone(rs[i].Reasons)
 	}
 	return out
+}
+
+// Forced: the heaviest bar decides, and its flag is named.
+func TestForced(t *testing.T) {
+	noTop := Bar{NoTop: true, Reason: ReasonSanctionInPeriod, FlagID: 1}
+	ungraded := Bar{Grade: GradeUngraded, NoTop: true, Reason: ReasonUnderInvestigation, FlagID: 2}
+	incompetent := Bar{Grade: GradeIncompetent, NoTop: true, Reason: ReasonSanctionInPeriod, FlagID: 3}
+	cases := []struct {
+		name, kind, grade string
+		bars              []Bar
+		flag              int64 // 0: allowed
+	}{
+		{"noBars_anything", KindAnnual, GradeExcellent, nil, 0},
+		{"noTop_competentOK", KindAnnual, GradeCompetent, []Bar{noTop}, 0},
+		{"noTop_excellent", KindAnnual, GradeExcellent, []Bar{noTop}, 1},
+		{"ungraded_competent", KindAnnual, GradeCompetent, []Bar{noTop, ungraded}, 2},
+		{"ungraded_itself", KindAnnual, GradeUngraded, []Bar{ungraded}, 0},
+		{"heaviestWins_ungradedRefused", KindAnnual, GradeUngraded, []Bar{ungraded, incompetent, noTop}, 3},
+		{"heaviestWins_incompetentOK", KindAnnual, GradeIncompetent, []Bar{ungraded, incompetent}, 0},
+		{"ordinary_poorIsTheBottom", KindOrdinary, GradePoor, []Bar{incompetent}, 0},
+		{"ordinary_averageRefused", KindOrdinary, GradeAverage, []Bar{incompetent}, 3},
+		{"ordinary_good", KindOrdinary, GradeGood, []Bar{noTop}, 1},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			err := Forced(c.kind, 7, c.grade, c.bars)
+			if c.flag == 0 {
+				if err != nil {
+					t.Fatalf("refused: %v", err)
+				}
+				return
+			}
+			var e *errs.Coded
+			if !errors.As(err, &e) || e.Code != "grade_forced" || len(e.Details) != 1 || e.Details[0].Field != "flag_id" {
+				t.Fatalf("err %v", err)
+			}
+			if want := fmt.Sprintf("flag %d ", c.flag); !strings.Contains(e.Error(), want) {
+				t.Fatalf("%q does not name %s", e.Error(), want)
+			}
+		})
+	}
 }

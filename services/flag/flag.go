@@ -148,24 +148,17 @@ func (s *Service) Update(ctx context.Context, viewer *models.User, id int64, ch 
 	if err := CheckUpdate(&ch, s.cadres.Today()); err != nil {
 		return nil, err
 	}
-	var out *View
-	err := s.log.Tx(ctx, func(ctx context.Context) error {
-		var f models.Flag
-		if err := s.az.Find(ctx, viewer, authz.FlagChange, id, &f); err != nil {
-			return err
-		}
-		accesslog.SetCadre(ctx, f.CadreID)
+	return s.change(ctx, viewer, id, func(ctx context.Context, f *models.Flag, now time.Time) (string, string, map[string]any, error) {
 		if f.Version != ch.Version {
-			return errs.ErrVersionConflict
+			return "", "", nil, errs.ErrVersionConflict
 		}
 		if err := Transition(f.Status, ch.Status); err != nil {
-			return err
+			return "", "", nil, err
 		}
 		if err := CheckChangeFor(f.Kind, f.OccurredOn, f.FeedbackOn, &ch); err != nil {
-			return err
+			return "", "", nil, err
 		}
-		now := s.now().UTC().Truncate(time.Microsecond)
-		set := map[string]any{"status": ch.Status, "version": gorm.Expr("version + 1"), "updated_at": now}
+		set := map[string]any{}
 		if ch.OutcomeForm != nil {
 			set["outcome_form"], f.OutcomeForm = *ch.OutcomeForm, ch.OutcomeForm
 		}
@@ -178,9 +171,32 @@ func (s *Service) Update(ctx context.Context, viewer *models.User, id int64, ch 
 			}
 			set["rectified_on"], f.RectifiedOn = day, &day
 		}
+		return ch.Status, ch.Note, set, nil
+	})
+}
+
+// change applies a change to a flag of the viewer's own department (404
+// otherwise): apply checks it against the flag (and sets the flag's changed
+// fields) and returns the new status, the note of its history event and the
+// columns to set besides; the update (on the version read, so two
+// concurrent changes end in one success and one version_conflict), the
+// event and the access-log entry commit together.
+func (s *Service) change(ctx context.Context, viewer *models.User, id int64,
+	apply func(ctx context.Context, f *models.Flag, now time.Time) (to, note string, set map[string]any, err error)) (*View, error) {
+	var out *View
+	err := s.log.Tx(ctx, func(ctx context.Context) error {
+		var f models.Flag
+		if err := s.az.Find(ctx, viewer, authz.FlagChange, id, &f); err != nil {
+			return err
+		}
+		accesslog.SetCadre(ctx, f.CadreID)
+		now := s.now().UTC().Truncate(time.Microsecond)
+		to, note, set, err := apply(ctx, &f, now)
+		if err != nil {
+			return err
+		}
+		set["status"], set["version"], set["updated_at"] = to, gorm.Expr("version + 1"), now
 		db := models.Get(ctx, s.db)
-		// The version in the WHERE makes two concurrent changes end in one
-		// success and one version_conflict, on either database.
 		res := db.Model(&models.Flag{}).Where("id = ? AND version = ?", f.ID, f.Version).Updates(set)
 		if res.Error != nil {
 			return res.Error
@@ -188,12 +204,11 @@ func (s *Service) Update(ctx context.Context, viewer *models.User, id int64, ch 
 		if res.RowsAffected != 1 {
 			return errs.ErrVersionConflict
 		}
-		ev := &models.FlagEvent{FlagID: f.ID, ActorID: viewer.ID, At: now, FromStatus: f.Status, ToStatus: ch.Status, Note: ch.Note}
+		ev := &models.FlagEvent{FlagID: f.ID, ActorID: viewer.ID, At: now, FromStatus: f.Status, ToStatus: to, Note: note}
 		if err := db.Create(ev).Error; err != nil {
 			return err
 		}
-		f.Status, f.Version, f.UpdatedAt = ch.Status, f.Version+1, now
-		var err error
+		f.Status, f.Version, f.UpdatedAt = to, f.Version+1, now
 		if out, err = s.view(ctx, viewer, &f, true); err != nil {
 			return err
 		}

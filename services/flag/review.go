@@ -7,12 +7,8 @@ import (
 	"unicode/utf8"
 
 	"efile/models"
-	"efile/services/accesslog"
-	"efile/services/authz"
 	"efile/services/errs"
 	"efile/services/sanction"
-
-	"gorm.io/gorm"
 )
 
 // A sanction is a decision; reviews of it (复审、复核、申诉) revoke or modify
@@ -91,66 +87,34 @@ func (s *Service) ChangeSanction(ctx context.Context, viewer *models.User, id in
 	if err := checkReview(&r, s.cadres.Today()); err != nil {
 		return nil, err
 	}
-	var out *View
-	err := s.log.Tx(ctx, func(ctx context.Context) error {
-		var f models.Flag
-		if err := s.az.Find(ctx, viewer, authz.FlagChange, id, &f); err != nil {
-			return err
-		}
-		accesslog.SetCadre(ctx, f.CadreID)
+	return s.change(ctx, viewer, id, func(ctx context.Context, f *models.Flag, now time.Time) (string, string, map[string]any, error) {
 		switch {
 		case f.Kind != KindSanction || f.SanctionType == nil || f.DecidedOn == nil:
-			return errs.Conflict("conflict", "flag %d is not a sanction: only a sanction is revoked or modified", f.ID)
+			return "", "", nil, errs.Conflict("conflict", "flag %d is not a sanction: only a sanction is revoked or modified", f.ID)
 		case f.Status == StatusRevoked:
-			return errs.Conflict("invalid_transition", "flag %d is a revoked sanction: it takes no further change", f.ID)
+			return "", "", nil, errs.Conflict("invalid_transition", "flag %d is a revoked sanction: it takes no further change", f.ID)
 		}
 		if r.DecidedOn < *f.DecidedOn {
-			return errs.Invalid("decided_on", "must not be before the sanction's decided_on (%s)", *f.DecidedOn)
+			return "", "", nil, errs.Invalid("decided_on", "must not be before the sanction's decided_on (%s)", *f.DecidedOn)
 		}
 		ch := models.SanctionChange{FlagID: f.ID, Action: r.Action, DecidedOn: r.DecidedOn, Basis: r.Basis,
 			FromType: *f.SanctionType, ToType: *f.SanctionType, FromPeriodMonths: f.PeriodMonths, ToPeriodMonths: f.PeriodMonths,
-			FromInfluenceUntil: f.InfluenceUntil, ToInfluenceUntil: f.InfluenceUntil, ActorID: viewer.ID}
+			FromInfluenceUntil: f.InfluenceUntil, ToInfluenceUntil: f.InfluenceUntil, ActorID: viewer.ID, At: now}
 		set := map[string]any{}
 		to := f.Status
 		if r.Action == ActionRevoke {
 			to = StatusRevoked
-			set["status"] = to
 		} else {
-			if err := s.modify(&f, &r, &ch); err != nil {
-				return err
+			if err := s.modify(f, &r, &ch); err != nil {
+				return "", "", nil, err
 			}
 			set["sanction_type"], set["period_months"], set["influence_until"] = ch.ToType, ch.ToPeriodMonths, ch.ToInfluenceUntil
+			f.SanctionType, f.PeriodMonths, f.InfluenceUntil = &ch.ToType, ch.ToPeriodMonths, ch.ToInfluenceUntil
 		}
-		now := s.now().UTC().Truncate(time.Microsecond)
-		ch.At = now
-		set["version"], set["updated_at"] = gorm.Expr("version + 1"), now
-		db := models.Get(ctx, s.db)
-		res := db.Model(&models.Flag{}).Where("id = ? AND version = ?", f.ID, f.Version).Updates(set)
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected != 1 {
-			return errs.ErrVersionConflict
-		}
-		if err := db.Create(&ch).Error; err != nil {
-			return err
-		}
-		ev := &models.FlagEvent{FlagID: f.ID, ActorID: viewer.ID, At: now, FromStatus: f.Status, ToStatus: to, Note: r.Basis}
-		if err := db.Create(ev).Error; err != nil {
-			return err
-		}
-		f.Status, f.Version, f.UpdatedAt = to, f.Version+1, now
-		f.SanctionType, f.PeriodMonths, f.InfluenceUntil = &ch.ToType, ch.ToPeriodMonths, ch.ToInfluenceUntil
-		var err error
-		if out, err = s.view(ctx, viewer, &f, true); err != nil {
-			return err
-		}
-		return s.label(ctx, out)
+		// Kept before the flag is updated, in the same transaction: a
+		// version conflict rolls both back.
+		return to, r.Basis, set, models.Get(ctx, s.db).Create(&ch).Error
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 // modify fills ch's new type and period from the review: a new type without
