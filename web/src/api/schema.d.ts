@@ -1237,7 +1237,7 @@ export interface components {
         };
         ErrorDetail: {
             /** @enum {string} */
-            code: "invalid_json" | "validation_failed" | "unauthenticated" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "version_conflict" | "invalid_transition" | "cycle_not_open" | "already_submitted" | "quota_exceeded" | "payload_too_large" | "rate_limited" | "internal" | "unavailable";
+            code: "invalid_json" | "validation_failed" | "unauthenticated" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "version_conflict" | "invalid_transition" | "cycle_not_open" | "already_submitted" | "quota_exceeded" | "grade_forced" | "payload_too_large" | "rate_limited" | "internal" | "unavailable";
             details?: components["schemas"]["FieldError"][];
             message: string;
         };
