@@ -15,7 +15,7 @@ import (
 
 // flagAppraisalVettingJourneys follows issue 12's journeys on the routes of
 // SPEC sections 7–9: an auditor files a sanction (its fields following the
-// kind) and moves a flag; a reviewer runs an appraisal cycle from creation to
+// kind; in effect at once, its influence period the server's) and moves a clue; a reviewer runs an appraisal cycle from creation to
 // the results workbook while the evaluator scores in the console; then the
 // reviewer vets one cadre and a roster selection, and each reason links to
 // the flag or cycle behind it, named by its summary or name (issue 23). Run by TestJourneys, before the password
@@ -37,7 +37,7 @@ func flagAppraisalVettingJourneys(t *testing.T, s *server, b *browser) {
 		// The cadre comes from the look-up, named, not as a number to type.
 		p.run(t, "the cadre named", chromedp.WaitVisible(chromedp.Search(`//*[@data-test="flag-cadre"]//*[contains(@class,"el-select__selected-item")][normalize-space(.)="刘芳"]`)))
 		// The fields follow the kind: a petition asks its type, a sanction
-		// its type, decision date and period; influence_until is the
+		// its type, decision date, period and basis; influence_until is the
 		// server's, shown on the filed flag (the form copies no period).
 		p.run(t, "petition fields",
 			chromedp.Click(chromedp.CSS(`[data-test=kind-petition]`)),
@@ -62,9 +62,14 @@ func flagAppraisalVettingJourneys(t *testing.T, s *server, b *browser) {
 		if !strings.Contains(detail, "党内警告") || !strings.Contains(detail, wantUntil) || !strings.Contains(detail, "匿名群众") {
 			t.Fatalf("filed flag %q: want the sanction, influence until %s and the reporter", detail, wantUntil)
 		}
-		l := s.api("aud", "GET", fmt.Sprintf("/api/v1/flags?cadre_id=%d", s.ids["liu"]), nil, 200)
+		l := s.api("aud", "GET", fmt.Sprintf("/api/v1/flags?cadre_id=%d&kind=sanction", s.ids["liu"]), nil, 200)
 		flagID = int64(l["items"].([]any)[0].(map[string]any)["id"].(float64))
-		p.run(t, "move to verifying",
+		// A sanction is in effect and moves only on review; a clue moves.
+		clue := id(s.api("aud", "POST", "/api/v1/flags", map[string]any{"cadre_id": s.ids["liu"], "kind": "clue", "severity": "warning",
+			"summary": "反映其亲属经营企业承揽本单位业务", "detail": "群众来信。", "occurred_on": decided}, 201))
+		p.run(t, "move a clue to verifying",
+			chromedp.Navigate(fmt.Sprintf("%s/#/flags?id=%d", s.url, clue)),
+			shows(`[data-test=flag-detail]`, "承揽本单位业务"),
 			choose(`[data-test=move-status]`, "核查中"),
 			chromedp.SendKeys(chromedp.CSS(`input[name=note]`), "已立案核查"),
 			chromedp.Click(chromedp.CSS(`[data-test=move]`)),
@@ -207,6 +212,11 @@ func flagAppraisalVettingJourneys(t *testing.T, s *server, b *browser) {
 		if !finalized || flagID == 0 {
 			t.Skip("skipped: needs the flag and the finalized cycle")
 		}
+		// Vetting looks at last year's annual grade (SPEC 9: year −1), so
+		// last year's cycle, through the API: 张伟 and 刘芳 基本称职.
+		last := time.Now().Year() - 1
+		lastCycle := s.cycle(t, last, map[string]int{"zhang": 65, "liu": 65, "li": 80}, func() {})
+		s.api("rev", "POST", fmt.Sprintf("/api/v1/appraisal-cycles/%d/finalize", lastCycle), map[string]any{"overrides": []any{}}, 200)
 		// One cadre, from the e-file: the flag box lists the auditor's flag,
 		// and the verdict's reason links to it.
 		rev.run(t, "e-file of Liu",
@@ -216,6 +226,7 @@ func flagAppraisalVettingJourneys(t *testing.T, s *server, b *browser) {
 			chromedp.WaitVisible(chromedp.Search(`//div[@data-test="vettings"]//a[@data-test="reason-flag"][contains(.,"违规接受宴请")]`)))
 		// 考核评价: a table beside the chart, scores with two decimals (issue 23).
 		rev.run(t, "the appraisal table", shows(`[data-test=appraisal-table]`, fmt.Sprintf("%d 年度考核", time.Now().Year())),
+			shows(`[data-test=appraisal-table]`, fmt.Sprintf("%d 年度考核", last)),
 			shows(`[data-test=appraisal-table]`, "65.00"), shows(`[data-test=appraisal-table]`, "基本称职"))
 		if got := rev.text(t, `[data-test=vettings]`); !strings.Contains(got, "暂缓/不宜") || !strings.Contains(got, "有未办结的问题线索") || !strings.Contains(got, "基本称职") {
 			t.Fatalf("vettings %q: want blocked, for the flag being verified and the 基本称职 grade", got)
@@ -232,7 +243,7 @@ func flagAppraisalVettingJourneys(t *testing.T, s *server, b *browser) {
 			chromedp.Click(chromedp.Search(`//div[@data-test="roster"]//tr[contains(.,"刘芳")]//label[contains(@class,"el-checkbox")]`), chromedp.NodeVisible),
 			chromedp.Click(chromedp.Search(`//button[@data-test="vet-selected"][contains(.,"（2）")]`), chromedp.NodeVisible),
 			chromedp.Click(chromedp.CSS(`[data-test=vet-batch]`), chromedp.NodeVisible),
-			chromedp.WaitVisible(chromedp.Search(fmt.Sprintf(`//div[@data-test="batch"]//a[@data-test="reason-cycle"][contains(.,"%d 年度考核")]`, time.Now().Year()))),
+			chromedp.WaitVisible(chromedp.Search(fmt.Sprintf(`//div[@data-test="batch"]//a[@data-test="reason-cycle"][contains(.,"%d 年度考核")]`, last))),
 			chromedp.WaitVisible(chromedp.Search(`//div[@data-test="batch"]//a[@data-test="reason-flag"][contains(.,"违规接受宴请")]`)))
 		got := rev.text(t, `[data-test=batch]`)
 		if !strings.Contains(got, "张伟") || !strings.Contains(got, "基本称职") || !strings.Contains(got, "刘芳") {
@@ -241,7 +252,7 @@ func flagAppraisalVettingJourneys(t *testing.T, s *server, b *browser) {
 		batchLinksAndNames(t, rev)
 		rev.shot(t, "org_reviewer-vetting")
 		rev.run(t, "the cycle behind a reason",
-			chromedp.Click(chromedp.Search(fmt.Sprintf(`//div[@data-test="batch"]//a[@data-test="reason-cycle"][contains(.,"%d 年度考核")]`, time.Now().Year()))),
+			chromedp.Click(chromedp.Search(fmt.Sprintf(`//div[@data-test="batch"]//a[@data-test="reason-cycle"][contains(.,"%d 年度考核")]`, last))),
 			chromedp.WaitVisible(chromedp.Search(`//*[@data-test="cycle-status"][.="已定等次"]`)))
 	})
 }

@@ -17,7 +17,7 @@ import (
 func menusFromPermissions(t *testing.T, s *server, b *browser) {
 	// Each role's menu is what GET /api/v1/me's permissions allow (issue 16 item 2).
 	for user, want := range map[string][]string{
-		"rev":   {"干部名册", "名册导入", "任免审批表导入", "考核周期", "任前审核", "问题线索", "廉政意见", "单位沿革", "修改密码"},
+		"rev":   {"干部名册", "名册导入", "任免审批表导入", "考核周期", "任前审核", "报送问题", "问题线索", "廉政意见", "单位沿革", "修改密码"},
 		"eval":  {"干部名册", "我的考核评价", "修改密码"},
 		"aud":   {"干部查询", "报送问题", "问题线索", "廉政意见", "修改密码"},
 		"admin": {"用户管理", "单位管理", "单位沿革", "修改密码"},

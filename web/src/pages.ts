@@ -9,7 +9,7 @@ declare module 'vue-router' {
   // department: a user of another department may not use the page, though
   // their role may use its routes (the server's rule, copied here until /me
   // says so: the discipline department's inbox, SPEC 13).
-  interface RouteMeta { needs?: RouteKey[]; department?: string; personal?: boolean; title?: string; menu?: string }
+  interface RouteMeta { needs?: RouteKey[]; department?: string; personal?: boolean; title?: string; menu?: string; menuUnless?: RouteKey[] }
 }
 
 export const pages: RouteRecordRaw[] = [
@@ -22,7 +22,7 @@ export const pages: RouteRecordRaw[] = [
   { path: 'cycles/:id(\\d+)', component: () => import('./views/CycleDetail.vue'), meta: { needs: ['GET /api/v1/appraisal-cycles/:id', 'GET /api/v1/appraisal-cycles/:id/progress'], personal: true, title: '考核周期' } },
   { path: 'vetting', component: () => import('./views/VetBatch.vue'), meta: { needs: ['POST /api/v1/vettings/batch'], personal: true, title: '批量审核', menu: '任前审核' } },
   { path: 'appraisals', component: () => import('./views/MyAppraisals.vue'), meta: { needs: ['GET /api/v1/appraisal-cycles', 'POST /api/v1/appraisal-cycles/:id/appraisals'], personal: true, title: '我的考核评价', menu: '我的考核评价' } },
-  { path: 'lookup', component: () => import('./views/Lookup.vue'), meta: { needs: ['GET /api/v1/cadres', 'POST /api/v1/flags'], personal: true, title: '干部查询', menu: '干部查询' } },
+  { path: 'lookup', component: () => import('./views/Lookup.vue'), meta: { needs: ['GET /api/v1/cadres', 'POST /api/v1/flags'], personal: true, title: '干部查询', menu: '干部查询', menuUnless: ['GET /api/v1/cadres/:id'] } },
   { path: 'flags/new', component: () => import('./views/FlagNew.vue'), meta: { needs: ['POST /api/v1/flags'], personal: true, title: '报送问题', menu: '报送问题' } },
   { path: 'flags', component: () => import('./views/Flags.vue'), meta: { needs: ['GET /api/v1/flags'], personal: true, title: '问题线索', menu: '问题线索' } },
   { path: 'opinions', component: () => import('./views/Opinions.vue'), meta: { needs: ['GET /api/v1/integrity-opinions'], department: 'discipline', personal: true, title: '廉政意见', menu: '廉政意见' } },
@@ -37,9 +37,13 @@ export const pages: RouteRecordRaw[] = [
 export const allowed = (meta: RouteMeta | undefined) =>
   (!meta?.needs || can(...meta.needs)) && (!meta?.department || !session.user?.department || session.user.department === meta.department)
 
-/** The pages of the menu the user may use, in the menu's order. */
+/**
+ * The pages of the menu the user may use, in the menu's order; a page with
+ * menuUnless is left out for whoever may use those routes (the look-up is for
+ * those who cannot open the roster's e-files).
+ */
 export function menu(): { path: string; title: string }[] {
-  return pages.filter((r) => r.meta?.menu && allowed(r.meta)).map((r) => ({ path: '/' + r.path, title: r.meta?.menu as string }))
+  return pages.filter((r) => r.meta?.menu && allowed(r.meta) && !(r.meta.menuUnless && can(...r.meta.menuUnless))).map((r) => ({ path: '/' + r.path, title: r.meta?.menu as string }))
 }
 
 /** The first page of the menu the user may use. */

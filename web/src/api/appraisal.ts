@@ -56,3 +56,6 @@ export const reviseAppraisal = (cycle: number, aid: number, body: S['reviseAppra
 export const results = (cycle: number) => get('/api/v1/appraisal-cycles/{id}/results', id(cycle))
 export const downloadResults = (cycle: number) =>
   download('/api/v1/appraisal-cycles/{id}/results.xlsx', id(cycle), `考核结果-${cycle}.xlsx`)
+/** 补定等次 (SPEC 7): grades a cadre left ungraded by an investigation that has ended. */
+export const regrade = (cycle: number, body: S['regradeRequest'], idempotencyKey: string) =>
+  post('/api/v1/appraisal-cycles/{id}/regrades', body, { ...id(cycle), headers: { 'Idempotency-Key': idempotencyKey } })

@@ -256,6 +256,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/appraisal-cycles/{id}/regrades": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Regrade (补定等次) a cadre left ungraded by an investigation that has ended, in a finalized cycle (Idempotency-Key accepted)
+         * @description Who may use it: org_reviewer. Nobody: their own cadre record (recusal).
+         */
+        post: operations["postAppraisalCyclesByIdRegrades"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/appraisal-cycles/{id}/results": {
         parameters: {
             query?: never;
@@ -777,13 +797,13 @@ export interface paths {
         };
         /**
          * List flags, newest first (no history)
-         * @description Who may use it: org_reviewer, auditor. Auditors: their own department's flags only (others answer 404, lists leave them out). Reviewers: every flag, never its reporter. Nobody: flags on their own cadre record (recusal).
+         * @description Who may use it: org_reviewer, auditor. Auditors: their own department's flags only (others answer 404, lists leave them out). Reviewers: every flag, never its reporter, and the detail only of the organization's own. Nobody: flags on their own cadre record (recusal).
          */
         get: operations["getFlags"];
         put?: never;
         /**
-         * File a flag; its source is the filer's department (Idempotency-Key accepted)
-         * @description Who may use it: auditor. Auditors: their own department's flags only (others answer 404, lists leave them out). Reviewers: every flag, never its reporter. Nobody: flags on their own cadre record (recusal).
+         * File a flag; its source is the filer's department, which files only what it decides (Idempotency-Key accepted)
+         * @description Who may use it: org_reviewer, auditor. Auditors: their own department's flags only (others answer 404, lists leave them out). Reviewers: every flag, never its reporter, and the detail only of the organization's own. Nobody: flags on their own cadre record (recusal).
          */
         post: operations["postFlags"];
         delete?: never;
@@ -801,7 +821,7 @@ export interface paths {
         };
         /**
          * Read a flag with its history
-         * @description Who may use it: org_reviewer, auditor. Auditors: their own department's flags only (others answer 404, lists leave them out). Reviewers: every flag, never its reporter. Nobody: flags on their own cadre record (recusal).
+         * @description Who may use it: org_reviewer, auditor. Auditors: their own department's flags only (others answer 404, lists leave them out). Reviewers: every flag, never its reporter, and the detail only of the organization's own. Nobody: flags on their own cadre record (recusal).
          */
         get: operations["getFlagsById"];
         put?: never;
@@ -811,9 +831,29 @@ export interface paths {
         head?: never;
         /**
          * Move a flag to another status (with version and a note)
-         * @description Who may use it: auditor. Auditors: their own department's flags only. Nobody: flags on their own cadre record (recusal).
+         * @description Who may use it: org_reviewer, auditor. The flag's own department only: an auditor's department, the organization for reviewers (others answer 404). Nobody: flags on their own cadre record (recusal).
          */
         patch: operations["patchFlagsById"];
+        trace?: never;
+    };
+    "/api/v1/flags/{id}/sanction-changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke or modify a sanction on review (复审、复核、申诉), with a basis (Idempotency-Key accepted)
+         * @description Who may use it: org_reviewer, auditor. The flag's own department only: an auditor's department, the organization for reviewers (others answer 404). Nobody: flags on their own cadre record (recusal).
+         */
+        post: operations["postFlagsByIdSanctionChanges"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/integrity-opinions": {
@@ -1184,6 +1224,7 @@ export interface components {
             grade: "excellent" | "competent" | "basic_competent" | "incompetent" | "good" | "fairly_good" | "average" | "poor" | "ungraded";
             /** @enum {string} */
             kind: "ordinary" | "annual" | "special" | "term";
+            regraded?: components["schemas"]["regradedResponse"] | null;
             score: number;
             year: number;
         };
@@ -1198,7 +1239,7 @@ export interface components {
         };
         ErrorDetail: {
             /** @enum {string} */
-            code: "invalid_json" | "validation_failed" | "unauthenticated" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "version_conflict" | "invalid_transition" | "cycle_not_open" | "already_submitted" | "quota_exceeded" | "payload_too_large" | "rate_limited" | "internal" | "unavailable";
+            code: "invalid_json" | "validation_failed" | "unauthenticated" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "version_conflict" | "invalid_transition" | "cycle_not_open" | "already_submitted" | "quota_exceeded" | "grade_forced" | "payload_too_large" | "rate_limited" | "internal" | "unavailable";
             details?: components["schemas"]["FieldError"][];
             message: string;
         };
@@ -1515,16 +1556,23 @@ export interface components {
             year: number;
         };
         createFlagRequest: {
+            /** @enum {string|null} */
+            audit_type?: "economic_responsibility" | "special" | "other" | null;
             /** Format: int64 */
             cadre_id: number;
             detail?: string;
+            /** Format: date */
+            feedback_on?: string | null;
             /** @enum {string} */
-            kind: "clue" | "investigation" | "sanction" | "audit_finding" | "petition" | "inquiry";
+            kind: "clue" | "investigation" | "sanction" | "audit_finding" | "petition" | "inquiry" | "inspection_finding" | "measure";
+            measure?: components["schemas"]["measureRequest"] | null;
             /** Format: date */
             occurred_on: string;
             /** @enum {string|null} */
             petition_type?: "report" | "appeal" | "suggestion" | null;
             reporter?: string | null;
+            /** @enum {string|null} */
+            responsibility?: "direct" | "leadership" | "none" | null;
             sanction?: components["schemas"]["sanctionRequest"] | null;
             /** @enum {string} */
             severity: "info" | "warning" | "serious";
@@ -1689,6 +1737,8 @@ export interface components {
             result: "consistent" | "determined" | "discrepancy";
         };
         flagDetailResponse: {
+            /** @enum {string|null} */
+            audit_type: "economic_responsibility" | "special" | "other" | null;
             /** Format: int64 */
             cadre_id: number;
             cadre_name: string;
@@ -1697,27 +1747,36 @@ export interface components {
             /** Format: int64 */
             created_by: number;
             detail?: string | null;
+            /** Format: date */
+            feedback_on: string | null;
             history: components["schemas"]["flagEventResponse"][];
             /** Format: int64 */
             id: number;
             /** Format: date */
             influence_until: string | null;
             /** @enum {string} */
-            kind: "clue" | "investigation" | "sanction" | "audit_finding" | "petition" | "inquiry";
-            next_statuses: ("open" | "verifying" | "substantiated" | "unsubstantiated" | "resolved")[];
+            kind: "clue" | "investigation" | "sanction" | "audit_finding" | "petition" | "inquiry" | "inspection_finding" | "measure";
+            measure: components["schemas"]["measureResponse"] | null;
+            next_statuses: ("open" | "verifying" | "on_hold" | "substantiated" | "unsubstantiated" | "resolved" | "in_effect" | "revoked" | "recorded")[];
             /** Format: date */
             occurred_on: string;
+            outcome_form: number | null;
             /** @enum {string|null} */
             petition_type: "report" | "appeal" | "suggestion" | null;
+            /** Format: date */
+            rectified_on: string | null;
             reporter?: string | null;
+            /** @enum {string|null} */
+            responsibility: "direct" | "leadership" | "none" | null;
             sanction: components["schemas"]["sanctionResponse"] | null;
+            sanction_changes?: components["schemas"]["sanctionChangeResponse"][] | null;
             /** @enum {string} */
             severity: "info" | "warning" | "serious";
             /** @enum {string} */
-            source: "discipline" | "audit" | "petition" | "inspection";
+            source: "discipline" | "audit" | "petition" | "inspection" | "organization";
             specific: boolean;
             /** @enum {string} */
-            status: "open" | "verifying" | "substantiated" | "unsubstantiated" | "resolved";
+            status: "open" | "verifying" | "on_hold" | "substantiated" | "unsubstantiated" | "resolved" | "in_effect" | "revoked" | "recorded";
             summary: string;
             unit_name: string;
             /** Format: date-time */
@@ -1733,9 +1792,11 @@ export interface components {
             from: string;
             note: string;
             /** @enum {string} */
-            to: "open" | "verifying" | "substantiated" | "unsubstantiated" | "resolved";
+            to: "open" | "verifying" | "on_hold" | "substantiated" | "unsubstantiated" | "resolved" | "in_effect" | "revoked" | "recorded";
         };
         flagResponse: {
+            /** @enum {string|null} */
+            audit_type: "economic_responsibility" | "special" | "other" | null;
             /** Format: int64 */
             cadre_id: number;
             cadre_name: string;
@@ -1744,25 +1805,33 @@ export interface components {
             /** Format: int64 */
             created_by: number;
             detail?: string | null;
+            /** Format: date */
+            feedback_on: string | null;
             /** Format: int64 */
             id: number;
             /** Format: date */
             influence_until: string | null;
             /** @enum {string} */
-            kind: "clue" | "investigation" | "sanction" | "audit_finding" | "petition" | "inquiry";
+            kind: "clue" | "investigation" | "sanction" | "audit_finding" | "petition" | "inquiry" | "inspection_finding" | "measure";
+            measure: components["schemas"]["measureResponse"] | null;
             /** Format: date */
             occurred_on: string;
+            outcome_form: number | null;
             /** @enum {string|null} */
             petition_type: "report" | "appeal" | "suggestion" | null;
+            /** Format: date */
+            rectified_on: string | null;
             reporter?: string | null;
+            /** @enum {string|null} */
+            responsibility: "direct" | "leadership" | "none" | null;
             sanction: components["schemas"]["sanctionResponse"] | null;
             /** @enum {string} */
             severity: "info" | "warning" | "serious";
             /** @enum {string} */
-            source: "discipline" | "audit" | "petition" | "inspection";
+            source: "discipline" | "audit" | "petition" | "inspection" | "organization";
             specific: boolean;
             /** @enum {string} */
-            status: "open" | "verifying" | "substantiated" | "unsubstantiated" | "resolved";
+            status: "open" | "verifying" | "on_hold" | "substantiated" | "unsubstantiated" | "resolved" | "in_effect" | "revoked" | "recorded";
             summary: string;
             unit_name: string;
             /** Format: date-time */
@@ -1854,13 +1923,25 @@ export interface components {
             unit_id: number | null;
             username: string;
         };
+        measureRequest: {
+            /** Format: date */
+            decided_on: string;
+            /** @enum {string} */
+            type: "reminder_talk" | "criticism" | "self_examination" | "circulated_criticism" | "other";
+        };
+        measureResponse: {
+            /** Format: date */
+            decided_on: string;
+            /** @enum {string} */
+            type: "reminder_talk" | "criticism" | "self_examination" | "circulated_criticism" | "other";
+        };
         opinionFlagResponse: {
             /** Format: int64 */
             id: number;
             /** @enum {string} */
-            kind: "clue" | "investigation" | "sanction" | "audit_finding" | "petition" | "inquiry";
+            kind: "clue" | "investigation" | "sanction" | "audit_finding" | "petition" | "inquiry" | "inspection_finding" | "measure";
             /** @enum {string} */
-            status: "open" | "verifying" | "substantiated" | "unsubstantiated" | "resolved";
+            status: "open" | "verifying" | "on_hold" | "substantiated" | "unsubstantiated" | "resolved" | "in_effect" | "revoked" | "recorded";
         };
         opinionResponse: {
             /** Format: int64 */
@@ -1992,6 +2073,32 @@ export interface components {
             /** Format: int64 */
             total: number;
         };
+        regradeRequest: {
+            /** Format: int64 */
+            cadre_id: number;
+            /** @enum {string} */
+            grade: "excellent" | "competent" | "basic_competent" | "incompetent" | "good" | "fairly_good" | "average" | "poor" | "ungraded";
+            reason: string;
+        };
+        regradeResponse: {
+            /** Format: date-time */
+            at: string;
+            /** Format: int64 */
+            by: number;
+            /** Format: int64 */
+            cadre_id: number;
+            from: string;
+            reason: string;
+            to: string;
+        };
+        regradedResponse: {
+            /** Format: date-time */
+            at: string;
+            /** Format: int64 */
+            by: number;
+            from: string;
+            reason: string;
+        };
         replyOpinionRequest: {
             /** @enum {string} */
             conclusion: "no_issue" | "clue_closed" | "clue_under_verification" | "sanction_in_period" | "not_recommended";
@@ -2010,6 +2117,7 @@ export interface components {
             proposed_grade: "excellent" | "competent" | "basic_competent" | "incompetent" | "good" | "fairly_good" | "average" | "poor" | "ungraded";
             raters: components["schemas"]["ratersResponse"];
             reasons: string[];
+            regraded?: components["schemas"]["regradedResponse"] | null;
             /** Format: double */
             score: number;
             /** Format: int64 */
@@ -2072,21 +2180,55 @@ export interface components {
         revokedResponse: {
             revoked: boolean;
         };
+        sanctionChangeRequest: {
+            /** @enum {string} */
+            action: "revoke" | "modify";
+            basis: string;
+            /** Format: date */
+            decided_on: string;
+            period_months?: number | null;
+            /** @enum {string|null} */
+            type?: "gov_warning" | "demerit" | "major_demerit" | "demotion" | "dismissal" | "gov_expulsion" | "party_warning" | "party_serious_warning" | "party_removal" | "party_probation_1y" | "party_probation_2y" | "party_expulsion" | "admonishment" | "org_suspension" | "org_adjustment" | "org_removal" | "org_demotion" | null;
+        };
+        sanctionChangeResponse: {
+            /** @enum {string} */
+            action: "revoke" | "modify";
+            actor: string;
+            /** Format: int64 */
+            actor_id: number;
+            /** Format: date-time */
+            at: string;
+            basis: string;
+            /** Format: date */
+            decided_on: string;
+            /** Format: date */
+            from_influence_until: string | null;
+            from_period_months: number | null;
+            /** @enum {string} */
+            from_type: "gov_warning" | "demerit" | "major_demerit" | "demotion" | "dismissal" | "gov_expulsion" | "party_warning" | "party_serious_warning" | "party_removal" | "party_probation_1y" | "party_probation_2y" | "party_expulsion" | "admonishment" | "org_suspension" | "org_adjustment" | "org_removal" | "org_demotion";
+            /** Format: date */
+            to_influence_until: string | null;
+            to_period_months: number | null;
+            /** @enum {string} */
+            to_type: "gov_warning" | "demerit" | "major_demerit" | "demotion" | "dismissal" | "gov_expulsion" | "party_warning" | "party_serious_warning" | "party_removal" | "party_probation_1y" | "party_probation_2y" | "party_expulsion" | "admonishment" | "org_suspension" | "org_adjustment" | "org_removal" | "org_demotion";
+        };
         sanctionRequest: {
+            basis?: string | null;
             /** Format: date */
             decided_on: string;
             period_months?: number | null;
             /** @enum {string} */
-            type: "gov_warning" | "demerit" | "major_demerit" | "demotion" | "dismissal" | "gov_expulsion" | "party_warning" | "party_serious_warning" | "party_removal" | "party_probation_1y" | "party_probation_2y" | "party_expulsion" | "admonishment" | "org_adjustment" | "org_removal" | "org_demotion";
+            type: "gov_warning" | "demerit" | "major_demerit" | "demotion" | "dismissal" | "gov_expulsion" | "party_warning" | "party_serious_warning" | "party_removal" | "party_probation_1y" | "party_probation_2y" | "party_expulsion" | "admonishment" | "org_suspension" | "org_adjustment" | "org_removal" | "org_demotion";
         };
         sanctionResponse: {
+            basis: string | null;
             /** Format: date */
             decided_on: string;
             /** Format: date */
             influence_until: string | null;
             period_months: number | null;
             /** @enum {string} */
-            type: "gov_warning" | "demerit" | "major_demerit" | "demotion" | "dismissal" | "gov_expulsion" | "party_warning" | "party_serious_warning" | "party_removal" | "party_probation_1y" | "party_probation_2y" | "party_expulsion" | "admonishment" | "org_adjustment" | "org_removal" | "org_demotion";
+            type: "gov_warning" | "demerit" | "major_demerit" | "demotion" | "dismissal" | "gov_expulsion" | "party_warning" | "party_serious_warning" | "party_removal" | "party_probation_1y" | "party_probation_2y" | "party_expulsion" | "admonishment" | "org_suspension" | "org_adjustment" | "org_removal" | "org_demotion";
         };
         scoreWeights: {
             ability: number;
@@ -2130,7 +2272,7 @@ export interface components {
             /** @enum {string} */
             source: "discipline" | "audit" | "petition" | "inspection";
             /** @enum {string} */
-            status: "open" | "verifying" | "substantiated" | "unsubstantiated" | "resolved";
+            status: "open" | "verifying" | "on_hold" | "substantiated" | "unsubstantiated" | "resolved" | "in_effect" | "revoked" | "recorded";
         };
         submitAppraisalRequest: {
             /** Format: int64 */
@@ -2211,8 +2353,11 @@ export interface components {
         };
         updateFlagRequest: {
             note?: string;
+            outcome_form?: number | null;
+            /** Format: date */
+            rectified_on?: string | null;
             /** @enum {string} */
-            status: "open" | "verifying" | "substantiated" | "unsubstantiated" | "resolved";
+            status: "open" | "verifying" | "on_hold" | "substantiated" | "unsubstantiated" | "resolved" | "in_effect" | "revoked" | "recorded";
             version: number;
         };
         updateUnitRequest: {
@@ -2940,6 +3085,45 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    postAppraisalCyclesByIdRegrades: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retry with the same key and body within 24 h returns the first response and creates nothing; another body is 409 conflict. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["regradeRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["regradeResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
@@ -4069,12 +4253,12 @@ export interface operations {
                 page_size?: number;
                 /** @description flags of this cadre */
                 cadre_id?: number;
-                /** @description open, verifying, substantiated, unsubstantiated or resolved */
-                status?: "open" | "verifying" | "substantiated" | "unsubstantiated" | "resolved";
-                /** @description discipline, audit, petition or inspection (an auditor naming another department gets an empty list) */
-                source?: "discipline" | "audit" | "petition" | "inspection";
-                /** @description clue, investigation, sanction, audit_finding, petition or inquiry */
-                kind?: "clue" | "investigation" | "sanction" | "audit_finding" | "petition" | "inquiry";
+                /** @description open, verifying, on_hold, substantiated, unsubstantiated, resolved, in_effect, revoked or recorded */
+                status?: "open" | "verifying" | "on_hold" | "substantiated" | "unsubstantiated" | "resolved" | "in_effect" | "revoked" | "recorded";
+                /** @description discipline, audit, petition, inspection or organization (an auditor naming another department gets an empty list) */
+                source?: "discipline" | "audit" | "petition" | "inspection" | "organization";
+                /** @description clue, investigation, sanction, audit_finding, inspection_finding, petition, inquiry or measure */
+                kind?: "clue" | "investigation" | "sanction" | "audit_finding" | "petition" | "inquiry" | "inspection_finding" | "measure";
             };
             header?: never;
             path?: never;
@@ -4182,6 +4366,45 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["flagDetailResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    postFlagsByIdSanctionChanges: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retry with the same key and body within 24 h returns the first response and creates nothing; another body is 409 conflict. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["sanctionChangeRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };

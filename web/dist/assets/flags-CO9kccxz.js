@@ -1,1 +1,0 @@
-import{p,H as t,bd as e}from"./index-D4ZBoKSQ.js";const l=(a={})=>t("/api/v1/flags",{query:a}),o=a=>t("/api/v1/flags/{id}",{params:{id:a}}),c=(a,s)=>p("/api/v1/flags",a,{headers:{"Idempotency-Key":s}}),i=(a,s)=>e("/api/v1/flags/{id}",s,{params:{id:a}});export{c,o as g,l,i as u};
