@@ -2,10 +2,13 @@ package routes
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"efile/models"
+	"efile/services/authz"
 	"efile/services/errs"
+	"efile/services/flag"
 
 	"github.com/gin-gonic/gin"
 )
@@ -74,6 +77,27 @@ func (h *handlers) logout(c *gin.Context, _ *noInput) (revokedResponse, error) {
 type meResponse struct {
 	sessionUser
 	Permissions []string `json:"permissions"`
+	// MayFile is what the user's department may file (SPEC 8's table), for
+	// the flag form to offer only that; absent for whoever files no flag.
+	MayFile *mayFileResponse `json:"may_file,omitempty"`
+}
+
+// mayFileResponse: the kinds, sanction types and petition types that the
+// user's department decides (the organization files report petitions only).
+type mayFileResponse struct {
+	Kinds         []string `json:"kinds" enum:"flag_kinds"`
+	SanctionTypes []string `json:"sanction_types" enum:"sanctions"`
+	PetitionTypes []string `json:"petition_types" enum:"petition_types"`
+}
+
+// mayFile is what u may file, nil for a user who files no flag (no
+// department).
+func mayFile(u *models.User) *mayFileResponse {
+	kinds, sanctions, petitions := flag.MayFile(authz.Department(u))
+	if kinds == nil {
+		return nil
+	}
+	return &mayFileResponse{Kinds: kinds, SanctionTypes: append([]string{}, sanctions...), PetitionTypes: petitions}
 }
 
 func (h *handlers) me(c *gin.Context, _ *noInput) (meResponse, error) {
@@ -82,7 +106,11 @@ func (h *handlers) me(c *gin.Context, _ *noInput) (meResponse, error) {
 	if err != nil {
 		return meResponse{}, err
 	}
-	return meResponse{sessionUser: toSessionUser(u), Permissions: perms}, nil
+	out := meResponse{sessionUser: toSessionUser(u), Permissions: perms}
+	if slices.Contains(perms, "POST /api/v1/flags") {
+		out.MayFile = mayFile(u)
+	}
+	return out, nil
 }
 
 // permissions lists, in the route table's order, the key of every route

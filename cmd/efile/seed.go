@@ -295,7 +295,7 @@ func (s *seeder) run(cadres, perCadre, flags, cycles int) error {
 	for i := 0; i < flags; i++ {
 		cadre := maxCadre + 1 + int64(s.rng.IntN(cadres))
 		source := sources[i%len(sources)]
-		kinds, types := flagrules.MayFile(source)
+		kinds, types, _ := flagrules.MayFile(source)
 		kind := kinds[(i/len(sources))%len(kinds)]
 		on := now.AddDate(0, 0, -s.rng.IntN(3650)).Format("2006-01-02")
 		var pet, st, decided, until, measure, measureOn *string

@@ -53,17 +53,25 @@ func familyTypes(families ...string) []sanction.Type {
 	return out
 }
 
-// MayFile lists the kinds and the sanction types that source may file (nil
-// for an unknown source), for the console and for the 403's message.
-func MayFile(source string) (kinds []string, sanctions []string) {
+// MayFile lists the kinds, the sanction types and the petition types that
+// source may file (nil for an unknown source), for /me (the console's flag
+// form) and for the 403's message.
+func MayFile(source string) (kinds, sanctions, petitions []string) {
 	f, ok := filings[source]
 	if !ok {
-		return nil, nil
+		return nil, nil, nil
 	}
 	for _, t := range f.sanctions {
 		sanctions = append(sanctions, string(t))
 	}
-	return slices.Clone(f.kinds), sanctions
+	petitions = slices.Clone(petitionTypes)
+	if f.reportOnly {
+		petitions = []string{PetitionReport}
+	}
+	if !slices.Contains(f.kinds, KindPetition) {
+		petitions = []string{}
+	}
+	return slices.Clone(f.kinds), sanctions, petitions
 }
 
 // CheckFiling answers 403 forbidden, naming what source may file, when a
@@ -74,7 +82,7 @@ func CheckFiling(source string, in *New) error {
 	if !ok {
 		return errs.Forbidden("only a source department or the organization department files flags")
 	}
-	kinds, types := MayFile(source)
+	kinds, types, _ := MayFile(source)
 	what := "kinds " + strings.Join(kinds, ", ")
 	if f.reportOnly {
 		what += " (petitions of type report only)"
@@ -100,7 +108,7 @@ func CheckSanctionType(source, t string) error {
 	if slices.Contains(f.sanctions, sanction.Type(t)) {
 		return nil
 	}
-	_, types := MayFile(source)
+	_, types, _ := MayFile(source)
 	return forbidden(source, "sanction of type "+t, "sanction types "+strings.Join(types, ", "))
 }
 

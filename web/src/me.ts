@@ -15,8 +15,8 @@ export function refreshMe(): Promise<void> {
   pending = get('/api/v1/me')
     .then((m) => {
       if (epoch !== session.epoch || !session.token) return // signed out or in again meanwhile
-      const { permissions, ...user } = m
-      setMe(user, permissions)
+      const { permissions, may_file: mayFile, ...user } = m
+      setMe(user, permissions, mayFile ?? null)
     })
     .finally(() => { pending = null })
   return pending

@@ -9,7 +9,10 @@
 // console names no role to decide anything.
 import { reactive } from 'vue'
 import type { SessionUser } from './api/types'
-import type { paths } from './api/schema'
+import type { components, paths } from './api/schema'
+
+/** What the user's department may file (SPEC 8), as /me answers it; null: nothing. */
+export type MayFile = components['schemas']['mayFileResponse']
 
 const KEY = 'efile.session'
 export const IDLE_MS = 30 * 60 * 1000
@@ -21,13 +24,14 @@ type KeysOf<P extends keyof paths> = {
 /** A route key as /me lists it: the method and the route's template; only the API's routes compile. */
 export type RouteKey = { [P in keyof paths]: KeysOf<P> }[keyof paths]
 
-interface Stored { token: string; expires_at: string; user: SessionUser; permissions: string[]; last: number }
+interface Stored { token: string; expires_at: string; user: SessionUser; permissions: string[]; may_file?: MayFile | null; last: number }
 
 export const session = reactive({
   token: '',
   expiresAt: '',
   user: null as SessionUser | null,
   permissions: [] as string[],
+  mayFile: null as MayFile | null,
   /** When permissions were last read from /me (ms); 0: not in this page load. */
   checked: 0,
   /** Grows at every sign-in and sign-out: an answer to an older one is dropped. */
@@ -39,7 +43,7 @@ export const session = reactive({
 
 function save() {
   if (!session.token || !session.user) return
-  const s: Stored = { token: session.token, expires_at: session.expiresAt, user: session.user, permissions: session.permissions, last: session.last }
+  const s: Stored = { token: session.token, expires_at: session.expiresAt, user: session.user, permissions: session.permissions, may_file: session.mayFile, last: session.last }
   sessionStorage.setItem(KEY, JSON.stringify(s))
 }
 
@@ -52,20 +56,20 @@ export function restore() {
       session.notice = '长时间未操作，已自动退出，请重新登录'
       return
     }
-    Object.assign(session, { token: s.token, expiresAt: s.expires_at, user: s.user, permissions: s.permissions ?? [], last: s.last, checked: 0 })
+    Object.assign(session, { token: s.token, expiresAt: s.expires_at, user: s.user, permissions: s.permissions ?? [], mayFile: s.may_file ?? null, last: s.last, checked: 0 })
   } catch {
     sessionStorage.removeItem(KEY)
   }
 }
 
 export function signIn(token: string, expiresAt: string, user: SessionUser) {
-  Object.assign(session, { token, expiresAt, user, permissions: [], checked: 0, last: Date.now(), notice: '', epoch: session.epoch + 1 })
+  Object.assign(session, { token, expiresAt, user, permissions: [], mayFile: null, checked: 0, last: Date.now(), notice: '', epoch: session.epoch + 1 })
   save()
 }
 
 /** The signed-in user's own record and permissions, as /me answered them. */
-export function setMe(user: SessionUser, permissions: string[]) {
-  Object.assign(session, { user, permissions, checked: Date.now() })
+export function setMe(user: SessionUser, permissions: string[], mayFile: MayFile | null) {
+  Object.assign(session, { user, permissions, mayFile, checked: Date.now() })
   save()
 }
 
@@ -74,7 +78,7 @@ const onSignOut: (() => void)[] = []
 export function whenSignedOut(fn: () => void) { onSignOut.push(fn) }
 
 export function signOut(notice = '') {
-  Object.assign(session, { token: '', user: null, permissions: [], checked: 0, notice, epoch: session.epoch + 1 })
+  Object.assign(session, { token: '', user: null, permissions: [], mayFile: null, checked: 0, notice, epoch: session.epoch + 1 })
   sessionStorage.removeItem(KEY)
   for (const fn of onSignOut) fn()
 }

@@ -1909,6 +1909,11 @@ export interface components {
             /** Format: int64 */
             total: number;
         };
+        mayFileResponse: {
+            kinds: ("clue" | "investigation" | "sanction" | "audit_finding" | "petition" | "inquiry" | "inspection_finding" | "measure")[];
+            petition_types: ("report" | "appeal" | "suggestion")[];
+            sanction_types: ("gov_warning" | "demerit" | "major_demerit" | "demotion" | "dismissal" | "gov_expulsion" | "party_warning" | "party_serious_warning" | "party_removal" | "party_probation_1y" | "party_probation_2y" | "party_expulsion" | "admonishment" | "org_suspension" | "org_adjustment" | "org_removal" | "org_demotion")[];
+        };
         meResponse: {
             /** Format: int64 */
             cadre_id: number | null;
@@ -1917,6 +1922,7 @@ export interface components {
             display_name: string;
             /** Format: int64 */
             id: number;
+            may_file?: components["schemas"]["mayFileResponse"] | null;
             permissions: string[];
             roles: ("admin" | "org_reviewer" | "evaluator" | "auditor" | "security_auditor")[];
             /** Format: int64 */
