@@ -9,6 +9,7 @@ import (
 
 	"efile/services/accesslog"
 	"efile/services/account"
+	"efile/services/alerts"
 	"efile/services/appraisal"
 	"efile/services/authz"
 	"efile/services/cadre"
@@ -18,6 +19,7 @@ import (
 	"efile/services/flag"
 	"efile/services/idempotency"
 	"efile/services/lrmx"
+	"efile/services/oversight"
 	"efile/services/profile"
 	"efile/services/record"
 	"efile/services/unit"
@@ -64,6 +66,8 @@ type Set struct {
 	Profiles    *profile.Service
 	LRMX        *lrmx.Service
 	Checks      *checks.Service
+	Alerts      *alerts.Service
+	Oversight   *oversight.Service
 }
 
 // New builds the services on db.
@@ -109,5 +113,12 @@ func New(db *gorm.DB, c Config) (*Set, error) {
 		Profiles:    profiles,
 		LRMX:        lrmx.New(db, audit, az, cadres, profiles, appraisals, c.Now, c.Location),
 		Checks:      chk,
+		Alerts: alerts.New(db, az, c.Now, c.Location, alerts.FlagStatuses{Open: flag.OpenStatuses(),
+			Substantiated: flag.StatusSubstantiated, InEffect: flagInEffect}),
+		Oversight: oversight.New(db, az, c.Now, c.Location, oversight.Rules{Sources: flag.Sources(), Open: flag.OpenStatuses(),
+			InEffect: flagInEffect, Substantiated: flag.StatusSubstantiated, Dismissed: flag.StatusUnsubstantiated}),
 	}, nil
 }
+
+// flagInEffect is a sanction's status while it is in effect (SPEC 8).
+const flagInEffect = "in_effect"
