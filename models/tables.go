@@ -10,7 +10,7 @@ func Tables() []any {
 		&Unit{}, &UnitChange{}, &NamedLock{}, &Cadre{}, &User{}, &UserRole{}, &RevokedToken{}, &LoginThrottle{},
 		&AccessEntry{}, &ChainHead{}, &Record{}, &Idempotency{},
 		&AppraisalCycle{}, &AppraisalAssignment{}, &Appraisal{}, &AppraisalResult{},
-		&Flag{}, &FlagEvent{}, &Vetting{},
+		&Flag{}, &FlagEvent{}, &SanctionChange{}, &Vetting{},
 		&Profile{}, &ResumeEntry{}, &FamilyMember{},
 		&JobLease{},
 		// The four checks before a promotion (SPEC 13).

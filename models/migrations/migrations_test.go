@@ -177,6 +177,18 @@ func previousRelease(t *testing.T) *gorm.DB {
 	return release
 }
 
+// dataMigrated are what data migrations change in rows of a previous
+// release, left out of the comparison of rows before and after (each data
+// migration has a test of its own): the status and version of the flags
+// that 0008 moves, and the events it adds (actor 0).
+var dataMigrated = map[string]struct {
+	skip  []string
+	where string
+}{
+	"flags":       {skip: []string{"status", "version"}},
+	"flag_events": {where: "actor_id <> 0"},
+}
+
 // tableRows are a table's rows, sorted, as read by its columns.
 type tableRows struct {
 	cols []string
@@ -201,9 +213,17 @@ func rowsOf(t *testing.T, db *gorm.DB, earlier map[string]tableRows) map[string]
 		cols := "*"
 		if e, ok := earlier[tbl]; ok {
 			cols = "`" + strings.Join(e.cols, "`, `") + "`"
+		} else if d, ok := dataMigrated[tbl]; ok && len(d.skip) > 0 {
+			all, _ := query(t, db, "SELECT * FROM "+tbl+" WHERE 1 = 0")
+			all = slices.DeleteFunc(all, func(c string) bool { return slices.Contains(d.skip, c) })
+			cols = "`" + strings.Join(all, "`, `") + "`"
+		}
+		where := ""
+		if d, ok := dataMigrated[tbl]; ok && d.where != "" {
+			where = " WHERE " + d.where
 		}
 		var r tableRows
-		r.cols, r.rows = query(t, db, "SELECT "+cols+" FROM "+tbl)
+		r.cols, r.rows = query(t, db, "SELECT "+cols+" FROM "+tbl+where)
 		slices.Sort(r.rows)
 		out[tbl] = r
 	}

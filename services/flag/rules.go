@@ -23,7 +23,16 @@ const (
 	KindAuditFinding  = "audit_finding" // 审计发现问题
 	KindPetition      = "petition"      // 信访举报
 	KindInquiry       = "inquiry"       // 函询: a step in handling a clue, no effect on its own
+	// KindInspectionFinding is a finding of an inspection tour (巡察发现问题).
+	KindInspectionFinding = "inspection_finding"
+	// KindMeasure is 提醒谈话、批评教育、责令检查、通报批评 and the like: shown,
+	// never blocking, without an influence period.
+	KindMeasure = "measure"
 )
+
+// SourceOrganization is the source of the flags an org_reviewer files: the
+// organization department's own decisions (SPEC 8).
+const SourceOrganization = "organization"
 
 // Severities of flags.
 const (
@@ -46,6 +55,10 @@ const (
 	StatusSubstantiated   = "substantiated"
 	StatusUnsubstantiated = "unsubstantiated"
 	StatusResolved        = "resolved"
+	StatusOnHold          = "on_hold"   // 暂存待查: counts as open everywhere
+	StatusInEffect        = "in_effect" // a sanction, from its decided_on
+	StatusRevoked         = "revoked"   // a sanction a review revoked: counts nowhere
+	StatusRecorded        = "recorded"  // a measure: recorded, never moves
 )
 
 // Limits of the create and update bodies, in Unicode characters.
