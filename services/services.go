@@ -5,6 +5,7 @@ package services
 
 import (
 	"log/slog"
+	"slices"
 	"time"
 
 	"efile/services/accesslog"
@@ -113,12 +114,23 @@ func New(db *gorm.DB, c Config) (*Set, error) {
 		Profiles:    profiles,
 		LRMX:        lrmx.New(db, audit, az, cadres, profiles, appraisals, c.Now, c.Location),
 		Checks:      chk,
-		Alerts: alerts.New(db, az, c.Now, c.Location, alerts.FlagStatuses{Open: flag.OpenStatuses(),
-			Substantiated: flag.StatusSubstantiated, InEffect: flagInEffect}),
-		Oversight: oversight.New(db, az, c.Now, c.Location, oversight.Rules{Sources: flag.Sources(), Open: flag.OpenStatuses(),
-			InEffect: flagInEffect, Substantiated: flag.StatusSubstantiated, Dismissed: flag.StatusUnsubstantiated}),
+		Alerts: alerts.New(db, az, c.Now, c.Location, alerts.FlagStatuses{Open: openFlags(),
+			Substantiated: flag.StatusSubstantiated, InEffect: flag.StatusInEffect}),
+		Oversight: oversight.New(db, az, c.Now, c.Location, oversight.Rules{Sources: flagSources(), Open: openFlags(),
+			InEffect: flag.StatusInEffect, Substantiated: flag.StatusSubstantiated, Dismissed: flag.StatusUnsubstantiated}),
 	}, nil
 }
 
-// flagInEffect is a sanction's status while it is in effect (SPEC 8).
-const flagInEffect = "in_effect"
+// openFlags are the statuses that count as open (SPEC 8: on_hold counts as
+// open everywhere), and flagSources every source department, the
+// organization's included.
+func openFlags() []string { return with(flag.OpenStatuses(), flag.StatusOnHold) }
+
+func flagSources() []string { return with(flag.Sources(), flag.SourceOrganization) }
+
+func with(list []string, s string) []string {
+	if slices.Contains(list, s) {
+		return list
+	}
+	return append(list, s)
+}
