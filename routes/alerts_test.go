@@ -242,7 +242,7 @@ func TestAlertsFlags(t *testing.T) {
 	stale := petition(w.b, "petition", "appeal", "open", -60)
 	staleA := petition(w.a, "petition", "suggestion", "on_hold", -61)
 	petition(w.b, "petition", "suggestion", "verifying", -59)
-	petition(w.b, "petition", "report", "open", -100)  // reports follow the discipline rules
+	petition(w.b, "petition", "report", "open", -100) // reports follow the discipline rules
 	petition(w.b, "petition", "appeal", "resolved", -100)
 	petition(w.b, "discipline", "appeal", "open", -100) // another department's
 	items, _ = alertItems(t, w.app, w.audPetition, "petition_stale")
