@@ -172,7 +172,7 @@ func TestOversightTopLeaders(t *testing.T) {
 
 // TestOversightWorkbook: the workbook has a row per leader and the summary
 // on a second sheet, printed A4 landscape with the titles repeated and page
-// numbers. Set EFILE_SAMPLE_XLSX to keep it (docs/oversight-workbook.png).
+// numbers. Set EFILE_SAMPLE_XLSX to keep it (docs/oversight-workbook.png, rendered with LibreOffice).
 func TestOversightWorkbook(t *testing.T) {
 	w := newOversightWorld(t)
 	r := w.do("GET", topLeaders+".xlsx", w.rev, nil)
