@@ -114,7 +114,7 @@ func New(db *gorm.DB, c Config) (*Set, error) {
 		Profiles:    profiles,
 		LRMX:        lrmx.New(db, audit, az, cadres, profiles, appraisals, c.Now, c.Location),
 		Checks:      chk,
-		Alerts: alerts.New(db, az, c.Now, c.Location, alerts.FlagStatuses{Open: openFlags(),
+		Alerts: alerts.New(az, c.Now, c.Location, alerts.FlagStatuses{Open: openFlags(),
 			Substantiated: flag.StatusSubstantiated, InEffect: flag.StatusInEffect}),
 		Oversight: oversight.New(db, az, c.Now, c.Location, oversight.Rules{Sources: flagSources(), Open: openFlags(),
 			InEffect: flag.StatusInEffect, Substantiated: flag.StatusSubstantiated, Dismissed: flag.StatusUnsubstantiated}),

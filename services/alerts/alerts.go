@@ -99,19 +99,19 @@ type FlagStatuses struct {
 
 // Service computes alerts.
 type Service struct {
-	db    *gorm.DB
 	az    *authz.Service
 	now   func() time.Time
 	loc   *time.Location
 	flags FlagStatuses
 }
 
-// New builds the service; loc is EFILE_TZ (what "today" is).
-func New(db *gorm.DB, az *authz.Service, now func() time.Time, loc *time.Location, flags FlagStatuses) *Service {
+// New builds the service; loc is EFILE_TZ (what "today" is). It reads
+// through authz's scopes only, which carry the database.
+func New(az *authz.Service, now func() time.Time, loc *time.Location, flags FlagStatuses) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{db: db, az: az, now: now, loc: cmp.Or(loc, time.UTC), flags: flags}
+	return &Service{az: az, now: now, loc: cmp.Or(loc, time.UTC), flags: flags}
 }
 
 // day is a date n days from today (negative: ago), as stored.

@@ -1,0 +1,1 @@
+import{d as n,o as a,a as s,b as r,ac as p,bI as c}from"./index-DiPT28DV.js";const i=n({__name:"AppLink",props:{to:{}},setup(o){return(t,l)=>{const e=c("router-link");return a(),s(e,{to:o.to,class:"app-link"},{default:r(()=>[p(t.$slots,"default")]),_:3},8,["to"])}}});export{i as _};
