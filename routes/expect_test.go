@@ -102,7 +102,13 @@ var allowed = map[string][]string{
 	"GET /api/v1/integrity-opinions/:id":                  {"org_reviewer", "auditor"},
 	"POST /api/v1/integrity-opinions/:id/reply":           {"auditor"},
 	"POST /api/v1/integrity-opinions/:id/withdraw":        {"org_reviewer"},
-	"GET /api/v1/cadres/:id/checks":                       {"org_reviewer"},
+
+	// SPEC 14: alerts for every role but admin and security_auditor; SPEC
+	// 15: the top-leader oversight is the organization department's.
+	"GET /api/v1/alerts":                     {"org_reviewer", "evaluator", "auditor"},
+	"GET /api/v1/oversight/top-leaders":      {"org_reviewer"},
+	"GET /api/v1/oversight/top-leaders.xlsx": {"org_reviewer"},
+	"GET /api/v1/cadres/:id/checks":          {"org_reviewer"},
 
 	// SPEC 7: the reviewer runs cycles; an evaluator reads the cycles and
 	// assignments they have, and submits and revises their appraisals.

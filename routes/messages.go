@@ -340,4 +340,15 @@ var catalogue = []struct{ key, zh, en string }{
 	{key: "must list at most %d flags", zh: "最多列出 %d 条问题线索"},
 	{key: "only the discipline department and the organization department's reviewers see integrity-opinion requests", zh: "只有纪检监察部门和组织部审核人员可以查看党风廉政意见征求"},
 	{key: "is only for petitions of type report (a report naming concrete facts to check)", zh: "仅适用于检举控告类信访举报（反映问题线索具体、可查的举报）"},
+
+	// Alerts (SPEC 14).
+	{key: "cycle %s: %d appraisals of yours to submit by %s", zh: "考核“%s”：您尚有 %d 份评价待提交，截止 %s"},
+	{key: "cycle %s: %d appraisals not submitted, the period ends %s", zh: "考核“%s”：尚有 %d 份评价未提交，考核期截至 %s"},
+	{key: "integrity opinion on %s to reply by %s", zh: "关于%s的党风廉政意见待回复，回复期限 %s"},
+	{key: "integrity opinion on %s overdue since %s", zh: "关于%s的党风廉政意见已逾期未复（期限 %s）"},
+	{key: "the influence period of %s's sanction ends on %s", zh: "%s所受处分（处理）的影响期将于 %s 届满"},
+	{key: "%s has been top leader since %s: ten years on %s", zh: "%s自 %s 起任一把手，将于 %s 任职满十年"},
+	{key: "%s has been top leader since %s: ten years since %s, an exchange is due", zh: "%s自 %s 起任一把手，已于 %s 任职满十年，应当交流"},
+	{key: "the petition about %s filed on %s is past its handling period (%s)", zh: "涉及%s的信访事项（%s 受理）已超过办理期限（%s）"},
+	{key: "the finding about %s fed back on %s was to be rectified by %s", zh: "涉及%s的问题（%s 反馈）应于 %s 前整改完毕，尚未整改"},
 }

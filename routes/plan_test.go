@@ -235,6 +235,14 @@ func TestQueryPlans(t *testing.T) {
 			a := asg[i]
 			return []any{a.CycleID, a.ID, a.EvaluatorID, a.CadreID, a.RaterType, 80, 80, 80, 80, 80, "", 1, now, now}
 		})
+	// A tenth of the cadres are top leaders (SPEC 15's oversight, SPEC 14's
+	// tenure alert), appointed over the years.
+	if err := w.db.Exec("UPDATE cadres SET is_top_leader = ?, appointed_on = CASE WHEN id % 20 = 0 THEN '2012-05-01' ELSE '2020-01-02' END WHERE id % 10 = 0",
+		true).Error; err != nil {
+		t.Fatal(err)
+	}
+	_, audAudit := w.user("aud_audit", []string{"auditor"}, nil, ptr("audit"))
+	_, audPetition := w.user("aud_pet", []string{"auditor"}, nil, ptr("petition"))
 	if w.driver == "mysql" {
 		for tb := range bigTables {
 			if err := w.db.Exec("ANALYZE TABLE " + tb).Error; err != nil {
@@ -285,6 +293,14 @@ func TestQueryPlans(t *testing.T) {
 		// it whatever the index.
 		{"inboxPending", w.auditor, "GET", "/api/v1/integrity-opinions?status=pending", nil},
 		{"inboxOverdue", w.rev, "GET", "/api/v1/integrity-opinions?overdue=true", nil},
+		// SPEC 14 and 15: the alerts of each role, the oversight of top leaders.
+		{"alertsReviewer", w.rev, "GET", "/api/v1/alerts", nil},
+		{"alertsEvaluator", w.evalA, "GET", "/api/v1/alerts", nil},
+		{"alertsDiscipline", w.auditor, "GET", "/api/v1/alerts", nil},
+		{"alertsAudit", audAudit, "GET", "/api/v1/alerts", nil},
+		{"alertsPetition", audPetition, "GET", "/api/v1/alerts", nil},
+		{"oversight", w.rev, "GET", "/api/v1/oversight/top-leaders", nil},
+		{"oversightUnit", w.rev, "GET", fmt.Sprintf("/api/v1/oversight/top-leaders?unit_id=%d&year=2024", w.unitB), nil},
 	}
 	capture := &sqlCapture{}
 	if err := w.db.Callback().Query().After("gorm:query").Register("plan:capture", capture.hook); err != nil {

@@ -165,6 +165,7 @@ func (h *handlers) table() []route {
 		{Method: "GET", Path: "/api/v1/appraisal-cycles/:id/results.xlsx", Summary: "A closed cycle's results as a workbook (results and grade distribution per unit)",
 			Op: workbookOp(h.getResultsXLSX), Limit: limitExport, Errors: []int{409, 429}},
 	}
-	// The four checks before a promotion (SPEC 13): routes/checks_routes.go.
-	return append(rows, h.checkRoutes()...)
+	// The four checks before a promotion (SPEC 13): routes/checks_routes.go;
+	// alerts and the top-leader oversight (SPEC 14, 15): routes/alerts.go.
+	return append(append(rows, h.checkRoutes()...), h.alertRoutes()...)
 }

@@ -5,10 +5,12 @@ package services
 
 import (
 	"log/slog"
+	"slices"
 	"time"
 
 	"efile/services/accesslog"
 	"efile/services/account"
+	"efile/services/alerts"
 	"efile/services/appraisal"
 	"efile/services/authz"
 	"efile/services/cadre"
@@ -19,6 +21,7 @@ import (
 	"efile/services/flag"
 	"efile/services/idempotency"
 	"efile/services/lrmx"
+	"efile/services/oversight"
 	"efile/services/profile"
 	"efile/services/record"
 	"efile/services/unit"
@@ -65,6 +68,8 @@ type Set struct {
 	Profiles    *profile.Service
 	LRMX        *lrmx.Service
 	Checks      *checks.Service
+	Alerts      *alerts.Service
+	Oversight   *oversight.Service
 }
 
 // New builds the services on db.
@@ -110,9 +115,27 @@ func New(db *gorm.DB, c Config) (*Set, error) {
 		Profiles:    profiles,
 		LRMX:        lrmx.New(db, audit, az, cadres, profiles, appraisals, c.Now, c.Location),
 		Checks:      chk,
+		Alerts: alerts.New(az, c.Now, c.Location, alerts.FlagStatuses{Open: openFlags(),
+			Substantiated: flag.StatusSubstantiated, InEffect: flag.StatusInEffect}),
+		Oversight: oversight.New(db, az, c.Now, c.Location, oversight.Rules{Sources: flagSources(), Open: openFlags(),
+			InEffect: flag.StatusInEffect, Substantiated: flag.StatusSubstantiated, Dismissed: flag.StatusUnsubstantiated}),
 	}, nil
 }
 
 // Today is the current day in EFILE_TZ, what the date rule of SPEC 3
 // measures a birth date's age and the latest event against.
 func (s *Set) Today() civil.Date { return civil.MustParse(s.Cadres.Today()) }
+
+// openFlags are the statuses that count as open (SPEC 8: on_hold counts as
+// open everywhere), and flagSources every source department, the
+// organization's included.
+func openFlags() []string { return with(flag.OpenStatuses(), flag.StatusOnHold) }
+
+func flagSources() []string { return with(flag.Sources(), flag.SourceOrganization) }
+
+func with(list []string, s string) []string {
+	if slices.Contains(list, s) {
+		return list
+	}
+	return append(list, s)
+}

@@ -68,6 +68,9 @@ const (
 	AuditTypes            = "audit_types"
 	OutcomeForms          = "outcome_forms"
 	SanctionChangeActions = "sanction_change_actions"
+
+	// SPEC section 14: the kinds of alerts.
+	AlertKinds = "alert_kinds"
 )
 
 var tables = map[string][]Entry{
@@ -328,6 +331,17 @@ var tables = map[string][]Entry{
 		{"GongZuoDanWeiJiZhiWu", "工作单位及职务"},
 		{"DaoLingNianYue", "到龄年月"},
 		{"GaiGeQianRenZhiNianLingJieXian", "改革前任职年龄界限"},
+	},
+	// SPEC section 14.
+	AlertKinds: {
+		{"appraisals_due", "待提交考核评价"},
+		{"raters_missing", "考核评价未收齐"},
+		{"opinion_pending", "待回复廉政意见"},
+		{"opinion_overdue", "廉政意见逾期未复"},
+		{"influence_ending", "处分影响期即将届满"},
+		{"top_leader_tenure", "一把手任职年限较长"},
+		{"petition_stale", "信访事项超期未办结"},
+		{"rectification_pending", "问题整改逾期"},
 	},
 	// SPEC section 7: 德能勤绩廉.
 	Scores: {

@@ -1,6 +1,7 @@
 package vocab_test
 
 import (
+	"efile/services/alerts"
 	"testing"
 
 	"efile/services/account"
@@ -55,6 +56,8 @@ var specCodes = map[string][]string{
 
 	vocab.ProfileFields: profile.FieldNames(),
 	vocab.LRMXElements:  lrmx.Elements(),
+
+	vocab.AlertKinds: alerts.Kinds(),
 }
 
 func TestEveryCodeLabelled(t *testing.T) {

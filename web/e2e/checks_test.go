@@ -105,7 +105,7 @@ func TestFourChecks(t *testing.T) {
 	t.Run("discipline_inboxOverdueFirstAndAReply", func(t *testing.T) {
 		aud := b.tab(t)
 		aud.signIn(t, "aud", password)
-		aud.run(t, "the inbox", waitMenu("干部查询", "报送问题", "问题线索", "廉政意见", "修改密码"),
+		aud.run(t, "the inbox", waitMenu("干部查询", "报送问题", "问题线索", "廉政意见", "提醒事项", "修改密码"),
 			clickXPath(`//li[contains(@class,"el-menu-item")][contains(.,"廉政意见")]`),
 			shows(`[data-test=inbox]`, "张伟"), shows(`[data-test=inbox]`, "刘芳"),
 			shows(`[data-test=inbox] tbody tr:first-child`, "刘芳"), shows(`[data-test=inbox] tbody tr:first-child`, "已逾期"))
@@ -166,7 +166,7 @@ func TestFourChecks(t *testing.T) {
 			"roles": []string{"auditor"}, "department": "audit"}, 201)
 		p := b.tab(t)
 		p.signIn(t, "aud2", password)
-		p.run(t, "no inbox in the menu", waitMenu("干部查询", "报送问题", "问题线索", "修改密码"))
+		p.run(t, "no inbox in the menu", waitMenu("干部查询", "报送问题", "问题线索", "提醒事项", "修改密码"))
 		p.run(t, "nor by URL", chromedp.Navigate(s.url+"/#/opinions"), chromedp.WaitVisible(chromedp.CSS(`[data-test=not-found]`)))
 		s.api("aud2", "GET", "/api/v1/integrity-opinions", nil, 403)
 	})

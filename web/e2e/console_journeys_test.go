@@ -17,9 +17,9 @@ import (
 func menusFromPermissions(t *testing.T, s *server, b *browser) {
 	// Each role's menu is what GET /api/v1/me's permissions allow (issue 16 item 2).
 	for user, want := range map[string][]string{
-		"rev":   {"干部名册", "名册导入", "任免审批表导入", "考核周期", "任前审核", "报送问题", "问题线索", "廉政意见", "单位沿革", "修改密码"},
-		"eval":  {"干部名册", "我的考核评价", "修改密码"},
-		"aud":   {"干部查询", "报送问题", "问题线索", "廉政意见", "修改密码"},
+		"rev":   {"干部名册", "名册导入", "任免审批表导入", "考核周期", "任前审核", "一把手监督", "报送问题", "问题线索", "廉政意见", "单位沿革", "提醒事项", "修改密码"},
+		"eval":  {"干部名册", "我的考核评价", "提醒事项", "修改密码"},
+		"aud":   {"干部查询", "报送问题", "问题线索", "廉政意见", "提醒事项", "修改密码"},
 		"admin": {"用户管理", "单位管理", "单位沿革", "修改密码"},
 		"sec":   {"访问日志", "修改密码"},
 	} {
@@ -44,7 +44,7 @@ func menusFromPermissions(t *testing.T, s *server, b *browser) {
 	p.run(t, "refused, and the menu follows",
 		chromedp.Click(chromedp.CSS(`[data-test=vet-batch]`)),
 		chromedp.WaitVisible(chromedp.Search(`//div[contains(@class,"el-alert")][contains(.,"无权")]`)),
-		waitMenu("干部名册", "我的考核评价", "修改密码"))
+		waitMenu("干部名册", "我的考核评价", "提醒事项", "修改密码"))
 	p.run(t, "the page it may no longer use", chromedp.Navigate(s.url+"/#/cycles"), chromedp.WaitVisible(chromedp.CSS(`[data-test=not-found]`)))
 }
 

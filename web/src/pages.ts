@@ -21,6 +21,7 @@ export const pages: RouteRecordRaw[] = [
   { path: 'cycles', component: () => import('./views/Cycles.vue'), meta: { needs: ['GET /api/v1/appraisal-cycles', 'POST /api/v1/appraisal-cycles'], title: '考核周期', menu: '考核周期' } },
   { path: 'cycles/:id(\\d+)', component: () => import('./views/CycleDetail.vue'), meta: { needs: ['GET /api/v1/appraisal-cycles/:id', 'GET /api/v1/appraisal-cycles/:id/progress'], personal: true, title: '考核周期' } },
   { path: 'vetting', component: () => import('./views/VetBatch.vue'), meta: { needs: ['POST /api/v1/vettings/batch'], personal: true, title: '批量审核', menu: '任前审核' } },
+  { path: 'oversight', component: () => import('./views/Oversight.vue'), meta: { needs: ['GET /api/v1/oversight/top-leaders', 'GET /api/v1/units'], personal: true, title: '一把手监督', menu: '一把手监督' } },
   { path: 'appraisals', component: () => import('./views/MyAppraisals.vue'), meta: { needs: ['GET /api/v1/appraisal-cycles', 'POST /api/v1/appraisal-cycles/:id/appraisals'], personal: true, title: '我的考核评价', menu: '我的考核评价' } },
   { path: 'lookup', component: () => import('./views/Lookup.vue'), meta: { needs: ['GET /api/v1/cadres', 'POST /api/v1/flags'], personal: true, title: '干部查询', menu: '干部查询', menuUnless: ['GET /api/v1/cadres/:id'] } },
   { path: 'flags/new', component: () => import('./views/FlagNew.vue'), meta: { needs: ['POST /api/v1/flags'], personal: true, title: '报送问题', menu: '报送问题' } },
@@ -30,6 +31,7 @@ export const pages: RouteRecordRaw[] = [
   { path: 'units', component: () => import('./views/Units.vue'), meta: { needs: ['POST /api/v1/units'], title: '单位管理', menu: '单位管理' } },
   { path: 'unit-history', component: () => import('./views/UnitChanges.vue'), meta: { needs: ['GET /api/v1/units', 'GET /api/v1/units/:id/history'], title: '单位沿革', menu: '单位沿革' } },
   { path: 'access-log', component: () => import('./views/AccessLog.vue'), meta: { needs: ['GET /api/v1/access-log'], personal: true, title: '访问日志', menu: '访问日志' } },
+  { path: 'alerts', component: () => import('./views/Alerts.vue'), meta: { needs: ['GET /api/v1/alerts'], personal: true, title: '提醒事项', menu: '提醒事项' } },
   { path: 'password', component: () => import('./views/Password.vue'), meta: { needs: ['POST /api/v1/me/password'], title: '修改密码', menu: '修改密码' } },
   { path: ':rest(.*)*', component: () => import('./views/NotFound.vue'), meta: { title: '未找到' } },
 ]

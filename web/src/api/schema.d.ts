@@ -44,6 +44,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's alerts, the most urgent first (at most 200; total counts all), messages in the caller's language
+         * @description Who may use it: org_reviewer, evaluator, auditor. Each role its own kinds (SPEC 14). Nobody: alerts about their own cadre record (recusal). Auditors: their own department's flags only.
+         */
+        get: operations["getAlerts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/appraisal-cycles": {
         parameters: {
             query?: never;
@@ -976,6 +996,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/oversight/top-leaders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Top-leader oversight (一把手监督): a row per active top leader and a summary
+         * @description Who may use it: org_reviewer. The active top leaders of the unit and its sub-units (every unit without unit_id). Nobody: their own cadre record (recusal).
+         */
+        get: operations["getOversightTopLeaders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/oversight/top-leaders.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Top-leader oversight as a printable workbook (A4 landscape; the summary on a second sheet)
+         * @description Who may use it: org_reviewer. The active top leaders of the unit and its sub-units (every unit without unit_id). Nobody: their own cadre record (recusal).
+         */
+        get: operations["getOversightTopLeadersXlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/units": {
         parameters: {
             query?: never;
@@ -1377,6 +1437,30 @@ export interface components {
             items: components["schemas"]["accessEntryResponse"][];
             page: number;
             page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
+        alertResponse: {
+            /** Format: int64 */
+            cadre_id?: number | null;
+            /** Format: int64 */
+            count?: number | null;
+            /** Format: int64 */
+            cycle_id?: number | null;
+            /** Format: date */
+            due_on?: string | null;
+            /** Format: int64 */
+            flag_id?: number | null;
+            /** @enum {string} */
+            kind: "appraisals_due" | "raters_missing" | "opinion_pending" | "opinion_overdue" | "influence_ending" | "top_leader_tenure" | "petition_stale" | "rectification_pending";
+            message: string;
+            /** Format: int64 */
+            request_id?: number | null;
+            /** @enum {string} */
+            severity: "info" | "warning" | "serious";
+        };
+        alertsResponse: {
+            items: components["schemas"]["alertResponse"][];
             /** Format: int64 */
             total: number;
         };
@@ -2004,6 +2088,74 @@ export interface components {
             /** @enum {string} */
             grade: "excellent" | "competent" | "basic_competent" | "incompetent" | "good" | "fairly_good" | "average" | "poor" | "ungraded";
             reason: string;
+        };
+        oversightFindings: {
+            /** Format: int64 */
+            direct: number;
+            /** Format: int64 */
+            economic_responsibility: number;
+            /** Format: int64 */
+            leadership: number;
+            /** Format: int64 */
+            unrectified: number;
+        };
+        oversightGrade: {
+            /** @enum {string} */
+            grade: "excellent" | "competent" | "basic_competent" | "incompetent" | "good" | "fairly_good" | "average" | "poor" | "ungraded";
+            year: number;
+        };
+        oversightLeader: {
+            active_sanction: boolean;
+            /** Format: date */
+            appointed_on: string;
+            /** Format: int64 */
+            cadre_id: number;
+            findings: components["schemas"]["oversightFindings"];
+            grades: components["schemas"]["oversightGrade"][];
+            last_personal_matters_check: components["schemas"]["oversightMatters"] | null;
+            last_vetting: components["schemas"]["oversightVetting"] | null;
+            name: string;
+            open_flags: {
+                [key: string]: number;
+            };
+            position: string;
+            tenure_years: number;
+            /** Format: int64 */
+            unit_id: number;
+            unit_name: string;
+        };
+        oversightMatters: {
+            /** Format: date */
+            checked_on: string;
+            /** @enum {string} */
+            result: "consistent" | "omission" | "concealment";
+        };
+        oversightResponse: {
+            as_of: string;
+            items: components["schemas"]["oversightLeader"][];
+            summary: components["schemas"]["oversightSummary"];
+            year: number;
+        };
+        oversightSummary: {
+            grades: {
+                [key: string]: number;
+            };
+            /** Format: int64 */
+            leaders: number;
+            /** Format: int64 */
+            tenure_9y_or_more: number;
+            /** Format: int64 */
+            with_active_sanction: number;
+            /** Format: int64 */
+            with_open_flags: number;
+            /** Format: int64 */
+            with_unrectified_findings: number;
+        };
+        oversightVetting: {
+            /** Format: date-time */
+            checked_at: string;
+            /** @enum {string} */
+            verdict: "clear" | "caution" | "incomplete" | "blocked";
         };
         passwordRequest: {
             current_password: string;
@@ -2635,6 +2787,32 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Verdict"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getAlerts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["alertsResponse"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -4610,6 +4788,70 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getOversightTopLeaders: {
+        parameters: {
+            query?: {
+                /** @description the top leaders of this unit and its sub-units */
+                unit_id?: number;
+                /** @description flags and findings with occurred_on in this year or before; sanctions and tenure at its end or today, whichever is earlier (default: the current year) */
+                year?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["oversightResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getOversightTopLeadersXlsx: {
+        parameters: {
+            query?: {
+                /** @description the top leaders of this unit and its sub-units */
+                unit_id?: number;
+                /** @description flags and findings with occurred_on in this year or before; sanctions and tenure at its end or today, whichever is earlier (default: the current year) */
+                year?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Content-Disposition": components["headers"]["Content-Disposition"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
