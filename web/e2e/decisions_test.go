@@ -74,8 +74,11 @@ func TestDepartmentsDecide(t *testing.T) {
 		l := s.api("aud", "GET", fmt.Sprintf("/api/v1/flags?cadre_id=%d&kind=sanction", s.ids["liu"]), nil, 200)
 		sanctionID = id(l["items"].([]any)[0].(map[string]any))
 		basis := "经复审，原认定事实不清，撤销原处分决定（示纪复〔2026〕3号）"
+		// The action by a click event on the element itself: a click at its
+		// place could land on 变更 beside it while the drawer still lays out.
 		p.run(t, "revoke it with a basis",
-			chromedp.Click(chromedp.CSS(`[data-test=action-revoke]`)),
+			clickXPath(`//*[@data-test="action-revoke"]`),
+			chromedp.WaitVisible(chromedp.Search(`//*[@data-test="action-revoke"][contains(@class,"is-active")]`)),
 			chromedp.SendKeys(chromedp.CSS(`input[name=review_decided_on]`), now.Format(time.DateOnly)+kb.Enter),
 			chromedp.SendKeys(chromedp.CSS(`textarea[name=basis]`), basis),
 			chromedp.Click(chromedp.CSS(`[data-test=save-review]`)),
@@ -141,7 +144,8 @@ func TestDepartmentsDecide(t *testing.T) {
 		rev.run(t, "scroll to it", chromedp.ScrollIntoView(chromedp.CSS(`[data-test=grade-forced]`)))
 		rev.picture(t, "org_reviewer-grade-forced")
 		rev.run(t, "the flag behind it", clickXPath(`//*[@data-test="forced-flag"]`), shows(`[data-test=flag-sanction]`, "诫勉"),
-			chromedp.Navigate(page), chromedp.WaitVisible(chromedp.CSS(`[data-test=finalize]`)),
+			// 定等次 is enabled once the results it finalizes are shown.
+			chromedp.Navigate(page), chromedp.WaitEnabled(chromedp.CSS(`[data-test=finalize]`)),
 			chromedp.Click(chromedp.CSS(`[data-test=finalize]`)), confirmed("确定"), message("已定等次"),
 			chromedp.WaitVisible(chromedp.Search(`//*[@data-test="cycle-status"][.="已定等次"]`)))
 	})
