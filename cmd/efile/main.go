@@ -165,6 +165,7 @@ func serve(ctx context.Context, args []string) error {
 	if err := startPprof(log); err != nil {
 		return err
 	}
+	tuneGC(log, os.Getenv)
 	db, err := openDB(ctx, c, log)
 	if err != nil {
 		return err
