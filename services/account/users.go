@@ -196,7 +196,7 @@ type EvaluatorFilter struct {
 // evaluators by number.
 func (s *Service) ListEvaluators(ctx context.Context, f EvaluatorFilter) ([]models.User, int64, error) {
 	db := s.db.WithContext(ctx)
-	q := db.Model(&models.User{}).Where("users.disabled = ?", false).
+	q := db.Model(&models.User{}).Where("users.disabled = FALSE").
 		Where("users.id IN (?)", db.Model(&models.UserRole{}).Select("user_id").Where("role = ?", RoleEvaluator))
 	if f.UnitID != nil {
 		var u models.Unit

@@ -228,7 +228,7 @@ func topLeaderTenure(ctx context.Context, s *Service, v *models.User, today day)
 		return nil, 0, err
 	}
 	var rows []objectRow
-	n, err := bounded(q.Where("cadres.is_top_leader = ? AND cadres.status = ? AND cadres.appointed_on <= ?", true, "active", today.add(-TenureWarnYears, 0)),
+	n, err := bounded(q.Where("cadres.is_top_leader = TRUE AND cadres.status = ? AND cadres.appointed_on <= ?", "active", today.add(-TenureWarnYears, 0)),
 		"cadres.id AS id, cadres.id AS cadre_id, cadres.name AS cadre_name, cadres.appointed_on AS due_on",
 		"cadres.appointed_on, cadres.id", &rows)
 	out := make([]Alert, len(rows))

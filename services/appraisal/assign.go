@@ -32,7 +32,7 @@ func (s *Service) evaluators(ctx context.Context, ids []int64) (map[int64]evalua
 	var rows []evaluator
 	err := models.Get(ctx, s.db).Model(&models.User{}).Select("users.id, users.cadre_id").
 		Joins("JOIN user_roles ON user_roles.user_id = users.id AND user_roles.role = ?", account.RoleEvaluator).
-		Where("users.id IN ? AND users.disabled = ?", ids, false).Scan(&rows).Error
+		Where("users.id IN ? AND users.disabled = FALSE", ids).Scan(&rows).Error
 	out := make(map[int64]evaluator, len(rows))
 	for _, r := range rows {
 		out[r.ID] = r

@@ -149,7 +149,7 @@ func (s *Service) Finalize(ctx context.Context, viewer *models.User, id int64, o
 		}
 		db := models.Get(ctx, s.db)
 		var rows []models.AppraisalResult
-		if err := db.Where("cycle_id = ? AND missing = ?", c.ID, false).Find(&rows).Error; err != nil {
+		if err := db.Where("cycle_id = ? AND missing = FALSE", c.ID).Find(&rows).Error; err != nil {
 			return err
 		}
 		// The bars as they stand now: a sanction revoked since close no
@@ -167,7 +167,7 @@ func (s *Service) Finalize(ctx context.Context, viewer *models.User, id int64, o
 			return err
 		}
 		// One statement for the grades left as proposed, one per override.
-		err = db.Model(&models.AppraisalResult{}).Where("cycle_id = ? AND missing = ?", c.ID, false).
+		err = db.Model(&models.AppraisalResult{}).Where("cycle_id = ? AND missing = FALSE", c.ID).
 			Update("final_grade", gorm.Expr("proposed_grade")).Error
 		if err != nil {
 			return err

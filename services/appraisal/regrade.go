@@ -70,7 +70,7 @@ func (s *Service) RegradeCadre(ctx context.Context, viewer *models.User, cycleID
 		}
 		db := models.Get(ctx, s.db)
 		var r models.AppraisalResult
-		err = db.Where("cycle_id = ? AND cadre_id = ? AND missing = ?", c.ID, in.CadreID, false).Take(&r).Error
+		err = db.Where("cycle_id = ? AND cadre_id = ? AND missing = FALSE", c.ID, in.CadreID).Take(&r).Error
 		if models.IsNotFound(err) {
 			return errs.Invalid("cadre_id", "cadre %d has no result in this cycle; only appraised cadres can be graded", in.CadreID)
 		}
@@ -152,7 +152,7 @@ func (s *Service) quotaLeft(ctx context.Context, c *models.AppraisalCycle) error
 	top := TopGrade(c.Kind)
 	err := models.Get(ctx, s.db).Model(&models.AppraisalResult{}).
 		Select("COUNT(*) AS appraised, SUM(CASE WHEN final_grade = ? THEN 1 ELSE 0 END) AS top", top).
-		Where("cycle_id = ? AND missing = ?", c.ID, false).Scan(&n).Error
+		Where("cycle_id = ? AND missing = FALSE", c.ID).Scan(&n).Error
 	if err != nil {
 		return err
 	}

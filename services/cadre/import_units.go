@@ -24,7 +24,7 @@ func (s *Service) unitCodes(ctx context.Context) (map[string]int64, error) {
 // section 5; unit.Admits is the same rule for one unit id).
 func (s *Service) disabledUnits(ctx context.Context) (map[int64]bool, error) {
 	var ids []int64
-	if err := models.Get(ctx, s.db).Model(&models.Unit{}).Where("disabled = ?", true).Pluck("id", &ids).Error; err != nil {
+	if err := models.Get(ctx, s.db).Model(&models.Unit{}).Where("disabled = TRUE").Pluck("id", &ids).Error; err != nil {
 		return nil, err
 	}
 	m := make(map[int64]bool, len(ids))

@@ -178,7 +178,7 @@ func (s *Service) leaders(ctx context.Context, viewer *models.User, unitID *int6
 	if err != nil {
 		return nil, err
 	}
-	q = q.Where("cadres.is_top_leader = ? AND cadres.status = ?", true, "active")
+	q = q.Where("cadres.is_top_leader = TRUE AND cadres.status = ?", "active")
 	if unitID != nil {
 		path, err := models.UnitPath(ctx, s.db, *unitID)
 		if err != nil {

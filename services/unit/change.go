@@ -204,7 +204,7 @@ func (s *Service) checkState(ctx context.Context, u, next, parent *models.Unit) 
 	if next.Disabled && !u.Disabled {
 		var n int64
 		err := models.Get(ctx, s.db).Clauses(clause.Locking{Strength: "UPDATE"}).Model(&models.Unit{}).
-			Where("path LIKE ? AND id <> ? AND disabled = ?", u.Path+"%", u.ID, false).Count(&n).Error
+			Where("path LIKE ? AND id <> ? AND disabled = FALSE", u.Path+"%", u.ID).Count(&n).Error
 		if err != nil {
 			return err
 		}
