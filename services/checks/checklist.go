@@ -175,7 +175,7 @@ func (s *Service) Evidence(ctx context.Context, ids []int64, asOf string) (map[i
 	}
 	db := models.Get(ctx, s.db)
 	var subjects []int64
-	if err := db.Model(&models.Cadre{}).Where("id IN ? AND reports_personal_matters = ?", ids, true).
+	if err := db.Model(&models.Cadre{}).Where("id IN ? AND reports_personal_matters = TRUE", ids).
 		Pluck("id", &subjects).Error; err != nil {
 		return nil, err
 	}
