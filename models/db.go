@@ -87,6 +87,7 @@ func Open(ctx context.Context, driver, dsn string) (*gorm.DB, error) {
 			return nil, err
 		}
 		pool := &sqlitePool{read: read, write: write, w: newWriter(), stmts: newStmtCache(read)}
+		pool.w.stmts = newWriteStmts(write)
 		db, err := gorm.Open(sqlite.Dialector{DriverName: sqliteDriver, DSN: dsn, Conn: pool}, cfg)
 		if err != nil {
 			write.Close()

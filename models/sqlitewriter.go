@@ -156,7 +156,7 @@ func (p *sqlitePool) close() error {
 	if p.stmts != nil {
 		errStmts = p.stmts.close()
 	}
-	return errors.Join(errStmts, p.read.Close(), p.write.Close())
+	return errors.Join(errStmts, p.w.stmts.close(), p.read.Close(), p.write.Close())
 }
 
 // job is one write transaction (or standalone write) waiting for the writer.
@@ -172,8 +172,9 @@ type job struct {
 
 // writer is the single goroutine that runs write jobs in group commits.
 type writer struct {
-	gdb  *gorm.DB // set once Open has the gorm handle
-	jobs chan *job
+	gdb   *gorm.DB // set once Open has the gorm handle
+	jobs  chan *job
+	stmts *writeStmts // the write connection's prepared statements (writestmts.go); nil: none
 
 	mu     sync.RWMutex
 	closed bool
@@ -276,6 +277,7 @@ func (w *writer) group(first *job) {
 		return
 	}
 	stx, _ := tx.Statement.ConnPool.(*sql.Tx)
+	tx.Statement.ConnPool = &writeTx{Tx: stx, stmts: w.stmts}
 	gid := w.groups.Add(1)
 	start := time.Now()
 	broken := w.runJob(tx, stx, first, 0)
@@ -310,6 +312,7 @@ func (w *writer) group(first *job) {
 			j.done <- err
 		}
 	}
+	w.stmts.prepareWanted(context.Background())
 }
 
 // runJob runs j inside savepoint i of tx. It answers an error only when the

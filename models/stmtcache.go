@@ -24,6 +24,13 @@ const stmtCacheMax = 512
 
 func newStmtCache(db *sql.DB) *stmtCache { return &stmtCache{db: db, m: map[string]*sql.Stmt{}} }
 
+// lookup answers the statement of query if it is prepared, else nil.
+func (c *stmtCache) lookup(query string) *sql.Stmt {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.m[query]
+}
+
 // get answers the statement of query, prepared, or nil when the cache is
 // full.
 func (c *stmtCache) get(ctx context.Context, query string) (*sql.Stmt, error) {

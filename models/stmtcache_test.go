@@ -49,3 +49,60 @@ func TestStmtCache(t *testing.T) {
 		t.Fatal("a bad statement answered no error")
 	}
 }
+
+// TestWriteStmts: a statement the writer runs is prepared between groups
+// and run prepared in the next (the same rows written either way); a
+// savepoint, a long statement and one that fails to prepare are not kept,
+// and the one that fails still fails, with its own error, in its job only.
+func TestWriteStmts(t *testing.T) {
+	db, w, _ := openWriterDB(t)
+	ctx := context.Background()
+	const ins = "INSERT INTO t (v) VALUES (?)"
+	if w.stmts.cache.lookup(ins) != nil {
+		t.Fatal("prepared before it ran")
+	}
+	tx := func(v int) func(ctx context.Context) error {
+		return func(ctx context.Context) error {
+			if err := Get(ctx, db).Exec(ins, v).Error; err != nil {
+				return err
+			}
+			var n int
+			return Get(ctx, db).Raw("SELECT COUNT(*) FROM t WHERE v <= ?", v).Scan(&n).Error
+		}
+	}
+	if err := WithTx(ctx, db, tx(1)); err != nil {
+		t.Fatal(err)
+	}
+	if w.stmts.cache.lookup(ins) == nil || w.stmts.cache.lookup("SELECT COUNT(*) FROM t WHERE v <= ?") == nil {
+		t.Fatal("the group's statements were not prepared after it")
+	}
+	for v := 2; v <= 4; v++ {
+		if err := WithTx(ctx, db, tx(v)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := values(t, db); fmt.Sprint(got) != "[1 2 3 4]" {
+		t.Fatalf("rows %v", got)
+	}
+	long := "INSERT INTO t (v) VALUES (?)" + strings.Repeat(" ", writeStmtMaxLen)
+	if err := WithTx(ctx, db, func(ctx context.Context) error { return Get(ctx, db).Exec(long, 5).Error }); err != nil {
+		t.Fatal(err)
+	}
+	bad := "INSERT INTO missing (v) VALUES (?)"
+	for range 2 {
+		err := WithTx(ctx, db, func(ctx context.Context) error { return Get(ctx, db).Exec(bad, 6).Error })
+		if err == nil || !strings.Contains(err.Error(), "missing") {
+			t.Fatalf("a statement on a missing table: %v", err)
+		}
+	}
+	w.stmts.cache.mu.RLock()
+	defer w.stmts.cache.mu.RUnlock()
+	for q := range w.stmts.cache.m {
+		if !keepable(q) || q == long || q == bad {
+			t.Errorf("kept %.40q", q)
+		}
+	}
+	if got := values(t, db); fmt.Sprint(got) != "[1 2 3 4 5]" {
+		t.Fatalf("rows %v", got)
+	}
+}

@@ -11,19 +11,27 @@
 # Environment: DUR (phase length, default 10s), CADRES and RECORDS (seed
 # size, default 2000 and 50), EFILELOAD (default /tmp/efileload),
 # MYSQL_DSN (default root@tcp(127.0.0.1:3306)/t_perf_load?parseTime=true).
+# SEEDED=FILE (SQLite: a seeded database file, copied into OUTDIR) or
+# SEEDED=1 (MySQL: the database as it is) runs on data seeded once, at city
+# scale (issue 21: CADRES=100000 RECORDS=100, seeded by one run with
+# SEEDED unset, or by `efile seed` itself), instead of seeding afresh.
 set -u
 BIN=$1 ENG=$2 OUT=$3
 D=${DUR:-10s} LOAD=${EFILELOAD:-/tmp/efileload} PORT=18471
 rm -rf "$OUT" && mkdir -p "$OUT"
 export EFILE_ADMIN_PASSWORD='perf-admin-password-1' EFILE_JWT_SECRET='perf-jwt-secret-0123456789abcdefghijklmnop'
 export EFILE_DATA_KEY='AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=' EFILE_ADDR=127.0.0.1:$PORT EFILE_RATE_LOGIN=100000
+SEEDED=${SEEDED:-}
 if [ "$ENG" = sqlite ]; then
   export EFILE_DB_DRIVER=sqlite EFILE_DB_DSN=$OUT/efile.db
+  [ -n "$SEEDED" ] && { cp "$SEEDED" "$OUT/efile.db" || exit 1; }
 else
-  mysql -uroot -h127.0.0.1 --protocol=tcp -e 'drop database if exists t_perf_load; create database t_perf_load'
+  [ -z "$SEEDED" ] && mysql -uroot -h127.0.0.1 --protocol=tcp -e 'drop database if exists t_perf_load; create database t_perf_load'
   export EFILE_DB_DRIVER=mysql EFILE_DB_DSN=${MYSQL_DSN:-'root@tcp(127.0.0.1:3306)/t_perf_load?parseTime=true'}
 fi
-"$BIN" seed --cadres "${CADRES:-2000}" --records-per-cadre "${RECORDS:-50}" --cycles 3 --seed 7 >"$OUT/seed.log" 2>&1 || { echo seed failed; exit 1; }
+if [ -z "$SEEDED" ]; then
+  "$BIN" seed --cadres "${CADRES:-2000}" --records-per-cadre "${RECORDS:-50}" --cycles 3 --seed 7 >"$OUT/seed.log" 2>&1 || { echo seed failed; exit 1; }
+fi
 if curl -s -o /dev/null 127.0.0.1:$PORT/healthz; then echo "port $PORT busy"; exit 1; fi
 "$BIN" serve >"$OUT/server.log" 2>&1 &
 SPID=$!
@@ -33,6 +41,7 @@ kill -0 $SPID || { echo "server did not start"; cat "$OUT/server.log"; exit 1; }
 cpu() { if [ -n "$1" ]; then awk '{print $14+$15}' /proc/$1/stat; else echo 0; fi; }
 PW=efileload-password-1
 USERS=(-url http://127.0.0.1:$PORT -reviewer efl-rev:$PW -evaluator efl-eval:$PW -auditor efl-aud:$PW)
+# The load's users, made once per database (a seeded one may have them).
 "$LOAD" -url http://127.0.0.1:$PORT -setup admin:$EFILE_ADMIN_PASSWORD -c 1 -n 1 -d 1s -http-ceiling=false -mix efile=100 >"$OUT/setup.txt" 2>&1
 phase() { # clients mix
   local s0 m0 s1 m1
