@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"efile/models"
+	"efile/services/civil"
 	"efile/testenv"
 )
 
@@ -34,10 +35,10 @@ func TestFlagAndVettingTables(t *testing.T) {
 		}
 	}
 
-	pt, dec, until, months := "report", "2025-08-31", "2026-02-28", 6
+	pt, dec, until, months := "report", civil.MustParse("2025-08-31"), civil.MustParse("2026-02-28"), 6
 	at := time.Date(2025, 9, 1, 8, 30, 0, 123456000, time.UTC)
 	f := models.Flag{CadreID: 1, Source: "discipline", Kind: "sanction", Severity: "serious",
-		Summary: "违规收受礼金", Detail: "详情", OccurredOn: "2025-06-01", PetitionType: &pt,
+		Summary: "违规收受礼金", Detail: "详情", OccurredOn: civil.MustParse("2025-06-01"), PetitionType: &pt,
 		ReporterEnc: []byte{0, 1, 2, 255}, SanctionType: new(string), DecidedOn: &dec, PeriodMonths: &months,
 		InfluenceUntil: &until, Status: "open", Version: 1, CreatedBy: 9}
 	*f.SanctionType = "gov_warning"
@@ -53,7 +54,7 @@ func TestFlagAndVettingTables(t *testing.T) {
 		got.Source != "discipline" || got.Status != "open" || got.CreatedBy != 9 {
 		t.Errorf("flag round trip: %+v", got)
 	}
-	bare := models.Flag{CadreID: 1, Source: "audit", Kind: "clue", Severity: "info", Summary: "s", OccurredOn: "2025-06-01",
+	bare := models.Flag{CadreID: 1, Source: "audit", Kind: "clue", Severity: "info", Summary: "s", OccurredOn: civil.MustParse("2025-06-01"),
 		Status: "open", Version: 1, CreatedBy: 9}
 	if err := db.WithContext(ctx).Create(&bare).Error; err != nil {
 		t.Fatal(err)
@@ -75,7 +76,7 @@ func TestFlagAndVettingTables(t *testing.T) {
 		t.Errorf("event round trip: %+v %v", gotEv, err)
 	}
 
-	v := models.Vetting{CadreID: 1, Purpose: "promotion", AsOf: "2025-09-01", Verdict: "blocked",
+	v := models.Vetting{CadreID: 1, Purpose: "promotion", AsOf: civil.MustParse("2025-09-01"), Verdict: "blocked",
 		Reasons: `[{"rule":"sanction_influence","message":"受到警告","flag_id":1}]`, CheckedBy: 9, CheckedAt: at}
 	if err := db.WithContext(ctx).Create(&v).Error; err != nil {
 		t.Fatal(err)

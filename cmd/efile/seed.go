@@ -14,6 +14,7 @@ import (
 
 	"efile/models"
 	"efile/services"
+	"efile/services/civil"
 	"efile/services/datakey"
 	flagrules "efile/services/flag"
 	"efile/services/idnumber"
@@ -297,8 +298,9 @@ func (s *seeder) run(cadres, perCadre, flags, cycles int) error {
 		source := sources[i%len(sources)]
 		kinds, types, _ := flagrules.MayFile(source)
 		kind := kinds[(i/len(sources))%len(kinds)]
-		on := now.AddDate(0, 0, -s.rng.IntN(3650)).Format("2006-01-02")
-		var pet, st, decided, until, measure, measureOn *string
+		on := civil.Of(now.AddDate(0, 0, -s.rng.IntN(3650)), now.Location())
+		var pet, st, measure *string
+		var decided, until, measureOn *civil.Date
 		var period *int
 		status := statuses[s.rng.IntN(len(statuses))]
 		switch kind {

@@ -34,6 +34,7 @@ import (
 	"time"
 
 	"efile/services/errs"
+	"strings"
 )
 
 // Date is a day, YYYY-MM-DD. The zero Date is no date: it encodes as JSON
@@ -78,6 +79,16 @@ func Of(t time.Time, loc *time.Location) Date {
 	return Date{s: t.In(loc).Format(time.DateOnly)}
 }
 
+// Text is the Date a text holds where a date is typed rather than decoded
+// (an import's cell, a form's field): no date for "", a Date that is not
+// Valid for a text that is not YYYY-MM-DD, for Check to refuse.
+func Text(s string) Date {
+	if d, ok := Parse(s); ok || s == "" {
+		return d
+	}
+	return Date{bad: true}
+}
+
 // String is the date as YYYY-MM-DD, "" for no date (or one that is not Valid).
 func (d Date) String() string {
 	if d.bad {
@@ -95,6 +106,9 @@ func (d Date) Valid() bool { return d.s != "" && !d.bad }
 // Before and After compare two valid dates.
 func (d Date) Before(e Date) bool { return d.s < e.s }
 func (d Date) After(e Date) bool  { return d.s > e.s }
+
+// Compare is -1, 0 or +1 as d is before, the same day as or after e.
+func (d Date) Compare(e Date) int { return strings.Compare(d.s, e.s) }
 
 // Time is midnight UTC of d.
 func (d Date) Time() time.Time {
@@ -130,11 +144,7 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &s); err != nil {
 		return &json.UnmarshalTypeError{Value: jsonValueKind(b), Type: reflect.TypeFor[string]()}
 	}
-	if p, ok := Parse(s); ok || s == "" {
-		*d = p
-		return nil
-	}
-	*d = Date{bad: true}
+	*d = Text(s)
 	return nil
 }
 
@@ -154,7 +164,8 @@ func jsonValueKind(b []byte) string {
 	return "number"
 }
 
-// Value stores d as its YYYY-MM-DD text (the char(10) columns), NULL for no date.
+// Value stores d as its YYYY-MM-DD text (the char(10) columns), NULL for no
+// date: a NOT NULL column refuses a zero Date rather than store "".
 func (d Date) Value() (driver.Value, error) {
 	if !d.Valid() {
 		return nil, nil
@@ -163,7 +174,7 @@ func (d Date) Value() (driver.Value, error) {
 }
 
 // Scan reads a stored date: YYYY-MM-DD text, or a time (a DATE column read
-// with parseTime), or NULL.
+// with parseTime); NULL and "" are no date.
 func (d *Date) Scan(src any) error {
 	switch v := src.(type) {
 	case nil:
@@ -175,6 +186,10 @@ func (d *Date) Scan(src any) error {
 	case []byte:
 		return d.Scan(string(v))
 	case string:
+		if v == "" { // no date, as a text column may hold it
+			*d = Date{}
+			return nil
+		}
 		p, ok := Parse(v)
 		if !ok {
 			return fmt.Errorf("civil: stored value %q is not a date YYYY-MM-DD", v)
@@ -207,9 +222,10 @@ const MinAge = 16
 func LatestBirth(today Date) Date { return today.AddDate(-MinAge, 0, 0) }
 
 // LatestEvent is the latest date of an event today: the last day of next year.
-func LatestEvent(today Date) Date {
-	return MustParse(fmt.Sprintf("%04d-12-31", today.Time().Year()+1))
-}
+func LatestEvent(today Date) Date { return YearEnd(today.Time().Year() + 1) }
+
+// YearEnd is the last day of year y (1 to 9999).
+func YearEnd(y int) Date { return MustParse(fmt.Sprintf("%04d-12-31", y)) }
 
 // Check adds to v, under field, what makes d implausible for rule r on day
 // today: not a date, or outside its range; it tells whether d passed. A
@@ -238,32 +254,41 @@ func Check(v *errs.Validation, field string, d Date, r Rule, today Date) bool {
 	return true
 }
 
-// CheckString is Check for a date held as text (an import's cell, a
-// service's input): a text that is not a date is refused too.
-func CheckString(v *errs.Validation, field, s string, r Rule, today Date) bool {
-	d, ok := Parse(s)
-	if !ok {
-		d = Date{bad: s != ""}
+// Past adds to v, under field, what makes d not a day that has come: no
+// date or not a date, or a day after today; it tells whether d passed.
+func Past(v *errs.Validation, field string, d, today Date) bool {
+	switch {
+	case !d.Valid():
+		v.Add(field, "must be a date YYYY-MM-DD")
+	case d.After(today):
+		v.Add(field, "must not be in the future")
+	default:
+		return true
 	}
-	return Check(v, field, d, r, today)
+	return false
 }
 
-// BeforeBirth adds to v, under field, a day of a cadre's life (YYYY-MM-DD)
-// that is before the cadre's birth date (SPEC 3). An empty day, or one that
-// is not a date, is left to the other checks.
-func BeforeBirth(v *errs.Validation, field, day, birth string) {
-	if Valid(day) && Valid(birth) && day < birth {
-		v.Add(field, "must not be before the cadre's birth date (%s)", birth)
+// BeforeBirth adds to v, under field, a day of a cadre's life that is
+// before the cadre's birth date (SPEC 3). A day or birth that is not a
+// date is left to the other checks.
+func BeforeBirth(v *errs.Validation, field string, day, birth Date) {
+	if day.Valid() && birth.Valid() && day.Before(birth) {
+		v.Add(field, "must not be before the cadre's birth date (%s)", birth.String())
 	}
 }
 
-// NotBeforeBirth is BeforeBirth for the days of a service's request:
-// fieldDays are pairs of a field's name and its day; the error is a 400
-// naming every such field, or nil.
-func NotBeforeBirth(birth string, fieldDays ...string) error {
+// FieldDate is a date of a service's request and its field's name.
+type FieldDate struct {
+	Field string
+	Date  Date
+}
+
+// NotBeforeBirth is BeforeBirth for the days of a service's request: the
+// error is a 400 naming every such field, or nil.
+func NotBeforeBirth(birth Date, days ...FieldDate) error {
 	v := &errs.Validation{}
-	for i := 0; i+1 < len(fieldDays); i += 2 {
-		BeforeBirth(v, fieldDays[i], fieldDays[i+1], birth)
+	for _, d := range days {
+		BeforeBirth(v, d.Field, d.Date, birth)
 	}
 	return v.Err()
 }

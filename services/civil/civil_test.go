@@ -87,7 +87,7 @@ func TestCheck(t *testing.T) {
 		{"2024-5-1", Event, false}, {"0001-01-01", Event, false},
 	} {
 		v := &errs.Validation{}
-		CheckString(v, "f", c.d, c.rule, today)
+		Check(v, "f", Text(c.d), c.rule, today)
 		if got := v.Err() == nil; got != c.ok {
 			t.Errorf("%s rule %d: ok %v, want %v (%v)", c.d, c.rule, got, c.ok, v.Details)
 		}
@@ -104,7 +104,8 @@ func TestCheck(t *testing.T) {
 }
 
 func TestNotBeforeBirth(t *testing.T) {
-	err := NotBeforeBirth("1980-01-01", "a", "1979-12-31", "b", "1980-01-01", "c", "", "d", "junk", "e", "1970-05-05")
+	err := NotBeforeBirth(MustParse("1980-01-01"), FieldDate{"a", MustParse("1979-12-31")}, FieldDate{"b", MustParse("1980-01-01")},
+		FieldDate{"c", Date{}}, FieldDate{"d", Text("junk")}, FieldDate{"e", MustParse("1970-05-05")})
 	var v *errs.Validation
 	if !errors.As(err, &v) {
 		t.Fatalf("err %v", err)
@@ -116,7 +117,7 @@ func TestNotBeforeBirth(t *testing.T) {
 	if !slices.Equal(fields, []string{"a", "e"}) {
 		t.Fatalf("fields %v", fields)
 	}
-	if NotBeforeBirth("1980-01-01", "a", "1980-01-01") != nil {
+	if NotBeforeBirth(MustParse("1980-01-01"), FieldDate{"a", MustParse("1980-01-01")}) != nil {
 		t.Fatal("the day of birth itself is not before it")
 	}
 }

@@ -72,7 +72,7 @@ func (s *Service) Export(ctx context.Context, viewer *models.User, cadreID int64
 		return nil, err
 	}
 	f := toForm(c, idn, pr)
-	day := strings.ReplaceAll(today, "-", "")
+	day := strings.ReplaceAll(today.String(), "-", "")
 	for name, value := range map[string]string{
 		NianDuKaoHeJieGuo: gradesText(grades), JiangChengQingKuang: rewardsText(commendations, sanctions),
 		NiRenZhiWu: p.Post, NiMianZhiWu: p.Removal, RenMianLiYou: p.Reason,

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"efile/services/civil"
 	"efile/services/profile"
 )
 
@@ -119,7 +120,7 @@ func FuzzParse(f *testing.F) {
 		if len(p.Form.Items) > maxItems || len(p.Unknown) > maxUnknown {
 			t.Fatalf("%d items, %d unknown", len(p.Form.Items), len(p.Unknown))
 		}
-		s.read("f.lrmx", &p.Form, "2026-01-05")
+		s.read("f.lrmx", &p.Form, civil.MustParse("2026-01-05"))
 		again, err := Parse(p.Form.Marshal())
 		if err != nil {
 			t.Fatalf("what was read does not read again: %v", err)

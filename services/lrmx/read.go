@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"efile/services/cadre"
+	"efile/services/civil"
 	"efile/services/errs"
 	"efile/services/idnumber"
 	"efile/services/profile"
@@ -46,7 +47,7 @@ const RankUnknown = "待补充"
 // read turns a parsed form into a person, checking it by the API's rules
 // (the registry's and the profile's), each problem named by its element.
 // today is the current date (EFILE_TZ).
-func (s *Service) read(file string, f *Form, today string) (*person, []problem) {
+func (s *Service) read(file string, f *Form, today civil.Date) (*person, []problem) {
 	var probs []problem
 	bad := func(element string, item int, format string, a ...any) {
 		probs = append(probs, problem{element, item, errs.M(format, a...)})
@@ -60,14 +61,14 @@ func (s *Service) read(file string, f *Form, today string) (*person, []problem) 
 	if id == "" {
 		bad(ShenFenZheng, 0, "必填：efile 按身份证号匹配干部")
 	} else if idnumber.Check(id, "") == nil {
-		c.BirthDate = id[6:10] + "-" + id[10:12] + "-" + id[12:14]
+		c.BirthDate = civil.Text(id[6:10] + "-" + id[10:12] + "-" + id[12:14])
 	}
 	if g, ok := roster.NormalizeGender(get(XingBie)); ok {
 		c.Gender = g
 	} else {
 		bad(XingBie, 0, "须为“男”或“女”（现为“%s”）", text.Cut(get(XingBie)))
 	}
-	if m := get(ChuShengNianYue); m != "" && c.BirthDate != "" {
+	if m := get(ChuShengNianYue); m != "" && !c.BirthDate.IsZero() {
 		switch month, ok := ParseMonth(m); {
 		case !ok:
 			bad(ChuShengNianYue, 0, "须为年月，如 198509 或 1985.09（现为“%s”）", text.Cut(m))
@@ -177,9 +178,9 @@ func readEducation(get func(string) string, level, degree, levelSchool, degreeSc
 
 // appointedOn is the 任职时间 of a cadre a form creates: the first day of
 // the month the last resume line starts (the current post), else today.
-func appointedOn(p *profile.Profile, today string) string {
+func appointedOn(p *profile.Profile, today civil.Date) civil.Date {
 	if n := len(p.Resume); n > 0 && profile.ValidMonth(p.Resume[n-1].From) {
-		return p.Resume[n-1].From + "-01"
+		return civil.Text(p.Resume[n-1].From + "-01")
 	}
 	return today
 }

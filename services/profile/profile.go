@@ -17,6 +17,7 @@ import (
 	"efile/services/accesslog"
 	"efile/services/authz"
 	"efile/services/cadre"
+	"efile/services/civil"
 	"efile/services/errs"
 
 	"gorm.io/gorm"
@@ -111,7 +112,7 @@ func (s *Service) Put(ctx context.Context, viewer *models.User, cadreID int64, p
 	case *version < 0:
 		v.Add("version", "must be 0 or a positive integer")
 	}
-	Check(v, &p, s.cadres.Today(), "")
+	Check(v, &p, s.cadres.Today(), civil.Date{})
 	if err := v.Err(); err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 
+	"efile/services/civil"
 	"efile/services/errs"
 	"efile/services/text"
 )
@@ -27,12 +28,12 @@ var monthRe = regexp.MustCompile(`^[0-9]{4}-(0[1-9]|1[0-2])$`)
 // ValidMonth tells whether s is a month written YYYY-MM (year 0001 or later).
 func ValidMonth(s string) bool { return monthRe.MatchString(s) && s[:4] != "0000" }
 
-// MonthOf is the month of a date YYYY-MM-DD.
-func MonthOf(date string) string {
-	if len(date) < 7 {
+// MonthOf is the month YYYY-MM of date d, "" for no date.
+func MonthOf(d civil.Date) string {
+	if !d.Valid() {
 		return ""
 	}
-	return date[:7]
+	return d.String()[:7]
 }
 
 // addYears is month m (YYYY-MM) n years later.
@@ -62,8 +63,8 @@ func PhotoType(b []byte) string {
 // Check validates a profile's form (SPEC section 16) and brings its texts to
 // NFC, adding a detail per bad field, named as in the JSON body
 // (resume[3].to). today is the current date (EFILE_TZ); birthDate the
-// cadre's (YYYY-MM-DD), or "" to leave the rules about it to CheckBirth.
-func Check(v *errs.Validation, p *Profile, today, birthDate string) {
+// cadre's, or no date to leave the rules about it to CheckBirth.
+func Check(v *errs.Validation, p *Profile, today, birthDate civil.Date) {
 	txt := func(field string, dst *string, min, max int, multiline bool) {
 		*dst = text.Clean(v, field, *dst, min, max, multiline)
 	}
@@ -126,7 +127,7 @@ func Check(v *errs.Validation, p *Profile, today, birthDate string) {
 			v.Add("photo", "must be a JPEG or PNG image")
 		}
 	}
-	if birthDate != "" {
+	if !birthDate.IsZero() {
 		CheckBirth(v, p, birthDate)
 	}
 }
@@ -163,10 +164,10 @@ func checkResume(v *errs.Validation, rs []ResumeEntry, month func(string, string
 	}
 }
 
-// CheckBirth checks the cadre's own months against their birth date
-// (YYYY-MM-DD): none before birth, joining the party not before 18, starting
+// CheckBirth checks the cadre's own months against their birth date:
+// none before birth, joining the party not before 18, starting
 // work not before 14. Months already found malformed are left alone.
-func CheckBirth(v *errs.Validation, p *Profile, birthDate string) {
+func CheckBirth(v *errs.Validation, p *Profile, birthDate civil.Date) {
 	born := MonthOf(birthDate)
 	if !ValidMonth(born) {
 		return
