@@ -72,8 +72,8 @@ func (s *Service) read(file string, f *Form, today civil.Date) (*person, []probl
 		switch month, ok := ParseMonth(m); {
 		case !ok:
 			bad(ChuShengNianYue, 0, "须为年月，如 198509 或 1985.09（现为“%s”）", text.Cut(m))
-		case month != profile.MonthOf(c.BirthDate):
-			bad(ChuShengNianYue, 0, "与身份证号中的出生年月（%s）不一致", profile.MonthOf(c.BirthDate))
+		case month != civil.MonthOf(c.BirthDate):
+			bad(ChuShengNianYue, 0, "与身份证号中的出生年月（%s）不一致", civil.MonthOf(c.BirthDate).String())
 		}
 	}
 	p.hasPosition = c.Position != ""
@@ -110,7 +110,7 @@ func (s *Service) read(file string, f *Form, today civil.Date) (*person, []probl
 // left out).
 func readProfile(f *Form, bad func(element string, item int, format string, a ...any)) (pr profile.Profile, itemAt []int) {
 	get := func(name string) string { return oneLine(f.Fields[name]) }
-	month := func(element string, item int, v string) *string {
+	month := func(element string, item int, v string) *civil.Month {
 		if v == "" {
 			return nil
 		}
@@ -179,8 +179,8 @@ func readEducation(get func(string) string, level, degree, levelSchool, degreeSc
 // appointedOn is the 任职时间 of a cadre a form creates: the first day of
 // the month the last resume line starts (the current post), else today.
 func appointedOn(p *profile.Profile, today civil.Date) civil.Date {
-	if n := len(p.Resume); n > 0 && profile.ValidMonth(p.Resume[n-1].From) {
-		return civil.Text(p.Resume[n-1].From + "-01")
+	if n := len(p.Resume); n > 0 && p.Resume[n-1].From.Valid() {
+		return p.Resume[n-1].From.FirstDay()
 	}
 	return today
 }
