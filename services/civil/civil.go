@@ -1,6 +1,10 @@
-// Package civil holds the date type of the API (a day of the civil
-// calendar, written YYYY-MM-DD, with no time and no time zone) and the one
-// rule of SPEC section 3 on which dates are plausible:
+// Package civil holds the date types of efile: Date, a day of the civil
+// calendar written YYYY-MM-DD, with no time and no time zone, and Month,
+// YYYY-MM, the precision of the profile's months (month.go). Every date of
+// the code is one of them, from the request body through the services and
+// the models to the answer; a date is text only where it is printed
+// (String) or typed (Text: an import's cell). It also holds the one rule of
+// SPEC section 3 on which dates are plausible:
 //
 //   - a birth date is from 1900-01-01 and at least 16 years before today
 //     (the youngest a person starts work under the Labour Law);
@@ -21,9 +25,11 @@
 // service.
 //
 // Dates are stored as they always were, char(10) columns holding
-// YYYY-MM-DD, so Value and Scan read and write that text; and since a
-// canonical YYYY-MM-DD sorts as the days do, a string comparison of two
-// stored dates is a comparison of the days.
+// YYYY-MM-DD (NULL for no date), so Value and Scan read and write that text;
+// and since a canonical YYYY-MM-DD sorts as the days do, SQL compares
+// stored dates as text, and Go compares Dates with Before, After and
+// Compare. The package is a leaf of value types, like time: models import
+// it too.
 package civil
 
 import (
