@@ -157,6 +157,8 @@ func queryParamSchema(b *binding) map[string]any {
 		sch = map[string]any{"type": "boolean"}
 	case typeID:
 		sch = map[string]any{"type": "integer", "format": "int64", "minimum": 1}
+	case typeDate:
+		sch = map[string]any{"type": "string", "format": "date"}
 	case typeInt:
 		sch = map[string]any{"type": "integer"}
 		if b.min != nil {

@@ -80,14 +80,14 @@ func (h *handlers) getRecord(c *gin.Context, in *recordPath) (recordResponse, er
 type listRecordsQuery struct {
 	CadreID int64 `path:"id"`
 	paging
-	Category          string `query:"category" doc:"one category" enum:"record_categories"`
-	From              string `query:"from" doc:"occurred on or after this date (YYYY-MM-DD)" format:"date"`
-	To                string `query:"to" doc:"occurred on or before this date (YYYY-MM-DD)" format:"date"`
-	IncludeSuperseded *bool  `query:"include_superseded" doc:"also list records that an amendment superseded"`
+	Category          string     `query:"category" doc:"one category" enum:"record_categories"`
+	From              civil.Date `query:"from" doc:"occurred on or after this date (YYYY-MM-DD)"`
+	To                civil.Date `query:"to" doc:"occurred on or before this date (YYYY-MM-DD)"`
+	IncludeSuperseded *bool      `query:"include_superseded" doc:"also list records that an amendment superseded"`
 }
 
 func (h *handlers) listRecords(c *gin.Context, in *listRecordsQuery) (list[recordResponse], error) {
-	f := record.Filter{Page: in.page(), Category: in.Category, From: civil.Text(in.From), To: civil.Text(in.To),
+	f := record.Filter{Page: in.page(), Category: in.Category, From: in.From, To: in.To,
 		IncludeSuperseded: in.IncludeSuperseded != nil && *in.IncludeSuperseded}
 	rows, total, err := h.s.Records.List(ctx(c), me(c), in.CadreID, f)
 	return newList(rows, total, in.page(), toRecordResponse), err

@@ -84,7 +84,7 @@ func TestSeed(t *testing.T) {
 			t.Fatal(err)
 		}
 		id := string(plain)
-		if err := idnumber.Check(id, c.BirthDate.String()); err != nil {
+		if err := idnumber.Check(id, c.BirthDate); err != nil {
 			t.Fatalf("cadre %d: %s: %v", c.ID, id, err)
 		}
 		if male := (id[16]-'0')%2 == 1; male != (c.Gender == "male") || keys.Lookup(id) != c.IDNumberHash {

@@ -116,7 +116,8 @@ func (s *Service) check(v *errs.Validation, f *Fields, field func(string) string
 	} else {
 		civil.Check(v, field("birth_date"), f.BirthDate, civil.Birth, today)
 	}
-	idErr := idnumber.Check(f.IDNumber, "")
+	idErr := idnumber.Check(f.IDNumber, civil.Date{})
+	embedded, _ := idnumber.BirthDate(f.IDNumber)
 	switch {
 	case errors.Is(idErr, idnumber.ErrChecksum):
 		v.Add(field("id_number"), "the check character (the last) is wrong: compare the number with the card")
@@ -124,7 +125,7 @@ func (s *Service) check(v *errs.Validation, f *Fields, field func(string) string
 		v.Add(field("id_number"), "characters 7–14 are not a valid birth date")
 	case idErr != nil:
 		v.Add(field("id_number"), "must be 18 characters: 17 digits and a check character (a digit or X)")
-	case birthOK && f.IDNumber[6:14] != strings.ReplaceAll(f.BirthDate.String(), "-", ""):
+	case birthOK && embedded != f.BirthDate:
 		v.Add(field("id_number"), "characters 7–14 (birth date %s) do not match birth_date %s", f.IDNumber[6:14], f.BirthDate.String())
 	}
 	// GB 11643-1999: the 17th character, the sequence number's last digit,

@@ -60,8 +60,8 @@ func (s *Service) read(file string, f *Form, today civil.Date) (*person, []probl
 	c := cadre.Fields{Name: get(XingMing), IDNumber: id, UnitID: 1, Rank: RankUnknown, Position: get(XianRenZhiWu)}
 	if id == "" {
 		bad(ShenFenZheng, 0, "必填：efile 按身份证号匹配干部")
-	} else if idnumber.Check(id, "") == nil {
-		c.BirthDate = civil.Text(id[6:10] + "-" + id[10:12] + "-" + id[12:14])
+	} else if idnumber.Check(id, civil.Date{}) == nil {
+		c.BirthDate, _ = idnumber.BirthDate(id)
 	}
 	if g, ok := roster.NormalizeGender(get(XingBie)); ok {
 		c.Gender = g
