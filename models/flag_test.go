@@ -86,3 +86,40 @@ func TestFlagAndVettingTables(t *testing.T) {
 		t.Errorf("vetting round trip: %+v %v", gotV, err)
 	}
 }
+
+// A date column a row leaves empty is NULL and reads back as nil (a
+// civil.Date's zero is NULL); a month the profile leaves empty is "" in its
+// NOT NULL column and reads back as no month.
+func TestNoDateIsNull(t *testing.T) {
+	db, _, _ := testenv.DB(t)
+	f := models.Flag{CadreID: 1, Source: "audit", Kind: "clue", Severity: "info", Summary: "s",
+		OccurredOn: civil.MustParse("2025-06-01"), Status: "open", Version: 1, CreatedBy: 1}
+	if err := db.Create(&f).Error; err != nil {
+		t.Fatal(err)
+	}
+	var n int64
+	if err := db.Raw(`SELECT COUNT(*) FROM flags WHERE id = ? AND decided_on IS NULL AND influence_until IS NULL
+		AND feedback_on IS NULL AND rectified_on IS NULL AND measure_decided_on IS NULL`, f.ID).Scan(&n).Error; err != nil || n != 1 {
+		t.Fatalf("no date is not stored NULL: %d %v", n, err)
+	}
+	var got models.Flag
+	if err := db.First(&got, f.ID).Error; err != nil {
+		t.Fatal(err)
+	}
+	if got.DecidedOn != nil || got.InfluenceUntil != nil || got.FeedbackOn != nil || got.RectifiedOn != nil ||
+		got.MeasureDecidedOn != nil || got.OccurredOn != f.OccurredOn {
+		t.Fatalf("read back %+v", got)
+	}
+	r := models.ResumeEntry{CadreID: 1, Seq: 1, From: civil.MustParseMonth("2001-09"), Text: "x"}
+	if err := db.Create(&r).Error; err != nil {
+		t.Fatal(err)
+	}
+	var to string
+	if err := db.Raw("SELECT to_month FROM resume_entries WHERE id = ?", r.ID).Scan(&to).Error; err != nil || to != "" {
+		t.Fatalf("no month is stored %q (%v)", to, err)
+	}
+	var back models.ResumeEntry
+	if err := db.First(&back, r.ID).Error; err != nil || back.From != r.From || !back.To.IsZero() {
+		t.Fatalf("read back %+v %v", back, err)
+	}
+}

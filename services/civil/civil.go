@@ -129,12 +129,7 @@ func (d Date) AddDate(years, months, days int) Date {
 }
 
 // MarshalJSON writes "YYYY-MM-DD", or null for no date.
-func (d Date) MarshalJSON() ([]byte, error) {
-	if !d.Valid() {
-		return []byte("null"), nil
-	}
-	return json.Marshal(d.s)
-}
+func (d Date) MarshalJSON() ([]byte, error) { return marshalText(d.Valid(), d.s) }
 
 // UnmarshalJSON reads a JSON string. One that is not a date is kept as not
 // Valid (the decoder's walk refuses it, naming the field); null and "" are
@@ -142,16 +137,32 @@ func (d Date) MarshalJSON() ([]byte, error) {
 // dates were strings); any other JSON type is the wrong type, as for a
 // string field.
 func (d *Date) UnmarshalJSON(b []byte) error {
+	s, err := unmarshalText(b)
+	if err == nil {
+		*d = Text(s)
+	}
+	return err
+}
+
+// marshalText is the JSON of a Date or a Month: its text, or null.
+func marshalText(valid bool, s string) ([]byte, error) {
+	if !valid {
+		return []byte("null"), nil
+	}
+	return json.Marshal(s)
+}
+
+// unmarshalText reads the JSON of a Date or a Month: a string, "" for
+// null; any other JSON type is the wrong type, as for a string field.
+func unmarshalText(b []byte) (string, error) {
 	if string(b) == "null" {
-		*d = Date{}
-		return nil
+		return "", nil
 	}
 	var s string
 	if err := json.Unmarshal(b, &s); err != nil {
-		return &json.UnmarshalTypeError{Value: jsonValueKind(b), Type: reflect.TypeFor[string]()}
+		return "", &json.UnmarshalTypeError{Value: jsonValueKind(b), Type: reflect.TypeFor[string]()}
 	}
-	*d = Text(s)
-	return nil
+	return s, nil
 }
 
 func jsonValueKind(b []byte) string {
@@ -182,28 +193,34 @@ func (d Date) Value() (driver.Value, error) {
 // Scan reads a stored date: YYYY-MM-DD text, or a time (a DATE column read
 // with parseTime); NULL and "" are no date.
 func (d *Date) Scan(src any) error {
-	switch v := src.(type) {
-	case nil:
-		*d = Date{}
-		return nil
-	case time.Time:
-		*d = Date{s: v.Format(time.DateOnly)}
-		return nil
-	case []byte:
-		return d.Scan(string(v))
-	case string:
-		if v == "" { // no date, as a text column may hold it
-			*d = Date{}
-			return nil
-		}
-		p, ok := Parse(v)
-		if !ok {
-			return fmt.Errorf("civil: stored value %q is not a date YYYY-MM-DD", v)
-		}
-		*d = p
+	if t, ok := src.(time.Time); ok {
+		*d = Date{s: t.Format(time.DateOnly)}
 		return nil
 	}
-	return fmt.Errorf("civil: cannot read a date from %T", src)
+	s, err := scanText(src, "date")
+	if err != nil || s == "" {
+		*d = Date{}
+		return err
+	}
+	p, ok := Parse(s)
+	if !ok {
+		return fmt.Errorf("civil: stored value %q is not a date YYYY-MM-DD", s)
+	}
+	*d = p
+	return nil
+}
+
+// scanText is the text of a stored Date or Month: "" for NULL.
+func scanText(src any, what string) (string, error) {
+	switch v := src.(type) {
+	case nil:
+		return "", nil
+	case []byte:
+		return string(v), nil
+	case string:
+		return v, nil
+	}
+	return "", fmt.Errorf("civil: cannot read a %s from %T", what, src)
 }
 
 // Rule is the range a date of the API lies in.

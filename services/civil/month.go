@@ -2,10 +2,8 @@ package civil
 
 import (
 	"database/sql/driver"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"reflect"
 	"strings"
 	"time"
 )
@@ -102,26 +100,16 @@ func (m Month) FirstDay() Date {
 }
 
 // MarshalJSON writes "YYYY-MM", or null for no month.
-func (m Month) MarshalJSON() ([]byte, error) {
-	if !m.Valid() {
-		return []byte("null"), nil
-	}
-	return json.Marshal(m.s)
-}
+func (m Month) MarshalJSON() ([]byte, error) { return marshalText(m.Valid(), m.s) }
 
 // UnmarshalJSON reads a JSON string as MonthText does; null is no month;
 // any other JSON type is the wrong type, as for a string field.
 func (m *Month) UnmarshalJSON(b []byte) error {
-	if string(b) == "null" {
-		*m = Month{}
-		return nil
+	s, err := unmarshalText(b)
+	if err == nil {
+		*m = MonthText(s)
 	}
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return &json.UnmarshalTypeError{Value: jsonValueKind(b), Type: reflect.TypeFor[string]()}
-	}
-	*m = MonthText(s)
-	return nil
+	return err
 }
 
 // Value stores m as its YYYY-MM text, "" for no month (the char(7)
@@ -136,23 +124,15 @@ func (m Month) Value() (driver.Value, error) {
 
 // Scan reads a stored month: YYYY-MM text; "" and NULL are no month.
 func (m *Month) Scan(src any) error {
-	switch v := src.(type) {
-	case nil:
+	s, err := scanText(src, "month")
+	if err != nil || s == "" {
 		*m = Month{}
-		return nil
-	case []byte:
-		return m.Scan(string(v))
-	case string:
-		if v == "" {
-			*m = Month{}
-			return nil
-		}
-		p, ok := ParseMonth(v)
-		if !ok {
-			return fmt.Errorf("civil: stored value %q is not a month YYYY-MM", v)
-		}
-		*m = p
-		return nil
+		return err
 	}
-	return fmt.Errorf("civil: cannot read a month from %T", src)
+	p, ok := ParseMonth(s)
+	if !ok {
+		return fmt.Errorf("civil: stored value %q is not a month YYYY-MM", s)
+	}
+	*m = p
+	return nil
 }
