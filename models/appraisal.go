@@ -1,6 +1,10 @@
 package models
 
-import "time"
+import (
+	"time"
+
+	"efile/services/civil"
+)
 
 // AppraisalCycle is one appraisal (考核) round: its kind, period and quota.
 // Status moves draft → open → closed → finalized and never back.
@@ -15,8 +19,8 @@ type AppraisalCycle struct {
 	// annual cycle of year Y or later" reads.
 	Kind              string     `gorm:"size:16;not null;index:idx_cycles_kind_status_year,priority:1"`
 	Year              int        `gorm:"not null;index:idx_cycles_kind_status_year,priority:3"`
-	PeriodStart       string     `gorm:"type:char(10);not null"`
-	PeriodEnd         string     `gorm:"type:char(10);not null"`
+	PeriodStart       civil.Date `gorm:"type:char(10);not null"`
+	PeriodEnd         civil.Date `gorm:"type:char(10);not null"`
 	ExcellentQuotaPct int        `gorm:"not null"`
 	Status            string     `gorm:"size:16;not null;default:draft;index;index:idx_cycles_kind_status_year,priority:2"`
 	Version           int        `gorm:"not null;default:1"`

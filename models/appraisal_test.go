@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"efile/models"
+	"efile/services/civil"
 	"efile/testenv"
 )
 
@@ -15,7 +16,7 @@ func TestAppraisalSchema(t *testing.T) {
 	db, _, _ := testenv.DB(t)
 	ctx := context.Background()
 	c := models.AppraisalCycle{Name: "2025 年度考核", Kind: "annual", Year: 2025,
-		PeriodStart: "2025-01-01", PeriodEnd: "2025-12-31", ExcellentQuotaPct: 0, CreatedBy: 1}
+		PeriodStart: civil.MustParse("2025-01-01"), PeriodEnd: civil.MustParse("2025-12-31"), ExcellentQuotaPct: 0, CreatedBy: 1}
 	if err := models.Get(ctx, db).Create(&c).Error; err != nil {
 		t.Fatal(err)
 	}

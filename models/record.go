@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"efile/services/civil"
+
 	"gorm.io/gorm"
 )
 
@@ -13,16 +15,16 @@ import (
 // superseded once only. (cadre_id, category, supersedes_id) answers the
 // e-file's counts per category from the index alone.
 type Record struct {
-	ID             int64     `gorm:"primaryKey"`
-	CadreID        int64     `gorm:"not null;index:idx_records_cadre_date,priority:1;index:idx_records_cadre_category,priority:1"`
-	OccurredOn     string    `gorm:"type:char(10);not null;index:idx_records_cadre_date,priority:2"`
-	Category       string    `gorm:"size:20;not null;index:idx_records_cadre_category,priority:2"`
-	Content        string    `gorm:"type:text;not null"`
-	Reason         *string   `gorm:"type:text"`
-	SupersedesID   *int64    `gorm:"uniqueIndex;index:idx_records_cadre_category,priority:3"`
-	RecordedBy     int64     `gorm:"not null"`
-	RecordedByName string    `gorm:"size:100;not null"`
-	RecordedAt     time.Time `gorm:"precision:6;not null"`
+	ID             int64      `gorm:"primaryKey"`
+	CadreID        int64      `gorm:"not null;index:idx_records_cadre_date,priority:1;index:idx_records_cadre_category,priority:1"`
+	OccurredOn     civil.Date `gorm:"type:char(10);not null;index:idx_records_cadre_date,priority:2"`
+	Category       string     `gorm:"size:20;not null;index:idx_records_cadre_category,priority:2"`
+	Content        string     `gorm:"type:text;not null"`
+	Reason         *string    `gorm:"type:text"`
+	SupersedesID   *int64     `gorm:"uniqueIndex;index:idx_records_cadre_category,priority:3"`
+	RecordedBy     int64      `gorm:"not null"`
+	RecordedByName string     `gorm:"size:100;not null"`
+	RecordedAt     time.Time  `gorm:"precision:6;not null"`
 	// Superseded is computed by queries, never stored.
 	Superseded bool `gorm:"->;-:migration"`
 }

@@ -3,6 +3,8 @@ package models
 import (
 	"encoding/json"
 	"time"
+
+	"efile/services/civil"
 )
 
 // Vetting is one pre-promotion vetting (SPEC section 9), stored as it was
@@ -11,14 +13,14 @@ import (
 // The Basis columns are the check records of SPEC section 13 the vetting
 // relied on (nil where none, and for purposes that need no checks).
 type Vetting struct {
-	ID        int64     `gorm:"primaryKey;index:idx_vettings_cadre,priority:2"`
-	CadreID   int64     `gorm:"not null;index:idx_vettings_cadre,priority:1"`
-	Purpose   string    `gorm:"size:20;not null"`
-	AsOf      string    `gorm:"type:char(10);not null"`
-	Verdict   string    `gorm:"size:10;not null"`
-	Reasons   string    `gorm:"type:text;not null"`
-	CheckedBy int64     `gorm:"not null"`
-	CheckedAt time.Time `gorm:"precision:6;not null"`
+	ID        int64      `gorm:"primaryKey;index:idx_vettings_cadre,priority:2"`
+	CadreID   int64      `gorm:"not null;index:idx_vettings_cadre,priority:1"`
+	Purpose   string     `gorm:"size:20;not null"`
+	AsOf      civil.Date `gorm:"type:char(10);not null"`
+	Verdict   string     `gorm:"size:10;not null"`
+	Reasons   string     `gorm:"type:text;not null"`
+	CheckedBy int64      `gorm:"not null"`
+	CheckedAt time.Time  `gorm:"precision:6;not null"`
 
 	BecomesReportingSubject     bool `gorm:"not null;default:false"`
 	BasisDossierReviewID        *int64

@@ -3,6 +3,7 @@ package routes
 import (
 	"time"
 
+	"efile/services/civil"
 	"efile/services/oversight"
 	"efile/services/sheet"
 
@@ -29,15 +30,15 @@ func (h *handlers) alertRoutes() []route {
 
 // alertResponse is one alert; the ids name the object it is about.
 type alertResponse struct {
-	Kind      string  `json:"kind" enum:"alert_kinds"`
-	Severity  string  `json:"severity" enum:"severities"`
-	Message   string  `json:"message"`
-	DueOn     *string `json:"due_on,omitempty"`
-	Count     *int64  `json:"count,omitempty"`
-	CadreID   *int64  `json:"cadre_id,omitempty"`
-	CycleID   *int64  `json:"cycle_id,omitempty"`
-	FlagID    *int64  `json:"flag_id,omitempty"`
-	RequestID *int64  `json:"request_id,omitempty"`
+	Kind      string      `json:"kind" enum:"alert_kinds"`
+	Severity  string      `json:"severity" enum:"severities"`
+	Message   string      `json:"message"`
+	DueOn     *civil.Date `json:"due_on,omitempty"`
+	Count     *int64      `json:"count,omitempty"`
+	CadreID   *int64      `json:"cadre_id,omitempty"`
+	CycleID   *int64      `json:"cycle_id,omitempty"`
+	FlagID    *int64      `json:"flag_id,omitempty"`
+	RequestID *int64      `json:"request_id,omitempty"`
 }
 
 type alertsResponse struct {
@@ -89,8 +90,8 @@ type oversightFindings struct {
 }
 
 type oversightMatters struct {
-	CheckedOn string `json:"checked_on"`
-	Result    string `json:"result" enum:"personal_matters_results"`
+	CheckedOn civil.Date `json:"checked_on"`
+	Result    string     `json:"result" enum:"personal_matters_results"`
 }
 
 type oversightGrade struct {
@@ -109,7 +110,7 @@ type oversightLeader struct {
 	UnitID                   int64             `json:"unit_id"`
 	UnitName                 string            `json:"unit_name"`
 	Position                 string            `json:"position"`
-	AppointedOn              string            `json:"appointed_on"`
+	AppointedOn              civil.Date        `json:"appointed_on"`
 	TenureYears              int               `json:"tenure_years"`
 	OpenFlags                map[string]int64  `json:"open_flags"`
 	ActiveSanction           bool              `json:"active_sanction"`
@@ -121,7 +122,7 @@ type oversightLeader struct {
 
 type oversightResponse struct {
 	Year    int               `json:"year"`
-	AsOf    string            `json:"as_of"`
+	AsOf    civil.Date        `json:"as_of"`
 	Summary oversightSummary  `json:"summary"`
 	Items   []oversightLeader `json:"items"`
 }

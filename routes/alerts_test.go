@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"efile/models"
+	"efile/services/civil"
 )
 
 // alertItems reads the caller's alerts (in zh unless lang says otherwise)
@@ -196,8 +197,8 @@ func flagAt(t *testing.T, w *opinionWorld, f models.Flag) int64 {
 	if f.Severity == "" {
 		f.Severity = "warning"
 	}
-	if f.OccurredOn == "" {
-		f.OccurredOn = w.day(-200)
+	if f.OccurredOn.IsZero() {
+		f.OccurredOn = civil.Text(w.day(-200))
 	}
 	f.Summary, f.CreatedBy, f.Version = "问题", 1, 1
 	if err := w.db.Create(&f).Error; err != nil {
@@ -217,7 +218,7 @@ func TestAlertsFlags(t *testing.T) {
 	_, audInsp := w.user("aud_insp", []string{"auditor"}, nil, ptr("inspection"))
 	sanction := func(cadre int64, status string, until int) int64 {
 		return flagAt(t, w, models.Flag{CadreID: cadre, Source: "discipline", Kind: "sanction", Status: status,
-			SanctionType: ptr("party_warning"), DecidedOn: ptr(w.day(-300)), InfluenceUntil: ptr(w.day(until))})
+			SanctionType: ptr("party_warning"), DecidedOn: ptr(civil.Text(w.day(-300))), InfluenceUntil: ptr(civil.Text(w.day(until)))})
 	}
 	ending := sanction(w.b, "in_effect", 30)
 	sanction(w.b, "in_effect", 31)
@@ -237,7 +238,7 @@ func TestAlertsFlags(t *testing.T) {
 
 	petition := func(cadre int64, source, typ, status string, filed int) int64 {
 		return flagAt(t, w, models.Flag{CadreID: cadre, Source: source, Kind: "petition", Status: status,
-			PetitionType: ptr(typ), OccurredOn: w.day(filed)})
+			PetitionType: ptr(typ), OccurredOn: civil.Text(w.day(filed))})
 	}
 	stale := petition(w.b, "petition", "appeal", "open", -60)
 	staleA := petition(w.a, "petition", "suggestion", "on_hold", -61)
@@ -256,7 +257,7 @@ func TestAlertsFlags(t *testing.T) {
 	}
 
 	finding := func(cadre int64, source, kind, status string, feedback int) int64 {
-		return flagAt(t, w, models.Flag{CadreID: cadre, Source: source, Kind: kind, Status: status, FeedbackOn: ptr(w.day(feedback)),
+		return flagAt(t, w, models.Flag{CadreID: cadre, Source: source, Kind: kind, Status: status, FeedbackOn: ptr(civil.Text(w.day(feedback))),
 			Responsibility: ptr("direct")})
 	}
 	auditLate := finding(w.b, "audit", "audit_finding", "substantiated", -91)

@@ -26,8 +26,8 @@ type cycleResponse struct {
 	Name              string     `json:"name"`
 	Kind              string     `json:"kind" enum:"cycle_kinds"`
 	Year              int        `json:"year"`
-	PeriodStart       string     `json:"period_start" format:"date"`
-	PeriodEnd         string     `json:"period_end" format:"date"`
+	PeriodStart       civil.Date `json:"period_start"`
+	PeriodEnd         civil.Date `json:"period_end"`
 	ExcellentQuotaPct int        `json:"excellent_quota_pct" min:"0" max:"100"`
 	Status            string     `json:"status" enum:"cycle_statuses"`
 	Version           int        `json:"version"`
@@ -73,7 +73,7 @@ func toCycleResponse(c *models.AppraisalCycle) cycleResponse {
 
 func (h *handlers) createCycle(c *gin.Context, in *createCycleRequest) (cycleResponse, error) {
 	cy, err := h.s.Appraisals.CreateCycle(ctx(c), me(c), appraisal.NewCycle{Name: in.Name, Kind: in.Kind, Year: in.Year,
-		PeriodStart: in.PeriodStart.String(), PeriodEnd: in.PeriodEnd.String(), QuotaPct: in.ExcellentQuotaPct})
+		PeriodStart: in.PeriodStart, PeriodEnd: in.PeriodEnd, QuotaPct: in.ExcellentQuotaPct})
 	if err != nil {
 		return cycleResponse{}, err
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"efile/models"
+	"efile/services/civil"
 
 	"github.com/xuri/excelize/v2"
 	"gorm.io/gorm"
@@ -542,9 +543,9 @@ func TestAppraisalScoring(t *testing.T) {
 func (w *world) flagOn(cadreID int64, kind, status, sanctionType, decidedOn string) {
 	w.t.Helper()
 	f := models.Flag{CadreID: cadreID, Source: "discipline", Kind: kind, Severity: "serious", Summary: "x",
-		OccurredOn: "2023-01-01", Status: status, Version: 1, CreatedBy: 1}
+		OccurredOn: civil.MustParse("2023-01-01"), Status: status, Version: 1, CreatedBy: 1}
 	if sanctionType != "" {
-		f.SanctionType, f.DecidedOn = &sanctionType, &decidedOn
+		f.SanctionType, f.DecidedOn = &sanctionType, new(civil.Text(decidedOn))
 	}
 	if err := w.db.Create(&f).Error; err != nil {
 		w.t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 
 	"efile/models"
 	"efile/services/accesslog"
+	"efile/services/civil"
 	"efile/services/unit"
 )
 
@@ -151,9 +152,9 @@ func BenchmarkEvaluatorList5000Units(b *testing.B) {
 	}
 	var cadres []models.Cadre
 	for i := 0; i < 5000; i++ {
-		cadres = append(cadres, models.Cadre{Name: fmt.Sprintf("干部%d", i), Gender: "male", BirthDate: "1980-01-01",
+		cadres = append(cadres, models.Cadre{Name: fmt.Sprintf("干部%d", i), Gender: "male", BirthDate: civil.MustParse("1980-01-01"),
 			IDNumberEnc: []byte("x"), IDNumberHash: fmt.Sprintf("%064d", i), IDNumberMask: "x", UnitID: parent[i], Position: "p", Rank: "r",
-			AppointedOn: "2020-01-01", Status: "active", Version: 1})
+			AppointedOn: civil.MustParse("2020-01-01"), Status: "active", Version: 1})
 	}
 	if err := a.db.CreateInBatches(cadres, 500).Error; err != nil {
 		b.Fatal(err)

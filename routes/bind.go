@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"efile/models"
+	"efile/services/civil"
 	"efile/services/errs"
 	"efile/services/text"
 
@@ -154,6 +155,13 @@ func (b *binding) set(fault *errs.Validation, f reflect.Value, s string) {
 		default:
 			f.Set(reflect.ValueOf(&n))
 		}
+	case typeDate:
+		d := civil.Text(s)
+		if !d.Valid() {
+			fault.Add(b.query, "must be a date YYYY-MM-DD")
+			return
+		}
+		f.Set(reflect.ValueOf(d))
 	default:
 		panic("routes: query parameter " + b.query + " of unsupported type " + b.kind.String())
 	}

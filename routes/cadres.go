@@ -44,20 +44,20 @@ type updateCadreRequest struct {
 }
 
 type cadreResponse struct {
-	ID          int64     `json:"id"`
-	Name        string    `json:"name"`
-	Gender      string    `json:"gender" enum:"genders"`
-	BirthDate   string    `json:"birth_date"`
-	IDNumber    string    `json:"id_number"`
-	UnitID      int64     `json:"unit_id"`
-	Position    string    `json:"position"`
-	Rank        string    `json:"rank"`
-	IsTopLeader bool      `json:"is_top_leader"`
-	AppointedOn string    `json:"appointed_on"`
-	Status      string    `json:"status" enum:"cadre_statuses"`
-	Version     int       `json:"version"`
-	CreatedAt   time.Time `json:"created_at"`
-	UpdatedAt   time.Time `json:"updated_at"`
+	ID          int64      `json:"id"`
+	Name        string     `json:"name"`
+	Gender      string     `json:"gender" enum:"genders"`
+	BirthDate   civil.Date `json:"birth_date"`
+	IDNumber    string     `json:"id_number"`
+	UnitID      int64      `json:"unit_id"`
+	Position    string     `json:"position"`
+	Rank        string     `json:"rank"`
+	IsTopLeader bool       `json:"is_top_leader"`
+	AppointedOn civil.Date `json:"appointed_on"`
+	Status      string     `json:"status" enum:"cadre_statuses"`
+	Version     int        `json:"version"`
+	CreatedAt   time.Time  `json:"created_at"`
+	UpdatedAt   time.Time  `json:"updated_at"`
 
 	ReportsPersonalMatters bool `json:"reports_personal_matters"`
 }
@@ -90,8 +90,8 @@ func toCadreLookup(c *models.Cadre) cadreLookupResponse {
 
 func (h *handlers) createCadre(c *gin.Context, in *createCadreRequest) (cadreResponse, error) {
 	cd, err := h.s.Cadres.Create(ctx(c), me(c), cadre.Fields{Name: in.Name, Gender: in.Gender,
-		BirthDate: in.BirthDate.String(), IDNumber: in.IDNumber, UnitID: in.UnitID, Position: in.Position, Rank: in.Rank,
-		IsTopLeader: in.IsTopLeader, AppointedOn: in.AppointedOn.String(), ReportsPersonalMatters: in.ReportsPersonalMatters})
+		BirthDate: in.BirthDate, IDNumber: in.IDNumber, UnitID: in.UnitID, Position: in.Position, Rank: in.Rank,
+		IsTopLeader: in.IsTopLeader, AppointedOn: in.AppointedOn, ReportsPersonalMatters: in.ReportsPersonalMatters})
 	if err != nil {
 		return cadreResponse{}, err
 	}
@@ -107,9 +107,9 @@ func (h *handlers) getCadre(c *gin.Context, in *byID) (cadreResponse, error) {
 }
 
 func (h *handlers) updateCadre(c *gin.Context, in *updateCadreRequest) (cadreResponse, error) {
-	cd, err := h.s.Cadres.Update(ctx(c), me(c), in.ID, cadre.Patch{Name: in.Name, Gender: in.Gender, BirthDate: dateText(in.BirthDate),
+	cd, err := h.s.Cadres.Update(ctx(c), me(c), in.ID, cadre.Patch{Name: in.Name, Gender: in.Gender, BirthDate: in.BirthDate,
 		IDNumber: in.IDNumber, UnitID: in.UnitID, Position: in.Position, Rank: in.Rank, IsTopLeader: in.IsTopLeader,
-		AppointedOn: dateText(in.AppointedOn), Status: in.Status, Version: in.Version, ReportsPersonalMatters: in.ReportsPersonalMatters})
+		AppointedOn: in.AppointedOn, Status: in.Status, Version: in.Version, ReportsPersonalMatters: in.ReportsPersonalMatters})
 	if err != nil {
 		return cadreResponse{}, err
 	}

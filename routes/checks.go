@@ -52,10 +52,10 @@ type replyOpinionRequest struct {
 // recorded is who wrote a review or a check, and when; ValidUntil is the
 // last day it counts for vetting (EFILE_CHECK_VALID_DAYS after its date).
 type recorded struct {
-	RecordedBy     int64     `json:"recorded_by"`
-	RecordedByName string    `json:"recorded_by_name"`
-	RecordedAt     time.Time `json:"recorded_at"`
-	ValidUntil     string    `json:"valid_until"`
+	RecordedBy     int64      `json:"recorded_by"`
+	RecordedByName string     `json:"recorded_by_name"`
+	RecordedAt     time.Time  `json:"recorded_at"`
+	ValidUntil     civil.Date `json:"valid_until"`
 }
 
 type findingResponse struct {
@@ -67,7 +67,7 @@ type findingResponse struct {
 type reviewResponse struct {
 	ID         int64             `json:"id"`
 	CadreID    int64             `json:"cadre_id"`
-	ReviewedOn string            `json:"reviewed_on"`
+	ReviewedOn civil.Date        `json:"reviewed_on"`
 	Findings   []findingResponse `json:"findings"` // the six items, in the SPEC's order
 	Conclusion string            `json:"conclusion" enum:"dossier_conclusions"`
 	Note       *string           `json:"note"`
@@ -75,13 +75,13 @@ type reviewResponse struct {
 }
 
 type mattersResponse struct {
-	ID              int64   `json:"id"`
-	CadreID         int64   `json:"cadre_id"`
-	Kind            string  `json:"kind" enum:"personal_matters_kinds"`
-	CheckedOn       string  `json:"checked_on"`
-	Result          string  `json:"result" enum:"personal_matters_results"`
-	FamilyEmigrated bool    `json:"family_emigrated"`
-	Note            *string `json:"note"`
+	ID              int64      `json:"id"`
+	CadreID         int64      `json:"cadre_id"`
+	Kind            string     `json:"kind" enum:"personal_matters_kinds"`
+	CheckedOn       civil.Date `json:"checked_on"`
+	Result          string     `json:"result" enum:"personal_matters_results"`
+	FamilyEmigrated bool       `json:"family_emigrated"`
+	Note            *string    `json:"note"`
 	recorded
 }
 
@@ -95,20 +95,20 @@ type opinionFlagResponse struct {
 // opinionResponse is a request, with the cadre it is about and, once
 // replied, the reply; the reply's fields are null before.
 type opinionResponse struct {
-	ID              int64     `json:"id"`
-	CadreID         int64     `json:"cadre_id"`
-	CadreName       string    `json:"cadre_name"`
-	UnitID          int64     `json:"unit_id"`
-	UnitName        string    `json:"unit_name"`
-	Position        string    `json:"position"`
-	Purpose         string    `json:"purpose" enum:"purposes"`
-	Note            *string   `json:"note"`
-	Status          string    `json:"status" enum:"opinion_statuses"`
-	DueOn           string    `json:"due_on"`
-	Overdue         bool      `json:"overdue"` // pending past due_on
-	RequestedBy     int64     `json:"requested_by"`
-	RequestedByName string    `json:"requested_by_name"`
-	RequestedAt     time.Time `json:"requested_at"`
+	ID              int64      `json:"id"`
+	CadreID         int64      `json:"cadre_id"`
+	CadreName       string     `json:"cadre_name"`
+	UnitID          int64      `json:"unit_id"`
+	UnitName        string     `json:"unit_name"`
+	Position        string     `json:"position"`
+	Purpose         string     `json:"purpose" enum:"purposes"`
+	Note            *string    `json:"note"`
+	Status          string     `json:"status" enum:"opinion_statuses"`
+	DueOn           civil.Date `json:"due_on"`
+	Overdue         bool       `json:"overdue"` // pending past due_on
+	RequestedBy     int64      `json:"requested_by"`
+	RequestedByName string     `json:"requested_by_name"`
+	RequestedAt     time.Time  `json:"requested_at"`
 
 	Conclusion    *string               `json:"conclusion" enum:"opinion_conclusions"`
 	Text          *string               `json:"text"`
@@ -119,17 +119,17 @@ type opinionResponse struct {
 	RepliedByName *string               `json:"replied_by_name"`
 	RepliedAt     *time.Time            `json:"replied_at"`
 	Late          *bool                 `json:"late"`        // replied after due_on
-	ValidUntil    *string               `json:"valid_until"` // the last day the reply counts for vetting
+	ValidUntil    *civil.Date           `json:"valid_until"` // the last day the reply counts for vetting
 
 	WithdrawnBy *int64     `json:"withdrawn_by"`
 	WithdrawnAt *time.Time `json:"withdrawn_at"`
 }
 
 type specificReportResponse struct {
-	FlagID     int64  `json:"flag_id"`
-	Source     string `json:"source" enum:"departments"`
-	Status     string `json:"status" enum:"flag_statuses"`
-	OccurredOn string `json:"occurred_on"`
+	FlagID     int64      `json:"flag_id"`
+	Source     string     `json:"source" enum:"departments"`
+	Status     string     `json:"status" enum:"flag_statuses"`
+	OccurredOn civil.Date `json:"occurred_on"`
 }
 
 // checklistResponse is the checklist before a promotion: the newest records
@@ -204,7 +204,7 @@ type cadrePaging struct {
 }
 
 func (h *handlers) createDossierReview(c *gin.Context, in *createReviewRequest) (reviewResponse, error) {
-	nr := checks.NewReview{ReviewedOn: in.ReviewedOn.String(), Note: textOf(in.Note), Findings: make([]checks.Finding, len(in.Findings))}
+	nr := checks.NewReview{ReviewedOn: in.ReviewedOn, Note: textOf(in.Note), Findings: make([]checks.Finding, len(in.Findings))}
 	for i, f := range in.Findings {
 		nr.Findings[i] = checks.Finding{Item: f.Item, Result: f.Result, Note: textOf(f.Note)}
 	}
@@ -229,7 +229,7 @@ func (h *handlers) getDossierReview(c *gin.Context, in *recordPath) (reviewRespo
 }
 
 func (h *handlers) createMattersCheck(c *gin.Context, in *createMattersRequest) (mattersResponse, error) {
-	nm := checks.NewMattersCheck{Kind: in.Kind, CheckedOn: in.CheckedOn.String(), Result: in.Result,
+	nm := checks.NewMattersCheck{Kind: in.Kind, CheckedOn: in.CheckedOn, Result: in.Result,
 		FamilyEmigrated: in.FamilyEmigrated, Note: textOf(in.Note)}
 	m, err := h.s.Checks.CreateMattersCheck(ctx(c), me(c), in.CadreID, nm)
 	if err != nil {
@@ -252,7 +252,7 @@ func (h *handlers) getMattersCheck(c *gin.Context, in *recordPath) (mattersRespo
 }
 
 func (h *handlers) requestOpinion(c *gin.Context, in *createOpinionRequest) (opinionResponse, error) {
-	no := checks.NewOpinion{Purpose: in.Purpose, DueOn: in.DueOn.String(), Note: textOf(in.Note)}
+	no := checks.NewOpinion{Purpose: in.Purpose, DueOn: in.DueOn, Note: textOf(in.Note)}
 	return opinionAnswer(h.s.Checks.RequestOpinion(ctx(c), me(c), in.CadreID, no))
 }
 

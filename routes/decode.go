@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"efile/models"
-	"efile/services/civil"
 	"efile/services/errs"
 
 	"github.com/gin-gonic/gin"
@@ -111,14 +110,4 @@ func newList[T any, M any](rows []M, total int64, p models.Page, conv func(*M) T
 		out.Items = append(out.Items, conv(&rows[i]))
 	}
 	return out
-}
-
-// dateText is an optional date as the services take it: nil when absent,
-// else its YYYY-MM-DD (the decoder has refused what is not a date).
-func dateText(d *civil.Date) *string {
-	if d == nil {
-		return nil
-	}
-	s := d.String()
-	return &s
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"efile/models"
+	"efile/services/civil"
 
 	"github.com/xuri/excelize/v2"
 	"gorm.io/gorm"
@@ -34,7 +35,7 @@ func addRecords(t testing.TB, db *gorm.DB, cadreID int64, n int) {
 	rs := make([]models.Record, n)
 	day := time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC)
 	for i := range rs {
-		rs[i] = models.Record{CadreID: cadreID, OccurredOn: day.AddDate(0, 0, i%3000).Format(time.DateOnly), Category: cats[i%len(cats)],
+		rs[i] = models.Record{CadreID: cadreID, OccurredOn: civil.Of(day.AddDate(0, 0, i%3000), time.UTC), Category: cats[i%len(cats)],
 			Content: fmt.Sprintf("记录 %d", i), RecordedBy: 1, RecordedByName: "系统", RecordedAt: time.Now().UTC()}
 	}
 	if err := db.CreateInBatches(rs, 500).Error; err != nil {

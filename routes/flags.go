@@ -61,32 +61,32 @@ type sanctionChangeRequest struct {
 }
 
 type sanctionResponse struct {
-	Type           string  `json:"type" enum:"sanctions"`
-	DecidedOn      string  `json:"decided_on"`
-	PeriodMonths   *int    `json:"period_months"` // as the decision states it; null: the type's default
-	InfluenceUntil *string `json:"influence_until"`
-	Basis          *string `json:"basis"`
+	Type           string      `json:"type" enum:"sanctions"`
+	DecidedOn      civil.Date  `json:"decided_on"`
+	PeriodMonths   *int        `json:"period_months"` // as the decision states it; null: the type's default
+	InfluenceUntil *civil.Date `json:"influence_until"`
+	Basis          *string     `json:"basis"`
 }
 
 type measureResponse struct {
-	Type      string `json:"type" enum:"measure_types"`
-	DecidedOn string `json:"decided_on"`
+	Type      string     `json:"type" enum:"measure_types"`
+	DecidedOn civil.Date `json:"decided_on"`
 }
 
 // sanctionChangeResponse is one review of a sanction, as its history keeps it.
 type sanctionChangeResponse struct {
-	Action             string    `json:"action" enum:"sanction_change_actions"`
-	DecidedOn          string    `json:"decided_on"`
-	Basis              string    `json:"basis"`
-	FromType           string    `json:"from_type" enum:"sanctions"`
-	ToType             string    `json:"to_type" enum:"sanctions"`
-	FromPeriodMonths   *int      `json:"from_period_months"`
-	ToPeriodMonths     *int      `json:"to_period_months"`
-	FromInfluenceUntil *string   `json:"from_influence_until"`
-	ToInfluenceUntil   *string   `json:"to_influence_until"`
-	ActorID            int64     `json:"actor_id"`
-	Actor              string    `json:"actor"`
-	At                 time.Time `json:"at"`
+	Action             string      `json:"action" enum:"sanction_change_actions"`
+	DecidedOn          civil.Date  `json:"decided_on"`
+	Basis              string      `json:"basis"`
+	FromType           string      `json:"from_type" enum:"sanctions"`
+	ToType             string      `json:"to_type" enum:"sanctions"`
+	FromPeriodMonths   *int        `json:"from_period_months"`
+	ToPeriodMonths     *int        `json:"to_period_months"`
+	FromInfluenceUntil *civil.Date `json:"from_influence_until"`
+	ToInfluenceUntil   *civil.Date `json:"to_influence_until"`
+	ActorID            int64       `json:"actor_id"`
+	Actor              string      `json:"actor"`
+	At                 time.Time   `json:"at"`
 }
 
 // flagResponse is a flag as the viewer may see it. Detail and reporter (the
@@ -101,17 +101,17 @@ type flagResponse struct {
 	Severity       string            `json:"severity" enum:"severities"`
 	Summary        string            `json:"summary"`
 	Detail         *string           `json:"detail,omitempty"`
-	OccurredOn     string            `json:"occurred_on"`
+	OccurredOn     civil.Date        `json:"occurred_on"`
 	PetitionType   *string           `json:"petition_type" enum:"petition_types"`
 	Specific       bool              `json:"specific"`
 	Reporter       *string           `json:"reporter,omitempty"`
 	Sanction       *sanctionResponse `json:"sanction"`
-	InfluenceUntil *string           `json:"influence_until"`
+	InfluenceUntil *civil.Date       `json:"influence_until"`
 	Measure        *measureResponse  `json:"measure"`
 	Responsibility *string           `json:"responsibility" enum:"responsibilities"`
 	AuditType      *string           `json:"audit_type" enum:"audit_types"`
-	FeedbackOn     *string           `json:"feedback_on"`
-	RectifiedOn    *string           `json:"rectified_on"`
+	FeedbackOn     *civil.Date       `json:"feedback_on"`
+	RectifiedOn    *civil.Date       `json:"rectified_on"`
 	OutcomeForm    *int              `json:"outcome_form" min:"1" max:"4"`
 	Status         string            `json:"status" enum:"flag_statuses"`
 	Version        int               `json:"version"`
@@ -187,14 +187,14 @@ func toFlagDetailResponse(v *flag.View) flagDetailResponse {
 
 func (h *handlers) createFlag(c *gin.Context, in *createFlagRequest) (flagDetailResponse, error) {
 	n := flag.New{CadreID: in.CadreID, Kind: in.Kind, Severity: in.Severity, Summary: in.Summary, Detail: in.Detail,
-		OccurredOn: in.OccurredOn.String(), PetitionType: in.PetitionType, Reporter: in.Reporter, Specific: in.Specific,
-		Responsibility: in.Responsibility, AuditType: in.AuditType, FeedbackOn: dateText(in.FeedbackOn)}
+		OccurredOn: in.OccurredOn, PetitionType: in.PetitionType, Reporter: in.Reporter, Specific: in.Specific,
+		Responsibility: in.Responsibility, AuditType: in.AuditType, FeedbackOn: in.FeedbackOn}
 	if in.Sanction != nil {
-		n.Sanction = &flag.NewSanction{Type: in.Sanction.Type, DecidedOn: in.Sanction.DecidedOn.String(), PeriodMonths: in.Sanction.PeriodMonths,
+		n.Sanction = &flag.NewSanction{Type: in.Sanction.Type, DecidedOn: in.Sanction.DecidedOn, PeriodMonths: in.Sanction.PeriodMonths,
 			Basis: in.Sanction.Basis}
 	}
 	if in.Measure != nil {
-		n.Measure = &flag.NewMeasure{Type: in.Measure.Type, DecidedOn: in.Measure.DecidedOn.String()}
+		n.Measure = &flag.NewMeasure{Type: in.Measure.Type, DecidedOn: in.Measure.DecidedOn}
 	}
 	v, err := h.s.Flags.Create(ctx(c), me(c), n)
 	if err != nil {
@@ -213,7 +213,7 @@ func (h *handlers) getFlag(c *gin.Context, in *byID) (flagDetailResponse, error)
 
 func (h *handlers) updateFlag(c *gin.Context, in *updateFlagRequest) (flagDetailResponse, error) {
 	v, err := h.s.Flags.Update(ctx(c), me(c), in.ID, flag.Change{Status: in.Status, Note: in.Note, Version: in.Version,
-		OutcomeForm: in.OutcomeForm, RectifiedOn: dateText(in.RectifiedOn)})
+		OutcomeForm: in.OutcomeForm, RectifiedOn: in.RectifiedOn})
 	if err != nil {
 		return flagDetailResponse{}, err
 	}
@@ -222,7 +222,7 @@ func (h *handlers) updateFlag(c *gin.Context, in *updateFlagRequest) (flagDetail
 
 func (h *handlers) changeSanction(c *gin.Context, in *sanctionChangeRequest) (flagDetailResponse, error) {
 	v, err := h.s.Flags.ChangeSanction(ctx(c), me(c), in.ID, flag.Review{Action: in.Action, Type: in.Type,
-		PeriodMonths: in.PeriodMonths, DecidedOn: in.DecidedOn.String(), Basis: in.Basis})
+		PeriodMonths: in.PeriodMonths, DecidedOn: in.DecidedOn, Basis: in.Basis})
 	if err != nil {
 		return flagDetailResponse{}, err
 	}

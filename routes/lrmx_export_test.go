@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"efile/models"
+	"efile/services/civil"
 	"efile/services/sanction"
 
 	"gorm.io/gorm"
@@ -91,8 +92,8 @@ var specElements = []string{"XingMing", "XingBie", "ChuShengNianYue", "MinZu", "
 // shortcut past submitting and finalizing).
 func addGrade(t *testing.T, db *gorm.DB, cadreID int64, year int, kind, status, grade string) {
 	t.Helper()
-	c := models.AppraisalCycle{Name: fmt.Sprintf("%d年度考核", year), Kind: kind, Year: year, PeriodStart: fmt.Sprintf("%d-01-01", year),
-		PeriodEnd: fmt.Sprintf("%d-12-31", year), ExcellentQuotaPct: 20, Status: status, Version: 1, CreatedBy: 1}
+	c := models.AppraisalCycle{Name: fmt.Sprintf("%d年度考核", year), Kind: kind, Year: year, PeriodStart: civil.Text(fmt.Sprintf("%d-01-01", year)),
+		PeriodEnd: civil.Text(fmt.Sprintf("%d-12-31", year)), ExcellentQuotaPct: 20, Status: status, Version: 1, CreatedBy: 1}
 	if err := db.Create(&c).Error; err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +111,7 @@ func addSanction(t *testing.T, db *gorm.DB, cadreID int64, typ sanction.Type, de
 	t.Helper()
 	s := string(typ)
 	f := models.Flag{CadreID: cadreID, Source: "discipline", Kind: "sanction", Severity: "serious", Summary: "处分决定",
-		OccurredOn: decided, SanctionType: &s, DecidedOn: &decided, InfluenceUntil: sanction.Until(typ, decided, nil),
+		OccurredOn: civil.Text(decided), SanctionType: &s, DecidedOn: new(civil.Text(decided)), InfluenceUntil: sanction.Until(typ, civil.Text(decided), nil),
 		Status: status, Version: 1, CreatedBy: 1}
 	if err := db.Create(&f).Error; err != nil {
 		t.Fatal(err)
@@ -211,7 +212,9 @@ func TestAppointmentFormExport(t *testing.T) {
 	t.Run("rewardsFromEFilesOwnRecords", func(t *testing.T) {
 		got := strings.Split(field("JiangChengQingKuang"), "\n")
 		ym := func(d string) string { return d[:4] + "年" + d[5:7] + "月" }
-		until := func(typ sanction.Type, d string) string { return ym(*sanction.Until(typ, d, nil)) }
+		until := func(typ sanction.Type, d string) string {
+			return ym(sanction.Until(typ, civil.Text(d), nil).String())
+		}
 		wantLines := []string{
 			"2024年05月被评为全区优秀共产党员",
 			ym(endedRecently) + "受到记过处分（影响期至" + until(sanction.Demerit, endedRecently) + "）",

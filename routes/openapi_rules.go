@@ -7,9 +7,10 @@ package routes
 //	enum:"kind"           the codes of vocabulary kind (services/vocab, the
 //	                      one list the server checks and GET /vocabulary
 //	                      labels); on a string, a *string or a []string's items
-//	format:"date"         YYYY-MM-DD; "month": YYYY-MM; "-": no format. A
-//	                      string field named *_on, *_date or *_until is a
-//	                      date without the tag
+//	format:"date"         YYYY-MM-DD; "-": no format. A string field named
+//	                      *_on, *_date or *_until is a date without the tag;
+//	                      a civil.Date (a date) or civil.Month (YYYY-MM)
+//	                      has its type's schema whatever its name and tags
 //	len:"min,max"         characters of a string (SPEC 3 counts characters),
 //	                      items of an array; either bound may be empty
 //	min:"n" max:"n"       an integer's bounds (as on query parameters)
@@ -63,7 +64,7 @@ func (s *schemas) field(f reflect.StructField, name string) map[string]any {
 		}
 		target["enum"] = codes
 	}
-	if target["type"] == "string" {
+	if target["type"] == "string" && !isFixed(f.Type) {
 		applyFormat(target, f.Tag.Get("format"), name)
 		if p := f.Tag.Get("pattern"); p != "" {
 			if patterns[p] == "" {
@@ -94,12 +95,21 @@ func applyFormat(sch map[string]any, format, name string) {
 	}
 	switch format {
 	case "", "-":
-	case "month":
-		sch["pattern"] = `^[0-9]{4}-(0[1-9]|1[0-2])$`
-		sch["description"] = "YYYY-MM"
 	default:
 		sch["format"] = format
 	}
+}
+
+// monthPattern is the pattern of a month YYYY-MM (civil.Month).
+const monthPattern = `^[0-9]{4}-(0[1-9]|1[0-2])$`
+
+// isFixed tells whether t (or what it points to) has a fixed schema
+// (civil.Date, civil.Month…), which a field's name or tags do not change.
+func isFixed(t reflect.Type) bool {
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return fixedSchemas[t] != nil
 }
 
 func isDateName(name string) bool {
@@ -147,6 +157,8 @@ func queryParamSchema(b *binding) map[string]any {
 		sch = map[string]any{"type": "boolean"}
 	case typeID:
 		sch = map[string]any{"type": "integer", "format": "int64", "minimum": 1}
+	case typeDate:
+		sch = map[string]any{"type": "string", "format": "date"}
 	case typeInt:
 		sch = map[string]any{"type": "integer"}
 		if b.min != nil {

@@ -52,6 +52,8 @@ func (s *schemas) request() *schemas {
 var fixedSchemas = map[reflect.Type]map[string]any{
 	reflect.TypeFor[time.Time]():  {"type": "string", "format": "date-time"},
 	reflect.TypeFor[civil.Date](): {"type": "string", "format": "date"},
+	// OpenAPI has no month format: a pattern, and what it says.
+	reflect.TypeFor[civil.Month](): {"type": "string", "pattern": monthPattern, "description": "YYYY-MM"},
 	// A score is kept in hundredths and written as a number with at most
 	// two decimals (79.69), not as the integer it is held in.
 	// A double, so that a generated client does not hold it in a float32.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"efile/models"
+	"efile/services/civil"
 )
 
 // BenchmarkOversight5000Leaders: the top-leader oversight (SPEC 15) of a
@@ -64,8 +65,8 @@ func BenchmarkOversight5000Leaders(b *testing.B) {
 	benchChecks(b, w.db, ids, now)
 	grades := []string{"excellent", "competent", "competent", "competent", "basic_competent", "incompetent"}
 	for y := 2022; y <= 2024; y++ {
-		cycle := models.AppraisalCycle{Name: fmt.Sprintf("%d年度考核", y), Kind: "annual", Year: y, PeriodStart: fmt.Sprintf("%d-01-01", y),
-			PeriodEnd: fmt.Sprintf("%d-12-31", y), ExcellentQuotaPct: 20, Status: "finalized", CreatedBy: 1}
+		cycle := models.AppraisalCycle{Name: fmt.Sprintf("%d年度考核", y), Kind: "annual", Year: y, PeriodStart: civil.Text(fmt.Sprintf("%d-01-01", y)),
+			PeriodEnd: civil.Text(fmt.Sprintf("%d-12-31", y)), ExcellentQuotaPct: 20, Status: "finalized", CreatedBy: 1}
 		if err := w.db.Create(&cycle).Error; err != nil {
 			b.Fatal(err)
 		}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"efile/models"
+	"efile/services/civil"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -47,8 +48,8 @@ func (w *oversightWorld) lead(id int64, appointed, status string) {
 // annual writes a finalized annual cycle of year with the final grades given.
 func (w *oversightWorld) annual(year int, grades map[int64]string) {
 	w.t.Helper()
-	c := models.AppraisalCycle{Name: fmt.Sprintf("%d年度考核", year), Kind: "annual", Year: year, PeriodStart: fmt.Sprintf("%d-01-01", year),
-		PeriodEnd: fmt.Sprintf("%d-12-31", year), Status: "finalized", Version: 1, CreatedBy: 1}
+	c := models.AppraisalCycle{Name: fmt.Sprintf("%d年度考核", year), Kind: "annual", Year: year, PeriodStart: civil.Text(fmt.Sprintf("%d-01-01", year)),
+		PeriodEnd: civil.Text(fmt.Sprintf("%d-12-31", year)), Status: "finalized", Version: 1, CreatedBy: 1}
 	if err := w.db.Create(&c).Error; err != nil {
 		w.t.Fatal(err)
 	}
@@ -85,18 +86,18 @@ func TestOversightTopLeaders(t *testing.T) {
 	// open clue last year, an investigation on hold, a report this year, a
 	// sanction in effect, findings; 李四 a revoked sanction and one whose
 	// influence has ended; 王五 nothing.
-	flagAt(t, w.opinionWorld, models.Flag{CadreID: w.a, Source: "discipline", Kind: "clue", Status: "open", OccurredOn: day(last, "03-01")})
-	flagAt(t, w.opinionWorld, models.Flag{CadreID: w.a, Source: "discipline", Kind: "investigation", Status: "on_hold", OccurredOn: day(last, "04-01")})
-	flagAt(t, w.opinionWorld, models.Flag{CadreID: w.a, Source: "petition", Kind: "petition", PetitionType: ptr("report"), Status: "verifying", OccurredOn: w.day(0)})
-	flagAt(t, w.opinionWorld, models.Flag{CadreID: w.a, Source: "audit", Kind: "clue", Status: "unsubstantiated", OccurredOn: day(last, "05-01")})
+	flagAt(t, w.opinionWorld, models.Flag{CadreID: w.a, Source: "discipline", Kind: "clue", Status: "open", OccurredOn: civil.Text(day(last, "03-01"))})
+	flagAt(t, w.opinionWorld, models.Flag{CadreID: w.a, Source: "discipline", Kind: "investigation", Status: "on_hold", OccurredOn: civil.Text(day(last, "04-01"))})
+	flagAt(t, w.opinionWorld, models.Flag{CadreID: w.a, Source: "petition", Kind: "petition", PetitionType: ptr("report"), Status: "verifying", OccurredOn: civil.Text(w.day(0))})
+	flagAt(t, w.opinionWorld, models.Flag{CadreID: w.a, Source: "audit", Kind: "clue", Status: "unsubstantiated", OccurredOn: civil.Text(day(last, "05-01"))})
 	flagAt(t, w.opinionWorld, models.Flag{CadreID: w.a, Source: "discipline", Kind: "sanction", Status: "in_effect", SanctionType: ptr("party_warning"),
-		DecidedOn: ptr(w.day(-100)), InfluenceUntil: ptr(w.day(100)), OccurredOn: w.day(-100)})
+		DecidedOn: ptr(civil.Text(w.day(-100))), InfluenceUntil: ptr(civil.Text(w.day(100))), OccurredOn: civil.Text(w.day(-100))})
 	flagAt(t, w.opinionWorld, models.Flag{CadreID: w.b, Source: "discipline", Kind: "sanction", Status: "revoked", SanctionType: ptr("demerit"),
-		DecidedOn: ptr(w.day(-100)), InfluenceUntil: ptr(w.day(100))})
+		DecidedOn: ptr(civil.Text(w.day(-100))), InfluenceUntil: ptr(civil.Text(w.day(100)))})
 	flagAt(t, w.opinionWorld, models.Flag{CadreID: w.b, Source: "organization", Kind: "sanction", Status: "in_effect", SanctionType: ptr("admonishment"),
-		DecidedOn: ptr(w.day(-200)), InfluenceUntil: ptr(w.day(0))})
+		DecidedOn: ptr(civil.Text(w.day(-200))), InfluenceUntil: ptr(civil.Text(w.day(0)))})
 	finding := func(id int64, src, kind, status, resp string, audit *string, occurred string) {
-		flagAt(t, w.opinionWorld, models.Flag{CadreID: id, Source: src, Kind: kind, Status: status, Responsibility: &resp, AuditType: audit, OccurredOn: occurred})
+		flagAt(t, w.opinionWorld, models.Flag{CadreID: id, Source: src, Kind: kind, Status: status, Responsibility: &resp, AuditType: audit, OccurredOn: civil.Text(occurred)})
 	}
 	finding(w.a, "audit", "audit_finding", "substantiated", "direct", ptr("economic_responsibility"), day(last, "06-01"))
 	finding(w.a, "inspection", "inspection_finding", "resolved", "leadership", nil, day(last, "07-01"))

@@ -11,6 +11,7 @@ import (
 
 	"efile/models"
 	"efile/services/accesslog"
+	"efile/services/civil"
 
 	"gorm.io/gorm"
 )
@@ -207,8 +208,8 @@ func TestQueryPlans(t *testing.T) {
 		if y == 2023 {
 			status = "open"
 		}
-		c := models.AppraisalCycle{Name: fmt.Sprintf("%d年度考核", y), Kind: "annual", Year: y, PeriodStart: fmt.Sprintf("%d-01-01", y),
-			PeriodEnd: fmt.Sprintf("%d-12-31", y), ExcellentQuotaPct: 20, Status: status, CreatedBy: w.revID}
+		c := models.AppraisalCycle{Name: fmt.Sprintf("%d年度考核", y), Kind: "annual", Year: y, PeriodStart: civil.Text(fmt.Sprintf("%d-01-01", y)),
+			PeriodEnd: civil.Text(fmt.Sprintf("%d-12-31", y)), ExcellentQuotaPct: 20, Status: status, CreatedBy: w.revID}
 		if err := w.db.Create(&c).Error; err != nil {
 			t.Fatal(err)
 		}

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"regexp"
 
+	"efile/services/civil"
 	"efile/services/errs"
 	"efile/services/profile"
 
@@ -20,17 +21,17 @@ type educationDTO struct {
 }
 
 type resumeLineDTO struct {
-	From string  `json:"from" format:"month"` // YYYY-MM
-	To   *string `json:"to" format:"month"`   // YYYY-MM; null only on the last line
-	Text string  `json:"text" len:"1,500"`
+	From civil.Month  `json:"from"`
+	To   *civil.Month `json:"to"` // null only on the last line
+	Text string       `json:"text" len:"1,500"`
 }
 
 type familyMemberDTO struct {
-	Relation        string  `json:"relation" len:"1,200"`
-	Name            string  `json:"name" len:"1,200"`
-	BornOn          *string `json:"born_on" format:"month"` // YYYY-MM or null
-	PoliticalStatus string  `json:"political_status" presence:"optional" len:",200"`
-	Work            string  `json:"work" presence:"optional" len:",200"`
+	Relation        string       `json:"relation" len:"1,200"`
+	Name            string       `json:"name" len:"1,200"`
+	BornOn          *civil.Month `json:"born_on"` // null: unknown
+	PoliticalStatus string       `json:"political_status" presence:"optional" len:",200"`
+	Work            string       `json:"work" presence:"optional" len:",200"`
 }
 
 // profileFields are the fields of a profile, without its version.
@@ -38,9 +39,9 @@ type profileFields struct {
 	Ethnicity          string            `json:"ethnicity" presence:"optional" len:",200"`
 	NativePlace        string            `json:"native_place" presence:"optional" len:",200"`
 	Birthplace         string            `json:"birthplace" presence:"optional" len:",200"`
-	PartyJoinedOn      *string           `json:"party_joined_on" format:"month"` // YYYY-MM or null
+	PartyJoinedOn      *civil.Month      `json:"party_joined_on"` // null: none or unknown
 	OtherParty         string            `json:"other_party" presence:"optional" len:",200"`
-	WorkStartedOn      *string           `json:"work_started_on" format:"month" presence:"required"` // YYYY-MM; null only on a profile never written
+	WorkStartedOn      *civil.Month      `json:"work_started_on" presence:"required"` // null only on a profile never written
 	Health             string            `json:"health" presence:"optional" len:",200"`
 	ProfessionalTitle  string            `json:"professional_title" presence:"optional" len:",200"`
 	Expertise          string            `json:"expertise" presence:"optional" len:",200"`

@@ -27,17 +27,17 @@ type amendRecordRequest struct {
 }
 
 type recordResponse struct {
-	ID             int64     `json:"id"`
-	CadreID        int64     `json:"cadre_id"`
-	OccurredOn     string    `json:"occurred_on"`
-	Category       string    `json:"category" enum:"record_categories"`
-	Content        string    `json:"content"`
-	Reason         *string   `json:"reason"`
-	RecordedBy     int64     `json:"recorded_by"`
-	RecordedByName string    `json:"recorded_by_name"`
-	RecordedAt     time.Time `json:"recorded_at"`
-	SupersedesID   *int64    `json:"supersedes_id"`
-	Superseded     bool      `json:"superseded"`
+	ID             int64      `json:"id"`
+	CadreID        int64      `json:"cadre_id"`
+	OccurredOn     civil.Date `json:"occurred_on"`
+	Category       string     `json:"category" enum:"record_categories"`
+	Content        string     `json:"content"`
+	Reason         *string    `json:"reason"`
+	RecordedBy     int64      `json:"recorded_by"`
+	RecordedByName string     `json:"recorded_by_name"`
+	RecordedAt     time.Time  `json:"recorded_at"`
+	SupersedesID   *int64     `json:"supersedes_id"`
+	Superseded     bool       `json:"superseded"`
 }
 
 func toRecordResponse(r *models.Record) recordResponse {
@@ -47,7 +47,7 @@ func toRecordResponse(r *models.Record) recordResponse {
 }
 
 func (h *handlers) createRecord(c *gin.Context, in *createRecordRequest) (recordResponse, error) {
-	r, err := h.s.Records.Create(ctx(c), me(c), in.CadreID, record.NewRecord{OccurredOn: in.OccurredOn.String(), Category: in.Category, Content: in.Content})
+	r, err := h.s.Records.Create(ctx(c), me(c), in.CadreID, record.NewRecord{OccurredOn: in.OccurredOn, Category: in.Category, Content: in.Content})
 	if err != nil {
 		return recordResponse{}, err
 	}
@@ -56,7 +56,7 @@ func (h *handlers) createRecord(c *gin.Context, in *createRecordRequest) (record
 
 func (h *handlers) amendRecord(c *gin.Context, in *amendRecordRequest) (recordResponse, error) {
 	r, err := h.s.Records.Amend(ctx(c), me(c), in.CadreID, in.RecordID, record.Amendment{Content: in.Content, Reason: in.Reason,
-		Category: in.Category, OccurredOn: in.OccurredOn.String()})
+		Category: in.Category, OccurredOn: in.OccurredOn})
 	if err != nil {
 		return recordResponse{}, err
 	}
@@ -80,10 +80,10 @@ func (h *handlers) getRecord(c *gin.Context, in *recordPath) (recordResponse, er
 type listRecordsQuery struct {
 	CadreID int64 `path:"id"`
 	paging
-	Category          string `query:"category" doc:"one category" enum:"record_categories"`
-	From              string `query:"from" doc:"occurred on or after this date (YYYY-MM-DD)" format:"date"`
-	To                string `query:"to" doc:"occurred on or before this date (YYYY-MM-DD)" format:"date"`
-	IncludeSuperseded *bool  `query:"include_superseded" doc:"also list records that an amendment superseded"`
+	Category          string     `query:"category" doc:"one category" enum:"record_categories"`
+	From              civil.Date `query:"from" doc:"occurred on or after this date (YYYY-MM-DD)"`
+	To                civil.Date `query:"to" doc:"occurred on or before this date (YYYY-MM-DD)"`
+	IncludeSuperseded *bool      `query:"include_superseded" doc:"also list records that an amendment superseded"`
 }
 
 func (h *handlers) listRecords(c *gin.Context, in *listRecordsQuery) (list[recordResponse], error) {

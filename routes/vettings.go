@@ -38,7 +38,7 @@ type vettingResponse struct {
 	CadreID   int64            `json:"cadre_id"`
 	CadreName string           `json:"cadre_name"`
 	Purpose   string           `json:"purpose" enum:"purposes"`
-	AsOf      string           `json:"as_of" format:"date"`
+	AsOf      civil.Date       `json:"as_of"`
 	Verdict   string           `json:"verdict" enum:"verdicts"`
 	Reasons   []reasonResponse `json:"reasons"`
 	CheckedBy int64            `json:"checked_by"`
@@ -83,7 +83,7 @@ func toBasisResponse(review, matters, opinion *int64) basisResponse {
 }
 
 func (h *handlers) createVetting(c *gin.Context, in *vetRequest) (vettingResponse, error) {
-	r, err := h.s.Vettings.Vet(ctx(c), me(c), in.CadreID, vetting.Request{Purpose: in.Purpose, AsOf: dateText(in.AsOf),
+	r, err := h.s.Vettings.Vet(ctx(c), me(c), in.CadreID, vetting.Request{Purpose: in.Purpose, AsOf: in.AsOf,
 		BecomesReportingSubject: in.BecomesReportingSubject})
 	if err != nil {
 		return vettingResponse{}, err
@@ -102,7 +102,7 @@ func (h *handlers) listVettings(c *gin.Context, in *listVettingsQuery) (list[vet
 }
 
 func (h *handlers) batchVetting(c *gin.Context, in *vetBatchRequest) (vetBatchResponse, error) {
-	rows, err := h.s.Vettings.Batch(ctx(c), me(c), in.CadreIDs, vetting.Request{Purpose: in.Purpose, AsOf: dateText(in.AsOf),
+	rows, err := h.s.Vettings.Batch(ctx(c), me(c), in.CadreIDs, vetting.Request{Purpose: in.Purpose, AsOf: in.AsOf,
 		BecomesReportingSubject: in.BecomesReportingSubject})
 	if err != nil {
 		return vetBatchResponse{}, err

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"efile/models"
+	"efile/services/civil"
 
 	"gorm.io/gorm"
 )
@@ -67,7 +68,7 @@ func BenchmarkVetBatch1000(b *testing.B) {
 				st, on, until, statuses[(i/len(kinds))%len(statuses)], 1, 1, now, now}
 		})
 	benchChecks(b, w.db, ids, now)
-	cycle := models.AppraisalCycle{Name: "2024年度考核", Kind: "annual", Year: 2024, PeriodStart: "2024-01-01", PeriodEnd: "2024-12-31",
+	cycle := models.AppraisalCycle{Name: "2024年度考核", Kind: "annual", Year: 2024, PeriodStart: civil.MustParse("2024-01-01"), PeriodEnd: civil.MustParse("2024-12-31"),
 		ExcellentQuotaPct: 20, Status: "finalized", CreatedBy: 1}
 	if err := w.db.Create(&cycle).Error; err != nil {
 		b.Fatal(err)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"efile/models"
+	"efile/services/civil"
 
 	"gorm.io/gorm"
 )
@@ -23,7 +24,7 @@ func rawFlag(t testing.TB, db *gorm.DB, f models.Flag) int64 {
 	if f.Severity == "" {
 		f.Severity = "warning"
 	}
-	f.Summary, f.OccurredOn, f.CreatedBy, f.Version = "线索", "2024-01-01", 1, 1
+	f.Summary, f.OccurredOn, f.CreatedBy, f.Version = "线索", civil.MustParse("2024-01-01"), 1, 1
 	if err := db.Create(&f).Error; err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +36,7 @@ func rawFlag(t testing.TB, db *gorm.DB, f models.Flag) int64 {
 func grade(t testing.TB, db *gorm.DB, cadreID int64, kind, status string, year int, final string) int64 {
 	t.Helper()
 	c := models.AppraisalCycle{Name: fmt.Sprintf("%d年度考核", year), Kind: kind, Year: year,
-		PeriodStart: fmt.Sprintf("%d-01-01", year), PeriodEnd: fmt.Sprintf("%d-12-31", year), ExcellentQuotaPct: 20,
+		PeriodStart: civil.Text(fmt.Sprintf("%d-01-01", year)), PeriodEnd: civil.Text(fmt.Sprintf("%d-12-31", year)), ExcellentQuotaPct: 20,
 		Status: status, CreatedBy: 1}
 	if err := db.Create(&c).Error; err != nil {
 		t.Fatal(err)
@@ -60,8 +61,8 @@ func allChecked(t testing.TB, db *gorm.DB, cadreID int64, on string) {
 		t.Fatal(err)
 	}
 	at = at.Add(12 * time.Hour)
-	r := models.DossierReview{CadreID: cadreID, ReviewedOn: on, Conclusion: "pass", RecordedBy: 1, RecordedByName: "rev", RecordedAt: at}
-	o := models.IntegrityOpinion{CadreID: cadreID, Purpose: "appointment", DueOn: on, Status: "replied", RequestedBy: 1,
+	r := models.DossierReview{CadreID: cadreID, ReviewedOn: civil.Text(on), Conclusion: "pass", RecordedBy: 1, RecordedByName: "rev", RecordedAt: at}
+	o := models.IntegrityOpinion{CadreID: cadreID, Purpose: "appointment", DueOn: civil.Text(on), Status: "replied", RequestedBy: 1,
 		RequestedByName: "rev", RequestedAt: at, Conclusion: sp("no_issue"), Text: "未发现问题", SignedBy: "纪委书记",
 		RepliedAt: &at}
 	if err := db.Create(&r).Error; err != nil {
@@ -90,7 +91,11 @@ func TestVettingRules(t *testing.T) {
 		}
 	}
 	sanction := func(ty, status, on string, until *string) models.Flag {
-		return models.Flag{Kind: "sanction", Status: status, SanctionType: &ty, DecidedOn: &on, InfluenceUntil: until}
+		f := models.Flag{Kind: "sanction", Status: status, SanctionType: &ty, DecidedOn: new(civil.Text(on))}
+		if until != nil {
+			f.InfluenceUntil = new(civil.Text(*until))
+		}
+		return f
 	}
 	gradeOf := func(kind, status string, year int, g string) func(*testing.T, *gorm.DB, int64) []int64 {
 		return func(t *testing.T, db *gorm.DB, c int64) []int64 {

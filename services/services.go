@@ -124,7 +124,7 @@ func New(db *gorm.DB, c Config) (*Set, error) {
 
 // Today is the current day in EFILE_TZ, what the date rule of SPEC 3
 // measures a birth date's age and the latest event against.
-func (s *Set) Today() civil.Date { return civil.MustParse(s.Cadres.Today()) }
+func (s *Set) Today() civil.Date { return s.Cadres.Today() }
 
 // openFlags are the statuses that count as open (SPEC 8: on_hold counts as
 // open everywhere), and flagSources every source department, the

@@ -14,6 +14,7 @@ import (
 
 	"efile/models"
 	"efile/services"
+	"efile/services/civil"
 	"efile/services/datakey"
 	flagrules "efile/services/flag"
 	"efile/services/idnumber"
@@ -207,7 +208,7 @@ func (s *seeder) run(cadres, perCadre, flags, cycles int) error {
 	born0 := time.Date(1965, 1, 1, 0, 0, 0, 0, time.UTC)
 	const days = 30 * 365
 	type cadreInfo struct {
-		born      string
+		born      civil.Date
 		appointed time.Time
 	}
 	info := make([]cadreInfo, cadres)
@@ -236,11 +237,11 @@ func (s *seeder) run(cadres, perCadre, flags, cycles int) error {
 			appointed = now.AddDate(-1, 0, 0)
 		}
 		appointed = time.Date(appointed.Year(), appointed.Month(), appointed.Day(), 0, 0, 0, 0, time.UTC)
-		info[i] = cadreInfo{born.Format("2006-01-02"), appointed}
+		info[i] = cadreInfo{civil.Of(born, born.Location()), appointed}
 		s.cadreUnit[i] = s.rng.IntN(len(unitIDs))
 		rows = append(rows, []any{id, s.name(), gender, info[i].born, s.keys.Seal([]byte(idn)), s.keys.Lookup(idn), idnumber.Mask(idn),
 			unitIDs[s.cadreUnit[i]], posts[s.rng.IntN(len(posts))], ranks[s.rng.IntN(len(ranks))], s.rng.IntN(10) == 0,
-			appointed.Format("2006-01-02"), "active", 1, now, now})
+			civil.Of(appointed, time.UTC), "active", 1, now, now})
 		if len(rows) == 5000 {
 			if err := s.insert("cadres", cadreCols, rows); err != nil {
 				return err
@@ -256,14 +257,14 @@ func (s *seeder) run(cadres, perCadre, flags, cycles int) error {
 	cats := record.Categories()
 	t0 := time.Now()
 	rows = rows[:0]
-	today := now.Format("2006-01-02")
+	today := civil.Of(now, now.Location())
 	for i := 0; i < cadres; i++ {
 		id := maxCadre + 1 + int64(i)
 		from := info[i].appointed
 		span := int(now.Sub(from).Hours()/24) + 1
 		for r := 0; r < perCadre; r++ {
-			on := from.AddDate(0, 0, s.rng.IntN(span)).Format("2006-01-02")
-			if on > today {
+			on := civil.Of(from.AddDate(0, 0, s.rng.IntN(span)), from.Location())
+			if on.After(today) {
 				on = today
 			}
 			content := deeds[s.rng.IntN(len(deeds))] + "，" + deeds[s.rng.IntN(len(deeds))] + "。"
@@ -297,8 +298,9 @@ func (s *seeder) run(cadres, perCadre, flags, cycles int) error {
 		source := sources[i%len(sources)]
 		kinds, types, _ := flagrules.MayFile(source)
 		kind := kinds[(i/len(sources))%len(kinds)]
-		on := now.AddDate(0, 0, -s.rng.IntN(3650)).Format("2006-01-02")
-		var pet, st, decided, until, measure, measureOn *string
+		on := civil.Of(now.AddDate(0, 0, -s.rng.IntN(3650)), now.Location())
+		var pet, st, measure *string
+		var decided, until, measureOn *civil.Date
 		var period *int
 		status := statuses[s.rng.IntN(len(statuses))]
 		switch kind {

@@ -10,6 +10,7 @@ import (
 	"efile/models"
 	"efile/services/account"
 	"efile/services/appraisal"
+	"efile/services/civil"
 )
 
 const (
@@ -81,7 +82,7 @@ func (s *seeder) seedCycles(cycles int) error {
 		c := &models.AppraisalCycle{ID: maxCycle[0] + 1 + int64(y), Kind: appraisal.KindAnnual, Year: s.now.Year() - cycles + y,
 			ExcellentQuotaPct: seedQuotaPct, Status: appraisal.StatusFinalized}
 		c.Name = fmt.Sprintf("%d年度考核（种子数据）", c.Year)
-		c.PeriodStart, c.PeriodEnd = fmt.Sprintf("%d-01-01", c.Year), fmt.Sprintf("%d-12-31", c.Year)
+		c.PeriodStart, c.PeriodEnd = civil.YearEnd(c.Year-1).AddDate(0, 0, 1), civil.YearEnd(c.Year)
 		if err := s.seedCycle(c, evaluators, level, who); err != nil {
 			return err
 		}

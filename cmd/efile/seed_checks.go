@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"efile/services/checks"
+	"efile/services/civil"
 )
 
 // seedChecks writes the records of the four checks before a promotion (凡提四必,
@@ -37,7 +38,7 @@ func (s *seeder) seedChecks(cadres int) error {
 	if err != nil {
 		return err
 	}
-	day := func(back int) string { return s.now.AddDate(0, 0, -back).Format("2006-01-02") }
+	day := func(back int) civil.Date { return civil.Of(s.now.AddDate(0, 0, -back), s.now.Location()) }
 	items := []string{checks.ItemBirthDate, checks.ItemWorkStart, checks.ItemPartyJoin, checks.ItemEducation, checks.ItemCareer, checks.ItemIdentity}
 
 	var reviews, findings [][]any
@@ -86,7 +87,7 @@ func (s *seeder) seedChecks(cadres int) error {
 			continue
 		}
 		asked := s.now.AddDate(0, 0, -s.rng.IntN(80)).Truncate(time.Second)
-		due := asked.AddDate(0, 0, 15).Format("2006-01-02")
+		due := civil.Of(asked.AddDate(0, 0, 15), asked.Location())
 		row := []any{id, nil, "promotion", "", due, checks.StatusReplied, 1, "种子数据", asked}
 		if s.rng.IntN(6) == 0 { // pending: due in the future, or past due
 			p := id

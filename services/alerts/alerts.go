@@ -18,6 +18,7 @@ import (
 
 	"efile/models"
 	"efile/services/authz"
+	"efile/services/civil"
 	"efile/services/errs"
 
 	"gorm.io/gorm"
@@ -72,7 +73,7 @@ type Alert struct {
 	Kind      string
 	Severity  string
 	Message   errs.Msg
-	DueOn     *string
+	DueOn     *civil.Date
 	Count     *int64
 	CadreID   *int64
 	CycleID   *int64
@@ -114,22 +115,17 @@ func New(az *authz.Service, now func() time.Time, loc *time.Location, flags Flag
 	return &Service{az: az, now: now, loc: cmp.Or(loc, time.UTC), flags: flags}
 }
 
-// day is a date n days from today (negative: ago), as stored.
-type day struct{ t time.Time }
-
-func (d day) add(years, days int) string { return d.t.AddDate(years, 0, days).Format(time.DateOnly) }
-
 // source is one kind's reader: who hears of it, and its items (at most
 // Max, its own most urgent first) with their number in all.
 type source struct {
 	hears func(v *models.User) bool
-	read  func(ctx context.Context, s *Service, v *models.User, today day) ([]Alert, int64, error)
+	read  func(ctx context.Context, s *Service, v *models.User, today civil.Date) ([]Alert, int64, error)
 }
 
 // List computes the viewer's alerts.
 func (s *Service) List(ctx context.Context, viewer *models.User) (*List, error) {
 	now := s.now().In(s.loc)
-	today := day{time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)}
+	today := civil.Of(now, s.loc)
 	out := &List{Items: []Alert{}}
 	for _, src := range sources {
 		if !src.hears(viewer) {
@@ -161,7 +157,7 @@ func urgency(a, b Alert) int {
 	case a.DueOn != nil && b.DueOn == nil:
 		return -1
 	case a.DueOn != nil && b.DueOn != nil:
-		if c := cmp.Compare(*a.DueOn, *b.DueOn); c != 0 {
+		if c := a.DueOn.Compare(*b.DueOn); c != 0 {
 			return c
 		}
 	}

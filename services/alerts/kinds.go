@@ -2,10 +2,10 @@ package alerts
 
 import (
 	"context"
-	"time"
 
 	"efile/models"
 	"efile/services/authz"
+	"efile/services/civil"
 	"efile/services/errs"
 
 	"gorm.io/gorm"
@@ -47,14 +47,14 @@ var sources = []source{
 type cycleRow struct {
 	ID        int64
 	Name      string
-	PeriodEnd string
+	PeriodEnd civil.Date
 	N         int64
 }
 
 // unsubmitted is the open cycles with assignments in scope (recusal
 // applied) that have no appraisal yet, one row per cycle: the evaluator's
 // own (evaluatorID > 0), or every evaluator's whose period ends by endBy.
-func (s *Service) unsubmitted(ctx context.Context, v *models.User, evaluatorID int64, endBy string) ([]cycleRow, error) {
+func (s *Service) unsubmitted(ctx context.Context, v *models.User, evaluatorID int64, endBy civil.Date) ([]cycleRow, error) {
 	q, err := s.az.Scope(ctx, v, authz.AssignmentRead)
 	if err != nil {
 		return nil, err
@@ -65,7 +65,7 @@ func (s *Service) unsubmitted(ctx context.Context, v *models.User, evaluatorID i
 	if evaluatorID > 0 {
 		q = q.Where("appraisal_assignments.evaluator_id = ?", evaluatorID)
 	}
-	if endBy != "" {
+	if !endBy.IsZero() {
 		q = q.Where("appraisal_cycles.period_end <= ?", endBy)
 	}
 	var rows []cycleRow
@@ -77,32 +77,32 @@ func (s *Service) unsubmitted(ctx context.Context, v *models.User, evaluatorID i
 
 // appraisalsDue: an evaluator's open cycles with assignments not submitted,
 // one item per cycle; a warning from DueSoonDays before the period's end.
-func appraisalsDue(ctx context.Context, s *Service, v *models.User, today day) ([]Alert, int64, error) {
-	rows, err := s.unsubmitted(ctx, v, v.ID, "")
+func appraisalsDue(ctx context.Context, s *Service, v *models.User, today civil.Date) ([]Alert, int64, error) {
+	rows, err := s.unsubmitted(ctx, v, v.ID, civil.Date{})
 	out := make([]Alert, len(rows))
 	for i, r := range rows {
 		sev := Info
-		if r.PeriodEnd <= today.add(0, DueSoonDays) {
+		if !r.PeriodEnd.After(today.AddDate(0, 0, DueSoonDays)) {
 			sev = Warning
 		}
 		out[i] = Alert{Kind: KindAppraisalsDue, Severity: sev, DueOn: ptr(r.PeriodEnd), Count: ptr(r.N), CycleID: ptr(r.ID),
-			Message: errs.M("cycle %s: %d appraisals of yours to submit by %s", r.Name, r.N, r.PeriodEnd)}
+			Message: errs.M("cycle %s: %d appraisals of yours to submit by %s", r.Name, r.N, r.PeriodEnd.String())}
 	}
 	return out, int64(len(out)), err
 }
 
 // ratersMissing: the open cycles whose period ends within DueSoonDays or
 // has ended, with assignments not submitted; serious once ended.
-func ratersMissing(ctx context.Context, s *Service, v *models.User, today day) ([]Alert, int64, error) {
-	rows, err := s.unsubmitted(ctx, v, 0, today.add(0, DueSoonDays))
+func ratersMissing(ctx context.Context, s *Service, v *models.User, today civil.Date) ([]Alert, int64, error) {
+	rows, err := s.unsubmitted(ctx, v, 0, today.AddDate(0, 0, DueSoonDays))
 	out := make([]Alert, len(rows))
 	for i, r := range rows {
 		sev := Warning
-		if r.PeriodEnd < today.add(0, 0) {
+		if r.PeriodEnd.Before(today) {
 			sev = Serious
 		}
 		out[i] = Alert{Kind: KindRatersMissing, Severity: sev, DueOn: ptr(r.PeriodEnd), Count: ptr(r.N), CycleID: ptr(r.ID),
-			Message: errs.M("cycle %s: %d appraisals not submitted, the period ends %s", r.Name, r.N, r.PeriodEnd)}
+			Message: errs.M("cycle %s: %d appraisals not submitted, the period ends %s", r.Name, r.N, r.PeriodEnd.String())}
 	}
 	return out, int64(len(out)), err
 }
@@ -113,12 +113,12 @@ type objectRow struct {
 	ID        int64
 	CadreID   int64
 	CadreName string
-	DueOn     string
+	DueOn     civil.Date
 }
 
 // opinions is the pending integrity-opinion requests in scope whose due_on
 // satisfies cond, earliest due first.
-func (s *Service) opinions(ctx context.Context, v *models.User, cond string, today string) ([]objectRow, int64, error) {
+func (s *Service) opinions(ctx context.Context, v *models.User, cond string, today civil.Date) ([]objectRow, int64, error) {
 	q, err := s.az.Scope(ctx, v, authz.OpinionRead)
 	if err != nil {
 		return nil, 0, err
@@ -132,27 +132,27 @@ func (s *Service) opinions(ctx context.Context, v *models.User, cond string, tod
 }
 
 // opinionPending: requests not yet due; a warning within OpinionSoonDays.
-func opinionPending(ctx context.Context, s *Service, v *models.User, today day) ([]Alert, int64, error) {
-	rows, n, err := s.opinions(ctx, v, ">=", today.add(0, 0))
+func opinionPending(ctx context.Context, s *Service, v *models.User, today civil.Date) ([]Alert, int64, error) {
+	rows, n, err := s.opinions(ctx, v, ">=", today)
 	out := make([]Alert, len(rows))
 	for i, r := range rows {
 		sev := Info
-		if r.DueOn <= today.add(0, OpinionSoonDays) {
+		if !r.DueOn.After(today.AddDate(0, 0, OpinionSoonDays)) {
 			sev = Warning
 		}
 		out[i] = Alert{Kind: KindOpinionPending, Severity: sev, DueOn: ptr(r.DueOn), CadreID: ptr(r.CadreID), RequestID: ptr(r.ID),
-			Message: errs.M("integrity opinion on %s to reply by %s", r.CadreName, r.DueOn)}
+			Message: errs.M("integrity opinion on %s to reply by %s", r.CadreName, r.DueOn.String())}
 	}
 	return out, n, err
 }
 
 // opinionOverdue: requests past due_on without a reply, serious.
-func opinionOverdue(ctx context.Context, s *Service, v *models.User, today day) ([]Alert, int64, error) {
-	rows, n, err := s.opinions(ctx, v, "<", today.add(0, 0))
+func opinionOverdue(ctx context.Context, s *Service, v *models.User, today civil.Date) ([]Alert, int64, error) {
+	rows, n, err := s.opinions(ctx, v, "<", today)
 	out := make([]Alert, len(rows))
 	for i, r := range rows {
 		out[i] = Alert{Kind: KindOpinionOverdue, Severity: Serious, DueOn: ptr(r.DueOn), CadreID: ptr(r.CadreID), RequestID: ptr(r.ID),
-			Message: errs.M("integrity opinion on %s overdue since %s", r.CadreName, r.DueOn)}
+			Message: errs.M("integrity opinion on %s overdue since %s", r.CadreName, r.DueOn.String())}
 	}
 	return out, n, err
 }
@@ -173,89 +173,75 @@ func (s *Service) flagRows(ctx context.Context, v *models.User, due string, wher
 
 // influenceEnding: sanctions in effect whose influence ends within
 // InfluenceEndingDays (influence_until is the first free day), info.
-func influenceEnding(ctx context.Context, s *Service, v *models.User, today day) ([]Alert, int64, error) {
+func influenceEnding(ctx context.Context, s *Service, v *models.User, today civil.Date) ([]Alert, int64, error) {
 	rows, n, err := s.flagRows(ctx, v, "flags.influence_until", func(q *gorm.DB) *gorm.DB {
 		return q.Where("flags.kind = ? AND flags.status = ? AND flags.influence_until > ? AND flags.influence_until <= ?",
-			"sanction", s.flags.InEffect, today.add(0, 0), today.add(0, InfluenceEndingDays))
+			"sanction", s.flags.InEffect, today, today.AddDate(0, 0, InfluenceEndingDays))
 	})
 	out := make([]Alert, len(rows))
 	for i, r := range rows {
 		out[i] = Alert{Kind: KindInfluenceEnding, Severity: Info, DueOn: ptr(r.DueOn), CadreID: ptr(r.CadreID), FlagID: ptr(r.ID),
-			Message: errs.M("the influence period of %s's sanction ends on %s", r.CadreName, r.DueOn)}
+			Message: errs.M("the influence period of %s's sanction ends on %s", r.CadreName, r.DueOn.String())}
 	}
 	return out, n, err
 }
 
 // petitionStale: the petition department's appeals and suggestions still
 // open PetitionHandlingDays after they were filed (occurred_on), warning.
-func petitionStale(ctx context.Context, s *Service, v *models.User, today day) ([]Alert, int64, error) {
+func petitionStale(ctx context.Context, s *Service, v *models.User, today civil.Date) ([]Alert, int64, error) {
 	rows, n, err := s.flagRows(ctx, v, "flags.occurred_on", func(q *gorm.DB) *gorm.DB {
 		return q.Where("flags.source = ? AND flags.status IN ? AND flags.kind = ? AND flags.petition_type IN ? AND flags.occurred_on <= ?",
-			deptPetition, s.flags.Open, "petition", []string{"appeal", "suggestion"}, today.add(0, -PetitionHandlingDays))
+			deptPetition, s.flags.Open, "petition", []string{"appeal", "suggestion"}, today.AddDate(0, 0, -PetitionHandlingDays))
 	})
 	out := make([]Alert, len(rows))
 	for i, r := range rows {
-		due := addDays(r.DueOn, PetitionHandlingDays)
+		due := r.DueOn.AddDate(0, 0, PetitionHandlingDays)
 		out[i] = Alert{Kind: KindPetitionStale, Severity: Warning, DueOn: &due, CadreID: ptr(r.CadreID), FlagID: ptr(r.ID),
-			Message: errs.M("the petition about %s filed on %s is past its handling period (%s)", r.CadreName, r.DueOn, due)}
+			Message: errs.M("the petition about %s filed on %s is past its handling period (%s)", r.CadreName, r.DueOn.String(), due.String())}
 	}
 	return out, n, err
 }
 
 // rectificationPending: the department's findings substantiated, not yet
 // resolved, past their rectification period from feedback_on, warning.
-func rectificationPending(ctx context.Context, s *Service, v *models.User, today day) ([]Alert, int64, error) {
+func rectificationPending(ctx context.Context, s *Service, v *models.User, today civil.Date) ([]Alert, int64, error) {
 	dept := authz.Department(v)
 	r := rectify[dept]
 	rows, n, err := s.flagRows(ctx, v, "flags.feedback_on", func(q *gorm.DB) *gorm.DB {
 		return q.Where("flags.source = ? AND flags.status = ? AND flags.kind = ? AND flags.feedback_on < ?",
-			dept, s.flags.Substantiated, r.kind, today.add(0, -r.days))
+			dept, s.flags.Substantiated, r.kind, today.AddDate(0, 0, -r.days))
 	})
 	out := make([]Alert, len(rows))
 	for i, row := range rows {
-		due := addDays(row.DueOn, r.days)
+		due := row.DueOn.AddDate(0, 0, r.days)
 		out[i] = Alert{Kind: KindRectificationPending, Severity: Warning, DueOn: &due, CadreID: ptr(row.CadreID), FlagID: ptr(row.ID),
-			Message: errs.M("the finding about %s fed back on %s was to be rectified by %s", row.CadreName, row.DueOn, due)}
+			Message: errs.M("the finding about %s fed back on %s was to be rectified by %s", row.CadreName, row.DueOn.String(), due.String())}
 	}
 	return out, n, err
 }
 
 // topLeaderTenure: active top leaders appointed TenureWarnYears or more
 // ago, serious from TenureSeriousYears; due on the tenth anniversary.
-func topLeaderTenure(ctx context.Context, s *Service, v *models.User, today day) ([]Alert, int64, error) {
+func topLeaderTenure(ctx context.Context, s *Service, v *models.User, today civil.Date) ([]Alert, int64, error) {
 	q, err := s.az.Scope(ctx, v, authz.CadreVet)
 	if err != nil {
 		return nil, 0, err
 	}
 	var rows []objectRow
-	n, err := bounded(q.Where("cadres.is_top_leader = TRUE AND cadres.status = ? AND cadres.appointed_on <= ?", "active", today.add(-TenureWarnYears, 0)),
+	n, err := bounded(q.Where("cadres.is_top_leader = TRUE AND cadres.status = ? AND cadres.appointed_on <= ?", "active", today.AddDate(-TenureWarnYears, 0, 0)),
 		"cadres.id AS id, cadres.id AS cadre_id, cadres.name AS cadre_name, cadres.appointed_on AS due_on",
 		"cadres.appointed_on, cadres.id", &rows)
 	out := make([]Alert, len(rows))
 	for i, r := range rows {
-		due := addYears(r.DueOn, TenureSeriousYears)
+		due := r.DueOn.AddDate(TenureSeriousYears, 0, 0)
 		out[i] = Alert{Kind: KindTopLeaderTenure, Severity: Warning, DueOn: &due, CadreID: ptr(r.CadreID),
-			Message: errs.M("%s has been top leader since %s: ten years on %s", r.CadreName, r.DueOn, due)}
-		if r.DueOn <= today.add(-TenureSeriousYears, 0) {
+			Message: errs.M("%s has been top leader since %s: ten years on %s", r.CadreName, r.DueOn.String(), due.String())}
+		if !r.DueOn.After(today.AddDate(-TenureSeriousYears, 0, 0)) {
 			out[i].Severity = Serious
-			out[i].Message = errs.M("%s has been top leader since %s: ten years since %s, an exchange is due", r.CadreName, r.DueOn, due)
+			out[i].Message = errs.M("%s has been top leader since %s: ten years since %s, an exchange is due", r.CadreName, r.DueOn.String(), due.String())
 		}
 	}
 	return out, n, err
 }
 
 func ptr[T any](v T) *T { return &v }
-
-// addDays and addYears move a stored date (YYYY-MM-DD); a date that does
-// not parse is returned as it is (stored dates always parse).
-func addDays(d string, n int) string { return move(d, 0, n) }
-
-func addYears(d string, n int) string { return move(d, n, 0) }
-
-func move(d string, years, days int) string {
-	t, err := time.Parse(time.DateOnly, d)
-	if err != nil {
-		return d
-	}
-	return t.AddDate(years, 0, days).Format(time.DateOnly)
-}

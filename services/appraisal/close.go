@@ -3,7 +3,6 @@ package appraisal
 import (
 	"context"
 	"fmt"
-	"strconv"
 
 	"efile/models"
 	"efile/services/authz"
@@ -104,11 +103,10 @@ func Bars(c *models.AppraisalCycle, flags []models.Flag) map[int64][]Bar {
 			t, on := sanction.Type(*f.SanctionType), *f.DecidedOn
 			var e sanction.Effect
 			if c.Kind == KindAnnual {
-				year, err := strconv.Atoi(on[:min(4, len(on))])
-				if err != nil {
+				if !on.Valid() {
 					continue // not a date: flag.Check refuses it at filing
 				}
-				e = sanction.GradeEffect(t, year, c.Year)
+				e = sanction.GradeEffect(t, on.Time().Year(), c.Year)
 			} else {
 				e = sanction.PeriodEffect(t, on, c.PeriodStart, c.PeriodEnd)
 			}

@@ -9,6 +9,7 @@ import (
 	"efile/models"
 	"efile/services/accesslog"
 	"efile/services/authz"
+	"efile/services/civil"
 	"efile/services/errs"
 	"efile/services/flag"
 	"efile/services/sanction"
@@ -123,17 +124,17 @@ func (s *Service) investigationEnded(ctx context.Context, c *models.AppraisalCyc
 	}
 	// The investigations that could have left the cadre ungraded: begun by
 	// the end of the cycle's period; the earliest counts.
-	var began string
-	err := models.Get(ctx, s.db).Model(&models.Flag{}).Select("COALESCE(MIN(occurred_on), '')").
-		Where("cadre_id = ? AND kind = ? AND occurred_on <= ?", cadreID, flag.KindInvestigation, c.PeriodEnd).Scan(&began).Error
+	var began civil.Date
+	err := models.Get(ctx, s.db).Model(&models.Flag{}).Select("MIN(occurred_on)").
+		Where("cadre_id = ? AND kind = ? AND occurred_on <= ?", cadreID, flag.KindInvestigation, c.PeriodEnd).Row().Scan(&began)
 	if err != nil {
 		return err
 	}
-	if began == "" {
+	if began.IsZero() {
 		began = c.PeriodStart
 	}
 	for _, f := range barring {
-		if f.Kind == flag.KindSanction && f.DecidedOn != nil && *f.DecidedOn >= began &&
+		if f.Kind == flag.KindSanction && f.DecidedOn != nil && !f.DecidedOn.Before(began) &&
 			f.SanctionType != nil && !slices.Contains(warningsAtMost, *f.SanctionType) {
 			return errs.Conflict("conflict", "flag %d: the case of cadre %d ended with a %s, heavier than a warning: its own bar is the grade, not a regrade",
 				f.ID, cadreID, *f.SanctionType)

@@ -8,7 +8,6 @@ package appraisal
 
 import (
 	"context"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -17,6 +16,7 @@ import (
 	"efile/services/accesslog"
 	"efile/services/authz"
 	"efile/services/cadre"
+	"efile/services/civil"
 	"efile/services/errs"
 
 	"gorm.io/gorm"
@@ -77,8 +77,8 @@ type NewCycle struct {
 	Name        string
 	Kind        string
 	Year        int
-	PeriodStart string
-	PeriodEnd   string
+	PeriodStart civil.Date
+	PeriodEnd   civil.Date
 	QuotaPct    *int
 }
 
@@ -100,25 +100,22 @@ func (s *Service) CreateCycle(ctx context.Context, viewer *models.User, in NewCy
 	if in.Year < minYear || in.Year > maxYear {
 		v.Add("year", "must be a year from %d to %d", minYear, maxYear)
 	}
-	okStart, okEnd := cadre.ValidDate(in.PeriodStart), cadre.ValidDate(in.PeriodEnd)
+	okStart, okEnd := in.PeriodStart.Valid(), in.PeriodEnd.Valid()
 	if !okStart {
 		v.Add("period_start", "must be a date YYYY-MM-DD")
 	}
 	if !okEnd {
 		v.Add("period_end", "must be a date YYYY-MM-DD")
 	}
-	if okStart && okEnd && in.PeriodStart > in.PeriodEnd {
-		v.Add("period_end", "must not be before period_start (%s)", in.PeriodStart)
+	if okStart && okEnd && in.PeriodStart.After(in.PeriodEnd) {
+		v.Add("period_end", "must not be before period_start (%s)", in.PeriodStart.String())
 	}
 	// An annual cycle appraises its year: its period lies inside it (SPEC
 	// 3; issue 22; docs/decisions.md).
-	if y := strconv.Itoa(in.Year); in.Kind == KindAnnual && in.Year >= minYear && in.Year <= maxYear {
-		for _, f := range []struct {
-			field, day string
-			ok         bool
-		}{{"period_start", in.PeriodStart, okStart}, {"period_end", in.PeriodEnd, okEnd}} {
-			if f.ok && f.day[:4] != y {
-				v.Add(f.field, "must lie inside the year %d of an annual cycle", in.Year)
+	if in.Kind == KindAnnual && in.Year >= minYear && in.Year <= maxYear {
+		for _, f := range []civil.FieldDate{{Field: "period_start", Date: in.PeriodStart}, {Field: "period_end", Date: in.PeriodEnd}} {
+			if f.Date.Valid() && f.Date.Time().Year() != in.Year {
+				v.Add(f.Field, "must lie inside the year %d of an annual cycle", in.Year)
 			}
 		}
 	}

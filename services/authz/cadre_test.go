@@ -11,6 +11,7 @@ import (
 	"efile/services/accesslog"
 	"efile/services/authz"
 	"efile/services/cadre"
+	"efile/services/civil"
 	"efile/services/datakey"
 	"efile/services/errs"
 	"efile/services/unit"
@@ -53,8 +54,8 @@ func newWorld(t *testing.T) *world {
 	ub := must(units.Create(ctx, unit.NewUnit{Name: "B", Code: "B"}))
 	rev := &models.User{ID: 1, Roles: []models.UserRole{{Role: "org_reviewer"}}}
 	mk := func(name, id, birth string, u int64) int64 {
-		c := must(svc.Create(ctx, rev, cadre.Fields{Name: name, Gender: "male", BirthDate: birth,
-			IDNumber: id, UnitID: u, Position: "科长", Rank: "科级", AppointedOn: "2020-01-01"}))
+		c := must(svc.Create(ctx, rev, cadre.Fields{Name: name, Gender: "male", BirthDate: civil.Text(birth),
+			IDNumber: id, UnitID: u, Position: "科长", Rank: "科级", AppointedOn: civil.MustParse("2020-01-01")}))
 		return c.ID
 	}
 	w := &world{db: db, az: az, svc: svc, rev: rev}

@@ -9,6 +9,7 @@ import (
 
 	"efile/models"
 	"efile/services/authz"
+	"efile/services/civil"
 )
 
 // kindWorld adds to the cadre world one object of every kind: flags of
@@ -43,13 +44,13 @@ func newKindWorld(t *testing.T) *kindWorld {
 	now := time.Now().UTC()
 	flag := func(cadreID int64, source string) int64 {
 		f := &models.Flag{CadreID: cadreID, Source: source, Kind: "clue", Severity: "info", Summary: "s", Detail: "d",
-			OccurredOn: "2024-01-01", Status: "open", Version: 1, CreatedAt: now, UpdatedAt: now}
+			OccurredOn: civil.MustParse("2024-01-01"), Status: "open", Version: 1, CreatedAt: now, UpdatedAt: now}
 		create(f)
 		return f.ID
 	}
 	w.flagAudA, w.flagDiscB, w.flagOrg = flag(w.a, "audit"), flag(w.b, "discipline"), flag(w.a1, authz.Organization)
 	cycle := func() int64 {
-		c := &models.AppraisalCycle{Name: "c", Kind: "annual", Year: 2024, PeriodStart: "2024-01-01", PeriodEnd: "2024-12-31", Status: "open", Version: 1}
+		c := &models.AppraisalCycle{Name: "c", Kind: "annual", Year: 2024, PeriodStart: civil.MustParse("2024-01-01"), PeriodEnd: civil.MustParse("2024-12-31"), Status: "open", Version: 1}
 		create(c)
 		return c.ID
 	}
@@ -71,13 +72,13 @@ func newKindWorld(t *testing.T) *kindWorld {
 		create(&models.AppraisalResult{CycleID: w.cycle1, CadreID: c, ProposedGrade: "competent", FinalGrade: ""})
 	}
 	vet := func(cadreID int64) int64 {
-		v := &models.Vetting{CadreID: cadreID, Purpose: "promotion", AsOf: "2025-01-01", Verdict: "clear", Reasons: "[]", CheckedAt: now}
+		v := &models.Vetting{CadreID: cadreID, Purpose: "promotion", AsOf: civil.MustParse("2025-01-01"), Verdict: "clear", Reasons: "[]", CheckedAt: now}
 		create(v)
 		return v.ID
 	}
 	w.vetA, w.vetB = vet(w.a), vet(w.b)
 	record := func(cadreID int64) int64 {
-		r := &models.Record{CadreID: cadreID, OccurredOn: "2024-01-01", Category: "duty", Content: "x", RecordedAt: now}
+		r := &models.Record{CadreID: cadreID, OccurredOn: civil.MustParse("2024-01-01"), Category: "duty", Content: "x", RecordedAt: now}
 		create(r)
 		return r.ID
 	}
@@ -85,12 +86,12 @@ func newKindWorld(t *testing.T) *kindWorld {
 	// The four checks of SPEC 13: a dossier review, a personal-matters
 	// check and an integrity-opinion request per cadre.
 	check := func(cadreID int64) (review, matters, opinion int64) {
-		r := &models.DossierReview{CadreID: cadreID, ReviewedOn: "2025-01-01", Conclusion: "pass", RecordedBy: 1, RecordedByName: "r", RecordedAt: now}
+		r := &models.DossierReview{CadreID: cadreID, ReviewedOn: civil.MustParse("2025-01-01"), Conclusion: "pass", RecordedBy: 1, RecordedByName: "r", RecordedAt: now}
 		create(r)
-		m := &models.PersonalMattersCheck{CadreID: cadreID, Kind: "random", CheckedOn: "2025-01-01", Result: "consistent",
+		m := &models.PersonalMattersCheck{CadreID: cadreID, Kind: "random", CheckedOn: civil.MustParse("2025-01-01"), Result: "consistent",
 			RecordedBy: 1, RecordedByName: "r", RecordedAt: now}
 		create(m)
-		o := &models.IntegrityOpinion{CadreID: cadreID, Purpose: "promotion", DueOn: "2025-02-01", Status: "pending",
+		o := &models.IntegrityOpinion{CadreID: cadreID, Purpose: "promotion", DueOn: civil.MustParse("2025-02-01"), Status: "pending",
 			RequestedBy: 1, RequestedByName: "r", RequestedAt: now}
 		create(o)
 		return r.ID, m.ID, o.ID

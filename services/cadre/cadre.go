@@ -44,7 +44,7 @@ type Service struct {
 	az    *authz.Service
 	keys  *datakey.Keys
 	now   func() time.Time
-	today func() string
+	today func() civil.Date
 }
 
 // New builds the service; loc decides what "today" is.
@@ -55,23 +55,23 @@ func New(db *gorm.DB, log *accesslog.Service, az *authz.Service, keys *datakey.K
 	if loc == nil {
 		loc = time.UTC
 	}
-	return &Service{db: db, log: log, az: az, keys: keys, now: now, today: func() string { return now().In(loc).Format(time.DateOnly) }}
+	return &Service{db: db, log: log, az: az, keys: keys, now: now, today: func() civil.Date { return civil.Of(now(), loc) }}
 }
 
 // Today is the current date in the configured time zone.
-func (s *Service) Today() string { return s.today() }
+func (s *Service) Today() civil.Date { return s.today() }
 
 // Fields are a cadre's editable fields.
 type Fields struct {
 	Name        string
 	Gender      string
-	BirthDate   string
+	BirthDate   civil.Date
 	IDNumber    string
 	UnitID      int64
 	Position    string
 	Rank        string
 	IsTopLeader bool
-	AppointedOn string
+	AppointedOn civil.Date
 	// ReportsPersonalMatters: a subject of the personal-matters reporting
 	// rules (SPEC 5; vetting asks for their check, SPEC 9).
 	ReportsPersonalMatters bool
@@ -81,21 +81,18 @@ type Fields struct {
 type Patch struct {
 	Name        *string
 	Gender      *string
-	BirthDate   *string
+	BirthDate   *civil.Date
 	IDNumber    *string
 	UnitID      *int64
 	Position    *string
 	Rank        *string
 	IsTopLeader *bool
-	AppointedOn *string
+	AppointedOn *civil.Date
 	Status      *string
 	Version     int
 
 	ReportsPersonalMatters *bool
 }
-
-// ValidDate tells whether s is a real calendar date written YYYY-MM-DD.
-func ValidDate(s string) bool { return civil.Valid(s) }
 
 // check validates a cadre's fields and brings its text to NFC; field names
 // the fields (inside an import row, for instance).
@@ -112,14 +109,15 @@ func (s *Service) check(v *errs.Validation, f *Fields, field func(string) string
 	if !slices.Contains(genders, f.Gender) {
 		v.Add(field("gender"), "must be male or female")
 	}
-	today := civil.MustParse(s.today())
-	birthOK := ValidDate(f.BirthDate)
+	today := s.today()
+	birthOK := f.BirthDate.Valid()
 	if !birthOK {
 		v.Add(field("birth_date"), "must be a date YYYY-MM-DD")
 	} else {
-		civil.CheckString(v, field("birth_date"), f.BirthDate, civil.Birth, today)
+		civil.Check(v, field("birth_date"), f.BirthDate, civil.Birth, today)
 	}
-	idErr := idnumber.Check(f.IDNumber, "")
+	idErr := idnumber.Check(f.IDNumber, civil.Date{})
+	embedded, _ := idnumber.BirthDate(f.IDNumber)
 	switch {
 	case errors.Is(idErr, idnumber.ErrChecksum):
 		v.Add(field("id_number"), "the check character (the last) is wrong: compare the number with the card")
@@ -127,8 +125,8 @@ func (s *Service) check(v *errs.Validation, f *Fields, field func(string) string
 		v.Add(field("id_number"), "characters 7–14 are not a valid birth date")
 	case idErr != nil:
 		v.Add(field("id_number"), "must be 18 characters: 17 digits and a check character (a digit or X)")
-	case birthOK && f.IDNumber[6:14] != strings.ReplaceAll(f.BirthDate, "-", ""):
-		v.Add(field("id_number"), "characters 7–14 (birth date %s) do not match birth_date %s", f.IDNumber[6:14], f.BirthDate)
+	case birthOK && embedded != f.BirthDate:
+		v.Add(field("id_number"), "characters 7–14 (birth date %s) do not match birth_date %s", f.IDNumber[6:14], f.BirthDate.String())
 	}
 	// GB 11643-1999: the 17th character, the sequence number's last digit,
 	// is odd for men and even for women.
@@ -139,15 +137,9 @@ func (s *Service) check(v *errs.Validation, f *Fields, field func(string) string
 	}
 	txt("position", &f.Position, 100)
 	txt("rank", &f.Rank, 50)
-	switch {
-	case !ValidDate(f.AppointedOn):
-		v.Add(field("appointed_on"), "must be a date YYYY-MM-DD")
-	case f.AppointedOn > today.String():
-		v.Add(field("appointed_on"), "must not be in the future")
-	default:
-		if civil.CheckString(v, field("appointed_on"), f.AppointedOn, civil.Event, today) {
-			civil.BeforeBirth(v, field("appointed_on"), f.AppointedOn, f.BirthDate)
-		}
+	if civil.Past(v, field("appointed_on"), f.AppointedOn, today) &&
+		civil.Check(v, field("appointed_on"), f.AppointedOn, civil.Event, today) {
+		civil.BeforeBirth(v, field("appointed_on"), f.AppointedOn, f.BirthDate)
 	}
 	if f.UnitID < 1 {
 		v.Add(field("unit_id"), "is required")
@@ -215,14 +207,14 @@ func (s *Service) Find(ctx context.Context, viewer *models.User, p authz.Purpose
 
 // NotBeforeBirth refuses, with a 400 naming each field, the days of cadre
 // id's life that are before the cadre's birth date (SPEC 3): fieldDays are
-// pairs of a field's name and its day (civil.NotBeforeBirth). The caller
+// a field's name and its day each (civil.NotBeforeBirth). The caller
 // has checked the cadre is in scope; an unknown cadre has no birth date.
-func (s *Service) NotBeforeBirth(ctx context.Context, id int64, fieldDays ...string) error {
-	var birth []string
+func (s *Service) NotBeforeBirth(ctx context.Context, id int64, days ...civil.FieldDate) error {
+	var birth []civil.Date
 	if err := models.Get(ctx, s.db).Model(&models.Cadre{}).Where("id = ?", id).Pluck("birth_date", &birth).Error; err != nil || len(birth) == 0 {
 		return err
 	}
-	return civil.NotBeforeBirth(birth[0], fieldDays...)
+	return civil.NotBeforeBirth(birth[0], days...)
 }
 
 // Update applies a patch with an optimistic version (org_reviewer).

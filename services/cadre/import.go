@@ -10,6 +10,7 @@ import (
 
 	"efile/models"
 	"efile/services/authz"
+	"efile/services/civil"
 	"efile/services/errs"
 	"efile/services/idnumber"
 	"efile/services/roster"
@@ -330,13 +331,7 @@ func (s *Service) rowFields(e *rowErrors, r roster.Row, codes map[string]int64) 
 	f.IsTopLeader = top
 	// Dates as people type them (2024/3/5, Excel date cells) become
 	// YYYY-MM-DD; anything else is left as typed for check to report.
-	f.BirthDate, f.AppointedOn = val[roster.FieldBirthDate], val[roster.FieldAppointedOn]
-	if d, ok := roster.NormalizeDate(f.BirthDate); ok {
-		f.BirthDate = d
-	}
-	if d, ok := roster.NormalizeDate(f.AppointedOn); ok {
-		f.AppointedOn = d
-	}
+	f.BirthDate, f.AppointedOn = cellDate(val[roster.FieldBirthDate]), cellDate(val[roster.FieldAppointedOn])
 	code := val[roster.FieldUnitCode]
 	if uid, ok := codes[code]; ok {
 		f.UnitID = uid
@@ -381,4 +376,13 @@ func (s *Service) byHashes(ctx context.Context, fields []Fields, lock bool) (map
 		}
 	}
 	return out, nil
+}
+
+// cellDate is the date of a cell: typed as people type it, or as it was
+// typed (not a date, for check to report).
+func cellDate(cell string) civil.Date {
+	if d, ok := roster.NormalizeDate(cell); ok {
+		cell = d
+	}
+	return civil.Text(cell)
 }

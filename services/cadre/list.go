@@ -7,6 +7,7 @@ import (
 
 	"efile/models"
 	"efile/services/authz"
+	"efile/services/civil"
 	"efile/services/errs"
 	"efile/services/idnumber"
 
@@ -64,7 +65,7 @@ func (s *Service) byQ(q *gorm.DB, text string) *gorm.DB {
 // (which searches by the lookup hash, and is rate-limited for auditors).
 func IsWholeIDNumber(text string) bool {
 	id := idnumber.Normalize(strings.TrimSpace(text))
-	return utf8.RuneCountInString(id) == idnumber.Length && idnumber.Check(id, "") == nil
+	return utf8.RuneCountInString(id) == idnumber.Length && idnumber.Check(id, civil.Date{}) == nil
 }
 
 // Listing is a page of cadres. Limited means the viewer only looked cadres

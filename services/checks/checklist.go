@@ -8,6 +8,7 @@ import (
 
 	"efile/models"
 	"efile/services/authz"
+	"efile/services/civil"
 	"efile/services/flag"
 )
 
@@ -21,7 +22,7 @@ type SpecificReport struct {
 	FlagID     int64
 	Source     string
 	Status     string
-	OccurredOn string
+	OccurredOn civil.Date
 }
 
 // Checklist is what stands before a promotion (SPEC 13): the cadre's
@@ -146,14 +147,14 @@ type Evidence struct {
 // ReviewFact is a dossier review as vetting reads it.
 type ReviewFact struct {
 	ID         int64
-	ReviewedOn string
+	ReviewedOn civil.Date
 	Conclusion string
 }
 
 // MattersFact is a personal-matters check as vetting reads it.
 type MattersFact struct {
 	ID              int64
-	CheckedOn       string
+	CheckedOn       civil.Date
 	Result          string
 	FamilyEmigrated bool
 }
@@ -162,13 +163,13 @@ type MattersFact struct {
 // EFILE_TZ.
 type OpinionFact struct {
 	ID         int64
-	RepliedOn  string
+	RepliedOn  civil.Date
 	Conclusion string
 }
 
-// Evidence reads the evidence of every cadre of ids on day asOf (YYYY-MM-DD)
-// in four queries whatever their number; every id has an entry.
-func (s *Service) Evidence(ctx context.Context, ids []int64, asOf string) (map[int64]*Evidence, error) {
+// Evidence reads the evidence of every cadre of ids on day asOf in four
+// queries whatever their number; every id has an entry.
+func (s *Service) Evidence(ctx context.Context, ids []int64, asOf civil.Date) (map[int64]*Evidence, error) {
 	out := make(map[int64]*Evidence, len(ids))
 	for _, id := range ids {
 		out[id] = &Evidence{}
@@ -193,7 +194,10 @@ func (s *Service) Evidence(ctx context.Context, ids []int64, asOf string) (map[i
 		e := out[r.CadreID]
 		e.Reviews = append(e.Reviews, ReviewFact{ID: r.ID, ReviewedOn: r.ReviewedOn, Conclusion: r.Conclusion})
 	}
-	from := min(b.Checks, b.Concealment)
+	from := b.Checks
+	if b.Concealment.Before(from) {
+		from = b.Concealment
+	}
 	var ms []models.PersonalMattersCheck
 	if err := db.Select("id, cadre_id, checked_on, result, family_emigrated").
 		Where("cadre_id IN ? AND checked_on >= ? AND checked_on <= ?", ids, from, asOf).Find(&ms).Error; err != nil {
@@ -203,7 +207,7 @@ func (s *Service) Evidence(ctx context.Context, ids []int64, asOf string) (map[i
 		e := out[m.CadreID]
 		e.Matters = append(e.Matters, MattersFact{ID: m.ID, CheckedOn: m.CheckedOn, Result: m.Result, FamilyEmigrated: m.FamilyEmigrated})
 	}
-	start, end := s.dayStart(b.Opinions), s.dayStart(addDays(asOf, 1))
+	start, end := s.dayStart(b.Opinions), s.dayStart(asOf.AddDate(0, 0, 1))
 	// Only replied requests have replied_at; no status condition, which
 	// would lead SQLite to the (status, id) index, every reply of the city,
 	// instead of the cadres' (BenchmarkVetBatch1000).
@@ -224,10 +228,10 @@ func (s *Service) Evidence(ctx context.Context, ids []int64, asOf string) (map[i
 }
 
 // dayStart is the first instant of day in EFILE_TZ, in UTC.
-func (s *Service) dayStart(day string) time.Time {
-	t, err := time.ParseInLocation(time.DateOnly, day, s.loc)
-	if err != nil {
+func (s *Service) dayStart(day civil.Date) time.Time {
+	if !day.Valid() {
 		return time.Time{}
 	}
-	return t.UTC()
+	y, m, d := day.Time().Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, s.loc).UTC()
 }

@@ -145,18 +145,15 @@ type Config struct {
 // check that found concealment (Concealment: twelve months, a local setting,
 // SPEC 9). The last day is the vetting's own.
 type Bounds struct {
-	Checks      string
-	Opinions    string
-	Concealment string
+	Checks      civil.Date
+	Opinions    civil.Date
+	Concealment civil.Date
 }
 
-// Bounds are c's bounds for a vetting on day asOf (YYYY-MM-DD).
-func (c Config) Bounds(asOf string) Bounds {
-	b := Bounds{Checks: addDays(asOf, -c.CheckValidDays), Opinions: addDays(asOf, -c.OpinionValidDays), Concealment: asOf}
-	if t, err := time.Parse(time.DateOnly, asOf); err == nil {
-		b.Concealment = t.AddDate(-1, 0, 0).Format(time.DateOnly)
-	}
-	return b
+// Bounds are c's bounds for a vetting on day asOf.
+func (c Config) Bounds(asOf civil.Date) Bounds {
+	return Bounds{Checks: asOf.AddDate(0, 0, -c.CheckValidDays), Opinions: asOf.AddDate(0, 0, -c.OpinionValidDays),
+		Concealment: asOf.AddDate(-1, 0, 0)}
 }
 
 // The defaults of Config.
@@ -211,14 +208,9 @@ var (
 // date checks a day of a check (SPEC 3: a real date in the range of
 // civil.Event, not in the future); the cadre's birth date is checked once
 // the cadre is found.
-func date(v *errs.Validation, field, s, today string) {
-	switch {
-	case !cadre.ValidDate(s):
-		v.Add(field, "must be a date YYYY-MM-DD")
-	case s > today:
-		v.Add(field, "must not be in the future")
-	default:
-		civil.CheckString(v, field, s, civil.Event, civil.MustParse(today))
+func date(v *errs.Validation, field string, d, today civil.Date) {
+	if civil.Past(v, field, d, today) {
+		civil.Check(v, field, d, civil.Event, today)
 	}
 }
 
@@ -239,21 +231,12 @@ func oneOf(v *errs.Validation, field, s string, allowed []string) {
 	}
 }
 
-// addDays is day (YYYY-MM-DD) moved by n days.
-func addDays(day string, n int) string {
-	t, err := time.Parse(time.DateOnly, day)
-	if err != nil {
-		return day
-	}
-	return t.AddDate(0, 0, n).Format(time.DateOnly)
-}
-
 // stamp is the time a record is written: UTC, to the microsecond (what
 // MySQL's DATETIME(6) keeps).
 func (s *Service) stamp() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
 
 // dayOf is the day an instant falls on in EFILE_TZ.
-func (s *Service) dayOf(t time.Time) string { return t.In(s.loc).Format(time.DateOnly) }
+func (s *Service) dayOf(t time.Time) civil.Date { return civil.Of(t, s.loc) }
 
 // cadreRows lists a cadre's records of M (a review or a check), newest
 // first, after the path's check (authz.CadreVet: 404 when the reviewer may

@@ -21,7 +21,7 @@ type Finding struct {
 
 // NewReview is a dossier review to record.
 type NewReview struct {
-	ReviewedOn string
+	ReviewedOn civil.Date
 	Findings   []Finding
 	Note       string
 }
@@ -31,13 +31,13 @@ type NewReview struct {
 type Review struct {
 	models.DossierReview
 	Findings   []models.DossierFinding
-	ValidUntil string
+	ValidUntil civil.Date
 }
 
 // checkReview validates a review's body, cleans its text in place and
 // computes its conclusion: discrepancy when any finding is one, pass
 // otherwise (a determined item counts as consistent).
-func checkReview(in *NewReview, today string) (string, error) {
+func checkReview(in *NewReview, today civil.Date) (string, error) {
 	v := &errs.Validation{}
 	date(v, "reviewed_on", in.ReviewedOn, today)
 	in.Note = length(v, "note", in.Note, 0, MaxNote)
@@ -88,7 +88,7 @@ func (s *Service) CreateReview(ctx context.Context, viewer *models.User, cadreID
 		if err != nil {
 			return err
 		}
-		if err := civil.NotBeforeBirth(c.BirthDate, "reviewed_on", in.ReviewedOn); err != nil {
+		if err := civil.NotBeforeBirth(c.BirthDate, civil.FieldDate{Field: "reviewed_on", Date: in.ReviewedOn}); err != nil {
 			return err
 		}
 		r := &models.DossierReview{CadreID: cadreID, ReviewedOn: in.ReviewedOn, Conclusion: conclusion, Note: in.Note,
@@ -159,5 +159,5 @@ func (s *Service) review(r *models.DossierReview, fs []models.DossierFinding) *R
 	if fs == nil {
 		fs = []models.DossierFinding{}
 	}
-	return &Review{DossierReview: *r, Findings: fs, ValidUntil: addDays(r.ReviewedOn, s.cfg.CheckValidDays)}
+	return &Review{DossierReview: *r, Findings: fs, ValidUntil: r.ReviewedOn.AddDate(0, 0, s.cfg.CheckValidDays)}
 }

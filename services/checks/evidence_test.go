@@ -13,6 +13,7 @@ import (
 	"efile/services/authz"
 	"efile/services/cadre"
 	"efile/services/checks"
+	"efile/services/civil"
 	"efile/services/datakey"
 	"efile/services/unit"
 	"efile/testenv"
@@ -57,8 +58,8 @@ func TestRepliesByTheDayInEFileTZ(t *testing.T) {
 	rev := &models.User{ID: 1, DisplayName: "审核员", Roles: []models.UserRole{{Role: "org_reviewer"}}}
 	discipline := "discipline"
 	aud := &models.User{ID: 2, DisplayName: "纪委", Department: &discipline, Roles: []models.UserRole{{Role: "auditor"}}}
-	c, err := cadres.Create(ctx, rev, cadre.Fields{Name: "张三", Gender: "male", BirthDate: "1990-01-01",
-		IDNumber: "110105199001011232", UnitID: u.ID, Position: "科长", Rank: "一级主任科员", AppointedOn: "2020-03-01"})
+	c, err := cadres.Create(ctx, rev, cadre.Fields{Name: "张三", Gender: "male", BirthDate: civil.MustParse("1990-01-01"),
+		IDNumber: "110105199001011232", UnitID: u.ID, Position: "科长", Rank: "一级主任科员", AppointedOn: civil.MustParse("2020-03-01")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +67,7 @@ func TestRepliesByTheDayInEFileTZ(t *testing.T) {
 	reply := func(at time.Time) *checks.Opinion {
 		t.Helper()
 		clk.Set(time.Date(2025, 3, 20, 2, 0, 0, 0, time.UTC))
-		o, err := svc.RequestOpinion(ctx, rev, c.ID, checks.NewOpinion{Purpose: "promotion", DueOn: "2025-03-31"})
+		o, err := svc.RequestOpinion(ctx, rev, c.ID, checks.NewOpinion{Purpose: "promotion", DueOn: civil.MustParse("2025-03-31")})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -80,22 +81,22 @@ func TestRepliesByTheDayInEFileTZ(t *testing.T) {
 	// 23:59 on 2025-03-31 in Shanghai, then 00:01 on 2025-04-01.
 	onTime := reply(time.Date(2025, 3, 31, 15, 59, 0, 0, time.UTC))
 	late := reply(time.Date(2025, 3, 31, 16, 1, 0, 0, time.UTC))
-	if onTime.Late || !late.Late || *onTime.ValidUntil != "2025-06-29" || *late.ValidUntil != "2025-06-30" {
+	if onTime.Late || !late.Late || onTime.ValidUntil.String() != "2025-06-29" || late.ValidUntil.String() != "2025-06-30" {
 		t.Fatalf("late %v %v, valid until %s %s", onTime.Late, late.Late, *onTime.ValidUntil, *late.ValidUntil)
 	}
 	// On 2025-06-30 the 90 days run from 2025-04-01: only the reply given on
 	// that day (Shanghai) counts, with that day.
-	ev, err := svc.Evidence(ctx, []int64{c.ID, 99999}, "2025-06-30")
+	ev, err := svc.Evidence(ctx, []int64{c.ID, 99999}, civil.MustParse("2025-06-30"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := ev[c.ID].Opinions; len(got) != 1 || got[0].ID != late.ID || got[0].RepliedOn != "2025-04-01" {
+	if got := ev[c.ID].Opinions; len(got) != 1 || got[0].ID != late.ID || got[0].RepliedOn.String() != "2025-04-01" {
 		t.Fatalf("opinions %+v", got)
 	}
 	if ev[99999] == nil || ev[99999].Opinions != nil {
 		t.Fatalf("an unknown cadre's evidence %+v", ev[99999])
 	}
-	ev, err = svc.Evidence(ctx, []int64{c.ID}, "2025-06-29")
+	ev, err = svc.Evidence(ctx, []int64{c.ID}, civil.MustParse("2025-06-29"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +108,7 @@ func TestRepliesByTheDayInEFileTZ(t *testing.T) {
 		t.Fatalf("on 2025-06-29: %v", got)
 	}
 	// And a reply given after the day vetted on does not count.
-	ev, err = svc.Evidence(ctx, []int64{c.ID}, "2025-03-31")
+	ev, err = svc.Evidence(ctx, []int64{c.ID}, civil.MustParse("2025-03-31"))
 	if err != nil || len(ev[c.ID].Opinions) != 1 || ev[c.ID].Opinions[0].ID != onTime.ID {
 		t.Fatalf("on 2025-03-31: %+v, %v", ev[c.ID].Opinions, err)
 	}

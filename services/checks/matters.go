@@ -14,7 +14,7 @@ import (
 // abroad (任用条例 (2019) art. 24(5), regulations row 43).
 type NewMattersCheck struct {
 	Kind            string
-	CheckedOn       string
+	CheckedOn       civil.Date
 	Result          string
 	FamilyEmigrated bool
 	Note            string
@@ -24,7 +24,7 @@ type NewMattersCheck struct {
 // day it counts for vetting.
 type MattersCheck struct {
 	models.PersonalMattersCheck
-	ValidUntil string
+	ValidUntil civil.Date
 }
 
 // CreateMattersCheck records a personal-matters check of a cadre the
@@ -45,7 +45,7 @@ func (s *Service) CreateMattersCheck(ctx context.Context, viewer *models.User, c
 		if err != nil {
 			return err
 		}
-		if err := civil.NotBeforeBirth(c.BirthDate, "checked_on", in.CheckedOn); err != nil {
+		if err := civil.NotBeforeBirth(c.BirthDate, civil.FieldDate{Field: "checked_on", Date: in.CheckedOn}); err != nil {
 			return err
 		}
 		m := &models.PersonalMattersCheck{CadreID: cadreID, Kind: in.Kind, CheckedOn: in.CheckedOn, Result: in.Result,
@@ -82,5 +82,5 @@ func (s *Service) dressMatters(rows []models.PersonalMattersCheck) ([]MattersChe
 }
 
 func (s *Service) matters(m *models.PersonalMattersCheck) *MattersCheck {
-	return &MattersCheck{PersonalMattersCheck: *m, ValidUntil: addDays(m.CheckedOn, s.cfg.CheckValidDays)}
+	return &MattersCheck{PersonalMattersCheck: *m, ValidUntil: m.CheckedOn.AddDate(0, 0, s.cfg.CheckValidDays)}
 }

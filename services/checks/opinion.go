@@ -8,7 +8,7 @@ import (
 	"efile/models"
 	"efile/services/accesslog"
 	"efile/services/authz"
-	"efile/services/cadre"
+	"efile/services/civil"
 	"efile/services/errs"
 	"efile/services/vocab"
 )
@@ -17,7 +17,7 @@ import (
 // cadre (凡提必听): for what purpose, and by when the reply is due.
 type NewOpinion struct {
 	Purpose string
-	DueOn   string
+	DueOn   civil.Date
 	Note    string
 }
 
@@ -51,12 +51,12 @@ func (s *Service) RequestOpinion(ctx context.Context, viewer *models.User, cadre
 	ps := purposes()
 	oneOf(v, "purpose", in.Purpose, ps)
 	today := s.cadres.Today()
-	last := addDays(today, MaxDueDays)
+	last := today.AddDate(0, 0, MaxDueDays)
 	switch {
-	case !cadre.ValidDate(in.DueOn):
+	case !in.DueOn.Valid():
 		v.Add("due_on", "must be a date YYYY-MM-DD")
-	case in.DueOn < today || in.DueOn > last:
-		v.Add("due_on", "must be from today (%s) to %d days ahead (%s)", today, MaxDueDays, last)
+	case in.DueOn.Before(today) || in.DueOn.After(last):
+		v.Add("due_on", "must be from today (%s) to %d days ahead (%s)", today.String(), MaxDueDays, last.String())
 	}
 	in.Note = length(v, "note", in.Note, 0, MaxNote)
 	if err := v.Err(); err != nil {
@@ -135,7 +135,7 @@ func (s *Service) ReplyOpinion(ctx context.Context, viewer *models.User, id int6
 		res := db.Model(&models.IntegrityOpinion{}).Where("id = ? AND status = ?", id, StatusPending).Updates(map[string]any{
 			"status": StatusReplied, "pending_cadre_id": nil, "conclusion": r.Conclusion, "text": r.Text,
 			"signed_by": r.SignedBy, "replied_by": viewer.ID, "replied_by_name": name, "replied_at": at,
-			"late": s.dayOf(at) > o.DueOn})
+			"late": s.dayOf(at).After(o.DueOn)})
 		if res.Error != nil {
 			return res.Error
 		}

@@ -5,6 +5,7 @@ import (
 
 	"efile/models"
 	"efile/services/authz"
+	"efile/services/civil"
 	"efile/services/errs"
 
 	"gorm.io/gorm"
@@ -22,7 +23,7 @@ type Opinion struct {
 	Cadre      models.CadreLabel
 	Overdue    bool
 	Flags      []FlagRef
-	ValidUntil *string
+	ValidUntil *civil.Date
 }
 
 // FlagRef is what a reply shows of a flag it names: its current kind and
@@ -145,9 +146,9 @@ func (s *Service) dress(ctx context.Context, rows []models.IntegrityOpinion) ([]
 	at := make(map[int64]int, len(rows))
 	for i, r := range rows {
 		o := Opinion{IntegrityOpinion: r, Cadre: labels[r.CadreID], Flags: []FlagRef{}}
-		o.Overdue = o.Status == StatusPending && o.DueOn < today
+		o.Overdue = o.Status == StatusPending && o.DueOn.Before(today)
 		if o.RepliedAt != nil {
-			until := addDays(s.dayOf(*o.RepliedAt), s.cfg.OpinionValidDays)
+			until := s.dayOf(*o.RepliedAt).AddDate(0, 0, s.cfg.OpinionValidDays)
 			o.ValidUntil = &until
 			replied = append(replied, o.ID)
 		}

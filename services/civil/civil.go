@@ -1,6 +1,10 @@
-// Package civil holds the date type of the API (a day of the civil
-// calendar, written YYYY-MM-DD, with no time and no time zone) and the one
-// rule of SPEC section 3 on which dates are plausible:
+// Package civil holds the date types of efile: Date, a day of the civil
+// calendar written YYYY-MM-DD, with no time and no time zone, and Month,
+// YYYY-MM, the precision of the profile's months (month.go). Every date of
+// the code is one of them, from the request body through the services and
+// the models to the answer; a date is text only where it is printed
+// (String) or typed (Text: an import's cell). It also holds the one rule of
+// SPEC section 3 on which dates are plausible:
 //
 //   - a birth date is from 1900-01-01 and at least 16 years before today
 //     (the youngest a person starts work under the Labour Law);
@@ -21,9 +25,11 @@
 // service.
 //
 // Dates are stored as they always were, char(10) columns holding
-// YYYY-MM-DD, so Value and Scan read and write that text; and since a
-// canonical YYYY-MM-DD sorts as the days do, a string comparison of two
-// stored dates is a comparison of the days.
+// YYYY-MM-DD (NULL for no date), so Value and Scan read and write that text;
+// and since a canonical YYYY-MM-DD sorts as the days do, SQL compares
+// stored dates as text, and Go compares Dates with Before, After and
+// Compare. The package is a leaf of value types, like time: models import
+// it too.
 package civil
 
 import (
@@ -34,6 +40,7 @@ import (
 	"time"
 
 	"efile/services/errs"
+	"strings"
 )
 
 // Date is a day, YYYY-MM-DD. The zero Date is no date: it encodes as JSON
@@ -78,6 +85,16 @@ func Of(t time.Time, loc *time.Location) Date {
 	return Date{s: t.In(loc).Format(time.DateOnly)}
 }
 
+// Text is the Date a text holds where a date is typed rather than decoded
+// (an import's cell, a form's field): no date for "", a Date that is not
+// Valid for a text that is not YYYY-MM-DD, for Check to refuse.
+func Text(s string) Date {
+	if d, ok := Parse(s); ok || s == "" {
+		return d
+	}
+	return Date{bad: true}
+}
+
 // String is the date as YYYY-MM-DD, "" for no date (or one that is not Valid).
 func (d Date) String() string {
 	if d.bad {
@@ -96,6 +113,9 @@ func (d Date) Valid() bool { return d.s != "" && !d.bad }
 func (d Date) Before(e Date) bool { return d.s < e.s }
 func (d Date) After(e Date) bool  { return d.s > e.s }
 
+// Compare is -1, 0 or +1 as d is before, the same day as or after e.
+func (d Date) Compare(e Date) int { return strings.Compare(d.s, e.s) }
+
 // Time is midnight UTC of d.
 func (d Date) Time() time.Time {
 	t, _ := time.Parse(time.DateOnly, d.s)
@@ -109,12 +129,7 @@ func (d Date) AddDate(years, months, days int) Date {
 }
 
 // MarshalJSON writes "YYYY-MM-DD", or null for no date.
-func (d Date) MarshalJSON() ([]byte, error) {
-	if !d.Valid() {
-		return []byte("null"), nil
-	}
-	return json.Marshal(d.s)
-}
+func (d Date) MarshalJSON() ([]byte, error) { return marshalText(d.Valid(), d.s) }
 
 // UnmarshalJSON reads a JSON string. One that is not a date is kept as not
 // Valid (the decoder's walk refuses it, naming the field); null and "" are
@@ -122,20 +137,32 @@ func (d Date) MarshalJSON() ([]byte, error) {
 // dates were strings); any other JSON type is the wrong type, as for a
 // string field.
 func (d *Date) UnmarshalJSON(b []byte) error {
+	s, err := unmarshalText(b)
+	if err == nil {
+		*d = Text(s)
+	}
+	return err
+}
+
+// marshalText is the JSON of a Date or a Month: its text, or null.
+func marshalText(valid bool, s string) ([]byte, error) {
+	if !valid {
+		return []byte("null"), nil
+	}
+	return json.Marshal(s)
+}
+
+// unmarshalText reads the JSON of a Date or a Month: a string, "" for
+// null; any other JSON type is the wrong type, as for a string field.
+func unmarshalText(b []byte) (string, error) {
 	if string(b) == "null" {
-		*d = Date{}
-		return nil
+		return "", nil
 	}
 	var s string
 	if err := json.Unmarshal(b, &s); err != nil {
-		return &json.UnmarshalTypeError{Value: jsonValueKind(b), Type: reflect.TypeFor[string]()}
+		return "", &json.UnmarshalTypeError{Value: jsonValueKind(b), Type: reflect.TypeFor[string]()}
 	}
-	if p, ok := Parse(s); ok || s == "" {
-		*d = p
-		return nil
-	}
-	*d = Date{bad: true}
-	return nil
+	return s, nil
 }
 
 func jsonValueKind(b []byte) string {
@@ -154,7 +181,8 @@ func jsonValueKind(b []byte) string {
 	return "number"
 }
 
-// Value stores d as its YYYY-MM-DD text (the char(10) columns), NULL for no date.
+// Value stores d as its YYYY-MM-DD text (the char(10) columns), NULL for no
+// date: a NOT NULL column refuses a zero Date rather than store "".
 func (d Date) Value() (driver.Value, error) {
 	if !d.Valid() {
 		return nil, nil
@@ -163,26 +191,36 @@ func (d Date) Value() (driver.Value, error) {
 }
 
 // Scan reads a stored date: YYYY-MM-DD text, or a time (a DATE column read
-// with parseTime), or NULL.
+// with parseTime); NULL and "" are no date.
 func (d *Date) Scan(src any) error {
-	switch v := src.(type) {
-	case nil:
-		*d = Date{}
-		return nil
-	case time.Time:
-		*d = Date{s: v.Format(time.DateOnly)}
-		return nil
-	case []byte:
-		return d.Scan(string(v))
-	case string:
-		p, ok := Parse(v)
-		if !ok {
-			return fmt.Errorf("civil: stored value %q is not a date YYYY-MM-DD", v)
-		}
-		*d = p
+	if t, ok := src.(time.Time); ok {
+		*d = Date{s: t.Format(time.DateOnly)}
 		return nil
 	}
-	return fmt.Errorf("civil: cannot read a date from %T", src)
+	s, err := scanText(src, "date")
+	if err != nil || s == "" {
+		*d = Date{}
+		return err
+	}
+	p, ok := Parse(s)
+	if !ok {
+		return fmt.Errorf("civil: stored value %q is not a date YYYY-MM-DD", s)
+	}
+	*d = p
+	return nil
+}
+
+// scanText is the text of a stored Date or Month: "" for NULL.
+func scanText(src any, what string) (string, error) {
+	switch v := src.(type) {
+	case nil:
+		return "", nil
+	case []byte:
+		return string(v), nil
+	case string:
+		return v, nil
+	}
+	return "", fmt.Errorf("civil: cannot read a %s from %T", what, src)
 }
 
 // Rule is the range a date of the API lies in.
@@ -207,9 +245,10 @@ const MinAge = 16
 func LatestBirth(today Date) Date { return today.AddDate(-MinAge, 0, 0) }
 
 // LatestEvent is the latest date of an event today: the last day of next year.
-func LatestEvent(today Date) Date {
-	return MustParse(fmt.Sprintf("%04d-12-31", today.Time().Year()+1))
-}
+func LatestEvent(today Date) Date { return YearEnd(today.Time().Year() + 1) }
+
+// YearEnd is the last day of year y (1 to 9999).
+func YearEnd(y int) Date { return MustParse(fmt.Sprintf("%04d-12-31", y)) }
 
 // Check adds to v, under field, what makes d implausible for rule r on day
 // today: not a date, or outside its range; it tells whether d passed. A
@@ -238,32 +277,41 @@ func Check(v *errs.Validation, field string, d Date, r Rule, today Date) bool {
 	return true
 }
 
-// CheckString is Check for a date held as text (an import's cell, a
-// service's input): a text that is not a date is refused too.
-func CheckString(v *errs.Validation, field, s string, r Rule, today Date) bool {
-	d, ok := Parse(s)
-	if !ok {
-		d = Date{bad: s != ""}
+// Past adds to v, under field, what makes d not a day that has come: no
+// date or not a date, or a day after today; it tells whether d passed.
+func Past(v *errs.Validation, field string, d, today Date) bool {
+	switch {
+	case !d.Valid():
+		v.Add(field, "must be a date YYYY-MM-DD")
+	case d.After(today):
+		v.Add(field, "must not be in the future")
+	default:
+		return true
 	}
-	return Check(v, field, d, r, today)
+	return false
 }
 
-// BeforeBirth adds to v, under field, a day of a cadre's life (YYYY-MM-DD)
-// that is before the cadre's birth date (SPEC 3). An empty day, or one that
-// is not a date, is left to the other checks.
-func BeforeBirth(v *errs.Validation, field, day, birth string) {
-	if Valid(day) && Valid(birth) && day < birth {
-		v.Add(field, "must not be before the cadre's birth date (%s)", birth)
+// BeforeBirth adds to v, under field, a day of a cadre's life that is
+// before the cadre's birth date (SPEC 3). A day or birth that is not a
+// date is left to the other checks.
+func BeforeBirth(v *errs.Validation, field string, day, birth Date) {
+	if day.Valid() && birth.Valid() && day.Before(birth) {
+		v.Add(field, "must not be before the cadre's birth date (%s)", birth.String())
 	}
 }
 
-// NotBeforeBirth is BeforeBirth for the days of a service's request:
-// fieldDays are pairs of a field's name and its day; the error is a 400
-// naming every such field, or nil.
-func NotBeforeBirth(birth string, fieldDays ...string) error {
+// FieldDate is a date of a service's request and its field's name.
+type FieldDate struct {
+	Field string
+	Date  Date
+}
+
+// NotBeforeBirth is BeforeBirth for the days of a service's request: the
+// error is a 400 naming every such field, or nil.
+func NotBeforeBirth(birth Date, days ...FieldDate) error {
 	v := &errs.Validation{}
-	for i := 0; i+1 < len(fieldDays); i += 2 {
-		BeforeBirth(v, fieldDays[i], fieldDays[i+1], birth)
+	for _, d := range days {
+		BeforeBirth(v, d.Field, d.Date, birth)
 	}
 	return v.Err()
 }

@@ -73,6 +73,61 @@ func TestSQL(t *testing.T) {
 	if err := got.Scan(nil); err != nil || !got.IsZero() {
 		t.Errorf("NULL: %v %v", got, err)
 	}
+	for _, src := range []any{"", []byte{}} {
+		got = d
+		if err := got.Scan(src); err != nil || !got.IsZero() {
+			t.Errorf("Scan(%q): an empty text is no date: %v %v", src, got, err)
+		}
+	}
+	if v, _ := Text("2024-02-30").Value(); v != nil {
+		t.Errorf("a decoded non-date stores NULL, not %v", v)
+	}
+}
+
+func TestText(t *testing.T) {
+	if d := Text("2024-05-01"); d != MustParse("2024-05-01") {
+		t.Errorf("a date: %+v", d)
+	}
+	if d := Text(""); !d.IsZero() {
+		t.Errorf("\"\" is no date: %+v", d)
+	}
+	for _, s := range []string{"2024-5-1", "2024-02-30", "junk", " 2024-05-01"} {
+		if d := Text(s); d.Valid() || d.IsZero() || d.String() != "" {
+			t.Errorf("Text(%q) must be kept as not a date: %+v", s, d)
+		}
+	}
+}
+
+func TestOrderAndArithmetic(t *testing.T) {
+	a, b := MustParse("2024-12-31"), MustParse("2025-01-01")
+	if !a.Before(b) || a.After(b) || !b.After(a) || a.Compare(b) != -1 || b.Compare(a) != 1 || a.Compare(a) != 0 {
+		t.Error("2024-12-31 is before 2025-01-01")
+	}
+	if got := a.AddDate(0, 0, 1); got != b {
+		t.Errorf("AddDate %s", got)
+	}
+	if got := YearEnd(2025); got.String() != "2025-12-31" {
+		t.Errorf("YearEnd %s", got)
+	}
+	if got := LatestEvent(MustParse("2026-12-06")); got.String() != "2027-12-31" {
+		t.Errorf("LatestEvent %s", got)
+	}
+	if got := Of(time.Date(2025, 3, 31, 16, 1, 0, 0, time.UTC), time.FixedZone("CST", 8*3600)); got.String() != "2025-04-01" {
+		t.Errorf("Of %s", got)
+	}
+}
+
+func TestPast(t *testing.T) {
+	today := MustParse("2026-12-06")
+	for _, c := range []struct {
+		d  Date
+		ok bool
+	}{{today, true}, {MustParse("1990-01-01"), true}, {MustParse("2026-12-07"), false}, {Date{}, false}, {Text("x"), false}} {
+		v := &errs.Validation{}
+		if got := Past(v, "f", c.d, today); got != c.ok || (v.Err() == nil) != c.ok {
+			t.Errorf("Past(%+v) = %v (%v), want %v", c.d, got, v.Details, c.ok)
+		}
+	}
 }
 
 func TestCheck(t *testing.T) {
@@ -87,7 +142,7 @@ func TestCheck(t *testing.T) {
 		{"2024-5-1", Event, false}, {"0001-01-01", Event, false},
 	} {
 		v := &errs.Validation{}
-		CheckString(v, "f", c.d, c.rule, today)
+		Check(v, "f", Text(c.d), c.rule, today)
 		if got := v.Err() == nil; got != c.ok {
 			t.Errorf("%s rule %d: ok %v, want %v (%v)", c.d, c.rule, got, c.ok, v.Details)
 		}
@@ -104,7 +159,8 @@ func TestCheck(t *testing.T) {
 }
 
 func TestNotBeforeBirth(t *testing.T) {
-	err := NotBeforeBirth("1980-01-01", "a", "1979-12-31", "b", "1980-01-01", "c", "", "d", "junk", "e", "1970-05-05")
+	err := NotBeforeBirth(MustParse("1980-01-01"), FieldDate{"a", MustParse("1979-12-31")}, FieldDate{"b", MustParse("1980-01-01")},
+		FieldDate{"c", Date{}}, FieldDate{"d", Text("junk")}, FieldDate{"e", MustParse("1970-05-05")})
 	var v *errs.Validation
 	if !errors.As(err, &v) {
 		t.Fatalf("err %v", err)
@@ -116,7 +172,7 @@ func TestNotBeforeBirth(t *testing.T) {
 	if !slices.Equal(fields, []string{"a", "e"}) {
 		t.Fatalf("fields %v", fields)
 	}
-	if NotBeforeBirth("1980-01-01", "a", "1980-01-01") != nil {
+	if NotBeforeBirth(MustParse("1980-01-01"), FieldDate{"a", MustParse("1980-01-01")}) != nil {
 		t.Fatal("the day of birth itself is not before it")
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"efile/services/checks"
+	"efile/services/civil"
 	"efile/services/sheet"
 	"efile/services/vocab"
 )
@@ -98,7 +99,7 @@ func opinionConclusion(o *checks.Opinion) string {
 // date, the reply's text, who signed it, the flags it names (their number,
 // kind and status only), when and by whom it came.
 func (s *Service) opinionText(o *checks.Opinion) string {
-	due := "回复期限：" + o.DueOn
+	due := "回复期限：" + o.DueOn.String()
 	if o.Overdue {
 		due += "（已逾期）"
 	}
@@ -109,7 +110,7 @@ func (s *Service) opinionText(o *checks.Opinion) string {
 			late = "（逾期回复）"
 		}
 		lines = append(lines, "意见："+o.Text, "签字人："+o.SignedBy,
-			"回复："+deref(o.RepliedByName)+"，"+s.day(*o.RepliedAt)+late)
+			"回复："+deref(o.RepliedByName)+"，"+s.day(*o.RepliedAt).String()+late)
 		if len(o.Flags) > 0 {
 			refs := make([]string, len(o.Flags))
 			for i, f := range o.Flags {
@@ -119,7 +120,7 @@ func (s *Service) opinionText(o *checks.Opinion) string {
 		}
 	}
 	if o.WithdrawnAt != nil {
-		lines = append(lines, "撤回："+s.day(*o.WithdrawnAt))
+		lines = append(lines, "撤回："+s.day(*o.WithdrawnAt).String())
 	}
 	return withNote(lines, o.Note)
 }
@@ -150,12 +151,13 @@ func withNote(lines []string, note string) string {
 	return strings.Join(lines, "\n")
 }
 
-func deref(p *string) string {
+func deref[T any](p *T) T {
+	var zero T
 	if p == nil {
-		return ""
+		return zero
 	}
 	return *p
 }
 
 // day is the day an instant falls on in EFILE_TZ.
-func (s *Service) day(t time.Time) string { return t.In(s.zone).Format(time.DateOnly) }
+func (s *Service) day(t time.Time) civil.Date { return civil.Of(t, s.zone) }

@@ -12,6 +12,7 @@ import (
 	"efile/services/account"
 	"efile/services/cadre"
 	"efile/services/checks"
+	"efile/services/civil"
 	"efile/services/efile"
 	"efile/services/flag"
 	"efile/services/unit"
@@ -52,14 +53,14 @@ func TestChecksSheet(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := set.Cadres.Create(ctx, rev, cadre.Fields{Name: "张三", Gender: "male", BirthDate: "1990-01-01",
-		IDNumber: "110105199001011232", UnitID: u.ID, Position: "科长", Rank: "一级主任科员", AppointedOn: "2020-03-01",
+	c, err := set.Cadres.Create(ctx, rev, cadre.Fields{Name: "张三", Gender: "male", BirthDate: civil.MustParse("1990-01-01"),
+		IDNumber: "110105199001011232", UnitID: u.ID, Position: "科长", Rank: "一级主任科员", AppointedOn: civil.MustParse("2020-03-01"),
 		ReportsPersonalMatters: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	fl, err := set.Flags.Create(ctx, aud, flag.New{CadreID: c.ID, Kind: "clue", Severity: "warning",
-		Summary: "反映其违规收受礼金（机密线索）", Detail: "案卷详情", OccurredOn: "2025-02-01"})
+		Summary: "反映其违规收受礼金（机密线索）", Detail: "案卷详情", OccurredOn: civil.MustParse("2025-02-01")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,15 +78,15 @@ func TestChecksSheet(t *testing.T) {
 		fs[2] = checks.Finding{Item: "party_join", Result: result, Note: "入党志愿书时间与档案登记不符"}
 		return fs
 	}
-	_, err = set.Checks.CreateReview(ctx, rev, c.ID, checks.NewReview{ReviewedOn: "2025-05-06", Findings: findings("discrepancy")})
+	_, err = set.Checks.CreateReview(ctx, rev, c.ID, checks.NewReview{ReviewedOn: civil.MustParse("2025-05-06"), Findings: findings("discrepancy")})
 	must(err)
-	review, err := set.Checks.CreateReview(ctx, rev, c.ID, checks.NewReview{ReviewedOn: "2025-06-03",
+	review, err := set.Checks.CreateReview(ctx, rev, c.ID, checks.NewReview{ReviewedOn: civil.MustParse("2025-06-03"),
 		Findings: findings("determined"), Note: "经组织认定，入党时间以党委批复为准"})
 	must(err)
 	matters, err := set.Checks.CreateMattersCheck(ctx, rev, c.ID, checks.NewMattersCheck{Kind: "pre_promotion",
-		CheckedOn: "2025-06-05", Result: "omission", Note: "漏报一处房产"})
+		CheckedOn: civil.MustParse("2025-06-05"), Result: "omission", Note: "漏报一处房产"})
 	must(err)
-	op, err := set.Checks.RequestOpinion(ctx, rev, c.ID, checks.NewOpinion{Purpose: "promotion", DueOn: "2025-06-30", Note: "拟提拔为副局长"})
+	op, err := set.Checks.RequestOpinion(ctx, rev, c.ID, checks.NewOpinion{Purpose: "promotion", DueOn: civil.MustParse("2025-06-30"), Note: "拟提拔为副局长"})
 	must(err)
 	op, err = set.Checks.ReplyOpinion(ctx, aud, op.ID, checks.Reply{Conclusion: "clue_closed", SignedBy: "区纪委书记 赵明",
 		Text: "经查，反映该同志收受礼金问题，经初步核实不属实，已予了结。", FlagIDs: []int64{fl.ID}})

@@ -13,6 +13,7 @@ import (
 	"efile/services/appraisal"
 	"efile/services/cadre"
 	"efile/services/checks"
+	"efile/services/civil"
 	"efile/services/flag"
 	"efile/services/profile"
 	"efile/services/record"
@@ -54,10 +55,10 @@ type Flag struct {
 	Severity       string
 	Status         string
 	Summary        string
-	OccurredOn     string
+	OccurredOn     civil.Date
 	Sanction       string
-	DecidedOn      string
-	InfluenceUntil string
+	DecidedOn      civil.Date // no date without a sanction
+	InfluenceUntil civil.Date // no date: no end, or no sanction
 }
 
 // Vetting is one stored pre-promotion vetting, as the vetting routes show
@@ -66,7 +67,7 @@ type Vetting struct {
 	ID            int64
 	CadreID       int64
 	Purpose       string
-	AsOf          string
+	AsOf          civil.Date
 	Verdict       string
 	Reasons       []vetting.Reason
 	CadreName     string
@@ -234,12 +235,6 @@ func (s *Service) Flags(ctx context.Context, id int64) ([]Flag, error) {
 	rows, err := s.flags.ForWorkbook(ctx, id)
 	if err != nil {
 		return nil, err
-	}
-	deref := func(p *string) string {
-		if p == nil {
-			return ""
-		}
-		return *p
 	}
 	for _, r := range rows {
 		out = append(out, Flag{ID: r.ID, Source: r.Source, Kind: r.Kind, Severity: r.Severity, Status: r.Status,

@@ -3,6 +3,7 @@ package efile
 import (
 	"strings"
 
+	"efile/services/civil"
 	"efile/services/profile"
 	"efile/services/record"
 	"efile/services/sheet"
@@ -168,14 +169,14 @@ func writeCounts(b *sheet.Book, t *sheet.Table, ef *File) error {
 }
 
 // month is a month YYYY-MM as the form writes it, 2001.06; "" for none.
-func month(m *string) string {
+func month(m *civil.Month) string {
 	if m == nil {
 		return ""
 	}
 	return dotted(*m)
 }
 
-func dotted(m string) string { return strings.ReplaceAll(m, "-", ".") }
+func dotted(m civil.Month) string { return strings.ReplaceAll(m.String(), "-", ".") }
 
 // partyCell is 入党时间 as the form writes it: the month, and a democratic
 // party's name (2001.06；民盟).

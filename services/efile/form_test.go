@@ -12,6 +12,7 @@ import (
 
 	"efile/services/accesslog"
 	"efile/services/authz"
+	"efile/services/civil"
 	prof "efile/services/profile"
 	"efile/services/sheet"
 )
@@ -36,29 +37,29 @@ func portrait(t *testing.T) []byte {
 	return b.Bytes()
 }
 
-func ptr(s string) *string { return &s }
+func ptr[T any](v T) *T { return &v }
 
 // fullProfile is a profile as a reviewer fills it in, with seven resume
 // lines and four relatives: what a usual form holds.
 func fullProfile(t *testing.T) prof.Profile {
-	return prof.Profile{Ethnicity: "汉族", NativePlace: "浙江宁波", Birthplace: "浙江宁波", PartyJoinedOn: ptr("2010-06"),
-		WorkStartedOn: ptr("2012-07"), Health: "健康", ProfessionalTitle: "经济师", Expertise: "财政预算管理",
+	return prof.Profile{Ethnicity: "汉族", NativePlace: "浙江宁波", Birthplace: "浙江宁波", PartyJoinedOn: ptr(civil.MustParseMonth("2010-06")),
+		WorkStartedOn: ptr(civil.MustParseMonth("2012-07")), Health: "健康", ProfessionalTitle: "经济师", Expertise: "财政预算管理",
 		FullTime:  prof.Education{Level: "大学", Degree: "经济学学士", School: "浙江大学经济学院财政学专业"},
 		InService: prof.Education{Level: "研究生", Degree: "经济学硕士", School: "中共浙江省委党校经济学专业"},
 		Resume: []prof.ResumeEntry{
-			{From: "2008-09", To: ptr("2012-07"), Text: "浙江大学经济学院财政学专业学习"},
-			{From: "2012-07", To: ptr("2014-03"), Text: "区财政局预算科科员"},
-			{From: "2014-03", To: ptr("2016-08"), Text: "区财政局预算科副科长"},
-			{From: "2016-08", To: ptr("2017-12"), Text: "区财政局预算科科长"},
-			{From: "2017-12", To: ptr("2019-06"), Text: "区财政局国库科科长（其间：2017.09--2019.07 中共浙江省委党校经济学专业在职研究生学习）"},
-			{From: "2019-06", To: ptr("2020-03"), Text: "区委办公室综合科科长"},
-			{From: "2020-03", Text: "区委办公室副主任（正科级）"},
+			{From: civil.MustParseMonth("2008-09"), To: ptr(civil.MustParseMonth("2012-07")), Text: "浙江大学经济学院财政学专业学习"},
+			{From: civil.MustParseMonth("2012-07"), To: ptr(civil.MustParseMonth("2014-03")), Text: "区财政局预算科科员"},
+			{From: civil.MustParseMonth("2014-03"), To: ptr(civil.MustParseMonth("2016-08")), Text: "区财政局预算科副科长"},
+			{From: civil.MustParseMonth("2016-08"), To: ptr(civil.MustParseMonth("2017-12")), Text: "区财政局预算科科长"},
+			{From: civil.MustParseMonth("2017-12"), To: ptr(civil.MustParseMonth("2019-06")), Text: "区财政局国库科科长（其间：2017.09--2019.07 中共浙江省委党校经济学专业在职研究生学习）"},
+			{From: civil.MustParseMonth("2019-06"), To: ptr(civil.MustParseMonth("2020-03")), Text: "区委办公室综合科科长"},
+			{From: civil.MustParseMonth("2020-03"), Text: "区委办公室副主任（正科级）"},
 		},
 		Family: []prof.FamilyMember{
-			{Relation: "妻子", Name: "王芳", BornOn: ptr("1991-03"), PoliticalStatus: "中共党员", Work: "区第一中学教师"},
-			{Relation: "儿子", Name: "张小明", BornOn: ptr("2018-05"), PoliticalStatus: "群众", Work: "学生"},
-			{Relation: "父亲", Name: "张大山", BornOn: ptr("1962-01"), PoliticalStatus: "中共党员", Work: "宁波市鄞州区农业农村局退休干部"},
-			{Relation: "母亲", Name: "李秀英", BornOn: ptr("1964-08"), PoliticalStatus: "群众", Work: "已退休"},
+			{Relation: "妻子", Name: "王芳", BornOn: ptr(civil.MustParseMonth("1991-03")), PoliticalStatus: "中共党员", Work: "区第一中学教师"},
+			{Relation: "儿子", Name: "张小明", BornOn: ptr(civil.MustParseMonth("2018-05")), PoliticalStatus: "群众", Work: "学生"},
+			{Relation: "父亲", Name: "张大山", BornOn: ptr(civil.MustParseMonth("1962-01")), PoliticalStatus: "中共党员", Work: "宁波市鄞州区农业农村局退休干部"},
+			{Relation: "母亲", Name: "李秀英", BornOn: ptr(civil.MustParseMonth("1964-08")), PoliticalStatus: "群众", Work: "已退休"},
 		},
 		Photo: portrait(t),
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"efile/services/civil"
 	"efile/services/efile"
 	"efile/services/record"
 	"efile/services/sheet"
@@ -16,21 +17,21 @@ import (
 // realisticRecords are fifteen records of mixed length, as an evaluator
 // writes them: a line, a paragraph, and one long report.
 var realisticRecords = []record.NewRecord{
-	{OccurredOn: "2024-01-15", Category: "political", Content: "参加区委理论学习中心组专题学习，围绕学习贯彻党的二十届三中全会精神作交流发言，结合分管工作提出三条贯彻落实措施。"},
-	{OccurredOn: "2024-02-20", Category: "duty", Content: "按时完成年度工作总结。"},
-	{OccurredOn: "2024-03-08", Category: "major_task", Content: "牵头负责全区老旧小区改造项目协调工作。" + strings.Repeat("深入一线走访居民、召开协调会，推动解决加装电梯、管线迁改、停车位规划等群众反映强烈的问题；", 6) + "项目按期完工，群众满意度调查达到百分之九十六。"},
-	{OccurredOn: "2024-03-29", Category: "conduct", Content: "下沉社区开展“四下基层”活动 3 次，接待群众来访 12 人次，现场解决问题 8 个。"},
-	{OccurredOn: "2024-04-18", Category: "integrity", Content: "按规定报告个人有关事项，经抽查核实一致。"},
-	{OccurredOn: "2024-05-06", Category: "commendation", Content: "被评为全市优秀共产党员。"},
-	{OccurredOn: "2024-06-12", Category: "shortcoming", Content: "在防汛值班检查中发现值班记录不完整，已当面提醒并督促整改，整改情况已于一周内报送区委办。"},
-	{OccurredOn: "2024-07-03", Category: "major_task", Content: "防汛抗洪期间连续驻守一线七昼夜，组织转移群众 460 余人，无一伤亡。"},
-	{OccurredOn: "2024-07-25", Category: "duty", Content: "完成区委交办的营商环境专项调研，形成调研报告 1 篇（约 8000 字），提出的 5 条建议被采纳。"},
-	{OccurredOn: "2024-08-30", Category: "political", Content: "带头落实意识形态工作责任制，组织本单位开展专题党课 2 次。"},
-	{OccurredOn: "2024-09-14", Category: "duty", Content: strings.Repeat("统筹推进年度重点任务落实，建立周调度、月通报工作机制，对滞后事项逐项挂牌督办。", 15)},
-	{OccurredOn: "2024-10-09", Category: "conduct", Content: "精简会议文件，全年本单位发文数量同比下降 18%。"},
-	{OccurredOn: "2024-11-21", Category: "commendation", Content: "所在单位获评区级文明单位。"},
-	{OccurredOn: "2024-12-05", Category: "integrity", Content: "节日期间严格落实中央八项规定精神，未发现违规情况。"},
-	{OccurredOn: "2024-12-27", Category: "duty", Content: "年度述职述廉，民主测评“好”的比例为 92%。"},
+	{OccurredOn: civil.MustParse("2024-01-15"), Category: "political", Content: "参加区委理论学习中心组专题学习，围绕学习贯彻党的二十届三中全会精神作交流发言，结合分管工作提出三条贯彻落实措施。"},
+	{OccurredOn: civil.MustParse("2024-02-20"), Category: "duty", Content: "按时完成年度工作总结。"},
+	{OccurredOn: civil.MustParse("2024-03-08"), Category: "major_task", Content: "牵头负责全区老旧小区改造项目协调工作。" + strings.Repeat("深入一线走访居民、召开协调会，推动解决加装电梯、管线迁改、停车位规划等群众反映强烈的问题；", 6) + "项目按期完工，群众满意度调查达到百分之九十六。"},
+	{OccurredOn: civil.MustParse("2024-03-29"), Category: "conduct", Content: "下沉社区开展“四下基层”活动 3 次，接待群众来访 12 人次，现场解决问题 8 个。"},
+	{OccurredOn: civil.MustParse("2024-04-18"), Category: "integrity", Content: "按规定报告个人有关事项，经抽查核实一致。"},
+	{OccurredOn: civil.MustParse("2024-05-06"), Category: "commendation", Content: "被评为全市优秀共产党员。"},
+	{OccurredOn: civil.MustParse("2024-06-12"), Category: "shortcoming", Content: "在防汛值班检查中发现值班记录不完整，已当面提醒并督促整改，整改情况已于一周内报送区委办。"},
+	{OccurredOn: civil.MustParse("2024-07-03"), Category: "major_task", Content: "防汛抗洪期间连续驻守一线七昼夜，组织转移群众 460 余人，无一伤亡。"},
+	{OccurredOn: civil.MustParse("2024-07-25"), Category: "duty", Content: "完成区委交办的营商环境专项调研，形成调研报告 1 篇（约 8000 字），提出的 5 条建议被采纳。"},
+	{OccurredOn: civil.MustParse("2024-08-30"), Category: "political", Content: "带头落实意识形态工作责任制，组织本单位开展专题党课 2 次。"},
+	{OccurredOn: civil.MustParse("2024-09-14"), Category: "duty", Content: strings.Repeat("统筹推进年度重点任务落实，建立周调度、月通报工作机制，对滞后事项逐项挂牌督办。", 15)},
+	{OccurredOn: civil.MustParse("2024-10-09"), Category: "conduct", Content: "精简会议文件，全年本单位发文数量同比下降 18%。"},
+	{OccurredOn: civil.MustParse("2024-11-21"), Category: "commendation", Content: "所在单位获评区级文明单位。"},
+	{OccurredOn: civil.MustParse("2024-12-05"), Category: "integrity", Content: "节日期间严格落实中央八项规定精神，未发现违规情况。"},
+	{OccurredOn: civil.MustParse("2024-12-27"), Category: "duty", Content: "年度述职述廉，民主测评“好”的比例为 92%。"},
 }
 
 // TestWorkbookPrints pins the print set-up of every sheet: A4 in its

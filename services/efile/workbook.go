@@ -161,10 +161,10 @@ func sanctionCell(fl Flag) any {
 		return nil
 	}
 	until := "无影响期限"
-	if fl.InfluenceUntil != "" {
-		until = "影响期至" + fl.InfluenceUntil
+	if fl.InfluenceUntil.Valid() {
+		until = "影响期至" + fl.InfluenceUntil.String()
 	}
-	return vocab.Label(vocab.Sanctions, fl.Sanction) + "（" + fl.DecidedOn + "决定，" + until + "）"
+	return vocab.Label(vocab.Sanctions, fl.Sanction) + "（" + fl.DecidedOn.String() + "决定，" + until + "）"
 }
 
 // reasonsCell lists a vetting's reasons, one a line, each with its rule's

@@ -16,6 +16,7 @@ import (
 	"efile/services/appraisal"
 	"efile/services/authz"
 	"efile/services/cadre"
+	"efile/services/civil"
 	"efile/services/datakey"
 	"efile/services/efile"
 	"efile/services/record"
@@ -62,16 +63,16 @@ func setup(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	fx.viewer = &models.User{ID: 1, DisplayName: "审核员", Roles: []models.UserRole{{Role: "org_reviewer"}}}
-	fx.cadre, err = cad.Create(ctx, fx.viewer, cadre.Fields{Name: "张三", Gender: "male", BirthDate: "1990-01-01",
+	fx.cadre, err = cad.Create(ctx, fx.viewer, cadre.Fields{Name: "张三", Gender: "male", BirthDate: civil.MustParse("1990-01-01"),
 		IDNumber: "110105199001011232", UnitID: fx.unit.ID, Position: "科长", Rank: "一级主任科员",
-		IsTopLeader: true, AppointedOn: "2020-03-01"})
+		IsTopLeader: true, AppointedOn: civil.MustParse("2020-03-01")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, in := range []record.NewRecord{
-		{OccurredOn: "2024-05-01", Category: "political", Content: "带头学习"},
-		{OccurredOn: "2024-06-01", Category: "duty", Content: "按时完成任务"},
-		{OccurredOn: "2024-07-01", Category: "major_task", Content: "参加防汛"},
+		{OccurredOn: civil.MustParse("2024-05-01"), Category: "political", Content: "带头学习"},
+		{OccurredOn: civil.MustParse("2024-06-01"), Category: "duty", Content: "按时完成任务"},
+		{OccurredOn: civil.MustParse("2024-07-01"), Category: "major_task", Content: "参加防汛"},
 	} {
 		r, err := rec.Create(ctx, fx.viewer, fx.cadre.ID, in)
 		if err != nil {
@@ -262,7 +263,7 @@ func TestWorkbookManyRecords(t *testing.T) {
 	const n = 10000
 	batch := make([]models.Record, 0, n)
 	for i := range n {
-		batch = append(batch, models.Record{CadreID: fx.cadre.ID, OccurredOn: "2023-01-01", Category: "duty",
+		batch = append(batch, models.Record{CadreID: fx.cadre.ID, OccurredOn: civil.MustParse("2023-01-01"), Category: "duty",
 			Content: strings.Repeat("内容", 50), RecordedBy: 1, RecordedByName: "审核员", RecordedAt: time.Unix(int64(i), 0).UTC()})
 	}
 	if err := fx.db.CreateInBatches(batch, 500).Error; err != nil {

@@ -9,6 +9,7 @@ import (
 	"efile/services/accesslog"
 	"efile/services/authz"
 	"efile/services/cadre"
+	"efile/services/civil"
 	"efile/services/datakey"
 	"efile/services/errs"
 	"efile/services/sanction"
@@ -80,16 +81,16 @@ type Event struct {
 
 // days are the flag's days of the cadre's life, by field (SPEC 3: none
 // before the cadre's birth).
-func (in *New) days() []string {
-	out := []string{"occurred_on", in.OccurredOn}
+func (in *New) days() []civil.FieldDate {
+	out := []civil.FieldDate{{Field: "occurred_on", Date: in.OccurredOn}}
 	if in.Sanction != nil {
-		out = append(out, "sanction.decided_on", in.Sanction.DecidedOn)
+		out = append(out, civil.FieldDate{Field: "sanction.decided_on", Date: in.Sanction.DecidedOn})
 	}
 	if in.Measure != nil {
-		out = append(out, "measure.decided_on", in.Measure.DecidedOn)
+		out = append(out, civil.FieldDate{Field: "measure.decided_on", Date: in.Measure.DecidedOn})
 	}
 	if in.FeedbackOn != nil {
-		out = append(out, "feedback_on", *in.FeedbackOn)
+		out = append(out, civil.FieldDate{Field: "feedback_on", Date: *in.FeedbackOn})
 	}
 	return out
 }

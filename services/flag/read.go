@@ -116,7 +116,7 @@ func (s *Service) Counts(ctx context.Context, cadreID int64) (*Summary, error) {
 		Open   int64
 		Active int64
 	}
-	// Dates are YYYY-MM-DD and compare as strings; influence_until is the
+	// Dates are stored YYYY-MM-DD and compare as text; influence_until is the
 	// first free day, so the period covers today while today < it.
 	err := models.Get(ctx, s.db).Model(&models.Flag{}).Select(`source, COUNT(*) AS total,
 		SUM(CASE WHEN status IN ? THEN 1 ELSE 0 END) AS open,

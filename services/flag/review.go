@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"efile/models"
+	"efile/services/civil"
 	"efile/services/errs"
 	"efile/services/sanction"
 )
@@ -32,7 +33,7 @@ type Review struct {
 	Action       string
 	Type         *string
 	PeriodMonths *int
-	DecidedOn    string
+	DecidedOn    civil.Date
 	Basis        string
 }
 
@@ -44,7 +45,7 @@ type SanctionChange struct {
 
 // checkReview validates a review's body (400): the action, its fields, the
 // review's day and a basis of 1–500 characters (trimmed in place).
-func checkReview(r *Review, today string) error {
+func checkReview(r *Review, today civil.Date) error {
 	v := &errs.Validation{}
 	oneOf(v, "action", r.Action, actions)
 	date(v, "decided_on", r.DecidedOn, today)
@@ -94,8 +95,8 @@ func (s *Service) ChangeSanction(ctx context.Context, viewer *models.User, id in
 		case f.Status == StatusRevoked:
 			return "", "", nil, errs.Conflict("invalid_transition", "flag %d is a revoked sanction: it takes no further change", f.ID)
 		}
-		if r.DecidedOn < *f.DecidedOn {
-			return "", "", nil, errs.Invalid("decided_on", "must not be before the sanction's decided_on (%s)", *f.DecidedOn)
+		if r.DecidedOn.Before(*f.DecidedOn) {
+			return "", "", nil, errs.Invalid("decided_on", "must not be before the sanction's decided_on (%s)", f.DecidedOn.String())
 		}
 		ch := models.SanctionChange{FlagID: f.ID, Action: r.Action, DecidedOn: r.DecidedOn, Basis: r.Basis,
 			FromType: *f.SanctionType, ToType: *f.SanctionType, FromPeriodMonths: f.PeriodMonths, ToPeriodMonths: f.PeriodMonths,

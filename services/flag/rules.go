@@ -9,7 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"efile/services/cadre"
+	"efile/services/civil"
 	"efile/services/errs"
 	"efile/services/sanction"
 )
@@ -130,7 +130,7 @@ type New struct {
 	Severity     string
 	Summary      string
 	Detail       string
-	OccurredOn   string
+	OccurredOn   civil.Date
 	PetitionType *string
 	Reporter     *string
 	Sanction     *NewSanction
@@ -141,28 +141,28 @@ type New struct {
 	// Responsibility, AuditType and FeedbackOn are a finding's (rules_kinds.go).
 	Responsibility *string
 	AuditType      *string
-	FeedbackOn     *string
+	FeedbackOn     *civil.Date
 }
 
 // NewMeasure is what a flag of kind measure records (提醒谈话 and the like).
 type NewMeasure struct {
 	Type      string
-	DecidedOn string
+	DecidedOn civil.Date
 }
 
 // NewSanction is the decision a flag of kind sanction records.
 type NewSanction struct {
 	Type         string
-	DecidedOn    string
+	DecidedOn    civil.Date
 	PeriodMonths *int
 	Basis        *string // the decision's basis (文号 and the like), optional
 }
 
 // Check validates a new flag against SPEC section 8, with today's date
-// (YYYY-MM-DD, in EFILE_TZ) for "not in the future". It trims the summary,
+// (in EFILE_TZ) for "not in the future". It trims the summary,
 // the detail and the reporter in place, and returns an *errs.Validation with
 // one detail per field it refuses, or nil.
-func Check(in *New, today string) error {
+func Check(in *New, today civil.Date) error {
 	v := &errs.Validation{}
 	if in.CadreID <= 0 {
 		v.Add("cadre_id", "must be a cadre's id (a positive integer)")
@@ -217,7 +217,7 @@ func Check(in *New, today string) error {
 	return v.Err()
 }
 
-func checkSanction(v *errs.Validation, s *NewSanction, today string) {
+func checkSanction(v *errs.Validation, s *NewSanction, today civil.Date) {
 	known := sanction.Valid(s.Type)
 	if !known {
 		names := make([]string, 0, 16)
@@ -260,7 +260,7 @@ func checkPeriod(v *errs.Validation, field, t string, months *int) {
 // characters (trimmed in place), outcome_form 1–4, rectified_on a date.
 // Whether the move is allowed is Transition's question, answered after
 // scope, and the kind's fields CheckChangeFor's.
-func CheckUpdate(ch *Change, today string) error {
+func CheckUpdate(ch *Change, today civil.Date) error {
 	v := &errs.Validation{}
 	oneOf(v, "status", ch.Status, statuses)
 	ch.Note = strings.TrimSpace(ch.Note)
@@ -320,19 +320,10 @@ func oneOf(v *errs.Validation, field, s string, allowed []string) {
 	}
 }
 
-// cadreDate: s is a date (for comparisons that need two valid dates).
-func cadreDate(s string) bool { return cadre.ValidDate(s) }
-
-// earliestDate is the first plausible day of a flag's dates (SPEC 3).
-const earliestDate = "1949-10-01"
-
-func date(v *errs.Validation, field, s, today string) {
-	switch {
-	case !cadre.ValidDate(s):
-		v.Add(field, "must be a date YYYY-MM-DD")
-	case s > today:
-		v.Add(field, "must not be in the future")
-	case s < earliestDate:
-		v.Add(field, "must not be before %s", earliestDate)
+// date checks a day of a flag: a date, not in the future, not before the
+// first plausible day (civil.Founding, SPEC 3).
+func date(v *errs.Validation, field string, d, today civil.Date) {
+	if civil.Past(v, field, d, today) && d.Before(civil.Founding) {
+		v.Add(field, "must not be before %s", civil.Founding.String())
 	}
 }

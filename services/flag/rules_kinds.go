@@ -3,6 +3,7 @@ package flag
 import (
 	"slices"
 
+	"efile/services/civil"
 	"efile/services/errs"
 )
 
@@ -57,7 +58,7 @@ func isFinding(kind string) bool { return kind == KindAuditFinding || kind == Ki
 // closesWithForm: the kinds whose closing may state the 四种形态.
 func closesWithForm(kind string) bool { return kind == KindClue || kind == KindInvestigation }
 
-func checkKindFields(v *errs.Validation, in *New, today string) {
+func checkKindFields(v *errs.Validation, in *New, today civil.Date) {
 	switch {
 	case in.Kind == KindMeasure && in.Measure == nil:
 		v.Add("measure", "is required for a flag of kind measure: {type, decided_on}")
@@ -84,7 +85,7 @@ func checkKindFields(v *errs.Validation, in *New, today string) {
 		v.Add("feedback_on", "is only for audit and inspection findings")
 	case in.FeedbackOn != nil:
 		date(v, "feedback_on", *in.FeedbackOn, today)
-		if cadreDate(*in.FeedbackOn) && cadreDate(in.OccurredOn) && *in.FeedbackOn < in.OccurredOn {
+		if in.FeedbackOn.Valid() && in.OccurredOn.Valid() && in.FeedbackOn.Before(in.OccurredOn) {
 			v.Add("feedback_on", "must not be before occurred_on")
 		}
 	}
@@ -96,12 +97,12 @@ type Change struct {
 	Note        string
 	Version     int
 	OutcomeForm *int
-	RectifiedOn *string
+	RectifiedOn *civil.Date
 }
 
 // checkChangeFields checks the fields of a change that need no flag:
 // outcome_form's range, rectified_on a plausible date.
-func checkChangeFields(v *errs.Validation, ch *Change, today string) {
+func checkChangeFields(v *errs.Validation, ch *Change, today civil.Date) {
 	if ch.OutcomeForm != nil && (*ch.OutcomeForm < MinOutcomeForm || *ch.OutcomeForm > MaxOutcomeForm) {
 		v.Add("outcome_form", "must be an integer from %d to %d", MinOutcomeForm, MaxOutcomeForm)
 	}
@@ -114,7 +115,7 @@ func checkChangeFields(v *errs.Validation, ch *Change, today string) {
 // it changes (400): outcome_form only when a clue or an investigation
 // closes (substantiated, unsubstantiated, resolved), rectified_on only when
 // a finding is resolved, not before it was found nor fed back.
-func CheckChangeFor(kind, occurredOn string, feedbackOn *string, ch *Change) error {
+func CheckChangeFor(kind string, occurredOn civil.Date, feedbackOn *civil.Date, ch *Change) error {
 	v := &errs.Validation{}
 	closing := ch.Status == StatusSubstantiated || ch.Status == StatusUnsubstantiated || ch.Status == StatusResolved
 	if ch.OutcomeForm != nil && (!closesWithForm(kind) || !closing) {
@@ -124,7 +125,7 @@ func CheckChangeFor(kind, occurredOn string, feedbackOn *string, ch *Change) err
 		switch {
 		case !isFinding(kind) || ch.Status != StatusResolved:
 			v.Add("rectified_on", "is only for resolving an audit or inspection finding")
-		case *ch.RectifiedOn < occurredOn || (feedbackOn != nil && *ch.RectifiedOn < *feedbackOn):
+		case ch.RectifiedOn.Before(occurredOn) || (feedbackOn != nil && ch.RectifiedOn.Before(*feedbackOn)):
 			v.Add("rectified_on", "must not be before the finding's occurred_on or feedback_on")
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"efile/services/civil"
 	"efile/services/errs"
 )
 
@@ -15,13 +16,13 @@ func ptr[T any](v T) *T { return &v }
 
 func validClue() New {
 	return New{CadreID: 7, Kind: KindClue, Severity: SeverityWarning, Summary: "反映其违规收受礼金",
-		Detail: "详情", OccurredOn: "2025-06-01"}
+		Detail: "详情", OccurredOn: civil.MustParse("2025-06-01")}
 }
 
 func validSanction() New {
 	n := validClue()
 	n.Kind = KindSanction
-	n.Sanction = &NewSanction{Type: "demerit", DecidedOn: "2025-06-30"}
+	n.Sanction = &NewSanction{Type: "demerit", DecidedOn: civil.MustParse("2025-06-30")}
 	return n
 }
 
@@ -62,27 +63,27 @@ func TestCheck(t *testing.T) {
 		{"bad_suspensionWithoutPeriod", func(n *New) { n.Sanction.Type = "org_suspension" }, validSanction, []string{"sanction.period_months"}},
 		{"ok_sanctionBasis", func(n *New) { n.Sanction.Basis = ptr("区纪委〔2025〕3号") }, validSanction, nil},
 		{"bad_sanctionBasisBlank", func(n *New) { n.Sanction.Basis = ptr("  ") }, validSanction, []string{"sanction.basis"}},
-		{"bad_before1949", func(n *New) { n.OccurredOn = "1949-09-30" }, validClue, []string{"occurred_on"}},
+		{"bad_before1949", func(n *New) { n.OccurredOn = civil.MustParse("1949-09-30") }, validClue, []string{"occurred_on"}},
 		{"ok_measure", func(n *New) {
-			n.Kind, n.Measure = KindMeasure, &NewMeasure{Type: MeasureReminderTalk, DecidedOn: "2025-06-01"}
+			n.Kind, n.Measure = KindMeasure, &NewMeasure{Type: MeasureReminderTalk, DecidedOn: civil.MustParse("2025-06-01")}
 		}, validClue, nil},
 		{"bad_measureMissing", func(n *New) { n.Kind = KindMeasure }, validClue, []string{"measure"}},
 		{"bad_measureFields", func(n *New) {
-			n.Kind, n.Measure = KindMeasure, &NewMeasure{Type: "warning", DecidedOn: "2025-07-01"}
+			n.Kind, n.Measure = KindMeasure, &NewMeasure{Type: "warning", DecidedOn: civil.MustParse("2025-07-01")}
 		}, validClue, []string{"measure.type", "measure.decided_on"}},
-		{"bad_measureOnClue", func(n *New) { n.Measure = &NewMeasure{Type: MeasureOther, DecidedOn: "2025-06-01"} }, validClue, []string{"measure"}},
+		{"bad_measureOnClue", func(n *New) { n.Measure = &NewMeasure{Type: MeasureOther, DecidedOn: civil.MustParse("2025-06-01")} }, validClue, []string{"measure"}},
 		{"ok_auditFinding", func(n *New) {
-			n.Kind, n.Responsibility, n.AuditType, n.FeedbackOn = KindAuditFinding, ptr("leadership"), ptr("economic_responsibility"), ptr("2025-06-10")
+			n.Kind, n.Responsibility, n.AuditType, n.FeedbackOn = KindAuditFinding, ptr("leadership"), ptr("economic_responsibility"), ptr(civil.MustParse("2025-06-10"))
 		}, validClue, nil},
 		{"ok_inspectionFinding", func(n *New) {
-			n.Kind, n.Responsibility, n.FeedbackOn = KindInspectionFinding, ptr("direct"), ptr("2025-06-10")
+			n.Kind, n.Responsibility, n.FeedbackOn = KindInspectionFinding, ptr("direct"), ptr(civil.MustParse("2025-06-10"))
 		}, validClue, nil},
 		{"bad_findingFields", func(n *New) {
-			n.Kind, n.Responsibility, n.AuditType, n.FeedbackOn = KindAuditFinding, ptr("shared"), ptr("annual"), ptr("2025-05-01")
+			n.Kind, n.Responsibility, n.AuditType, n.FeedbackOn = KindAuditFinding, ptr("shared"), ptr("annual"), ptr(civil.MustParse("2025-05-01"))
 		}, validClue, []string{"responsibility", "audit_type", "feedback_on"}},
 		{"bad_auditTypeOnInspection", func(n *New) { n.Kind, n.AuditType = KindInspectionFinding, ptr("special") }, validClue, []string{"audit_type"}},
 		{"bad_findingFieldsOnClue", func(n *New) {
-			n.Responsibility, n.AuditType, n.FeedbackOn = ptr("direct"), ptr("special"), ptr("2025-06-10")
+			n.Responsibility, n.AuditType, n.FeedbackOn = ptr("direct"), ptr("special"), ptr(civil.MustParse("2025-06-10"))
 		}, validClue, []string{"responsibility", "audit_type", "feedback_on"}},
 		{"ok_expulsionWithoutPeriod", func(n *New) { n.Sanction.Type = "gov_expulsion" }, validSanction, nil},
 		{"ok_petitionReport", func(n *New) { n.Kind = KindPetition; n.PetitionType = ptr(PetitionReport) }, validClue, nil},
@@ -92,7 +93,7 @@ func TestCheck(t *testing.T) {
 		{"ok_summary200Chars", func(n *New) { n.Summary = strings.Repeat("廉", 200) }, validClue, nil},
 		{"ok_detail5000Chars", func(n *New) { n.Detail = strings.Repeat("廉", 5000) }, validClue, nil},
 		{"ok_emptyDetail", func(n *New) { n.Detail = "" }, validClue, nil},
-		{"ok_occurredToday", func(n *New) { n.OccurredOn = today }, validClue, nil},
+		{"ok_occurredToday", func(n *New) { n.OccurredOn = civil.Text(today) }, validClue, nil},
 		{"ok_inquiry", func(n *New) { n.Kind = KindInquiry }, validClue, nil},
 
 		{"400_cadreIDZero", func(n *New) { n.CadreID = 0 }, validClue, []string{"cadre_id"}},
@@ -101,18 +102,18 @@ func TestCheck(t *testing.T) {
 		{"400_summaryEmpty", func(n *New) { n.Summary = "  " }, validClue, []string{"summary"}},
 		{"400_summary201Chars", func(n *New) { n.Summary = strings.Repeat("廉", 201) }, validClue, []string{"summary"}},
 		{"400_detail5001Chars", func(n *New) { n.Detail = strings.Repeat("廉", 5001) }, validClue, []string{"detail"}},
-		{"400_occurredOnNotADate", func(n *New) { n.OccurredOn = "2025-02-30" }, validClue, []string{"occurred_on"}},
-		{"400_occurredOnFuture", func(n *New) { n.OccurredOn = "2025-07-01" }, validClue, []string{"occurred_on"}},
+		{"400_occurredOnNotADate", func(n *New) { n.OccurredOn = civil.Text("2025-02-30") }, validClue, []string{"occurred_on"}},
+		{"400_occurredOnFuture", func(n *New) { n.OccurredOn = civil.MustParse("2025-07-01") }, validClue, []string{"occurred_on"}},
 		{"400_petitionWithoutType", func(n *New) { n.Kind = KindPetition }, validClue, []string{"petition_type"}},
 		{"400_petitionUnknownType", func(n *New) { n.Kind = KindPetition; n.PetitionType = ptr("complaint") }, validClue, []string{"petition_type"}},
 		{"400_petitionTypeOnClue", func(n *New) { n.PetitionType = ptr(PetitionReport) }, validClue, []string{"petition_type"}},
 		{"400_reporterBlank", func(n *New) { n.Reporter = ptr(" ") }, validClue, []string{"reporter"}},
 		{"400_reporter201Chars", func(n *New) { n.Reporter = ptr(strings.Repeat("张", 201)) }, validClue, []string{"reporter"}},
 		{"400_sanctionMissing", func(n *New) { n.Sanction = nil }, validSanction, []string{"sanction"}},
-		{"400_sanctionOnClue", func(n *New) { n.Sanction = &NewSanction{Type: "demerit", DecidedOn: today} }, validClue, []string{"sanction"}},
+		{"400_sanctionOnClue", func(n *New) { n.Sanction = &NewSanction{Type: "demerit", DecidedOn: civil.Text(today)} }, validClue, []string{"sanction"}},
 		{"400_sanctionUnknownType", func(n *New) { n.Sanction.Type = "warning" }, validSanction, []string{"sanction.type"}},
-		{"400_sanctionDecidedOnBad", func(n *New) { n.Sanction.DecidedOn = "30/06/2025" }, validSanction, []string{"sanction.decided_on"}},
-		{"400_sanctionDecidedOnFuture", func(n *New) { n.Sanction.DecidedOn = "2025-07-01" }, validSanction, []string{"sanction.decided_on"}},
+		{"400_sanctionDecidedOnBad", func(n *New) { n.Sanction.DecidedOn = civil.Text("30/06/2025") }, validSanction, []string{"sanction.decided_on"}},
+		{"400_sanctionDecidedOnFuture", func(n *New) { n.Sanction.DecidedOn = civil.MustParse("2025-07-01") }, validSanction, []string{"sanction.decided_on"}},
 		{"400_period0", func(n *New) { n.Sanction.PeriodMonths = ptr(0) }, validSanction, []string{"sanction.period_months"}},
 		{"400_period121", func(n *New) { n.Sanction.PeriodMonths = ptr(121) }, validSanction, []string{"sanction.period_months"}},
 		{"400_periodNegative", func(n *New) { n.Sanction.PeriodMonths = ptr(-6) }, validSanction, []string{"sanction.period_months"}},
@@ -124,7 +125,7 @@ func TestCheck(t *testing.T) {
 		}, validSanction, []string{"sanction.type"}},
 		{"400_everythingAtOnce", func(n *New) {
 			*n = New{Kind: KindSanction, PetitionType: ptr("report"), Reporter: ptr(""),
-				Sanction: &NewSanction{Type: "x", DecidedOn: "", PeriodMonths: ptr(0)}}
+				Sanction: &NewSanction{Type: "x", DecidedOn: civil.Text(""), PeriodMonths: ptr(0)}}
 		}, validClue, []string{"cadre_id", "severity", "summary", "occurred_on", "petition_type", "reporter",
 			"sanction.type", "sanction.decided_on", "sanction.period_months"}},
 	}
@@ -132,7 +133,7 @@ func TestCheck(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			n := c.base()
 			c.edit(&n)
-			if got := fields(t, Check(&n, today)); !slices.Equal(got, c.fields) {
+			if got := fields(t, Check(&n, civil.Text(today))); !slices.Equal(got, c.fields) {
 				t.Errorf("fields %v, want %v", got, c.fields)
 			}
 		})
@@ -142,7 +143,7 @@ func TestCheck(t *testing.T) {
 func TestCheckTrims(t *testing.T) {
 	n := validClue()
 	n.Summary, n.Detail, n.Reporter = "  收受礼金 ", "\n详情\n", ptr(" 李某 ")
-	if err := Check(&n, today); err != nil {
+	if err := Check(&n, civil.Text(today)); err != nil {
 		t.Fatal(err)
 	}
 	if n.Summary != "收受礼金" || n.Detail != "详情" || *n.Reporter != "李某" {
@@ -159,7 +160,7 @@ func TestCheckPeriodEveryType(t *testing.T) {
 		"party_expulsion", "admonishment", "org_adjustment", "org_removal", "org_demotion"} { // org_suspension: TestOrgSuspension
 		n := validSanction()
 		n.Sanction.Type = ty
-		if err := Check(&n, today); err != nil {
+		if err := Check(&n, civil.Text(today)); err != nil {
 			t.Errorf("%s without period: %v", ty, err)
 		}
 		n.Sanction.PeriodMonths = ptr(9)
@@ -167,7 +168,7 @@ func TestCheckPeriodEveryType(t *testing.T) {
 		if noEnd[ty] {
 			want = []string{"sanction.period_months"}
 		}
-		if got := fields(t, Check(&n, today)); !slices.Equal(got, want) {
+		if got := fields(t, Check(&n, civil.Text(today))); !slices.Equal(got, want) {
 			t.Errorf("%s with period 9: fields %v, want %v", ty, got, want)
 		}
 	}
@@ -176,19 +177,19 @@ func TestCheckPeriodEveryType(t *testing.T) {
 func TestCheckUpdate(t *testing.T) {
 	for _, s := range Statuses() {
 		ch := Change{Status: s, Note: " 已核实 ", Version: 1}
-		if err := CheckUpdate(&ch, today); err != nil || ch.Note != "已核实" {
+		if err := CheckUpdate(&ch, civil.Text(today)); err != nil || ch.Note != "已核实" {
 			t.Errorf("%s: %v, note %q", s, err, ch.Note)
 		}
 	}
-	if got := fields(t, CheckUpdate(&Change{Status: "closed", Version: 1}, today)); !slices.Equal(got, []string{"status"}) {
+	if got := fields(t, CheckUpdate(&Change{Status: "closed", Version: 1}, civil.Text(today))); !slices.Equal(got, []string{"status"}) {
 		t.Errorf("unknown status: %v", got)
 	}
 	long := Change{Status: StatusResolved, Note: strings.Repeat("注", MaxNote+1), Version: 1}
-	if got := fields(t, CheckUpdate(&long, today)); !slices.Equal(got, []string{"note"}) {
+	if got := fields(t, CheckUpdate(&long, civil.Text(today))); !slices.Equal(got, []string{"note"}) {
 		t.Errorf("long note: %v", got)
 	}
-	bad := Change{Status: StatusResolved, Version: 0, OutcomeForm: ptr(5), RectifiedOn: new("2026-13-01")}
-	if got := fields(t, CheckUpdate(&bad, today)); !slices.Equal(got, []string{"outcome_form", "rectified_on", "version"}) {
+	bad := Change{Status: StatusResolved, Version: 0, OutcomeForm: ptr(5), RectifiedOn: new(civil.Text("2026-13-01"))}
+	if got := fields(t, CheckUpdate(&bad, civil.Text(today))); !slices.Equal(got, []string{"outcome_form", "rectified_on", "version"}) {
 		t.Errorf("bad fields: %v", got)
 	}
 }
@@ -205,14 +206,14 @@ func TestCheckChangeFor(t *testing.T) {
 		{"form_resolvingInvestigation", KindInvestigation, Change{Status: StatusResolved, OutcomeForm: ptr(4)}, nil},
 		{"form_notClosing", KindClue, Change{Status: StatusVerifying, OutcomeForm: ptr(2)}, []string{"outcome_form"}},
 		{"form_onAPetition", KindPetition, Change{Status: StatusSubstantiated, OutcomeForm: ptr(2)}, []string{"outcome_form"}},
-		{"rectified_resolvingFinding", KindInspectionFinding, Change{Status: StatusResolved, RectifiedOn: new("2025-06-01")}, nil},
-		{"rectified_notResolving", KindAuditFinding, Change{Status: StatusSubstantiated, RectifiedOn: new("2025-06-01")}, []string{"rectified_on"}},
-		{"rectified_onAClue", KindClue, Change{Status: StatusResolved, RectifiedOn: new("2025-06-01")}, []string{"rectified_on"}},
-		{"rectified_beforeFeedback", KindAuditFinding, Change{Status: StatusResolved, RectifiedOn: new("2025-02-01")}, []string{"rectified_on"}},
+		{"rectified_resolvingFinding", KindInspectionFinding, Change{Status: StatusResolved, RectifiedOn: new(civil.MustParse("2025-06-01"))}, nil},
+		{"rectified_notResolving", KindAuditFinding, Change{Status: StatusSubstantiated, RectifiedOn: new(civil.MustParse("2025-06-01"))}, []string{"rectified_on"}},
+		{"rectified_onAClue", KindClue, Change{Status: StatusResolved, RectifiedOn: new(civil.MustParse("2025-06-01"))}, []string{"rectified_on"}},
+		{"rectified_beforeFeedback", KindAuditFinding, Change{Status: StatusResolved, RectifiedOn: new(civil.MustParse("2025-02-01"))}, []string{"rectified_on"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got := fields(t, CheckChangeFor(c.kind, "2025-01-01", new("2025-03-01"), &c.ch))
+			got := fields(t, CheckChangeFor(c.kind, civil.MustParse("2025-01-01"), new(civil.MustParse("2025-03-01")), &c.ch))
 			if !slices.Equal(got, c.want) {
 				t.Errorf("fields %v, want %v", got, c.want)
 			}
@@ -299,7 +300,9 @@ func TestCheckFiling(t *testing.T) {
 	}
 	kind := func(k string) func(*New) { return func(n *New) { n.Kind = k } }
 	sanctionOf := func(ty string) func(*New) {
-		return func(n *New) { n.Kind, n.Sanction = KindSanction, &NewSanction{Type: ty, DecidedOn: "2025-06-01"} }
+		return func(n *New) {
+			n.Kind, n.Sanction = KindSanction, &NewSanction{Type: ty, DecidedOn: civil.MustParse("2025-06-01")}
+		}
 	}
 	cases := []struct {
 		source string
@@ -348,20 +351,20 @@ func TestCheckReview(t *testing.T) {
 		r    Review
 		want []string
 	}{
-		{"ok_revoke", Review{Action: ActionRevoke, DecidedOn: "2025-06-01", Basis: "复核决定"}, nil},
-		{"ok_modifyType", Review{Action: ActionModify, Type: ptr("gov_warning"), DecidedOn: "2025-06-01", Basis: "申诉"}, nil},
-		{"ok_modifyPeriod", Review{Action: ActionModify, PeriodMonths: ptr(3), DecidedOn: "2025-06-01", Basis: "申诉"}, nil},
-		{"bad_action", Review{Action: "cancel", DecidedOn: "2025-06-01", Basis: "x"}, []string{"action"}},
-		{"bad_noBasisFutureDay", Review{Action: ActionRevoke, DecidedOn: "2025-07-01", Basis: " "}, []string{"decided_on", "basis"}},
-		{"bad_longBasis", Review{Action: ActionRevoke, DecidedOn: "2025-06-01", Basis: strings.Repeat("据", MaxBasis+1)}, []string{"basis"}},
-		{"bad_revokeWithType", Review{Action: ActionRevoke, Type: ptr("demerit"), PeriodMonths: ptr(2), DecidedOn: "2025-06-01", Basis: "x"},
+		{"ok_revoke", Review{Action: ActionRevoke, DecidedOn: civil.MustParse("2025-06-01"), Basis: "复核决定"}, nil},
+		{"ok_modifyType", Review{Action: ActionModify, Type: ptr("gov_warning"), DecidedOn: civil.MustParse("2025-06-01"), Basis: "申诉"}, nil},
+		{"ok_modifyPeriod", Review{Action: ActionModify, PeriodMonths: ptr(3), DecidedOn: civil.MustParse("2025-06-01"), Basis: "申诉"}, nil},
+		{"bad_action", Review{Action: "cancel", DecidedOn: civil.MustParse("2025-06-01"), Basis: "x"}, []string{"action"}},
+		{"bad_noBasisFutureDay", Review{Action: ActionRevoke, DecidedOn: civil.MustParse("2025-07-01"), Basis: " "}, []string{"decided_on", "basis"}},
+		{"bad_longBasis", Review{Action: ActionRevoke, DecidedOn: civil.MustParse("2025-06-01"), Basis: strings.Repeat("据", MaxBasis+1)}, []string{"basis"}},
+		{"bad_revokeWithType", Review{Action: ActionRevoke, Type: ptr("demerit"), PeriodMonths: ptr(2), DecidedOn: civil.MustParse("2025-06-01"), Basis: "x"},
 			[]string{"type", "period_months"}},
-		{"bad_modifyNothing", Review{Action: ActionModify, DecidedOn: "2025-06-01", Basis: "x"}, []string{"type"}},
-		{"bad_modifyUnknownType", Review{Action: ActionModify, Type: ptr("fine"), DecidedOn: "2025-06-01", Basis: "x"}, []string{"type"}},
+		{"bad_modifyNothing", Review{Action: ActionModify, DecidedOn: civil.MustParse("2025-06-01"), Basis: "x"}, []string{"type"}},
+		{"bad_modifyUnknownType", Review{Action: ActionModify, Type: ptr("fine"), DecidedOn: civil.MustParse("2025-06-01"), Basis: "x"}, []string{"type"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if got := fields(t, checkReview(&c.r, today)); !slices.Equal(got, c.want) {
+			if got := fields(t, checkReview(&c.r, civil.Text(today))); !slices.Equal(got, c.want) {
 				t.Errorf("fields %v, want %v", got, c.want)
 			}
 		})

@@ -3,6 +3,7 @@ package idnumber_test
 import (
 	"testing"
 
+	"efile/services/civil"
 	"efile/services/idnumber"
 )
 
@@ -16,7 +17,7 @@ func BenchmarkCheck(b *testing.B) {
 	id := first + string(idnumber.CheckDigit(first))
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := idnumber.Check(id, "1980-01-01"); err != nil {
+		if err := idnumber.Check(id, civil.MustParse("1980-01-01")); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -8,7 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
+
+	"efile/services/civil"
 )
 
 // Length is the number of characters in an ID number.
@@ -36,10 +37,10 @@ func Normalize(s string) string {
 
 // Check reports why id is not a valid ID number, or nil. id must already be
 // normalized: a lowercase x is rejected so that one person cannot be stored
-// under two spellings. If birthDate (YYYY-MM-DD) is non-empty, the date
-// embedded in id must equal it. Error messages are plain English meant for
+// under two spellings. If birthDate is a date, the date embedded in id
+// must equal it. Error messages are plain English meant for
 // the person who entered the number; callers add the field name.
-func Check(id, birthDate string) error {
+func Check(id string, birthDate civil.Date) error {
 	if len(id) != Length || !isDigits(id[:17]) || (!isDigit(id[17]) && id[17] != 'X') {
 		return ErrFormat
 	}
@@ -50,8 +51,8 @@ func Check(id, birthDate string) error {
 	if CheckDigit(id[:17]) != id[17] {
 		return ErrChecksum
 	}
-	if birthDate != "" && birthDate != embedded {
-		return fmt.Errorf("characters 7–14 (birth date %s) do not match birth_date %s", id[6:14], birthDate)
+	if !birthDate.IsZero() && birthDate != embedded {
+		return fmt.Errorf("characters 7–14 (birth date %s) do not match birth_date %s", id[6:14], birthDate.String())
 	}
 	return nil
 }
@@ -70,19 +71,15 @@ func CheckDigit(first17 string) byte {
 	return checkChars[sum%11]
 }
 
-// BirthDate returns the date embedded in characters 7–14 of id as
-// YYYY-MM-DD, and false if id is too short or that is not a real date.
-// It does not validate the rest of id.
-func BirthDate(id string) (string, bool) {
+// BirthDate returns the date embedded in characters 7–14 of id, and false
+// if id is too short or that is not a real date. It does not validate the
+// rest of id.
+func BirthDate(id string) (civil.Date, bool) {
 	if len(id) < 14 || !isDigits(id[6:14]) {
-		return "", false
+		return civil.Date{}, false
 	}
-	// time.Parse rejects impossible days such as February 30.
-	t, err := time.Parse("20060102", id[6:14])
-	if err != nil {
-		return "", false
-	}
-	return t.Format(time.DateOnly), true
+	// Parse rejects impossible days such as February 30.
+	return civil.Parse(id[6:10] + "-" + id[10:12] + "-" + id[12:14])
 }
 
 // Mask keeps only the first and the last character of an 18-character id,

@@ -3,6 +3,8 @@ package idnumber
 import (
 	"strings"
 	"testing"
+
+	"efile/services/civil"
 )
 
 func TestCheck(t *testing.T) {
@@ -30,7 +32,7 @@ func TestCheck(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := Check(tt.id, tt.birth)
+			err := Check(tt.id, civil.Text(tt.birth))
 			switch {
 			case tt.wantErr == "" && err != nil:
 				t.Errorf("Check(%q, %q) = %v, want nil", tt.id, tt.birth, err)
@@ -86,7 +88,7 @@ func TestBirthDate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		got, ok := BirthDate(tt.id)
-		if got != tt.want || ok != tt.ok {
+		if got.String() != tt.want || ok != tt.ok {
 			t.Errorf("BirthDate(%q) = %q, %v; want %q, %v", tt.id, got, ok, tt.want, tt.ok)
 		}
 	}

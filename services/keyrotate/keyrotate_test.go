@@ -11,6 +11,7 @@ import (
 
 	"efile/models"
 	"efile/services/accesslog"
+	"efile/services/civil"
 	"efile/services/datakey"
 	"efile/testenv"
 )
@@ -45,13 +46,13 @@ func TestRotateResumesAfterInterruption(t *testing.T) {
 		if i == 0 {
 			enc = old.Seal([]byte(ids[i])) // a row from before binding
 		}
-		c := models.Cadre{Name: fmt.Sprint("c", i), Gender: "男", BirthDate: "1980-01-01", IDNumberEnc: enc, IDNumberHash: h,
-			IDNumberMask: "1****X", UnitID: 1, Position: "p", Rank: "r", AppointedOn: "2020-01-01", Status: "active", Version: 1}
+		c := models.Cadre{Name: fmt.Sprint("c", i), Gender: "男", BirthDate: civil.MustParse("1980-01-01"), IDNumberEnc: enc, IDNumberHash: h,
+			IDNumberMask: "1****X", UnitID: 1, Position: "p", Rank: "r", AppointedOn: civil.MustParse("2020-01-01"), Status: "active", Version: 1}
 		if err := db.Create(&c).Error; err != nil {
 			t.Fatal(err)
 		}
 		f := models.Flag{CadreID: c.ID, Source: "discipline", Kind: "clue", Severity: "low", Summary: "s", Detail: "d",
-			OccurredOn: "2024-01-01", Status: "open", Version: 1, CreatedBy: 1}
+			OccurredOn: civil.MustParse("2024-01-01"), Status: "open", Version: 1, CreatedBy: 1}
 		if err := db.Create(&f).Error; err != nil {
 			t.Fatal(err)
 		}
@@ -143,8 +144,8 @@ func TestRotateResumesAfterInterruption(t *testing.T) {
 func TestRotateStopsOnTamperedValue(t *testing.T) {
 	db, _, _ := testenv.DB(t)
 	k := keys(t, 2, 1)
-	c := models.Cadre{Name: "x", Gender: "男", BirthDate: "1980-01-01", IDNumberEnc: bytes.Repeat([]byte{9}, 40), IDNumberHash: strings.Repeat("a", 64),
-		IDNumberMask: "1****X", UnitID: 1, Position: "p", Rank: "r", AppointedOn: "2020-01-01", Status: "active", Version: 1}
+	c := models.Cadre{Name: "x", Gender: "男", BirthDate: civil.MustParse("1980-01-01"), IDNumberEnc: bytes.Repeat([]byte{9}, 40), IDNumberHash: strings.Repeat("a", 64),
+		IDNumberMask: "1****X", UnitID: 1, Position: "p", Rank: "r", AppointedOn: civil.MustParse("2020-01-01"), Status: "active", Version: 1}
 	db.Create(&c)
 	_, err := New(db, k, accesslog.New(db, nil, accesslog.WithKeys(k))).Run(context.Background(), nil)
 	if !errors.Is(err, ErrUnreadable) || !strings.Contains(err.Error(), fmt.Sprintf("cadre %d", c.ID)) {

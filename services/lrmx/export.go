@@ -8,6 +8,7 @@ import (
 
 	"efile/models"
 	"efile/services/authz"
+	"efile/services/civil"
 	"efile/services/errs"
 	"efile/services/profile"
 	"efile/services/text"
@@ -72,7 +73,7 @@ func (s *Service) Export(ctx context.Context, viewer *models.User, cadreID int64
 		return nil, err
 	}
 	f := toForm(c, idn, pr)
-	day := strings.ReplaceAll(today, "-", "")
+	day := strings.ReplaceAll(today.String(), "-", "")
 	for name, value := range map[string]string{
 		NianDuKaoHeJieGuo: gradesText(grades), JiangChengQingKuang: rewardsText(commendations, sanctions),
 		NiRenZhiWu: p.Post, NiMianZhiWu: p.Removal, RenMianLiYou: p.Reason,
@@ -87,7 +88,7 @@ func (s *Service) Export(ctx context.Context, viewer *models.User, cadreID int64
 // the proposal and the dates are the caller's.
 func toForm(c *models.Cadre, idNumber string, p *profile.Profile) *Form {
 	fields := map[string]string{
-		XingMing: c.Name, XingBie: vocab.Label(vocab.Genders, c.Gender), ChuShengNianYue: compactMonth(profile.MonthOf(c.BirthDate)),
+		XingMing: c.Name, XingBie: vocab.Label(vocab.Genders, c.Gender), ChuShengNianYue: compactMonth(civil.MonthOf(c.BirthDate)),
 		MinZu: p.Ethnicity, JiGuan: p.NativePlace, ChuShengDi: p.Birthplace, RuDangShiJian: partyText(p),
 		CanJiaGongZuoShiJian: compactMonth(deref(p.WorkStartedOn)), JianKangZhuangKuang: p.Health,
 		ZhuanYeJiShuZhiWu: p.ProfessionalTitle, ShuXiZhuanYeYouHeZhuanChang: p.Expertise,

@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"efile/models"
 	"efile/services/appraisal"
+	"efile/services/civil"
 	"efile/services/flag"
 	"efile/services/sanction"
 	"efile/services/vocab"
@@ -59,14 +59,10 @@ func (s *Service) formGrades(ctx context.Context, cadreID int64) ([]appraisal.Fi
 // oldest decision first. A sanction is a decision in effect from the day it
 // is filed (SPEC 8), so every sanction flag in effect counts, never a
 // revoked one.
-func (s *Service) formSanctions(ctx context.Context, cadreID int64, today string) ([]models.Flag, error) {
-	t, err := time.Parse(time.DateOnly, today)
-	if err != nil {
-		return nil, err
-	}
-	cutoff := t.AddDate(-sanctionYears, 0, 0).Format(time.DateOnly)
+func (s *Service) formSanctions(ctx context.Context, cadreID int64, today civil.Date) ([]models.Flag, error) {
+	cutoff := today.AddDate(-sanctionYears, 0, 0)
 	var out []models.Flag
-	err = models.Get(ctx, s.db).Model(&models.Flag{}).
+	err := models.Get(ctx, s.db).Model(&models.Flag{}).
 		Select("id, cadre_id, kind, status, sanction_type, decided_on, influence_until").
 		Where("cadre_id = ? AND kind = ? AND status = ? AND sanction_type IS NOT NULL AND decided_on IS NOT NULL AND decided_on <= ?",
 			cadreID, flag.KindSanction, flag.StatusInEffect, today).
@@ -132,17 +128,19 @@ func sanctionSentence(f models.Flag) string {
 	return s
 }
 
-// yearMonth is a date YYYY-MM-DD as 2024年05月.
-func yearMonth(date string) string {
-	if len(date) < 7 {
-		return date
+// yearMonth is a date as 2024年05月, "" for no date.
+func yearMonth(d civil.Date) string {
+	if !d.Valid() {
+		return ""
 	}
-	return date[:4] + "年" + date[5:7] + "月"
+	s := d.String()
+	return s[:4] + "年" + s[5:7] + "月"
 }
 
-func deref(p *string) string {
+func deref[T any](p *T) T {
+	var zero T
 	if p == nil {
-		return ""
+		return zero
 	}
 	return *p
 }

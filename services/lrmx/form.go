@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"efile/services/civil"
 	"efile/services/profile"
 
 	"golang.org/x/text/width"
@@ -77,11 +78,11 @@ func escape(b *bytes.Buffer, s string) {
 	}
 }
 
-// compactMonth is a month YYYY-MM as the form writes it, YYYYMM; "" stays "".
-func compactMonth(m string) string { return strings.ReplaceAll(m, "-", "") }
+// compactMonth is a month as the form writes it, YYYYMM; "" for no month.
+func compactMonth(m civil.Month) string { return strings.ReplaceAll(m.String(), "-", "") }
 
-// dottedMonth is a month YYYY-MM as a resume line writes it, YYYY.MM.
-func dottedMonth(m string) string { return strings.ReplaceAll(m, "-", ".") }
+// dottedMonth is a month as a resume line writes it, YYYY.MM.
+func dottedMonth(m civil.Month) string { return strings.ReplaceAll(m.String(), "-", ".") }
 
 // The ways a month is written where the form wants YYYYMM: 198509,
 // 1985.09, 1985.9, 1985-09, 1985/9, 1985年9月, and a whole date (19850901,
@@ -91,24 +92,23 @@ var (
 	monthSep     = regexp.MustCompile(`^([0-9]{4})\s*[.\-/年]\s*([0-9]{1,2})\s*(?:月|[.\-/]\s*[0-9]{1,2}\s*日?|月\s*[0-9]{1,2}\s*日)?$`)
 )
 
-// ParseMonth reads a month as other tools write it (see above) and returns
-// it as YYYY-MM; ok is false for anything else. Full-width digits are read
-// as digits.
-func ParseMonth(s string) (month string, ok bool) {
+// ParseMonth reads a month as other tools write it (see above); ok is false
+// for anything else. Full-width digits are read as digits.
+func ParseMonth(s string) (month civil.Month, ok bool) {
 	s = strings.TrimSpace(width.Narrow.String(s))
 	p := monthCompact.FindStringSubmatch(s)
 	if p == nil {
 		p = monthSep.FindStringSubmatch(s)
 	}
 	if p == nil {
-		return "", false
+		return civil.Month{}, false
 	}
 	y, _ := strconv.Atoi(p[1])
 	m, _ := strconv.Atoi(p[2])
 	if y < 1 || m < 1 || m > 12 {
-		return "", false
+		return civil.Month{}, false
 	}
-	return fmt.Sprintf("%04d-%02d", y, m), true
+	return civil.MustParseMonth(fmt.Sprintf("%04d-%02d", y, m)), true
 }
 
 // partyText is RuDangShiJian: the month of joining the Communist Party
@@ -128,7 +128,7 @@ func partyText(p *profile.Profile) string {
 // parseParty splits RuDangShiJian into the month of joining the party and
 // a democratic party's name: "199605；民盟", "1996.05;民盟", "民盟 199605",
 // "民盟". A part that is not a month is the name.
-func parseParty(s string) (month *string, other string) {
+func parseParty(s string) (month *civil.Month, other string) {
 	var names []string
 	for _, part := range strings.FieldsFunc(s, func(r rune) bool {
 		return r == '；' || r == ';' || r == '，' || r == ',' || r == '、' || r == ' ' || r == '\u3000' || r == '\n' || r == '\t'
@@ -203,11 +203,11 @@ func parseResume(s string) (out []profile.ResumeEntry, bad int) {
 	return out, 0
 }
 
-// monthOf is YYYY-MM from a year and a month of one or two digits; an
-// impossible month stays visible as written, for the rules to refuse.
-func monthOf(y, m string) string {
+// monthOf is the month of a year and a month of one or two digits; an
+// impossible month is kept as not Valid, for the rules to refuse.
+func monthOf(y, m string) civil.Month {
 	if len(m) == 1 {
 		m = "0" + m
 	}
-	return y + "-" + m
+	return civil.MonthText(y + "-" + m)
 }

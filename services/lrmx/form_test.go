@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"efile/services/civil"
 	"efile/services/profile"
 )
 
@@ -17,7 +18,7 @@ func TestParseMonth(t *testing.T) {
 		"": "", "1985": "", "198513": "", "1985.13": "", "85.09": "", "1985.09--": "", "民盟": "", "0000.01": "",
 	} {
 		got, ok := ParseMonth(in)
-		if got != want || ok != (want != "") {
+		if got.String() != want || ok != (want != "") {
 			t.Errorf("ParseMonth(%q) = %q, %t; want %q", in, got, ok, want)
 		}
 	}
@@ -31,7 +32,7 @@ func TestParseParty(t *testing.T) {
 		m, other := parseParty(in)
 		got := "<nil>"
 		if m != nil {
-			got = *m
+			got = m.String()
 		}
 		if got+"|"+other != want {
 			t.Errorf("parseParty(%q) = %s|%s, want %s", in, got, other, want)
@@ -66,9 +67,9 @@ func show(rs []profile.ResumeEntry) []string {
 	for _, r := range rs {
 		to := "-"
 		if r.To != nil {
-			to = *r.To
+			to = r.To.String()
 		}
-		out = append(out, r.From+"|"+to+"|"+r.Text)
+		out = append(out, r.From.String()+"|"+to+"|"+r.Text)
 	}
 	return out
 }
@@ -119,7 +120,7 @@ func FuzzParse(f *testing.F) {
 		if len(p.Form.Items) > maxItems || len(p.Unknown) > maxUnknown {
 			t.Fatalf("%d items, %d unknown", len(p.Form.Items), len(p.Unknown))
 		}
-		s.read("f.lrmx", &p.Form, "2026-01-05")
+		s.read("f.lrmx", &p.Form, civil.MustParse("2026-01-05"))
 		again, err := Parse(p.Form.Marshal())
 		if err != nil {
 			t.Fatalf("what was read does not read again: %v", err)

@@ -10,6 +10,7 @@ import (
 	"efile/services/accesslog"
 	"efile/services/authz"
 	"efile/services/cadre"
+	"efile/services/civil"
 	"efile/services/errs"
 	"efile/services/profile"
 	"efile/services/unit"
@@ -101,7 +102,7 @@ func (s *Service) Import(ctx context.Context, viewer *models.User, up Upload) (*
 // check reads and checks every file of an upload, one at a time: the
 // entries, and a person per file, or the 400 that lists every problem.
 // Nothing of a file but what it says of its cadre is kept.
-func (s *Service) check(up Upload, today string) ([]entry, []*person, error) {
+func (s *Service) check(up Upload, today civil.Date) ([]entry, []*person, error) {
 	ents, err := entries(up)
 	if err != nil {
 		return nil, nil, err

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"efile/services/cadre"
+	"efile/services/civil"
 	"efile/services/errs"
 	"efile/services/idnumber"
 	"efile/services/lrmx/lrmxtest"
@@ -65,7 +66,7 @@ func TestCheckMemoryBounded(t *testing.T) {
 			fmt.Println("child:", err)
 			os.Exit(3)
 		}
-		_, people, err := checker().check(Upload{File: bytes.NewReader(data), Size: int64(len(data)), Name: filepath.Base(path)}, "2026-01-05")
+		_, people, err := checker().check(Upload{File: bytes.NewReader(data), Size: int64(len(data)), Name: filepath.Base(path)}, civil.MustParse("2026-01-05"))
 		var ms runtime.MemStats
 		runtime.ReadMemStats(&ms)
 		n := 0

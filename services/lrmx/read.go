@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"efile/services/cadre"
+	"efile/services/civil"
 	"efile/services/errs"
 	"efile/services/idnumber"
 	"efile/services/profile"
@@ -46,7 +47,7 @@ const RankUnknown = "待补充"
 // read turns a parsed form into a person, checking it by the API's rules
 // (the registry's and the profile's), each problem named by its element.
 // today is the current date (EFILE_TZ).
-func (s *Service) read(file string, f *Form, today string) (*person, []problem) {
+func (s *Service) read(file string, f *Form, today civil.Date) (*person, []problem) {
 	var probs []problem
 	bad := func(element string, item int, format string, a ...any) {
 		probs = append(probs, problem{element, item, errs.M(format, a...)})
@@ -59,20 +60,20 @@ func (s *Service) read(file string, f *Form, today string) (*person, []problem) 
 	c := cadre.Fields{Name: get(XingMing), IDNumber: id, UnitID: 1, Rank: RankUnknown, Position: get(XianRenZhiWu)}
 	if id == "" {
 		bad(ShenFenZheng, 0, "必填：efile 按身份证号匹配干部")
-	} else if idnumber.Check(id, "") == nil {
-		c.BirthDate = id[6:10] + "-" + id[10:12] + "-" + id[12:14]
+	} else if idnumber.Check(id, civil.Date{}) == nil {
+		c.BirthDate, _ = idnumber.BirthDate(id)
 	}
 	if g, ok := roster.NormalizeGender(get(XingBie)); ok {
 		c.Gender = g
 	} else {
 		bad(XingBie, 0, "须为“男”或“女”（现为“%s”）", text.Cut(get(XingBie)))
 	}
-	if m := get(ChuShengNianYue); m != "" && c.BirthDate != "" {
+	if m := get(ChuShengNianYue); m != "" && !c.BirthDate.IsZero() {
 		switch month, ok := ParseMonth(m); {
 		case !ok:
 			bad(ChuShengNianYue, 0, "须为年月，如 198509 或 1985.09（现为“%s”）", text.Cut(m))
-		case month != profile.MonthOf(c.BirthDate):
-			bad(ChuShengNianYue, 0, "与身份证号中的出生年月（%s）不一致", profile.MonthOf(c.BirthDate))
+		case month != civil.MonthOf(c.BirthDate):
+			bad(ChuShengNianYue, 0, "与身份证号中的出生年月（%s）不一致", civil.MonthOf(c.BirthDate).String())
 		}
 	}
 	p.hasPosition = c.Position != ""
@@ -109,7 +110,7 @@ func (s *Service) read(file string, f *Form, today string) (*person, []problem) 
 // left out).
 func readProfile(f *Form, bad func(element string, item int, format string, a ...any)) (pr profile.Profile, itemAt []int) {
 	get := func(name string) string { return oneLine(f.Fields[name]) }
-	month := func(element string, item int, v string) *string {
+	month := func(element string, item int, v string) *civil.Month {
 		if v == "" {
 			return nil
 		}
@@ -177,9 +178,9 @@ func readEducation(get func(string) string, level, degree, levelSchool, degreeSc
 
 // appointedOn is the 任职时间 of a cadre a form creates: the first day of
 // the month the last resume line starts (the current post), else today.
-func appointedOn(p *profile.Profile, today string) string {
-	if n := len(p.Resume); n > 0 && profile.ValidMonth(p.Resume[n-1].From) {
-		return p.Resume[n-1].From + "-01"
+func appointedOn(p *profile.Profile, today civil.Date) civil.Date {
+	if n := len(p.Resume); n > 0 && p.Resume[n-1].From.Valid() {
+		return p.Resume[n-1].From.FirstDay()
 	}
 	return today
 }

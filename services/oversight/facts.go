@@ -2,10 +2,10 @@ package oversight
 
 import (
 	"context"
-	"strconv"
 	"time"
 
 	"efile/models"
+	"efile/services/civil"
 
 	"gorm.io/gorm"
 )
@@ -31,8 +31,8 @@ var findingKinds = []string{"audit_finding", "inspection_finding"}
 // flags counts, per leader and source: the open flags and findings with
 // occurred_on in year or before, and the sanctions in effect at asOf
 // (decided_on ≤ asOf < influence_until, or no end).
-func (s *Service) flags(ctx context.Context, ids *gorm.DB, byID map[int64]*Leader, year int, asOf string) error {
-	end := strconv.Itoa(year) + "-12-31"
+func (s *Service) flags(ctx context.Context, ids *gorm.DB, byID map[int64]*Leader, year int, asOf civil.Date) error {
+	end := civil.YearEnd(year)
 	finding := "flags.kind IN ? AND flags.status <> ? AND flags.occurred_on <= ?"
 	var rows []flagRow
 	err := models.Get(ctx, s.db).Model(&models.Flag{}).
@@ -73,10 +73,10 @@ func (s *Service) flags(ctx context.Context, ids *gorm.DB, byID map[int64]*Leade
 
 // matters reads each leader's newest personal-matters check (by the day it
 // was checked, then the newest record).
-func (s *Service) matters(ctx context.Context, ids *gorm.DB, byID map[int64]*Leader, _ int, _ string) error {
+func (s *Service) matters(ctx context.Context, ids *gorm.DB, byID map[int64]*Leader, _ int, _ civil.Date) error {
 	var rows []struct {
 		CadreID   int64
-		CheckedOn string
+		CheckedOn civil.Date
 		Result    string
 	}
 	db := models.Get(ctx, s.db)
@@ -96,7 +96,7 @@ func (s *Service) matters(ctx context.Context, ids *gorm.DB, byID map[int64]*Lea
 
 // grades reads each leader's final grades in their last three finalized
 // annual cycles of year or before, newest first.
-func (s *Service) grades(ctx context.Context, ids *gorm.DB, byID map[int64]*Leader, year int, _ string) error {
+func (s *Service) grades(ctx context.Context, ids *gorm.DB, byID map[int64]*Leader, year int, _ civil.Date) error {
 	var rows []struct {
 		CadreID int64
 		Year    int
@@ -123,7 +123,7 @@ func (s *Service) grades(ctx context.Context, ids *gorm.DB, byID map[int64]*Lead
 
 // vettings reads each leader's newest vetting (the highest id: vettings are
 // only ever added).
-func (s *Service) vettings(ctx context.Context, ids *gorm.DB, byID map[int64]*Leader, _ int, _ string) error {
+func (s *Service) vettings(ctx context.Context, ids *gorm.DB, byID map[int64]*Leader, _ int, _ civil.Date) error {
 	var rows []struct {
 		CadreID   int64
 		Verdict   string

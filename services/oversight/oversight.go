@@ -15,11 +15,11 @@ package oversight
 import (
 	"cmp"
 	"context"
-	"strconv"
 	"time"
 
 	"efile/models"
 	"efile/services/authz"
+	"efile/services/civil"
 
 	"gorm.io/gorm"
 )
@@ -67,7 +67,8 @@ type Findings struct {
 
 // MattersCheck is a leader's newest personal-matters check.
 type MattersCheck struct {
-	CheckedOn, Result string
+	CheckedOn civil.Date
+	Result    string
 }
 
 // Grade is a final grade in a finalized annual cycle.
@@ -89,7 +90,7 @@ type Leader struct {
 	UnitID      int64
 	UnitName    string
 	Position    string
-	AppointedOn string
+	AppointedOn civil.Date
 	TenureYears int
 	// OpenFlags counts the flags open, verifying or on hold, by source
 	// (every source present, zero included).
@@ -112,7 +113,7 @@ type Summary struct {
 // Report is the whole view.
 type Report struct {
 	Year    int
-	AsOf    string // the day sanctions and tenure are measured: the end of Year, or today if earlier
+	AsOf    civil.Date // the day sanctions and tenure are measured: the end of Year, or today if earlier
 	Summary Summary
 	Leaders []Leader
 }
@@ -125,10 +126,13 @@ const TenureYears = 9
 // not among the leaders).
 func (s *Service) Build(ctx context.Context, viewer *models.User, q Query) (*Report, error) {
 	now := s.now().In(s.loc)
-	today := now.Format(time.DateOnly)
+	today := civil.Of(now, s.loc)
 	year := cmp.Or(q.Year, now.Year())
-	end := strconv.Itoa(year) + "-12-31"
-	rep := &Report{Year: year, AsOf: min(end, today), Leaders: []Leader{}, Summary: Summary{Grades: map[string]int64{}}}
+	asOf := civil.YearEnd(year)
+	if today.Before(asOf) {
+		asOf = today
+	}
+	rep := &Report{Year: year, AsOf: asOf, Leaders: []Leader{}, Summary: Summary{Grades: map[string]int64{}}}
 	leaders, err := s.leaders(ctx, viewer, q.UnitID)
 	if err != nil {
 		return nil, err
@@ -153,7 +157,7 @@ func (s *Service) Build(ctx context.Context, viewer *models.User, q Query) (*Rep
 		}
 		byID[r.ID] = &rep.Leaders[i]
 	}
-	for _, read := range []func(context.Context, *gorm.DB, map[int64]*Leader, int, string) error{
+	for _, read := range []func(context.Context, *gorm.DB, map[int64]*Leader, int, civil.Date) error{
 		s.flags, s.matters, s.grades, s.vettings} {
 		if err := read(ctx, ids, byID, year, rep.AsOf); err != nil {
 			return nil, err
@@ -169,7 +173,7 @@ type leaderRow struct {
 	UnitID      int64
 	UnitName    string
 	Position    string
-	AppointedOn string
+	AppointedOn civil.Date
 }
 
 // leaders is the query of the active top leaders in scope under unitID.
@@ -190,13 +194,12 @@ func (s *Service) leaders(ctx context.Context, viewer *models.User, unitID *int6
 }
 
 // fullYears is the number of whole years from a stored date to asOf (0
-// when it does not parse or lies ahead).
-func fullYears(from, asOf string) int {
-	f, err1 := time.Parse(time.DateOnly, from)
-	t, err2 := time.Parse(time.DateOnly, asOf)
-	if err1 != nil || err2 != nil || t.Before(f) {
+// when either is no date or from lies ahead).
+func fullYears(from, asOf civil.Date) int {
+	if !from.Valid() || !asOf.Valid() || asOf.Before(from) {
 		return 0
 	}
+	f, t := from.Time(), asOf.Time()
 	n := t.Year() - f.Year()
 	if f.AddDate(n, 0, 0).After(t) {
 		n--

@@ -5,9 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"efile/models"
+	"efile/services/civil"
 	"efile/services/sheet"
 	"efile/services/vocab"
 )
@@ -35,7 +35,7 @@ func (s *Service) Workbook(ctx context.Context, viewer *models.User, q Query) (_
 		return nil, err
 	}
 	b, err := sheet.New(sheet.Doc{Title: "一把手监督情况", Who: fmt.Sprintf("%d年", rep.Year),
-		Detail: "截至 " + rep.AsOf, Fallback: fmt.Sprintf("top-leaders-%d", rep.Year), At: s.now().In(s.loc)})
+		Detail: "截至 " + rep.AsOf.String(), Fallback: fmt.Sprintf("top-leaders-%d", rep.Year), At: s.now().In(s.loc)})
 	if err != nil {
 		return nil, err
 	}
@@ -127,7 +127,7 @@ func mattersText(m *MattersCheck) string {
 	if m == nil {
 		return ""
 	}
-	return m.CheckedOn + " " + vocab.Label(vocab.PersonalMattersResults, m.Result)
+	return m.CheckedOn.String() + " " + vocab.Label(vocab.PersonalMattersResults, m.Result)
 }
 
 // vettingText is the day of the vetting in EFILE_TZ and its verdict.
@@ -135,5 +135,5 @@ func (s *Service) vettingText(v *Vetting) string {
 	if v == nil {
 		return ""
 	}
-	return v.CheckedAt.In(s.loc).Format(time.DateOnly) + " " + vocab.Label(vocab.Verdicts, v.Verdict)
+	return civil.Of(v.CheckedAt, s.loc).String() + " " + vocab.Label(vocab.Verdicts, v.Verdict)
 }

@@ -17,6 +17,7 @@ import (
 	"efile/services/accesslog"
 	"efile/services/authz"
 	"efile/services/cadre"
+	"efile/services/civil"
 	"efile/services/errs"
 
 	"gorm.io/gorm"
@@ -29,32 +30,31 @@ type Education struct {
 	Level, Degree, School string
 }
 
-// ResumeEntry is one line of the resume: From and To are months YYYY-MM,
-// To nil on the last line while it runs.
+// ResumeEntry is one line of the resume: From and To are months, To nil on
+// the last line while it runs.
 type ResumeEntry struct {
-	From string
-	To   *string
+	From civil.Month
+	To   *civil.Month
 	Text string
 }
 
 // FamilyMember is one of the family members and important social relations.
 type FamilyMember struct {
-	Relation        string  // 称谓
-	Name            string  // 姓名
-	BornOn          *string // 出生年月, YYYY-MM, nil when unknown
-	PoliticalStatus string  // 政治面貌
-	Work            string  // 工作单位及职务
+	Relation        string       // 称谓
+	Name            string       // 姓名
+	BornOn          *civil.Month // 出生年月, nil when unknown
+	PoliticalStatus string       // 政治面貌
+	Work            string       // 工作单位及职务
 }
 
-// Profile is a cadre's profile. Months are YYYY-MM; nil months and empty
-// texts are unknown. Version is 0 for a profile never written.
+// Profile is a cadre's profile. Nil months and empty texts are unknown. Version is 0 for a profile never written.
 type Profile struct {
 	Ethnicity         string
 	NativePlace       string
 	Birthplace        string
-	PartyJoinedOn     *string
+	PartyJoinedOn     *civil.Month
 	OtherParty        string
-	WorkStartedOn     *string
+	WorkStartedOn     *civil.Month
 	Health            string
 	ProfessionalTitle string
 	Expertise         string
@@ -111,7 +111,7 @@ func (s *Service) Put(ctx context.Context, viewer *models.User, cadreID int64, p
 	case *version < 0:
 		v.Add("version", "must be 0 or a positive integer")
 	}
-	Check(v, &p, s.cadres.Today(), "")
+	Check(v, &p, s.cadres.Today(), civil.Date{})
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
@@ -259,44 +259,44 @@ func Changes(a, b *Profile) []string {
 	add("ethnicity", a.Ethnicity != b.Ethnicity)
 	add("native_place", a.NativePlace != b.NativePlace)
 	add("birthplace", a.Birthplace != b.Birthplace)
-	add("party_joined_on", str(a.PartyJoinedOn) != str(b.PartyJoinedOn))
+	add("party_joined_on", month(a.PartyJoinedOn) != month(b.PartyJoinedOn))
 	add("other_party", a.OtherParty != b.OtherParty)
-	add("work_started_on", str(a.WorkStartedOn) != str(b.WorkStartedOn))
+	add("work_started_on", month(a.WorkStartedOn) != month(b.WorkStartedOn))
 	add("health", a.Health != b.Health)
 	add("professional_title", a.ProfessionalTitle != b.ProfessionalTitle)
 	add("expertise", a.Expertise != b.Expertise)
 	add("full_time_education", a.FullTime != b.FullTime)
 	add("in_service_education", a.InService != b.InService)
 	add("resume", !slices.EqualFunc(a.Resume, b.Resume, func(x, y ResumeEntry) bool {
-		return x.From == y.From && str(x.To) == str(y.To) && x.Text == y.Text
+		return x.From == y.From && month(x.To) == month(y.To) && x.Text == y.Text
 	}))
 	add("family", !slices.EqualFunc(a.Family, b.Family, func(x, y FamilyMember) bool {
-		return x.Relation == y.Relation && x.Name == y.Name && str(x.BornOn) == str(y.BornOn) &&
+		return x.Relation == y.Relation && x.Name == y.Name && month(x.BornOn) == month(y.BornOn) &&
 			x.PoliticalStatus == y.PoliticalStatus && x.Work == y.Work
 	}))
 	add("photo", !bytes.Equal(a.Photo, b.Photo))
 	return out
 }
 
-// str is *p, "" for nil.
-func str(p *string) string {
+// month is *p, no month for nil.
+func month(p *civil.Month) civil.Month {
 	if p == nil {
-		return ""
+		return civil.Month{}
 	}
 	return *p
 }
 
-// opt is s as an optional value: nil for "".
-func opt(s string) *string {
-	if s == "" {
+// opt is m as an optional value: nil for no month.
+func opt(m civil.Month) *civil.Month {
+	if m.IsZero() {
 		return nil
 	}
-	return &s
+	return &m
 }
 
 func toRow(cadreID int64, p *Profile) models.Profile {
 	return models.Profile{CadreID: cadreID, Ethnicity: p.Ethnicity, NativePlace: p.NativePlace, Birthplace: p.Birthplace,
-		PartyJoinedOn: str(p.PartyJoinedOn), OtherParty: p.OtherParty, WorkStartedOn: str(p.WorkStartedOn),
+		PartyJoinedOn: month(p.PartyJoinedOn), OtherParty: p.OtherParty, WorkStartedOn: month(p.WorkStartedOn),
 		Health: p.Health, ProfessionalTitle: p.ProfessionalTitle, Expertise: p.Expertise,
 		FullTimeLevel: p.FullTime.Level, FullTimeDegree: p.FullTime.Degree, FullTimeSchool: p.FullTime.School,
 		InServiceLevel: p.InService.Level, InServiceDegree: p.InService.Degree, InServiceSchool: p.InService.School,
@@ -315,7 +315,7 @@ func PhotoSum(b []byte) string {
 func resumeRows(cadreID int64, rs []ResumeEntry) []models.ResumeEntry {
 	out := make([]models.ResumeEntry, len(rs))
 	for i, r := range rs {
-		out[i] = models.ResumeEntry{CadreID: cadreID, Seq: i + 1, From: r.From, To: str(r.To), Text: r.Text}
+		out[i] = models.ResumeEntry{CadreID: cadreID, Seq: i + 1, From: r.From, To: month(r.To), Text: r.Text}
 	}
 	return out
 }
@@ -324,7 +324,7 @@ func familyRows(cadreID int64, fs []FamilyMember) []models.FamilyMember {
 	out := make([]models.FamilyMember, len(fs))
 	for i, f := range fs {
 		out[i] = models.FamilyMember{CadreID: cadreID, Seq: i + 1, Relation: f.Relation, Name: f.Name,
-			BornOn: str(f.BornOn), PoliticalStatus: f.PoliticalStatus, Work: f.Work}
+			BornOn: month(f.BornOn), PoliticalStatus: f.PoliticalStatus, Work: f.Work}
 	}
 	return out
 }

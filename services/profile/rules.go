@@ -3,9 +3,8 @@ package profile
 import (
 	"bytes"
 	"fmt"
-	"regexp"
-	"strconv"
 
+	"efile/services/civil"
 	"efile/services/errs"
 	"efile/services/text"
 )
@@ -19,27 +18,10 @@ const (
 	MaxPhoto      = 512 << 10 // bytes of the decoded photo
 	PartyAge      = 18        // party_joined_on not before this age
 	WorkAge       = 14        // work_started_on not before this age
-	FirstFamily   = "1900-01" // a family member's born_on from this month
 )
 
-var monthRe = regexp.MustCompile(`^[0-9]{4}-(0[1-9]|1[0-2])$`)
-
-// ValidMonth tells whether s is a month written YYYY-MM (year 0001 or later).
-func ValidMonth(s string) bool { return monthRe.MatchString(s) && s[:4] != "0000" }
-
-// MonthOf is the month of a date YYYY-MM-DD.
-func MonthOf(date string) string {
-	if len(date) < 7 {
-		return ""
-	}
-	return date[:7]
-}
-
-// addYears is month m (YYYY-MM) n years later.
-func addYears(m string, n int) string {
-	y, _ := strconv.Atoi(m[:4])
-	return fmt.Sprintf("%04d%s", y+n, m[4:])
-}
+// FirstFamily is the first month a family member's born_on may be.
+var FirstFamily = civil.MustParseMonth("1900-01")
 
 // Photo formats, told by their first bytes (never by a name or a MIME type
 // the client sends).
@@ -62,8 +44,8 @@ func PhotoType(b []byte) string {
 // Check validates a profile's form (SPEC section 16) and brings its texts to
 // NFC, adding a detail per bad field, named as in the JSON body
 // (resume[3].to). today is the current date (EFILE_TZ); birthDate the
-// cadre's (YYYY-MM-DD), or "" to leave the rules about it to CheckBirth.
-func Check(v *errs.Validation, p *Profile, today, birthDate string) {
+// cadre's, or no date to leave the rules about it to CheckBirth.
+func Check(v *errs.Validation, p *Profile, today, birthDate civil.Date) {
 	txt := func(field string, dst *string, min, max int, multiline bool) {
 		*dst = text.Clean(v, field, *dst, min, max, multiline)
 	}
@@ -83,12 +65,12 @@ func Check(v *errs.Validation, p *Profile, today, birthDate string) {
 		txt(e.name+".degree", &e.ed.Degree, 0, MaxText, false)
 		txt(e.name+".school", &e.ed.School, 0, MaxText, false)
 	}
-	now := MonthOf(today)
-	month := func(field string, m string) bool {
+	now := civil.MonthOf(today)
+	month := func(field string, m civil.Month) bool {
 		switch {
-		case !ValidMonth(m):
+		case !m.Valid():
 			v.Add(field, "must be a month YYYY-MM")
-		case m > now:
+		case m.After(now):
 			v.Add(field, "must not be in the future")
 		default:
 			return true
@@ -114,8 +96,8 @@ func Check(v *errs.Validation, p *Profile, today, birthDate string) {
 		txt(at+"name", &m.Name, 1, MaxText, false)
 		txt(at+"political_status", &m.PoliticalStatus, 0, MaxText, false)
 		txt(at+"work", &m.Work, 0, MaxText, false)
-		if m.BornOn != nil && month(at+"born_on", *m.BornOn) && *m.BornOn < FirstFamily {
-			v.Add(at+"born_on", "must be %s or later", FirstFamily)
+		if m.BornOn != nil && month(at+"born_on", *m.BornOn) && m.BornOn.Before(FirstFamily) {
+			v.Add(at+"born_on", "must be %s or later", FirstFamily.String())
 		}
 	}
 	if p.Photo != nil {
@@ -126,7 +108,7 @@ func Check(v *errs.Validation, p *Profile, today, birthDate string) {
 			v.Add("photo", "must be a JPEG or PNG image")
 		}
 	}
-	if birthDate != "" {
+	if !birthDate.IsZero() {
 		CheckBirth(v, p, birthDate)
 	}
 }
@@ -134,11 +116,11 @@ func Check(v *errs.Validation, p *Profile, today, birthDate string) {
 // checkResume checks the resume: at most MaxResume lines, each a period
 // from ≤ to, only the last open, in order and without overlaps (two lines
 // may share their boundary month: 1997.07--2010.03, 2010.03--).
-func checkResume(v *errs.Validation, rs []ResumeEntry, month func(string, string) bool) {
+func checkResume(v *errs.Validation, rs []ResumeEntry, month func(string, civil.Month) bool) {
 	if len(rs) > MaxResume {
 		v.Add("resume", "at most %d lines", MaxResume)
 	}
-	prevEnd := ""
+	var prevEnd civil.Month
 	for i := range rs {
 		r := &rs[i]
 		at := fmt.Sprintf("resume[%d].", i)
@@ -148,11 +130,11 @@ func checkResume(v *errs.Validation, rs []ResumeEntry, month func(string, string
 		switch {
 		case r.To == nil && i < len(rs)-1:
 			v.Add(at+"to", "is required: only the last line may be open (to null)")
-		case toOK && fromOK && *r.To < r.From:
-			v.Add(at+"to", "must not be before from (%s)", r.From)
+		case toOK && fromOK && r.To.Before(r.From):
+			v.Add(at+"to", "must not be before from (%s)", r.From.String())
 		}
-		if fromOK && prevEnd != "" && r.From < prevEnd {
-			v.Add(at+"from", "starts before the previous line ends (%s): lines must be in order and must not overlap", prevEnd)
+		if fromOK && prevEnd.Valid() && r.From.Before(prevEnd) {
+			v.Add(at+"from", "starts before the previous line ends (%s): lines must be in order and must not overlap", prevEnd.String())
 		}
 		switch {
 		case toOK:
@@ -163,23 +145,23 @@ func checkResume(v *errs.Validation, rs []ResumeEntry, month func(string, string
 	}
 }
 
-// CheckBirth checks the cadre's own months against their birth date
-// (YYYY-MM-DD): none before birth, joining the party not before 18, starting
+// CheckBirth checks the cadre's own months against their birth date:
+// none before birth, joining the party not before 18, starting
 // work not before 14. Months already found malformed are left alone.
-func CheckBirth(v *errs.Validation, p *Profile, birthDate string) {
-	born := MonthOf(birthDate)
-	if !ValidMonth(born) {
+func CheckBirth(v *errs.Validation, p *Profile, birthDate civil.Date) {
+	born := civil.MonthOf(birthDate)
+	if !born.Valid() {
 		return
 	}
-	atLeast := func(field, m string, age int) {
-		if !ValidMonth(m) {
+	atLeast := func(field string, m civil.Month, age int) {
+		if !m.Valid() {
 			return
 		}
-		if min := addYears(born, age); m < min {
+		if min := born.AddYears(age); m.Before(min) {
 			if age == 0 {
-				v.Add(field, "must not be before the cadre's birth (%s)", born)
+				v.Add(field, "must not be before the cadre's birth (%s)", born.String())
 			} else {
-				v.Add(field, "must not be before the cadre turned %d (%s)", age, min)
+				v.Add(field, "must not be before the cadre turned %d (%s)", age, min.String())
 			}
 		}
 	}

@@ -52,25 +52,22 @@ func New(db *gorm.DB, log *accesslog.Service, az *authz.Service, cadres *cadre.S
 
 // New is a record to add.
 type NewRecord struct {
-	OccurredOn string
+	OccurredOn civil.Date
 	Category   string
 	Content    string
 }
 
-// Amendment corrects a record; empty Category or OccurredOn keep the old.
+// Amendment corrects a record; an empty Category or a zero OccurredOn keep
+// the old.
 type Amendment struct {
 	Content    string
 	Reason     string
 	Category   string
-	OccurredOn string
+	OccurredOn civil.Date
 }
 
 func (s *Service) check(v *errs.Validation, r *NewRecord) {
-	if !cadre.ValidDate(r.OccurredOn) {
-		v.Add("occurred_on", "must be a date YYYY-MM-DD")
-	} else if r.OccurredOn > s.cadres.Today() {
-		v.Add("occurred_on", "must not be in the future")
-	}
+	civil.Past(v, "occurred_on", r.OccurredOn, s.cadres.Today())
 	if !slices.Contains(categories, r.Category) {
 		v.Add("category", "must be one of: %s", strings.Join(categories, ", "))
 	}
@@ -93,7 +90,7 @@ func (s *Service) Create(ctx context.Context, viewer *models.User, cadreID int64
 		if err != nil {
 			return err
 		}
-		if err := civil.NotBeforeBirth(c.BirthDate, "occurred_on", in.OccurredOn); err != nil {
+		if err := civil.NotBeforeBirth(c.BirthDate, civil.FieldDate{Field: "occurred_on", Date: in.OccurredOn}); err != nil {
 			return err
 		}
 		rec.ID = 0
@@ -114,7 +111,7 @@ func (s *Service) Amend(ctx context.Context, viewer *models.User, cadreID, rid i
 	if a.Category != "" && !slices.Contains(categories, a.Category) {
 		v.Add("category", "must be one of: %s", strings.Join(categories, ", "))
 	}
-	if a.OccurredOn != "" {
+	if !a.OccurredOn.IsZero() {
 		s.check(v, &NewRecord{OccurredOn: a.OccurredOn, Category: categories[0], Content: "x"})
 	}
 	if err := v.Err(); err != nil {
@@ -130,8 +127,8 @@ func (s *Service) Amend(ctx context.Context, viewer *models.User, cadreID, rid i
 		if err != nil {
 			return err
 		}
-		if a.OccurredOn != "" {
-			if err := civil.NotBeforeBirth(c.BirthDate, "occurred_on", a.OccurredOn); err != nil {
+		if !a.OccurredOn.IsZero() {
+			if err := civil.NotBeforeBirth(c.BirthDate, civil.FieldDate{Field: "occurred_on", Date: a.OccurredOn}); err != nil {
 				return err
 			}
 		}
@@ -145,7 +142,7 @@ func (s *Service) Amend(ctx context.Context, viewer *models.User, cadreID, rid i
 		if a.Category != "" {
 			rec.Category = a.Category
 		}
-		if a.OccurredOn != "" {
+		if !a.OccurredOn.IsZero() {
 			rec.OccurredOn = a.OccurredOn
 		}
 		if err := models.Get(ctx, s.db).Create(rec).Error; err != nil {
@@ -164,7 +161,6 @@ func withSuperseded(q *gorm.DB) *gorm.DB {
 	return q.Select("records.*, EXISTS (SELECT 1 FROM records n WHERE n.supersedes_id = records.id) AS superseded")
 }
 
-// notBeforeBirth refuses a record dated before the cadre was born.
 // Get reads one record of a cadre the viewer may read.
 func (s *Service) Get(ctx context.Context, viewer *models.User, cadreID, rid int64) (*models.Record, error) {
 	if err := s.az.CheckPath(ctx, viewer, authz.CadreRead, cadreID); err != nil {
@@ -186,7 +182,7 @@ func (s *Service) get(ctx context.Context, cadreID, rid int64) (*models.Record, 
 // Filter selects records for List.
 type Filter struct {
 	Category          string
-	From, To          string
+	From, To          civil.Date // zero: no bound
 	IncludeSuperseded bool
 	Page              models.Page
 }
@@ -198,12 +194,9 @@ func (s *Service) List(ctx context.Context, viewer *models.User, cadreID int64, 
 	if f.Category != "" && !slices.Contains(categories, f.Category) {
 		v.Add("category", "must be one of: %s", strings.Join(categories, ", "))
 	}
-	for _, d := range []struct{ name, val string }{{"from", f.From}, {"to", f.To}} {
-		if d.val == "" {
-			continue
-		}
-		if !cadre.ValidDate(d.val) {
-			v.Add(d.name, "must be a date YYYY-MM-DD")
+	for _, d := range []civil.FieldDate{{Field: "from", Date: f.From}, {Field: "to", Date: f.To}} {
+		if !d.Date.IsZero() && !d.Date.Valid() {
+			v.Add(d.Field, "must be a date YYYY-MM-DD")
 		}
 	}
 	if err := v.Err(); err != nil {
@@ -217,10 +210,10 @@ func (s *Service) List(ctx context.Context, viewer *models.User, cadreID int64, 
 		if f.Category != "" {
 			q = q.Where(t+".category = ?", f.Category)
 		}
-		if f.From != "" {
+		if !f.From.IsZero() {
 			q = q.Where(t+".occurred_on >= ?", f.From)
 		}
-		if f.To != "" {
+		if !f.To.IsZero() {
 			q = q.Where(t+".occurred_on <= ?", f.To)
 		}
 		return q

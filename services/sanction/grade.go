@@ -1,5 +1,9 @@
 package sanction
 
+import (
+	"efile/services/civil"
+)
+
 // Effect is what sanctions do to one cadre's grade in one cycle.
 type Effect struct {
 	// Grade replaces the computed grade: "", GradeUngraded or
@@ -62,15 +66,14 @@ func GradeEffect(t Type, decisionYear, cycleYear int) Effect {
 
 // PeriodEffect is the effect on a cycle of another kind than annual
 // (ordinary, special, term) running from periodStart to periodEnd
-// (inclusive, YYYY-MM-DD): SPEC section 7 says a sanction decided inside the
+// (inclusive): SPEC section 7 says a sanction decided inside the
 // cycle period bars the top grade, whatever its type. An unknown type has no
 // effect.
-func PeriodEffect(t Type, decidedOn, periodStart, periodEnd string) Effect {
+func PeriodEffect(t Type, decidedOn, periodStart, periodEnd civil.Date) Effect {
 	if _, ok := Lookup(t); !ok {
 		return Effect{}
 	}
-	// Dates in YYYY-MM-DD compare as strings.
-	if periodStart <= decidedOn && decidedOn <= periodEnd {
+	if !decidedOn.Before(periodStart) && !decidedOn.After(periodEnd) {
 		return Effect{NoTop: true}
 	}
 	return Effect{}

@@ -8,6 +8,8 @@ package sanction
 
 import (
 	"time"
+
+	"efile/services/civil"
 )
 
 // Type is a sanction type as the API spells it.
@@ -179,7 +181,7 @@ func MayStatePeriod(t Type) bool {
 // Until is the influence_until of a decision of type t taken on decidedOn,
 // with the period the decision states (nil for the default). It is nil when
 // the type has no end or the input is invalid: validate first.
-func Until(t Type, decidedOn string, periodMonths *int) *string {
+func Until(t Type, decidedOn civil.Date, periodMonths *int) *civil.Date {
 	r, ok := Lookup(t)
 	if !ok || r.NoEnd {
 		return nil
@@ -191,28 +193,27 @@ func Until(t Type, decidedOn string, periodMonths *int) *string {
 		return nil // validate first: the period is required
 	}
 	u := InfluenceUntil(decidedOn, months)
-	if u == "" {
+	if u.IsZero() {
 		return nil
 	}
 	return &u
 }
 
-// InfluenceUntil returns decidedOn (YYYY-MM-DD) plus months calendar months:
+// InfluenceUntil returns decidedOn plus months calendar months:
 // the first day the cadre is free again. A day past the end of the target
 // month clamps to its last day (2025-08-31 + 6 = 2026-02-28), as periods
-// counted in months are in practice. It returns "" when decidedOn is not a
-// date or months is negative.
-func InfluenceUntil(decidedOn string, months int) string {
-	d, err := time.Parse(time.DateOnly, decidedOn)
-	if err != nil || months < 0 {
-		return ""
+// counted in months are in practice. It returns no date when decidedOn is
+// not a date or months is negative.
+func InfluenceUntil(decidedOn civil.Date, months int) civil.Date {
+	if !decidedOn.Valid() || months < 0 {
+		return civil.Date{}
 	}
-	y, m, day := d.Date()
+	y, m, day := decidedOn.Time().Date()
 	n := int(m) - 1 + months
 	y, m = y+n/12, time.Month(n%12+1)
 	// Day 0 of the next month is the last day of this one.
 	if last := time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day(); day > last {
 		day = last
 	}
-	return time.Date(y, m, day, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
+	return civil.Of(time.Date(y, m, day, 0, 0, 0, 0, time.UTC), time.UTC)
 }

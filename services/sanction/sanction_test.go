@@ -3,6 +3,8 @@ package sanction
 import (
 	"fmt"
 	"testing"
+
+	"efile/services/civil"
 )
 
 // The defaults of SPEC section 8, one row per type.
@@ -50,10 +52,10 @@ func TestDefaults(t *testing.T) {
 				if r.NoEnd || !r.StatesPeriod || !MayStatePeriod(w.t) || !MustStatePeriod(w.t) {
 					t.Errorf("want a period the decision states: %+v", r)
 				}
-				if u := Until(w.t, "2025-01-15", nil); u != nil {
+				if u := Until(w.t, civil.MustParse("2025-01-15"), nil); u != nil {
 					t.Errorf("Until without a period = %s, want nil", *u)
 				}
-				if u := Until(w.t, "2025-01-15", new(3)); u == nil || *u != "2025-04-15" {
+				if u := Until(w.t, civil.MustParse("2025-01-15"), new(3)); u == nil || u.String() != "2025-04-15" {
 					t.Errorf("Until with 3 months = %v", u)
 				}
 				return
@@ -65,7 +67,7 @@ func TestDefaults(t *testing.T) {
 				if !r.NoEnd || r.Months != 0 || MayStatePeriod(w.t) {
 					t.Errorf("want no end and no stated period: %+v", r)
 				}
-				if u := Until(w.t, "2025-01-15", nil); u != nil {
+				if u := Until(w.t, civil.MustParse("2025-01-15"), nil); u != nil {
 					t.Errorf("Until = %s, want nil (no end)", *u)
 				}
 				return
@@ -73,12 +75,12 @@ func TestDefaults(t *testing.T) {
 			if r.NoEnd || r.Months != w.months || !MayStatePeriod(w.t) {
 				t.Errorf("got %+v, want %d months and a stated period allowed", r, w.months)
 			}
-			want := InfluenceUntil("2025-01-15", w.months)
-			if u := Until(w.t, "2025-01-15", nil); u == nil || *u != want {
+			want := InfluenceUntil(civil.MustParse("2025-01-15"), w.months)
+			if u := Until(w.t, civil.MustParse("2025-01-15"), nil); u == nil || *u != want {
 				t.Errorf("Until default = %v, want %s", u, want)
 			}
 			three := 3
-			if u := Until(w.t, "2025-01-15", &three); u == nil || *u != "2025-04-15" {
+			if u := Until(w.t, civil.MustParse("2025-01-15"), &three); u == nil || u.String() != "2025-04-15" {
 				t.Errorf("Until with period_months 3 = %v, want 2025-04-15", u)
 			}
 		})
@@ -87,10 +89,10 @@ func TestDefaults(t *testing.T) {
 
 func TestUnknownType(t *testing.T) {
 	for _, s := range []string{"", "warning", "GOV_WARNING", "gov_warning "} {
-		if Valid(s) || MayStatePeriod(Type(s)) || Until(Type(s), "2025-01-01", nil) != nil {
+		if Valid(s) || MayStatePeriod(Type(s)) || Until(Type(s), civil.MustParse("2025-01-01"), nil) != nil {
 			t.Errorf("%q is treated as a known type", s)
 		}
-		if !GradeEffect(Type(s), 2025, 2025).None() || !PeriodEffect(Type(s), "2025-03-01", "2025-01-01", "2025-12-31").None() {
+		if !GradeEffect(Type(s), 2025, 2025).None() || !PeriodEffect(Type(s), civil.MustParse("2025-03-01"), civil.MustParse("2025-01-01"), civil.MustParse("2025-12-31")).None() {
 			t.Errorf("%q has an effect", s)
 		}
 	}
@@ -127,17 +129,17 @@ func TestInfluenceUntil(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(fmt.Sprintf("%s+%d", c.from, c.months), func(t *testing.T) {
-			if got := InfluenceUntil(c.from, c.months); got != c.want {
+			if got := InfluenceUntil(civil.Text(c.from), c.months); got.String() != c.want {
 				t.Errorf("got %s, want %s", got, c.want)
 			}
 		})
 	}
 	for _, bad := range []string{"", "2025-02-30", "2025-1-1", "20250101"} {
-		if got := InfluenceUntil(bad, 6); got != "" {
+		if got := InfluenceUntil(civil.Text(bad), 6); !got.IsZero() {
 			t.Errorf("InfluenceUntil(%q) = %q, want empty", bad, got)
 		}
 	}
-	if got := InfluenceUntil("2025-01-01", -1); got != "" {
+	if got := InfluenceUntil(civil.MustParse("2025-01-01"), -1); !got.IsZero() {
 		t.Errorf("negative months = %q, want empty", got)
 	}
 }
@@ -210,7 +212,7 @@ func TestPeriodEffect(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			// The lightest and the heaviest type bar alike.
 			for _, ty := range []Type{GovWarning, PartyExpulsion} {
-				got := PeriodEffect(ty, c.decidedOn, "2025-01-01", "2025-06-30")
+				got := PeriodEffect(ty, civil.Text(c.decidedOn), civil.MustParse("2025-01-01"), civil.MustParse("2025-06-30"))
 				if got != (Effect{NoTop: c.barred}) {
 					t.Errorf("%s: %+v, want NoTop %v", ty, got, c.barred)
 				}

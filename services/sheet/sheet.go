@@ -35,6 +35,8 @@ import (
 	"strings"
 	"time"
 
+	"efile/services/civil"
+
 	"github.com/xuri/excelize/v2"
 )
 
@@ -204,13 +206,12 @@ func safeName(s string) string {
 // Label is a form's label cell (bold, shaded): Row(Label("姓名"), c.Name, …).
 type Label string
 
-// Day is a YYYY-MM-DD string as a date cell, or as text if it is none.
-func (b *Book) Day(s string) any {
-	t, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		return s
+// Day is a date as a date cell, or an empty text cell for no date.
+func (b *Book) Day(d civil.Date) any {
+	if !d.Valid() {
+		return d.String()
 	}
-	return excelize.Cell{StyleID: b.Styles.Date, Value: t}
+	return excelize.Cell{StyleID: b.Styles.Date, Value: d.Time()}
 }
 
 // Time is an instant as a date-time cell of its wall clock in the export's zone.

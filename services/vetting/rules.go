@@ -16,7 +16,7 @@ import (
 	"slices"
 	"strconv"
 
-	"efile/services/cadre"
+	"efile/services/civil"
 	"efile/services/errs"
 	"efile/services/flag"
 	"efile/services/sanction"
@@ -86,8 +86,8 @@ func Rules() []string { return slices.Clone(rules) }
 // Input is everything a vetting looks at.
 type Input struct {
 	Purpose string
-	AsOf    string // YYYY-MM-DD; periods are measured on this day
-	Flags   []Flag // the cadre's flags in their current state
+	AsOf    civil.Date // periods are measured on this day
+	Flags   []Flag     // the cadre's flags in their current state
 	// Grades are the cadre's final grades in finalized annual cycles, in any
 	// order; cycles in which the cadre has no grade are left out.
 	Grades []Grade
@@ -110,8 +110,8 @@ type Flag struct {
 	Specific     bool   // a report naming concrete facts (凡提必查)
 	// The sanction, for kind sanction.
 	SanctionType   string
-	DecidedOn      string
-	InfluenceUntil *string // nil: no end
+	DecidedOn      civil.Date
+	InfluenceUntil *civil.Date // nil: no end
 }
 
 // Grade is a cadre's final grade in one finalized annual cycle.
@@ -132,14 +132,14 @@ type Reason struct {
 
 // CheckRequest validates what a reviewer asks for: a known purpose and an
 // as_of date (already defaulted to today by the caller) not after today.
-func CheckRequest(purpose, asOf, today string) error {
+func CheckRequest(purpose string, asOf, today civil.Date) error {
 	v := &errs.Validation{}
 	if !slices.Contains(purposes, purpose) {
 		v.Add("purpose", "must be one of: promotion, appointment, commendation, transfer")
 	}
-	if !cadre.ValidDate(asOf) {
+	if !asOf.Valid() {
 		v.Add("as_of", "must be a date YYYY-MM-DD")
-	} else if asOf > today {
+	} else if asOf.After(today) {
 		v.Add("as_of", "must not be in the future: a vetting looks at what is known today")
 	}
 	return v.Err()
@@ -205,8 +205,8 @@ func Assess(in Input) (verdict string, reasons []Reason, basis Basis) {
 		// level only cautions, but 免职 bars a leadership post for its first
 		// 12 months (row 22), so it blocks a transfer then. A revoked
 		// sanction counts nowhere.
-		case f.Kind == flag.KindSanction && flag.InEffect(f.Status) && f.DecidedOn != "" &&
-			f.DecidedOn <= in.AsOf && (f.InfluenceUntil == nil || in.AsOf < *f.InfluenceUntil):
+		case f.Kind == flag.KindSanction && flag.InEffect(f.Status) && f.DecidedOn.Valid() &&
+			!f.DecidedOn.After(in.AsOf) && (f.InfluenceUntil == nil || in.AsOf.Before(*f.InfluenceUntil)):
 			add(RuleSanctionInfluence, sanctionVerdict(in.Purpose, f, in.AsOf), id, Reason{FlagID: &id,
 				Message: sanctionMessage(f)})
 
@@ -270,13 +270,10 @@ func Assess(in Input) (verdict string, reasons []Reason, basis Basis) {
 // the fall-back is efile's rule, docs/regulations.md section 4); among
 // cycles of one year, the highest id, the one created last.
 func recentGrade(in Input) (Grade, bool) {
-	if len(in.AsOf) < 4 {
+	if !in.AsOf.Valid() {
 		return Grade{}, false
 	}
-	year, err := strconv.Atoi(in.AsOf[:4])
-	if err != nil {
-		return Grade{}, false
-	}
+	year := in.AsOf.Time().Year()
 	want := year - 2
 	if in.LastYearFinalized {
 		want = year - 1
@@ -294,11 +291,11 @@ func recentGrade(in Input) (Grade, bool) {
 // sanctionVerdict: a sanction in its period blocks a promotion, an
 // appointment and a commendation, and cautions a transfer, but for 免职 in
 // its first 12 months, which blocks a transfer too.
-func sanctionVerdict(purpose string, f Flag, asOf string) string {
+func sanctionVerdict(purpose string, f Flag, asOf civil.Date) string {
 	if purpose != PurposeTransfer {
 		return Blocked
 	}
-	if f.SanctionType == string(sanction.OrgRemoval) && asOf < sanction.InfluenceUntil(f.DecidedOn, orgRemovalNoPostMonths) {
+	if f.SanctionType == string(sanction.OrgRemoval) && asOf.Before(sanction.InfluenceUntil(f.DecidedOn, orgRemovalNoPostMonths)) {
 		return Blocked
 	}
 	return Caution
@@ -326,9 +323,9 @@ func sanctionMessage(f Flag) string {
 		label = r.Label
 	}
 	if f.InfluenceUntil == nil {
-		return fmt.Sprintf("受到%s（%s决定），无影响期限", label, f.DecidedOn)
+		return fmt.Sprintf("受到%s（%s决定），无影响期限", label, f.DecidedOn.String())
 	}
-	return fmt.Sprintf("受到%s（%s决定），影响期未满，%s起解除", label, f.DecidedOn, *f.InfluenceUntil)
+	return fmt.Sprintf("受到%s（%s决定），影响期未满，%s起解除", label, f.DecidedOn.String(), f.InfluenceUntil.String())
 }
 
 func statusLabel(s string) string {

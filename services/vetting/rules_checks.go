@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"efile/services/checks"
+	"efile/services/civil"
 	"efile/services/vocab"
 )
 
@@ -49,20 +50,20 @@ var negativeOpinions = []string{checks.OpinionClueUnderVerification, checks.Opin
 
 // checkRules applies the rules of the four checks on day asOf through add,
 // and returns the records they relied on.
-func checkRules(asOf string, c *Checks, add func(rule, verdict string, id int64, r Reason)) Basis {
+func checkRules(asOf civil.Date, c *Checks, add func(rule, verdict string, id int64, r Reason)) Basis {
 	var b Basis
 	bounds := c.Windows.Bounds(asOf)
 
 	// 凡提必审 (干部人事档案审核: 三龄二历一身份, regulations rows 45, 48):
 	// the newest review within the window; a discrepancy not settled by the
 	// organization's determination blocks.
-	review := newest(c.Reviews, func(r *checks.ReviewFact) bool { return r.ReviewedOn >= bounds.Checks && r.ReviewedOn <= asOf },
+	review := newest(c.Reviews, func(r *checks.ReviewFact) bool { return within(r.ReviewedOn, bounds.Checks, asOf) },
 		func(a, b *checks.ReviewFact) bool { return a.ID > b.ID })
 	if review != nil {
 		b.DossierReviewID = &review.ID
 		if review.Conclusion == checks.ConclusionDiscrepancy {
 			add(RuleDossierDiscrepancy, Blocked, review.ID, Reason{CheckID: &review.ID,
-				Message: "干部人事档案审核发现信息不一致（" + review.ReviewedOn + "审核）"})
+				Message: "干部人事档案审核发现信息不一致（" + review.ReviewedOn.String() + "审核）"})
 		}
 	}
 
@@ -76,15 +77,15 @@ func checkRules(asOf string, c *Checks, add func(rule, verdict string, id int64,
 	// conclusion; regulations rows 45, 46): the newest reply within its
 	// window; a clue under verification (暂缓), a sanction in its period or
 	// "not recommended" blocks.
-	op := newest(c.Opinions, func(o *checks.OpinionFact) bool { return o.RepliedOn >= bounds.Opinions && o.RepliedOn <= asOf },
+	op := newest(c.Opinions, func(o *checks.OpinionFact) bool { return within(o.RepliedOn, bounds.Opinions, asOf) },
 		func(a, b *checks.OpinionFact) bool {
-			return a.RepliedOn > b.RepliedOn || (a.RepliedOn == b.RepliedOn && a.ID > b.ID)
+			return a.RepliedOn.After(b.RepliedOn) || (a.RepliedOn == b.RepliedOn && a.ID > b.ID)
 		})
 	if op != nil {
 		b.IntegrityOpinionID = &op.ID
 		if slices.Contains(negativeOpinions, op.Conclusion) {
 			add(RuleIntegrityOpinionNegative, Blocked, op.ID, Reason{CheckID: &op.ID,
-				Message: "纪检监察机关党风廉政意见：" + vocab.Label(vocab.OpinionConclusions, op.Conclusion) + "（" + op.RepliedOn + "回复）"})
+				Message: "纪检监察机关党风廉政意见：" + vocab.Label(vocab.OpinionConclusions, op.Conclusion) + "（" + op.RepliedOn.String() + "回复）"})
 		}
 	}
 
@@ -106,18 +107,18 @@ func checkRules(asOf string, c *Checks, add func(rule, verdict string, id int64,
 
 // mattersRules applies the personal-matters rules and returns the id of the
 // newest check within the window (nil: none).
-func mattersRules(asOf string, bounds checks.Bounds, c *Checks, add func(rule, verdict string, id int64, r Reason)) *int64 {
+func mattersRules(asOf civil.Date, bounds checks.Bounds, c *Checks, add func(rule, verdict string, id int64, r Reason)) *int64 {
 	// 隐瞒不报 found by any check within 12 months blocks (查核处理办法 (2017)
 	// arts. 3–4 tell it from 漏报; 有意瞒报的不得提拔任用: regulations rows 51,
 	// 52; the 12 months are local).
 	for _, m := range c.Matters {
-		if m.CheckedOn >= bounds.Concealment && m.CheckedOn <= asOf && m.Result == checks.MattersConcealment {
+		if within(m.CheckedOn, bounds.Concealment, asOf) && m.Result == checks.MattersConcealment {
 			id := m.ID
 			add(RulePersonalMattersConcealment, Blocked, id, Reason{CheckID: &id,
-				Message: "个人有关事项报告查核发现隐瞒不报（" + m.CheckedOn + "查核）"})
+				Message: "个人有关事项报告查核发现隐瞒不报（" + m.CheckedOn.String() + "查核）"})
 		}
 	}
-	check := newest(c.Matters, func(m *checks.MattersFact) bool { return m.CheckedOn >= bounds.Checks && m.CheckedOn <= asOf },
+	check := newest(c.Matters, func(m *checks.MattersFact) bool { return within(m.CheckedOn, bounds.Checks, asOf) },
 		func(a, b *checks.MattersFact) bool { return a.ID > b.ID })
 	if check == nil {
 		add(RulePersonalMattersUnchecked, Incomplete, 0, Reason{
@@ -128,12 +129,12 @@ func mattersRules(asOf string, bounds checks.Bounds, c *Checks, add func(rule, v
 	// 漏报: a caution for the reviewer (查核处理办法 art. 3).
 	if check.Result == checks.MattersOmission {
 		add(RulePersonalMattersOmission, Caution, id, Reason{CheckID: &id,
-			Message: "个人有关事项报告查核发现漏报（" + check.CheckedOn + "查核）"})
+			Message: "个人有关事项报告查核发现漏报（" + check.CheckedOn.String() + "查核）"})
 	}
 	// 裸官: 任用条例 (2019) art. 24(5) (regulations row 43).
 	if check.FamilyEmigrated {
 		add(RuleFamilyEmigrated, Blocked, id, Reason{CheckID: &id,
-			Message: "配偶已移居国（境）外，或没有配偶、子女均已移居国（境）外（" + check.CheckedOn + "查核）"})
+			Message: "配偶已移居国（境）外，或没有配偶、子女均已移居国（境）外（" + check.CheckedOn.String() + "查核）"})
 	}
 	return &id
 }
@@ -149,3 +150,6 @@ func newest[T any](xs []T, counts func(*T) bool, later func(a, b *T) bool) *T {
 	}
 	return best
 }
+
+// within tells whether day d lies from first to last, both included.
+func within(d, first, last civil.Date) bool { return !d.Before(first) && !d.After(last) }

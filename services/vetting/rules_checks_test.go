@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"efile/services/checks"
+	"efile/services/civil"
 )
 
 // briefAll is a reason reduced to its rule and what it names: a flag
@@ -31,15 +32,15 @@ func briefAll(rs []Reason) []string {
 }
 
 func rev(id int64, on, conclusion string) checks.ReviewFact {
-	return checks.ReviewFact{ID: id, ReviewedOn: on, Conclusion: conclusion}
+	return checks.ReviewFact{ID: id, ReviewedOn: civil.Text(on), Conclusion: conclusion}
 }
 
 func pm(id int64, on, result string, emigrated bool) checks.MattersFact {
-	return checks.MattersFact{ID: id, CheckedOn: on, Result: result, FamilyEmigrated: emigrated}
+	return checks.MattersFact{ID: id, CheckedOn: civil.Text(on), Result: result, FamilyEmigrated: emigrated}
 }
 
 func op(id int64, on, conclusion string) checks.OpinionFact {
-	return checks.OpinionFact{ID: id, RepliedOn: on, Conclusion: conclusion}
+	return checks.OpinionFact{ID: id, RepliedOn: civil.Text(on), Conclusion: conclusion}
 }
 
 // ids shows a basis as three ids, 0 for none.
@@ -130,7 +131,7 @@ func TestCheckRules(t *testing.T) {
 			if purpose == "" {
 				purpose = PurposePromotion
 			}
-			in := Input{Purpose: purpose, AsOf: asOf, Flags: c.flags, Checks: &Checks{
+			in := Input{Purpose: purpose, AsOf: civil.Text(asOf), Flags: c.flags, Checks: &Checks{
 				Evidence:                checks.Evidence{ReportsPersonalMatters: c.subject, Reviews: c.reviews, Matters: c.matters, Opinions: c.opinions},
 				BecomesReportingSubject: c.becomes, Windows: checks.Config{CheckValidDays: 180, OpinionValidDays: 90}}}
 			verdict, reasons, basis := Assess(in)
@@ -149,7 +150,7 @@ func TestCheckRules(t *testing.T) {
 func TestNegativeOpinions(t *testing.T) {
 	for c, want := range map[string]string{"no_issue": Clear, "clue_closed": Clear, "clue_under_verification": Blocked,
 		"sanction_in_period": Blocked, "not_recommended": Blocked} {
-		in := Input{Purpose: PurposeAppointment, AsOf: "2025-06-30", Checks: &Checks{
+		in := Input{Purpose: PurposeAppointment, AsOf: civil.MustParse("2025-06-30"), Checks: &Checks{
 			Evidence: checks.Evidence{Reviews: []checks.ReviewFact{rev(1, "2025-06-01", "pass")},
 				Opinions: []checks.OpinionFact{op(6, "2025-06-20", c)}},
 			Windows: checks.Config{CheckValidDays: 180, OpinionValidDays: 90}}}
@@ -193,7 +194,7 @@ func TestPersonalMattersRules(t *testing.T) {
 			[]string{"personal_matters_unchecked"}, 0},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			in := Input{Purpose: PurposePromotion, AsOf: "2025-06-30", Checks: &Checks{
+			in := Input{Purpose: PurposePromotion, AsOf: civil.MustParse("2025-06-30"), Checks: &Checks{
 				Evidence: checks.Evidence{ReportsPersonalMatters: true, Reviews: []checks.ReviewFact{rev(1, "2025-06-01", "pass")},
 					Matters: c.matters, Opinions: []checks.OpinionFact{op(5, "2025-06-10", "no_issue")}},
 				Windows: checks.Config{CheckValidDays: 180, OpinionValidDays: 90}}}
@@ -208,7 +209,7 @@ func TestPersonalMattersRules(t *testing.T) {
 // TestCheckWindowsFromConfig: the windows are the configuration's, to the
 // day, and the messages say them.
 func TestCheckWindowsFromConfig(t *testing.T) {
-	in := Input{Purpose: PurposePromotion, AsOf: "2025-06-30", Checks: &Checks{
+	in := Input{Purpose: PurposePromotion, AsOf: civil.MustParse("2025-06-30"), Checks: &Checks{
 		Evidence: checks.Evidence{Reviews: []checks.ReviewFact{rev(1, "2025-06-20", "pass")},
 			Opinions: []checks.OpinionFact{op(5, "2025-06-25", "no_issue")}},
 		Windows: checks.Config{CheckValidDays: 10, OpinionValidDays: 5}}}
@@ -228,7 +229,7 @@ func TestCheckWindowsFromConfig(t *testing.T) {
 // Without checks (nil), none of their rules applies: the other rules' tests
 // rely on it, and vetting always supplies them for a promotion.
 func TestNoChecksNoCheckRules(t *testing.T) {
-	if v, rs := Evaluate(Input{Purpose: PurposePromotion, AsOf: "2025-06-30"}); v != Clear || len(rs) != 0 {
+	if v, rs := Evaluate(Input{Purpose: PurposePromotion, AsOf: civil.MustParse("2025-06-30")}); v != Clear || len(rs) != 0 {
 		t.Fatalf("%s %v", v, briefAll(rs))
 	}
 }

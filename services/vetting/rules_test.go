@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"efile/models"
+	"efile/services/civil"
 	"efile/services/errs"
 	"efile/services/sanction"
 )
@@ -48,7 +49,7 @@ func petition(id int64, typ, severity, status string) Flag {
 // sanctioned is a sanction flag with influence_until computed by the table.
 func sanctioned(id int64, t sanction.Type, decidedOn, status string) Flag {
 	return Flag{ID: id, Kind: "sanction", Severity: "serious", Status: status,
-		SanctionType: string(t), DecidedOn: decidedOn, InfluenceUntil: sanction.Until(t, decidedOn, nil)}
+		SanctionType: string(t), DecidedOn: civil.Text(decidedOn), InfluenceUntil: sanction.Until(t, civil.Text(decidedOn), nil)}
 }
 
 func TestEvaluateEachRuleAlone(t *testing.T) {
@@ -166,7 +167,7 @@ func TestEvaluateEachRuleAlone(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			// An annual cycle of the year before as_of is finalized: the
 			// fall-back to year − 2 has a test of its own.
-			verdict, reasons := Evaluate(Input{Purpose: c.purpose, AsOf: c.asOf, Flags: c.flags, Grades: c.grades, LastYearFinalized: true})
+			verdict, reasons := Evaluate(Input{Purpose: c.purpose, AsOf: civil.Text(c.asOf), Flags: c.flags, Grades: c.grades, LastYearFinalized: true})
 			if verdict != c.verdict {
 				t.Errorf("verdict %s, want %s", verdict, c.verdict)
 			}
@@ -180,11 +181,11 @@ func TestEvaluateEachRuleAlone(t *testing.T) {
 // influence_until is the first free day: the day before is still blocked.
 func TestEvaluateSanctionBoundaries(t *testing.T) {
 	f := sanctioned(5, sanction.GovWarning, "2025-08-31", "in_effect") // until 2026-02-28
-	if *f.InfluenceUntil != "2026-02-28" {
+	if f.InfluenceUntil.String() != "2026-02-28" {
 		t.Fatalf("influence_until %s", *f.InfluenceUntil)
 	}
 	stated := Flag{ID: 6, Kind: "sanction", Severity: "warning", Status: "in_effect", SanctionType: "admonishment",
-		DecidedOn: "2024-02-29", InfluenceUntil: sanction.Until(sanction.Admonishment, "2024-02-29", ptr(12))} // 2025-02-28
+		DecidedOn: civil.MustParse("2024-02-29"), InfluenceUntil: sanction.Until(sanction.Admonishment, civil.MustParse("2024-02-29"), ptr(12))} // 2025-02-28
 	cases := []struct {
 		name    string
 		f       Flag
@@ -200,7 +201,7 @@ func TestEvaluateSanctionBoundaries(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			verdict, reasons := Evaluate(Input{Purpose: "promotion", AsOf: c.asOf, Flags: []Flag{c.f}})
+			verdict, reasons := Evaluate(Input{Purpose: "promotion", AsOf: civil.Text(c.asOf), Flags: []Flag{c.f}})
 			if verdict != c.verdict || (verdict == Blocked) != (len(reasons) == 1) {
 				t.Errorf("verdict %s with %v, want %s", verdict, brief(reasons), c.verdict)
 			}
@@ -232,7 +233,7 @@ func TestEvaluateCombined(t *testing.T) {
 		"open_flag#f40", "open_flag#f41",
 	}
 	for _, purpose := range Purposes() {
-		verdict, reasons := Evaluate(Input{Purpose: purpose, AsOf: "2025-06-30", Flags: flags, Grades: grades, LastYearFinalized: true})
+		verdict, reasons := Evaluate(Input{Purpose: purpose, AsOf: civil.MustParse("2025-06-30"), Flags: flags, Grades: grades, LastYearFinalized: true})
 		if verdict != Blocked {
 			t.Errorf("%s: verdict %s", purpose, verdict)
 		}
@@ -246,12 +247,12 @@ func TestEvaluateCombined(t *testing.T) {
 		{clue(1, "info", "open"), investigation(2, "open")},
 		{investigation(2, "open"), clue(1, "info", "open")},
 	} {
-		if v, _ := Evaluate(Input{Purpose: "transfer", AsOf: "2025-06-30", Flags: order}); v != Blocked {
+		if v, _ := Evaluate(Input{Purpose: "transfer", AsOf: civil.MustParse("2025-06-30"), Flags: order}); v != Blocked {
 			t.Errorf("caution + blocked gave %s", v)
 		}
 	}
 	// Two cautions stay a caution.
-	v, rs := Evaluate(Input{Purpose: "transfer", AsOf: "2025-06-30", Flags: []Flag{clue(1, "info", "open")},
+	v, rs := Evaluate(Input{Purpose: "transfer", AsOf: civil.MustParse("2025-06-30"), Flags: []Flag{clue(1, "info", "open")},
 		Grades: []Grade{{CycleID: 1, Year: 2024, Grade: "basic_competent"}}, LastYearFinalized: true})
 	if v != Caution || !slices.Equal(brief(rs), []string{"recent_low_grade#c1", "open_flag#f1"}) {
 		t.Errorf("two cautions: %s %v", v, brief(rs))
@@ -259,7 +260,7 @@ func TestEvaluateCombined(t *testing.T) {
 }
 
 func TestEvaluateMessages(t *testing.T) {
-	_, rs := Evaluate(Input{Purpose: "promotion", AsOf: "2025-06-30", Flags: []Flag{
+	_, rs := Evaluate(Input{Purpose: "promotion", AsOf: civil.MustParse("2025-06-30"), Flags: []Flag{
 		sanctioned(1, sanction.GovWarning, "2025-06-01", "in_effect"),
 		sanctioned(2, sanction.GovExpulsion, "2025-06-01", "in_effect"),
 	}, Grades: []Grade{{CycleID: 3, Year: 2024, Grade: "basic_competent"}}, LastYearFinalized: true})
@@ -299,7 +300,7 @@ func TestRecentLowGradeFallback(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			v, rs := Evaluate(Input{Purpose: "promotion", AsOf: "2026-01-15", Grades: c.grades, LastYearFinalized: c.lastYear})
+			v, rs := Evaluate(Input{Purpose: "promotion", AsOf: civil.MustParse("2026-01-15"), Grades: c.grades, LastYearFinalized: c.lastYear})
 			if v != c.want || !slices.Equal(brief(rs), c.wantCycle) {
 				t.Errorf("%s %v, want %s %v", v, brief(rs), c.want, c.wantCycle)
 			}
@@ -321,7 +322,7 @@ func TestCheckRequest(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			err := CheckRequest(c.purpose, c.asOf, "2025-06-30")
+			err := CheckRequest(c.purpose, civil.Text(c.asOf), civil.MustParse("2025-06-30"))
 			var got []string
 			if err != nil {
 				var v *errs.Validation
@@ -355,13 +356,13 @@ func BenchmarkEvaluate(b *testing.B) {
 	kinds := []string{"clue", "investigation", "sanction", "audit_finding", "petition", "inquiry"}
 	statuses := []string{"open", "verifying", "substantiated", "unsubstantiated", "resolved"}
 	severities := []string{"info", "warning", "serious"}
-	in := Input{Purpose: "promotion", AsOf: "2025-06-30"}
+	in := Input{Purpose: "promotion", AsOf: civil.MustParse("2025-06-30")}
 	for i := range 200 {
 		f := Flag{ID: int64(1000 - i), Kind: kinds[i%len(kinds)], Status: statuses[i%len(statuses)],
 			Severity: severities[i%len(severities)], PetitionType: []string{"report", "appeal", "suggestion"}[i%3]}
 		if f.Kind == "sanction" {
 			t := sanction.Types()[i%len(sanction.Types())]
-			f.SanctionType, f.DecidedOn = string(t), fmt.Sprintf("20%02d-03-31", 10+i%16)
+			f.SanctionType, f.DecidedOn = string(t), civil.Text(fmt.Sprintf("20%02d-03-31", 10+i%16))
 			f.InfluenceUntil = sanction.Until(t, f.DecidedOn, nil)
 		}
 		in.Flags = append(in.Flags, f)

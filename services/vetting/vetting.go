@@ -11,6 +11,7 @@ import (
 	"efile/services/authz"
 	"efile/services/cadre"
 	"efile/services/checks"
+	"efile/services/civil"
 	"efile/services/errs"
 	"efile/services/flag"
 
@@ -54,7 +55,7 @@ func (s *Service) WithChecks(c *checks.Service) *Service {
 // today in EFILE_TZ).
 type Request struct {
 	Purpose string
-	AsOf    *string
+	AsOf    *civil.Date
 	// BecomesReportingSubject: the promotion puts the cadre into a post whose
 	// holders report personal matters (SPEC 9); no effect for the purposes
 	// that need no checks.
@@ -86,7 +87,7 @@ func (s *Service) named(ctx context.Context, rs []Result) error {
 }
 
 // check validates a request into v and returns its as_of.
-func (s *Service) check(v *errs.Validation, r Request) string {
+func (s *Service) check(v *errs.Validation, r Request) civil.Date {
 	today := s.cadres.Today()
 	asOf := today
 	if r.AsOf != nil {
@@ -177,7 +178,7 @@ func (s *Service) Batch(ctx context.Context, viewer *models.User, ids []int64, r
 // checked: one query for all their flags, one for all their grades, four for
 // their checks (a promotion or an appointment only), one insert. The results
 // are in the order of ids.
-func (s *Service) run(ctx context.Context, viewer *models.User, ids []int64, r Request, asOf string) ([]Result, error) {
+func (s *Service) run(ctx context.Context, viewer *models.User, ids []int64, r Request, asOf civil.Date) ([]Result, error) {
 	purpose := r.Purpose
 	flags, err := s.flags(ctx, ids)
 	if err != nil {
@@ -189,11 +190,7 @@ func (s *Service) run(ctx context.Context, viewer *models.User, ids []int64, r R
 			return nil, err
 		}
 	}
-	year, err := strconv.Atoi(asOf[:4])
-	if err != nil {
-		return nil, fmt.Errorf("as_of %q: %w", asOf, err) // checked before: a date
-	}
-	grades, lastYear, err := s.grades(ctx, ids, year)
+	grades, lastYear, err := s.grades(ctx, ids, asOf.Time().Year())
 	if err != nil {
 		return nil, err
 	}
@@ -352,9 +349,10 @@ func toStored(reasons []Reason) []models.VettingReason {
 	return out
 }
 
-func deref(s *string) string {
-	if s == nil {
-		return ""
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
 	}
-	return *s
+	return *p
 }

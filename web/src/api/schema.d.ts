@@ -2131,6 +2131,7 @@ export interface components {
             result: "consistent" | "omission" | "concealment";
         };
         oversightResponse: {
+            /** Format: date */
             as_of: string;
             items: components["schemas"]["oversightLeader"][];
             summary: components["schemas"]["oversightSummary"];
