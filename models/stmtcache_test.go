@@ -73,6 +73,11 @@ func TestWriteStmts(t *testing.T) {
 	if err := WithTx(ctx, db, tx(1)); err != nil {
 		t.Fatal(err)
 	}
+	// The writer prepares them once the group is done, before it takes the
+	// next job: once a later job has run, they are there.
+	if err := WithWrite(ctx, db, func(context.Context) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
 	if w.stmts.cache.lookup(ins) == nil || w.stmts.cache.lookup("SELECT COUNT(*) FROM t WHERE v <= ?") == nil {
 		t.Fatal("the group's statements were not prepared after it")
 	}

@@ -151,11 +151,7 @@ func toOversightResponse(r *oversight.Report) oversightResponse {
 }
 
 func (h *handlers) topLeaders(c *gin.Context, in *oversightQuery) (oversightResponse, error) {
-	r, err := h.s.Oversight.Build(ctx(c), me(c), in.query())
-	if err != nil {
-		return oversightResponse{}, err
-	}
-	return toOversightResponse(r), nil
+	return answer(toOversightResponse)(h.s.Oversight.Build(ctx(c), me(c), in.query()))
 }
 
 func (h *handlers) topLeadersXLSX(c *gin.Context, in *oversightQuery) (*sheet.Book, error) {

@@ -120,11 +120,7 @@ func (h *handlers) finalizeCycle(c *gin.Context, in *finalizeRequest) (cycleResp
 	for i, o := range in.Overrides {
 		ovs[i] = appraisal.Override(o)
 	}
-	cy, err := h.s.Appraisals.Finalize(ctx(c), me(c), in.ID, ovs)
-	if err != nil {
-		return cycleResponse{}, err
-	}
-	return toCycleResponse(cy), nil
+	return answer(toCycleResponse)(h.s.Appraisals.Finalize(ctx(c), me(c), in.ID, ovs))
 }
 
 type createAssignmentRequest struct {
@@ -231,11 +227,7 @@ func toProgressResponse(p *appraisal.Progress) progressResponse {
 }
 
 func (h *handlers) getProgress(c *gin.Context, in *byID) (progressResponse, error) {
-	p, err := h.s.Appraisals.Progress(ctx(c), me(c), in.ID)
-	if err != nil {
-		return progressResponse{}, err
-	}
-	return toProgressResponse(p), nil
+	return answer(toProgressResponse)(h.s.Appraisals.Progress(ctx(c), me(c), in.ID))
 }
 
 // scoresBody holds the five marks; a mark left out is 400 on its field.
@@ -385,11 +377,7 @@ func toResultsResponse(r *appraisal.CycleResults) resultsResponse {
 }
 
 func (h *handlers) getResults(c *gin.Context, in *byID) (resultsResponse, error) {
-	r, err := h.s.Appraisals.Results(ctx(c), me(c), in.ID)
-	if err != nil {
-		return resultsResponse{}, err
-	}
-	return toResultsResponse(r), nil
+	return answer(toResultsResponse)(h.s.Appraisals.Results(ctx(c), me(c), in.ID))
 }
 
 func (h *handlers) getResultsXLSX(c *gin.Context, in *byID) (*sheet.Book, error) {

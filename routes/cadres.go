@@ -189,9 +189,5 @@ func (h *handlers) importCadres(c *gin.Context, in *importQuery, fh *multipart.F
 		return importResponse{}, err
 	}
 	defer f.Close()
-	r, err := h.s.Cadres.ImportFile(ctx(c), me(c), f, fh.Filename, in.DryRun != nil && *in.DryRun, nil)
-	if err != nil {
-		return importResponse{}, err
-	}
-	return toImportResponse(r), nil
+	return answer(toImportResponse)(h.s.Cadres.ImportFile(ctx(c), me(c), f, fh.Filename, in.DryRun != nil && *in.DryRun, nil))
 }

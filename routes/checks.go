@@ -208,11 +208,7 @@ func (h *handlers) createDossierReview(c *gin.Context, in *createReviewRequest) 
 	for i, f := range in.Findings {
 		nr.Findings[i] = checks.Finding{Item: f.Item, Result: f.Result, Note: textOf(f.Note)}
 	}
-	r, err := h.s.Checks.CreateReview(ctx(c), me(c), in.CadreID, nr)
-	if err != nil {
-		return reviewResponse{}, err
-	}
-	return toReviewResponse(r), nil
+	return answer(toReviewResponse)(h.s.Checks.CreateReview(ctx(c), me(c), in.CadreID, nr))
 }
 
 func (h *handlers) listDossierReviews(c *gin.Context, in *cadrePaging) (list[reviewResponse], error) {
@@ -221,21 +217,13 @@ func (h *handlers) listDossierReviews(c *gin.Context, in *cadrePaging) (list[rev
 }
 
 func (h *handlers) getDossierReview(c *gin.Context, in *recordPath) (reviewResponse, error) {
-	r, err := h.s.Checks.GetReview(ctx(c), me(c), in.CadreID, in.RecordID)
-	if err != nil {
-		return reviewResponse{}, err
-	}
-	return toReviewResponse(r), nil
+	return answer(toReviewResponse)(h.s.Checks.GetReview(ctx(c), me(c), in.CadreID, in.RecordID))
 }
 
 func (h *handlers) createMattersCheck(c *gin.Context, in *createMattersRequest) (mattersResponse, error) {
 	nm := checks.NewMattersCheck{Kind: in.Kind, CheckedOn: in.CheckedOn, Result: in.Result,
 		FamilyEmigrated: in.FamilyEmigrated, Note: textOf(in.Note)}
-	m, err := h.s.Checks.CreateMattersCheck(ctx(c), me(c), in.CadreID, nm)
-	if err != nil {
-		return mattersResponse{}, err
-	}
-	return toMattersResponse(m), nil
+	return answer(toMattersResponse)(h.s.Checks.CreateMattersCheck(ctx(c), me(c), in.CadreID, nm))
 }
 
 func (h *handlers) listMattersChecks(c *gin.Context, in *cadrePaging) (list[mattersResponse], error) {
@@ -244,16 +232,12 @@ func (h *handlers) listMattersChecks(c *gin.Context, in *cadrePaging) (list[matt
 }
 
 func (h *handlers) getMattersCheck(c *gin.Context, in *recordPath) (mattersResponse, error) {
-	m, err := h.s.Checks.GetMattersCheck(ctx(c), me(c), in.CadreID, in.RecordID)
-	if err != nil {
-		return mattersResponse{}, err
-	}
-	return toMattersResponse(m), nil
+	return answer(toMattersResponse)(h.s.Checks.GetMattersCheck(ctx(c), me(c), in.CadreID, in.RecordID))
 }
 
 func (h *handlers) requestOpinion(c *gin.Context, in *createOpinionRequest) (opinionResponse, error) {
 	no := checks.NewOpinion{Purpose: in.Purpose, DueOn: in.DueOn, Note: textOf(in.Note)}
-	return opinionAnswer(h.s.Checks.RequestOpinion(ctx(c), me(c), in.CadreID, no))
+	return answer(toOpinionResponse)(h.s.Checks.RequestOpinion(ctx(c), me(c), in.CadreID, no))
 }
 
 func (h *handlers) listCadreOpinions(c *gin.Context, in *cadrePaging) (list[opinionResponse], error) {
@@ -275,32 +259,20 @@ func (h *handlers) listOpinions(c *gin.Context, in *listOpinionsQuery) (list[opi
 }
 
 func (h *handlers) getOpinion(c *gin.Context, in *byID) (opinionResponse, error) {
-	return opinionAnswer(h.s.Checks.GetOpinion(ctx(c), me(c), in.ID))
+	return answer(toOpinionResponse)(h.s.Checks.GetOpinion(ctx(c), me(c), in.ID))
 }
 
 func (h *handlers) replyOpinion(c *gin.Context, in *replyOpinionRequest) (opinionResponse, error) {
 	r := checks.Reply{Conclusion: in.Conclusion, Text: in.Text, SignedBy: in.SignedBy, FlagIDs: in.FlagIDs}
-	return opinionAnswer(h.s.Checks.ReplyOpinion(ctx(c), me(c), in.ID, r))
+	return answer(toOpinionResponse)(h.s.Checks.ReplyOpinion(ctx(c), me(c), in.ID, r))
 }
 
 func (h *handlers) withdrawOpinion(c *gin.Context, in *byID) (opinionResponse, error) {
-	return opinionAnswer(h.s.Checks.WithdrawOpinion(ctx(c), me(c), in.ID))
-}
-
-// opinionAnswer is the answer of a service call that returns one request.
-func opinionAnswer(o *checks.Opinion, err error) (opinionResponse, error) {
-	if err != nil {
-		return opinionResponse{}, err
-	}
-	return toOpinionResponse(o), nil
+	return answer(toOpinionResponse)(h.s.Checks.WithdrawOpinion(ctx(c), me(c), in.ID))
 }
 
 func (h *handlers) getChecklist(c *gin.Context, in *byID) (checklistResponse, error) {
-	cl, err := h.s.Checks.Checklist(ctx(c), me(c), in.ID)
-	if err != nil {
-		return checklistResponse{}, err
-	}
-	return toChecklistResponse(cl), nil
+	return answer(toChecklistResponse)(h.s.Checks.Checklist(ctx(c), me(c), in.ID))
 }
 
 func toChecklistResponse(cl *checks.Checklist) checklistResponse {

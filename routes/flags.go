@@ -196,19 +196,11 @@ func (h *handlers) createFlag(c *gin.Context, in *createFlagRequest) (flagDetail
 	if in.Measure != nil {
 		n.Measure = &flag.NewMeasure{Type: in.Measure.Type, DecidedOn: in.Measure.DecidedOn}
 	}
-	v, err := h.s.Flags.Create(ctx(c), me(c), n)
-	if err != nil {
-		return flagDetailResponse{}, err
-	}
-	return toFlagDetailResponse(v), nil
+	return answer(toFlagDetailResponse)(h.s.Flags.Create(ctx(c), me(c), n))
 }
 
 func (h *handlers) getFlag(c *gin.Context, in *byID) (flagDetailResponse, error) {
-	v, err := h.s.Flags.Get(ctx(c), me(c), in.ID)
-	if err != nil {
-		return flagDetailResponse{}, err
-	}
-	return toFlagDetailResponse(v), nil
+	return answer(toFlagDetailResponse)(h.s.Flags.Get(ctx(c), me(c), in.ID))
 }
 
 func (h *handlers) updateFlag(c *gin.Context, in *updateFlagRequest) (flagDetailResponse, error) {

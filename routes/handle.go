@@ -67,6 +67,18 @@ func jsonOp[In, Out any](fn func(c *gin.Context, in *In) (Out, error)) endpoint 
 	}}
 }
 
+// answer turns a service's (object, error) into a handler's (response,
+// error) by to: answer(toXResponse)(h.s.X.Get(...)).
+func answer[T, R any](to func(T) R) func(T, error) (R, error) {
+	return func(v T, err error) (R, error) {
+		if err != nil {
+			var zero R
+			return zero, err
+		}
+		return to(v), nil
+	}
+}
+
 // readOp serves a route without a body (a read, or a change such as logout
 // that needs none): bind In's path and query fields, call fn.
 func readOp[In, Out any](fn func(c *gin.Context, in *In) (Out, error)) endpoint {

@@ -121,11 +121,7 @@ func (in *profileFields) toProfile() (profile.Profile, error) {
 }
 
 func (h *handlers) getProfile(c *gin.Context, in *byID) (profileResponse, error) {
-	p, err := h.s.Profiles.Get(ctx(c), me(c), in.ID)
-	if err != nil {
-		return profileResponse{}, err
-	}
-	return toProfileResponse(p), nil
+	return answer(toProfileResponse)(h.s.Profiles.Get(ctx(c), me(c), in.ID))
 }
 
 func (h *handlers) putProfile(c *gin.Context, in *profileRequest) (profileResponse, error) {
@@ -133,9 +129,5 @@ func (h *handlers) putProfile(c *gin.Context, in *profileRequest) (profileRespon
 	if err != nil {
 		return profileResponse{}, err
 	}
-	out, err := h.s.Profiles.Put(ctx(c), me(c), in.CadreID, p, in.Version)
-	if err != nil {
-		return profileResponse{}, err
-	}
-	return toProfileResponse(out), nil
+	return answer(toProfileResponse)(h.s.Profiles.Put(ctx(c), me(c), in.CadreID, p, in.Version))
 }

@@ -47,11 +47,7 @@ func toRecordResponse(r *models.Record) recordResponse {
 }
 
 func (h *handlers) createRecord(c *gin.Context, in *createRecordRequest) (recordResponse, error) {
-	r, err := h.s.Records.Create(ctx(c), me(c), in.CadreID, record.NewRecord{OccurredOn: in.OccurredOn, Category: in.Category, Content: in.Content})
-	if err != nil {
-		return recordResponse{}, err
-	}
-	return toRecordResponse(r), nil
+	return answer(toRecordResponse)(h.s.Records.Create(ctx(c), me(c), in.CadreID, record.NewRecord{OccurredOn: in.OccurredOn, Category: in.Category, Content: in.Content}))
 }
 
 func (h *handlers) amendRecord(c *gin.Context, in *amendRecordRequest) (recordResponse, error) {
@@ -70,11 +66,7 @@ type recordPath struct {
 }
 
 func (h *handlers) getRecord(c *gin.Context, in *recordPath) (recordResponse, error) {
-	r, err := h.s.Records.Get(ctx(c), me(c), in.CadreID, in.RecordID)
-	if err != nil {
-		return recordResponse{}, err
-	}
-	return toRecordResponse(r), nil
+	return answer(toRecordResponse)(h.s.Records.Get(ctx(c), me(c), in.CadreID, in.RecordID))
 }
 
 type listRecordsQuery struct {

@@ -64,11 +64,7 @@ func toUnitChangeResponse(c *models.UnitChange) unitChangeResponse {
 }
 
 func (h *handlers) createUnit(c *gin.Context, in *createUnitRequest) (unitResponse, error) {
-	u, err := h.s.Units.Create(ctx(c), unit.NewUnit{Name: in.Name, Code: in.Code, ParentID: in.ParentID})
-	if err != nil {
-		return unitResponse{}, err
-	}
-	return toUnitResponse(u), nil
+	return answer(toUnitResponse)(h.s.Units.Create(ctx(c), unit.NewUnit{Name: in.Name, Code: in.Code, ParentID: in.ParentID}))
 }
 
 type listUnitsQuery struct {
@@ -83,11 +79,7 @@ func (h *handlers) listUnits(c *gin.Context, in *listUnitsQuery) (list[unitRespo
 }
 
 func (h *handlers) getUnit(c *gin.Context, in *byID) (unitResponse, error) {
-	u, err := h.s.Units.Get(ctx(c), in.ID)
-	if err != nil {
-		return unitResponse{}, err
-	}
-	return toUnitResponse(u), nil
+	return answer(toUnitResponse)(h.s.Units.Get(ctx(c), in.ID))
 }
 
 func (h *handlers) updateUnit(c *gin.Context, in *updateUnitRequest) (unitResponse, error) {

@@ -30,23 +30,18 @@ type updateUserRequest struct {
 	Version    int              `json:"version" min:"1"`
 }
 
+// userResponse is a user as the administrator sees it: what a session
+// shows of its user, and the account's state.
 type userResponse struct {
-	ID          int64     `json:"id"`
-	Username    string    `json:"username"`
-	DisplayName string    `json:"display_name"`
-	Roles       []string  `json:"roles" enum:"roles"`
-	UnitID      *int64    `json:"unit_id"`
-	Department  *string   `json:"department" enum:"departments"`
-	CadreID     *int64    `json:"cadre_id"`
-	Disabled    bool      `json:"disabled"`
-	Version     int       `json:"version"`
-	CreatedAt   time.Time `json:"created_at"`
-	UpdatedAt   time.Time `json:"updated_at"`
+	sessionUser
+	Disabled  bool      `json:"disabled"`
+	Version   int       `json:"version"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 func toUserResponse(u *models.User) userResponse {
-	return userResponse{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Roles: u.RoleNames(),
-		UnitID: u.UnitID, Department: u.Department, CadreID: u.CadreID, Disabled: u.Disabled,
+	return userResponse{sessionUser: toSessionUser(u), Disabled: u.Disabled,
 		Version: u.Version, CreatedAt: u.CreatedAt.UTC(), UpdatedAt: u.UpdatedAt.UTC()}
 }
 
@@ -67,11 +62,7 @@ func (h *handlers) listUsers(c *gin.Context, in *listUsersQuery) (list[userRespo
 }
 
 func (h *handlers) getUser(c *gin.Context, in *byID) (userResponse, error) {
-	u, err := h.s.Accounts.GetUser(ctx(c), in.ID)
-	if err != nil {
-		return userResponse{}, err
-	}
-	return toUserResponse(u), nil
+	return answer(toUserResponse)(h.s.Accounts.GetUser(ctx(c), in.ID))
 }
 
 func (h *handlers) updateUser(c *gin.Context, in *updateUserRequest) (userResponse, error) {

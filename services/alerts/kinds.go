@@ -81,10 +81,7 @@ func appraisalsDue(ctx context.Context, s *Service, v *models.User, today civil.
 	rows, err := s.unsubmitted(ctx, v, v.ID, civil.Date{})
 	out := make([]Alert, len(rows))
 	for i, r := range rows {
-		sev := Info
-		if !r.PeriodEnd.After(today.AddDate(0, 0, DueSoonDays)) {
-			sev = Warning
-		}
+		sev := soon(r.PeriodEnd, today, DueSoonDays)
 		out[i] = Alert{Kind: KindAppraisalsDue, Severity: sev, DueOn: ptr(r.PeriodEnd), Count: ptr(r.N), CycleID: ptr(r.ID),
 			Message: errs.M("cycle %s: %d appraisals of yours to submit by %s", r.Name, r.N, r.PeriodEnd.String())}
 	}
@@ -136,10 +133,7 @@ func opinionPending(ctx context.Context, s *Service, v *models.User, today civil
 	rows, n, err := s.opinions(ctx, v, ">=", today)
 	out := make([]Alert, len(rows))
 	for i, r := range rows {
-		sev := Info
-		if !r.DueOn.After(today.AddDate(0, 0, OpinionSoonDays)) {
-			sev = Warning
-		}
+		sev := soon(r.DueOn, today, OpinionSoonDays)
 		out[i] = Alert{Kind: KindOpinionPending, Severity: sev, DueOn: ptr(r.DueOn), CadreID: ptr(r.CadreID), RequestID: ptr(r.ID),
 			Message: errs.M("integrity opinion on %s to reply by %s", r.CadreName, r.DueOn.String())}
 	}
@@ -245,3 +239,11 @@ func topLeaderTenure(ctx context.Context, s *Service, v *models.User, today civi
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// soon is the severity of what falls due on due: a warning from days before.
+func soon(due, today civil.Date, days int) string {
+	if due.After(today.AddDate(0, 0, days)) {
+		return Info
+	}
+	return Warning
+}

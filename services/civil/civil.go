@@ -48,9 +48,29 @@ import (
 // that is not a date is kept as not Valid, for the decoder's walk to refuse
 // with the field's name (json.Unmarshal itself would lose the name).
 type Date struct {
-	s   string // canonical YYYY-MM-DD, "" for no date
-	bad bool   // decoded from a string that is not a date
+	text // canonical YYYY-MM-DD
 }
+
+// text is what a Date and a Month hold: the canonical text, "" for none,
+// and whether it was decoded (or typed) from a text that is not one.
+type text struct {
+	s   string
+	bad bool
+}
+
+// String is the canonical text, "" for none (or one that is not Valid).
+func (t text) String() string {
+	if t.bad {
+		return ""
+	}
+	return t.s
+}
+
+// IsZero tells whether it is none at all (absent or null).
+func (t text) IsZero() bool { return t.s == "" && !t.bad }
+
+// Valid tells whether it is one (not zero, not decoded from a non-one).
+func (t text) Valid() bool { return t.s != "" && !t.bad }
 
 // Parse reads a date written exactly YYYY-MM-DD (a four-digit year, two-digit
 // month and day, a real day of the calendar: no 2023-02-29, no 2024-1-5).
@@ -62,7 +82,7 @@ func Parse(s string) (Date, bool) {
 	if err != nil || t.Format(time.DateOnly) != s || t.Year() < 1 {
 		return Date{}, false
 	}
-	return Date{s: s}, true
+	return Date{text{s: s}}, true
 }
 
 // MustParse is Parse for constants; it panics on a bad date.
@@ -82,7 +102,7 @@ func Valid(s string) bool {
 
 // Of is the day instant t falls on in loc.
 func Of(t time.Time, loc *time.Location) Date {
-	return Date{s: t.In(loc).Format(time.DateOnly)}
+	return Date{text{s: t.In(loc).Format(time.DateOnly)}}
 }
 
 // Text is the Date a text holds where a date is typed rather than decoded
@@ -92,22 +112,8 @@ func Text(s string) Date {
 	if d, ok := Parse(s); ok || s == "" {
 		return d
 	}
-	return Date{bad: true}
+	return Date{text{bad: true}}
 }
-
-// String is the date as YYYY-MM-DD, "" for no date (or one that is not Valid).
-func (d Date) String() string {
-	if d.bad {
-		return ""
-	}
-	return d.s
-}
-
-// IsZero tells whether d is no date at all (absent or null).
-func (d Date) IsZero() bool { return d.s == "" && !d.bad }
-
-// Valid tells whether d is a date (not zero, not a decoded non-date).
-func (d Date) Valid() bool { return d.s != "" && !d.bad }
 
 // Before and After compare two valid dates.
 func (d Date) Before(e Date) bool { return d.s < e.s }
@@ -125,7 +131,7 @@ func (d Date) Time() time.Time {
 // AddDate is d moved by years, months and days, as time.AddDate does
 // (normalising 02-29 plus a year to 03-01).
 func (d Date) AddDate(years, months, days int) Date {
-	return Date{s: d.Time().AddDate(years, months, days).Format(time.DateOnly)}
+	return Date{text{s: d.Time().AddDate(years, months, days).Format(time.DateOnly)}}
 }
 
 // MarshalJSON writes "YYYY-MM-DD", or null for no date.
@@ -194,7 +200,7 @@ func (d Date) Value() (driver.Value, error) {
 // with parseTime); NULL and "" are no date.
 func (d *Date) Scan(src any) error {
 	if t, ok := src.(time.Time); ok {
-		*d = Date{s: t.Format(time.DateOnly)}
+		*d = Date{text{s: t.Format(time.DateOnly)}}
 		return nil
 	}
 	s, err := scanText(src, "date")
@@ -280,9 +286,21 @@ func Check(v *errs.Validation, field string, d Date, r Rule, today Date) bool {
 // Past adds to v, under field, what makes d not a day that has come: no
 // date or not a date, or a day after today; it tells whether d passed.
 func Past(v *errs.Validation, field string, d, today Date) bool {
+	return past(v, field, d, today, "must be a date YYYY-MM-DD")
+}
+
+// PastMonth is Past for a month: no month or not a month, or one after now.
+func PastMonth(v *errs.Validation, field string, m, now Month) bool {
+	return past(v, field, m, now, "must be a month YYYY-MM")
+}
+
+func past[T interface {
+	Valid() bool
+	After(T) bool
+}](v *errs.Validation, field string, d, today T, notOne string) bool {
 	switch {
 	case !d.Valid():
-		v.Add(field, "must be a date YYYY-MM-DD")
+		v.Add(field, notOne)
 	case d.After(today):
 		v.Add(field, "must not be in the future")
 	default:

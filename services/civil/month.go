@@ -20,8 +20,7 @@ import (
 // Value writes "" for the zero Month (unlike a Date, whose zero is NULL),
 // and Scan reads "" and NULL as no month.
 type Month struct {
-	s   string // canonical YYYY-MM, "" for no month
-	bad bool   // decoded or typed from a text that is not a month
+	text // canonical YYYY-MM
 }
 
 // ParseMonth reads a month written exactly YYYY-MM (a four-digit year from
@@ -34,7 +33,7 @@ func ParseMonth(s string) (Month, bool) {
 	if err != nil || t.Format("2006-01") != s || t.Year() < 1 {
 		return Month{}, false
 	}
-	return Month{s: s}, true
+	return Month{text{s: s}}, true
 }
 
 // MustParseMonth is ParseMonth for constants; it panics on a bad month.
@@ -52,7 +51,7 @@ func MonthText(s string) Month {
 	if m, ok := ParseMonth(s); ok || s == "" {
 		return m
 	}
-	return Month{bad: true}
+	return Month{text{bad: true}}
 }
 
 // MonthOf is the month of date d, no month for no date.
@@ -60,22 +59,8 @@ func MonthOf(d Date) Month {
 	if !d.Valid() {
 		return Month{}
 	}
-	return Month{s: d.s[:7]}
+	return Month{text{s: d.s[:7]}}
 }
-
-// String is the month as YYYY-MM, "" for no month (or one that is not Valid).
-func (m Month) String() string {
-	if m.bad {
-		return ""
-	}
-	return m.s
-}
-
-// IsZero tells whether m is no month at all (absent or null).
-func (m Month) IsZero() bool { return m.s == "" && !m.bad }
-
-// Valid tells whether m is a month (not zero, not a decoded non-month).
-func (m Month) Valid() bool { return m.s != "" && !m.bad }
 
 // Before, After and Compare compare two valid months.
 func (m Month) Before(n Month) bool { return m.s < n.s }
@@ -88,7 +73,7 @@ func (m Month) AddYears(n int) Month {
 		return m
 	}
 	t, _ := time.Parse("2006-01", m.s)
-	return Month{s: t.AddDate(n, 0, 0).Format("2006-01")}
+	return Month{text{s: t.AddDate(n, 0, 0).Format("2006-01")}}
 }
 
 // FirstDay is the first day of m, no date for no month.
@@ -96,7 +81,7 @@ func (m Month) FirstDay() Date {
 	if !m.Valid() {
 		return Date{}
 	}
-	return Date{s: m.s + "-01"}
+	return Date{text{s: m.s + "-01"}}
 }
 
 // MarshalJSON writes "YYYY-MM", or null for no month.

@@ -66,17 +66,7 @@ func Check(v *errs.Validation, p *Profile, today, birthDate civil.Date) {
 		txt(e.name+".school", &e.ed.School, 0, MaxText, false)
 	}
 	now := civil.MonthOf(today)
-	month := func(field string, m civil.Month) bool {
-		switch {
-		case !m.Valid():
-			v.Add(field, "must be a month YYYY-MM")
-		case m.After(now):
-			v.Add(field, "must not be in the future")
-		default:
-			return true
-		}
-		return false
-	}
+	month := func(field string, m civil.Month) bool { return civil.PastMonth(v, field, m, now) }
 	if p.PartyJoinedOn != nil {
 		month("party_joined_on", *p.PartyJoinedOn)
 	}
