@@ -286,21 +286,21 @@ func Check(v *errs.Validation, field string, d Date, r Rule, today Date) bool {
 // Past adds to v, under field, what makes d not a day that has come: no
 // date or not a date, or a day after today; it tells whether d passed.
 func Past(v *errs.Validation, field string, d, today Date) bool {
-	return past(v, field, d, today, "must be a date YYYY-MM-DD")
+	return past(v, field, d, today, func() { v.Add(field, "must be a date YYYY-MM-DD") })
 }
 
 // PastMonth is Past for a month: no month or not a month, or one after now.
 func PastMonth(v *errs.Validation, field string, m, now Month) bool {
-	return past(v, field, m, now, "must be a month YYYY-MM")
+	return past(v, field, m, now, func() { v.Add(field, "must be a month YYYY-MM") })
 }
 
 func past[T interface {
 	Valid() bool
 	After(T) bool
-}](v *errs.Validation, field string, d, today T, notOne string) bool {
+}](v *errs.Validation, field string, d, today T, notOne func()) bool {
 	switch {
 	case !d.Valid():
-		v.Add(field, notOne)
+		notOne()
 	case d.After(today):
 		v.Add(field, "must not be in the future")
 	default:
