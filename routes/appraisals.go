@@ -334,7 +334,7 @@ type resultResponse struct {
 	Score         score             `json:"score"`
 	Grade         string            `json:"grade" enum:"grades"`
 	ProposedGrade string            `json:"proposed_grade" enum:"grades"`
-	Reasons       []string          `json:"reasons"`
+	Reasons       []string          `json:"reasons" enum:"grade_reasons"`
 	Raters        ratersResponse    `json:"raters"`
 	Override      *overrideResponse `json:"override,omitempty"`
 	Regraded      *regradedResponse `json:"regraded,omitempty"` // 补定等次, where made

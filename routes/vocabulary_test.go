@@ -99,6 +99,8 @@ func TestVocabularyOrder(t *testing.T) {
 		"personal_matters_results": {"consistent", "omission", "concealment"},
 		"opinion_conclusions":      {"no_issue", "clue_closed", "clue_under_verification", "sanction_in_period", "not_recommended"},
 		"opinion_statuses":         {"pending", "replied", "withdrawn"},
+		// SPEC 7: every reason a result carries (services/appraisal).
+		"grade_reasons": {"sanction_in_period", "under_investigation", "quota_tie"},
 	} {
 		if !slices.Equal(order[k], w) {
 			t.Errorf("%s in order %v, want %v", k, order[k], w)

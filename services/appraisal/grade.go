@@ -91,6 +91,9 @@ const (
 // reasonOrder is the order reasons are listed in, whatever the input order.
 var reasonOrder = []string{ReasonSanctionInPeriod, ReasonUnderInvestigation, ReasonQuotaTie}
 
+// Reasons lists every reason a result may carry (vocabulary grade_reasons).
+func Reasons() []string { return slices.Clone(reasonOrder) }
+
 // Bar is one effect of a sanction or an investigation on one cadre's grade.
 // The sanction table (which sanction, which year, which effect) lives in the
 // sanction service; it hands its verdicts here as Bars.

@@ -13,21 +13,9 @@ import (
 	"efile/services/vocab"
 )
 
-// ReasonLabels are the Chinese labels of the reasons a result carries, as
-// the results workbook prints them. (Grades and cycle kinds are in
-// services/vocab; the reasons could join them there.)
-var ReasonLabels = map[string]string{
-	ReasonSanctionInPeriod:   "受处分（处理）影响",
-	ReasonUnderInvestigation: "正在接受审查调查",
-	ReasonQuotaTie:           "优秀名额并列",
-}
-
-func reasonLabel(code string) string {
-	if l, ok := ReasonLabels[code]; ok {
-		return l
-	}
-	return code
-}
+// reasonLabel is the Chinese label of a reason a result carries
+// (vocabulary grade_reasons).
+func reasonLabel(code string) string { return vocab.Label(vocab.GradeReasons, code) }
 
 // The sheets of the results workbook.
 const (

@@ -71,6 +71,11 @@ const (
 
 	// SPEC section 14: the kinds of alerts.
 	AlertKinds = "alert_kinds"
+
+	// SPEC section 7: why a result's grade is what it is (a sanction's
+	// or an investigation's bar, a tie at the quota's edge), as the
+	// results, the console and the results workbook show it.
+	GradeReasons = "grade_reasons"
 )
 
 var tables = map[string][]Entry{
@@ -229,6 +234,11 @@ var tables = map[string][]Entry{
 		{"transfer", "交流"},
 	},
 	Severities: {{"info", "一般"}, {"warning", "较重"}, {"serious", "严重"}},
+	GradeReasons: {
+		{"sanction_in_period", "受处分（处理）影响"},
+		{"under_investigation", "正在接受审查调查"},
+		{"quota_tie", "优秀名额并列"},
+	},
 	// SPEC section 7: a cycle's states.
 	CycleStatuses: {{"draft", "草稿"}, {"open", "进行中"}, {"closed", "已关闭"}, {"finalized", "已定等次"}},
 	// SPEC section 5: what an import did with each row.

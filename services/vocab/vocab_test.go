@@ -2,6 +2,7 @@ package vocab_test
 
 import (
 	"efile/services/alerts"
+	"efile/services/appraisal"
 	"testing"
 
 	"efile/services/account"
@@ -58,6 +59,8 @@ var specCodes = map[string][]string{
 	vocab.LRMXElements:  lrmx.Elements(),
 
 	vocab.AlertKinds: alerts.Kinds(),
+
+	vocab.GradeReasons: appraisal.Reasons(),
 }
 
 func TestEveryCodeLabelled(t *testing.T) {

@@ -2275,7 +2275,7 @@ export interface components {
             /** @enum {string} */
             proposed_grade: "excellent" | "competent" | "basic_competent" | "incompetent" | "good" | "fairly_good" | "average" | "poor" | "ungraded";
             raters: components["schemas"]["ratersResponse"];
-            reasons: string[];
+            reasons: ("sanction_in_period" | "under_investigation" | "quota_tie")[];
             regraded?: components["schemas"]["regradedResponse"] | null;
             /** Format: double */
             score: number;
