@@ -346,6 +346,7 @@ type overrideResponse struct {
 	Grade  string    `json:"grade" enum:"grades"`
 	Reason string    `json:"reason"`
 	By     int64     `json:"by"`
+	ByName string    `json:"by_name"`
 	At     time.Time `json:"at"`
 }
 
@@ -369,7 +370,7 @@ func toResultsResponse(r *appraisal.CycleResults) resultsResponse {
 		out.Items[i] = resultResponse{CadreID: it.CadreID, CadreName: it.Cadre.Name, UnitID: it.Cadre.UnitID, UnitName: it.Cadre.UnitName, Score: score(it.Score), Grade: it.Grade, ProposedGrade: it.ProposedGrade,
 			Reasons: it.Reasons, Raters: ratersResponse{Superior: it.Raters.Superior, Peer: it.Raters.Peer, Subordinate: it.Raters.Subordinate}}
 		if o := it.Override; o != nil {
-			out.Items[i].Override = &overrideResponse{Grade: o.Grade, Reason: o.Reason, By: o.By, At: o.At.UTC()}
+			out.Items[i].Override = &overrideResponse{Grade: o.Grade, Reason: o.Reason, By: o.By, ByName: o.ByName, At: o.At.UTC()}
 		}
 		out.Items[i].Regraded = toRegradedResponse(it.Regraded)
 	}

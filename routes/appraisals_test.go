@@ -656,8 +656,10 @@ func TestAppraisalGrades(t *testing.T) {
 		body := w.do("GET", path+"/results", w.rev, nil).JSON()
 		first := body["items"].([]any)[1].(map[string]any)
 		o, ok := first["override"].(map[string]any)
+		var revName string
+		w.db.Raw("SELECT display_name FROM users WHERE id = ?", w.revID).Scan(&revName)
 		if !ok || o["grade"] != "competent" || o["reason"] != "群众反映" || o["by"].(float64) != float64(w.revID) || o["at"] == "" ||
-			first["proposed_grade"] != "excellent" {
+			o["by_name"] != revName || revName == "" || first["proposed_grade"] != "excellent" {
 			t.Fatalf("override %v", first)
 		}
 		if _, ok := body["items"].([]any)[0].(map[string]any)["override"]; ok {

@@ -284,12 +284,20 @@ func TestRegrades(t *testing.T) {
 		if m["from"] != "ungraded" || m["to"] != "basic_competent" || m["by"].(float64) != float64(w.revID) || m["reason"] == "" {
 			t.Fatalf("body %s", r.Body)
 		}
+		// Who regraded, by name, wherever the regrade shows.
+		var revName string
+		if err := w.db.Raw("SELECT display_name FROM users WHERE id = ?", w.revID).Scan(&revName).Error; err != nil || revName == "" {
+			t.Fatalf("reviewer's name %q: %v", revName, err)
+		}
+		if m["by_name"] != revName {
+			t.Fatalf("by_name %v, want %q", m["by_name"], revName)
+		}
 		res := w.do("GET", path+"/results", w.rev, nil).JSON()["items"].([]any)[0].(map[string]any)
-		if res["grade"] != "basic_competent" || res["regraded"].(map[string]any)["from"] != "ungraded" {
+		if res["grade"] != "basic_competent" || res["regraded"].(map[string]any)["from"] != "ungraded" || res["regraded"].(map[string]any)["by_name"] != revName {
 			t.Fatalf("result %v", res)
 		}
 		ap := w.do("GET", fmt.Sprintf("/api/v1/cadres/%d/efile", c), w.rev, nil).JSON()["appraisals"].([]any)[0].(map[string]any)
-		if ap["grade"] != "basic_competent" || ap["regraded"] == nil {
+		if ap["grade"] != "basic_competent" || ap["regraded"] == nil || ap["regraded"].(map[string]any)["by_name"] != revName {
 			t.Fatalf("e-file %v", ap)
 		}
 		allChecked(t, w.db, c, "2025-06-01")

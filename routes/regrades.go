@@ -16,6 +16,7 @@ type regradedResponse struct {
 	From   string    `json:"from"`
 	Reason string    `json:"reason"`
 	By     int64     `json:"by"`
+	ByName string    `json:"by_name"`
 	At     time.Time `json:"at"`
 }
 
@@ -23,7 +24,7 @@ func toRegradedResponse(r *appraisal.Regraded) *regradedResponse {
 	if r == nil {
 		return nil
 	}
-	return &regradedResponse{From: r.From, Reason: r.Reason, By: r.By, At: r.At.UTC()}
+	return &regradedResponse{From: r.From, Reason: r.Reason, By: r.By, ByName: r.ByName, At: r.At.UTC()}
 }
 
 // regradeRequest is a regrade (补定等次) of one cadre of a finalized cycle.
@@ -41,6 +42,7 @@ type regradeResponse struct {
 	To      string    `json:"to"`
 	Reason  string    `json:"reason"`
 	By      int64     `json:"by"`
+	ByName  string    `json:"by_name"`
 	At      time.Time `json:"at"`
 }
 
@@ -49,5 +51,5 @@ func (h *handlers) regrade(c *gin.Context, in *regradeRequest) (regradeResponse,
 	if err != nil {
 		return regradeResponse{}, err
 	}
-	return regradeResponse{CadreID: r.CadreID, From: r.From, To: r.To, Reason: r.Reason, By: r.By, At: r.At.UTC()}, nil
+	return regradeResponse{CadreID: r.CadreID, From: r.From, To: r.To, Reason: r.Reason, By: r.By, ByName: r.ByName, At: r.At.UTC()}, nil
 }

@@ -34,6 +34,7 @@ type Regraded struct {
 	To      string
 	Reason  string
 	By      int64
+	ByName  string // the reviewer's display name
 	At      time.Time
 }
 
@@ -107,7 +108,7 @@ func (s *Service) RegradeCadre(ctx context.Context, viewer *models.User, cycleID
 		if res.RowsAffected != 1 {
 			return errs.ErrVersionConflict
 		}
-		out = &Regraded{CadreID: in.CadreID, From: GradeUngraded, To: in.Grade, Reason: reason, By: viewer.ID, At: now}
+		out = &Regraded{CadreID: in.CadreID, From: GradeUngraded, To: in.Grade, Reason: reason, By: viewer.ID, ByName: viewer.DisplayName, At: now}
 		return nil
 	})
 	return out, err

@@ -16,6 +16,7 @@ type OverrideInfo struct {
 	Grade  string
 	Reason string
 	By     int64
+	ByName string // the reviewer's display name
 	At     time.Time
 }
 
@@ -83,10 +84,29 @@ func (s *Service) Results(ctx context.Context, viewer *models.User, id int64) (*
 		labels[n.CadreID] = models.CadreLabel{ID: n.CadreID, Name: n.CadreName, UnitID: n.UnitID, UnitName: n.UnitName}
 	}
 	out := readResults(c, rows)
+	var by []int64
 	for i := range out.Items {
-		out.Items[i].Cadre = labels[out.Items[i].CadreID]
+		it := &out.Items[i]
+		it.Cadre = labels[it.CadreID]
+		if it.Override != nil {
+			by = append(by, it.Override.By)
+		}
+		if it.Regraded != nil {
+			by = append(by, it.Regraded.By)
+		}
 	}
-	return out, nil
+	// Who overrode or regraded, by name: one query for the whole cycle.
+	names, err := models.DisplayNames(ctx, s.db, by)
+	for i := range out.Items {
+		it := &out.Items[i]
+		if it.Override != nil {
+			it.Override.ByName = names[it.Override.By]
+		}
+		if it.Regraded != nil {
+			it.Regraded.ByName = names[it.Regraded.By]
+		}
+	}
+	return out, err
 }
 
 // readResults turns stored rows into results in the results order.
@@ -179,6 +199,8 @@ type FinalGrade struct {
 	RegradeReason *string
 	RegradedBy    *int64
 	RegradedAt    *time.Time
+	// The regrader's display name ("" when no regrade).
+	RegradedByName string
 }
 
 // regradedOf is a stored regrade, or nil where none was made.
@@ -191,7 +213,11 @@ func regradedOf(cadreID int64, to string, from, reason *string, by *int64, at *t
 
 // Regrade is the regrade that gave the grade, or nil.
 func (g FinalGrade) Regrade() *Regraded {
-	return regradedOf(g.CadreID, g.Grade, g.RegradedFrom, g.RegradeReason, g.RegradedBy, g.RegradedAt)
+	r := regradedOf(g.CadreID, g.Grade, g.RegradedFrom, g.RegradeReason, g.RegradedBy, g.RegradedAt)
+	if r != nil {
+		r.ByName = g.RegradedByName
+	}
+	return r
 }
 
 // finalGrades is the query of final grades: finalized cycles, appraised
@@ -204,7 +230,9 @@ func (s *Service) finalGrades(ctx context.Context) *gorm.DB {
 	return models.Get(ctx, s.db).Table("appraisal_results AS r").
 		Joins("JOIN appraisal_cycles AS c ON c.id = r.cycle_id").
 		Select("r.cadre_id AS cadre_id, c.id AS cycle_id, c.name AS cycle_name, c.kind AS kind, c.year AS year, r.score AS score, r.final_grade AS grade, "+
-			"r.regraded_from AS regraded_from, r.regrade_reason AS regrade_reason, r.regraded_by AS regraded_by, r.regraded_at AS regraded_at").
+			"r.regraded_from AS regraded_from, r.regrade_reason AS regrade_reason, r.regraded_by AS regraded_by, r.regraded_at AS regraded_at, "+
+			"COALESCE(u.display_name, '') AS regraded_by_name").
+		Joins("LEFT JOIN users AS u ON u.id = r.regraded_by").
 		Where("c.status = ? AND r.missing = FALSE", StatusFinalized).
 		Order("c.year DESC, c.id DESC")
 }

@@ -1343,6 +1343,7 @@ export interface components {
             at: string;
             /** Format: int64 */
             by: number;
+            by_name: string;
             /** @enum {string} */
             grade: "excellent" | "competent" | "basic_competent" | "incompetent" | "good" | "fairly_good" | "average" | "poor" | "ungraded";
             reason: string;
@@ -2244,6 +2245,7 @@ export interface components {
             at: string;
             /** Format: int64 */
             by: number;
+            by_name: string;
             /** Format: int64 */
             cadre_id: number;
             from: string;
@@ -2255,6 +2257,7 @@ export interface components {
             at: string;
             /** Format: int64 */
             by: number;
+            by_name: string;
             from: string;
             reason: string;
         };

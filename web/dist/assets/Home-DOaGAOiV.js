@@ -1,1 +1,0 @@
-import{_ as e,o as c,c as o}from"./index-bSwp9Rzx.js";const r={};function t(n,s){return c(),o("div")}const a=e(r,[["render",t]]);export{a as default};
