@@ -166,7 +166,9 @@ func TestDepartmentsDecide(t *testing.T) {
 		rev.run(t, "regrade", chromedp.Click(chromedp.CSS(`[data-test=save-regrade]`)), message("已补定等次"),
 			shows(fmt.Sprintf(`[data-test=grade-%d]`, li), "称职"),
 			shows(fmt.Sprintf(`[data-test=regraded-%d]`, li), "不定等次 → 称职"),
-			shows(fmt.Sprintf(`[data-test=regraded-%d]`, li), "立案审查调查已结束"))
+			shows(fmt.Sprintf(`[data-test=regraded-%d]`, li), "立案审查调查已结束"),
+			// Who regraded, by name (the result carries it: by_name).
+			shows(fmt.Sprintf(`[data-test=regraded-%d]`, li), s.api("rev", "GET", "/api/v1/me", nil, 200)["display_name"].(string)))
 		if n := get(t, rev, "no more regrade", chromedp.Evaluate[int](`document.querySelectorAll(`+fmt.Sprintf("%q", row)+`).length`)); n != 0 {
 			t.Fatalf("a regraded cadre is still offered 补定等次 (%d)", n)
 		}
