@@ -75,14 +75,21 @@ func (t text) Valid() bool { return t.s != "" && !t.bad }
 // Parse reads a date written exactly YYYY-MM-DD (a four-digit year, two-digit
 // month and day, a real day of the calendar: no 2023-02-29, no 2024-1-5).
 func Parse(s string) (Date, bool) {
-	if len(s) != len(time.DateOnly) {
-		return Date{}, false
+	t, ok := parseText(s, time.DateOnly)
+	return Date{t}, ok
+}
+
+// parseText reads s written exactly in layout (a year from 0001), or
+// answers the zero text and false.
+func parseText(s, layout string) (text, bool) {
+	if len(s) != len(layout) {
+		return text{}, false
 	}
-	t, err := time.Parse(time.DateOnly, s)
-	if err != nil || t.Format(time.DateOnly) != s || t.Year() < 1 {
-		return Date{}, false
+	t, err := time.Parse(layout, s)
+	if err != nil || t.Format(layout) != s || t.Year() < 1 {
+		return text{}, false
 	}
-	return Date{text{s: s}}, true
+	return text{s: s}, true
 }
 
 // MustParse is Parse for constants; it panics on a bad date.
@@ -203,17 +210,24 @@ func (d *Date) Scan(src any) error {
 		*d = Date{text{s: t.Format(time.DateOnly)}}
 		return nil
 	}
-	s, err := scanText(src, "date")
-	if err != nil || s == "" {
-		*d = Date{}
-		return err
-	}
-	p, ok := Parse(s)
-	if !ok {
-		return fmt.Errorf("civil: stored value %q is not a date YYYY-MM-DD", s)
-	}
+	p, err := scanned(src, "date YYYY-MM-DD", Parse)
 	*d = p
-	return nil
+	return err
+}
+
+// scanned reads a stored text as parse reads it (what names it in the
+// error); "" and NULL are the zero T.
+func scanned[T any](src any, what string, parse func(string) (T, bool)) (T, error) {
+	var zero T
+	s, err := scanText(src, what)
+	if err != nil || s == "" {
+		return zero, err
+	}
+	p, ok := parse(s)
+	if !ok {
+		return zero, fmt.Errorf("civil: stored value %q is not a %s", s, what)
+	}
+	return p, nil
 }
 
 // scanText is the text of a stored Date or Month: "" for NULL.

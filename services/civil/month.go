@@ -3,7 +3,6 @@ package civil
 import (
 	"database/sql/driver"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 )
@@ -26,14 +25,8 @@ type Month struct {
 // ParseMonth reads a month written exactly YYYY-MM (a four-digit year from
 // 0001, a two-digit month 01 to 12).
 func ParseMonth(s string) (Month, bool) {
-	if len(s) != len("2006-01") {
-		return Month{}, false
-	}
-	t, err := time.Parse("2006-01", s)
-	if err != nil || t.Format("2006-01") != s || t.Year() < 1 {
-		return Month{}, false
-	}
-	return Month{text{s: s}}, true
+	t, ok := parseText(s, "2006-01")
+	return Month{t}, ok
 }
 
 // MustParseMonth is ParseMonth for constants; it panics on a bad month.
@@ -109,15 +102,7 @@ func (m Month) Value() (driver.Value, error) {
 
 // Scan reads a stored month: YYYY-MM text; "" and NULL are no month.
 func (m *Month) Scan(src any) error {
-	s, err := scanText(src, "month")
-	if err != nil || s == "" {
-		*m = Month{}
-		return err
-	}
-	p, ok := ParseMonth(s)
-	if !ok {
-		return fmt.Errorf("civil: stored value %q is not a month YYYY-MM", s)
-	}
+	p, err := scanned(src, "month YYYY-MM", ParseMonth)
 	*m = p
-	return nil
+	return err
 }
