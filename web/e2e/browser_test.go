@@ -192,38 +192,60 @@ func pickFirst() chromedp.Action[chromedp.Void] {
 }
 
 // choose opens the Element Plus select inside sel and clicks the option
-// labelled text in the dropdown that is showing (closed dropdowns stay in
-// the page, hidden). The option gets its click event directly: the dropdown
-// is still being placed (and flipped above a field low on the page) while
-// it fades in, so a click at the option's box could land beside it.
+// labelled text in that select's own dropdown: the list whose id the
+// select's combobox names in aria-controls (another select's dropdown on the
+// same page, still open or fading out, offers the same labels). The option
+// gets its click event directly: the dropdown is still being placed (and
+// flipped above a field low on the page) while it fades in, so a click at
+// the option's box could land beside it. It ends when sel itself shows text.
 func choose(sel, text string) chromedp.Action[chromedp.Void] {
-	option := `//div[contains(@class,"el-select__popper")][not(contains(@style,"display: none"))]` +
-		`//li[contains(@class,"el-select-dropdown__item")][normalize-space(.)="` + text + `"]`
-	return chromedp.Steps(
+	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		list, err := dropdown(ctx, tg, sel)
+		if err != nil {
+			return err
+		}
+		option := list + `//li[contains(@class,"el-select-dropdown__item")][normalize-space(.)="` + text + `"]`
 		// A click on a select that is still moving into place (a drawer or
 		// dialog sliding in, on a loaded machine) may open and close its
 		// dropdown at once: click again until the option shows, a few
 		// times, each bounded by a deadline rather than a sleep.
-		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-			var err error
-			for range 5 {
-				if _, err = chromedp.Click(chromedp.CSS(sel+` .el-select__wrapper`), chromedp.NodeVisible)(ctx, tg); err != nil {
-					return err
-				}
-				wctx, cancel := context.WithTimeout(ctx, 3*time.Second)
-				_, err = chromedp.WaitVisible(chromedp.Search(option))(wctx, tg)
-				cancel()
-				if err == nil || ctx.Err() != nil {
-					return err
-				}
+		for i := 0; ; i++ {
+			if _, err = chromedp.Click(chromedp.CSS(sel+` .el-select__wrapper`), chromedp.NodeVisible)(ctx, tg); err != nil {
+				return err
 			}
-			return errors.New("the dropdown of " + sel + " never showed " + text + ": " + err.Error())
-		}),
-		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-			_, err := chromedp.Evaluate[bool](`document.evaluate(`+strconv.Quote(option)+`, document, null, XPathResult.FIRST_ORDERED_NODE_TYPE, null).singleNodeValue.click() ?? true`)(ctx, tg)
+			wctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+			_, err = chromedp.WaitVisible(chromedp.Search(option))(wctx, tg)
+			cancel()
+			if err == nil {
+				break
+			}
+			if ctx.Err() != nil || i == 4 {
+				return errors.New("the dropdown of " + sel + " never showed " + text + ": " + err.Error())
+			}
+		}
+		if _, err = chromedp.Evaluate[bool](`document.evaluate(`+strconv.Quote(option)+`, document, null, XPathResult.FIRST_ORDERED_NODE_TYPE, null).singleNodeValue.click() ?? true`)(ctx, tg); err != nil {
 			return err
-		}),
-		chromedp.WaitVisible(chromedp.Search(`//*[contains(@class,"el-select__selected-item")][normalize-space(.)="`+text+`"]`)))
+		}
+		_, err = chromedp.Poll[bool](`[...document.querySelectorAll(`+strconv.Quote(sel+` .el-select__selected-item`)+`)].some((e) => e.textContent.trim() === `+strconv.Quote(text)+`)`)(ctx, tg)
+		return err
+	})
+}
+
+// dropdown answers the XPath of the option list of the Element Plus select
+// inside sel, once sel shows: the element whose id the select's combobox
+// names in aria-controls.
+func dropdown(ctx context.Context, tg *chromedp.Target, sel string) (string, error) {
+	if _, err := chromedp.WaitVisible(chromedp.CSS(sel+` .el-select__wrapper`))(ctx, tg); err != nil {
+		return "", err
+	}
+	list, err := chromedp.Evaluate[string](`document.querySelector(`+strconv.Quote(sel+` input[role=combobox]`)+`)?.getAttribute('aria-controls') ?? ''`)(ctx, tg)
+	if err != nil {
+		return "", err
+	}
+	if list == "" {
+		return "", errors.New(sel + " has no option list named in aria-controls")
+	}
+	return `//*[@id="` + list + `"]`, nil
 }
 
 // confirm clicks the button labelled text in the message box that is

@@ -169,29 +169,35 @@ func void[T any](a chromedp.Action[T]) chromedp.Action[chromedp.Void] {
 // cadre whose line (name, unit, position) contains want, as choose does for
 // a plain select; the picker then shows the name.
 func pickByName(sel, name, want string) chromedp.Action[chromedp.Void] {
-	option := `//div[contains(@class,"el-select__popper")][not(contains(@style,"display: none"))]//li[contains(@class,"el-select-dropdown__item")][contains(.,"` + want + `")]`
 	focused := `document.activeElement === document.querySelector(` + fmt.Sprintf("%q", sel+" input") + `)`
-	return chromedp.Steps(
+	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		list, err := dropdown(ctx, tg, sel)
+		if err != nil {
+			return err
+		}
+		option := list + `//li[contains(@class,"el-select-dropdown__item")][contains(.,"` + want + `")]`
 		// A click while the page is still settling may not focus the
 		// select: click again until its input has the focus, a few times,
 		// each bounded by a deadline rather than a sleep.
-		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-			var err error
-			for range 5 {
-				if _, err = chromedp.Click(chromedp.CSS(sel+` .el-select__wrapper`), chromedp.NodeVisible)(ctx, tg); err != nil {
-					return err
-				}
-				wctx, cancel := context.WithTimeout(ctx, 3*time.Second)
-				_, err = chromedp.Poll[bool](focused)(wctx, tg)
-				cancel()
-				if err == nil || ctx.Err() != nil {
-					return err
-				}
+		for i := 0; ; i++ {
+			if _, err = chromedp.Click(chromedp.CSS(sel+` .el-select__wrapper`), chromedp.NodeVisible)(ctx, tg); err != nil {
+				return err
 			}
-			return err
-		}),
-		chromedp.SendKeys(chromedp.CSS(sel+` input`), name),
-		chromedp.WaitVisible(chromedp.Search(option)),
-		void(chromedp.Evaluate[bool](`document.evaluate(`+fmt.Sprintf("%q", option)+`, document, null, XPathResult.FIRST_ORDERED_NODE_TYPE, null).singleNodeValue.click() ?? true`)),
-		chromedp.WaitVisible(chromedp.Search(`//*[@data-test="`+strings.Trim(strings.TrimPrefix(sel, "[data-test="), "]")+`"]//*[contains(@class,"el-select__selected-item")][contains(.,"`+name+`")]`)))
+			wctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+			_, err = chromedp.Poll[bool](focused)(wctx, tg)
+			cancel()
+			if err == nil {
+				break
+			}
+			if ctx.Err() != nil || i == 4 {
+				return err
+			}
+		}
+		_, err = chromedp.Steps(
+			chromedp.SendKeys(chromedp.CSS(sel+` input`), name),
+			chromedp.WaitVisible(chromedp.Search(option)),
+			void(chromedp.Evaluate[bool](`document.evaluate(`+fmt.Sprintf("%q", option)+`, document, null, XPathResult.FIRST_ORDERED_NODE_TYPE, null).singleNodeValue.click() ?? true`)),
+			void(chromedp.Poll[bool](`[...document.querySelectorAll(`+fmt.Sprintf("%q", sel+` .el-select__selected-item`)+`)].some((e) => e.textContent.includes(`+fmt.Sprintf("%q", name)+`))`)))(ctx, tg)
+		return err
+	})
 }
