@@ -123,3 +123,28 @@ func TestEFileIntegrity(t *testing.T) {
 		}
 	})
 }
+
+// TestEFileWorkbookDecisions: 廉政情况 names every source in Chinese (the
+// organization department's 诫勉 and measures included) and states what was
+// decided on each flag: a sanction with its period, a measure with its type
+// and day, a finding with its audit type and responsibility (SPEC 8).
+func TestEFileWorkbookDecisions(t *testing.T) {
+	w := newFlagWorld(t)
+	w.fileFlag(w.rev, with(sanctionBody(w.a, "admonishment", "2025-03-01"), "summary", "履行主体责任不力"))
+	w.fileFlag(w.rev, with(clueBody(w.a), "kind", "measure", "summary", "苗头性问题", "measure",
+		map[string]any{"type": "reminder_talk", "decided_on": "2025-03-02"}))
+	w.fileFlag(w.audAudit, with(clueBody(w.a), "kind", "audit_finding", "summary", "违规决策", "responsibility", "leadership",
+		"audit_type", "economic_responsibility", "feedback_on", "2025-04-01"))
+	r := w.do("GET", fmt.Sprintf("/api/v1/cadres/%d/efile.xlsx", w.a), w.rev, nil)
+	want(t, r, 200)
+	flags := workbookText(t, r.Body)["廉政情况"]
+	for _, s := range []string{"处分、处理或责任", "组织部|处分/处理", "诫勉（2025-03-01决定，影响期至2025-09-01）",
+		"组织部|提醒谈话/批评教育/责令检查/通报批评", "提醒谈话（2025-03-02）", "审计|审计发现问题", "经济责任审计，领导责任"} {
+		if !strings.Contains(flags, s) {
+			t.Errorf("廉政情况 lacks %q:\n%s", s, flags)
+		}
+	}
+	if strings.Contains(flags, "organization") || strings.Contains(flags, "leadership") {
+		t.Errorf("廉政情况 prints a code:\n%s", flags)
+	}
+}

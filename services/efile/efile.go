@@ -59,6 +59,12 @@ type Flag struct {
 	Sanction       string
 	DecidedOn      civil.Date // no date without a sanction
 	InfluenceUntil civil.Date // no date: no end, or no sanction
+	// A measure's type and day; a finding's responsibility and audit type
+	// (empty for other kinds).
+	Measure          string
+	MeasureDecidedOn civil.Date
+	Responsibility   string
+	AuditType        string
 }
 
 // Vetting is one stored pre-promotion vetting, as the vetting routes show
@@ -239,7 +245,8 @@ func (s *Service) Flags(ctx context.Context, id int64) ([]Flag, error) {
 	for _, r := range rows {
 		out = append(out, Flag{ID: r.ID, Source: r.Source, Kind: r.Kind, Severity: r.Severity, Status: r.Status,
 			Summary: r.Summary, OccurredOn: r.OccurredOn, Sanction: deref(r.SanctionType), DecidedOn: deref(r.DecidedOn),
-			InfluenceUntil: deref(r.InfluenceUntil)})
+			InfluenceUntil: deref(r.InfluenceUntil), Measure: deref(r.MeasureType), MeasureDecidedOn: deref(r.MeasureDecidedOn),
+			Responsibility: deref(r.Responsibility), AuditType: deref(r.AuditType)})
 	}
 	return out, nil
 }

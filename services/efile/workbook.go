@@ -87,8 +87,8 @@ var (
 	appraisalColumns = []sheet.Column{{Header: "考核周期", Width: 40}, {Header: "类型", Width: 12},
 		{Header: "年度", Width: 8}, {Header: "得分", Width: 10}, {Header: "等次", Width: 12}}
 	flagColumns = []sheet.Column{{Header: "编号", Width: 8}, {Header: "来源部门", Width: 11}, {Header: "类别", Width: 14},
-		{Header: "严重程度", Width: 10}, {Header: "状态", Width: 10}, {Header: "概要", Width: 50},
-		{Header: "发生日期", Width: 12}, {Header: "处分", Width: 20}}
+		{Header: "严重程度", Width: 10}, {Header: "状态", Width: 10}, {Header: "概要", Width: 46},
+		{Header: "发生日期", Width: 12}, {Header: "处分、处理或责任", Width: 24}}
 )
 
 func (s *Service) writeWorkbook(ctx context.Context, b *sheet.Book, ef *File, unitName string, flags []Flag) error {
@@ -136,9 +136,9 @@ func (s *Service) writeWorkbook(ctx context.Context, b *sheet.Book, ef *File, un
 		return err
 	}
 	for _, fl := range flags { // Flag has no reporter: it never reaches a workbook
-		if err := t.Row(fl.ID, vocab.Label(vocab.Departments, fl.Source), vocab.Label(vocab.FlagKinds, fl.Kind),
+		if err := t.Row(fl.ID, vocab.Label(vocab.FlagSources, fl.Source), vocab.Label(vocab.FlagKinds, fl.Kind),
 			vocab.Label(vocab.Severities, fl.Severity), vocab.Label(vocab.FlagStatuses, fl.Status), fl.Summary,
-			b.Day(fl.OccurredOn), sanctionCell(fl)); err != nil {
+			b.Day(fl.OccurredOn), decisionCell(fl)); err != nil {
 			return err
 		}
 	}
@@ -153,18 +153,27 @@ func (s *Service) writeWorkbook(ctx context.Context, b *sheet.Book, ef *File, un
 	return nil
 }
 
-// sanctionCell is a flag's sanction as a decision reads: its label, the
-// day it was decided and the first free day (or 无期限), empty for other
-// kinds.
-func sanctionCell(fl Flag) any {
-	if fl.Sanction == "" {
-		return nil
+// decisionCell is what was decided on a flag, as the decision reads: a
+// sanction's label, the day it was decided and the first free day (or
+// 无影响期限); a measure's type and day; a finding's audit type and
+// responsibility. Empty for other kinds.
+func decisionCell(fl Flag) any {
+	switch {
+	case fl.Sanction != "":
+		until := "无影响期限"
+		if fl.InfluenceUntil.Valid() {
+			until = "影响期至" + fl.InfluenceUntil.String()
+		}
+		return vocab.Label(vocab.Sanctions, fl.Sanction) + "（" + fl.DecidedOn.String() + "决定，" + until + "）"
+	case fl.Measure != "":
+		if !fl.MeasureDecidedOn.Valid() {
+			return vocab.Label(vocab.MeasureTypes, fl.Measure)
+		}
+		return vocab.Label(vocab.MeasureTypes, fl.Measure) + "（" + fl.MeasureDecidedOn.String() + "）"
+	case fl.Responsibility != "" || fl.AuditType != "":
+		return joinNonEmpty("，", vocab.Label(vocab.AuditTypes, fl.AuditType), vocab.Label(vocab.Responsibilities, fl.Responsibility))
 	}
-	until := "无影响期限"
-	if fl.InfluenceUntil.Valid() {
-		until = "影响期至" + fl.InfluenceUntil.String()
-	}
-	return vocab.Label(vocab.Sanctions, fl.Sanction) + "（" + fl.DecidedOn.String() + "决定，" + until + "）"
+	return nil
 }
 
 // reasonsCell lists a vetting's reasons, one a line, each with its rule's

@@ -145,7 +145,7 @@ func (s *Service) Counts(ctx context.Context, cadreID int64) (*Summary, error) {
 func (s *Service) ForWorkbook(ctx context.Context, cadreID int64) ([]models.Flag, error) {
 	var out []models.Flag
 	err := models.Get(ctx, s.db).Model(&models.Flag{}).
-		Select("id, cadre_id, source, kind, severity, summary, occurred_on, petition_type, sanction_type, decided_on, period_months, influence_until, status, version, created_by, created_at, updated_at").
+		Select("id, cadre_id, source, kind, severity, summary, occurred_on, petition_type, sanction_type, decided_on, period_months, influence_until, measure_type, measure_decided_on, responsibility, audit_type, status, version, created_by, created_at, updated_at").
 		Where("cadre_id = ?", cadreID).Order("id DESC").Find(&out).Error
 	return out, err
 }
