@@ -94,7 +94,7 @@ func (s *Service) summarySheet(b *sheet.Book, rep *Report) error {
 
 func openText(by map[string]int64) string {
 	var parts []string
-	for _, e := range vocab.Ordered(vocab.Departments) {
+	for _, e := range vocab.Ordered(vocab.FlagSources) {
 		if n := by[e.Code]; n > 0 {
 			parts = append(parts, fmt.Sprintf("%s %d", e.Label, n))
 		}

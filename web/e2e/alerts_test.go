@@ -54,6 +54,10 @@ func TestAlertsAndOversight(t *testing.T) {
 		if got := p.text(t, `[data-test=leaders]`); !strings.Contains(got, "张伟") || !strings.Contains(got, "李娜") {
 			t.Fatalf("leaders %q", got)
 		}
+		// At 1366 px every column shows: nothing to scroll sideways.
+		if over := get(t, p, "the table's width", chromedp.Evaluate[int](`(() => { const w = document.querySelector('[data-test=leaders] .el-table__body-wrapper .el-scrollbar__wrap'); return w.scrollWidth - w.clientWidth })()`)); over > 0 {
+			t.Fatalf("the leaders' table scrolls sideways by %d px at 1366 px", over)
+		}
 		p.shot(t, "org_reviewer-oversight")
 		p.run(t, "one unit", choose(`[data-test=oversight-unit]`, "区财政局"),
 			chromedp.WaitVisible(chromedp.Search(`//*[@data-test="figure-leaders"]//*[contains(@class,"el-statistic__number")][normalize-space(.)="1"]`)))

@@ -49,7 +49,7 @@ export function checkRows(c: Checklist, today: string): CheckRow[] {
   }
   const n = c.open_specific_reports.length
   const reports: CheckRow = { key: 'reports', name: '凡提必查', what: '反映问题具体的检举控告', state: n ? `${n} 件尚未核查` : '无未核查的', tone: n ? 'bad' : 'ok',
-    extra: [], date: c.open_specific_reports.map((x) => x.occurred_on + ' ' + label('departments', x.source) + '（' + label('flag_statuses', x.status) + '）').join('；'),
+    extra: [], date: c.open_specific_reports.map((x) => x.occurred_on + ' ' + label('flag_sources', x.source) + '（' + label('flag_statuses', x.status) + '）').join('；'),
     validity: '', expired: false }
   return [dossier, matters, opinion, reports]
 }

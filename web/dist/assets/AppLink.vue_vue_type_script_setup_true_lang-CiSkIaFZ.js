@@ -1,1 +1,0 @@
-import{d as n,o as a,a as s,b as r,a3 as p,bM as l}from"./index-BOS9o9ov.js";const i=n({__name:"AppLink",props:{to:{}},setup(o){return(t,c)=>{const e=l("router-link");return a(),s(e,{to:o.to,class:"app-link"},{default:r(()=>[p(t.$slots,"default")]),_:3},8,["to"])}}});export{i as _};

@@ -1,0 +1,1 @@
+import{d as n,o as a,a as s,b as r,a3 as p,bM as l}from"./index-B3ayD9ZQ.js";const i=n({__name:"AppLink",props:{to:{}},setup(o){return(t,c)=>{const e=l("router-link");return a(),s(e,{to:o.to,class:"app-link"},{default:r(()=>[p(t.$slots,"default")]),_:3},8,["to"])}}});export{i as _};

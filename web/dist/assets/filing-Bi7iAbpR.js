@@ -1,1 +1,0 @@
-import{J as e,j as a}from"./index-BOS9o9ov.js";function t(n,i){const s=a(n);return i?s.filter(o=>i.includes(o.value)):s}function p(){const n=e.mayFile;return{kinds:t("flag_kinds",n?.kinds),sanctions:t("sanctions",n?.sanction_types),petitionTypes:t("petition_types",n?.petition_types)}}export{p as f};
