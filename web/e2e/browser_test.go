@@ -204,7 +204,7 @@ func choose(sel, text string) chromedp.Action[chromedp.Void] {
 		if err != nil {
 			return err
 		}
-		option := list + `//li[contains(@class,"el-select-dropdown__item")][normalize-space(.)="` + text + `"]`
+		option := `//*[@id="` + list + `"]//li[contains(@class,"el-select-dropdown__item")][normalize-space(.)="` + text + `"]`
 		// A click on a select that is still moving into place (a drawer or
 		// dialog sliding in, on a loaded machine) may open and close its
 		// dropdown at once: click again until the option shows, a few
@@ -226,14 +226,28 @@ func choose(sel, text string) chromedp.Action[chromedp.Void] {
 		if _, err = chromedp.Evaluate[bool](`document.evaluate(`+strconv.Quote(option)+`, document, null, XPathResult.FIRST_ORDERED_NODE_TYPE, null).singleNodeValue.click() ?? true`)(ctx, tg); err != nil {
 			return err
 		}
-		_, err = chromedp.Poll[bool](`[...document.querySelectorAll(`+strconv.Quote(sel+` .el-select__selected-item`)+`)].some((e) => e.textContent.trim() === `+strconv.Quote(text)+`)`)(ctx, tg)
+		if _, err = chromedp.Poll[bool](`[...document.querySelectorAll(`+strconv.Quote(sel+` .el-select__selected-item`)+`)].some((e) => e.textContent.trim() === `+strconv.Quote(text)+`)`)(ctx, tg); err != nil {
+			return err
+		}
+		_, err = closed(sel, list)(ctx, tg)
 		return err
 	})
 }
 
-// dropdown answers the XPath of the option list of the Element Plus select
-// inside sel, once sel shows: the element whose id the select's combobox
-// names in aria-controls.
+// closed waits, after a choice in the select inside sel whose option list
+// is list, until a single select's dropdown has faded out: while it fades
+// it covers what lies under it, and a button clicked next would miss the
+// click. A multiple select keeps its dropdown open: nothing to wait for.
+func closed(sel, list string) chromedp.Action[bool] {
+	return chromedp.Poll[bool](`(() => {
+	  if (document.querySelector(` + strconv.Quote(sel+` input[role=combobox]`) + `)?.getAttribute('aria-expanded') === 'true') return true;
+	  const p = document.getElementById(` + strconv.Quote(list) + `)?.closest('.el-select__popper');
+	  return !p || getComputedStyle(p).display === 'none';
+	})()`)
+}
+
+// dropdown answers the id of the option list of the Element Plus select
+// inside sel, once sel shows: the one its combobox names in aria-controls.
 func dropdown(ctx context.Context, tg *chromedp.Target, sel string) (string, error) {
 	if _, err := chromedp.WaitVisible(chromedp.CSS(sel+` .el-select__wrapper`))(ctx, tg); err != nil {
 		return "", err
@@ -245,7 +259,7 @@ func dropdown(ctx context.Context, tg *chromedp.Target, sel string) (string, err
 	if list == "" {
 		return "", errors.New(sel + " has no option list named in aria-controls")
 	}
-	return `//*[@id="` + list + `"]`, nil
+	return list, nil
 }
 
 // confirm clicks the button labelled text in the message box that is

@@ -175,7 +175,7 @@ func pickByName(sel, name, want string) chromedp.Action[chromedp.Void] {
 		if err != nil {
 			return err
 		}
-		option := list + `//li[contains(@class,"el-select-dropdown__item")][contains(.,"` + want + `")]`
+		option := `//*[@id="` + list + `"]//li[contains(@class,"el-select-dropdown__item")][contains(.,"` + want + `")]`
 		// A click while the page is still settling may not focus the
 		// select: click again until its input has the focus, a few times,
 		// each bounded by a deadline rather than a sleep.
@@ -197,7 +197,8 @@ func pickByName(sel, name, want string) chromedp.Action[chromedp.Void] {
 			chromedp.SendKeys(chromedp.CSS(sel+` input`), name),
 			chromedp.WaitVisible(chromedp.Search(option)),
 			void(chromedp.Evaluate[bool](`document.evaluate(`+fmt.Sprintf("%q", option)+`, document, null, XPathResult.FIRST_ORDERED_NODE_TYPE, null).singleNodeValue.click() ?? true`)),
-			void(chromedp.Poll[bool](`[...document.querySelectorAll(`+fmt.Sprintf("%q", sel+` .el-select__selected-item`)+`)].some((e) => e.textContent.includes(`+fmt.Sprintf("%q", name)+`))`)))(ctx, tg)
+			void(chromedp.Poll[bool](`[...document.querySelectorAll(`+fmt.Sprintf("%q", sel+` .el-select__selected-item`)+`)].some((e) => e.textContent.includes(`+fmt.Sprintf("%q", name)+`))`)),
+			void(closed(sel, list)))(ctx, tg)
 		return err
 	})
 }
