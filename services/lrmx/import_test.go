@@ -3,12 +3,15 @@ package lrmx_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
 	"image/png"
 	"io"
+	"io/fs"
 	"log/slog"
+	"os"
 	"testing"
 	"time"
 
@@ -20,6 +23,8 @@ import (
 	"efile/services/lrmx/lrmxtest"
 	"efile/services/unit"
 	"efile/testenv"
+
+	"gorm.io/gorm"
 )
 
 func photo(t *testing.T, shade uint8) []byte {
@@ -45,22 +50,8 @@ func idOf(birth string, seq int) string {
 // read again from their files when written, and are the photos checked.
 func TestImportReadsPhotosAgain(t *testing.T) {
 	defer lrmx.SetPhotoBudget(0)()
-	db, _, _ := testenv.DB(t)
+	db, svc, rev, u := importWorld(t)
 	ctx := context.Background()
-	svc, err := services.New(db, services.Config{JWTSecret: bytes.Repeat([]byte("s"), 32), DataKey: bytes.Repeat([]byte{7}, 32),
-		Now: time.Now, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	u, err := svc.Units.Create(ctx, unit.NewUnit{Name: "区财政局", Code: "CZ"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rev, err := svc.Accounts.CreateUser(ctx, account.NewUser{Username: "rev", Password: "correct-horse-battery",
-		DisplayName: "rev", Roles: []string{account.RoleOrgReviewer}})
-	if err != nil {
-		t.Fatal(err)
-	}
 	names := []string{"a.lrmx", "b.lrmx", "c.lrmx"}
 	files, photos := map[string][]byte{}, map[string][]byte{}
 	for i, n := range names {
@@ -82,6 +73,58 @@ func TestImportReadsPhotosAgain(t *testing.T) {
 		}
 		if !bytes.Equal(p.Photo, photos[names[i]]) {
 			t.Fatalf("%s: the photo written is not the file's", names[i])
+		}
+	}
+}
+
+// importWorld is a database with a unit, 区财政局, and a reviewer, rev,
+// to import forms into it.
+func importWorld(t *testing.T) (*gorm.DB, *services.Set, *models.User, *models.Unit) {
+	t.Helper()
+	db, _, _ := testenv.DB(t)
+	svc, err := services.New(db, services.Config{JWTSecret: bytes.Repeat([]byte("s"), 32), DataKey: bytes.Repeat([]byte{7}, 32),
+		Now: time.Now, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := svc.Units.Create(t.Context(), unit.NewUnit{Name: "区财政局", Code: "CZ"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rev, err := svc.Accounts.CreateUser(t.Context(), account.NewUser{Username: "rev", Password: "correct-horse-battery",
+		DisplayName: "rev", Roles: []string{account.RoleOrgReviewer}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db, svc, rev, u
+}
+
+// TestImportZipSlipNames: entries named to climb out of a folder
+// (../../, an absolute path, a Windows drive) are read as any file is and
+// named in the report as written; nothing is ever written to disk.
+func TestImportZipSlipNames(t *testing.T) {
+	_, svc, rev, u := importWorld(t)
+	names := []string{"../../efile-slip-a.lrmx", "/tmp/efile-slip-b.lrmx", `C:\efile-slip-c.lrmx`}
+	files := map[string][]byte{}
+	for i, n := range names {
+		files[n] = lrmxtest.Form(idOf(fmt.Sprintf("197%d0101", i), 2*i+1), nil)
+	}
+	z := lrmxtest.Zip(names, files)
+	rep, err := svc.LRMX.Import(t.Context(), rev, lrmx.Upload{File: bytes.NewReader(z), Size: int64(len(z)), Name: "slip.zip", UnitID: &u.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Created != 3 || len(rep.Rows) != 3 {
+		t.Fatalf("report %+v", rep)
+	}
+	for i, row := range rep.Rows {
+		if row.Line != names[i] {
+			t.Errorf("row %d named %q, want %q", i, row.Line, names[i])
+		}
+	}
+	for _, p := range []string{"../../efile-slip-a.lrmx", "/tmp/efile-slip-b.lrmx", "efile-slip-c.lrmx"} {
+		if _, err := os.Stat(p); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("%s: %v (written to disk?)", p, err)
 		}
 	}
 }
